@@ -1,0 +1,25 @@
+# Two commands: `make site` builds the bundled study into site/; `make test` runs the suite.
+# Both bootstrap the machine first (idempotent: see scripts/bootstrap.sh).
+VENV := .venv/bin
+
+.PHONY: bootstrap site test lint lock clean
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+site: bootstrap
+	$(VENV)/build-site build casestudies --out site
+	@echo "Open site/index.html in a browser, or run: $(VENV)/build-site serve"
+
+lint: bootstrap
+	$(VENV)/ruff check build_site tests
+	$(VENV)/mypy build_site
+
+test: lint
+	$(VENV)/pytest
+
+lock:
+	$(VENV)/pip freeze --all --exclude-editable | grep -v -i -E "^(build-site|pip)==" > requirements.lock
+
+clean:
+	rm -rf site .site.build .site.*.tmp

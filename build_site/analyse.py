@@ -1,0 +1,263 @@
+"""Stage 5, analyse: derive the views the pages show from a de-identified, selected study.
+
+Pure functions from a ``Study`` to an ``Analysis``: the model's structure (kinds, parents,
+labels), the evidence behind every component, element and relation, which components each dyad
+and clinician evidences, and demographics tables with small-cell suppression.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from build_site.study import (
+    Clinician,
+    Component,
+    Dyad,
+    Element,
+    Excerpt,
+    Kind,
+    KindRef,
+    Relation,
+    Study,
+)
+from build_site.validate import walk_elements
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An excerpt with the case it belongs to: ``dyad`` is None for a clinician-file excerpt."""
+
+    excerpt: Excerpt
+    clinician: str
+    dyad: str | None
+
+
+@dataclass
+class Node:
+    """A component or element in the model tree."""
+
+    id: str
+    label: str
+    definition: str
+    kind: Kind
+    parent: str | None
+    children: list[str] = field(default_factory=list)
+
+    @property
+    def is_component(self) -> bool:
+        """True for a top-level component, False for an element."""
+        return self.parent is None
+
+
+@dataclass
+class Evidence:
+    """The excerpts behind one component, element or relation."""
+
+    supporting: list[Quote] = field(default_factory=list)
+    disconfirming: list[Quote] = field(default_factory=list)
+    contrastive: list[Quote] = field(default_factory=list)
+
+    def all(self) -> list[Quote]:
+        """Every quote, supporting first."""
+        return [*self.supporting, *self.disconfirming, *self.contrastive]
+
+    def dyads(self) -> set[str]:
+        """Ids of the dyads with supporting or disconfirming evidence (not contrastive)."""
+        return {q.dyad for q in [*self.supporting, *self.disconfirming] if q.dyad}
+
+    def clinicians(self) -> set[str]:
+        """Ids of the clinicians whose cases hold supporting or disconfirming evidence."""
+        return {q.clinician for q in [*self.supporting, *self.disconfirming]}
+
+
+@dataclass
+class Table:
+    """A demographics table: one row per (field, value) with a count, already suppressed."""
+
+    title: str
+    n: int
+    rows: list[tuple[str, str, str]]
+
+
+@dataclass
+class Analysis:
+    """Everything the render stage needs beyond the study itself."""
+
+    nodes: dict[str, Node]
+    relations: dict[str, Relation]
+    code_target: dict[str, str | None]
+    evidence: dict[str, Evidence]
+    dyad_evidenced: dict[str, set[str]]
+    clinician_evidenced: dict[str, set[str]]
+    dyads_by_clinician: dict[str, list[Dyad]]
+    patient_table: Table
+    clinician_table: Table
+
+
+def model_nodes(study: Study) -> dict[str, Node]:
+    """Every component and element by id, in model order, with parent and children links."""
+    nodes: dict[str, Node] = {}
+
+    def add(item: Component | Element, kind: Kind, parent: str | None) -> None:
+        nodes[item.id] = Node(item.id, item.label, item.definition, kind, parent)
+        if parent:
+            nodes[parent].children.append(item.id)
+        for child in item.elements:
+            add(child, kind, item.id)
+
+    for comp in study.model.components:
+        add(comp, comp.kind, None)
+    return nodes
+
+
+def ancestors(nodes: dict[str, Node], node_id: str) -> list[str]:
+    """``node_id`` followed by its parent, grandparent, ... up to the component."""
+    chain = []
+    current: str | None = node_id
+    while current is not None:
+        chain.append(current)
+        current = nodes[current].parent
+    return chain
+
+
+def relation_end_ids(nodes: dict[str, Node], end: str | KindRef) -> list[str]:
+    """The top-level component ids a relation end stands for."""
+    if isinstance(end, KindRef):
+        return [n.id for n in nodes.values() if n.is_component and n.kind is end.kind]
+    return [end]
+
+
+def _quotes(study: Study) -> list[Quote]:
+    quotes = [Quote(e, c.id, None) for c in study.clinicians for e in c.excerpts]
+    quotes += [Quote(e, d.clinician, d.id) for d in study.dyads for e in d.excerpts]
+    return quotes
+
+
+def _evidence(study: Study, code_target: dict[str, str | None]) -> dict[str, Evidence]:
+    evidence: dict[str, Evidence] = defaultdict(Evidence)
+    for quote in _quotes(study):
+        targets = {code_target[c] for c in quote.excerpt.codes if code_target.get(c)}
+        for target in sorted(t for t in targets if t):
+            bucket = evidence[target]
+            if quote.excerpt.contrast:
+                bucket.contrastive.append(quote)
+            elif quote.excerpt.disconfirming:
+                bucket.disconfirming.append(quote)
+            else:
+                bucket.supporting.append(quote)
+    return dict(evidence)
+
+
+def _evidenced_by_case(
+    study: Study, nodes: dict[str, Node], code_target: dict[str, str | None]
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    per_dyad: dict[str, set[str]] = {}
+    for dyad in study.dyads:
+        ids: set[str] = set()
+        for excerpt in dyad.excerpts:
+            if excerpt.contrast or excerpt.disconfirming:
+                continue
+            for code in excerpt.codes:
+                target = code_target.get(code)
+                if target in nodes:
+                    ids.update(ancestors(nodes, target))
+                elif target:
+                    ids.add(target)
+        per_dyad[dyad.id] = ids
+    per_clinician: dict[str, set[str]] = {c.id: set() for c in study.clinicians}
+    for dyad in study.dyads:
+        per_clinician.setdefault(dyad.clinician, set()).update(per_dyad[dyad.id])
+    return per_dyad, per_clinician
+
+
+def age_band(age: int, width: int) -> str:
+    """The band an age falls in, e.g. ``40-49``; 90 and over is "90 or older" (HIPAA Safe
+    Harbor treats ages over 89 as identifiers)."""
+    if age >= 90:
+        return "90 or older"
+    low = (age // width) * width
+    return f"{low}-{min(low + width - 1, 89)}"
+
+
+def shown_value(key: str, value: object, width: int) -> list[str]:
+    """How a demographic value is shown: ages banded, numbers banded by 5 for other fields,
+    lists split into items, everything else as text."""
+    if isinstance(value, bool):
+        return ["yes" if value else "no"]
+    if isinstance(value, (int, float)):
+        if key == "age":
+            return [age_band(int(value), width)]
+        low = int(value) // 5 * 5
+        return [f"{low}-{low + 4}"]
+    if isinstance(value, list):
+        return [item for v in value for item in shown_value(key, v, width)]
+    return [] if value is None else [str(value)]
+
+
+def suppressed(count: int, minimum: int) -> str:
+    """A count as shown in a public table: below ``minimum`` (and above 0) it is ``<minimum``."""
+    return f"<{minimum}" if 0 < count < minimum else str(count)
+
+
+def _sort_key(value: str) -> tuple[int, str]:
+    digits = value.split("-")[0].split(" ")[0]
+    return (int(digits), value) if digits.isdigit() else (10**6, value)
+
+
+def demographics_table(
+    title: str, cases: list[Dyad] | list[Clinician], width: int, minimum: int
+) -> Table:
+    """Count every demographic field's shown values across ``cases`` (a multi-valued field
+    counts each item), suppressing small cells."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for case in cases:
+        for key, value in case.demographics.items():
+            for shown in set(shown_value(key, value, width)):
+                counts[key][shown] += 1
+    rows = []
+    for key in sorted(counts):
+        for value in sorted(counts[key], key=_sort_key):
+            label = key.replace("_", " ").capitalize()
+            rows.append((label, value, suppressed(counts[key][value], minimum)))
+    return Table(title, len(cases), rows)
+
+
+def analyse(study: Study) -> Analysis:
+    """Derive every view of ``study`` (already de-identified and selected for its audience)."""
+    nodes = model_nodes(study)
+    code_target = {c.id: c.component for c in study.codebook.codes}
+    per_dyad, per_clinician = _evidenced_by_case(study, nodes, code_target)
+    by_clinician: dict[str, list[Dyad]] = {c.id: [] for c in study.clinicians}
+    for dyad in study.dyads:
+        by_clinician.setdefault(dyad.clinician, []).append(dyad)
+    pub = study.meta.publication
+    return Analysis(
+        nodes=nodes,
+        relations={r.id: r for r in study.model.relations},
+        code_target=code_target,
+        evidence=_evidence(study, code_target),
+        dyad_evidenced=per_dyad,
+        clinician_evidenced=per_clinician,
+        dyads_by_clinician=by_clinician,
+        patient_table=demographics_table("Patients", study.dyads, pub.age_band_width,
+                                         pub.min_cell_size),
+        clinician_table=demographics_table("Clinicians", study.clinicians, pub.age_band_width,
+                                           pub.min_cell_size),
+    )
+
+
+def evidence_dyads_with_elements(analysis: Analysis, node_id: str) -> set[str]:
+    """Dyads whose evidence supports ``node_id`` directly or through any of its elements."""
+    dyads: set[str] = set()
+    stack = [node_id]
+    while stack:
+        current = stack.pop()
+        ev = analysis.evidence.get(current)
+        if ev:
+            dyads |= {q.dyad for q in ev.supporting if q.dyad}
+        stack.extend(analysis.nodes[current].children if current in analysis.nodes else [])
+    return dyads
+
+
+__all__ = ["Analysis", "Evidence", "Node", "Quote", "Table", "analyse", "walk_elements"]

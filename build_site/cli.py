@@ -1,0 +1,118 @@
+"""Command-line interface: commands and exit codes only; the work is in :mod:`pipeline`.
+
+Exit codes: 0 success; 2 invalid input or usage; 3 refused for privacy; 1 unexpected error
+(one line, with a hint to rerun with ``--debug`` for the traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from build_site import __version__
+from build_site.errors import EXIT_INTERNAL, EXIT_OK, StudyError
+from build_site.pipeline import build as run_build
+from build_site.pipeline import load_and_validate
+
+F = TypeVar("F", bound=Callable[..., Any])
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _handle_errors(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except StudyError as exc:
+            for problem in exc.problems:
+                err.print(f"[red]error[/red] {_escape(str(problem))}")
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err.print("interrupted; the previous output is unchanged")
+            sys.exit(EXIT_INTERNAL)
+        except Exception as exc:
+            if debug:
+                traceback.print_exc()
+            else:
+                err.print(f"[red]internal error[/red] {type(exc).__name__}: {_escape(str(exc))}"
+                          " - rerun with --debug for the traceback")
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")
+
+
+STUDY = click.argument("study", default="casestudies",
+                       type=click.Path(path_type=Path, file_okay=False))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="build-site")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+def main(debug: bool) -> None:
+    """Publish a coded qualitative study as a browsable MkDocs Material site."""
+
+
+@main.command()
+@STUDY
+@click.option("--out", default="site", type=click.Path(path_type=Path), show_default=True,
+              help="Output directory (replaced as a whole when the build succeeds).")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="mkdocs.yml to use (default: the study's own, else the one beside it).")
+@click.option("--review", is_flag=True, help="Build the team's review copy.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_handle_errors
+def build(study: Path, out: Path, config: Path | None, review: bool, quiet: bool) -> None:
+    """Build the site of STUDY (default: casestudies) into --out."""
+    console = Console(stderr=True, quiet=quiet, highlight=False)
+    with console.status("Building…") as status:
+        report = run_build(study, out, config, "review" if review else "public",
+                           progress=lambda stage: status.update(f"Building: {stage} done"))
+    total = sum(report.timings.values())
+    console.print(
+        f"Built {report.pages} pages into {report.out} in {total:.1f} s "
+        f"(diagrams: {report.diagrams_rendered} rendered, {report.diagrams_cached} cached)."
+    )
+    console.print(f"Open {report.out / 'index.html'} in a browser.")
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@STUDY
+@_handle_errors
+def check(study: Path) -> None:
+    """Validate STUDY without building."""
+    result = load_and_validate(study)
+    click.echo(
+        f"{study}: valid ({len(result.clinicians)} clinicians, {len(result.dyads)} dyads, "
+        f"{sum(len(d.excerpts) for d in result.dyads)} dyad excerpts)."
+    )
+
+
+@main.command()
+@STUDY
+@click.option("--out", default="site", type=click.Path(path_type=Path), show_default=True)
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--port", default=8000, show_default=True)
+@click.option("--review", is_flag=True, help="Preview the review copy.")
+@_handle_errors
+def serve(study: Path, out: Path, config: Path | None, port: int, review: bool) -> None:
+    """Build STUDY, serve it on 127.0.0.1 and rebuild when the study changes."""
+    from build_site.serve import serve_forever
+
+    serve_forever(study, out, config, port, "review" if review else "public", err)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Stage 3, de-identify: replace every listed identifier in every string a reader can see.
+
+Takes a validated ``Study`` and returns a copy in which narratives, excerpts, demographics,
+memos, comments and study metadata carry pseudonyms and bracketed descriptors instead of the
+identifiers listed in ``private/identifiers.yml``. Ids, code references and other
+machine-readable fields are left alone (they are checked by the leak gate like everything else).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from build_site.deidentify.matching import Hit, Matcher
+from build_site.study import Study
+
+__all__ = ["Hit", "Matcher", "deidentify"]
+
+# Fields that are references or vocabulary, not prose a participant or analyst wrote.
+_KEEP = frozenset(
+    {"id", "clinician", "codes", "transcript", "role", "others_present", "source", "speaker",
+     "status", "component", "parent", "from_", "to", "kind", "team"}
+)
+
+
+def _scrub(value: Any, matcher: Matcher) -> Any:
+    if isinstance(value, str):
+        return matcher.replace(value)
+    if isinstance(value, list):
+        return [_scrub(v, matcher) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v, matcher) for k, v in value.items()}
+    if isinstance(value, BaseModel):
+        update = {
+            name: _scrub(getattr(value, name), matcher)
+            for name in type(value).model_fields
+            if name not in _KEEP
+        }
+        return value.model_copy(update=update)
+    return value
+
+
+def deidentify(study: Study) -> Study:
+    """Return a de-identified copy of ``study`` (``deidentified`` set to True).
+
+    The model and codebook are the study's vocabulary and are not changed; the identifier list
+    itself is carried along for the leak gate.
+    """
+    matcher = Matcher(study.identifiers)
+    return study.model_copy(
+        update={
+            "meta": _scrub(study.meta, matcher),
+            "clinicians": _scrub(study.clinicians, matcher),
+            "dyads": _scrub(study.dyads, matcher),
+            "deidentified": True,
+        }
+    )

@@ -1,0 +1,149 @@
+"""Matching listed identifiers in text, robust to the forms real documents take.
+
+One rule serves both replacement (before rendering) and the leak gate (after building), so the
+two can never disagree. A listed form matches:
+
+- in any letter case (unless the entry is ``case_sensitive``, for names that are also ordinary
+  words such as Hope or Grace: then only the capitalisation as listed matches);
+- with or without diacritics, in composed or decomposed Unicode (text is folded character by
+  character, so positions in the folded text are positions in the original);
+- with any run of white space, or Markdown emphasis marks, between its words (a name broken
+  across a line, ``*Ana* Reyes``);
+- with straight or curly apostrophes, and followed by a possessive;
+- as whole words only (``Ann`` does not match inside ``Annual``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from build_site.study import Identifier
+
+_SEPARATOR = r"[\s*_]+"
+_APOSTROPHES = "'\u2019\u02bc"
+
+
+def _fold_char(char: str, lower: bool) -> str:
+    base = unicodedata.normalize("NFD", char)[0] if len(char) == 1 else char
+    if base in _APOSTROPHES:
+        base = "'"
+    if lower:
+        low = base.lower()
+        base = low if len(low) == 1 else base
+    return base
+
+
+def fold(text: str, lower: bool = True) -> str:
+    """Fold ``text`` character by character: diacritics removed, apostrophes unified, and
+    lower-cased when ``lower``. The result has exactly the length of the NFC form of ``text``."""
+    text = unicodedata.normalize("NFC", text)
+    table = {ord(c): _fold_char(c, lower) for c in set(text)}
+    return text.translate(table)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _canonical(form: str, lower: bool) -> str:
+    return re.sub(_SEPARATOR, " ", fold(form, lower)).strip()
+
+
+def _pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
+    parts = []
+    for form in sorted(set(forms), key=lambda f: (-len(f), f)):
+        words = form.split(" ")
+        parts.append(_SEPARATOR.join(re.escape(w) for w in words if w))
+    if not parts:
+        return None
+    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match: ``start``/``end`` are offsets into the NFC text; ``identifier`` the entry."""
+
+    start: int
+    end: int
+    identifier: Identifier
+
+
+class Matcher:
+    """Finds and replaces every form of every listed identifier.
+
+    Args:
+        identifiers: the study's private identifier list.
+    """
+
+    def __init__(self, identifiers: Iterable[Identifier]) -> None:
+        self.identifiers = list(identifiers)
+        self._by_form: dict[tuple[bool, str], Identifier] = {}
+        for ident in self.identifiers:
+            for form in ident.forms():
+                sensitive = ident.case_sensitive
+                self._by_form.setdefault((sensitive, _canonical(form, not sensitive)), ident)
+        self._insensitive = _pattern(f for (s, f) in self._by_form if not s)
+        self._sensitive = _pattern(f for (s, f) in self._by_form if s)
+        self._automata: dict[bool, ahocorasick.Automaton] = {}
+        for sensitive in (False, True):
+            automaton = ahocorasick.Automaton()
+            for (s, form), ident in self._by_form.items():
+                if s == sensitive:
+                    automaton.add_word(form, (len(form), ident))
+            if len(automaton):
+                automaton.make_automaton()
+                self._automata[sensitive] = automaton
+
+    def contains(self, text: str) -> list[Identifier]:
+        """The identifiers that occur anywhere in ``text`` (same rule as :meth:`find`).
+
+        Faster than :meth:`find` for large texts (one Aho-Corasick pass); positions are not
+        reported because separators are collapsed first.
+        """
+        found: dict[int, Identifier] = {}
+        for sensitive, automaton in self._automata.items():
+            folded = re.sub(_SEPARATOR, " ", fold(text, lower=not sensitive))
+            for end, (length, ident) in automaton.iter(folded):
+                start = end - length + 1
+                before = folded[start - 1] if start > 0 else " "
+                after = folded[end + 1] if end + 1 < len(folded) else " "
+                if not _is_word(before) and not _is_word(after):
+                    found[id(ident)] = ident
+        return list(found.values())
+
+    def find(self, text: str) -> list[Hit]:
+        """Return every non-overlapping hit in ``text``, in order (longest form wins)."""
+        text = unicodedata.normalize("NFC", text)
+        hits: list[Hit] = []
+        for sensitive, pattern in ((False, self._insensitive), (True, self._sensitive)):
+            if pattern is None:
+                continue
+            folded = fold(text, lower=not sensitive)
+            for m in pattern.finditer(folded):
+                key = (sensitive, re.sub(_SEPARATOR, " ", m.group(0)).strip())
+                ident = self._by_form.get(key)
+                if ident is not None:
+                    hits.append(Hit(m.start(), m.end(), ident))
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        kept: list[Hit] = []
+        for hit in hits:
+            if not kept or hit.start >= kept[-1].end:
+                kept.append(hit)
+        return kept
+
+    def replace(self, text: str) -> str:
+        """Return ``text`` (NFC) with every hit replaced by its entry's replacement."""
+        text = unicodedata.normalize("NFC", text)
+        out: list[str] = []
+        pos = 0
+        for hit in self.find(text):
+            out.append(text[pos : hit.start])
+            out.append(hit.identifier.replacement)
+            pos = hit.end
+        out.append(text[pos:])
+        return "".join(out)

@@ -1,0 +1,122 @@
+"""Stage 8, leak gate: search every finished output byte for every listed identifier.
+
+The gate reads the output the way a reader or a search engine would meet it: file and folder
+names, text with HTML entities, JSON escapes and percent-encoding decoded, with tags kept
+(attribute values such as ``alt`` and ``title`` are read) and with tags removed (so a name split
+by markup is joined again), and gzip files opened. Matching uses the same rule as the
+de-identification stage (:class:`build_site.deidentify.Matcher`): any case, diacritics folded,
+whole words. Files byte-identical to the theme's own assets are skipped by hash. The gate
+cannot be turned off.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import unquote
+
+from build_site.deidentify import Matcher
+from build_site.study import Identifier
+
+_TAG = re.compile(r"<[^<>]*>")
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})(?:\\u([0-9a-fA-F]{4}))?")
+_SIMPLE_ESCAPES = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\/": "/", "\\\\": "\\"}
+MAX_GZIP_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A listed identifier found in the output: ``where`` is the file (relative to the output
+    root) and ``identifier`` the entry whose form matched."""
+
+    where: str
+    identifier: Identifier
+
+
+def _json_unescape(text: str) -> str:
+    def pair(m: re.Match[str]) -> str:
+        high = int(m.group(1), 16)
+        if m.group(2):
+            low = int(m.group(2), 16)
+            if 0xD800 <= high < 0xDC00 and 0xDC00 <= low < 0xE000:
+                return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+            return chr(high) + chr(low)
+        return chr(high)
+
+    text = _JSON_ESCAPE.sub(pair, text)
+    for escaped, plain in _SIMPLE_ESCAPES.items():
+        text = text.replace(escaped, plain)
+    return text
+
+
+def readings(text: str) -> Iterator[str]:
+    """The ways a reader may meet ``text``: decoded as-is, and with tags removed (joined and
+    spaced)."""
+    decoded = html.unescape(unquote(_json_unescape(text)))
+    yield decoded
+    if "<" in decoded:
+        yield _TAG.sub("", decoded)
+        yield _TAG.sub(" ", decoded)
+
+
+@cache
+def theme_asset_hashes() -> frozenset[str]:
+    """SHA-256 digests of the MkDocs Material and MkDocs theme files shipped unchanged."""
+    digests = set()
+    for package in ("material", "mkdocs"):
+        root = Path(str(resources.files(package)))
+        for path in root.rglob("*"):
+            if path.is_file() and path.suffix in {".js", ".css", ".json", ".svg", ".html", ".map"}:
+                digests.add(hashlib.sha256(path.read_bytes()).hexdigest())
+    return frozenset(digests)
+
+
+def _content(path: Path) -> bytes:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        with gzip.open(path) as handle:
+            data = handle.read(MAX_GZIP_BYTES)
+    return data
+
+
+def scan_tree(root: Path, identifiers: list[Identifier]) -> list[Leak]:
+    """Scan every file and folder name under ``root``.
+
+    Returns:
+        One ``Leak`` per (file, identifier) found; empty when the tree is clean.
+    """
+    if not identifiers:
+        return []
+    matcher = Matcher(identifiers)
+    allowed = theme_asset_hashes()
+    leaks: list[Leak] = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        found = {id(i): i for i in matcher.contains(unquote(path.name))}
+        if path.is_file():
+            data = _content(path)
+            if hashlib.sha256(data).hexdigest() not in allowed:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = ""
+                for reading in readings(text):
+                    found.update({id(i): i for i in matcher.contains(reading)})
+        leaks.extend(Leak(rel, ident) for ident in found.values())
+    return leaks
+
+
+def scan_text(text: str, identifiers: list[Identifier]) -> list[Identifier]:
+    """The identifiers found in one text (all readings); used for archives' members."""
+    matcher = Matcher(identifiers)
+    found = {}
+    for reading in readings(text):
+        found.update({id(i): i for i in matcher.contains(reading)})
+    return list(found.values())

@@ -1,0 +1,273 @@
+"""Stage 1, load: read a study folder from disk into raw documents with source positions.
+
+This is the only stage (with ``publish``) that reads the study folder. It decodes text (UTF-8
+with or without a byte-order mark, UTF-16 with a byte-order mark), splits Markdown front matter
+from the body, parses YAML safely with line numbers, and refuses files that are too large or
+that lead outside the study folder through a symlink.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from build_site.errors import Problem, StudyError
+from build_site.yamlsource import YamlProblem, load_yaml
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+REQUIRED_FILES = ("study.yml", "model.yml", "codebook.yml")
+
+
+@dataclass
+class RawDocument:
+    """One file of the study: parsed YAML data (front matter for Markdown) and Markdown body.
+
+    ``path`` is relative to the study folder (POSIX); ``body_line`` is the 1-based line where
+    the body starts.
+    """
+
+    path: str
+    data: Any
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass
+class RawStudy:
+    """Everything read from a study folder, before validation."""
+
+    root: Path
+    study: RawDocument
+    model: RawDocument
+    codebook: RawDocument
+    clinicians: list[RawDocument] = field(default_factory=list)
+    dyads: list[RawDocument] = field(default_factory=list)
+    identifiers: RawDocument | None = None
+    transcripts: dict[str, str] = field(default_factory=dict)
+
+
+def decode_text(raw: bytes, rel: str) -> str:
+    """Decode file bytes to NFC text with LF line endings.
+
+    Accepts UTF-8 (with or without BOM) and UTF-16 with a BOM.
+
+    Raises:
+        StudyError: for any other encoding (e.g. Windows-1252 from Word), naming the first bad
+            line and how to convert the file.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = raw.decode("utf-16")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise StudyError(
+                [
+                    Problem(
+                        rel,
+                        line,
+                        f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                        "save the file as UTF-8 (Word: Save As > Plain Text > Unicode "
+                        "(UTF-8); or run: iconv -f WINDOWS-1252 -t UTF-8)",
+                    )
+                ]
+            ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def _read(root: Path, path: Path) -> str:
+    rel = path.relative_to(root).as_posix()
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        raise StudyError(
+            [Problem(rel, 0, "symlink leads outside the study folder", "copy the file in instead")]
+        )
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise StudyError(
+            [
+                Problem(
+                    rel,
+                    0,
+                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    "split it into smaller files",
+                )
+            ]
+        )
+    if size == 0:
+        raise StudyError([Problem(rel, 0, "file is empty", "add its content or remove it")])
+    return decode_text(path.read_bytes(), rel)
+
+
+def _parse_yaml(text: str, rel: str, line_offset: int = 0) -> Any:
+    try:
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        line = exc.line + line_offset if exc.line else 0
+        raise StudyError([Problem(rel, line, exc.message, exc.hint)]) from None
+    if line_offset:
+        _shift_lines(data, line_offset)
+    return data
+
+
+def _shift_lines(node: Any, offset: int) -> None:
+    if hasattr(node, "line"):
+        node.line += offset
+    if isinstance(node, dict):
+        if hasattr(node, "key_lines"):
+            node.key_lines = {k: v + offset for k, v in node.key_lines.items()}
+        for value in node.values():
+            _shift_lines(value, offset)
+    elif isinstance(node, list):
+        if hasattr(node, "item_lines"):
+            node.item_lines = [v + offset for v in node.item_lines]
+        for value in node:
+            _shift_lines(value, offset)
+
+
+def read_yaml_file(root: Path, path: Path) -> RawDocument:
+    """Read a ``.yml`` file of the study. Raises StudyError on any read or YAML problem."""
+    rel = path.relative_to(root).as_posix()
+    data = _parse_yaml(_read(root, path), rel)
+    if not isinstance(data, dict):
+        raise StudyError([Problem(rel, 1, "expected a mapping of fields (key: value)")])
+    return RawDocument(rel, data)
+
+
+def read_markdown_file(root: Path, path: Path) -> RawDocument:
+    """Read a Markdown file with YAML front matter between ``---`` lines.
+
+    Raises:
+        StudyError: when the front matter is missing, unterminated or invalid YAML.
+    """
+    rel = path.relative_to(root).as_posix()
+    text = _read(root, path)
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise StudyError(
+            [Problem(rel, 1, "missing front matter", "start the file with a line '---'")]
+        )
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise StudyError(
+            [Problem(rel, 1, "front matter is not closed", "end it with a line '---'")]
+        ) from None
+    data = _parse_yaml("\n".join(lines[1:end]), rel, line_offset=1)
+    if not isinstance(data, dict):
+        raise StudyError([Problem(rel, 2, "front matter must be a mapping of fields")])
+    body = "\n".join(lines[end + 1 :]).strip("\n")
+    return RawDocument(rel, data, body, end + 2)
+
+
+def _markdown_files(root: Path, folder: str) -> list[Path]:
+    directory = root / folder
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob("*.md") if p.is_file())
+
+
+def load_study_folder(root: Path) -> RawStudy:
+    """Read every file of a study folder.
+
+    Args:
+        root: the study folder.
+
+    Returns:
+        A ``RawStudy``, including the transcripts that dyads name.
+
+    Raises:
+        StudyError: the folder or a required file is missing, or any file cannot be read; all
+            problems found are reported together.
+    """
+    if not root.is_dir():
+        raise StudyError(
+            [Problem(str(root), 0, "study folder not found", "check the path you gave")]
+        )
+    missing = [name for name in REQUIRED_FILES if not (root / name).is_file()]
+    if missing:
+        raise StudyError(
+            [
+                Problem(name, 0, "required file is missing", "see guide/preparing-your-study.md")
+                for name in missing
+            ]
+        )
+    problems: list[Problem] = []
+    docs: dict[str, Any] = {}
+    for name in REQUIRED_FILES:
+        try:
+            docs[name] = read_yaml_file(root, root / name)
+        except StudyError as exc:
+            problems.extend(exc.problems)
+    collections: dict[str, list[RawDocument]] = {"clinicians": [], "dyads": []}
+    for folder, bucket in collections.items():
+        for path in _markdown_files(root, folder):
+            try:
+                bucket.append(read_markdown_file(root, path))
+            except StudyError as exc:
+                problems.extend(exc.problems)
+    identifiers = None
+    id_path = root / "private" / "identifiers.yml"
+    if id_path.is_file():
+        try:
+            identifiers = read_yaml_file(root, id_path)
+        except StudyError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise StudyError(problems)
+    named = [
+        (doc.data["transcript"], doc.path, doc.data.key_lines.get("transcript", 0))
+        for doc in collections["dyads"]
+        if isinstance(doc.data.get("transcript"), str)
+    ]
+    return RawStudy(
+        root=root,
+        study=docs["study.yml"],
+        model=docs["model.yml"],
+        codebook=docs["codebook.yml"],
+        clinicians=collections["clinicians"],
+        dyads=collections["dyads"],
+        identifiers=identifiers,
+        transcripts=load_transcripts(root, named),
+    )
+
+
+def load_transcripts(root: Path, relpaths: list[tuple[str, str, int]]) -> dict[str, str]:
+    """Read the transcripts that dyads name.
+
+    Args:
+        root: the study folder.
+        relpaths: ``(transcript path, naming file, line)`` triples; paths are relative to the
+            study folder and must stay inside it.
+
+    Returns:
+        Decoded transcript text by path.
+
+    Raises:
+        StudyError: a path leaves the folder or a file is missing or unreadable.
+    """
+    out: dict[str, str] = {}
+    problems: list[Problem] = []
+    resolved_root = root.resolve()
+    for rel, owner, line in relpaths:
+        path = (root / rel).resolve()
+        if not path.is_relative_to(resolved_root):
+            problems.append(
+                Problem(owner, line, f"transcript '{rel}' is outside the study folder",
+                        "keep transcripts under private/transcripts/")
+            )
+            continue
+        if not path.is_file():
+            problems.append(Problem(owner, line, f"transcript '{rel}' not found"))
+            continue
+        try:
+            out[rel] = _read(root, root / rel)
+        except StudyError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise StudyError(problems)
+    return out

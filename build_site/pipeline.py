@@ -1,0 +1,146 @@
+"""The one place that knows the order of the stages.
+
+``build()`` reads like the table of contents of a build: load, validate, de-identify, select,
+analyse, render, assemble and run MkDocs, leak gate, publish. Everything is gathered and
+checked before anything is written to the output directory; on any failure the previous output
+stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_site.analyse import analyse
+from build_site.deidentify import Matcher, deidentify
+from build_site.errors import PrivacyError, Problem
+from build_site.gate import scan_tree
+from build_site.load import load_study_folder
+from build_site.publish import MARKER, check_output, discard, publish, staging_dir
+from build_site.render.diagrams import DiagramRenderer
+from build_site.render.pages import Renderer
+from build_site.select import select
+from build_site.site import SiteProject, assemble, load_site_project, mkdocs_build
+from build_site.study import Audience, Study
+from build_site.validate import validate
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build did: page and diagram counts and seconds per stage."""
+
+    out: Path
+    pages: int = 0
+    diagrams_rendered: int = 0
+    diagrams_cached: int = 0
+    files_written: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load_and_validate(study_dir: Path) -> Study:
+    """Stages 1-2: read and validate a study folder.
+
+    Raises:
+        StudyError: any problem in the folder (exit code 2).
+    """
+    return validate(load_study_folder(study_dir))
+
+
+def build_directory(out: Path) -> Path:
+    """The persistent build directory for output ``out``: ``.<name>.build`` beside it."""
+    return out.parent / f".{out.name}.build"
+
+
+def _deidentify_pages(project: SiteProject, study: Study) -> dict[str, bytes]:
+    matcher = Matcher(study.identifiers)
+    return {
+        path: matcher.replace(data.decode("utf-8")).encode("utf-8") if path.endswith(".md")
+        else data
+        for path, data in project.pages.items()
+    }
+
+
+def build(study_dir: Path, out: Path, config: Path | None = None,
+          audience: Audience = "public", progress: Progress = lambda _: None) -> BuildReport:
+    """Build the site of the study in ``study_dir`` into ``out``.
+
+    Args:
+        study_dir: the study folder.
+        out: the output directory (created or replaced as a whole).
+        config: an explicit ``mkdocs.yml``; by default the study's own, else the one beside
+            it, else the package default.
+        audience: "public" (approved, consented material only) or "review".
+        progress: called with a short description as each stage finishes.
+
+    Returns:
+        A ``BuildReport``.
+
+    Raises:
+        StudyError: invalid input or output location (exit 2); PrivacyError: the leak gate
+        found a listed identifier in the output (exit 3). In both cases ``out`` is untouched.
+    """
+    report = BuildReport(out)
+    clock = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        report.timings[name] = now - clock
+        clock = now
+        progress(name)
+
+    out = check_output(out, study_dir)
+    report.out = out
+    raw = load_study_folder(study_dir)
+    project = load_site_project(study_dir, config)
+    stage("load")
+    study = validate(raw)
+    stage("validate")
+    public = deidentify(study)
+    handwritten = _deidentify_pages(project, study)
+    stage("de-identify")
+    shown = select(public, audience)
+    analysis = analyse(shown)
+    stage("analyse")
+    work = build_directory(out)
+    work.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (work / MARKER).touch()
+    diagrams = DiagramRenderer(work / "cache" / "diagrams")
+    renderer = Renderer(shown, analysis, audience, diagrams)
+    pages = renderer.all_pages()
+    extra = [{_title(p, handwritten[p]): p} for p in project.markdown_pages()]
+    nav = renderer.nav(extra)
+    report.pages = len(pages) + len(extra)
+    report.diagrams_rendered, report.diagrams_cached = diagrams.rendered, diagrams.cached
+    stage("render")
+    report.files_written = assemble(work / "docs", pages, handwritten)
+    staging = staging_dir(out)
+    try:
+        mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title)
+        stage("mkdocs")
+        leaks = scan_tree(staging, study.identifiers)
+        stage("gate")
+        if leaks:
+            raise PrivacyError([
+                Problem(f"{out.name}/{leak.where}", 0,
+                        f"listed identifier ({leak.identifier.kind.value}, replaced by "
+                        f"'{leak.identifier.replacement}') found in the output",
+                        "the new site was discarded; the previous one is unchanged")
+                for leak in leaks
+            ])
+        publish(staging, out)
+        stage("publish")
+    finally:
+        discard(staging)
+    return report
+
+
+def _title(path: str, data: bytes) -> str:
+    for line in data.decode("utf-8", "replace").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return Path(path).stem.replace("-", " ").replace("_", " ").capitalize()

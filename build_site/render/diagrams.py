@@ -1,0 +1,212 @@
+"""Model diagrams: DOT built with the ``graphviz`` package, rendered to SVG by Graphviz ``dot``.
+
+Every diagram is the whole model (so per-case "highlight" diagrams share the model's layout):
+competencies, processes with their elements, outcomes, and the relations between them. Nodes
+and edges are links to their evidence pages; CSS classes (``kind-*``, ``evidenced``, ``dim``,
+``tentative``) let the site's stylesheet colour them for Material's light and dark palettes.
+
+Rendered SVG is cached on disk by a hash of the DOT source and the Graphviz version (after
+Sphinx's graphviz extension), so an unchanged diagram is never rendered twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import graphviz
+
+from build_site.analyse import Analysis, Node, relation_end_ids
+from build_site.study import KIND_TITLES, Kind, KindRef
+
+FONT = "DejaVu Sans"
+
+
+@dataclass(frozen=True)
+class DiagramLinks:
+    """How diagram links are written for the page that shows the diagram.
+
+    ``component``: a component/element id -> URL; ``relation``: a relation id -> URL.
+    """
+
+    component: Callable[[str], str]
+    relation: Callable[[str], str]
+
+
+def _node_classes(node: Node, highlight: set[str] | None) -> str:
+    classes = [f"kind-{node.kind.value}"]
+    if highlight is not None:
+        classes.append("evidenced" if node.id in highlight else "dim")
+    return " ".join(classes)
+
+
+class _Builder:
+    def __init__(self, analysis: Analysis, links: DiagramLinks, highlight: set[str] | None,
+                 prefix: str) -> None:
+        self.analysis = analysis
+        self.links = links
+        self.highlight = highlight
+        self.prefix = prefix
+        self.anchor: dict[str, str] = {}  # cluster or node id -> its first node
+        self._last: dict[str, str] = {}  # cluster or node id -> its last node
+        self.cluster_name: dict[str, str] = {}
+
+    def _node(self, g: graphviz.Digraph, node: Node) -> None:
+        g.node(node.id, label=node.label, URL=self.links.component(node.id),
+               tooltip=f"{node.label}: {node.definition}"[:200] or node.label,
+               id=f"{self.prefix}-{node.id}", **{"class": _node_classes(node, self.highlight)})
+        self.anchor[node.id] = node.id
+        self._last[node.id] = node.id
+
+    def _item(self, g: graphviz.Digraph, node: Node) -> None:
+        if not node.children:
+            self._node(g, node)
+            return
+        name = f"cluster_{node.id}"
+        with g.subgraph(name=name) as sub:
+            sub.attr(label=node.label, URL=self.links.component(node.id),
+                     tooltip=f"{node.label}: {node.definition}"[:200] or node.label,
+                     id=f"{self.prefix}-{node.id}", style="rounded",
+                     **{"class": "group " + _node_classes(node, self.highlight)})
+            for child in node.children:
+                self._item(sub, self.analysis.nodes[child])
+            # Stack the elements in a column, in model order.
+            for upper, lower in zip(node.children, node.children[1:], strict=False):
+                sub.edge(self._last[upper], self.anchor[lower], style="invis", weight="10")
+        self.cluster_name[node.id] = name
+        self.anchor[node.id] = self.anchor[node.children[0]]
+        self._last[node.id] = self._last[node.children[-1]]
+
+    def build(self) -> graphviz.Digraph:
+        g = graphviz.Digraph(name=self.prefix)
+        g.attr(rankdir="TB", compound="true", bgcolor="transparent", fontname=FONT,
+               nodesep="0.15", ranksep="0.6", id=f"{self.prefix}-graph")
+        g.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="11",
+               margin="0.12,0.05")
+        g.attr("edge", fontname=FONT, fontsize="9")
+        tops = [n for n in self.analysis.nodes.values() if n.is_component]
+        for kind in Kind:
+            members = [n for n in tops if n.kind is kind]
+            if not members:
+                continue
+            name = f"cluster_kind_{kind.value}"
+            with g.subgraph(name=name) as sub:
+                sub.attr(label=KIND_TITLES[kind], id=f"{self.prefix}-kind-{kind.value}",
+                         style="rounded,dashed", **{"class": f"kind-group kind-{kind.value}"})
+                for node in members:
+                    self._item(sub, node)
+            self.cluster_name[f"kind:{kind.value}"] = name
+            self.anchor[f"kind:{kind.value}"] = self.anchor[members[len(members) // 2].id]
+            self._last[f"kind:{kind.value}"] = self._last[members[len(members) // 2].id]
+        for rel in self.analysis.relations.values():
+            self._edge(g, rel.id, rel.from_, rel.to, rel.kind, rel.tentative)
+        return g
+
+    def _order(self, end: str | KindRef) -> int:
+        kind = end.kind if isinstance(end, KindRef) else self.analysis.nodes[end].kind
+        return list(Kind).index(kind)
+
+    def _end(self, end: str | KindRef, tail: bool) -> tuple[str, str | None]:
+        key = f"kind:{end.kind.value}" if isinstance(end, KindRef) else end
+        node = self._last[key] if tail else self.anchor[key]
+        return node, self.cluster_name.get(key)
+
+    def _edge(self, g: graphviz.Digraph, rel_id: str, src: str | KindRef, dst: str | KindRef,
+              label: str, tentative: bool) -> None:
+        if not relation_end_ids(self.analysis.nodes, src) or not relation_end_ids(
+            self.analysis.nodes, dst
+        ):
+            return
+        backwards = self._order(src) > self._order(dst)
+        tail, ltail = self._end(src, tail=not backwards)
+        head, lhead = self._end(dst, tail=backwards)
+        attrs = {"label": label, "URL": self.links.relation(rel_id),
+                 "tooltip": f"Evidence for the relation: {label}",
+                 "id": f"{self.prefix}-rel-{rel_id}",
+                 "class": "relation tentative" if tentative else "relation"}
+        if tentative:
+            attrs["style"] = "dashed"
+        if backwards:
+            attrs["constraint"] = "false"  # a feedback arrow must not distort the layout
+        if ltail:
+            attrs["ltail"] = ltail
+        if lhead:
+            attrs["lhead"] = lhead
+        g.edge(tail, head, **attrs)
+
+
+def model_dot(analysis: Analysis, links: DiagramLinks, highlight: set[str] | None = None,
+              prefix: str = "model") -> str:
+    """The DOT source of the model diagram.
+
+    Args:
+        analysis: the analysed study.
+        links: URL builders for the page the diagram appears on.
+        highlight: ids to mark ``evidenced`` (the rest ``dim``), or None for a plain diagram.
+        prefix: prefix for every SVG id, unique on the page.
+    """
+    source: str = _Builder(analysis, links, highlight, prefix).build().source
+    return source
+
+
+@cache
+def graphviz_version() -> str:
+    """The version of the installed ``dot``, e.g. ``2.43.0``.
+
+    Raises:
+        graphviz.ExecutableNotFound: when Graphviz is not installed.
+    """
+    return ".".join(str(p) for p in graphviz.version())
+
+
+_PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def clean_svg(svg: str, label: str) -> str:
+    """Make ``dot -Tsvg`` output fit for inlining: drop the XML prolog, DOCTYPE and comments,
+    and label the root for screen readers (``role="img"`` plus ``aria-label``)."""
+    svg = _COMMENT.sub("", _PROLOG.sub("", svg, count=1))
+    safe = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{safe}" ', 1).strip()
+
+
+class DiagramRenderer:
+    """Renders DOT to cleaned SVG, with an on-disk cache keyed by content hash.
+
+    Args:
+        cache_dir: folder for cached SVG files (created when needed).
+
+    Attributes:
+        rendered, cached: counts of diagrams rendered by ``dot`` and taken from the cache.
+    """
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = cache_dir
+        self.rendered = 0
+        self.cached = 0
+
+    def svg(self, dot_source: str) -> str:
+        """Return the raw SVG for ``dot_source``.
+
+        Raises:
+            graphviz.ExecutableNotFound: Graphviz is not installed.
+            graphviz.CalledProcessError: ``dot`` rejected the source.
+        """
+        key = hashlib.sha256(f"{graphviz_version()}\n{dot_source}".encode()).hexdigest()
+        path = self.cache_dir / f"{key}.svg"
+        if path.is_file():
+            self.cached += 1
+            cached: str = path.read_text(encoding="utf-8")
+            return cached
+        svg: str = graphviz.Source(dot_source).pipe(format="svg", engine="dot").decode("utf-8")
+        self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(svg, encoding="utf-8")
+        tmp.replace(path)
+        self.rendered += 1
+        return svg

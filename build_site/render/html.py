@@ -1,0 +1,76 @@
+"""HTML fragments that pages embed: excerpts, sanitised narratives, diagrams and their text
+alternatives.
+
+Participant text is inert here: excerpts are HTML-escaped; narratives (Markdown) are converted
+to HTML and then cleaned by nh3 with an allow-list of tags, attributes and URL schemes, so
+``<script>``, event handlers and ``javascript:`` links never reach a page. Raw HTML inside a
+Markdown page is not link-rewritten by MkDocs, so every URL here is computed relative to the
+page that shows it (``use_directory_urls`` is off so the site also works from disk).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+
+import markdown
+import nh3
+from markupsafe import Markup, escape
+
+ALLOWED_TAGS = {
+    "p", "br", "em", "strong", "b", "i", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
+    "abbr", "span",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+
+
+def page_url(from_page: str, to_page: str, anchor: str = "") -> str:
+    """URL of ``to_page`` (a ``.md`` path in the docs folder) relative to ``from_page``.
+
+    Example: ``page_url("dyads/D1-P1.md", "model/valuing.md")`` is ``../model/valuing.html``.
+    """
+    target = posixpath.splitext(to_page)[0] + ".html"
+    here = posixpath.dirname(from_page)
+    url = "" if to_page == from_page else posixpath.relpath(target, here or ".")
+    return f"{url}#{anchor}" if anchor else url
+
+
+def narrative_html(text: str) -> Markup:
+    """Render team- or participant-written Markdown to sanitised HTML.
+
+    Headings are shifted down so a narrative's ``#`` never competes with the page title;
+    relative links are kept, other schemes than http, https and mailto are dropped.
+    """
+    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    for level in (2, 1):
+        html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    # A blank line would end the raw-HTML block inside the Markdown page.
+    return Markup("\n".join(line for line in clean.splitlines() if line.strip()))
+
+
+def inline_text(text: str) -> Markup:
+    """Escape a participant's words for HTML, keeping line breaks as ``<br>``."""
+    lines = [str(escape(line.strip())) for line in text.strip().splitlines() if line.strip()]
+    return Markup("<br>".join(lines))
+
+
+def chips(links: Iterable[tuple[str, str, str]]) -> Markup:
+    """Code chips: ``(label, url, title)`` triples as links styled as chips."""
+    parts = [
+        f'<a class="bs-chip" href="{escape(url)}" title="{escape(title)}">{escape(label)}</a>'
+        for label, url, title in links
+    ]
+    return Markup(" ".join(parts))
+
+
+def one_line(html: str) -> Markup:
+    """Collapse an HTML fragment onto lines without blank ones (safe inside Markdown)."""
+    return Markup("\n".join(line for line in html.splitlines() if line.strip()))

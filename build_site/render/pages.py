@@ -1,0 +1,420 @@
+"""Stage 6, render: page models for every page of the site, written as Markdown from Jinja2
+templates, with the model diagrams inlined.
+
+Takes the selected, de-identified ``Study`` and its ``Analysis``; returns ``Page`` objects (a
+docs-relative path, a title, Markdown text) plus the navigation. Nothing here touches the disk
+except the diagram cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from build_site.analyse import Analysis, Node, Quote, ancestors, evidence_dyads_with_elements
+from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
+from build_site.render.html import chips, inline_text, narrative_html, one_line, page_url
+from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
+
+NavItem = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: ``path`` relative to the docs folder, e.g. ``dyads/D1-P1.md``."""
+
+    path: str
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """An inline SVG diagram and its text alternative (both HTML)."""
+
+    svg: Markup
+    alt: Markup
+
+
+@dataclass(frozen=True)
+class RelationView:
+    """A relation as pages show it."""
+
+    id: str
+    kind: str
+    description: str
+    tentative: bool
+    from_label: str
+    to_label: str
+    evidence: Any
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("build_site.render", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+class Renderer:
+    """Builds every page of one site.
+
+    Args:
+        study: de-identified, selected for ``audience``.
+        analysis: ``analyse(study)``.
+        audience: "public" or "review".
+        diagrams: the diagram renderer (with its cache).
+    """
+
+    def __init__(self, study: Study, analysis: Analysis, audience: Audience,
+                 diagrams: DiagramRenderer) -> None:
+        self.study = study
+        self.analysis = analysis
+        self.audience = audience
+        self.diagrams = diagrams
+        self.env = _environment()
+        self.codes = {c.id: c for c in study.codebook.codes}
+
+    # -- helpers shared by templates -------------------------------------------------------
+    def _end_label(self, end: str | KindRef) -> str:
+        if isinstance(end, KindRef):
+            return KIND_TITLES[end.kind].lower().replace("clinician ", "")
+        return self.analysis.nodes[end].label
+
+    def relation_views(self, ids: list[str] | None = None) -> list[RelationView]:
+        """Relations (all, or those with ``ids``) with their end labels and evidence."""
+        rels = self.analysis.relations.values()
+        return [
+            RelationView(r.id, r.kind, r.description, r.tentative, self._end_label(r.from_),
+                         self._end_label(r.to), self.analysis.evidence.get(r.id, _empty()))
+            for r in rels if ids is None or r.id in ids
+        ]
+
+    def _code_link(self, page: str, code_id: str) -> tuple[str, str, str]:
+        code = self.codes[code_id]
+        target = code.component
+        if target in self.analysis.nodes:
+            url = page_url(page, f"model/{target}.md")
+        elif target in self.analysis.relations:
+            url = page_url(page, "model/relations.md", target)
+        else:
+            url = page_url(page, "data/codebook.md", f"code-{code_id}")
+        return code.label, url, code.definition
+
+    def _diagram(self, page: str, highlight: set[str] | None, prefix: str, label: str) -> Diagram:
+        links = DiagramLinks(
+            component=lambda i: page_url(page, f"model/{i}.md"),
+            relation=lambda i: page_url(page, "model/relations.md", i),
+        )
+        dot = model_dot(self.analysis, links, highlight, prefix)
+        svg = clean_svg(self.diagrams.svg(dot), label)
+        return Diagram(Markup(svg), self._alt_text(page, highlight))
+
+    def _alt_text(self, page: str, highlight: set[str] | None) -> Markup:
+        def item(node: Node) -> str:
+            mark = ""
+            if highlight is not None:
+                mark = " (evidenced)" if node.id in highlight else " (not evidenced)"
+            url = page_url(page, f"model/{node.id}.md")
+            inner = "".join(item(self.analysis.nodes[c]) for c in node.children)
+            sub = f"<ul>{inner}</ul>" if inner else ""
+            return f'<li><a href="{escape(url)}">{escape(node.label)}</a>{mark}{sub}</li>'
+
+        parts = []
+        for kind in Kind:
+            tops = [n for n in self.analysis.nodes.values() if n.is_component and n.kind is kind]
+            if tops:
+                inner = "".join(item(n) for n in tops)
+                parts.append(f"<li>{escape(KIND_TITLES[kind])}<ul>{inner}</ul></li>")
+        rels = "".join(
+            f'<li>{escape(r.from_label)} '
+            f'<a href="{escape(page_url(page, "model/relations.md", r.id))}">'
+            f"{escape(r.kind)}</a> {escape(r.to_label)}{' (tentative)' if r.tentative else ''}</li>"
+            for r in self.relation_views()
+        )
+        parts.append(f"<li>Relations<ul>{rels}</ul></li>")
+        return Markup(f"<ul>{''.join(parts)}</ul>")
+
+    def _render(self, template: str, page: str, title: str, **context: Any) -> Page:
+        def url(to: str, anchor: str = "") -> str:
+            return page_url(page, to, anchor)
+
+        def excerpt_url(q: Quote) -> str:
+            target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
+            return page_url(page, target, q.excerpt.id)
+
+        def code_chips(codes: list[str]) -> Markup:
+            return chips(self._code_link(page, c) for c in codes)
+
+        def speaker_label(q: Quote) -> str:
+            if q.excerpt.speaker.value == "other":
+                return (q.excerpt.role or "other").capitalize()
+            return q.excerpt.speaker.value.capitalize()
+
+        text = self.env.get_template(template).render(
+            url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
+            speaker_label=speaker_label, review=self.audience == "review",
+            meta=self.study.meta, **context,
+        )
+        front = f"---\ntitle: {_yaml_str(title)}\n---\n\n"
+        return Page(page, title, front + _tidy(text))
+
+    # -- pages --------------------------------------------------------------------------------
+    def home(self) -> Page:
+        """The home page: the study in brief and the model diagram."""
+        counts = {
+            "clinicians": len(self.study.clinicians),
+            "dyads": len(self.study.dyads),
+            "excerpts": sum(len(c.excerpts) for c in self.study.clinicians)
+            + sum(len(d.excerpts) for d in self.study.dyads),
+            "components": len(self.analysis.nodes),
+        }
+        return self._render(
+            "home.md.j2", "index.md", self.study.meta.title,
+            overview=narrative_html(self.study.meta.overview), counts=counts,
+            diagram=self._diagram("index.md", None, "home", "Diagram of the model"),
+        )
+
+    def support(self) -> dict[str, int]:
+        """Number of dyads supporting each component/element (its elements included)."""
+        return {n: len(evidence_dyads_with_elements(self.analysis, n)) for n in self.analysis.nodes}
+
+    def model_index(self) -> Page:
+        """The model overview: full diagram, components by kind, relations."""
+        kinds = []
+        for kind in Kind:
+            nodes = [n for n in self.analysis.nodes.values() if n.is_component and n.kind is kind]
+            if nodes:
+                kinds.append((kind, KIND_TITLES[kind], nodes))
+
+        def descendants(node: Node, depth: int = 1) -> Iterator[dict[str, Any]]:
+            for child_id in node.children:
+                child = self.analysis.nodes[child_id]
+                yield {"node": child, "depth": depth}
+                yield from descendants(child, depth + 1)
+
+        return self._render(
+            "model_index.md.j2", "model/index.md", "The model", kinds=kinds,
+            descendants=descendants, support=self.support(), relations=self.relation_views(),
+            diagram=self._diagram("model/index.md", None, "model", "Diagram of the model"),
+        )
+
+    def component(self, node: Node) -> Page:
+        """The page of one component or element with the evidence behind it."""
+        page = f"model/{node.id}.md"
+        evidence = self.analysis.evidence.get(node.id, _empty())
+        trail = [self.analysis.nodes[a] for a in reversed(ancestors(self.analysis.nodes, node.id))]
+        rel_ids = [
+            r.id for r in self.analysis.relations.values()
+            if node.is_component and any(
+                node.id in _end_ids(self.analysis, end) for end in (r.from_, r.to))
+        ]
+        direct = evidence.supporting + evidence.disconfirming
+        summary = {
+            "dyads": evidence_dyads_with_elements(self.analysis, node.id),
+            "clinicians": {q.clinician for q in self._quotes_with_elements(node.id)},
+            "patient": sum(q.excerpt.speaker.value == "patient" for q in direct),
+            "clinician": sum(q.excerpt.speaker.value == "clinician" for q in direct),
+            "other": sum(q.excerpt.speaker.value == "other" for q in direct),
+        }
+        return self._render(
+            "component.md.j2", page, node.label, node=node,
+            kind_title=KIND_TITLES[node.kind], trail=trail[:-1],
+            children=[self.analysis.nodes[c] for c in node.children], support=self.support(),
+            relations=self.relation_views(rel_ids), summary=summary,
+            supporting=_by_clinician(evidence.supporting),
+            disconfirming=evidence.disconfirming, contrastive=evidence.contrastive,
+        )
+
+    def _quotes_with_elements(self, node_id: str) -> list[Quote]:
+        out: list[Quote] = []
+        stack = [node_id]
+        while stack:
+            current = stack.pop()
+            out += self.analysis.evidence.get(current, _empty()).supporting
+            stack += self.analysis.nodes[current].children
+        return out
+
+    def relations(self) -> Page:
+        """All relations, an evidence section (anchored by relation id) each."""
+        return self._render("relations.md.j2", "model/relations.md", "Relations",
+                            relations=self.relation_views())
+
+    def cases_index(self) -> Page:
+        """The case-study overview: clinicians and their dyads."""
+        return self._render(
+            "cases_index.md.j2", "cases/index.md", "Case studies",
+            clinicians=self.study.clinicians, dyads=self.analysis.dyads_by_clinician,
+            evidenced=self._evidenced_counts(),
+        )
+
+    def _evidenced_counts(self) -> dict[str, int]:
+        nodes = set(self.analysis.nodes)
+        return {d: len(ids & nodes) for d, ids in self.analysis.dyad_evidenced.items()}
+
+    def clinician(self, case: Clinician) -> Page:
+        """A clinician case study page."""
+        page = f"clinicians/{case.id}.md"
+        return self._render(
+            "clinician.md.j2", page, f"Clinician {case.id}", case=case,
+            narrative=narrative_html(case.narrative),
+            dyads=self.analysis.dyads_by_clinician.get(case.id, []),
+            evidenced=self._evidenced_counts(),
+            quotes=[Quote(e, case.id, None) for e in case.excerpts],
+            diagram=self._diagram(
+                page, self.analysis.clinician_evidenced.get(case.id, set()), f"c-{case.id}",
+                f"Model diagram: components evidenced in clinician {case.id}'s dyads"),
+        )
+
+    def dyad(self, case: Dyad) -> Page:
+        """A dyad case study page."""
+        page = f"dyads/{case.id}.md"
+        return self._render(
+            "dyad.md.j2", page, f"Dyad {case.id}", case=case, facts=self._facts(case),
+            narrative=narrative_html(case.narrative),
+            quotes=[Quote(e, case.clinician, case.id) for e in case.excerpts],
+            diagram=self._diagram(
+                page, self.analysis.dyad_evidenced.get(case.id, set()), f"d-{case.id}",
+                f"Model diagram: components evidenced in dyad {case.id}"),
+        )
+
+    def _facts(self, case: Dyad) -> list[tuple[str, str]]:
+        from build_site.analyse import shown_value
+
+        pub = self.study.meta.publication
+        facts = []
+        fields = case.demographics if self.audience == "review" else {
+            k: v for k, v in case.demographics.items() if k in pub.dyad_demographics
+        }
+        for key, value in fields.items():
+            shown = shown_value(key, value, pub.age_band_width)
+            if shown:
+                facts.append((key.replace("_", " ").capitalize(), ", ".join(shown)))
+        others = case.interview.others_present
+        facts.append(("Others present at the interview", ", ".join(others) if others else "none"))
+        return facts
+
+    def demographics(self) -> Page:
+        """Demographics tables for clinicians and patients."""
+        return self._render(
+            "demographics.md.j2", "data/demographics.md", "Demographics",
+            tables=[self.analysis.clinician_table, self.analysis.patient_table],
+            min_cell=self.study.meta.publication.min_cell_size,
+        )
+
+    def codebook(self) -> Page:
+        """The codebook with hierarchy and the component each code evidences."""
+        page = "data/codebook.md"
+        children: dict[str | None, list[Any]] = {}
+        for code in self.study.codebook.codes:
+            children.setdefault(code.parent, []).append(code)
+        rows: list[dict[str, Any]] = []
+
+        def walk(parent: str | None, depth: int) -> None:
+            for code in children.get(parent, []):
+                target = code.component
+                label, url = "", ""
+                if target in self.analysis.nodes:
+                    label, url = self.analysis.nodes[target].label, f"../model/{target}.md"
+                elif target in self.analysis.relations:
+                    rel = self.relation_views([target])[0]
+                    label = f"{rel.from_label} {rel.kind} {rel.to_label}"
+                    url = f"../model/relations.md#{target}"
+                rows.append({"code": code, "depth": depth, "target": target,
+                             "target_label": label, "target_url": url})
+                walk(code.id, depth + 1)
+
+        walk(None, 0)
+        return self._render("codebook.md.j2", page, "Codebook", rows=rows)
+
+    def all_pages(self, progress: Callable[[str], None] = lambda _: None) -> list[Page]:
+        """Every generated page, in navigation order."""
+        pages = [self.home(), self.model_index()]
+        pages += [self.component(n) for n in self.analysis.nodes.values()]
+        pages.append(self.relations())
+        progress("model pages")
+        pages.append(self.cases_index())
+        pages += [self.clinician(c) for c in self.study.clinicians]
+        pages += [self.dyad(d) for d in self.study.dyads]
+        progress("case study pages")
+        pages += [self.demographics(), self.codebook()]
+        return pages
+
+    def nav(self, extra: list[NavItem]) -> list[NavItem]:
+        """The navigation: model sections by kind, case studies grouped by clinician (so no
+        page carries every dyad in its sidebar once ``navigation.prune`` is on), data, and the
+        hand-written pages in ``extra``."""
+        model: list[NavItem | str] = [{"Overview": "model/index.md"}]
+        for kind in Kind:
+            tops = [n for n in self.analysis.nodes.values() if n.is_component and n.kind is kind]
+            if tops:
+                model.append({KIND_TITLES[kind]: [self._nav_node(n) for n in tops]})
+        model.append({"Relations": "model/relations.md"})
+        cases: list[NavItem | str] = [{"Overview": "cases/index.md"}]
+        for c in self.study.clinicians:
+            dyads = self.analysis.dyads_by_clinician.get(c.id, [])
+            cases.append({f"Clinician {c.id}": [
+                {"Case study": f"clinicians/{c.id}.md"},
+                *({f"Dyad {d.id}": f"dyads/{d.id}.md"} for d in dyads),
+            ]})
+        nav: list[NavItem] = [
+            {"Home": "index.md"},
+            {"Model": model},
+            {"Case studies": cases},
+            {"Data": [{"Demographics": "data/demographics.md"},
+                      {"Codebook": "data/codebook.md"}]},
+        ]
+        if extra:
+            nav.append({"About": extra})
+        return nav
+
+    def _nav_node(self, node: Node) -> NavItem:
+        if not node.children:
+            return {node.label: f"model/{node.id}.md"}
+        return {node.label: [{"Overview": f"model/{node.id}.md"},
+                             *(self._nav_node(self.analysis.nodes[c]) for c in node.children)]}
+
+
+def _end_ids(analysis: Analysis, end: str | KindRef) -> list[str]:
+    from build_site.analyse import relation_end_ids
+
+    return relation_end_ids(analysis.nodes, end)
+
+
+def _empty() -> Any:
+    from build_site.analyse import Evidence
+
+    return Evidence()
+
+
+def _by_clinician(quotes: list[Quote]) -> list[dict[str, Any]]:
+    groups: dict[str, list[Quote]] = {}
+    for q in sorted(quotes, key=lambda q: (q.clinician, q.dyad or "", q.excerpt.id)):
+        groups.setdefault(q.clinician, []).append(q)
+    return [{"clinician": c, "quotes": qs} for c, qs in groups.items()]
+
+
+def _yaml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _tidy(text: str) -> str:
+    lines = text.splitlines()
+    out: list[str] = []
+    for line in lines:
+        if not line.strip() and out and not out[-1].strip():
+            continue
+        out.append(line.rstrip())
+    return "\n".join(out).strip() + "\n"
+
+
+__all__ = ["Page", "Renderer", "one_line"]

@@ -1,0 +1,207 @@
+"""Stage 7, site build: assemble the build directory and run MkDocs on it.
+
+The build directory holds a copy of the hand-written pages plus every generated page (written
+only when its bytes change, so an unchanged page keeps its timestamp) and the stylesheet. MkDocs
+then builds it into a fresh temporary folder beside the output directory; the publish stage swaps
+that folder in. Nothing is ever written into ``docs/`` or the study folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from build_site.errors import Problem, StudyError
+from build_site.render.pages import Page
+
+REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
+STYLESHEET = "assets/build-site.css"
+DEFAULT_SITE_NAME = "Study site"
+
+
+def default_config() -> Path:
+    """The package's default ``mkdocs.yml``."""
+    return Path(str(resources.files("build_site") / "defaults" / "mkdocs.yml"))
+
+
+@dataclass
+class SiteProject:
+    """The site configuration and hand-written pages that surround a study.
+
+    ``config``: the ``mkdocs.yml`` in force; ``pages``: hand-written files by docs-relative
+    path (bytes; Markdown is de-identified like every other text before it is written).
+    """
+
+    config: Path
+    pages: dict[str, bytes] = field(default_factory=dict)
+
+    def markdown_pages(self) -> list[str]:
+        """Docs-relative paths of the hand-written Markdown pages, sorted."""
+        return sorted(p for p in self.pages if p.endswith(".md"))
+
+
+def find_config(study_dir: Path, explicit: Path | None) -> Path:
+    """The ``mkdocs.yml`` to use: ``explicit``, else the study folder's own, else the one beside
+    the study folder, else the package default.
+
+    Raises:
+        StudyError: when ``explicit`` does not exist.
+    """
+    if explicit is not None:
+        if not explicit.is_file():
+            raise StudyError([Problem(str(explicit), 0, "site configuration not found",
+                                      "check the --config path")])
+        return explicit
+    for candidate in (study_dir / "mkdocs.yml", study_dir.parent / "mkdocs.yml"):
+        if candidate.is_file():
+            return candidate
+    return default_config()
+
+
+def _raw_config(config: Path) -> dict[str, Any]:
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config.open("rb") as handle:
+            data = yaml_load(handle)
+    except Exception as exc:  # mkdocs raises several kinds for bad YAML or INHERIT
+        raise StudyError([Problem(str(config), 0, f"cannot read site configuration: {exc}",
+                                  "fix the YAML in mkdocs.yml")]) from None
+    return data if isinstance(data, dict) else {}
+
+
+def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
+    """Read the site configuration in force and its hand-written pages (``docs_dir``).
+
+    The package default has no hand-written pages. Generated page paths (``index.md``,
+    ``model/``, ``cases/``, ``clinicians/``, ``dyads/``, ``data/``) are reserved.
+
+    Raises:
+        StudyError: unreadable configuration, or a hand-written page on a reserved path.
+    """
+    config = find_config(study_dir, explicit)
+    project = SiteProject(config)
+    if config == default_config():
+        return project
+    raw = _raw_config(config)
+    docs = (config.parent / str(raw.get("docs_dir", "docs"))).resolve()
+    if not docs.is_dir():
+        return project
+    reserved = ("model/", "cases/", "clinicians/", "dyads/", "data/", "assets/build-site")
+    problems = []
+    for path in sorted(docs.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        rel = path.relative_to(docs).as_posix()
+        if rel == "index.md" or rel.startswith(reserved):
+            problems.append(Problem(str(path), 0, f"'{rel}' is a page build-site generates",
+                                    "rename or move the hand-written page"))
+            continue
+        project.pages[rel] = path.read_bytes()
+    if problems:
+        raise StudyError(problems)
+    return project
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+def assemble(docs_dir: Path, pages: list[Page], handwritten: dict[str, bytes]) -> int:
+    """Write the generated and hand-written pages and the stylesheet into ``docs_dir``.
+
+    Unchanged files are left alone; files no longer produced are removed.
+
+    Returns:
+        The number of files written.
+    """
+    wanted: dict[str, bytes] = dict(handwritten)
+    for page in pages:
+        wanted[page.path] = page.markdown.encode("utf-8")
+    css = resources.files("build_site") / "defaults" / "build-site.css"
+    wanted[STYLESHEET] = css.read_bytes()
+    written = sum(_write_if_changed(docs_dir / rel, data) for rel, data in wanted.items())
+    if docs_dir.is_dir():
+        for path in sorted(docs_dir.rglob("*"), reverse=True):
+            rel = path.relative_to(docs_dir).as_posix()
+            if path.is_file() and rel not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return written
+
+
+def _merged_extensions(raw: dict[str, Any]) -> list[Any]:
+    current = list(raw.get("markdown_extensions") or [])
+    names = {e if isinstance(e, str) else next(iter(e)) for e in current}
+    return current + [e for e in REQUIRED_EXTENSIONS if e not in names]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
+                 site_name: str) -> None:
+    """Run MkDocs (strict) on ``docs_dir`` with ``config``, writing into ``site_dir``.
+
+    The configuration is the one in ``config`` with these always set: ``docs_dir``,
+    ``site_dir``, ``nav``, ``use_directory_urls: false``, the build-site stylesheet and the
+    Markdown extensions the pages need; ``site_name`` is the study title unless ``config`` sets
+    its own.
+
+    Raises:
+        StudyError: MkDocs reported a warning (strict mode) or failed; its messages are listed.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    raw = _raw_config(config)
+    overrides: dict[str, Any] = {
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "nav": nav,
+        "use_directory_urls": False,
+        "strict": True,
+        "extra_css": [*(raw.get("extra_css") or []), STYLESHEET],
+        "markdown_extensions": _merged_extensions(raw),
+    }
+    if raw.get("site_name", DEFAULT_SITE_NAME) == DEFAULT_SITE_NAME:
+        overrides["site_name"] = site_name
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        cfg = load_config(config_file=str(config), **overrides)
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+    except (MkDocsException, SystemExit) as exc:
+        messages = handler.messages or [str(exc)]
+        raise StudyError([Problem(str(config), 0, f"MkDocs: {m}") for m in messages]) from None
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+        logger.propagate = True

@@ -1,0 +1,303 @@
+"""The typed study: pydantic models of every file in a study folder, and the ``Study`` aggregate.
+
+These models are the input contract documented in ``guide/preparing-your-study.md``; the JSON
+Schema shipped in ``build_site/schema/`` is generated from them. Unknown fields are refused so a
+misspelt field name is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
+Scalar = str | int | float | bool
+DemographicValue = Scalar | list[Scalar] | None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Kind(str, Enum):
+    """The three kinds of model component."""
+
+    competency = "competency"
+    process = "process"
+    outcome = "outcome"
+
+
+KIND_TITLES = {
+    Kind.competency: "Clinician competencies",
+    Kind.process: "Relational processes",
+    Kind.outcome: "Relational outcomes",
+}
+
+
+class Status(str, Enum):
+    """Review status of a case study, in order of progress."""
+
+    draft = "draft"
+    team_reviewed = "team-reviewed"
+    member_checked = "member-checked"
+    approved = "approved"
+
+
+class Element(_Model):
+    """An element of a component (nested to any depth)."""
+
+    id: Id
+    label: str = Field(min_length=1)
+    definition: str = ""
+    elements: list[Element] = []
+
+
+class Component(_Model):
+    """A model component: a clinician competency, a relational process or a relational outcome."""
+
+    id: Id
+    kind: Kind
+    label: str = Field(min_length=1)
+    definition: str = ""
+    elements: list[Element] = []
+
+
+class KindRef(_Model):
+    """A relation end that stands for every component of one kind."""
+
+    kind: Kind
+
+
+class Relation(_Model):
+    """A claimed relation between model components (or whole kinds), e.g. 'facilitates'."""
+
+    id: Id
+    from_: Id | KindRef = Field(alias="from")
+    to: Id | KindRef
+    kind: str = Field(min_length=1)
+    description: str = ""
+    tentative: bool = False
+
+
+class Model(_Model):
+    """``model.yml``: the study's conceptual model."""
+
+    version: str = ""
+    components: list[Component] = Field(min_length=1)
+    relations: list[Relation] = []
+
+
+class Code(_Model):
+    """A codebook entry; ``component`` names the component, element or relation it evidences."""
+
+    id: Id
+    label: str = Field(min_length=1)
+    definition: str = ""
+    parent: Id | None = None
+    component: Id | None = None
+    colour: str | None = None
+
+
+class Codebook(_Model):
+    """``codebook.yml``."""
+
+    codes: list[Code] = Field(min_length=1)
+
+
+class Person(_Model):
+    """A member of the research team."""
+
+    name: str
+    role: str = ""
+    background: str = ""
+
+
+class Reference(_Model):
+    """A citation: free text plus optional URL and DOI."""
+
+    text: str
+    url: str | None = None
+    doi: str | None = None
+
+
+class Publication(_Model):
+    """What the public site may show (``study.yml`` ``publication``)."""
+
+    contrastive_comments: bool = False
+    dyad_demographics: list[str] = ["age", "gender", "conditions"]
+    min_cell_size: int = Field(default=3, ge=1)
+    age_band_width: int = Field(default=10, ge=1, le=50)
+
+
+class StudyMeta(_Model):
+    """``study.yml``: title, team, citation, methods facts and publication settings."""
+
+    title: str = Field(min_length=1)
+    subtitle: str = ""
+    demonstration: bool = False
+    overview: str = ""
+    team: list[Person] = []
+    citation: Reference | None = None
+    based_on: Reference | None = None
+    license: str = ""
+    methods: dict[str, str] = {}
+    publication: Publication = Publication()
+
+
+class Consent(_Model):
+    """One participant's consent (issue: consent and sign-off).
+
+    ``quote``: may be quoted verbatim; ``public_site``: may appear on a public website;
+    ``archive``: may be deposited; ``share_with_clinician``: their interview may be shown to
+    their own clinician in member checking; ``withdrawn``: left the study.
+    """
+
+    quote: bool = True
+    public_site: bool = True
+    archive: bool = True
+    share_with_clinician: bool = True
+    withdrawn: bool = False
+
+    def allows_public_quote(self) -> bool:
+        """True when this person's words may appear on the public site."""
+        return self.quote and self.public_site and not self.withdrawn
+
+
+class DyadConsent(_Model):
+    """Consent of the patient and of each other person present (by role)."""
+
+    patient: Consent = Consent()
+    others: dict[str, Consent] = {}
+
+
+class Note(_Model):
+    """An internal memo or reviewer comment; never published."""
+
+    author: str = ""
+    text: str
+    resolved: bool = False
+
+
+class Interview(_Model):
+    """Facts about one interview."""
+
+    order: int | None = Field(default=None, ge=1)
+    duration_minutes: int | None = Field(default=None, ge=1)
+    others_present: list[str] = []
+
+
+class SourceRef(_Model):
+    """Where a value came from: a file relative to the study folder and a 1-based line."""
+
+    file: str
+    line: int = 0
+
+
+class Speaker(str, Enum):
+    """Who spoke an excerpt."""
+
+    patient = "patient"
+    clinician = "clinician"
+    other = "other"
+
+
+class Excerpt(_Model):
+    """A coded quotation."""
+
+    id: Id
+    speaker: Speaker
+    role: str | None = None
+    codes: list[Id] = Field(min_length=1)
+    text: str = Field(min_length=1)
+    contrast: bool = False
+    disconfirming: bool = False
+    publish: bool = True
+    source: SourceRef | None = Field(default=None, exclude=True)
+
+
+class Clinician(_Model):
+    """A clinician case study (``clinicians/ID.md``)."""
+
+    id: Id
+    status: Status = Status.draft
+    demographics: dict[str, DemographicValue] = {}
+    interview: Interview = Interview()
+    consent: Consent = Consent()
+    memos: list[Note] = []
+    comments: list[Note] = []
+    excerpts: list[Excerpt] = []
+    narrative: str = Field(default="", exclude=True)
+    source: SourceRef | None = Field(default=None, exclude=True)
+
+
+class Dyad(_Model):
+    """A clinician-patient dyad case study (``dyads/ID.md``)."""
+
+    id: Id
+    clinician: Id
+    status: Status = Status.draft
+    demographics: dict[str, DemographicValue] = {}
+    interview: Interview = Interview()
+    consent: DyadConsent = DyadConsent()
+    transcript: str | None = None
+    memos: list[Note] = []
+    comments: list[Note] = []
+    excerpts: list[Excerpt] = []
+    narrative: str = Field(default="", exclude=True)
+    source: SourceRef | None = Field(default=None, exclude=True)
+
+
+class IdentifierKind(str, Enum):
+    """Categories of identifier in the private list."""
+
+    person = "person"
+    place = "place"
+    institution = "institution"
+    date = "date"
+    other = "other"
+
+
+class Identifier(_Model):
+    """One entry of ``private/identifiers.yml``: identifying text and what replaces it."""
+
+    text: str = Field(min_length=1)
+    replacement: str = Field(min_length=1)
+    kind: IdentifierKind = IdentifierKind.other
+    variants: list[str] = []
+    case_sensitive: bool = False
+
+    def forms(self) -> list[str]:
+        """Every form to match: the text and its variants, longest first."""
+        return sorted({self.text, *self.variants}, key=lambda s: (-len(s), s))
+
+
+class IdentifierList(_Model):
+    """``private/identifiers.yml``."""
+
+    identifiers: list[Identifier] = []
+
+
+class Study(_Model):
+    """A whole validated study, as it flows through the pipeline."""
+
+    meta: StudyMeta
+    model: Model
+    codebook: Codebook
+    clinicians: list[Clinician]
+    dyads: list[Dyad]
+    identifiers: list[Identifier] = []
+    deidentified: bool = False
+
+
+FILE_MODELS: dict[str, type[BaseModel]] = {
+    "study": StudyMeta,
+    "model": Model,
+    "codebook": Codebook,
+    "clinician": Clinician,
+    "dyad": Dyad,
+    "identifiers": IdentifierList,
+}
+
+Audience = Literal["public", "review"]

@@ -1,0 +1,300 @@
+"""Stage 2, validate: turn raw documents into a typed ``Study`` or report every problem.
+
+Field-level checks come from the pydantic models in :mod:`build_site.study`; this module adds
+the cross-file rules: ids unique across the study, references that resolve (clinicians, codes,
+components, relations, parents), consent records for everyone who spoke, and excerpts that
+really occur in their transcript. Every problem names its file and line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import PurePosixPath
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from build_site.errors import Problem, StudyError
+from build_site.load import RawDocument, RawStudy
+from build_site.study import (
+    Clinician,
+    Codebook,
+    Component,
+    Dyad,
+    Element,
+    Excerpt,
+    IdentifierList,
+    KindRef,
+    Model,
+    SourceRef,
+    Speaker,
+    Study,
+    StudyMeta,
+)
+from build_site.yamlsource import line_at
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _typed(doc: RawDocument, model: type[M], problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            where = ".".join(str(p) for p in loc) or "(top level)"
+            message = err["msg"]
+            if err["type"] == "extra_forbidden":
+                message = f"unknown field '{loc[-1]}'"
+                hint = "check the spelling; see guide/preparing-your-study.md for the fields"
+            elif err["type"] == "missing":
+                message = f"missing required field '{where}'"
+                hint = "add it"
+            else:
+                message = f"{where}: {message}"
+                hint = ""
+            problems.append(Problem(doc.path, line_at(doc.data, loc), message, hint))
+        return None
+
+
+def _with_sources(excerpts: list[Excerpt], doc: RawDocument) -> list[Excerpt]:
+    return [
+        e.model_copy(
+            update={"source": SourceRef(file=doc.path, line=line_at(doc.data, ("excerpts", i)))}
+        )
+        for i, e in enumerate(excerpts)
+    ]
+
+
+C = TypeVar("C", Clinician, Dyad)
+
+
+def _case_study(doc: RawDocument, model: type[C], problems: list[Problem]) -> C | None:
+    item = _typed(doc, model, problems)
+    if item is None:
+        return None
+    stem = PurePosixPath(doc.path).stem
+    item_id = item.id
+    if stem != item_id:
+        problems.append(
+            Problem(doc.path, line_at(doc.data, ("id",)),
+                    f"id '{item_id}' does not match the file name '{stem}.md'",
+                    f"rename the file to {item_id}.md or change the id")
+        )
+    return item.model_copy(
+        update={
+            "narrative": doc.body,
+            "source": SourceRef(file=doc.path, line=1),
+            "excerpts": _with_sources(item.excerpts, doc),
+        }
+    )
+
+
+def walk_elements(elements: Iterable[Element]) -> Iterator[Element]:
+    """Yield elements depth-first, each before its own sub-elements."""
+    for element in elements:
+        yield element
+        yield from walk_elements(element.elements)
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _Checker:
+    """Cross-file checks over the typed documents."""
+
+    def __init__(self, study: Study, raw: RawStudy) -> None:
+        self.study = study
+        self.raw = raw
+        self.problems: list[Problem] = []
+        self.docs = {d.path: d for d in [*raw.dyads, *raw.clinicians]}
+
+    def add(self, file: str, path: tuple[Any, ...], message: str, hint: str = "") -> None:
+        doc = self.docs.get(file) or {
+            "model.yml": self.raw.model, "codebook.yml": self.raw.codebook
+        }.get(file)
+        line = line_at(doc.data, path) if doc else 0
+        self.problems.append(Problem(file, line, message, hint))
+
+    def run(self) -> list[Problem]:
+        self._unique_ids()
+        self._model_references()
+        self._codebook_references()
+        self._case_study_references()
+        return self.problems
+
+    def _unique_ids(self) -> None:
+        seen: dict[str, str] = {}
+
+        def claim(item_id: str, file: str, path: tuple[Any, ...]) -> None:
+            if item_id in seen:
+                self.add(file, path, f"duplicate id '{item_id}' (already used in {seen[item_id]})",
+                         "ids must be unique across the whole study")
+            else:
+                seen[item_id] = file
+
+        for i, comp in enumerate(self.study.model.components):
+            claim(comp.id, "model.yml", ("components", i, "id"))
+            for element in walk_elements(comp.elements):
+                claim(element.id, "model.yml", ("components", i))
+        for i, rel in enumerate(self.study.model.relations):
+            claim(rel.id, "model.yml", ("relations", i, "id"))
+        for i, code in enumerate(self.study.codebook.codes):
+            claim(code.id, "codebook.yml", ("codes", i, "id"))
+        cases: list[Clinician | Dyad] = [*self.study.clinicians, *self.study.dyads]
+        for case in cases:
+            assert case.source is not None
+            claim(case.id, case.source.file, ("id",))
+            for j, excerpt in enumerate(case.excerpts):
+                claim(excerpt.id, case.source.file, ("excerpts", j, "id"))
+
+    def _model_references(self) -> None:
+        components = {c.id for c in self.study.model.components}
+        for i, rel in enumerate(self.study.model.relations):
+            for end_name, end in (("from", rel.from_), ("to", rel.to)):
+                if isinstance(end, KindRef):
+                    continue
+                if end not in components:
+                    self.add("model.yml", ("relations", i, end_name),
+                             f"relation '{rel.id}': unknown component '{end}'"
+                             f"{_suggest(end, components)}",
+                             "relations join top-level components or whole kinds")
+
+    def _codebook_references(self) -> None:
+        targets = component_ids(self.study.model) | {r.id for r in self.study.model.relations}
+        codes = {c.id for c in self.study.codebook.codes}
+        parents = {c.id: c.parent for c in self.study.codebook.codes}
+        for i, code in enumerate(self.study.codebook.codes):
+            if code.component and code.component not in targets:
+                self.add("codebook.yml", ("codes", i, "component"),
+                         f"code '{code.id}': unknown component '{code.component}'"
+                         f"{_suggest(code.component, targets)}",
+                         "use a component, element or relation id from model.yml")
+            if code.parent and code.parent not in codes:
+                self.add("codebook.yml", ("codes", i, "parent"),
+                         f"code '{code.id}': unknown parent '{code.parent}'"
+                         f"{_suggest(code.parent, codes)}")
+            seen = {code.id}
+            node = code.parent
+            while node and node in parents:
+                if node in seen:
+                    self.add("codebook.yml", ("codes", i, "parent"),
+                             f"code '{code.id}': parent chain loops back to '{node}'")
+                    break
+                seen.add(node)
+                node = parents[node]
+
+    def _case_study_references(self) -> None:
+        codes = {c.id for c in self.study.codebook.codes}
+        clinicians = {c.id for c in self.study.clinicians}
+        for dyad in self.study.dyads:
+            assert dyad.source is not None
+            file = dyad.source.file
+            if dyad.clinician not in clinicians:
+                hint = _suggest(dyad.clinician, clinicians)
+                self.add(file, ("clinician",), f"unknown clinician '{dyad.clinician}'{hint}",
+                         "add clinicians/<ID>.md or fix the id")
+            for role in dyad.interview.others_present:
+                if role not in dyad.consent.others:
+                    self.add(file, ("interview", "others_present"),
+                             f"no consent record for the {role} present at the interview",
+                             f"add consent.others.{role} (their words are not published "
+                             "without it)")
+            self._excerpts(file, dyad.excerpts, codes, dyad)
+        for clinician in self.study.clinicians:
+            assert clinician.source is not None
+            self._excerpts(clinician.source.file, clinician.excerpts, codes, None)
+
+    def _excerpts(self, file: str, excerpts: list[Excerpt], codes: set[str],
+                  dyad: Dyad | None) -> None:
+        transcript = self.raw.transcripts.get(dyad.transcript) if dyad and dyad.transcript else None
+        haystack = normalise_for_matching(transcript) if transcript is not None else None
+        for j, excerpt in enumerate(excerpts):
+            for k, code in enumerate(excerpt.codes):
+                if code not in codes:
+                    self.add(file, ("excerpts", j, "codes", k),
+                             f"unknown code '{code}'{_suggest(code, codes)}",
+                             "use a code id from codebook.yml")
+            if dyad is None and excerpt.speaker is not Speaker.clinician:
+                self.add(file, ("excerpts", j, "speaker"),
+                         "excerpts in a clinician file must have speaker: clinician")
+            if excerpt.speaker is Speaker.other:
+                others = dyad.interview.others_present if dyad else []
+                if not excerpt.role or excerpt.role not in others:
+                    self.add(file, ("excerpts", j, "role"),
+                             f"excerpt '{excerpt.id}': speaker 'other' needs a role listed in "
+                             f"interview.others_present (got {excerpt.role!r})")
+            if haystack is not None and normalise_for_matching(excerpt.text) not in haystack:
+                self.add(file, ("excerpts", j, "text"),
+                         f"excerpt '{excerpt.id}' does not occur in transcript "
+                         f"'{dyad.transcript if dyad else ''}'",
+                         "quote the transcript verbatim (line breaks and spacing may differ)")
+
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def normalise_for_matching(text: str) -> str:
+    """Fold line endings, runs of white space and curly quotes so quotations can be compared.
+
+    Returns the text with every white-space run (CRLF, LF, tabs, non-breaking spaces) as one
+    space, curly quotes as straight ones, stripped at both ends.
+    """
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+
+
+def component_ids(model: Model) -> set[str]:
+    """Ids of every component and element of ``model`` (not relations)."""
+    ids: set[str] = set()
+    for comp in model.components:
+        ids.add(comp.id)
+        ids.update(e.id for e in walk_elements(comp.elements))
+    return ids
+
+
+def validate(raw: RawStudy) -> Study:
+    """Validate a raw study into a typed ``Study``.
+
+    Raises:
+        StudyError: listing every problem found (file, line, message, hint); exit code 2.
+    """
+    problems: list[Problem] = []
+    meta = _typed(raw.study, StudyMeta, problems)
+    model = _typed(raw.model, Model, problems)
+    codebook = _typed(raw.codebook, Codebook, problems)
+    clinicians = [_case_study(d, Clinician, problems) for d in raw.clinicians]
+    dyads = [_case_study(d, Dyad, problems) for d in raw.dyads]
+    identifiers = _typed(raw.identifiers, IdentifierList, problems) if raw.identifiers else None
+    if not raw.dyads:
+        problems.append(Problem("dyads/", 0, "no dyad case studies found",
+                                "add dyads/<ID>.md files"))
+    if problems or meta is None or model is None or codebook is None:
+        raise StudyError(problems)
+    study = Study(
+        meta=meta,
+        model=model,
+        codebook=codebook,
+        clinicians=[c for c in clinicians if c is not None],
+        dyads=[d for d in dyads if d is not None],
+        identifiers=identifiers.identifiers if identifiers else [],
+    )
+    problems.extend(_Checker(study, raw).run())
+    if problems:
+        raise StudyError(problems)
+    return study
+
+
+def find_component(model: Model, component_id: str) -> Component | Element | None:
+    """Return the component or element with ``component_id``, or None."""
+    for comp in model.components:
+        if comp.id == component_id:
+            return comp
+        for element in walk_elements(comp.elements):
+            if element.id == component_id:
+                return element
+    return None

@@ -1,0 +1,148 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's ``SafeLoader`` refuses tags that construct Python objects (``!!python/...``). On top of
+it this loader: records the 1-based line of every mapping key and sequence item, refuses
+duplicate keys (YAML 1.2 forbids them; PyYAML silently keeps the last), and bounds alias use so
+that an alias-expansion ("billion laughs") document cannot exhaust memory downstream.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+MAX_ALIASES = 50
+
+
+class LineDict(dict[str, Any]):
+    """A mapping from YAML that knows its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LineList(list[Any]):
+    """A sequence from YAML that knows its own line and the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class YamlProblem(Exception):
+    """A YAML document could not be read. ``line`` is 1-based within the parsed text."""
+
+    def __init__(self, line: int, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+
+class _Loader(yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise YamlProblem(
+                    event.start_mark.line + 1,
+                    f"more than {MAX_ALIASES} YAML aliases (*name)",
+                    "write the values out; aliases are limited to keep loading safe",
+                )
+        return super().compose_node(parent, index)
+
+
+def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
+            raise YamlProblem(key_node.start_mark.line + 1, f"unsupported mapping key {key!r}")
+        key = str(key)
+        if key in result:
+            raise YamlProblem(
+                key_node.start_mark.line + 1,
+                f"duplicate key '{key}' (first on line {result.key_lines[key]})",
+                "remove or rename one of them",
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document safely, keeping line numbers.
+
+    Args:
+        text: the YAML source (already decoded).
+
+    Returns:
+        ``LineDict``/``LineList``/scalars; ``None`` for an empty document.
+
+    Raises:
+        YamlProblem: on syntax errors (tabs, unclosed quotes), duplicate keys, unsafe tags or
+            too many aliases, with the 1-based line.
+    """
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    except YamlProblem:
+        raise
+    except yaml.constructor.ConstructorError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        raise YamlProblem(
+            line,
+            f"YAML tag not allowed: {exc.problem}",
+            "remove the '!!' tag; only plain YAML values are accepted",
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = exc.problem or "invalid YAML"
+        hint = "check indentation and quotes"
+        if "\t" in text and "tab" in str(exc).lower():
+            hint = "YAML does not allow tab characters for indentation; use spaces"
+        raise YamlProblem(line, f"invalid YAML: {problem}", hint) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(0, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def line_at(data: Any, path: tuple[Any, ...]) -> int:
+    """Return the best-known 1-based line of the value at ``path`` inside ``data`` (0 if none).
+
+    ``path`` is a pydantic-style location: mapping keys and sequence indexes.
+    """
+    line = getattr(data, "line", 0)
+    node = data
+    for step in path:
+        if isinstance(node, LineDict) and isinstance(step, str) and step in node:
+            line = node.key_lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, LineList) and isinstance(step, int) and 0 <= step < len(node):
+            line = node.item_lines[step]
+            node = node[step]
+        else:
+            break
+    return line
