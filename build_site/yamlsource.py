@@ -120,7 +120,7 @@ def load_yaml(text: str) -> Any:
         line = mark.line + 1 if mark else 0
         problem = exc.problem or "invalid YAML"
         hint = "check indentation and quotes"
-        if "\t" in text and "tab" in str(exc).lower():
+        if "'\\t'" in problem or "tab" in problem.lower():
             hint = "YAML does not allow tab characters for indentation; use spaces"
         raise YamlProblem(line, f"invalid YAML: {problem}", hint) from None
     except yaml.YAMLError as exc:

@@ -169,8 +169,9 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 def clean_svg(svg: str, label: str) -> str:
     """Make ``dot -Tsvg`` output fit for inlining: drop the XML prolog, DOCTYPE and comments,
-    and label the root for screen readers (``role="img"`` plus ``aria-label``)."""
-    svg = _COMMENT.sub("", _PROLOG.sub("", svg, count=1))
+    undo Graphviz's escaping of hyphens (``&#45;``) so ids read as written, and label the
+    root for screen readers (``role="img"`` plus ``aria-label``)."""
+    svg = _COMMENT.sub("", _PROLOG.sub("", svg, count=1)).replace("&#45;", "-")
     safe = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     return svg.replace("<svg ", f'<svg role="img" aria-label="{safe}" ', 1).strip()
 

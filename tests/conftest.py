@@ -1,0 +1,71 @@
+"""Shared fixtures: tiny study folders copied to a temporary place, and built sites."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from build_site.pipeline import build
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    """A writable copy of the tiny fixture study."""
+    target = tmp_path / "tiny"
+    shutil.copytree(FIXTURES / "tiny", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled study built once for the session (public build)."""
+    out = tmp_path_factory.mktemp("bundled") / "site"
+    build(REPO / "casestudies", out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def osce_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples/osce study built once for the session."""
+    out = tmp_path_factory.mktemp("osce") / "site"
+    build(REPO / "examples" / "osce", out)
+    return out
+
+
+HREF = re.compile(r'(?:href|xlink:href)="([^"]*)"')
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal link in ``site``'s HTML whose target file or anchor does not exist."""
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(path: Path) -> set[str]:
+        if path not in ids:
+            ids[path] = set(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
+        return ids[path]
+
+    broken = []
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue  # served for any missing URL, so MkDocs links it from the site root
+        for href in HREF.findall(page.read_text(encoding="utf-8")):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "data:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in anchors(
+                target
+            ):
+                broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
+    return broken

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from build_site.analyse import age_band, analyse, suppressed
+from build_site.pipeline import load_and_validate
+from build_site.select import select
+
+
+def test_age_bands_follow_safe_harbor() -> None:
+    assert age_band(47, 10) == "40-49"
+    assert age_band(89, 10) == "80-89"
+    assert age_band(90, 10) == "90 or older"
+    assert age_band(104, 5) == "90 or older"
+
+
+def test_small_cells_are_suppressed() -> None:
+    assert suppressed(1, 3) == "<3"
+    assert suppressed(0, 3) == "0"
+    assert suppressed(3, 3) == "3"
+
+
+def test_evidence_and_evidenced_components(tiny: Path) -> None:
+    analysis = analyse(select(load_and_validate(tiny), "review"))
+    kindness = analysis.evidence["small-acts"]
+    assert {q.excerpt.id for q in kindness.supporting} == {"C1-P1-E2", "C1-P2-E2"}
+    assert [q.excerpt.id for q in analysis.evidence["staying"].disconfirming] == ["C2-P1-E1"]
+    assert analysis.evidence["caring-builds-trust"].supporting[0].dyad == "C1-P2"
+    # an element's evidence marks its component as evidenced too; disconfirming does not count
+    assert {"small-acts", "caring", "caring-builds-trust"} <= analysis.dyad_evidenced["C1-P2"]
+    assert "staying" not in analysis.dyad_evidenced["C2-P1"]
+    assert analysis.nodes["small-acts"].parent == "caring"
+
+
+def test_demographics_tables_band_and_suppress(tiny: Path) -> None:
+    analysis = analyse(select(load_and_validate(tiny), "review"))
+    rows = {(label, value): count for label, value, count in analysis.patient_table.rows}
+    assert rows[("Age", "90 or older")] == "<2"
+    assert rows[("Conditions", "diabetes")] == "2"
+    assert ("Age", "93") not in rows

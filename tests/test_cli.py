@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from build_site.cli import main
+
+
+def test_check_reports_valid_study(tiny: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(tiny)])
+    assert result.exit_code == 0
+    assert "valid (2 clinicians, 3 dyads" in result.output
+
+
+def test_invalid_study_exits_2_without_traceback(tiny: Path) -> None:
+    path = tiny / "codebook.yml"
+    path.write_text(path.read_text() + "  - id: heard\n    label: Again\n")
+    result = CliRunner().invoke(main, ["check", str(tiny)])
+    assert result.exit_code == 2
+    assert "codebook.yml:" in result.output and "duplicate id 'heard'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_output_inside_study_is_refused(tiny: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(tiny / "site")])
+    assert result.exit_code == 2
+    assert "inside the study folder" in result.output
+    assert not (tiny / "site").exists()
+
+
+def test_build_succeeds_and_reports(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Built" in result.output and (out / "index.html").is_file()

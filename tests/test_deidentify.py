@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from build_site.deidentify import Matcher, deidentify
+from build_site.pipeline import load_and_validate
+from build_site.study import Identifier
+
+ANA = Identifier(text="Ana Reyes", replacement="Lucia", kind="person",
+                 variants=["Ana", "Mrs. Reyes", "Reyes"])
+VAN = Identifier(text="Pieter van der Berg", replacement="[a nurse]", kind="person",
+                 variants=["van der Berg"])
+HOPE = Identifier(text="Hope", replacement="[daughter]", kind="person", case_sensitive=True)
+JOSE = Identifier(text="José Núñez", replacement="Mateo", kind="person", variants=["Núñez"])
+
+
+def test_forms_in_many_shapes_are_replaced() -> None:
+    m = Matcher([ANA, VAN, JOSE])
+    assert m.replace("ANA REYES came; ana reyes left.") == "Lucia came; Lucia left."
+    assert m.replace("It was Ana\u2019s idea and Reyes's too.") == (
+        "It was Lucia\u2019s idea and Lucia's too."
+    )
+    assert m.replace("*Ana* Reyes and [Ana Reyes](x)") == "*Lucia and [Lucia](x)"
+    assert m.replace("Ana\nReyes") == "Lucia"
+    assert m.replace("Mrs.  Reyes") == "Lucia"
+    assert m.replace("Pieter van der Berg, van der Berg") == "[a nurse], [a nurse]"
+    assert m.replace("Jose Nunez and Jose\u0301 Nu\u0301n\u0303ez") == "Mateo and Mateo"
+
+
+def test_whole_words_only() -> None:
+    m = Matcher([ANA])
+    assert m.replace("Anatomy of Banana") == "Anatomy of Banana"
+
+
+def test_case_sensitive_entry_keeps_the_model_vocabulary() -> None:
+    m = Matcher([HOPE])
+    assert m.replace("Hope drove her. She felt hope.") == "[daughter] drove her. She felt hope."
+
+
+def test_contains_agrees_with_find() -> None:
+    m = Matcher([ANA, VAN, HOPE])
+    text = "the <em>Ana</em>  Reyes file; hope; van der\nBerg"
+    assert {i.text for i in m.contains(text)} == {"Ana Reyes", "Pieter van der Berg"}
+
+
+def test_every_shown_string_is_replaced(tiny: Path) -> None:
+    study = deidentify(load_and_validate(tiny))
+    c1p1 = study.dyads[0]
+    assert c1p1.narrative == "Ada first met C1 in [small town]."
+    assert c1p1.excerpts[0].text == "C1 heard me out, and [her husband] came with me."
+    assert study.clinicians[0].narrative == "C1 listens before she speaks."
+    assert study.dyads[0].id == "C1-P1"  # ids untouched

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from build_site.pipeline import load_and_validate
+from build_site.select import select
+
+
+def _excerpt_ids(study) -> set[str]:  # type: ignore[no-untyped-def]
+    return {e.id for case in [*study.clinicians, *study.dyads] for e in case.excerpts}
+
+
+def test_public_build_keeps_only_consented_approved_material(tiny: Path) -> None:
+    public = select(load_and_validate(tiny), "public")
+    assert [d.id for d in public.dyads] == ["C1-P1", "C1-P2"]  # C2-P1 is a draft
+    ids = _excerpt_ids(public)
+    assert "C1-P1-E2" not in ids  # the spouse did not consent
+    assert "C1-P1-E3" not in ids  # contrastive comment, not allowed by study.yml
+    assert "C1-P2-E1" not in ids  # patient agreed to take part, not to be quoted
+    assert {"C1-P1-E1", "C1-P2-E2", "C1-E1"} <= ids  # clinician words about C1-P2 are kept
+    assert all(not d.memos and not d.comments for d in public.dyads)
+
+
+def test_review_build_keeps_everything_but_withdrawn(tiny: Path) -> None:
+    path = tiny / "dyads" / "C1-P2.md"
+    path.write_text(path.read_text().replace("{quote: false}", "{withdrawn: true}"))
+    review = select(load_and_validate(tiny), "review")
+    assert [d.id for d in review.dyads] == ["C1-P1", "C2-P1"]
+    assert "C1-P1-E3" in _excerpt_ids(review)
+    assert review.dyads[0].memos

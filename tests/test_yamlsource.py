@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from build_site.yamlsource import MAX_ALIASES, YamlProblem, line_at, load_yaml
+
+
+def test_lines_of_keys_and_items_are_recorded() -> None:
+    data = load_yaml("a: 1\nb:\n  - x\n  - y: 2\n    z: 3\n")
+    assert line_at(data, ("a",)) == 1
+    assert line_at(data, ("b", 1)) == 4
+    assert line_at(data, ("b", 1, "z")) == 5
+    assert line_at(data, ("b", 7)) == 2  # unknown index: deepest known line
+
+
+def test_duplicate_key_is_refused_with_both_lines() -> None:
+    with pytest.raises(YamlProblem) as exc:
+        load_yaml("id: a\nlabel: x\nid: b\n")
+    assert exc.value.line == 3
+    assert "duplicate key 'id'" in exc.value.message
+    assert "line 1" in exc.value.message
+
+
+def test_python_tags_are_refused() -> None:
+    with pytest.raises(YamlProblem) as exc:
+        load_yaml("x: !!python/object/apply:os.system ['echo hi']\n")
+    assert "tag not allowed" in exc.value.message
+
+
+def test_alias_bomb_is_refused() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, MAX_ALIASES + 5):
+        lines.append(f"a{i}: &a{i} [*a, *a]")
+    with pytest.raises(YamlProblem) as exc:
+        load_yaml("\n".join(lines).replace("*a,", "*a,", 1))
+    assert "aliases" in exc.value.message
+
+
+def test_tab_indentation_names_line_and_fix() -> None:
+    with pytest.raises(YamlProblem) as exc:
+        load_yaml("a:\n\tb: 1\n")
+    assert exc.value.line == 2
+    assert "tab" in exc.value.hint.lower()
+
+
+def test_unclosed_quote_is_reported() -> None:
+    with pytest.raises(YamlProblem) as exc:
+        load_yaml('a: "open\nb: 2\n')
+    assert exc.value.line >= 1
+    assert "invalid YAML" in exc.value.message
