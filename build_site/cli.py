@@ -18,17 +18,24 @@ from rich.console import Console
 
 from build_site import __version__
 from build_site.errors import EXIT_INTERNAL, EXIT_OK, StudyError
+from build_site.pipeline import NO_IDENTIFIERS, load_and_validate
 from build_site.pipeline import build as run_build
-from build_site.pipeline import load_and_validate
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _handle_errors(func: F) -> F:
+    @click.option("--debug", "local_debug", is_flag=True,
+                  help="Show the traceback of an unexpected error.")
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        debug = click.get_current_context().find_root().params.get("debug", False)
+    def wrapper(*args: Any, local_debug: bool = False, **kwargs: Any) -> Any:
+        root_debug = click.get_current_context().find_root().params.get("debug", False)
+        debug = local_debug or root_debug
         try:
             return func(*args, **kwargs)
         except StudyError as exc:
@@ -66,19 +73,23 @@ def main(debug: bool) -> None:
 
 @main.command()
 @STUDY
-@click.option("--out", default="site", type=click.Path(path_type=Path), show_default=True,
-              help="Output directory (replaced as a whole when the build succeeds).")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Output directory, replaced as a whole when the build succeeds "
+                   "[default: site, or site-review with --review].")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="mkdocs.yml to use (default: the study's own, else the one beside it).")
 @click.option("--review", is_flag=True, help="Build the team's review copy.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @_handle_errors
-def build(study: Path, out: Path, config: Path | None, review: bool, quiet: bool) -> None:
+def build(study: Path, out: Path | None, config: Path | None, review: bool, quiet: bool) -> None:
     """Build the site of STUDY (default: casestudies) into --out."""
-    console = Console(stderr=True, quiet=quiet, highlight=False)
+    out = out or Path("site-review" if review else "site")
+    console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
     with console.status("Building…") as status:
         report = run_build(study, out, config, "review" if review else "public",
                            progress=lambda stage: status.update(f"Building: {stage} done"))
+    for warning in report.warnings:
+        console.print(f"[yellow]warning[/yellow] {_escape(warning)}")
     total = sum(report.timings.values())
     console.print(
         f"Built {report.pages} pages into {report.out} in {total:.1f} s "
@@ -94,23 +105,38 @@ def build(study: Path, out: Path, config: Path | None, review: bool, quiet: bool
 def check(study: Path) -> None:
     """Validate STUDY without building."""
     result = load_and_validate(study)
+    excerpts = sum(len(d.excerpts) for d in result.dyads)
     click.echo(
-        f"{study}: valid ({len(result.clinicians)} clinicians, {len(result.dyads)} dyads, "
-        f"{sum(len(d.excerpts) for d in result.dyads)} dyad excerpts)."
+        f"{study}: valid ({_plural(len(result.clinicians), 'clinician')}, "
+        f"{_plural(len(result.dyads), 'dyad')}, {_plural(excerpts, 'dyad excerpt')})."
     )
+    if not result.identifiers:
+        err.print(f"[yellow]warning[/yellow] {NO_IDENTIFIERS}")
+
+
+@main.command()
+def schema() -> None:
+    """Print the folder holding the JSON Schemas of the study files (for editors)."""
+    from build_site.schema import SCHEMA_DIR
+
+    for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
+        click.echo(path)
 
 
 @main.command()
 @STUDY
-@click.option("--out", default="site", type=click.Path(path_type=Path), show_default=True)
-@click.option("--config", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--port", default=8000, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Output directory [default: site, or site-review with --review].")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="mkdocs.yml to use (default: the study's own, else the one beside it).")
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--review", is_flag=True, help="Preview the review copy.")
 @_handle_errors
-def serve(study: Path, out: Path, config: Path | None, port: int, review: bool) -> None:
+def serve(study: Path, out: Path | None, config: Path | None, port: int, review: bool) -> None:
     """Build STUDY, serve it on 127.0.0.1 and rebuild when the study changes."""
     from build_site.serve import serve_forever
 
+    out = out or Path("site-review" if review else "site")
     serve_forever(study, out, config, port, "review" if review else "public", err)
 
 

@@ -14,19 +14,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_site.analyse import analyse
-from build_site.deidentify import Matcher, deidentify
+from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.errors import PrivacyError, Problem
 from build_site.gate import scan_tree
 from build_site.load import load_study_folder
 from build_site.publish import MARKER, check_output, discard, publish, staging_dir
 from build_site.render.diagrams import DiagramRenderer
+from build_site.render.methods_pages import unreported
 from build_site.render.pages import Renderer
-from build_site.select import select
+from build_site.select import select, select_with_report
 from build_site.site import SiteProject, assemble, load_site_project, mkdocs_build
 from build_site.study import Audience, Study
 from build_site.validate import validate
 
 Progress = Callable[[str], None]
+NO_IDENTIFIERS = ("private/identifiers.yml is missing or empty: no name will be replaced on the "
+                  "site; list every identifying name there (see guide/preparing-your-study.md)")
 
 
 @dataclass
@@ -39,6 +42,7 @@ class BuildReport:
     diagrams_cached: int = 0
     files_written: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def load_and_validate(study_dir: Path) -> Study:
@@ -100,24 +104,30 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     stage("load")
     study = validate(raw)
     stage("validate")
+    if not study.identifiers:
+        report.warnings.append(NO_IDENTIFIERS)
     public = deidentify(study)
     handwritten = _deidentify_pages(project, study)
     stage("de-identify")
-    shown = select(public, audience)
-    analysis = analyse(shown)
+    shown, withheld = select_with_report(public, audience)
+    report.warnings += [f"{w.file}: not in this build ({w.reason})" for w in withheld]
+    coded = select(public, "review")
+    analysis = analyse(shown, coded=coded, counts=shown.meta.publication.counts)
     stage("analyse")
     work = build_directory(out)
     work.mkdir(parents=True, exist_ok=True, mode=0o700)
     (work / MARKER).touch()
     diagrams = DiagramRenderer(work / "cache" / "diagrams")
-    renderer = Renderer(shown, analysis, audience, diagrams)
-    pages = renderer.all_pages()
+    renderer = Renderer(shown, analysis, audience, diagrams, coded=coded,
+                        withdrawn=_withdrawn(study))
+    pages, assets = renderer.all_pages()
+    report.warnings += unreported(renderer)
     extra = [{_title(p, handwritten[p]): p} for p in project.markdown_pages()]
     nav = renderer.nav(extra)
     report.pages = len(pages) + len(extra)
     report.diagrams_rendered, report.diagrams_cached = diagrams.rendered, diagrams.cached
     stage("render")
-    report.files_written = assemble(work / "docs", pages, handwritten)
+    report.files_written = assemble(work / "docs", pages, assets, handwritten)
     staging = staging_dir(out)
     try:
         mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title)
@@ -125,10 +135,14 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         leaks = scan_tree(staging, study.identifiers)
         stage("gate")
         if leaks:
+            sources = unreplaced_sources(study)
             raise PrivacyError([
                 Problem(f"{out.name}/{leak.where}", 0,
                         f"listed identifier ({leak.identifier.kind.value}, replaced by "
                         f"'{leak.identifier.replacement}') found in the output",
+                        "it comes from text published as written: "
+                        + ", ".join(sources[id(leak.identifier)])
+                        if id(leak.identifier) in sources else
                         "the new site was discarded; the previous one is unchanged")
                 for leak in leaks
             ])
@@ -137,6 +151,11 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     finally:
         discard(staging)
     return report
+
+
+def _withdrawn(study: Study) -> int:
+    return sum(c.consent.withdrawn for c in study.clinicians) + sum(
+        d.consent.patient.withdrawn for d in study.dyads)
 
 
 def _title(path: str, data: bytes) -> str:

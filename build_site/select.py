@@ -7,12 +7,14 @@ outside the study, who never consented) are kept only where ``study.yml`` allows
 and reviewer comments never reach a public build.
 
 A *review* build keeps every case study and excerpt, except those of withdrawn participants,
-who disappear from every kind of build.
+who disappear from every kind of build. Consent not recorded is consent not given.
 """
 
 from __future__ import annotations
 
-from build_site.study import Audience, Consent, Dyad, Excerpt, Speaker, Status, Study
+from dataclasses import dataclass
+
+from build_site.study import Audience, Consent, Dyad, Excerpt, SourceRef, Speaker, Status, Study
 
 
 def speaker_consent(dyad: Dyad | None, excerpt: Excerpt, clinician_consent: Consent) -> Consent:
@@ -22,7 +24,7 @@ def speaker_consent(dyad: Dyad | None, excerpt: Excerpt, clinician_consent: Cons
         return clinician_consent
     if excerpt.speaker is Speaker.patient:
         return dyad.consent.patient
-    return dyad.consent.others.get(excerpt.role or "", Consent(quote=False, public_site=False))
+    return dyad.consent.others.get(excerpt.role or "", Consent())
 
 
 def _excerpt_public(study: Study, excerpt: Excerpt, consent: Consent) -> bool:
@@ -31,13 +33,42 @@ def _excerpt_public(study: Study, excerpt: Excerpt, consent: Consent) -> bool:
     return study.meta.publication.contrastive_comments or not excerpt.contrast
 
 
+@dataclass(frozen=True)
+class Withheld:
+    """A case study left out of a build, and why (for the build's report)."""
+
+    file: str
+    reason: str
+
+
+def _case_reason(status: Status, consent: Consent, public: bool) -> str | None:
+    if consent.withdrawn:
+        return "the participant withdrew"
+    if public and status is not Status.approved:
+        return f"status is {status.value}, not approved"
+    if public and not consent.public_site:
+        return "no consent to appear on a public website"
+    return None
+
+
 def select(study: Study, audience: Audience) -> Study:
     """Return the part of ``study`` that ``audience`` ("public" or "review") may see."""
-    clinician_consent = {c.id: c.consent for c in study.clinicians}
+    return select_with_report(study, audience)[0]
+
+
+def select_with_report(study: Study, audience: Audience) -> tuple[Study, list[Withheld]]:
+    """Like :func:`select`, and also list the case studies withheld and why.
+
+    A clinician withheld takes their dyads along (the dyads are part of the clinician's case
+    and link to it).
+    """
     public = audience == "public"
+    withheld: list[Withheld] = []
     clinicians = []
     for clinician in study.clinicians:
-        if clinician.consent.withdrawn or (public and clinician.status is not Status.approved):
+        reason = _case_reason(clinician.status, clinician.consent, public)
+        if reason:
+            withheld.append(Withheld(_file(clinician.source, clinician.id), reason))
             continue
         excerpts = [
             e for e in clinician.excerpts
@@ -47,15 +78,16 @@ def select(study: Study, audience: Audience) -> Study:
         if public:
             update |= {"memos": [], "comments": []}
         clinicians.append(clinician.model_copy(update=update))
-    kept_clinicians = {c.id for c in clinicians}
+    kept = {c.id: c.consent for c in clinicians}
     dyads = []
     for dyad in study.dyads:
-        patient = dyad.consent.patient
-        if patient.withdrawn or dyad.clinician not in kept_clinicians:
+        reason = _case_reason(dyad.status, dyad.consent.patient, public)
+        if dyad.clinician not in kept:
+            reason = reason or f"clinician {dyad.clinician} is withheld"
+        if reason:
+            withheld.append(Withheld(_file(dyad.source, dyad.id), reason))
             continue
-        if public and (dyad.status is not Status.approved or not patient.public_site):
-            continue
-        cc = clinician_consent[dyad.clinician]
+        cc = kept[dyad.clinician]
         excerpts = [
             e for e in dyad.excerpts
             if not speaker_consent(dyad, e, cc).withdrawn
@@ -65,4 +97,8 @@ def select(study: Study, audience: Audience) -> Study:
         if public:
             update |= {"memos": [], "comments": []}
         dyads.append(dyad.model_copy(update=update))
-    return study.model_copy(update={"clinicians": clinicians, "dyads": dyads})
+    return study.model_copy(update={"clinicians": clinicians, "dyads": dyads}), withheld
+
+
+def _file(source: SourceRef | None, fallback: str) -> str:
+    return source.file if source else fallback

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from build_site.errors import Problem, StudyError
-from build_site.render.pages import Page
+from build_site.render.pages import Asset, Page
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
+SCRIPT = "assets/build-site.js"
 DEFAULT_SITE_NAME = "Study site"
 
 
@@ -48,6 +49,10 @@ def find_config(study_dir: Path, explicit: Path | None) -> Path:
     """The ``mkdocs.yml`` to use: ``explicit``, else the study folder's own, else the one beside
     the study folder, else the package default.
 
+    A configuration beside the study folder serves it only when it does not name another
+    study (``extra: {study_folder: NAME}``), so a second study placed in the same folder does
+    not silently take the first one's title and pages.
+
     Raises:
         StudyError: when ``explicit`` does not exist.
     """
@@ -56,9 +61,15 @@ def find_config(study_dir: Path, explicit: Path | None) -> Path:
             raise StudyError([Problem(str(explicit), 0, "site configuration not found",
                                       "check the --config path")])
         return explicit
-    for candidate in (study_dir / "mkdocs.yml", study_dir.parent / "mkdocs.yml"):
-        if candidate.is_file():
-            return candidate
+    own = study_dir / "mkdocs.yml"
+    if own.is_file():
+        return own
+    beside = study_dir.parent / "mkdocs.yml"
+    if beside.is_file():
+        extra = _raw_config(beside).get("extra") or {}
+        named = extra.get("study_folder") if isinstance(extra, dict) else None
+        if named is None or Path(str(named)).name == study_dir.resolve().name:
+            return beside
     return default_config()
 
 
@@ -86,12 +97,14 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     config = find_config(study_dir, explicit)
     project = SiteProject(config)
     if config == default_config():
-        return project
-    raw = _raw_config(config)
-    docs = (config.parent / str(raw.get("docs_dir", "docs"))).resolve()
+        docs = (study_dir / "docs").resolve()
+    else:
+        raw = _raw_config(config)
+        docs = (config.parent / str(raw.get("docs_dir", "docs"))).resolve()
     if not docs.is_dir():
         return project
-    reserved = ("model/", "cases/", "clinicians/", "dyads/", "data/", "assets/build-site")
+    reserved = ("model/", "cases/", "clinicians/", "dyads/", "data/", "analysis/", "methods/",
+                "assets/build-site", "CITATION.cff")
     problems = []
     for path in sorted(docs.rglob("*")):
         if not path.is_file() or path.name.startswith("."):
@@ -117,8 +130,10 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def assemble(docs_dir: Path, pages: list[Page], handwritten: dict[str, bytes]) -> int:
-    """Write the generated and hand-written pages and the stylesheet into ``docs_dir``.
+def assemble(docs_dir: Path, pages: list[Page], assets: list[Asset],
+             handwritten: dict[str, bytes]) -> int:
+    """Write the generated and hand-written pages, generated files, the stylesheet and the
+    script into ``docs_dir``.
 
     Unchanged files are left alone; files no longer produced are removed.
 
@@ -128,8 +143,11 @@ def assemble(docs_dir: Path, pages: list[Page], handwritten: dict[str, bytes]) -
     wanted: dict[str, bytes] = dict(handwritten)
     for page in pages:
         wanted[page.path] = page.markdown.encode("utf-8")
-    css = resources.files("build_site") / "defaults" / "build-site.css"
-    wanted[STYLESHEET] = css.read_bytes()
+    for asset in assets:
+        wanted[asset.path] = asset.data
+    defaults = resources.files("build_site") / "defaults"
+    wanted[STYLESHEET] = (defaults / "build-site.css").read_bytes()
+    wanted[SCRIPT] = (defaults / "build-site.js").read_bytes()
     written = sum(_write_if_changed(docs_dir / rel, data) for rel, data in wanted.items())
     if docs_dir.is_dir():
         for path in sorted(docs_dir.rglob("*"), reverse=True):
@@ -141,10 +159,19 @@ def assemble(docs_dir: Path, pages: list[Page], handwritten: dict[str, bytes]) -
     return written
 
 
-def _merged_extensions(raw: dict[str, Any]) -> list[Any]:
+def _name(extension: Any) -> str:
+    return str(extension if isinstance(extension, str) else next(iter(extension)))
+
+
+def _merged_extensions(raw: dict[str, Any], defaults: dict[str, Any]) -> list[Any]:
     current = list(raw.get("markdown_extensions") or [])
-    names = {e if isinstance(e, str) else next(iter(e)) for e in current}
-    return current + [e for e in REQUIRED_EXTENSIONS if e not in names]
+    names = {_name(e) for e in current}
+    wanted = [*defaults.get("markdown_extensions", []), *REQUIRED_EXTENSIONS]
+    for extension in wanted:
+        if _name(extension) not in names:
+            current.append(extension)
+            names.add(_name(extension))
+    return current
 
 
 class _Collect(logging.Handler):
@@ -174,6 +201,7 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     raw = _raw_config(config)
+    defaults = _raw_config(default_config())
     overrides: dict[str, Any] = {
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
@@ -181,8 +209,13 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
         "use_directory_urls": False,
         "strict": True,
         "extra_css": [*(raw.get("extra_css") or []), STYLESHEET],
-        "markdown_extensions": _merged_extensions(raw),
+        "extra_javascript": [*(raw.get("extra_javascript") or []), SCRIPT],
+        "markdown_extensions": _merged_extensions(raw, defaults),
     }
+    # A study's own mkdocs.yml need not INHERIT: what it leaves out comes from the defaults.
+    for key in ("theme", "plugins"):
+        if key not in raw:
+            overrides[key] = defaults[key]
     if raw.get("site_name", DEFAULT_SITE_NAME) == DEFAULT_SITE_NAME:
         overrides["site_name"] = site_name
     handler = _Collect()

@@ -112,6 +112,8 @@ class Person(_Model):
     name: str
     role: str = ""
     background: str = ""
+    affiliation: str = ""
+    orcid: str = ""
 
 
 class Reference(_Model):
@@ -123,12 +125,71 @@ class Reference(_Model):
 
 
 class Publication(_Model):
-    """What the public site may show (``study.yml`` ``publication``)."""
+    """What the public site may show (``study.yml`` ``publication``).
+
+    ``counts``: show excerpt counts in matrices and the codebook in the public build (the
+    review build always shows them). Open coding tags telling excerpts, not every occurrence,
+    so counts are not evidence strength; they are off by default.
+    """
 
     contrastive_comments: bool = False
+    counts: bool = False
     dyad_demographics: list[str] = ["age", "gender", "conditions"]
     min_cell_size: int = Field(default=3, ge=1)
     age_band_width: int = Field(default=10, ge=1, le=50)
+
+
+class Interviewer(_Model):
+    """Who conducted the interviews (COREQ items 1-8)."""
+
+    name: str = ""
+    credentials: str = ""
+    occupation: str = ""
+    gender: str = ""
+    experience: str = ""
+    relationship: str = ""
+    participant_knowledge: str = ""
+    characteristics: str = ""
+
+
+class AnalysisStep(_Model):
+    """One step of the analysis, shown as a timeline on the methods page."""
+
+    title: str = Field(min_length=1)
+    when: str = ""
+    description: str = ""
+
+
+class Feedback(_Model):
+    """Feedback from one participant during member checking."""
+
+    participant: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+
+
+class MemberChecking(_Model):
+    """How the findings were returned to participants, and what they said."""
+
+    description: str = ""
+    feedback: list[Feedback] = []
+
+
+class Saturation(_Model):
+    """The team's own judgement of saturation (the chart only describes the coding)."""
+
+    after_interview: int | None = Field(default=None, ge=1)
+    statement: str = ""
+
+
+class Reporting(_Model):
+    """Where the team reports each reporting-standard item: item number -> location.
+
+    A location is free text (``Manuscript, p. 4``) or a site page (``methods/index.md#setting``).
+    COREQ items are ``"1"`` .. ``"32"``; SRQR items ``"S1"`` .. ``"S21"``.
+    """
+
+    coreq: dict[str, str] = {}
+    srqr: dict[str, str] = {}
 
 
 class StudyMeta(_Model):
@@ -142,22 +203,34 @@ class StudyMeta(_Model):
     citation: Reference | None = None
     based_on: Reference | None = None
     license: str = ""
+    version: str = ""
+    date_released: str = ""
+    keywords: list[str] = []
     methods: dict[str, str] = {}
+    interviewer: Interviewer | None = None
+    analysis_steps: list[AnalysisStep] = []
+    interview_guide: str = ""
+    member_checking: MemberChecking | None = None
+    saturation: Saturation | None = None
+    reporting: Reporting = Reporting()
     publication: Publication = Publication()
 
 
 class Consent(_Model):
-    """One participant's consent (issue: consent and sign-off).
+    """One participant's consent, as recorded by the team.
 
     ``quote``: may be quoted verbatim; ``public_site``: may appear on a public website;
     ``archive``: may be deposited; ``share_with_clinician``: their interview may be shown to
     their own clinician in member checking; ``withdrawn``: left the study.
+
+    Anything not recorded is not given: every permission defaults to false, so a missing
+    consent record publishes nothing of that person.
     """
 
-    quote: bool = True
-    public_site: bool = True
-    archive: bool = True
-    share_with_clinician: bool = True
+    quote: bool = False
+    public_site: bool = False
+    archive: bool = False
+    share_with_clinician: bool = False
     withdrawn: bool = False
 
     def allows_public_quote(self) -> bool:
@@ -242,6 +315,7 @@ class Dyad(_Model):
     interview: Interview = Interview()
     consent: DyadConsent = DyadConsent()
     transcript: str | None = None
+    summaries: dict[str, str] = {}
     memos: list[Note] = []
     comments: list[Note] = []
     excerpts: list[Excerpt] = []

@@ -37,6 +37,25 @@ from build_site.yamlsource import line_at
 
 M = TypeVar("M", bound=BaseModel)
 
+_HINTS = {
+    "literal_error": "use one of the values listed",
+    "enum": "use one of the values listed",
+    "string_pattern_mismatch": "ids use letters, digits, '-', '_' and '.', starting with a "
+                               "letter or digit",
+    "too_short": "add at least one",
+    "string_too_short": "write some text",
+    "int_parsing": "write a whole number",
+    "int_type": "write a whole number",
+    "greater_than_equal": "use a larger number",
+    "bool_parsing": "write true or false",
+    "bool_type": "write true or false",
+    "list_type": "write a list, e.g. [a, b], or one '- item' per line",
+    "string_type": "write text (quote it if it looks like a number or a date)",
+    "dict_type": "write 'key: value' lines",
+    "model_type": "write 'key: value' lines",
+    "model_attributes_type": "write 'key: value' lines",
+}
+
 
 def _typed(doc: RawDocument, model: type[M], problems: list[Problem]) -> M | None:
     try:
@@ -54,7 +73,7 @@ def _typed(doc: RawDocument, model: type[M], problems: list[Problem]) -> M | Non
                 hint = "add it"
             else:
                 message = f"{where}: {message}"
-                hint = ""
+                hint = _HINTS.get(err["type"], "see guide/preparing-your-study.md")
             problems.append(Problem(doc.path, line_at(doc.data, loc), message, hint))
         return None
 
@@ -125,6 +144,7 @@ class _Checker:
         self._model_references()
         self._codebook_references()
         self._case_study_references()
+        self._ages()
         return self.problems
 
     def _unique_ids(self) -> None:
@@ -188,6 +208,17 @@ class _Checker:
                 seen.add(node)
                 node = parents[node]
 
+    def _ages(self) -> None:
+        cases: list[Clinician | Dyad] = [*self.study.clinicians, *self.study.dyads]
+        for case in cases:
+            age = case.demographics.get("age")
+            if age is None or (isinstance(age, int) and not isinstance(age, bool)):
+                continue
+            assert case.source is not None
+            self.add(case.source.file, ("demographics", "age"),
+                     f"demographics.age must be a whole number of years (got {age!r})",
+                     "write e.g. 'age: 67' without quotes; the site shows ages in bands")
+
     def _case_study_references(self) -> None:
         codes = {c.id for c in self.study.codebook.codes}
         clinicians = {c.id for c in self.study.clinicians}
@@ -198,13 +229,20 @@ class _Checker:
                 hint = _suggest(dyad.clinician, clinicians)
                 self.add(file, ("clinician",), f"unknown clinician '{dyad.clinician}'{hint}",
                          "add clinicians/<ID>.md or fix the id")
-            for role in dyad.interview.others_present:
-                if role not in dyad.consent.others:
-                    self.add(file, ("interview", "others_present"),
-                             f"no consent record for the {role} present at the interview",
-                             f"add consent.others.{role} (their words are not published "
-                             "without it)")
+            for role in dyad.consent.others:
+                if role not in dyad.interview.others_present:
+                    self.add(file, ("consent", "others", role),
+                             f"consent recorded for '{role}', who is not listed in "
+                             "interview.others_present",
+                             "list them there or fix the spelling (without a matching consent "
+                             "record their words are never published)")
             self._excerpts(file, dyad.excerpts, codes, dyad)
+            known = component_ids(self.study.model)
+            for key in dyad.summaries:
+                if key not in known:
+                    self.add(file, ("summaries", key),
+                             f"summary for unknown component '{key}'{_suggest(key, known)}",
+                             "key summaries by component or element id")
         for clinician in self.study.clinicians:
             assert clinician.source is not None
             self._excerpts(clinician.source.file, clinician.excerpts, codes, None)
@@ -225,9 +263,11 @@ class _Checker:
             if excerpt.speaker is Speaker.other:
                 others = dyad.interview.others_present if dyad else []
                 if not excerpt.role or excerpt.role not in others:
-                    self.add(file, ("excerpts", j, "role"),
-                             f"excerpt '{excerpt.id}': speaker 'other' needs a role listed in "
-                             f"interview.others_present (got {excerpt.role!r})")
+                    got = f"'{excerpt.role}' is not listed" if excerpt.role else "no role given"
+                    self.add(file, ("excerpts", j, "role" if excerpt.role else "speaker"),
+                             f"excerpt '{excerpt.id}': speaker 'other' needs a role from "
+                             f"interview.others_present ({got})",
+                             "add e.g. 'role: spouse' and list 'spouse' in others_present")
             if haystack is not None and normalise_for_matching(excerpt.text) not in haystack:
                 self.add(file, ("excerpts", j, "text"),
                          f"excerpt '{excerpt.id}' does not occur in transcript "

@@ -40,7 +40,7 @@ def test_bundled_site_has_no_broken_link(bundled_site: Path) -> None:
     assert broken_links(bundled_site) == []
 
 
-NODE = re.compile(r'<g id="[^"]+" class="(node|cluster)[^"]*">\s*<title>[^<]*</title>\s*'
+NODE = re.compile(r'<g id="[^"]+" class="(node|cluster)[^"]*">\s*'
                   r'(<g id="a_[^"]+"><a xlink:href="([^"]+)")?')
 
 
@@ -124,6 +124,7 @@ def test_listed_identifier_reaching_the_output_is_caught(tiny: Path, tmp_path: P
         build(tiny, out)
     assert exc.value.exit_code == 3
     assert any("replaced by 'Ada'" in str(p) for p in exc.value.problems)
+    assert any("published as written: study.yml (team)" in str(p) for p in exc.value.problems)
     assert not any("Margery" in str(p) for p in exc.value.problems)  # the site path only
     assert _tree_hash(out) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [

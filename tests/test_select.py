@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from build_site.pipeline import load_and_validate
-from build_site.select import select
+from build_site.select import select, select_with_report
 
 
 def _excerpt_ids(study) -> set[str]:  # type: ignore[no-untyped-def]
@@ -23,8 +23,19 @@ def test_public_build_keeps_only_consented_approved_material(tiny: Path) -> None
 
 def test_review_build_keeps_everything_but_withdrawn(tiny: Path) -> None:
     path = tiny / "dyads" / "C1-P2.md"
-    path.write_text(path.read_text().replace("{quote: false}", "{withdrawn: true}"))
+    text = path.read_text().replace("{quote: false, public_site: true}", "{withdrawn: true}")
+    path.write_text(text)
     review = select(load_and_validate(tiny), "review")
     assert [d.id for d in review.dyads] == ["C1-P1", "C2-P1"]
     assert "C1-P1-E3" in _excerpt_ids(review)
     assert review.dyads[0].memos
+
+
+def test_missing_consent_publishes_nothing_and_is_reported(tiny: Path) -> None:
+    path = tiny / "dyads" / "C1-P1.md"
+    text = path.read_text()
+    start, end = text.index("consent:"), text.index("memos:")
+    path.write_text(text[:start] + text[end:])
+    public, withheld = select_with_report(load_and_validate(tiny), "public")
+    assert "C1-P1" not in [d.id for d in public.dyads]
+    assert any(w.file == "dyads/C1-P1.md" and "public website" in w.reason for w in withheld)

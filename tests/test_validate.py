@@ -72,10 +72,9 @@ def test_relation_to_unknown_component(tiny: Path) -> None:
                for p in _problems(tiny))
 
 
-def test_other_speaker_needs_consent_record(tiny: Path) -> None:
-    _edit(tiny / "dyads" / "C1-P1.md", "    spouse: {quote: false, public_site: false}\n", "")
-    _edit(tiny / "dyads" / "C1-P1.md", "  others:\n", "")
-    assert any("no consent record for the spouse" in p for p in _problems(tiny))
+def test_consent_for_someone_not_present_is_a_typo(tiny: Path) -> None:
+    _edit(tiny / "dyads" / "C1-P1.md", "    spouse: {quote: false", "    sposue: {quote: false")
+    assert any("consent recorded for 'sposue', who is not listed" in p for p in _problems(tiny))
 
 
 def test_file_name_must_match_id(tiny: Path) -> None:

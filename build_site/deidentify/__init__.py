@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from build_site.deidentify.matching import Hit, Matcher
-from build_site.study import Study
+from build_site.study import Clinician, Dyad, Study
 
 __all__ = ["Hit", "Matcher", "deidentify"]
 
@@ -39,6 +39,28 @@ def _scrub(value: Any, matcher: Matcher) -> Any:
         }
         return value.model_copy(update=update)
     return value
+
+
+def unreplaced_sources(study: Study) -> dict[int, list[str]]:
+    """Where listed identifiers sit in text that is published as written (the model, the
+    codebook, team names, ids and roles), by ``id()`` of the identifier entry: the likely
+    source of a leak the gate finds."""
+    matcher = Matcher(study.identifiers)
+    places = {
+        "model.yml": study.model.model_dump_json(),
+        "codebook.yml": study.codebook.model_dump_json(),
+        "study.yml (team)": " ".join(p.name for p in study.meta.team),
+    }
+    cases: list[Clinician | Dyad] = [*study.clinicians, *study.dyads]
+    for case in cases:
+        where = case.source.file if case.source else case.id
+        words = [case.id, *(e.id for e in case.excerpts), *(e.role or "" for e in case.excerpts)]
+        places[f"{where} (ids and roles)"] = " ".join(words)
+    found: dict[int, list[str]] = {}
+    for place, text in places.items():
+        for ident in matcher.contains(text):
+            found.setdefault(id(ident), []).append(place)
+    return found
 
 
 def deidentify(study: Study) -> Study:

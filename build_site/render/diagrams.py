@@ -165,13 +165,18 @@ def graphviz_version() -> str:
 
 _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Graphviz titles every group with its internal DOT name ("cluster_valuing", "a->b"), which
+# browsers show as tooltips and screen readers read out; the links carry real tooltips.
+_TITLE = re.compile(r"<title>[^<]*</title>\s*")
 
 
 def clean_svg(svg: str, label: str) -> str:
     """Make ``dot -Tsvg`` output fit for inlining: drop the XML prolog, DOCTYPE and comments,
-    undo Graphviz's escaping of hyphens (``&#45;``) so ids read as written, and label the
+    drop Graphviz's ``<title>`` elements (internal DOT names), undo its escaping of hyphens
+    (``&#45;``) so ids read as written, and label the
     root for screen readers (``role="img"`` plus ``aria-label``)."""
     svg = _COMMENT.sub("", _PROLOG.sub("", svg, count=1)).replace("&#45;", "-")
+    svg = _TITLE.sub("", svg)
     safe = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     return svg.replace("<svg ", f'<svg role="img" aria-label="{safe}" ', 1).strip()
 

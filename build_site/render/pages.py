@@ -15,7 +15,17 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from build_site.analyse import Analysis, Node, Quote, ancestors, evidence_dyads_with_elements
+from build_site.analyse import (
+    Analysis,
+    Evidence,
+    Node,
+    Quote,
+    ancestors,
+    evidence_dyads_with_elements,
+    evidence_with_elements,
+    relation_end_ids,
+    shown_value,
+)
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
 from build_site.render.html import chips, inline_text, narrative_html, one_line, page_url
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
@@ -30,6 +40,14 @@ class Page:
     path: str
     title: str
     markdown: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A generated non-page file (download, citation): ``path`` relative to the docs folder."""
+
+    path: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -73,21 +91,38 @@ class Renderer:
         analysis: ``analyse(study)``.
         audience: "public" or "review".
         diagrams: the diagram renderer (with its cache).
+        coded: the de-identified study before selection (all that the team coded), used for
+            the sample description; defaults to ``study``.
+        withdrawn: how many participants withdrew (reported on the methods page).
     """
 
     def __init__(self, study: Study, analysis: Analysis, audience: Audience,
-                 diagrams: DiagramRenderer) -> None:
+                 diagrams: DiagramRenderer, coded: Study | None = None,
+                 withdrawn: int = 0) -> None:
         self.study = study
         self.analysis = analysis
         self.audience = audience
         self.diagrams = diagrams
+        self.coded = coded or study
+        self.withdrawn = withdrawn
+        self.counts = analysis.counts or audience == "review"
         self.env = _environment()
         self.codes = {c.id: c for c in study.codebook.codes}
+
+    def code_counts(self) -> dict[str, int]:
+        """Number of excerpts shown per code."""
+        counts: dict[str, int] = {}
+        cases: list[Clinician | Dyad] = [*self.study.clinicians, *self.study.dyads]
+        for case in cases:
+            for excerpt in case.excerpts:
+                for code in excerpt.codes:
+                    counts[code] = counts.get(code, 0) + 1
+        return counts
 
     # -- helpers shared by templates -------------------------------------------------------
     def _end_label(self, end: str | KindRef) -> str:
         if isinstance(end, KindRef):
-            return KIND_TITLES[end.kind].lower().replace("clinician ", "")
+            return KIND_TITLES[end.kind].lower()
         return self.analysis.nodes[end].label
 
     def relation_views(self, ids: list[str] | None = None) -> list[RelationView]:
@@ -179,7 +214,7 @@ class Renderer:
             "components": len(self.analysis.nodes),
         }
         return self._render(
-            "home.md.j2", "index.md", self.study.meta.title,
+            "home.md.j2", "index.md", "Home",
             overview=narrative_html(self.study.meta.overview), counts=counts,
             diagram=self._diagram("index.md", None, "home", "Diagram of the model"),
         )
@@ -205,44 +240,52 @@ class Renderer:
         return self._render(
             "model_index.md.j2", "model/index.md", "The model", kinds=kinds,
             descendants=descendants, support=self.support(), relations=self.relation_views(),
+            disconfirming=[(n, len(evidence_with_elements(self.analysis, n.id).disconfirming))
+                           for n in self.analysis.nodes.values() if n.is_component],
             diagram=self._diagram("model/index.md", None, "model", "Diagram of the model"),
         )
 
     def component(self, node: Node) -> Page:
-        """The page of one component or element with the evidence behind it."""
+        """The page of one component or element with the evidence behind it, its elements'
+        included, grouped by clinician and dyad (anchors ``clinician-ID`` and ``dyad-ID``)."""
         page = f"model/{node.id}.md"
-        evidence = self.analysis.evidence.get(node.id, _empty())
+        evidence = evidence_with_elements(self.analysis, node.id)
         trail = [self.analysis.nodes[a] for a in reversed(ancestors(self.analysis.nodes, node.id))]
         rel_ids = [
             r.id for r in self.analysis.relations.values()
             if node.is_component and any(
-                node.id in _end_ids(self.analysis, end) for end in (r.from_, r.to))
+                node.id in relation_end_ids(self.analysis.nodes, end) for end in (r.from_, r.to))
         ]
-        direct = evidence.supporting + evidence.disconfirming
+        quotes = evidence.supporting + evidence.disconfirming
         summary = {
-            "dyads": evidence_dyads_with_elements(self.analysis, node.id),
-            "clinicians": {q.clinician for q in self._quotes_with_elements(node.id)},
-            "patient": sum(q.excerpt.speaker.value == "patient" for q in direct),
-            "clinician": sum(q.excerpt.speaker.value == "clinician" for q in direct),
-            "other": sum(q.excerpt.speaker.value == "other" for q in direct),
+            "dyads": sorted({q.dyad for q in evidence.supporting if q.dyad}),
+            "clinicians": {q.clinician for q in evidence.supporting},
+            "patient": sum(q.excerpt.speaker.value == "patient" for q in quotes),
+            "clinician": sum(q.excerpt.speaker.value == "clinician" for q in quotes),
+            "other": sum(q.excerpt.speaker.value == "other" for q in quotes),
+            "disconfirming": len(evidence.disconfirming),
         }
         return self._render(
             "component.md.j2", page, node.label, node=node,
             kind_title=KIND_TITLES[node.kind], trail=trail[:-1],
             children=[self.analysis.nodes[c] for c in node.children], support=self.support(),
             relations=self.relation_views(rel_ids), summary=summary,
-            supporting=_by_clinician(evidence.supporting),
-            disconfirming=evidence.disconfirming, contrastive=evidence.contrastive,
+            groups=self._groups(evidence), contrastive=evidence.contrastive,
         )
 
-    def _quotes_with_elements(self, node_id: str) -> list[Quote]:
-        out: list[Quote] = []
-        stack = [node_id]
-        while stack:
-            current = stack.pop()
-            out += self.analysis.evidence.get(current, _empty()).supporting
-            stack += self.analysis.nodes[current].children
-        return out
+    def _groups(self, evidence: Evidence) -> list[dict[str, Any]]:
+        order = {c.id: i for i, c in enumerate(self.study.clinicians)}
+        cases: dict[tuple[str, str], dict[str, Any]] = {}
+        for name in ("supporting", "disconfirming"):
+            for q in getattr(evidence, name):
+                key = (q.clinician, q.dyad or "")
+                case = cases.setdefault(key, {"dyad": q.dyad, "supporting": [],
+                                              "disconfirming": []})
+                case[name].append(q)
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for key in sorted(cases, key=lambda k: (order.get(k[0], 0), k[1] == "", k[1])):
+            groups.setdefault(key[0], []).append(cases[key])
+        return [{"clinician": c, "cases": v} for c, v in groups.items()]
 
     def relations(self) -> Page:
         """All relations, an evidence section (anchored by relation id) each."""
@@ -288,8 +331,6 @@ class Renderer:
         )
 
     def _facts(self, case: Dyad) -> list[tuple[str, str]]:
-        from build_site.analyse import shown_value
-
         pub = self.study.meta.publication
         facts = []
         fields = case.demographics if self.audience == "review" else {
@@ -334,10 +375,14 @@ class Renderer:
                 walk(code.id, depth + 1)
 
         walk(None, 0)
-        return self._render("codebook.md.j2", page, "Codebook", rows=rows)
+        return self._render("codebook.md.j2", page, "Codebook", rows=rows,
+                            counts=self.code_counts() if self.counts else None)
 
-    def all_pages(self, progress: Callable[[str], None] = lambda _: None) -> list[Page]:
-        """Every generated page, in navigation order."""
+    def all_pages(self, progress: Callable[[str], None] = lambda _: None
+                  ) -> tuple[list[Page], list[Asset]]:
+        """Every generated page, in navigation order, and the generated files."""
+        from build_site.render import analysis_pages, methods_pages
+
         pages = [self.home(), self.model_index()]
         pages += [self.component(n) for n in self.analysis.nodes.values()]
         pages.append(self.relations())
@@ -346,8 +391,15 @@ class Renderer:
         pages += [self.clinician(c) for c in self.study.clinicians]
         pages += [self.dyad(d) for d in self.study.dyads]
         progress("case study pages")
-        pages += [self.demographics(), self.codebook()]
-        return pages
+        pages += [analysis_pages.matrix_page(self), analysis_pages.excerpts_page(self),
+                  analysis_pages.saturation_page(self)]
+        guide = methods_pages.interview_guide_page(self)
+        pages += [methods_pages.methods_page(self), *([guide] if guide else []),
+                  methods_pages.coreq_page(self), methods_pages.srqr_page(self)]
+        downloads, assets = analysis_pages.downloads(self)
+        cite, cite_assets = methods_pages.cite(self)
+        pages += [self.demographics(), self.codebook(), downloads, cite]
+        return pages, assets + cite_assets
 
     def nav(self, extra: list[NavItem]) -> list[NavItem]:
         """The navigation: model sections by kind, case studies grouped by clinician (so no
@@ -366,12 +418,23 @@ class Renderer:
                 {"Case study": f"clinicians/{c.id}.md"},
                 *({f"Dyad {d.id}": f"dyads/{d.id}.md"} for d in dyads),
             ]})
+        methods: list[NavItem] = [{"Methods": "methods/index.md"}]
+        if self.study.meta.interview_guide:
+            methods.append({"Interview guide": "methods/interview-guide.md"})
+        methods += [{"COREQ checklist": "methods/coreq.md"},
+                    {"SRQR checklist": "methods/srqr.md"}]
         nav: list[NavItem] = [
             {"Home": "index.md"},
             {"Model": model},
             {"Case studies": cases},
+            {"Analysis": [{"Meta-matrix": "analysis/matrix.md"},
+                          {"Excerpts": "analysis/excerpts.md"},
+                          {"Saturation": "analysis/saturation.md"}]},
+            {"Methods": methods},
             {"Data": [{"Demographics": "data/demographics.md"},
-                      {"Codebook": "data/codebook.md"}]},
+                      {"Codebook": "data/codebook.md"},
+                      {"Downloads": "data/downloads.md"},
+                      {"How to cite": "data/cite.md"}]},
         ]
         if extra:
             nav.append({"About": extra})
@@ -384,23 +447,8 @@ class Renderer:
                              *(self._nav_node(self.analysis.nodes[c]) for c in node.children)]}
 
 
-def _end_ids(analysis: Analysis, end: str | KindRef) -> list[str]:
-    from build_site.analyse import relation_end_ids
-
-    return relation_end_ids(analysis.nodes, end)
-
-
-def _empty() -> Any:
-    from build_site.analyse import Evidence
-
+def _empty() -> Evidence:
     return Evidence()
-
-
-def _by_clinician(quotes: list[Quote]) -> list[dict[str, Any]]:
-    groups: dict[str, list[Quote]] = {}
-    for q in sorted(quotes, key=lambda q: (q.clinician, q.dyad or "", q.excerpt.id)):
-        groups.setdefault(q.clinician, []).append(q)
-    return [{"clinician": c, "quotes": qs} for c, qs in groups.items()]
 
 
 def _yaml_str(value: str) -> str:
@@ -408,12 +456,18 @@ def _yaml_str(value: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    lines = text.splitlines()
+    """Collapse runs of blank lines, and make sure a table or a heading is never glued to
+    the line before it (templates' block tags swallow newlines)."""
     out: list[str] = []
-    for line in lines:
-        if not line.strip() and out and not out[-1].strip():
+    for line in (raw.rstrip() for raw in text.splitlines()):
+        previous = out[-1] if out else ""
+        if not line and not previous:
             continue
-        out.append(line.rstrip())
+        ends_table = previous.startswith("|") and line and not line.startswith("|")
+        starts_block = line.startswith(("#", "|")) and previous and not previous.startswith("|")
+        if ends_table or (starts_block and not previous.startswith("#")):
+            out.append("")
+        out.append(line)
     return "\n".join(out).strip() + "\n"
 
 

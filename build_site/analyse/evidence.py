@@ -1,14 +1,12 @@
-"""Stage 5, analyse: derive the views the pages show from a de-identified, selected study.
-
-Pure functions from a ``Study`` to an ``Analysis``: the model's structure (kinds, parents,
-labels), the evidence behind every component, element and relation, which components each dyad
-and clinician evidences, and demographics tables with small-cell suppression.
-"""
+"""The model's structure and the evidence behind every component, element and relation;
+demographics tables with small-cell suppression (ages over 89 as one band, after HIPAA Safe
+Harbor)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from build_site.study import (
     Clinician,
@@ -22,6 +20,10 @@ from build_site.study import (
     Study,
 )
 from build_site.validate import walk_elements
+
+if TYPE_CHECKING:
+    from build_site.analyse.matrices import MetaMatrix
+    from build_site.analyse.saturation import SaturationSeries
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,10 @@ class Analysis:
     dyads_by_clinician: dict[str, list[Dyad]]
     patient_table: Table
     clinician_table: Table
+    counts: bool = False
+    matrix: MetaMatrix | None = None
+    saturation: SaturationSeries | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def model_nodes(study: Study) -> dict[str, Node]:
@@ -223,8 +229,8 @@ def demographics_table(
     return Table(title, len(cases), rows)
 
 
-def analyse(study: Study) -> Analysis:
-    """Derive every view of ``study`` (already de-identified and selected for its audience)."""
+def core_analysis(study: Study) -> Analysis:
+    """The model structure, evidence and demographics of ``study``."""
     nodes = model_nodes(study)
     code_target = {c.id: c.component for c in study.codebook.codes}
     per_dyad, per_clinician = _evidenced_by_case(study, nodes, code_target)
@@ -260,4 +266,30 @@ def evidence_dyads_with_elements(analysis: Analysis, node_id: str) -> set[str]:
     return dyads
 
 
-__all__ = ["Analysis", "Evidence", "Node", "Quote", "Table", "analyse", "walk_elements"]
+def descendants(analysis: Analysis, node_id: str) -> list[str]:
+    """Every element below ``node_id``, depth-first in model order."""
+    out: list[str] = []
+    for child in analysis.nodes[node_id].children if node_id in analysis.nodes else []:
+        out.append(child)
+        out.extend(descendants(analysis, child))
+    return out
+
+
+def evidence_with_elements(analysis: Analysis, node_id: str) -> Evidence:
+    """The evidence for ``node_id`` and all its elements, each excerpt once."""
+    merged = Evidence()
+    seen: set[tuple[str, str]] = set()
+    for target in [node_id, *descendants(analysis, node_id)]:
+        evidence = analysis.evidence.get(target)
+        if evidence is None:
+            continue
+        for name in ("supporting", "disconfirming", "contrastive"):
+            for quote in getattr(evidence, name):
+                key = (name, quote.excerpt.id)
+                if key not in seen:
+                    seen.add(key)
+                    getattr(merged, name).append(quote)
+    return merged
+
+
+__all__ = ["walk_elements"]

@@ -31,6 +31,8 @@ def test_svg_is_cleaned_and_ids_prefixed(tiny: Path, tmp_path: Path) -> None:
     svg = clean_svg(raw, "Diagram of the model")
     assert svg.startswith('<svg role="img" aria-label="Diagram of the model"')
     assert "<!DOCTYPE" not in svg and "<?xml" not in svg and "<!--" not in svg
+    assert "<title>" not in svg and "cluster_" not in svg.split("<svg", 1)[1].split(">", 1)[1]
+    assert 'xlink:title="Caring: Showing care."' in svg  # the tooltip people see
     ids = re.findall(r'\bid="([^"]+)"', svg)
     assert ids and all(i.startswith(("home-", "a_home-")) for i in ids)
     assert len(ids) == len(set(ids))

@@ -1,0 +1,124 @@
+"""Cross-case displays: the meta-matrix (dyads by components and elements, after Miles and
+Huberman) and the clinician-by-component matrix, as in the Framework Method's charting step.
+
+A cell holds the analysts' summary for that dyad and component where the study folder has one
+(``summaries`` in the dyad's front matter), and always the exact excerpts behind it: those of
+the dyad coded to the component or any of its elements, contrastive comments excluded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from build_site.analyse.evidence import Analysis, Node, Quote, descendants
+from build_site.study import Dyad, Study
+
+
+@dataclass
+class Cell:
+    """One dyad-by-component cell."""
+
+    supporting: list[Quote] = field(default_factory=list)
+    disconfirming: list[Quote] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def state(self) -> str:
+        """``both``, ``supporting``, ``disconfirming`` or ``empty``."""
+        if self.supporting and self.disconfirming:
+            return "both"
+        if self.supporting:
+            return "supporting"
+        return "disconfirming" if self.disconfirming else "empty"
+
+    @property
+    def count(self) -> int:
+        """Number of excerpts behind the cell."""
+        return len(self.supporting) + len(self.disconfirming)
+
+
+@dataclass
+class MatrixRow:
+    """A dyad's row: its cells by component or element id."""
+
+    dyad: Dyad
+    cells: dict[str, Cell]
+
+
+@dataclass
+class Column:
+    """A matrix column: a component or element with its depth (0 for a component)."""
+
+    node: Node
+    depth: int
+
+
+@dataclass
+class ClinicianRow:
+    """A clinician's row: per component, the number of their dyads with evidence."""
+
+    clinician: str
+    dyads: int
+    cells: dict[str, int]
+
+
+@dataclass
+class MetaMatrix:
+    """The meta-matrix and the clinician-by-component matrix beside it."""
+
+    columns: list[Column]
+    rows: list[MatrixRow]
+    clinician_rows: list[ClinicianRow]
+
+
+def columns(analysis: Analysis) -> list[Column]:
+    """Every component and element in model order, each followed by its elements."""
+    out: list[Column] = []
+
+    def walk(node: Node, depth: int) -> None:
+        out.append(Column(node, depth))
+        for child in node.children:
+            walk(analysis.nodes[child], depth + 1)
+
+    for node in analysis.nodes.values():
+        if node.is_component:
+            walk(node, 0)
+    return out
+
+
+def cell_for(analysis: Analysis, dyad: Dyad, node_id: str) -> Cell:
+    """The quotes of ``dyad`` coded to ``node_id`` or any of its elements (each excerpt once)."""
+    cell = Cell(summary=dyad.summaries.get(node_id, ""))
+    seen: set[str] = set()
+    for target in [node_id, *descendants(analysis, node_id)]:
+        evidence = analysis.evidence.get(target)
+        if evidence is None:
+            continue
+        for bucket, quotes in ((cell.supporting, evidence.supporting),
+                               (cell.disconfirming, evidence.disconfirming)):
+            for quote in quotes:
+                if quote.dyad == dyad.id and quote.excerpt.id not in seen:
+                    seen.add(quote.excerpt.id)
+                    bucket.append(quote)
+    for bucket in (cell.supporting, cell.disconfirming):
+        bucket.sort(key=lambda q: q.excerpt.id)
+    return cell
+
+
+def meta_matrix(study: Study, analysis: Analysis) -> MetaMatrix:
+    """Build both matrices from an analysed study (rows in clinician, then dyad order)."""
+    cols = columns(analysis)
+    rows = [
+        MatrixRow(dyad, {c.node.id: cell_for(analysis, dyad, c.node.id) for c in cols})
+        for clinician in study.clinicians
+        for dyad in analysis.dyads_by_clinician.get(clinician.id, [])
+    ]
+    clinician_rows = []
+    for clinician in study.clinicians:
+        mine = [r for r in rows if r.dyad.clinician == clinician.id]
+        clinician_rows.append(ClinicianRow(
+            clinician.id, len(mine),
+            {c.node.id: sum(r.cells[c.node.id].state in ("supporting", "both") for r in mine)
+             for c in cols},
+        ))
+    return MetaMatrix(cols, rows, clinician_rows)

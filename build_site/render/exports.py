@@ -1,0 +1,190 @@
+"""Downloadable files generated with the site: CSV and JSON of the matrices and the excerpt
+table, the codebook as CSV and as a REFI-QDA codebook (``.qdc``), and ``CITATION.cff``.
+
+CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+tab or carriage return) are prefixed with an apostrophe (OWASP's CSV-injection advice).
+The ``.qdc`` follows the REFI-QDA Codebook exchange format (namespace
+``urn:QDA-XML:codebook:1.0``), with GUIDs derived from code ids so every export is identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import yaml
+
+from build_site.analyse import Analysis
+from build_site.study import Study
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NAMESPACE = uuid.UUID("6f1c2f4e-3a7b-4c55-9d0e-b5d1a6c0e2f1")
+QDC_NS = "urn:QDA-XML:codebook:1.0"
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell that no spreadsheet will evaluate as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    """CSV (UTF-8 with BOM, so spreadsheets detect the encoding; CRLF as RFC 4180 says)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    writer.writerows([[safe_cell(v) for v in row] for row in rows])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_json(data: Any) -> bytes:
+    """Pretty, stable JSON (sorted keys, UTF-8, trailing newline)."""
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def matrix_files(analysis: Analysis, counts: bool) -> dict[str, bytes]:
+    """``meta-matrix.csv/json`` and ``clinician-matrix.csv/json``."""
+    matrix = analysis.matrix
+    assert matrix is not None
+    ids = [c.node.id for c in matrix.columns]
+    rows = []
+    records = []
+    for row in matrix.rows:
+        cells = [row.cells[i] for i in ids]
+        values = [c.state if not counts else f"{c.state}:{c.count}" for c in cells]
+        rows.append([row.dyad.id, row.dyad.clinician, row.dyad.interview.order, *values])
+        records.append({
+            "dyad": row.dyad.id, "clinician": row.dyad.clinician,
+            "interview_order": row.dyad.interview.order,
+            "cells": {i: {"state": c.state, "summary": c.summary,
+                          "excerpts": [q.excerpt.id for q in c.supporting + c.disconfirming],
+                          **({"count": c.count} if counts else {})}
+                      for i, c in zip(ids, cells, strict=True)},
+        })
+    clinician_rows = [[r.clinician, r.dyads, *(r.cells[i] for i in ids)]
+                      for r in matrix.clinician_rows]
+    return {
+        "meta-matrix.csv": to_csv(["dyad", "clinician", "interview_order", *ids], rows),
+        "meta-matrix.json": to_json({"columns": ids, "rows": records}),
+        "clinician-matrix.csv": to_csv(["clinician", "dyads", *ids], clinician_rows),
+        "clinician-matrix.json": to_json([
+            {"clinician": r.clinician, "dyads": r.dyads, "dyads_with_evidence": r.cells}
+            for r in matrix.clinician_rows]),
+    }
+
+
+def excerpt_files(rows: list[dict[str, Any]]) -> dict[str, bytes]:
+    """``excerpts.csv/json`` from the excerpt browser's rows."""
+    header = ["id", "dyad", "clinician", "speaker", "codes", "components", "flags", "text"]
+    table = [[r["id"], r["dyad"] or "", r["clinician"], r["speaker_label"],
+              ";".join(r["codes"]), ";".join(r["components"]), ";".join(r["flags"]), r["text"]]
+             for r in rows]
+    records = [{k: r[k] for k in ("id", "dyad", "clinician", "speaker", "codes", "components",
+                                  "flags", "text")} for r in rows]
+    return {"excerpts.csv": to_csv(header, table), "excerpts.json": to_json(records)}
+
+
+def code_guid(code_id: str) -> str:
+    """A stable GUID for a code (UUID 5 of its id)."""
+    return str(uuid.uuid5(_NAMESPACE, code_id))
+
+
+def codebook_qdc(study: Study) -> bytes:
+    """The codebook as a REFI-QDA ``.qdc`` document (hierarchy, descriptions, colours)."""
+    ET.register_namespace("", QDC_NS)
+    root = ET.Element(f"{{{QDC_NS}}}CodeBook", {"origin": "build-site"})
+    codes_el = ET.SubElement(root, f"{{{QDC_NS}}}Codes")
+    children: dict[str | None, list[Any]] = {}
+    for code in study.codebook.codes:
+        children.setdefault(code.parent, []).append(code)
+
+    def add(parent: ET.Element, code: Any) -> None:
+        attrs = {"guid": code_guid(code.id), "name": code.label, "isCodable": "true"}
+        if code.colour:
+            attrs["color"] = code.colour
+        element = ET.SubElement(parent, f"{{{QDC_NS}}}Code", attrs)
+        description = code.definition
+        if code.component:
+            description = f"{description} [evidences: {code.component}]".strip()
+        if description:
+            ET.SubElement(element, f"{{{QDC_NS}}}Description").text = description
+        for child in children.get(code.id, []):
+            add(element, child)
+
+    for code in children.get(None, []):
+        add(codes_el, code)
+    ET.indent(root)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
+
+
+def codebook_csv(study: Study, counts: dict[str, int] | None) -> bytes:
+    """The codebook as CSV: id, label, parent, component, definition (and frequency)."""
+    header = ["id", "label", "parent", "component", "definition"]
+    if counts is not None:
+        header.append("excerpts")
+    rows = []
+    for code in study.codebook.codes:
+        row: list[Any] = [code.id, code.label, code.parent or "", code.component or "",
+                          code.definition]
+        if counts is not None:
+            row.append(counts.get(code.id, 0))
+        rows.append(row)
+    return to_csv(header, rows)
+
+
+_CC = re.compile(r"^CC[ -]BY(?:[ -](SA|NC|ND|NC-SA|NC-ND))?[ -](\d\.\d)\b", re.I)
+
+
+def license_spdx(text: str) -> str | None:
+    """The SPDX identifier of a licence written as e.g. ``CC BY 4.0`` (None if unknown)."""
+    match = _CC.match(text.strip())
+    if match:
+        variant = f"-{match.group(1).upper()}" if match.group(1) else ""
+        return f"CC-BY{variant}-{match.group(2)}"
+    simple = text.strip().split(" ")[0]
+    return simple if simple in {"CC0-1.0", "MIT", "Apache-2.0", "ODbL-1.0"} else None
+
+
+def citation_cff(study: Study) -> bytes:
+    """``CITATION.cff`` (Citation File Format 1.2.0) from ``study.yml``."""
+    meta = study.meta
+    authors = []
+    for person in meta.team or []:
+        given, _, family = person.name.rpartition(" ")
+        entry: dict[str, str] = {"family-names": family or person.name}
+        if given:
+            entry["given-names"] = given
+        if person.affiliation:
+            entry["affiliation"] = person.affiliation
+        if person.orcid:
+            entry["orcid"] = person.orcid
+        authors.append(entry)
+    data: dict[str, Any] = {
+        "cff-version": "1.2.0",
+        "message": "If you use this material, please cite it as below.",
+        "type": "dataset",
+        "title": meta.title,
+        "authors": authors or [{"name": meta.title}],
+    }
+    if meta.overview:
+        data["abstract"] = meta.overview.strip()
+    if meta.citation and meta.citation.doi:
+        data["doi"] = meta.citation.doi
+    if meta.citation and meta.citation.url:
+        data["url"] = meta.citation.url
+    spdx = license_spdx(meta.license)
+    if spdx:
+        data["license"] = spdx
+    if meta.version:
+        data["version"] = meta.version
+    if meta.date_released:
+        data["date-released"] = meta.date_released
+    if meta.keywords:
+        data["keywords"] = meta.keywords
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100).encode()

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import yaml
+
+from build_site.pipeline import load_and_validate
+from build_site.render.exports import (
+    QDC_NS,
+    citation_cff,
+    codebook_qdc,
+    license_spdx,
+    safe_cell,
+    to_csv,
+)
+
+
+def test_spreadsheet_formulas_are_neutralised() -> None:
+    assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert safe_cell("-1") == "'-1" and safe_cell("@SUM") == "'@SUM"
+    assert safe_cell("plain") == "plain"
+    assert to_csv(["a"], [["+cmd"]]).decode("utf-8-sig") == "a\r\n'+cmd\r\n"
+
+
+def test_qdc_holds_every_code_with_hierarchy(tiny: Path) -> None:
+    path = tiny / "codebook.yml"
+    path.write_text(path.read_text() + "  - id: child\n    label: Child\n    parent: heard\n")
+    study = load_and_validate(tiny)
+    root = ET.fromstring(codebook_qdc(study))
+    names = [c.get("name") for c in root.iter(f"{{{QDC_NS}}}Code")]
+    assert sorted(names) == sorted(c.label for c in study.codebook.codes)
+    heard = next(c for c in root.iter(f"{{{QDC_NS}}}Code") if c.get("name") == "Heard")
+    assert [c.get("name") for c in heard.findall(f"{{{QDC_NS}}}Code")] == ["Child"]
+    assert codebook_qdc(study) == codebook_qdc(study)  # stable GUIDs
+
+
+def test_citation_cff_is_valid_yaml_with_spdx_licence(tiny: Path) -> None:
+    path = tiny / "study.yml"
+    path.write_text(path.read_text() + "license: CC BY 4.0\nteam:\n  - name: Ana M. Pérez\n")
+    cff = yaml.safe_load(citation_cff(load_and_validate(tiny)))
+    assert cff["cff-version"] == "1.2.0" and cff["title"] == "Tiny study"
+    assert cff["license"] == "CC-BY-4.0"
+    assert cff["authors"] == [{"family-names": "Pérez", "given-names": "Ana M."}]
+    assert license_spdx("CC BY-NC-SA 4.0") == "CC-BY-NC-SA-4.0"
+    assert license_spdx("All rights reserved") is None
