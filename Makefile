@@ -2,7 +2,7 @@
 # Both bootstrap the machine first (idempotent: see scripts/bootstrap.sh).
 VENV := .venv/bin
 
-.PHONY: bootstrap site test lint lock clean
+.PHONY: bootstrap site test lint lock clean deid-bench
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -19,7 +19,12 @@ test: lint
 	$(VENV)/pytest
 
 lock:
-	$(VENV)/pip freeze --all --exclude-editable | grep -v -i -E "^(build-site|pip)==" > requirements.lock
+	{ echo "# Every dependency, transitive ones included, pinned. Regenerate with: make lock"; \
+	  $(VENV)/pip list --format=freeze --exclude-editable | grep -v -i -E "^(build-site|pip)=="; \
+	} > requirements.lock
 
 clean:
 	rm -rf site .site.build .site.*.tmp
+
+deid-bench: bootstrap
+	$(VENV)/python -m build_site.deidentify.bench

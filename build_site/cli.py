@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 
 from build_site import __version__
-from build_site.errors import EXIT_INTERNAL, EXIT_OK, StudyError
+from build_site.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PRIVACY, StudyError
 from build_site.pipeline import NO_IDENTIFIERS, load_and_validate
 from build_site.pipeline import build as run_build
 
@@ -101,10 +101,25 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool, quie
 
 @main.command()
 @STUDY
+@click.option("--transcripts", is_flag=True,
+              help="List possible identifiers in the private transcripts too.")
 @_handle_errors
-def check(study: Path) -> None:
-    """Validate STUDY without building."""
+def check(study: Path, transcripts: bool) -> None:
+    """Validate STUDY and list possible identifiers the private list missed.
+
+    Exit 0 when all is resolved, 2 on invalid input, 3 when findings are unresolved.
+    """
+    from build_site.deidentify import deidentify
+    from build_site.deidentify.findings import (
+        describe,
+        find_all,
+        transcript_findings,
+        unresolved,
+    )
+
     result = load_and_validate(study)
+    open_findings = unresolved(find_all(deidentify(result)), result)
+    advisory = unresolved(transcript_findings(result), result)
     excerpts = sum(len(d.excerpts) for d in result.dyads)
     click.echo(
         f"{study}: valid ({_plural(len(result.clinicians), 'clinician')}, "
@@ -112,6 +127,19 @@ def check(study: Path) -> None:
     )
     if not result.identifiers:
         err.print(f"[yellow]warning[/yellow] {NO_IDENTIFIERS}")
+    if transcripts:
+        for finding in advisory:
+            err.print(f"[cyan]note[/cyan] {_escape(describe(finding))} (private transcript: "
+                      "never published; list the name before quoting around it)")
+    elif advisory:
+        err.print(f"[cyan]note[/cyan] {_plural(len(advisory), 'possible identifier')} in the "
+                  "private transcripts (never published); --transcripts lists them")
+    for finding in open_findings:
+        err.print(f"[red]finding[/red] {_escape(describe(finding))}")
+    if open_findings:
+        err.print(f"{_plural(len(open_findings), 'unresolved finding')}: a public build is "
+                  "refused until each is listed or marked reviewed.")
+        sys.exit(EXIT_PRIVACY)
 
 
 @main.command()

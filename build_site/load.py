@@ -46,6 +46,7 @@ class RawStudy:
     clinicians: list[RawDocument] = field(default_factory=list)
     dyads: list[RawDocument] = field(default_factory=list)
     identifiers: RawDocument | None = None
+    reviewed: RawDocument | None = None
     transcripts: dict[str, str] = field(default_factory=dict)
 
 
@@ -210,13 +211,15 @@ def load_study_folder(root: Path) -> RawStudy:
                 bucket.append(read_markdown_file(root, path))
             except StudyError as exc:
                 problems.extend(exc.problems)
-    identifiers = None
-    id_path = root / "private" / "identifiers.yml"
-    if id_path.is_file():
-        try:
-            identifiers = read_yaml_file(root, id_path)
-        except StudyError as exc:
-            problems.extend(exc.problems)
+    private: dict[str, RawDocument | None] = {}
+    for name in ("identifiers", "reviewed"):
+        path = root / "private" / f"{name}.yml"
+        private[name] = None
+        if path.is_file():
+            try:
+                private[name] = read_yaml_file(root, path)
+            except StudyError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise StudyError(problems)
     named = [
@@ -231,7 +234,8 @@ def load_study_folder(root: Path) -> RawStudy:
         codebook=docs["codebook.yml"],
         clinicians=collections["clinicians"],
         dyads=collections["dyads"],
-        identifiers=identifiers,
+        identifiers=private["identifiers"],
+        reviewed=private["reviewed"],
         transcripts=load_transcripts(root, named),
     )
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from build_site.analyse import analyse
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
+from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
 from build_site.errors import PrivacyError, Problem
 from build_site.gate import scan_tree
 from build_site.load import load_study_folder
@@ -43,6 +44,7 @@ class BuildReport:
     files_written: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def load_and_validate(study_dir: Path) -> Study:
@@ -108,15 +110,27 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         report.warnings.append(NO_IDENTIFIERS)
     public = deidentify(study)
     handwritten = _deidentify_pages(project, study)
+    work = build_directory(out)
+    work.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (work / MARKER).touch()
+    # Hand-written pages are the team's own prose about the study (citations, credits): listed
+    # identifiers are replaced in them and the gate checks them, but detectors do not.
+    findings = unresolved(find_all(public, None, FindingCache(work / "cache" / "findings")),
+                          study)
+    report.findings = findings
+    if findings and audience == "public":
+        raise PrivacyError([
+            Problem(f.file, f.line, f"possible {f.category} '{f.text}' not resolved",
+                    f"list it in private/identifiers.yml or mark it reviewed in "
+                    f"private/reviewed.yml (hash: {f.key}); nothing was written")
+            for f in findings
+        ])
     stage("de-identify")
     shown, withheld = select_with_report(public, audience)
     report.warnings += [f"{w.file}: not in this build ({w.reason})" for w in withheld]
     coded = select(public, "review")
     analysis = analyse(shown, coded=coded, counts=shown.meta.publication.counts)
     stage("analyse")
-    work = build_directory(out)
-    work.mkdir(parents=True, exist_ok=True, mode=0o700)
-    (work / MARKER).touch()
     diagrams = DiagramRenderer(work / "cache" / "diagrams")
     renderer = Renderer(shown, analysis, audience, diagrams, coded=coded,
                         withdrawn=_withdrawn(study))

@@ -262,10 +262,12 @@ class Interview(_Model):
 
 
 class SourceRef(_Model):
-    """Where a value came from: a file relative to the study folder and a 1-based line."""
+    """Where a value came from: a file relative to the study folder, a 1-based line, and for
+    a Markdown file the line where its body starts."""
 
     file: str
     line: int = 0
+    body_line: int = 0
 
 
 class Speaker(str, Enum):
@@ -353,6 +355,24 @@ class IdentifierList(_Model):
     identifiers: list[Identifier] = []
 
 
+class Review(_Model):
+    """A detector finding the team checked and judged safe to publish."""
+
+    file: str = Field(min_length=1)
+    hash: str = Field(min_length=8)
+    category: str = ""
+    by: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+
+
+class ReviewedList(_Model):
+    """``private/reviewed.yml``: findings judged safe (keyed by file and a hash of the matched
+    text, not by line, so edits elsewhere do not reopen them) and words never flagged."""
+
+    allow: list[str] = []
+    reviewed: list[Review] = []
+
+
 class Study(_Model):
     """A whole validated study, as it flows through the pipeline."""
 
@@ -362,6 +382,8 @@ class Study(_Model):
     clinicians: list[Clinician]
     dyads: list[Dyad]
     identifiers: list[Identifier] = []
+    reviewed: ReviewedList = ReviewedList()
+    transcripts: dict[str, str] = Field(default={}, exclude=True)
     deidentified: bool = False
 
 
@@ -372,6 +394,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "clinician": Clinician,
     "dyad": Dyad,
     "identifiers": IdentifierList,
+    "reviewed": ReviewedList,
 }
 
 Audience = Literal["public", "review"]

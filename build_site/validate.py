@@ -28,6 +28,7 @@ from build_site.study import (
     IdentifierList,
     KindRef,
     Model,
+    ReviewedList,
     SourceRef,
     Speaker,
     Study,
@@ -105,7 +106,7 @@ def _case_study(doc: RawDocument, model: type[C], problems: list[Problem]) -> C 
     return item.model_copy(
         update={
             "narrative": doc.body,
-            "source": SourceRef(file=doc.path, line=1),
+            "source": SourceRef(file=doc.path, line=1, body_line=doc.body_line),
             "excerpts": _with_sources(item.excerpts, doc),
         }
     )
@@ -288,6 +289,20 @@ def normalise_for_matching(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
 
 
+def _identifier_problems(study: Study, doc: RawDocument) -> list[Problem]:
+    """A replacement that itself contains a listed identifier would publish it: refused."""
+    from build_site.deidentify.matching import Matcher
+
+    problems = []
+    for i, ident in enumerate(study.identifiers):
+        others = [o for j, o in enumerate(study.identifiers) if j != i]
+        if any(h.identifier is not ident for h in Matcher(others).find(ident.replacement)):
+            problems.append(Problem(doc.path, line_at(doc.data, ("identifiers", i, "replacement")),
+                                    f"replacement '{ident.replacement}' contains a listed "
+                                    "identifier", "choose a pseudonym that is not on the list"))
+    return problems
+
+
 def component_ids(model: Model) -> set[str]:
     """Ids of every component and element of ``model`` (not relations)."""
     ids: set[str] = set()
@@ -310,6 +325,7 @@ def validate(raw: RawStudy) -> Study:
     clinicians = [_case_study(d, Clinician, problems) for d in raw.clinicians]
     dyads = [_case_study(d, Dyad, problems) for d in raw.dyads]
     identifiers = _typed(raw.identifiers, IdentifierList, problems) if raw.identifiers else None
+    reviewed = _typed(raw.reviewed, ReviewedList, problems) if raw.reviewed else None
     if not raw.dyads:
         problems.append(Problem("dyads/", 0, "no dyad case studies found",
                                 "add dyads/<ID>.md files"))
@@ -322,8 +338,12 @@ def validate(raw: RawStudy) -> Study:
         clinicians=[c for c in clinicians if c is not None],
         dyads=[d for d in dyads if d is not None],
         identifiers=identifiers.identifiers if identifiers else [],
+        reviewed=reviewed or ReviewedList(),
+        transcripts=raw.transcripts,
     )
     problems.extend(_Checker(study, raw).run())
+    if raw.identifiers is not None:
+        problems.extend(_identifier_problems(study, raw.identifiers))
     if problems:
         raise StudyError(problems)
     return study

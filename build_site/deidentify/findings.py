@@ -1,0 +1,208 @@
+"""Findings: what the detectors flag in every string a reader can see, with file and line, and
+whether the team has resolved it.
+
+A finding is resolved by adding the text to ``private/identifiers.yml`` (then it is replaced
+and no longer found) or by an entry in ``private/reviewed.yml`` keyed by file and a hash of the
+matched text (:func:`finding_key`), so edits elsewhere in the file do not reopen it. Findings
+are cached by a hash of the scanned text, so an unchanged string is not scanned again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_site.deidentify.detectors import Detection, detect
+from build_site.study import Clinician, Component, Dyad, Element, Study
+
+DETECTOR_VERSION = "1"
+SUGGESTIONS = {
+    "name": "[name]", "place": "[place]", "institution": "[institution]", "date": "[date]",
+    "age-over-89": "[90 or older]", "phone": "[phone number]", "email": "[e-mail address]",
+    "url": "[web address]", "ip-address": "[IP address]", "record-number": "[record number]",
+    "street-address": "[street address]", "zip-code": "[ZIP code]",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A possible identifier: where (file relative to the study, 1-based line), what kind,
+    the matched text (for the local terminal only, never written into a site), a suggested
+    replacement, and the key that ``private/reviewed.yml`` uses to resolve it."""
+
+    file: str
+    line: int
+    category: str
+    text: str
+    suggestion: str
+    key: str
+
+    def location(self) -> str:
+        """``file:line`` (or just the file when the line is unknown)."""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+def finding_key(file: str, text: str) -> str:
+    """The review key of a finding: 16 hex digits of SHA-256 over the file and the matched
+    text with white space collapsed and case folded."""
+    norm = re.sub(r"\s+", " ", text).strip().casefold()
+    return hashlib.sha256(f"{file}\0{norm}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class _Text:
+    file: str
+    line: int
+    text: str
+
+
+def _case_texts(case: Clinician | Dyad) -> Iterator[_Text]:
+    source = case.source
+    file = source.file if source else case.id
+    body = source.body_line if source else 0
+    if case.narrative:
+        yield _Text(file, body, case.narrative)
+    for excerpt in case.excerpts:
+        line = excerpt.source.line if excerpt.source else 0
+        yield _Text(file, line, excerpt.text)
+    for key, value in case.demographics.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                yield _Text(file, 0, f"{key}: {item}")
+    for note in [*case.memos, *case.comments]:
+        yield _Text(file, 0, note.text)
+    if isinstance(case, Dyad):
+        for summary in case.summaries.values():
+            yield _Text(file, 0, summary)
+
+
+def shown_texts(study: Study, pages: dict[str, str] | None = None) -> Iterator[_Text]:
+    """Every string of a (de-identified) study that a reader of some build may see, with its
+    file and line; ``pages`` adds hand-written pages (path -> Markdown)."""
+    meta = study.meta
+    for value in [meta.title, meta.subtitle, meta.overview, meta.interview_guide,
+                  *meta.methods.values()]:
+        if value:
+            yield _Text("study.yml", 0, value)
+    if meta.member_checking:
+        yield _Text("study.yml", 0, meta.member_checking.description)
+        for feedback in meta.member_checking.feedback:
+            yield _Text("study.yml", 0, feedback.summary)
+    cases: list[Clinician | Dyad] = [*study.clinicians, *study.dyads]
+    for case in cases:
+        yield from _case_texts(case)
+    for path, text in sorted((pages or {}).items()):
+        yield _Text(path, 1, text)
+
+
+def vocabulary(study: Study) -> list[str]:
+    """Words never flagged: the model's and codebook's labels, the pseudonyms and descriptors
+    that replace identifiers, the study's ids, and the allow-list in ``private/reviewed.yml``."""
+    words = [c.label for c in study.codebook.codes]
+    stack: list[Component | Element] = list(study.model.components)
+    while stack:
+        item = stack.pop()
+        words.append(item.label)
+        stack.extend(item.elements)
+    words += [i.replacement for i in study.identifiers]
+    words += [c.id for c in study.clinicians] + [d.id for d in study.dyads]
+    words += [p.name for p in study.meta.team]
+    words += study.reviewed.allow
+    return words
+
+
+class FindingCache:
+    """Detections by a hash of (detector version, allow-list, text), kept in memory and, when
+    ``folder`` is given, on disk (private to the user: the files hold matched text)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.memory: dict[str, list[Detection]] = {}
+        self.scanned = 0
+        self.hits = 0
+
+    def detections(self, text: str, allowed: list[str], allow_key: str) -> list[Detection]:
+        """Detections in ``text`` (from the cache when the same text was scanned before)."""
+        key = hashlib.sha256(f"{DETECTOR_VERSION}\0{allow_key}\0{text}".encode()).hexdigest()
+        if key in self.memory:
+            self.hits += 1
+            return self.memory[key]
+        path = self.folder / f"{key}.json" if self.folder else None
+        if path and path.is_file():
+            self.hits += 1
+            found = [Detection(**d) for d in json.loads(path.read_text(encoding="utf-8"))]
+        else:
+            self.scanned += 1
+            found = detect(text, allowed)
+            if path:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps([d.__dict__ for d in found]), encoding="utf-8")
+                tmp.replace(path)
+        self.memory[key] = found
+        return found
+
+
+def find_all(study: Study, pages: dict[str, str] | None = None,
+             cache: FindingCache | None = None) -> list[Finding]:
+    """Every finding in the de-identified ``study`` (and hand-written ``pages``), resolved
+    ones included, in file order."""
+    cache = cache or FindingCache(None)
+    allowed = vocabulary(study)
+    allow_key = hashlib.sha256("\0".join(sorted(allowed)).encode()).hexdigest()
+    findings: list[Finding] = []
+    for item in shown_texts(study, pages):
+        for d in cache.detections(item.text, allowed, allow_key):
+            line = item.line + item.text.count("\n", 0, d.start) if item.line else 0
+            findings.append(Finding(item.file, line, d.category, d.text,
+                                    SUGGESTIONS.get(d.category, "[redacted]"),
+                                    finding_key(item.file, d.text)))
+    return findings
+
+
+def transcript_findings(study: Study, cache: FindingCache | None = None) -> list[Finding]:
+    """Advisory findings in the private transcripts, after listed identifiers are replaced.
+
+    Transcripts are never published; these show names to list before quoting around them.
+    """
+    from build_site.deidentify.matching import Matcher
+
+    cache = cache or FindingCache(None)
+    matcher = Matcher(study.identifiers)
+    allowed = vocabulary(study)
+    allow_key = hashlib.sha256("\0".join(sorted(allowed)).encode()).hexdigest()
+    findings = []
+    for path, text in sorted(study.transcripts.items()):
+        replaced = matcher.replace(text)
+        for d in cache.detections(replaced, allowed, allow_key):
+            line = replaced.count("\n", 0, d.start) + 1
+            findings.append(Finding(path, line, d.category, d.text,
+                                    SUGGESTIONS.get(d.category, "[redacted]"),
+                                    finding_key(path, d.text)))
+    return findings
+
+
+def describe(finding: Finding) -> str:
+    """A one-line report of a finding for the local terminal (it shows the matched text)."""
+    return (f"{finding.location()}: possible {finding.category} '{finding.text}' - list it in "
+            f"private/identifiers.yml (e.g. replacement {finding.suggestion}) or mark it "
+            f"reviewed in private/reviewed.yml (file: {finding.file}, hash: {finding.key})")
+
+
+def unresolved(findings: Iterable[Finding], study: Study) -> list[Finding]:
+    """The findings not marked reviewed in ``private/reviewed.yml`` (one per file and key)."""
+    done = {(r.file, r.hash) for r in study.reviewed.reviewed}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for finding in findings:
+        ident = (finding.file, finding.key)
+        if ident in done or ident in seen:
+            continue
+        seen.add(ident)
+        out.append(finding)
+    return out
