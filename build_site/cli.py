@@ -103,8 +103,10 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool, quie
 @STUDY
 @click.option("--transcripts", is_flag=True,
               help="List possible identifiers in the private transcripts too.")
+@click.option("--risk", is_flag=True,
+              help="Report, per participant, the quasi-identifiers the public site shows.")
 @_handle_errors
-def check(study: Path, transcripts: bool) -> None:
+def check(study: Path, transcripts: bool, risk: bool) -> None:
     """Validate STUDY and list possible identifiers the private list missed.
 
     Exit 0 when all is resolved, 2 on invalid input, 3 when findings are unresolved.
@@ -127,6 +129,12 @@ def check(study: Path, transcripts: bool) -> None:
     )
     if not result.identifiers:
         err.print(f"[yellow]warning[/yellow] {NO_IDENTIFIERS}")
+    for tracked in tracked_private_files(study, result.meta.demonstration):
+        err.print(f"[yellow]warning[/yellow] {tracked}: private material is tracked by git - "
+                  "remove it from version control (git rm --cached) and add private/ to "
+                  ".gitignore")
+    if risk:
+        _print_risk(result)
     if transcripts:
         for finding in advisory:
             err.print(f"[cyan]note[/cyan] {_escape(describe(finding))} (private transcript: "
@@ -140,6 +148,36 @@ def check(study: Path, transcripts: bool) -> None:
         err.print(f"{_plural(len(open_findings), 'unresolved finding')}: a public build is "
                   "refused until each is listed or marked reviewed.")
         sys.exit(EXIT_PRIVACY)
+
+
+def tracked_private_files(study: Path, demonstration: bool) -> list[str]:
+    """Files under the study's ``private/`` that git tracks (none reported for a
+    demonstration study, whose private folder is committed on purpose)."""
+    import subprocess
+
+    if demonstration or not (study / "private").is_dir():
+        return []
+    try:
+        done = subprocess.run(["git", "ls-files", "--", "private"], cwd=study,
+                              capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line for line in done.stdout.splitlines() if line] if done.returncode == 0 else []
+
+
+def _print_risk(result: Any) -> None:
+    from rich.table import Table
+
+    from build_site.analyse.risk import exposures
+    from build_site.deidentify import deidentify
+    from build_site.select import select
+
+    table = Table("participant", "shown on the public site", "k", "risk", title="Disclosure risk")
+    for e in exposures(select(deidentify(result), "public")):
+        shown = "; ".join(f"{k}: {v}" for k, v in e.shown) or "(nothing individual)"
+        flag = "UNIQUE" if e.unique else "below minimum cell" if e.at_risk else ""
+        table.add_row(e.who, shown, str(e.k), flag)
+    Console(highlight=False).print(table)
 
 
 @main.command()

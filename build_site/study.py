@@ -300,6 +300,7 @@ class Clinician(_Model):
     demographics: dict[str, DemographicValue] = {}
     interview: Interview = Interview()
     consent: Consent = Consent()
+    quasi_identifiers: dict[str, str] = {}
     memos: list[Note] = []
     comments: list[Note] = []
     excerpts: list[Excerpt] = []
@@ -318,6 +319,7 @@ class Dyad(_Model):
     consent: DyadConsent = DyadConsent()
     transcript: str | None = None
     summaries: dict[str, str] = {}
+    quasi_identifiers: dict[str, str] = {}
     memos: list[Note] = []
     comments: list[Note] = []
     excerpts: list[Excerpt] = []

@@ -179,11 +179,14 @@ def _evidenced_by_case(
 
 def age_band(age: int, width: int) -> str:
     """The band an age falls in, e.g. ``40-49``; 90 and over is "90 or older" (HIPAA Safe
-    Harbor treats ages over 89 as identifiers)."""
-    if age >= 90:
+    Harbor treats ages over 89 as identifiers), and a band that would reach 90 becomes open
+    ("80 or older" with bands of 20)."""
+    low = min((age // width) * width, (90 // width) * width)
+    if low >= 90:
         return "90 or older"
-    low = (age // width) * width
-    return f"{low}-{min(low + width - 1, 89)}"
+    if low + width - 1 >= 90:
+        return f"{low} or older"  # a band reaching 90 absorbs the ages above it
+    return f"{low}-{low + width - 1}"
 
 
 def shown_value(key: str, value: object, width: int) -> list[str]:

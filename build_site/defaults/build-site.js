@@ -61,6 +61,10 @@
   }
 
   function init() {
+    // Material's search dialog carries no accessible name (axe: aria-dialog-name).
+    document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (d) {
+      d.setAttribute("aria-label", "Search");
+    });
     document.querySelectorAll(".bs-order").forEach(setupOrder);
     document.querySelectorAll(".bs-filters").forEach(setupFilters);
   }

@@ -38,3 +38,22 @@ def test_demographics_tables_band_and_suppress(tiny: Path) -> None:
     assert rows[("Age", "90 or older")] == "<2"
     assert rows[("Conditions", "diabetes")] == "2"
     assert ("Age", "93") not in rows
+
+
+def test_wide_bands_absorb_the_oldest_ages() -> None:
+    assert age_band(91, 20) == "80 or older"
+    assert age_band(79, 20) == "60-79"
+    assert age_band(87, 5) == "85-89"
+
+
+def test_risk_report_flags_unique_combinations(tiny: Path) -> None:
+    from build_site.analyse.risk import exposures
+
+    path = tiny / "dyads" / "C1-P2.md"
+    path.write_text(path.read_text().replace("status: approved",
+                                             "status: approved\nquasi_identifiers: {job: baker}"))
+    found = {e.who: e for e in exposures(select(load_and_validate(tiny), "public"))}
+    p1, p2 = found["patient in C1-P1"], found["patient in C1-P2"]
+    assert p1.shown == (("age", "90 or older"), ("conditions", "diabetes"), ("gender", "woman"))
+    assert p1.unique and p1.k == 1
+    assert ("job", "baker") in p2.shown and p2.unique

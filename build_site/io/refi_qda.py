@@ -1,0 +1,106 @@
+"""REFI-QDA exchange: import a QDA project (``.qdpx``) or code book (``.qdc``) as a new study
+folder, and export a study back as a ``.qdpx`` project.
+
+REFI-QDA is the exchange standard of the Rotterdam Exchange Format Initiative that ATLAS.ti,
+NVivo, MAXQDA, QualCoder and Taguette share; its QDA-XML 1.0 schema (``Project.xsd``,
+namespace ``urn:QDA-XML:project:1.0``) describes the project file, and text positions are
+Unicode code points counted from 0 with an exclusive end. The work is split by direction:
+
+- :mod:`build_site.io.safe_zip`: the archive, read without trusting it;
+- :mod:`build_site.io.qdpx_read`: the XML and the source texts, vendor quirks included;
+- :mod:`build_site.io.study_import` and :mod:`build_site.io.mapping`: project -> study files;
+- :mod:`build_site.io.study_files`: ids, YAML and the all-or-nothing folder write;
+- :mod:`build_site.io.qdpx_write`: study -> ``.qdpx``.
+
+This module holds the three operations the commands in :mod:`build_site.io.qda_cli` run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from build_site.errors import EXIT_INTERNAL, Problem, StudyError
+from build_site.io.qdpx_read import read_qdc, read_qdpx
+from build_site.io.qdpx_write import ExportOptions, ExportReport, export_study
+from build_site.io.safe_zip import Limits
+from build_site.io.study_files import check_target, write_folder
+from build_site.io.study_import import ImportOptions, ImportReport, build_files
+from build_site.pipeline import load_and_validate
+
+__all__ = ["ExportOptions", "ExportReport", "ImportOptions", "ImportReport", "Limits",
+           "export_qdpx", "import_qdc", "import_qdpx"]
+
+
+def _check_study(folder: Path) -> None:
+    """Refuse to publish an imported folder that ``build-site check`` would reject."""
+    try:
+        load_and_validate(folder)
+    except StudyError as exc:
+        raise StudyError(
+            [Problem(p.file, p.line, f"the imported study does not validate: {p.message}",
+                     "this is a bug in import-qdpx; nothing was written")
+             for p in exc.problems], exit_code=EXIT_INTERNAL) from None
+
+
+def import_qdpx(path: Path, to: Path, options: ImportOptions | None = None,
+                limits: Limits | None = None) -> ImportReport:
+    """Import the REFI-QDA project ``path`` (``.qdpx``) as the new study folder ``to``.
+
+    The folder is written all at once, and only after it validates as a study; on any
+    failure nothing is left behind.
+
+    Args:
+        path: the ``.qdpx`` archive.
+        to: a folder that does not exist yet, or is empty.
+        options: line endings, speaker and mapping file (see :class:`ImportOptions`).
+        limits: caps on the archive's entries and unpacked bytes (default:
+            ``build_site.io.safe_zip.DEFAULT_LIMITS``).
+
+    Returns:
+        The :class:`ImportReport` (also written as ``import-report.md`` in the folder).
+
+    Raises:
+        UsageError: ``to`` exists and is not empty, or is a file (exit code 2).
+        StudyError: the file is missing, not REFI-QDA, hostile (zip bomb, entity expansion,
+            a path leaving the archive, too many entries) or the mapping file is wrong
+            (exit code 2); the imported folder would not validate (exit code 1, a bug).
+    """
+    check_target(to)
+    project = read_qdpx(path, limits)
+    files, report = build_files(project, options or ImportOptions(), path.name)
+    write_folder(to, files, check=_check_study)
+    return report
+
+
+def import_qdc(path: Path, to: Path, options: ImportOptions | None = None,
+               limits: Limits | None = None) -> ImportReport:
+    """Import the REFI-QDA code book ``path`` (``.qdc``) as a new study folder ``to``: its
+    ``codebook.yml``, with placeholders (model, one clinician and one dyad) that keep the
+    folder valid until the team adds its case studies.
+
+    Returns:
+        The :class:`ImportReport`.
+
+    Raises:
+        UsageError, StudyError: as :func:`import_qdpx`.
+    """
+    check_target(to)
+    project = read_qdc(path, limits)
+    files, report = build_files(project, options or ImportOptions(), path.name)
+    write_folder(to, files, check=_check_study)
+    return report
+
+
+def export_qdpx(study: Path, out: Path, options: ExportOptions | None = None) -> ExportReport:
+    """Export the study folder ``study`` as the REFI-QDA project ``out`` (``.qdpx``): code
+    book, sources, selections and codings (QDA-XML 1.0, valid against ``Project.xsd``).
+
+    Returns:
+        The :class:`ExportReport`.
+
+    Raises:
+        StudyError: the study does not validate (exit code 2).
+        UsageError: ``out`` is a folder, lies in a folder that could be published, or its
+            parent does not exist (exit code 2).
+    """
+    return export_study(study, out, options or ExportOptions())

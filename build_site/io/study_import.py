@@ -1,0 +1,688 @@
+"""Turn a parsed REFI-QDA project (:class:`~build_site.io.qdpx_read.QdaProject`) into the files
+of a new study folder, in memory; :mod:`build_site.io.refi_qda` writes and checks them.
+
+What goes where (``guide/importing.md`` has the user's view):
+
+- the code book -> ``codebook.yml`` (``parent`` for the hierarchy, ``colour``, ``definition``);
+- sources and cases -> dyads and clinicians, by the mapping file, else by the project's cases,
+  else one dyad per text source; dyads without a known clinician get a placeholder clinician;
+- each coded ``PlainTextSelection`` -> an excerpt whose text is the source text at
+  ``[startPosition, endPosition)`` in Unicode code points of the text as stored (QDA-XML 1.0),
+  before any line-ending change; it starts unpublished (``publish: false``), since consent is
+  not part of an exchange file and consent not recorded is consent not given;
+- source text -> ``private/transcripts/<case id>.txt`` (several sources of one case are joined
+  by a blank line), named by the dyad's ``transcript``;
+- notes on sources and selections -> the case's memos; other notes -> ``private/notes.md``;
+- ``model.yml``, ``study.yml`` and the narratives -> clear placeholders;
+- ``private/qdpx-import.yml`` keeps the GUIDs and positions, so ``export-qdpx`` can give the
+  project back its identities; ``import-report.md`` says what was mapped, guessed or skipped.
+
+CRLF: QDA-XML counts code points, so CRLF is two; ATLAS.ti counts it as one. Unless told
+(``line_endings``), a project from ATLAS.ti is read as one, and so is one whose selections would
+otherwise start or end between a CR and its LF; otherwise two.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from build_site.errors import Problem, StudyError
+from build_site.io.mapping import LineEndings, Mapping, MappingEntry, SpeakerName
+from build_site.io.qdpx_read import QdaCase, QdaProject, QdaSelection, QdaSource, Scalar
+from build_site.io.study_files import (
+    ID_PATTERN,
+    MAX_ID,
+    IdRegistry,
+    dump_yaml,
+    markdown_file,
+    slug,
+)
+from build_site.load import MAX_FILE_BYTES
+from build_site.validate import normalise_for_matching
+
+PLACEHOLDER_COMPONENT = "to-be-defined"
+SIDECAR = "private/qdpx-import.yml"
+ROLE_VARIABLE = "build-site role"
+CLINICIAN_VARIABLE = "build-site clinician"
+SEPARATOR = "\n\n"
+PLACEHOLDER = ("> **Placeholder written by `build-site import-qdpx`.** This case study is the "
+               "team's to write: replace this paragraph with the narrative.")
+
+
+@dataclass
+class ImportOptions:
+    """Choices for an import: how CRLF was counted (None: auto), who speaks dyad excerpts
+    (None: the mapping's, else patient) and the mapping file."""
+
+    line_endings: LineEndings | None = None
+    speaker: SpeakerName | None = None
+    mapping: Mapping | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for ``import-report.md`` and the terminal."""
+
+    source_file: str
+    mapped: list[str] = field(default_factory=list)
+    guessed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+    quirks: list[str] = field(default_factory=list)
+    excerpts: int = 0
+
+    def markdown(self) -> str:
+        """The report as Markdown."""
+        parts = [f"# Import report\n\nImported from `{self.source_file}` by "
+                 "`build-site import-qdpx`. This file and `private/` name the original "
+                 "sources: keep them out of any public repository.\n"]
+        for title, items in (("Mapped", self.mapped), ("Guessed: check these", self.guessed),
+                             ("Skipped", self.skipped),
+                             ("Placeholders for the team to replace", self.placeholders),
+                             ("Vendor quirks handled", self.quirks)):
+            parts.append(f"## {title}\n")
+            parts.append("".join(f"- {item}\n" for item in items) if items else "- none\n")
+        return "\n".join(parts)
+
+
+@dataclass
+class _Case:
+    """A planned case study: a dyad or a clinician, and the sources that make it up."""
+
+    id: str
+    kind: Literal["dyad", "clinician"]
+    explicit: bool
+    clinician: str | None = None
+    speaker: SpeakerName = "patient"
+    sources: list[QdaSource] = field(default_factory=list)
+    cases: list[QdaCase] = field(default_factory=list)
+    how: str = ""
+    numbered: int = 0
+
+
+def _guid(value: str) -> str:
+    return value.strip().strip("{}").lower()
+
+
+def _source_keys(source: QdaSource) -> set[str]:
+    keys = {source.name, _guid(source.guid)}
+    if source.plain_path:
+        base = source.plain_path.replace("\\", "/").rsplit("/", 1)[-1]
+        keys |= {base, base.rsplit(".", 1)[0]}
+    return {k for k in keys if k}
+
+
+def _source_label(source: QdaSource) -> str:
+    if source.name:
+        return source.name
+    if source.plain_path:
+        return source.plain_path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return source.guid
+
+
+class _Planner:
+    """Decides which case study each source belongs to (mapping, cases, else one per source)."""
+
+    def __init__(self, project: QdaProject, options: ImportOptions,
+                 report: ImportReport) -> None:
+        self.project = project
+        self.mapping = options.mapping or Mapping()
+        self.report = report
+        self.default_speaker: SpeakerName = options.speaker or self.mapping.speaker
+        self.cases: dict[tuple[str, str], _Case] = {}
+        self.owner: dict[str, _Case] = {}
+        self.skipped: set[str] = set()
+        self.text_sources = [s for s in project.sources if s.kind == "TextSource"]
+
+    def _target(self, entry: MappingEntry, how: str, explicit: bool = True,
+                unique: str = "") -> _Case | None:
+        """The case study ``entry`` points to, created on first use. Explicit ids (from the
+        mapping or a build-site export) gather every source given them; a derived id
+        (``unique`` set) is one case study of its own, made unique later."""
+        if entry.skip:
+            return None
+        kind: Literal["dyad", "clinician"] = "dyad" if entry.dyad else "clinician"
+        case_id = entry.dyad or entry.clinician or ""
+        key = (kind, case_id if explicit else f"\x00{unique}")
+        case = self.cases.get(key)
+        if case is None:
+            speaker = "clinician" if kind == "clinician" else entry.speaker or self.default_speaker
+            case = _Case(case_id, kind, explicit, entry.clinician if entry.dyad else None,
+                         speaker, how=how)
+            self.cases[key] = case
+        elif entry.dyad and entry.clinician and case.clinician not in (None, entry.clinician):
+            raise StudyError([Problem(self.mapping.file or self.project.label, 0,
+                                      f"dyad '{case_id}' is given two clinicians "
+                                      f"('{case.clinician}' and '{entry.clinician}')",
+                                      "give each dyad one clinician")])
+        elif entry.dyad and entry.clinician:
+            case.clinician = entry.clinician
+        return case
+
+    def _add(self, case: _Case | None, source: QdaSource, how: str) -> None:
+        if source.guid in self.owner or source.guid in self.skipped:
+            earlier = self.owner.get(source.guid)
+            where = f"'{earlier.id}'" if earlier else "skipped"
+            self.report.skipped.append(f"source '{_source_label(source)}' is also in {how}; "
+                                       f"kept where it was first placed ({where})")
+            return
+        if case is None:
+            self.skipped.add(source.guid)
+            self.report.skipped.append(f"source '{_source_label(source)}': {how} says skip")
+            return
+        self.owner[source.guid] = case
+        case.sources.append(source)
+
+    def _from_mapping(self) -> None:
+        problems = []
+        for key, entry in self.mapping.sources.items():
+            found = [s for s in self.text_sources if key in _source_keys(s) or
+                     _guid(key) == _guid(s.guid)]
+            if not found:
+                known = ", ".join(sorted(_source_label(s) for s in self.text_sources)[:20])
+                problems.append(Problem(self.mapping.file, self.mapping.line_of("sources", key),
+                                        f"no text source called '{key}'",
+                                        f"the project's text sources: {known or 'none'}"))
+                continue
+            for source in found:
+                self._add(self._target(entry, f"the mapping file (source '{key}')"), source,
+                          "the mapping file")
+        for key in self.mapping.cases:
+            if not any(key in (c.name, _guid(c.guid)) or _guid(key) == _guid(c.guid)
+                       for c in self.project.cases):
+                known = ", ".join(sorted(c.name or c.guid for c in self.project.cases)[:20])
+                problems.append(Problem(self.mapping.file, self.mapping.line_of("cases", key),
+                                        f"no case called '{key}'",
+                                        f"the project's cases: {known or 'none'}"))
+        if problems:
+            raise StudyError(problems)
+
+    def _case_entry(self, qda_case: QdaCase) -> tuple[MappingEntry, str, bool]:
+        for key, entry in self.mapping.cases.items():
+            if key in (qda_case.name, _guid(qda_case.guid)) or _guid(key) == _guid(qda_case.guid):
+                return entry, f"the mapping file (case '{key}')", True
+        role = qda_case.variables.get(ROLE_VARIABLE)
+        given = qda_case.variables.get(CLINICIAN_VARIABLE)
+        name = qda_case.name or qda_case.guid
+        if role == "clinician" and slug(name) == name:
+            return MappingEntry(clinician=name), f"case '{name}' (role variable)", True
+        if role == "dyad" and slug(name) == name:
+            clinician = str(given) if isinstance(given, str) and slug(given) == given else None
+            return (MappingEntry(dyad=name, clinician=clinician),
+                    f"case '{name}' (role variable)", True)
+        return (MappingEntry(dyad=slug(name) or f"case-{slug(_guid(qda_case.guid))[:8]}"),
+                f"case '{name}'", False)
+
+    def _from_cases(self) -> None:
+        selection_source = {sel.guid: s.guid for s in self.text_sources for sel in s.selections}
+        by_guid = {s.guid: s for s in self.text_sources}
+        for qda_case in self.project.cases:
+            entry, how, explicit = self._case_entry(qda_case)
+            guids = list(dict.fromkeys(
+                [*qda_case.sources, *(selection_source.get(g, "") for g in qda_case.selections)]))
+            sources = [by_guid[g] for g in guids if g in by_guid]
+            if not sources and not (entry.skip or explicit):
+                self.report.skipped.append(f"case '{qda_case.name or qda_case.guid}': refers "
+                                           "to no text source")
+                continue
+            if qda_case.selections and not qda_case.sources:
+                self.report.guessed.append(f"case '{qda_case.name}' lists selections, not "
+                                           "sources: all coded selections of those sources "
+                                           "were imported into it")
+            target = self._target(entry, how, explicit, qda_case.guid)
+            if target is not None:
+                target.cases.append(qda_case)
+            for source in sources:
+                self._add(target, source, how)
+
+    def plan(self) -> list[_Case]:
+        """Return the case studies, dyads and clinicians in a stable order."""
+        self._from_mapping()
+        self._from_cases()
+        for source in self.text_sources:
+            if source.guid not in self.owner and source.guid not in self.skipped:
+                label = _source_label(source)
+                wanted = slug(label) or f"source-{slug(_guid(source.guid))[:8]}"
+                case = _Case(wanted, "dyad", False, None, self.default_speaker,
+                             how=f"source '{label}'")
+                self.cases[("dyad", f"\x00{source.guid}")] = case
+                self._add(case, source, f"source '{label}'")
+        for source in self.project.sources:
+            if source.kind != "TextSource":
+                self.report.skipped.append(
+                    f"{source.kind} '{_source_label(source)}' with {source.other_selections} "
+                    "selection(s): only text sources are imported")
+        planned = list(self.cases.values())
+        if not any(c.kind == "dyad" for c in planned):
+            planned.append(_Case("placeholder-dyad", "dyad", False, None, self.default_speaker,
+                                 how="placeholder (the project has no text source)"))
+            self.report.placeholders.append("`dyads/placeholder-dyad.md`: the project has no "
+                                            "text source, and a study needs a dyad; delete it "
+                                            "once you add real dyads")
+        clinicians = {c.id for c in planned if c.kind == "clinician"}
+        for case in list(planned):
+            if case.kind == "dyad" and case.clinician and case.clinician not in clinicians:
+                clinicians.add(case.clinician)
+                planned.append(_Case(case.clinician, "clinician", True, speaker="clinician",
+                                     how=f"the clinician named for dyad '{case.id}'"))
+        return planned
+
+
+def _fit(text: str, selections: list[QdaSelection], positions: list[int] | None) -> int:
+    """How well selections fit ``text`` when read with ``positions`` (None: as they are): a
+    point per boundary that falls between words rather than inside one, minus a heavy penalty
+    for a boundary between CR and LF or past the end."""
+    score = 0
+    limit = len(positions) - 1 if positions is not None else len(text)
+    for sel in selections:
+        if not 0 <= sel.start < sel.end <= limit:
+            score -= 100
+            continue
+        for point in (sel.start, sel.end):
+            at = positions[point] if positions is not None else point
+            before = text[at - 1] if at > 0 else " "
+            after = text[at] if at < len(text) else " "
+            if before == "\r" and after == "\n":
+                score -= 10
+            elif not (before.isalnum() and after.isalnum()):
+                score += 1
+    return score
+
+
+def line_ending_mode(text: str, selections: list[QdaSelection], origin: str,
+                     option: str | None) -> tuple[Literal["one", "two"], str]:
+    """How a source's positions count CRLF: "two" (QDA-XML: code points) or "one" (ATLAS.ti).
+
+    ``option`` "one" or "two" decides; otherwise a project from ATLAS.ti is read as "one", and
+    any other as whichever reading puts more selection boundaries between words (ties: "two").
+
+    Returns the mode and why ('' when the text has no CRLF, so the question does not arise).
+    """
+    if "\r\n" not in text:
+        return "two", ""
+    if option in ("one", "two"):
+        return ("one" if option == "one" else "two"), "as the line_endings option says"
+    if "atlas" in origin.lower():
+        return "one", f"the project comes from {origin}, which counts CRLF as one character"
+    two = _fit(text, selections, None)
+    one = _fit(text, selections, raw_positions(text))
+    if one > two:
+        return "one", (f"selection boundaries fit the text better that way (score {one} "
+                       f"against {two}); pass --line-endings two if that is wrong")
+    return "two", ("the standard count (every code point, so CRLF is two)"
+                   + (f"; selections fit it at least as well (score {two} against {one})"
+                      if selections else ""))
+
+
+def raw_positions(text: str) -> list[int]:
+    """For positions that count CRLF as one character: index ``k`` -> index in ``text``."""
+    n = len(text)
+    return [i for i in range(n + 1) if not (0 < i < n and text[i - 1] == "\r" and text[i] == "\n")]
+
+
+def _memo(author: str, text: str) -> dict[str, str]:
+    return {"author": author, "text": text} if author else {"text": text}
+
+
+def _demographics(qda_case: QdaCase, report: ImportReport) -> dict[str, Scalar]:
+    out: dict[str, Scalar] = {}
+    for name, value in qda_case.variables.items():
+        if name in (ROLE_VARIABLE, CLINICIAN_VARIABLE):
+            continue
+        if name.lower() == "age":
+            try:
+                value = int(float(value)) if not isinstance(value, bool) else value
+            except ValueError:
+                report.skipped.append(f"case '{qda_case.name}': age '{value}' is not a number")
+                continue
+        out[name] = value
+    return out
+
+
+class Importer:
+    """Builds the files of the study folder from a planned project. Use :func:`build_files`."""
+
+    def __init__(self, project: QdaProject, options: ImportOptions, report: ImportReport) -> None:
+        self.project = project
+        self.options = options
+        self.mapping = options.mapping or Mapping()
+        self.report = report
+        self.ids = IdRegistry()
+        self.files: dict[str, bytes] = {}
+        self.code_ids: dict[str, str] = {}
+        self.loose_notes: list[str] = []
+        self.used_notes: set[str] = set()
+        self.sidecar: dict[str, Any] = {"project": project.name, "origin": project.origin,
+                                        "codes": {}, "sources": [], "excerpts": {}}
+
+    def _put(self, rel: str, text: str) -> None:
+        self.files[rel] = text.encode("utf-8")
+
+    def _claim_cases(self, planned: list[_Case]) -> None:
+        self.ids.claim_exact(PLACEHOLDER_COMPONENT)
+        kinds: dict[str, str] = {}
+        for case in planned:
+            if case.explicit:
+                if kinds.get(case.id, case.kind) != case.kind or not self.ids.claim_exact(case.id):
+                    raise StudyError([Problem(self.mapping.file or self.project.label, 0,
+                                              f"id '{case.id}' is used twice (dyad, clinician "
+                                              "or the placeholder component)",
+                                              "ids must be unique across the study")])
+                kinds[case.id] = case.kind
+        for case in planned:
+            if not case.explicit:
+                case.id = self.ids.claim(case.id, "case")
+        if any(c.kind == "dyad" and not c.clinician for c in planned):
+            wanted = self.mapping.placeholder_clinician
+            existing = [c for c in planned if c.kind == "clinician" and c.id == wanted]
+            if not existing:
+                wanted = self.ids.claim(wanted, "unassigned")
+                planned.append(_Case(wanted, "clinician", True, speaker="clinician",
+                                     how="a placeholder clinician"))
+                self.report.placeholders.append(
+                    f"`clinicians/{wanted}.md`: a placeholder clinician for the dyads whose "
+                    "clinician the project does not say; assign each dyad its clinician (by "
+                    "hand or with a mapping file, see guide/importing.md) and delete it")
+            for case in planned:
+                if case.kind == "dyad" and not case.clinician:
+                    case.clinician = wanted
+
+    def _codebook(self) -> None:
+        codes = []
+        for code in self.project.codes:
+            label = code.label or code.name or "(unnamed code)"
+            parent = self.code_ids.get(code.parent or "")
+            wanted = slug(label, lower=True)
+            if not wanted or wanted in self.ids:
+                wanted = f"{parent}.{wanted}" if parent and wanted else wanted
+            code_id = self.ids.claim(wanted, f"code-{slug(_guid(code.guid))[:8]}")
+            self.code_ids[code.guid] = code_id
+            self.sidecar["codes"][code_id] = code.guid
+            entry: dict[str, Any] = {"id": code_id, "label": label}
+            if code.description.strip():
+                entry["definition"] = code.description.strip()
+            if parent:
+                entry["parent"] = parent
+            if code.colour:
+                entry["colour"] = code.colour
+            codes.append(entry)
+            for ref in code.note_refs:
+                self._loose_note(ref, f"code '{label}'")
+        if not codes:
+            codes.append({"id": self.ids.claim("uncoded", "uncoded"), "label": "Uncoded",
+                          "definition": "Placeholder: the project has no codes."})
+            self.report.placeholders.append("`codebook.yml`: the project has no codes; a "
+                                            "placeholder code 'uncoded' keeps the study valid")
+        groups = sum(c.synthesized for c in self.project.codes)
+        top = sum(1 for c in self.project.codes if c.parent is None)
+        colours = sum(1 for c in self.project.codes if c.colour)
+        described = sum(1 for c in self.project.codes if c.description.strip())
+        not_codable = sum(1 for c in self.project.codes if not c.codable and not c.synthesized)
+        self.report.mapped.append(
+            f"{len(self.project.codes)} codes -> `codebook.yml` ({top} at the top level, "
+            f"{colours} with a colour, {described} with a description"
+            + (f", {groups} groups rebuilt from '::' names" if groups else "") + ")")
+        if not_codable:
+            self.report.guessed.append(f"{not_codable} codes marked not codable (folders) were "
+                                       "kept as ordinary codes")
+        renamed = [f"'{c['label']}' -> `{c['id']}`" for c in codes
+                   if c["id"] != slug(c["label"], lower=True)]
+        if renamed:
+            self.report.guessed.append(f"{len(renamed)} code ids differ from their names (names "
+                                       "repeated or not usable as ids): "
+                                       + ", ".join(renamed[:15])
+                                       + (" ..." if len(renamed) > 15 else ""))
+        self._put("codebook.yml", dump_yaml(
+            {"codes": codes}, f"Imported from {self.report.source_file} by build-site "
+            "import-qdpx.\nLink codes to model components with 'component:' once model.yml "
+            "is written."))
+
+    def _note_text(self, ref: str) -> tuple[str, str] | None:
+        note = self.project.notes.get(ref)
+        if note is None or not (note.text.strip() or note.name):
+            return None
+        self.used_notes.add(ref)
+        return self.project.users.get(note.user or "", ""), note.text.strip() or note.name
+
+    def _loose_note(self, ref: str, where: str) -> None:
+        found = self._note_text(ref)
+        if found:
+            author, text = found
+            self.loose_notes.append(f"## Note on {where}" + (f" by {author}" if author else "")
+                                    + f"\n\n{text}\n")
+
+    def _case_files(self, case: _Case) -> None:
+        report = self.report
+        parts: list[str] = []
+        excerpts: list[dict[str, Any]] = []
+        memos: list[dict[str, str]] = []
+        demographics: dict[str, Scalar] = {}
+        for qda_case in case.cases:
+            demographics |= _demographics(qda_case, report)
+            if qda_case.description.strip():
+                memos.append({"text": f"Case description from the project: "
+                                      f"{qda_case.description.strip()}"})
+        offset = 0
+        for source in case.sources:
+            label = _source_label(source)
+            for ref in source.note_refs:
+                found = self._note_text(ref)
+                if found:
+                    memos.append(_memo(*found))
+            text = source.text or ""
+            if source.whole_source_codings:
+                report.skipped.append(f"source '{label}': {source.whole_source_codings} codings "
+                                      "of the whole source (not a quotation)")
+            if not text.strip():
+                report.skipped.append(f"source '{label}': no text" + (
+                    f" ({len(source.selections)} selections dropped)" if source.selections
+                    else " (nothing to quote)"))
+                continue
+            if parts:
+                offset += len(SEPARATOR)
+            mode, why = line_ending_mode(text, source.selections, self.project.origin,
+                                         self.options.line_endings or self.mapping.line_endings)
+            if why:
+                told = why.startswith("as the")
+                (report.mapped if told else report.guessed).append(
+                    f"source '{label}' has CRLF line endings: positions read counting CRLF as "
+                    f"{mode} character{'s' if mode == 'two' else ''} ({why})")
+            positions = raw_positions(text) if mode == "one" else None
+            excerpts += self._excerpts(case, source, text, positions, memos)
+            self.sidecar["sources"].append({
+                "guid": source.guid, "name": source.name, "case": case.id,
+                "transcript": f"private/transcripts/{case.id}.txt", "start": offset,
+                "end": offset + len(text)})
+            parts.append(text)
+            offset += len(text)
+        front: dict[str, Any] = {"id": case.id}
+        if case.kind == "dyad":
+            front["clinician"] = case.clinician
+        front["status"] = "draft"
+        transcript = SEPARATOR.join(parts)
+        if parts:
+            self._put(f"private/transcripts/{case.id}.txt", transcript)
+            if case.kind == "dyad" and self._transcript_ok(case, transcript, excerpts):
+                front["transcript"] = f"private/transcripts/{case.id}.txt"
+        if demographics:
+            front["demographics"] = demographics
+        if memos:
+            front["memos"] = memos
+        if excerpts:
+            front["excerpts"] = excerpts
+        folder = "dyads" if case.kind == "dyad" else "clinicians"
+        names = ", ".join(f"'{_source_label(s)}'" for s in case.sources) or "none"
+        comment = (f"Imported by build-site import-qdpx: {case.how} (sources: {names}).\n"
+                   "Consent is not recorded, so not given; every excerpt starts with "
+                   "publish: false.")
+        self._put(f"{folder}/{case.id}.md", markdown_file(front, PLACEHOLDER, comment))
+        self.report.mapped.append(
+            f"{case.how} -> `{folder}/{case.id}.md` ({len(excerpts)} excerpts"
+            + (f", {len(case.sources)} sources" if len(case.sources) > 1 else "")
+            + (f", clinician `{case.clinician}`" if case.kind == "dyad" else "") + ")")
+        if case.kind == "dyad" and excerpts and not (case.explicit and self.mapping.file):
+            self.report.guessed.append(f"`{case.id}`: excerpts attributed to the "
+                                       f"{case.speaker} (speaker)")
+        self.report.excerpts += len(excerpts)
+
+    def _transcript_ok(self, case: _Case, transcript: str, excerpts: list[dict[str, Any]]) -> bool:
+        if len(transcript.encode("utf-8")) > MAX_FILE_BYTES:
+            self.report.skipped.append(f"`{case.id}`: transcript larger than the study loader's "
+                                       f"{MAX_FILE_BYTES:,}-byte limit; written but not named "
+                                       "in the dyad, so excerpts are not checked against it")
+            return False
+        haystack = normalise_for_matching(unicodedata.normalize("NFC", transcript))
+        for excerpt in excerpts:
+            needle = normalise_for_matching(unicodedata.normalize("NFC", excerpt["text"]))
+            if needle not in haystack:
+                self.report.skipped.append(
+                    f"`{case.id}`: excerpt `{excerpt['id']}` does not match its transcript "
+                    "after Unicode normalisation (a selection boundary splits a character); "
+                    "the transcript is not named in the dyad")
+                return False
+        return True
+
+    def _excerpts(self, case: _Case, source: QdaSource, text: str, positions: list[int] | None,
+                  memos: list[dict[str, str]]) -> list[dict[str, Any]]:
+        label = _source_label(source)
+        limit = len(positions) - 1 if positions is not None else len(text)
+        uncoded = 0
+        usable: list[tuple[QdaSelection, list[str]]] = []
+        for sel in sorted(source.selections, key=lambda s: (s.start, s.end, s.guid)):
+            if not 0 <= sel.start < sel.end <= limit:
+                self.report.skipped.append(f"selection {sel.guid} of '{label}': positions "
+                                           f"{sel.start}-{sel.end} are outside the text "
+                                           f"({limit} characters)")
+                continue
+            unknown = [g for g in sel.codes if g not in self.code_ids]
+            if unknown:
+                self.report.skipped.append(f"selection {sel.guid} of '{label}': codes not in "
+                                           f"the code book ({', '.join(unknown)})")
+            codes = list(dict.fromkeys(self.code_ids[g] for g in sel.codes if g in self.code_ids))
+            if not codes:
+                uncoded += 1
+                continue
+            usable.append((sel, codes))
+        # A selection named like an excerpt of this case (as export-qdpx names them) keeps
+        # that id, so a round trip keeps the study's ids; the others are numbered.
+        named = [bool(ID_PATTERN.match(sel.name) and len(sel.name) <= MAX_ID
+                      and sel.name.startswith(f"{case.id}-") and self.ids.claim_exact(sel.name))
+                 for sel, _ in usable]
+        out: list[dict[str, Any]] = []
+        for (sel, codes), keep_name in zip(usable, named, strict=True):
+            start, end = (positions[sel.start], positions[sel.end]) if positions else (
+                sel.start, sel.end)
+            if keep_name:
+                excerpt_id = sel.name
+            else:
+                case.numbered += 1
+                while f"{case.id}-E{case.numbered}" in self.ids:
+                    case.numbered += 1
+                excerpt_id = self.ids.claim(f"{case.id}-E{case.numbered}", f"{case.id}-E")
+            quote = text[start:end]
+            excerpt: dict[str, Any] = {"id": excerpt_id, "speaker": case.speaker, "codes": codes,
+                                       "text": quote, "publish": False}
+            out.append(excerpt)
+            self.sidecar["excerpts"][excerpt_id] = {"source": source.guid, "selection": sel.guid,
+                                                    "start": start, "end": end}
+            if not quote.strip():
+                self.report.guessed.append(f"excerpt `{excerpt_id}` is only white space")
+            for ref in sel.note_refs:
+                found = self._note_text(ref)
+                if found:
+                    memos.append(_memo(found[0], f"On excerpt {excerpt_id}: {found[1]}"))
+        if uncoded:
+            self.report.skipped.append(f"{uncoded} selection(s) of '{label}' without a code "
+                                       "(an excerpt needs one)")
+        return out
+
+    def run(self, planned: list[_Case]) -> None:
+        """Fill ``self.files`` with every file of the study folder."""
+        self._claim_cases(planned)
+        self._codebook()
+        for case in planned:
+            self._case_files(case)
+        for ref in self.project.project_note_refs:
+            self._loose_note(ref, "the project")
+        for guid in self.project.notes:
+            if guid not in self.used_notes:
+                self._loose_note(guid, "nothing in particular")
+        if self.loose_notes:
+            self._put("private/notes.md", "# Notes from the QDA project\n\nNotes on codes and "
+                      "on the project as a whole (build-site has no place for them; never "
+                      "published).\n\n" + "\n".join(self.loose_notes))
+            self.report.mapped.append(f"{len(self.loose_notes)} notes on codes or the project "
+                                      "-> `private/notes.md`")
+        self._fixed_files()
+
+    def _fixed_files(self) -> None:
+        project = self.project
+        title = project.name or self.report.source_file.rsplit(".", 1)[0]
+        study: dict[str, Any] = {
+            "title": title, "demonstration": False,
+            "overview": "Placeholder written by `build-site import-qdpx`: describe the study "
+                        "here (question, setting, participants)."}
+        if project.origin:
+            study["methods"] = {"software": f"Coded in {project.origin}."}
+        self._put("study.yml", dump_yaml(study, "Imported by build-site import-qdpx. Add the "
+                                                "team, citation, licence and methods; see "
+                                                "guide/preparing-your-study.md."))
+        self._put("model.yml", dump_yaml(
+            {"components": [{"id": PLACEHOLDER_COMPONENT, "kind": "process",
+                             "label": "To be defined",
+                             "definition": "Placeholder written by the importer: the model is "
+                                           "the team's to define. Replace this component with "
+                                           "the study's competencies, processes and outcomes, "
+                                           "then link codes to them in codebook.yml."}]},
+            "PLACEHOLDER written by build-site import-qdpx: the conceptual model is not part "
+            "of a QDA project."))
+        self._put("private/identifiers.yml", dump_yaml(
+            {"identifiers": []}, "List every identifying name in the transcripts and excerpts "
+                                 "with its replacement before building a public site;\nsee "
+                                 "guide/preparing-your-study.md."))
+        self._put("private/qdpx-import.yml", dump_yaml(
+            self.sidecar, "Written by build-site import-qdpx; read by export-qdpx to give the "
+                          "project back its GUIDs and positions.\nPrivate: it names the "
+                          "original sources. Delete it to export as if the study were new."))
+        self._put(".gitignore", "# Written by build-site import-qdpx: real participants' data\n"
+                                "private/\nimport-report.md\n")
+        self.report.placeholders += [
+            "`model.yml`: one placeholder component `to-be-defined`; the model is the team's to "
+            "define (codes are not linked to components yet)",
+            "`study.yml`: title from the project; overview, team, citation and methods to write",
+            "every case study's narrative (the Markdown body) is a placeholder",
+            "consent: not recorded for anyone (not given), every excerpt `publish: false`, "
+            "status `draft`: a public build shows no case until the team records consent",
+            "`private/identifiers.yml` is empty: list identifying names before a public build",
+            "ids of cases come from source and case names and are published as written: "
+            "rename any that identify a participant (or use a mapping file)",
+        ]
+
+
+def build_files(project: QdaProject, options: ImportOptions, source_file: str
+                ) -> tuple[dict[str, bytes], ImportReport]:
+    """Plan and write, in memory, the files of the study folder for ``project``.
+
+    Args:
+        project: the parsed project or code book.
+        options: line endings, speaker and mapping.
+        source_file: the input file's name, for the report.
+
+    Returns:
+        The files (relative POSIX path -> bytes, ``import-report.md`` included) and the report.
+
+    Raises:
+        StudyError: the mapping names sources or cases the project lacks, or gives
+            conflicting ids.
+    """
+    report = ImportReport(source_file, quirks=list(project.findings))
+    report.skipped += project.skipped
+    planned = _Planner(project, options, report).plan()
+    importer = Importer(project, options, report)
+    importer.run(planned)
+    report.mapped.insert(0, f"{report.excerpts} coded selections -> excerpts "
+                            "(publish: false)")
+    importer.files["import-report.md"] = report.markdown().encode("utf-8")
+    return importer.files, report
