@@ -181,6 +181,49 @@ def _print_risk(result: Any) -> None:
 
 
 @main.command()
+@STUDY
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the manifest (Markdown) to this file instead of standard output.")
+@_handle_errors
+def manifest(study: Path, out: Path | None) -> None:
+    """List everything the public build of STUDY would publish, with its fingerprint.
+
+    Record the fingerprint in study.yml (sign_off.manifest) once it is approved.
+    """
+    from build_site.deidentify import deidentify
+    from build_site.manifest import build_manifest, render_text, signed_off
+    from build_site.select import select
+
+    public = select(deidentify(load_and_validate(study)), "public")
+    result = build_manifest(public)
+    text = render_text(result)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text)
+    state = "matches the sign-off in study.yml" if signed_off(public, result) else (
+        "is NOT signed off: add to study.yml\n  sign_off: {role: ..., by: ..., date: ..., "
+        f"manifest: \"{result.digest}\"}}")
+    err.print(f"fingerprint {result.digest} {state}")
+
+
+@main.command()
+@STUDY
+@click.option("--out", default="packets", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the packets (one sub-folder per clinician).")
+@_handle_errors
+def packets(study: Path, out: Path) -> None:
+    """Write member-checking packets for each clinician of STUDY (consent-checked)."""
+    from build_site.packets import write_packets
+    from build_site.pipeline import build_directory
+
+    written = write_packets(load_and_validate(study), study, out,
+                            build_directory(out.resolve()) / "cache" / "diagrams")
+    for path in written:
+        click.echo(path)
+
+
+@main.command()
 def schema() -> None:
     """Print the folder holding the JSON Schemas of the study files (for editors)."""
     from build_site.schema import SCHEMA_DIR

@@ -47,6 +47,8 @@ class RawStudy:
     dyads: list[RawDocument] = field(default_factory=list)
     identifiers: RawDocument | None = None
     reviewed: RawDocument | None = None
+    history: RawDocument | None = None
+    history_models: dict[str, RawDocument] = field(default_factory=dict)
     transcripts: dict[str, str] = field(default_factory=dict)
 
 
@@ -222,6 +224,7 @@ def load_study_folder(root: Path) -> RawStudy:
                 problems.extend(exc.problems)
     if problems:
         raise StudyError(problems)
+    history, history_models = _load_history(root)
     named = [
         (doc.data["transcript"], doc.path, doc.data.key_lines.get("transcript", 0))
         for doc in collections["dyads"]
@@ -236,8 +239,35 @@ def load_study_folder(root: Path) -> RawStudy:
         dyads=collections["dyads"],
         identifiers=private["identifiers"],
         reviewed=private["reviewed"],
+        history=history,
+        history_models=history_models,
         transcripts=load_transcripts(root, named),
     )
+
+
+def _load_history(root: Path) -> tuple[RawDocument | None, dict[str, RawDocument]]:
+    """``model-history/history.yml`` and the model files it names (inside the study)."""
+    path = root / "model-history" / "history.yml"
+    if not path.is_file():
+        return None, {}
+    history = read_yaml_file(root, path)
+    models: dict[str, RawDocument] = {}
+    problems = []
+    versions = history.data.get("versions")
+    for i, entry in enumerate(versions if isinstance(versions, list) else []):
+        rel = entry.get("file") if isinstance(entry, dict) else None
+        if not isinstance(rel, str) or rel in models:
+            continue
+        target = (root / rel).resolve()
+        line = versions.item_lines[i] if hasattr(versions, "item_lines") else 0
+        if not target.is_relative_to(root.resolve()) or not target.is_file():
+            problems.append(Problem(history.path, line, f"model file '{rel}' not found in the "
+                                    "study folder", "give a path such as model-history/v1.yml"))
+            continue
+        models[rel] = read_yaml_file(root, root / rel)
+    if problems:
+        raise StudyError(problems)
+    return history, models
 
 
 def load_transcripts(root: Path, relpaths: list[tuple[str, str, int]]) -> dict[str, str]:

@@ -14,17 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_site.analyse import analyse
+from build_site.analyse.risk import exposures
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
 from build_site.errors import PrivacyError, Problem
 from build_site.gate import scan_tree
 from build_site.load import load_study_folder
+from build_site.manifest import build_manifest, signed_off
 from build_site.publish import MARKER, check_output, discard, publish, staging_dir
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
 from build_site.render.pages import Renderer
 from build_site.select import select, select_with_report
-from build_site.site import SiteProject, assemble, load_site_project, mkdocs_build
+from build_site.site import Notice, SiteProject, assemble, load_site_project, mkdocs_build
 from build_site.study import Audience, Study
 from build_site.validate import validate
 
@@ -132,8 +134,12 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     analysis = analyse(shown, coded=coded, counts=shown.meta.publication.counts)
     stage("analyse")
     diagrams = DiagramRenderer(work / "cache" / "diagrams")
+    review_data = None
+    if audience == "review":
+        review_data = {"findings": findings,
+                       "exposures": exposures(select(public, "public"))}
     renderer = Renderer(shown, analysis, audience, diagrams, coded=coded,
-                        withdrawn=_withdrawn(study))
+                        withdrawn=_withdrawn(study), review_data=review_data)
     pages, assets = renderer.all_pages()
     report.warnings += unreported(renderer)
     extra = [{_title(p, handwritten[p]): p} for p in project.markdown_pages()]
@@ -141,10 +147,11 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     report.pages = len(pages) + len(extra)
     report.diagrams_rendered, report.diagrams_cached = diagrams.rendered, diagrams.cached
     stage("render")
+    notice = _notice(audience, shown, report)
     report.files_written = assemble(work / "docs", pages, assets, handwritten)
     staging = staging_dir(out)
     try:
-        mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title)
+        mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title, notice)
         stage("mkdocs")
         leaks = scan_tree(staging, study.identifiers)
         stage("gate")
@@ -165,6 +172,19 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     finally:
         discard(staging)
     return report
+
+
+def _notice(audience: Audience, shown: Study, report: BuildReport) -> Notice | None:
+    if audience == "review":
+        return Notice("Review copy for the analysis team: not for publication or citation.",
+                      noindex=True)
+    manifest = build_manifest(shown)
+    if not signed_off(shown, manifest):
+        report.warnings.append(
+            f"not signed off: this content ({manifest.digest}) differs from the sign-off in "
+            "study.yml; run build-site manifest, review it, and record the new fingerprint")
+        return Notice("Not signed off: this content has not been approved for publication.")
+    return None
 
 
 def _withdrawn(study: Study) -> int:

@@ -104,7 +104,7 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     if not docs.is_dir():
         return project
     reserved = ("model/", "cases/", "clinicians/", "dyads/", "data/", "analysis/", "methods/",
-                "assets/build-site", "CITATION.cff")
+                "review/", "assets/build-site", "CITATION.cff")
     problems = []
     for path in sorted(docs.rglob("*")):
         if not path.is_file() or path.name.startswith("."):
@@ -183,8 +183,43 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A banner on every page (``text``, plain text) and whether search engines are asked
+    not to index the site (``noindex``: review copies)."""
+
+    text: str
+    noindex: bool = False
+
+
+def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: Notice) -> Path:
+    """A theme ``custom_dir`` in ``work`` holding the banner, on top of the study's own."""
+    import html
+    import shutil
+
+    folder = work / "overrides"
+    if folder.exists():
+        shutil.rmtree(folder)
+    own = theme.get("custom_dir")
+    if own:
+        shutil.copytree(config.parent / str(own), folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "main.html"
+    if main.exists():
+        return folder  # the study's own main.html wins; the notice is also in the report
+    robots = '<meta name="robots" content="noindex,nofollow">' if notice.noindex else ""
+    main.write_text(
+        '{% extends "base.html" %}\n'
+        "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n"
+        '{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
+        + "</strong>{% endblock %}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
 def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
-                 site_name: str) -> None:
+                 site_name: str, notice: Notice | None = None) -> None:
     """Run MkDocs (strict) on ``docs_dir`` with ``config``, writing into ``site_dir``.
 
     The configuration is the one in ``config`` with these always set: ``docs_dir``,
@@ -216,6 +251,11 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
     for key in ("theme", "plugins"):
         if key not in raw:
             overrides[key] = defaults[key]
+    if notice is not None:
+        theme = dict(overrides.get("theme") or raw.get("theme") or {})
+        if isinstance(theme, dict):
+            theme["custom_dir"] = str(_theme_overrides(docs_dir.parent, config, theme, notice))
+            overrides["theme"] = theme
     if raw.get("site_name", DEFAULT_SITE_NAME) == DEFAULT_SITE_NAME:
         overrides["site_name"] = site_name
     handler = _Collect()

@@ -89,6 +89,29 @@ class Model(_Model):
     relations: list[Relation] = []
 
 
+class VersionEntry(_Model):
+    """One entry of ``model-history/history.yml``: a model version, when and why."""
+
+    version: str = Field(min_length=1)
+    date: str = ""
+    file: str = Field(min_length=1)
+    reason: str = ""
+    renamed: dict[str, str] = {}
+
+
+class History(_Model):
+    """``model-history/history.yml``: versions oldest first; the last is the current model."""
+
+    versions: list[VersionEntry] = Field(min_length=1)
+
+
+class ModelVersion(_Model):
+    """A model version with its validated model."""
+
+    entry: VersionEntry
+    model: Model
+
+
 class Code(_Model):
     """A codebook entry; ``component`` names the component, element or relation it evidences."""
 
@@ -192,6 +215,16 @@ class Reporting(_Model):
     srqr: dict[str, str] = {}
 
 
+class SignOff(_Model):
+    """A recorded approval to publish: who, in what role, when, and the manifest fingerprint
+    (``build-site manifest`` prints it)."""
+
+    role: str = Field(min_length=1)
+    by: str = Field(min_length=1)
+    date: str = Field(min_length=1)
+    manifest: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+
+
 class StudyMeta(_Model):
     """``study.yml``: title, team, citation, methods facts and publication settings."""
 
@@ -214,6 +247,8 @@ class StudyMeta(_Model):
     saturation: Saturation | None = None
     reporting: Reporting = Reporting()
     publication: Publication = Publication()
+    sign_off: SignOff | None = None
+    feedback_questions: list[str] = []
 
 
 class Consent(_Model):
@@ -385,6 +420,7 @@ class Study(_Model):
     dyads: list[Dyad]
     identifiers: list[Identifier] = []
     reviewed: ReviewedList = ReviewedList()
+    history: list[ModelVersion] = []
     transcripts: dict[str, str] = Field(default={}, exclude=True)
     deidentified: bool = False
 
@@ -397,6 +433,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "dyad": Dyad,
     "identifiers": IdentifierList,
     "reviewed": ReviewedList,
+    "history": History,
 }
 
 Audience = Literal["public", "review"]

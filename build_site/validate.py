@@ -25,9 +25,11 @@ from build_site.study import (
     Dyad,
     Element,
     Excerpt,
+    History,
     IdentifierList,
     KindRef,
     Model,
+    ModelVersion,
     ReviewedList,
     SourceRef,
     Speaker,
@@ -326,6 +328,7 @@ def validate(raw: RawStudy) -> Study:
     dyads = [_case_study(d, Dyad, problems) for d in raw.dyads]
     identifiers = _typed(raw.identifiers, IdentifierList, problems) if raw.identifiers else None
     reviewed = _typed(raw.reviewed, ReviewedList, problems) if raw.reviewed else None
+    history = _history(raw, problems)
     if not raw.dyads:
         problems.append(Problem("dyads/", 0, "no dyad case studies found",
                                 "add dyads/<ID>.md files"))
@@ -339,6 +342,7 @@ def validate(raw: RawStudy) -> Study:
         dyads=[d for d in dyads if d is not None],
         identifiers=identifiers.identifiers if identifiers else [],
         reviewed=reviewed or ReviewedList(),
+        history=history,
         transcripts=raw.transcripts,
     )
     problems.extend(_Checker(study, raw).run())
@@ -347,6 +351,25 @@ def validate(raw: RawStudy) -> Study:
     if problems:
         raise StudyError(problems)
     return study
+
+
+def _history(raw: RawStudy, problems: list[Problem]) -> list[ModelVersion]:
+    if raw.history is None:
+        return []
+    history = _typed(raw.history, History, problems)
+    if history is None:
+        return []
+    versions = []
+    for entry in history.versions:
+        doc = raw.history_models.get(entry.file)
+        model = _typed(doc, Model, problems) if doc else None
+        if model is not None:
+            versions.append(ModelVersion(entry=entry, model=model))
+    if history.versions and history.versions[-1].file != "model.yml":
+        problems.append(Problem(raw.history.path, line_at(raw.history.data, ("versions",)),
+                                "the last version must be the current model (file: model.yml)",
+                                "add the current model as the last entry"))
+    return versions
 
 
 def find_component(model: Model, component_id: str) -> Component | Element | None:

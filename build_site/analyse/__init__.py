@@ -32,7 +32,7 @@ from build_site.study import Study
 
 __all__ = [
     "Analysis", "Evidence", "MetaMatrix", "Node", "Quote", "SaturationSeries", "Table",
-    "age_band", "analyse", "ancestors", "demographics_table", "descendants",
+    "age_band", "analyse", "ancestors", "core_analysis", "demographics_table", "descendants",
     "evidence_dyads_with_elements", "evidence_with_elements", "model_nodes",
     "relation_end_ids", "shown_value", "suppressed",
 ]

@@ -39,8 +39,10 @@ from typing import Any, Literal
 
 from build_site import __version__
 from build_site.errors import UsageError
-from build_site.io.qdpx_read import NS_PROJECT, decode_source
-from build_site.io.study_import import CLINICIAN_VARIABLE, ROLE_VARIABLE, SIDECAR
+from build_site.io.import_plan import CLINICIAN_VARIABLE, ROLE_VARIABLE
+from build_site.io.qde import NS_PROJECT
+from build_site.io.qdpx_read import decode_source
+from build_site.io.study_import import SIDECAR
 from build_site.pipeline import load_and_validate
 from build_site.render.exports import code_guid
 from build_site.study import Clinician, Dyad, Excerpt, Study
@@ -126,15 +128,26 @@ def lf_positions(text: str) -> tuple[str, list[int]]:
 
 @dataclass
 class _Source:
+    """A source to write: its text and its selections (GUID, name, start, end, code ids)."""
+
     guid: str
     name: str
     text: str
     selections: list[tuple[str, str, int, int, list[str]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     moved: list[int] | None = None
+    _folded: tuple[str, list[int]] | None = None
+
+    def folded(self) -> tuple[str, list[int]]:
+        """The text folded for searching (computed once)."""
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
 
 
 class _Exporter:
+    """Gathers the sources, selections and notes of a study's case studies."""
+
     def __init__(self, root: Path, study: Study, options: ExportOptions,
                  report: ExportReport) -> None:
         self.root = root
@@ -149,7 +162,6 @@ class _Exporter:
         self.notes: list[tuple[str, str, str, str | None]] = []
         self.project_notes: list[str] = []
         self.ambiguous = 0
-        self.searched = 0
 
     def _sidecar(self) -> dict[str, Any]:
         path = self.root / SIDECAR
@@ -215,7 +227,6 @@ class _Exporter:
                 if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(
                         source.text) and fold(source.text[start:end])[0] == wanted:
                     return source, start, end, str(hint.get("selection", ""))
-        self.searched += 1
         for source in sources:
             at = source.text.find(excerpt.text)
             if at >= 0:
@@ -223,7 +234,7 @@ class _Exporter:
                 return source, at, at + len(excerpt.text), None
             if not wanted:
                 continue
-            folded, index = fold(source.text)
+            folded, index = source.folded()
             at = folded.find(wanted)
             if at >= 0:
                 self.ambiguous += folded.find(wanted, at + 1) >= 0

@@ -7,8 +7,12 @@ namespace ``urn:QDA-XML:project:1.0``) describes the project file, and text posi
 Unicode code points counted from 0 with an exclusive end. The work is split by direction:
 
 - :mod:`build_site.io.safe_zip`: the archive, read without trusting it;
-- :mod:`build_site.io.qdpx_read`: the XML and the source texts, vendor quirks included;
-- :mod:`build_site.io.study_import` and :mod:`build_site.io.mapping`: project -> study files;
+- :mod:`build_site.io.qde`: the project XML, parsed safely into dataclasses;
+- :mod:`build_site.io.qdpx_read`: the archive's project XML and source texts, vendor quirks
+  included;
+- :mod:`build_site.io.import_plan` and :mod:`build_site.io.mapping`: which sources and cases
+  become which dyads and clinicians, and how CRLF was counted;
+- :mod:`build_site.io.study_import`: project -> the files of the study folder;
 - :mod:`build_site.io.study_files`: ids, YAML and the all-or-nothing folder write;
 - :mod:`build_site.io.qdpx_write`: study -> ``.qdpx``.
 
@@ -20,11 +24,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from build_site.errors import EXIT_INTERNAL, Problem, StudyError
+from build_site.io.import_plan import ImportOptions, ImportReport
 from build_site.io.qdpx_read import read_qdc, read_qdpx
 from build_site.io.qdpx_write import ExportOptions, ExportReport, export_study
 from build_site.io.safe_zip import Limits
 from build_site.io.study_files import check_target, write_folder
-from build_site.io.study_import import ImportOptions, ImportReport, build_files
+from build_site.io.study_import import build_files
 from build_site.pipeline import load_and_validate
 
 __all__ = ["ExportOptions", "ExportReport", "ImportOptions", "ImportReport", "Limits",

@@ -34,7 +34,7 @@ class Limits:
     """Caps applied to an archive: entries listed, and bytes unpacked in total."""
 
     max_entries: int = 10_000
-    max_unpacked_bytes: int = 512 * 1024 * 1024
+    max_unpacked_bytes: int = 256 * 1024 * 1024
 
 
 DEFAULT_LIMITS = Limits()

@@ -73,8 +73,15 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+# Characters a YAML reader may take for line breaks or drop: always written as escapes.
+_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    # NFC, as the study loader reads every file; done here because escapes bypass the loader's
+    # normalisation.
+    value = unicodedata.normalize("NFC", value)
+    style = '"' if _ESCAPE.search(value) else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -90,9 +97,10 @@ _Dumper.add_representer(list, _represent_list)
 def dump_yaml(data: Any, comment: str = "") -> str:
     """YAML for ``data`` (key order kept), preceded by ``comment`` as ``#`` lines.
 
-    Text reads back unchanged through the study loader except for Unicode NFC normalisation:
-    a carriage return is always written as the escape ``\\r``, so the loader's line-ending
-    normalisation cannot alter it.
+    Text is written in Unicode NFC (the form the study loader reads every file in) and reads
+    back unchanged through the loader: control characters, a carriage return (``\\r``) and
+    Unicode line separators are always written as escapes, so neither the loader's line-ending
+    normalisation nor a YAML reader's line folding can alter them.
     """
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)

@@ -1,4 +1,4 @@
-"""Turn a parsed REFI-QDA project (:class:`~build_site.io.qdpx_read.QdaProject`) into the files
+"""Turn a parsed REFI-QDA project (:class:`~build_site.io.qde.QdaProject`) into the files
 of a new study folder, in memory; :mod:`build_site.io.refi_qda` writes and checks them.
 
 What goes where (``guide/importing.md`` has the user's view):
@@ -17,20 +17,30 @@ What goes where (``guide/importing.md`` has the user's view):
 - ``private/qdpx-import.yml`` keeps the GUIDs and positions, so ``export-qdpx`` can give the
   project back its identities; ``import-report.md`` says what was mapped, guessed or skipped.
 
-CRLF: QDA-XML counts code points, so CRLF is two; ATLAS.ti counts it as one. Unless told
-(``line_endings``), a project from ATLAS.ti is read as one, and so is one whose selections would
-otherwise start or end between a CR and its LF; otherwise two.
+Which sources make which case study, and how CRLF is counted, is planned in
+:mod:`build_site.io.import_plan`.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from build_site.errors import Problem, StudyError
-from build_site.io.mapping import LineEndings, Mapping, MappingEntry, SpeakerName
-from build_site.io.qdpx_read import QdaCase, QdaProject, QdaSelection, QdaSource, Scalar
+from build_site.io.import_plan import (
+    CLINICIAN_VARIABLE,
+    ROLE_VARIABLE,
+    ImportOptions,
+    ImportReport,
+    PlannedCase,
+    Planner,
+    line_ending_mode,
+    norm_guid,
+    raw_positions,
+    source_label,
+)
+from build_site.io.mapping import Mapping
+from build_site.io.qde import QdaCase, QdaProject, QdaSelection, QdaSource, Scalar
 from build_site.io.study_files import (
     ID_PATTERN,
     MAX_ID,
@@ -44,282 +54,9 @@ from build_site.validate import normalise_for_matching
 
 PLACEHOLDER_COMPONENT = "to-be-defined"
 SIDECAR = "private/qdpx-import.yml"
-ROLE_VARIABLE = "build-site role"
-CLINICIAN_VARIABLE = "build-site clinician"
 SEPARATOR = "\n\n"
 PLACEHOLDER = ("> **Placeholder written by `build-site import-qdpx`.** This case study is the "
                "team's to write: replace this paragraph with the narrative.")
-
-
-@dataclass
-class ImportOptions:
-    """Choices for an import: how CRLF was counted (None: auto), who speaks dyad excerpts
-    (None: the mapping's, else patient) and the mapping file."""
-
-    line_endings: LineEndings | None = None
-    speaker: SpeakerName | None = None
-    mapping: Mapping | None = None
-
-
-@dataclass
-class ImportReport:
-    """What an import did, for ``import-report.md`` and the terminal."""
-
-    source_file: str
-    mapped: list[str] = field(default_factory=list)
-    guessed: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    placeholders: list[str] = field(default_factory=list)
-    quirks: list[str] = field(default_factory=list)
-    excerpts: int = 0
-
-    def markdown(self) -> str:
-        """The report as Markdown."""
-        parts = [f"# Import report\n\nImported from `{self.source_file}` by "
-                 "`build-site import-qdpx`. This file and `private/` name the original "
-                 "sources: keep them out of any public repository.\n"]
-        for title, items in (("Mapped", self.mapped), ("Guessed: check these", self.guessed),
-                             ("Skipped", self.skipped),
-                             ("Placeholders for the team to replace", self.placeholders),
-                             ("Vendor quirks handled", self.quirks)):
-            parts.append(f"## {title}\n")
-            parts.append("".join(f"- {item}\n" for item in items) if items else "- none\n")
-        return "\n".join(parts)
-
-
-@dataclass
-class _Case:
-    """A planned case study: a dyad or a clinician, and the sources that make it up."""
-
-    id: str
-    kind: Literal["dyad", "clinician"]
-    explicit: bool
-    clinician: str | None = None
-    speaker: SpeakerName = "patient"
-    sources: list[QdaSource] = field(default_factory=list)
-    cases: list[QdaCase] = field(default_factory=list)
-    how: str = ""
-    numbered: int = 0
-
-
-def _guid(value: str) -> str:
-    return value.strip().strip("{}").lower()
-
-
-def _source_keys(source: QdaSource) -> set[str]:
-    keys = {source.name, _guid(source.guid)}
-    if source.plain_path:
-        base = source.plain_path.replace("\\", "/").rsplit("/", 1)[-1]
-        keys |= {base, base.rsplit(".", 1)[0]}
-    return {k for k in keys if k}
-
-
-def _source_label(source: QdaSource) -> str:
-    if source.name:
-        return source.name
-    if source.plain_path:
-        return source.plain_path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return source.guid
-
-
-class _Planner:
-    """Decides which case study each source belongs to (mapping, cases, else one per source)."""
-
-    def __init__(self, project: QdaProject, options: ImportOptions,
-                 report: ImportReport) -> None:
-        self.project = project
-        self.mapping = options.mapping or Mapping()
-        self.report = report
-        self.default_speaker: SpeakerName = options.speaker or self.mapping.speaker
-        self.cases: dict[tuple[str, str], _Case] = {}
-        self.owner: dict[str, _Case] = {}
-        self.skipped: set[str] = set()
-        self.text_sources = [s for s in project.sources if s.kind == "TextSource"]
-
-    def _target(self, entry: MappingEntry, how: str, explicit: bool = True,
-                unique: str = "") -> _Case | None:
-        """The case study ``entry`` points to, created on first use. Explicit ids (from the
-        mapping or a build-site export) gather every source given them; a derived id
-        (``unique`` set) is one case study of its own, made unique later."""
-        if entry.skip:
-            return None
-        kind: Literal["dyad", "clinician"] = "dyad" if entry.dyad else "clinician"
-        case_id = entry.dyad or entry.clinician or ""
-        key = (kind, case_id if explicit else f"\x00{unique}")
-        case = self.cases.get(key)
-        if case is None:
-            speaker = "clinician" if kind == "clinician" else entry.speaker or self.default_speaker
-            case = _Case(case_id, kind, explicit, entry.clinician if entry.dyad else None,
-                         speaker, how=how)
-            self.cases[key] = case
-        elif entry.dyad and entry.clinician and case.clinician not in (None, entry.clinician):
-            raise StudyError([Problem(self.mapping.file or self.project.label, 0,
-                                      f"dyad '{case_id}' is given two clinicians "
-                                      f"('{case.clinician}' and '{entry.clinician}')",
-                                      "give each dyad one clinician")])
-        elif entry.dyad and entry.clinician:
-            case.clinician = entry.clinician
-        return case
-
-    def _add(self, case: _Case | None, source: QdaSource, how: str) -> None:
-        if source.guid in self.owner or source.guid in self.skipped:
-            earlier = self.owner.get(source.guid)
-            where = f"'{earlier.id}'" if earlier else "skipped"
-            self.report.skipped.append(f"source '{_source_label(source)}' is also in {how}; "
-                                       f"kept where it was first placed ({where})")
-            return
-        if case is None:
-            self.skipped.add(source.guid)
-            self.report.skipped.append(f"source '{_source_label(source)}': {how} says skip")
-            return
-        self.owner[source.guid] = case
-        case.sources.append(source)
-
-    def _from_mapping(self) -> None:
-        problems = []
-        for key, entry in self.mapping.sources.items():
-            found = [s for s in self.text_sources if key in _source_keys(s) or
-                     _guid(key) == _guid(s.guid)]
-            if not found:
-                known = ", ".join(sorted(_source_label(s) for s in self.text_sources)[:20])
-                problems.append(Problem(self.mapping.file, self.mapping.line_of("sources", key),
-                                        f"no text source called '{key}'",
-                                        f"the project's text sources: {known or 'none'}"))
-                continue
-            for source in found:
-                self._add(self._target(entry, f"the mapping file (source '{key}')"), source,
-                          "the mapping file")
-        for key in self.mapping.cases:
-            if not any(key in (c.name, _guid(c.guid)) or _guid(key) == _guid(c.guid)
-                       for c in self.project.cases):
-                known = ", ".join(sorted(c.name or c.guid for c in self.project.cases)[:20])
-                problems.append(Problem(self.mapping.file, self.mapping.line_of("cases", key),
-                                        f"no case called '{key}'",
-                                        f"the project's cases: {known or 'none'}"))
-        if problems:
-            raise StudyError(problems)
-
-    def _case_entry(self, qda_case: QdaCase) -> tuple[MappingEntry, str, bool]:
-        for key, entry in self.mapping.cases.items():
-            if key in (qda_case.name, _guid(qda_case.guid)) or _guid(key) == _guid(qda_case.guid):
-                return entry, f"the mapping file (case '{key}')", True
-        role = qda_case.variables.get(ROLE_VARIABLE)
-        given = qda_case.variables.get(CLINICIAN_VARIABLE)
-        name = qda_case.name or qda_case.guid
-        if role == "clinician" and slug(name) == name:
-            return MappingEntry(clinician=name), f"case '{name}' (role variable)", True
-        if role == "dyad" and slug(name) == name:
-            clinician = str(given) if isinstance(given, str) and slug(given) == given else None
-            return (MappingEntry(dyad=name, clinician=clinician),
-                    f"case '{name}' (role variable)", True)
-        return (MappingEntry(dyad=slug(name) or f"case-{slug(_guid(qda_case.guid))[:8]}"),
-                f"case '{name}'", False)
-
-    def _from_cases(self) -> None:
-        selection_source = {sel.guid: s.guid for s in self.text_sources for sel in s.selections}
-        by_guid = {s.guid: s for s in self.text_sources}
-        for qda_case in self.project.cases:
-            entry, how, explicit = self._case_entry(qda_case)
-            guids = list(dict.fromkeys(
-                [*qda_case.sources, *(selection_source.get(g, "") for g in qda_case.selections)]))
-            sources = [by_guid[g] for g in guids if g in by_guid]
-            if not sources and not (entry.skip or explicit):
-                self.report.skipped.append(f"case '{qda_case.name or qda_case.guid}': refers "
-                                           "to no text source")
-                continue
-            if qda_case.selections and not qda_case.sources:
-                self.report.guessed.append(f"case '{qda_case.name}' lists selections, not "
-                                           "sources: all coded selections of those sources "
-                                           "were imported into it")
-            target = self._target(entry, how, explicit, qda_case.guid)
-            if target is not None:
-                target.cases.append(qda_case)
-            for source in sources:
-                self._add(target, source, how)
-
-    def plan(self) -> list[_Case]:
-        """Return the case studies, dyads and clinicians in a stable order."""
-        self._from_mapping()
-        self._from_cases()
-        for source in self.text_sources:
-            if source.guid not in self.owner and source.guid not in self.skipped:
-                label = _source_label(source)
-                wanted = slug(label) or f"source-{slug(_guid(source.guid))[:8]}"
-                case = _Case(wanted, "dyad", False, None, self.default_speaker,
-                             how=f"source '{label}'")
-                self.cases[("dyad", f"\x00{source.guid}")] = case
-                self._add(case, source, f"source '{label}'")
-        for source in self.project.sources:
-            if source.kind != "TextSource":
-                self.report.skipped.append(
-                    f"{source.kind} '{_source_label(source)}' with {source.other_selections} "
-                    "selection(s): only text sources are imported")
-        planned = list(self.cases.values())
-        if not any(c.kind == "dyad" for c in planned):
-            planned.append(_Case("placeholder-dyad", "dyad", False, None, self.default_speaker,
-                                 how="placeholder (the project has no text source)"))
-            self.report.placeholders.append("`dyads/placeholder-dyad.md`: the project has no "
-                                            "text source, and a study needs a dyad; delete it "
-                                            "once you add real dyads")
-        clinicians = {c.id for c in planned if c.kind == "clinician"}
-        for case in list(planned):
-            if case.kind == "dyad" and case.clinician and case.clinician not in clinicians:
-                clinicians.add(case.clinician)
-                planned.append(_Case(case.clinician, "clinician", True, speaker="clinician",
-                                     how=f"the clinician named for dyad '{case.id}'"))
-        return planned
-
-
-def _fit(text: str, selections: list[QdaSelection], positions: list[int] | None) -> int:
-    """How well selections fit ``text`` when read with ``positions`` (None: as they are): a
-    point per boundary that falls between words rather than inside one, minus a heavy penalty
-    for a boundary between CR and LF or past the end."""
-    score = 0
-    limit = len(positions) - 1 if positions is not None else len(text)
-    for sel in selections:
-        if not 0 <= sel.start < sel.end <= limit:
-            score -= 100
-            continue
-        for point in (sel.start, sel.end):
-            at = positions[point] if positions is not None else point
-            before = text[at - 1] if at > 0 else " "
-            after = text[at] if at < len(text) else " "
-            if before == "\r" and after == "\n":
-                score -= 10
-            elif not (before.isalnum() and after.isalnum()):
-                score += 1
-    return score
-
-
-def line_ending_mode(text: str, selections: list[QdaSelection], origin: str,
-                     option: str | None) -> tuple[Literal["one", "two"], str]:
-    """How a source's positions count CRLF: "two" (QDA-XML: code points) or "one" (ATLAS.ti).
-
-    ``option`` "one" or "two" decides; otherwise a project from ATLAS.ti is read as "one", and
-    any other as whichever reading puts more selection boundaries between words (ties: "two").
-
-    Returns the mode and why ('' when the text has no CRLF, so the question does not arise).
-    """
-    if "\r\n" not in text:
-        return "two", ""
-    if option in ("one", "two"):
-        return ("one" if option == "one" else "two"), "as the line_endings option says"
-    if "atlas" in origin.lower():
-        return "one", f"the project comes from {origin}, which counts CRLF as one character"
-    two = _fit(text, selections, None)
-    one = _fit(text, selections, raw_positions(text))
-    if one > two:
-        return "one", (f"selection boundaries fit the text better that way (score {one} "
-                       f"against {two}); pass --line-endings two if that is wrong")
-    return "two", ("the standard count (every code point, so CRLF is two)"
-                   + (f"; selections fit it at least as well (score {two} against {one})"
-                      if selections else ""))
-
-
-def raw_positions(text: str) -> list[int]:
-    """For positions that count CRLF as one character: index ``k`` -> index in ``text``."""
-    n = len(text)
-    return [i for i in range(n + 1) if not (0 < i < n and text[i - 1] == "\r" and text[i] == "\n")]
 
 
 def _memo(author: str, text: str) -> dict[str, str]:
@@ -360,7 +97,7 @@ class Importer:
     def _put(self, rel: str, text: str) -> None:
         self.files[rel] = text.encode("utf-8")
 
-    def _claim_cases(self, planned: list[_Case]) -> None:
+    def _claim_cases(self, planned: list[PlannedCase]) -> None:
         self.ids.claim_exact(PLACEHOLDER_COMPONENT)
         kinds: dict[str, str] = {}
         for case in planned:
@@ -379,8 +116,8 @@ class Importer:
             existing = [c for c in planned if c.kind == "clinician" and c.id == wanted]
             if not existing:
                 wanted = self.ids.claim(wanted, "unassigned")
-                planned.append(_Case(wanted, "clinician", True, speaker="clinician",
-                                     how="a placeholder clinician"))
+                planned.append(PlannedCase(wanted, "clinician", True, speaker="clinician",
+                                           how="a placeholder clinician"))
                 self.report.placeholders.append(
                     f"`clinicians/{wanted}.md`: a placeholder clinician for the dyads whose "
                     "clinician the project does not say; assign each dyad its clinician (by "
@@ -397,7 +134,7 @@ class Importer:
             wanted = slug(label, lower=True)
             if not wanted or wanted in self.ids:
                 wanted = f"{parent}.{wanted}" if parent and wanted else wanted
-            code_id = self.ids.claim(wanted, f"code-{slug(_guid(code.guid))[:8]}")
+            code_id = self.ids.claim(wanted, f"code-{slug(norm_guid(code.guid))[:8]}")
             self.code_ids[code.guid] = code_id
             self.sidecar["codes"][code_id] = code.guid
             entry: dict[str, Any] = {"id": code_id, "label": label}
@@ -453,7 +190,7 @@ class Importer:
             self.loose_notes.append(f"## Note on {where}" + (f" by {author}" if author else "")
                                     + f"\n\n{text}\n")
 
-    def _case_files(self, case: _Case) -> None:
+    def _case_files(self, case: PlannedCase) -> None:
         report = self.report
         parts: list[str] = []
         excerpts: list[dict[str, Any]] = []
@@ -466,7 +203,7 @@ class Importer:
                                       f"{qda_case.description.strip()}"})
         offset = 0
         for source in case.sources:
-            label = _source_label(source)
+            label = source_label(source)
             for ref in source.note_refs:
                 found = self._note_text(ref)
                 if found:
@@ -513,7 +250,7 @@ class Importer:
         if excerpts:
             front["excerpts"] = excerpts
         folder = "dyads" if case.kind == "dyad" else "clinicians"
-        names = ", ".join(f"'{_source_label(s)}'" for s in case.sources) or "none"
+        names = ", ".join(f"'{source_label(s)}'" for s in case.sources) or "none"
         comment = (f"Imported by build-site import-qdpx: {case.how} (sources: {names}).\n"
                    "Consent is not recorded, so not given; every excerpt starts with "
                    "publish: false.")
@@ -527,7 +264,8 @@ class Importer:
                                        f"{case.speaker} (speaker)")
         self.report.excerpts += len(excerpts)
 
-    def _transcript_ok(self, case: _Case, transcript: str, excerpts: list[dict[str, Any]]) -> bool:
+    def _transcript_ok(self, case: PlannedCase, transcript: str,
+                       excerpts: list[dict[str, Any]]) -> bool:
         if len(transcript.encode("utf-8")) > MAX_FILE_BYTES:
             self.report.skipped.append(f"`{case.id}`: transcript larger than the study loader's "
                                        f"{MAX_FILE_BYTES:,}-byte limit; written but not named "
@@ -544,9 +282,10 @@ class Importer:
                 return False
         return True
 
-    def _excerpts(self, case: _Case, source: QdaSource, text: str, positions: list[int] | None,
+    def _excerpts(self, case: PlannedCase, source: QdaSource, text: str,
+                  positions: list[int] | None,
                   memos: list[dict[str, str]]) -> list[dict[str, Any]]:
-        label = _source_label(source)
+        label = source_label(source)
         limit = len(positions) - 1 if positions is not None else len(text)
         uncoded = 0
         usable: list[tuple[QdaSelection, list[str]]] = []
@@ -598,7 +337,7 @@ class Importer:
                                        "(an excerpt needs one)")
         return out
 
-    def run(self, planned: list[_Case]) -> None:
+    def run(self, planned: list[PlannedCase]) -> None:
         """Fill ``self.files`` with every file of the study folder."""
         self._claim_cases(planned)
         self._codebook()
@@ -679,7 +418,7 @@ def build_files(project: QdaProject, options: ImportOptions, source_file: str
     """
     report = ImportReport(source_file, quirks=list(project.findings))
     report.skipped += project.skipped
-    planned = _Planner(project, options, report).plan()
+    planned = Planner(project, options, report).plan()
     importer = Importer(project, options, report)
     importer.run(planned)
     report.mapped.insert(0, f"{report.excerpts} coded selections -> excerpts "

@@ -56,7 +56,8 @@ class _Builder:
         self.cluster_name: dict[str, str] = {}
 
     def _node(self, g: graphviz.Digraph, node: Node) -> None:
-        g.node(node.id, label=node.label, URL=self.links.component(node.id),
+        url = self.links.component(node.id)
+        g.node(node.id, label=node.label, **({"URL": url} if url else {}),
                tooltip=f"{node.label}: {node.definition}"[:200] or node.label,
                id=f"{self.prefix}-{node.id}", **{"class": _node_classes(node, self.highlight)})
         self.anchor[node.id] = node.id
@@ -68,7 +69,8 @@ class _Builder:
             return
         name = f"cluster_{node.id}"
         with g.subgraph(name=name) as sub:
-            sub.attr(label=node.label, URL=self.links.component(node.id),
+            url = self.links.component(node.id)
+            sub.attr(label=node.label, **({"URL": url} if url else {}),
                      tooltip=f"{node.label}: {node.definition}"[:200] or node.label,
                      id=f"{self.prefix}-{node.id}", style="rounded",
                      **{"class": "group " + _node_classes(node, self.highlight)})
@@ -124,10 +126,12 @@ class _Builder:
         backwards = self._order(src) > self._order(dst)
         tail, ltail = self._end(src, tail=not backwards)
         head, lhead = self._end(dst, tail=backwards)
-        attrs = {"label": label, "URL": self.links.relation(rel_id),
+        attrs = {"label": label, "URL": self.links.relation(rel_id) or "",
                  "tooltip": f"Evidence for the relation: {label}",
                  "id": f"{self.prefix}-rel-{rel_id}",
                  "class": "relation tentative" if tentative else "relation"}
+        if not attrs["URL"]:
+            del attrs["URL"]
         if tentative:
             attrs["style"] = "dashed"
         if backwards:

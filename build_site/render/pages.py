@@ -98,13 +98,14 @@ class Renderer:
 
     def __init__(self, study: Study, analysis: Analysis, audience: Audience,
                  diagrams: DiagramRenderer, coded: Study | None = None,
-                 withdrawn: int = 0) -> None:
+                 withdrawn: int = 0, review_data: dict[str, Any] | None = None) -> None:
         self.study = study
         self.analysis = analysis
         self.audience = audience
         self.diagrams = diagrams
         self.coded = coded or study
         self.withdrawn = withdrawn
+        self.review_data = review_data or {}
         self.counts = analysis.counts or audience == "review"
         self.env = _environment()
         self.codes = {c.id: c for c in study.codebook.codes}
@@ -145,14 +146,50 @@ class Renderer:
             url = page_url(page, "data/codebook.md", f"code-{code_id}")
         return code.label, url, code.definition
 
-    def _diagram(self, page: str, highlight: set[str] | None, prefix: str, label: str) -> Diagram:
-        links = DiagramLinks(
-            component=lambda i: page_url(page, f"model/{i}.md"),
-            relation=lambda i: page_url(page, "model/relations.md", i),
-        )
-        dot = model_dot(self.analysis, links, highlight, prefix)
+    def _diagram(self, page: str, highlight: set[str] | None, prefix: str, label: str,
+                 analysis: Analysis | None = None, elsewhere: str = "") -> Diagram:
+        """A model diagram for ``page``; ``analysis`` draws another model version, whose
+        components and relations missing from the current model link to ``elsewhere``."""
+        shown = analysis or self.analysis
+
+        def component(i: str) -> str:
+            if i in self.analysis.nodes or not elsewhere:
+                return page_url(page, f"model/{i}.md")
+            return elsewhere
+
+        def relation(i: str) -> str:
+            if i in self.analysis.relations or not elsewhere:
+                return page_url(page, "model/relations.md", i)
+            return elsewhere
+
+        dot = model_dot(shown, DiagramLinks(component=component, relation=relation), highlight,
+                        prefix)
         svg = clean_svg(self.diagrams.svg(dot), label)
-        return Diagram(Markup(svg), self._alt_text(page, highlight))
+        alt = self._alt_text(page, highlight) if analysis is None else Markup("")
+        return Diagram(Markup(svg), alt)
+
+    def history(self) -> Page | None:
+        """The model history page (when the study keeps ``model-history/history.yml``)."""
+        from build_site.analyse import core_analysis
+        from build_site.analyse.history import changes
+
+        if not self.study.history:
+            return None
+        page = "model/history.md"
+        versions: list[dict[str, Any]] = []
+        previous = None
+        for version in self.study.history:
+            analysis = core_analysis(self.study.model_copy(update={"model": version.model}))
+            anchor = f"version-{version.entry.version}"
+            versions.append({
+                "entry": version.entry,
+                "change": changes(previous, version) if previous else None,
+                "diagram": self._diagram(page, None, f"v{version.entry.version}",
+                                         f"Model version {version.entry.version}", analysis,
+                                         elsewhere=f"#{anchor}"),
+            })
+            previous = version
+        return self._render("history.md.j2", page, "Model history", versions=versions)
 
     def _alt_text(self, page: str, highlight: set[str] | None) -> Markup:
         def item(node: Node) -> str:
@@ -386,6 +423,9 @@ class Renderer:
         pages = [self.home(), self.model_index()]
         pages += [self.component(n) for n in self.analysis.nodes.values()]
         pages.append(self.relations())
+        history = self.history()
+        if history:
+            pages.append(history)
         progress("model pages")
         pages.append(self.cases_index())
         pages += [self.clinician(c) for c in self.study.clinicians]
@@ -399,6 +439,11 @@ class Renderer:
         downloads, assets = analysis_pages.downloads(self)
         cite, cite_assets = methods_pages.cite(self)
         pages += [self.demographics(), self.codebook(), downloads, cite]
+        if self.audience == "review":
+            from build_site.render.review_pages import dashboard_page
+
+            pages.append(dashboard_page(self, self.review_data.get("findings", []),
+                                        self.review_data.get("exposures", [])))
         return pages, assets + cite_assets
 
     def nav(self, extra: list[NavItem]) -> list[NavItem]:
@@ -411,6 +456,8 @@ class Renderer:
             if tops:
                 model.append({KIND_TITLES[kind]: [self._nav_node(n) for n in tops]})
         model.append({"Relations": "model/relations.md"})
+        if self.study.history:
+            model.append({"Model history": "model/history.md"})
         cases: list[NavItem | str] = [{"Overview": "cases/index.md"}]
         for c in self.study.clinicians:
             dyads = self.analysis.dyads_by_clinician.get(c.id, [])
@@ -438,6 +485,8 @@ class Renderer:
         ]
         if extra:
             nav.append({"About": extra})
+        if self.audience == "review":
+            nav.append({"Review": [{"Dashboard": "review/dashboard.md"}]})
         return nav
 
     def _nav_node(self, node: Node) -> NavItem:

@@ -1,0 +1,129 @@
+"""Member-checking packets: one per participating clinician, a self-contained HTML document
+that opens from disk and prints cleanly.
+
+Patients were interviewed apart from their clinicians, so a packet holds:
+
+- the model (diagram and definitions) and the feedback questions from ``study.yml``;
+- the clinician's own interview excerpts (their own words, always theirs to see);
+- excerpts from patients (and others present) in the clinician's own dyads only where that
+  speaker consented to share with the clinician (``share_with_clinician``), whatever the
+  excerpt's publication status;
+- illustrations from other clinicians' dyads only where they are cleared for the public site.
+
+Nothing unpublished from another clinician's dyads ever appears. Packets are de-identified and
+pass the leak gate before they are written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from build_site.analyse import Quote, analyse
+from build_site.deidentify import deidentify
+from build_site.errors import PrivacyError, Problem
+from build_site.gate import scan_tree
+from build_site.publish import check_output, discard, publish, staging_dir
+from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
+from build_site.render.html import inline_text
+from build_site.select import select, speaker_consent
+from build_site.study import KIND_TITLES, Kind, Speaker, Study
+
+DEFAULT_QUESTIONS = [
+    "Does this model fit your experience of relationships that heal? Where does it not?",
+    "What is missing from it?",
+    "Do the excerpts from your own interview say what you meant?",
+]
+
+
+def packet_quotes(study: Study, clinician_id: str) -> dict[str, list[Quote]]:
+    """The excerpts one clinician's packet may show, by section: ``own``, ``patients`` and
+    ``others`` (``study`` is the whole, de-identified study)."""
+    review = select(study, "review")
+    public_ids = {e.id for d in select(study, "public").dyads for e in d.excerpts}
+    consent = {c.id: c.consent for c in review.clinicians}
+    own: list[Quote] = []
+    patients: list[Quote] = []
+    others: list[Quote] = []
+    for clinician in review.clinicians:
+        if clinician.id == clinician_id:
+            own += [Quote(e, clinician.id, None) for e in clinician.excerpts]
+    for dyad in review.dyads:
+        for excerpt in dyad.excerpts:
+            quote = Quote(excerpt, dyad.clinician, dyad.id)
+            if dyad.clinician == clinician_id:
+                if excerpt.speaker is Speaker.clinician:
+                    own.append(quote)
+                elif speaker_consent(dyad, excerpt, consent[dyad.clinician]).share_with_clinician:
+                    patients.append(quote)
+            elif excerpt.id in public_ids and excerpt.speaker is not Speaker.clinician:
+                others.append(quote)
+    return {"own": own, "patients": patients, "others": others}
+
+
+def _render(study: Study, clinician_id: str, diagrams: DiagramRenderer) -> str:
+    env = Environment(loader=PackageLoader("build_site.render", "templates"), autoescape=True,
+                      undefined=StrictUndefined)
+    analysis = analyse(select(study, "public"))
+    quotes = packet_quotes(study, clinician_id)
+    labels = {c.id: c.label for c in study.codebook.codes}
+    by_component: dict[str, list[Quote]] = {}
+    for quote in quotes["others"]:
+        for code in quote.excerpt.codes:
+            target = analysis.code_target.get(code)
+            if (target in analysis.nodes and len(by_component.setdefault(target, [])) < 2
+                    and quote not in by_component[target]):
+                by_component[target].append(quote)
+    others = [(analysis.nodes[t].label, qs) for t, qs in by_component.items()]
+    kinds = []
+    for kind in Kind:
+        nodes = []
+        for node in (n for n in analysis.nodes.values() if n.kind is kind and n.is_component):
+            stack = [(node, 0)]
+            while stack:
+                current, depth = stack.pop(0)
+                nodes.append((current, depth))
+                stack[0:0] = [(analysis.nodes[c], depth + 1) for c in current.children]
+        if nodes:
+            kinds.append((kind, KIND_TITLES[kind], nodes))
+    dot = model_dot(analysis, DiagramLinks(lambda i: "", lambda i: ""), None, "packet")
+    clinician = next(c for c in study.clinicians if c.id == clinician_id)
+    return env.get_template("packet.html.j2").render(
+        clinician=clinician, meta=study.meta,
+        questions=study.meta.feedback_questions or DEFAULT_QUESTIONS,
+        diagram=Markup(clean_svg(diagrams.svg(dot), "Diagram of the model")), kinds=kinds,
+        own=quotes["own"], patients=quotes["patients"], others=others, text=inline_text,
+        labels=lambda codes: ", ".join(labels.get(c, c) for c in codes),
+    )
+
+
+def write_packets(raw_study: Study, study_dir: Path, out: Path, cache: Path) -> list[Path]:
+    """Write one packet folder per participating clinician into ``out`` (swapped in whole).
+
+    Raises:
+        StudyError: a refused output location (exit 2); PrivacyError: the leak gate found a
+        listed identifier (exit 3, nothing written).
+    """
+    out = check_output(out, study_dir)
+    study = deidentify(raw_study)
+    diagrams = DiagramRenderer(cache)
+    staging = staging_dir(out)
+    try:
+        written = []
+        for clinician in select(study, "review").clinicians:
+            folder = staging / clinician.id
+            folder.mkdir()
+            (folder / "index.html").write_text(_render(study, clinician.id, diagrams),
+                                               encoding="utf-8")
+            written.append(out / clinician.id / "index.html")
+        leaks = scan_tree(staging, raw_study.identifiers)
+        if leaks:
+            raise PrivacyError([Problem(f"{out.name}/{leak.where}", 0,
+                                        f"listed identifier ({leak.identifier.kind.value}) found",
+                                        "nothing was written") for leak in leaks])
+        publish(staging, out)
+        return written
+    finally:
+        discard(staging)

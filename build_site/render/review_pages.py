@@ -1,0 +1,45 @@
+"""Pages only a review copy has: the dashboard (status per case, open comments, unresolved
+de-identification findings by category and place, disclosure risk). Functions of a
+:class:`~build_site.render.pages.Renderer`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from build_site.analyse.risk import Exposure
+from build_site.deidentify.findings import Finding
+from build_site.study import Clinician, Dyad, Status
+
+if TYPE_CHECKING:
+    from build_site.render.pages import Page, Renderer
+
+
+def dashboard_page(r: Renderer, findings: list[Finding], exposures: list[Exposure]) -> Page:
+    """The review dashboard. Findings are listed by category and location only: the matched
+    text never enters a site, not even a review copy."""
+    page = "review/dashboard.md"
+    cases: list[dict[str, Any]] = []
+    comments: list[dict[str, Any]] = []
+    items: list[tuple[str, Clinician | Dyad]] = [
+        *((f"clinicians/{c.id}.md", c) for c in r.study.clinicians),
+        *((f"dyads/{d.id}.md", d) for d in r.study.dyads),
+    ]
+    for target, case in items:
+        label = f"Clinician {case.id}" if isinstance(case, Clinician) else f"Dyad {case.id}"
+        url = f"../{target}"  # a Markdown link: MkDocs checks and rewrites it
+        cases.append({
+            "label": label, "url": url, "status": case.status.value, "memos": len(case.memos),
+            "open": sum(not c.resolved for c in case.comments), "excerpts": len(case.excerpts),
+            "unpublished": sum(not e.publish for e in case.excerpts),
+        })
+        comments += [{"case": label, "url": url, "author": c.author, "text": c.text}
+                     for c in case.comments if not c.resolved]
+    places: dict[str, list[str]] = defaultdict(list)
+    for finding in findings:
+        places[finding.category].append(finding.location())
+    return r._render(
+        "dashboard.md.j2", page, "Review dashboard", cases=cases, comments=comments,
+        ready=sum(c["status"] == Status.approved.value for c in cases),
+        findings=sorted(places.items()), exposures=exposures,
+    )
