@@ -18,6 +18,7 @@ from rich.console import Console
 
 from build_site import __version__
 from build_site.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PRIVACY, StudyError
+from build_site.io.qda_cli import register as register_qda
 from build_site.pipeline import NO_IDENTIFIERS, load_and_validate
 from build_site.pipeline import build as run_build
 
@@ -44,7 +45,7 @@ def _handle_errors(func: F) -> F:
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             err.print("interrupted; the previous output is unchanged")
-            sys.exit(EXIT_INTERNAL)
+            sys.exit(130)
         except Exception as exc:
             if debug:
                 traceback.print_exc()
@@ -111,16 +112,24 @@ def check(study: Path, transcripts: bool, risk: bool) -> None:
 
     Exit 0 when all is resolved, 2 on invalid input, 3 when findings are unresolved.
     """
-    from build_site.deidentify import deidentify
+    from build_site.deidentify import deidentify, unreplaced_sources
     from build_site.deidentify.findings import (
         describe,
         find_all,
         transcript_findings,
         unresolved,
     )
+    from build_site.site import load_site_project
 
     result = load_and_validate(study)
+    load_site_project(study, None)  # vets the site configuration and hand-written pages
     open_findings = unresolved(find_all(deidentify(result)), result)
+    published_as_written = unreplaced_sources(result)
+    if published_as_written:
+        places = sorted({p for ps in published_as_written.values() for p in ps})
+        err.print("[red]refused[/red] a listed identifier appears in text published as written: "
+                  + ", ".join(places) + " - rename those ids, labels or names")
+        sys.exit(EXIT_PRIVACY)
     advisory = unresolved(transcript_findings(result), result)
     excerpts = sum(len(d.excerpts) for d in result.dyads)
     click.echo(
@@ -248,6 +257,8 @@ def serve(study: Path, out: Path | None, config: Path | None, port: int, review:
     out = out or Path("site-review" if review else "site")
     serve_forever(study, out, config, port, "review" if review else "public", err)
 
+
+register_qda(main)
 
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ that lead outside the study folder through a symlink.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +62,18 @@ def decode_text(raw: bytes, rel: str) -> str:
         StudyError: for any other encoding (e.g. Windows-1252 from Word), naming the first bad
             line and how to convert the file.
     """
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise StudyError([Problem(rel, 0, "file is UTF-32", "save it as UTF-8")])
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = raw.decode("utf-16")
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise StudyError([Problem(rel, 0, "file starts as UTF-16 but is damaged",
+                                      "save it again as UTF-8")]) from None
+    elif b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise StudyError([Problem(rel, line, "file holds NUL bytes (UTF-16 or UTF-32 without a "
+                                  "byte-order mark, or not text)", "save it as UTF-8")])
     else:
         try:
             text = raw.decode("utf-8-sig")
@@ -85,9 +96,10 @@ def decode_text(raw: bytes, rel: str) -> str:
 
 def _read(root: Path, path: Path) -> str:
     rel = path.relative_to(root).as_posix()
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+    if not path.resolve().is_relative_to(root.resolve()):
         raise StudyError(
-            [Problem(rel, 0, "symlink leads outside the study folder", "copy the file in instead")]
+            [Problem(rel, 0, "leads outside the study folder through a symlink",
+                     "copy the file into the study folder instead")]
         )
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -111,25 +123,32 @@ def _parse_yaml(text: str, rel: str, line_offset: int = 0) -> Any:
         data = load_yaml(text)
     except YamlProblem as exc:
         line = exc.line + line_offset if exc.line else 0
-        raise StudyError([Problem(rel, line, exc.message, exc.hint)]) from None
+        message = re.sub(r"\(first on line (\d+)\)",
+                         lambda m: f"(first on line {int(m.group(1)) + line_offset})", exc.message)
+        raise StudyError([Problem(rel, line, message, exc.hint)]) from None
     if line_offset:
         _shift_lines(data, line_offset)
     return data
 
 
-def _shift_lines(node: Any, offset: int) -> None:
+def _shift_lines(node: Any, offset: int, seen: set[int] | None = None) -> None:
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return  # an alias shares the node: shift it once, and never walk it again
+    if isinstance(node, (dict, list)):
+        seen.add(id(node))
     if hasattr(node, "line"):
         node.line += offset
     if isinstance(node, dict):
         if hasattr(node, "key_lines"):
             node.key_lines = {k: v + offset for k, v in node.key_lines.items()}
         for value in node.values():
-            _shift_lines(value, offset)
+            _shift_lines(value, offset, seen)
     elif isinstance(node, list):
         if hasattr(node, "item_lines"):
             node.item_lines = [v + offset for v in node.item_lines]
         for value in node:
-            _shift_lines(value, offset)
+            _shift_lines(value, offset, seen)
 
 
 def read_yaml_file(root: Path, path: Path) -> RawDocument:
@@ -150,12 +169,14 @@ def read_markdown_file(root: Path, path: Path) -> RawDocument:
     rel = path.relative_to(root).as_posix()
     text = _read(root, path)
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if not lines or lines[0].rstrip() != "---":
         raise StudyError(
             [Problem(rel, 1, "missing front matter", "start the file with a line '---'")]
         )
     try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+        # Only an unindented "---" (or "...") closes the front matter: an indented one belongs
+        # to a block scalar (a quoted transcript often contains "---").
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
     except StopIteration:
         raise StudyError(
             [Problem(rel, 1, "front matter is not closed", "end it with a line '---'")]
@@ -171,7 +192,17 @@ def _markdown_files(root: Path, folder: str) -> list[Path]:
     directory = root / folder
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.glob("*.md") if p.is_file())
+    files = sorted(p for p in directory.iterdir() if p.name.endswith(".md") and p.is_file())
+    odd = sorted(p.name for p in directory.iterdir()
+                 if p.suffix.lower() in (".md", ".markdown") and not p.name.endswith(".md"))
+    broken = sorted(p.name for p in directory.iterdir() if p.is_symlink() and not p.exists())
+    if odd or broken:
+        raise StudyError(
+            [Problem(f"{folder}/{n}", 0, "not read: case studies must end in '.md'",
+                     "rename the file") for n in odd]
+            + [Problem(f"{folder}/{n}", 0, "broken symlink", "remove it or fix its target")
+               for n in broken])
+    return files
 
 
 def load_study_folder(root: Path) -> RawStudy:
@@ -288,6 +319,10 @@ def load_transcripts(root: Path, relpaths: list[tuple[str, str, int]]) -> dict[s
     problems: list[Problem] = []
     resolved_root = root.resolve()
     for rel, owner, line in relpaths:
+        if "\x00" in rel or not rel.strip():
+            problems.append(Problem(owner, line, "transcript path is empty or not valid",
+                                    "give a path such as private/transcripts/X.txt"))
+            continue
         path = (root / rel).resolve()
         if not path.is_relative_to(resolved_root):
             problems.append(

@@ -117,7 +117,9 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     (work / MARKER).touch()
     # Hand-written pages are the team's own prose about the study (citations, credits): listed
     # identifiers are replaced in them and the gate checks them, but detectors do not.
-    findings = unresolved(find_all(public, None, FindingCache(work / "cache" / "findings")),
+    # A public build is refused only for findings in what it would publish.
+    scanned = select(public, "public") if audience == "public" else public
+    findings = unresolved(find_all(scanned, None, FindingCache(work / "cache" / "findings")),
                           study)
     report.findings = findings
     if findings and audience == "public":

@@ -49,9 +49,14 @@ def check_output(out: Path, study_dir: Path, home: Path | None = None) -> Path:
         UsageError: the path is refused (see :func:`refuse_reason`), is a file, is a non-empty
             directory that build-site did not create, or its parent cannot be written.
     """
+    if not str(out).strip():
+        raise UsageError("no output directory given", "name a folder such as ./site", out)
     reason = refuse_reason(out, study_dir, home)
     if reason:
         raise UsageError(reason, "choose a separate folder such as ./site", out)
+    if out.resolve() == Path.cwd().resolve():
+        raise UsageError("the output directory is the current directory",
+                         "name a folder such as ./site", out)
     out = out.resolve()
     if out.exists() and not out.is_dir():
         raise UsageError("the output path is a file", "choose a folder", out)
@@ -61,8 +66,12 @@ def check_output(out: Path, study_dir: Path, home: Path | None = None) -> Path:
             "choose an empty or new folder (nothing was changed)", out,
         )
     parent = out.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    if not os.access(parent, os.W_OK):
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the folder for the output: {exc.strerror}",
+                         "choose a location you can write to", out) from None
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
         raise UsageError("cannot write next to the output directory",
                          f"check the permissions of {parent}", out)
     return out
@@ -77,9 +86,13 @@ def clean_stale(out: Path) -> None:
 
 def staging_dir(out: Path) -> Path:
     """A new, private (0700), marked temporary folder beside ``out`` on the same file system."""
-    clean_stale(out)
-    path = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    (path / MARKER).write_text(_MARK_TEXT, encoding="utf-8")
+    try:
+        clean_stale(out)
+        path = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+        (path / MARKER).write_text(_MARK_TEXT, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write beside the output directory: {exc.strerror}",
+                         "choose a location you can write to", out) from None
     return path
 
 
@@ -92,15 +105,24 @@ def discard(staging: Path) -> None:
 def publish(staging: Path, out: Path) -> None:
     """Swap the finished tree ``staging`` in as ``out``; the previous output is removed only
     after the new one is in place."""
-    (staging / MARKER).write_text(_MARK_TEXT, encoding="utf-8")
-    os.chmod(staging, 0o755)
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old.tmp")
-        if old.exists():
-            shutil.rmtree(old)
-        out.rename(old)
-        (old / MARKER).touch()
-    staging.rename(out)
-    if old is not None:
-        shutil.rmtree(old)
+    try:
+        (staging / MARKER).write_text(_MARK_TEXT, encoding="utf-8")
+        os.chmod(staging, 0o755)
+        old = None
+        if out.exists():
+            old = out.with_name(f".{out.name}.old.tmp")
+            if old.exists():
+                shutil.rmtree(old)
+            out.rename(old)
+        try:
+            staging.rename(out)
+        except OSError:
+            if old is not None:
+                old.rename(out)  # put the previous site back
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise UsageError(f"cannot replace the output directory: {exc.strerror}",
+                         "the previous site was kept; check permissions and free space",
+                         out) from None

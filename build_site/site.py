@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from build_site.errors import Problem, StudyError
 from build_site.render.pages import Asset, Page
 
@@ -49,9 +51,9 @@ def find_config(study_dir: Path, explicit: Path | None) -> Path:
     """The ``mkdocs.yml`` to use: ``explicit``, else the study folder's own, else the one beside
     the study folder, else the package default.
 
-    A configuration beside the study folder serves it only when it does not name another
-    study (``extra: {study_folder: NAME}``), so a second study placed in the same folder does
-    not silently take the first one's title and pages.
+    A configuration beside the study folder serves it only when it names it
+    (``extra: {study_folder: NAME}``), so a stray mkdocs.yml in a parent folder, or a second
+    study placed beside the first, never silently takes over a study's site.
 
     Raises:
         StudyError: when ``explicit`` does not exist.
@@ -68,14 +70,89 @@ def find_config(study_dir: Path, explicit: Path | None) -> Path:
     if beside.is_file():
         extra = _raw_config(beside).get("extra") or {}
         named = extra.get("study_folder") if isinstance(extra, dict) else None
-        if named is None or Path(str(named)).name == study_dir.resolve().name:
+        if named is not None and Path(str(named)).name == study_dir.resolve().name:
             return beside
     return default_config()
+
+
+# Python objects MkDocs Material's own documentation tells people to name in mkdocs.yml.
+_ALLOWED_PYTHON_NAMES = ("material.", "pymdownx.")
+
+
+class _ConfigSafetyLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running anything, to vet it before MkDocs (whose loader
+    can construct arbitrary Python objects) ever sees it."""
+
+
+def _refuse_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the tag '{node.tag}' would run code", node.start_mark)
+
+
+def _python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> str:
+    if not suffix.startswith(_ALLOWED_PYTHON_NAMES):
+        _refuse_tag(loader, suffix, node)
+    return suffix
+
+
+_ConfigSafetyLoader.add_constructor("!ENV", lambda loader, node: None)
+_ConfigSafetyLoader.add_constructor("!relative", lambda loader, node: None)
+_ConfigSafetyLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
+_ConfigSafetyLoader.add_multi_constructor("tag:yaml.org,2002:python/", _refuse_tag)
+_ConfigSafetyLoader.add_multi_constructor("!", _refuse_tag)
+
+
+def vet_config(config: Path, seen: frozenset[Path] = frozenset()) -> None:
+    """Refuse a site configuration that could run code or publish files from elsewhere.
+
+    Refused: YAML tags that construct Python objects (except naming ``material.`` and
+    ``pymdownx.`` objects, as Material's documentation does), ``hooks`` (Python files MkDocs
+    would run), a ``docs_dir`` or ``custom_dir`` outside the configuration's folder or inside a
+    ``private/`` folder; the same for every file it INHERITs.
+
+    Raises:
+        StudyError: naming the file and, where known, the line.
+    """
+    if config in seen:
+        return
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigSafetyLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        raise StudyError([Problem(str(config), line, f"refused: {exc.problem}",
+                                  "remove the tag; build-site never runs code from mkdocs.yml")]
+                         ) from None
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
+        raise StudyError([Problem(str(config), 0, f"cannot read site configuration: {exc}",
+                                  "fix mkdocs.yml")]) from None
+    if not isinstance(data, dict):
+        return
+    problems = []
+    if data.get("hooks"):
+        problems.append(Problem(str(config), 0, "refused: 'hooks' would run Python files",
+                                "remove hooks; build-site never runs code from mkdocs.yml"))
+    theme: dict[str, Any] = data["theme"] if isinstance(data.get("theme"), dict) else {}
+    for key, value in (("docs_dir", data.get("docs_dir")), ("custom_dir", theme.get("custom_dir"))):
+        if isinstance(value, str) and _outside(config.parent, value):
+            problems.append(Problem(str(config), 0, f"refused: {key} '{value}' is outside the "
+                                    "configuration's folder or inside a private/ folder",
+                                    f"keep {key} next to mkdocs.yml"))
+    if problems:
+        raise StudyError(problems)
+    if isinstance(data.get("INHERIT"), str):
+        vet_config((config.parent / data["INHERIT"]).resolve(), seen | {config})
+
+
+def _outside(base: Path, value: str) -> bool:
+    target = (base / value).resolve()
+    return not target.is_relative_to(base.resolve()) or "private" in target.relative_to(
+        base.resolve()).parts
 
 
 def _raw_config(config: Path) -> dict[str, Any]:
     from mkdocs.utils.yaml import yaml_load
 
+    vet_config(config)
     try:
         with config.open("rb") as handle:
             data = yaml_load(handle)
@@ -110,6 +187,16 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
         if not path.is_file() or path.name.startswith("."):
             continue
         rel = path.relative_to(docs).as_posix()
+        if not path.resolve().is_relative_to(docs):
+            problems.append(Problem(str(path), 0, "leads outside the docs folder through a "
+                                    "symlink", "copy the file in instead"))
+            continue
+        if rel.endswith(".md"):
+            try:
+                path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                problems.append(Problem(str(path), 0, "not valid UTF-8", "save it as UTF-8"))
+                continue
         if rel == "index.md" or rel.startswith(reserved):
             problems.append(Problem(str(path), 0, f"'{rel}' is a page build-site generates",
                                     "rename or move the hand-written page"))

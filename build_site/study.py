@@ -120,7 +120,7 @@ class Code(_Model):
     definition: str = ""
     parent: Id | None = None
     component: Id | None = None
-    colour: str | None = None
+    colour: str | None = Field(default=None, pattern=r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 
 
 class Codebook(_Model):

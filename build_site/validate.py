@@ -9,6 +9,7 @@ really occur in their transcript. Every problem names its file and line.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
@@ -164,6 +165,10 @@ class _Checker:
             claim(comp.id, "model.yml", ("components", i, "id"))
             for element in walk_elements(comp.elements):
                 claim(element.id, "model.yml", ("components", i))
+        for item_id in component_ids(self.study.model) & RESERVED_COMPONENT_IDS:
+            self.add("model.yml", ("components",),
+                     f"component or element id '{item_id}' is reserved for a generated page",
+                     "choose another id (index, relations and history are taken)")
         for i, rel in enumerate(self.study.model.relations):
             claim(rel.id, "model.yml", ("relations", i, "id"))
         for i, code in enumerate(self.study.codebook.codes):
@@ -214,6 +219,13 @@ class _Checker:
     def _ages(self) -> None:
         cases: list[Clinician | Dyad] = [*self.study.clinicians, *self.study.dyads]
         for case in cases:
+            for key, value in case.demographics.items():
+                values = value if isinstance(value, list) else [value]
+                if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+                    assert case.source is not None
+                    self.add(case.source.file, ("demographics", key),
+                             f"demographics.{key} is not a finite number",
+                             "write a number or text")
             age = case.demographics.get("age")
             if age is None or (isinstance(age, int) and not isinstance(age, bool)):
                 continue
@@ -260,6 +272,10 @@ class _Checker:
                     self.add(file, ("excerpts", j, "codes", k),
                              f"unknown code '{code}'{_suggest(code, codes)}",
                              "use a code id from codebook.yml")
+            if excerpt.role and excerpt.speaker is not Speaker.other:
+                self.add(file, ("excerpts", j, "role"),
+                         f"excerpt '{excerpt.id}': a role is only for speaker 'other'",
+                         "remove the role, or set speaker: other")
             if dyad is None and excerpt.speaker is not Speaker.clinician:
                 self.add(file, ("excerpts", j, "speaker"),
                          "excerpts in a clinician file must have speaker: clinician")
@@ -296,13 +312,16 @@ def _identifier_problems(study: Study, doc: RawDocument) -> list[Problem]:
     from build_site.deidentify.matching import Matcher
 
     problems = []
+    matcher = Matcher(study.identifiers)
     for i, ident in enumerate(study.identifiers):
-        others = [o for j, o in enumerate(study.identifiers) if j != i]
-        if any(h.identifier is not ident for h in Matcher(others).find(ident.replacement)):
+        if matcher.find(ident.replacement):
             problems.append(Problem(doc.path, line_at(doc.data, ("identifiers", i, "replacement")),
                                     f"replacement '{ident.replacement}' contains a listed "
                                     "identifier", "choose a pseudonym that is not on the list"))
     return problems
+
+
+RESERVED_COMPONENT_IDS = frozenset({"index", "relations", "history"})
 
 
 def component_ids(model: Model) -> set[str]:

@@ -109,7 +109,11 @@ def load_yaml(text: str) -> Any:
         YamlProblem: on syntax errors (tabs, unclosed quotes), duplicate keys, unsafe tags or
             too many aliases, with the 1-based line.
     """
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        raise YamlProblem(0, f"unreadable YAML: {exc}",
+                          "remove control characters such as NUL or form feed") from None
     try:
         return loader.get_single_data()
     except YamlProblem:
@@ -129,8 +133,14 @@ def load_yaml(text: str) -> Any:
         if "'\\t'" in problem or "tab" in problem.lower():
             hint = "YAML does not allow tab characters for indentation; use spaces"
         raise YamlProblem(line, f"invalid YAML: {problem}", hint) from None
+    except yaml.reader.ReaderError as exc:
+        line = exc.position and text.count("\n", 0, exc.position) + 1
+        raise YamlProblem(line or 0, f"invalid character in YAML: {exc.reason}",
+                          "remove control characters such as NUL or form feed") from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(0, f"invalid YAML: {exc}") from None
+        raise YamlProblem(0, f"invalid YAML: {exc}", "check indentation and quotes") from None
+    except RecursionError:
+        raise YamlProblem(0, "YAML nested too deeply", "flatten the structure") from None
     finally:
         loader.dispose()
 

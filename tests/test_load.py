@@ -65,7 +65,7 @@ def test_symlink_outside_study_is_refused(tiny: Path, tmp_path: Path) -> None:
     target = tiny / "dyads" / "C2-P1.md"
     target.unlink()
     os.symlink(outside, target)
-    with pytest.raises(StudyError, match="symlink leads outside"):
+    with pytest.raises(StudyError, match="outside the study folder through a symlink"):
         load_study_folder(tiny)
 
 

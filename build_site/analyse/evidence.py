@@ -4,6 +4,7 @@ Harbor)."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -194,6 +195,8 @@ def shown_value(key: str, value: object, width: int) -> list[str]:
     lists split into items, everything else as text."""
     if isinstance(value, bool):
         return ["yes" if value else "no"]
+    if isinstance(value, float) and not math.isfinite(value):
+        return [str(value)]
     if isinstance(value, (int, float)):
         if key == "age":
             return [age_band(int(value), width)]
@@ -211,7 +214,7 @@ def suppressed(count: int, minimum: int) -> str:
 
 def _sort_key(value: str) -> tuple[int, str]:
     digits = value.split("-")[0].split(" ")[0]
-    return (int(digits), value) if digits.isdigit() else (10**6, value)
+    return (int(digits), value) if digits.isascii() and digits.isdigit() else (10**6, value)
 
 
 def demographics_table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from build_site.analyse import Quote
 from build_site.render import charts, exports
@@ -48,7 +48,8 @@ def excerpt_rows(r: Renderer, page: str) -> list[dict[str, Any]]:
         rows.append({
             "id": e.id, "text": e.text, "dyad": q.dyad, "clinician": q.clinician,
             "speaker": e.speaker.value, "speaker_label": speaker, "codes": list(e.codes),
-            "components": components, "flags": flags, "url": page_url(page, target, e.id),
+            "components": components, "flags": flags,
+            "url": Markup(escape(page_url(page, target, e.id))),
         })
     return rows
 
@@ -73,10 +74,10 @@ def excerpts_page(r: Renderer) -> Page:
         ("flag", "Flag", values("flags")),
     ]
 
-    def component_url(target: str) -> str:
+    def component_url(target: str) -> Markup:
         if target in r.analysis.nodes:
-            return page_url(page, f"model/{target}.md")
-        return page_url(page, "model/relations.md", target)
+            return Markup(escape(page_url(page, f"model/{target}.md")))
+        return Markup(escape(page_url(page, "model/relations.md", target)))
 
     return r._render("excerpts.md.j2", page, "Excerpts", rows=rows, filters=filters,
                      component_url=component_url,

@@ -21,9 +21,17 @@ from pathlib import Path
 import graphviz
 
 from build_site.analyse import Analysis, Node, relation_end_ids
+from build_site.errors import Problem, StudyError
 from build_site.study import KIND_TITLES, Kind, KindRef
 
 FONT = "DejaVu Sans"
+
+
+def _text(value: str) -> str:
+    """A label or tooltip as literal text for DOT: backslashes doubled (DOT reads escape
+    sequences in strings) and never taken for an HTML-like label (``<...>``)."""
+    escaped: str = graphviz.nohtml(value.replace("\\", "\\\\"))
+    return escaped
 
 
 @dataclass(frozen=True)
@@ -57,8 +65,8 @@ class _Builder:
 
     def _node(self, g: graphviz.Digraph, node: Node) -> None:
         url = self.links.component(node.id)
-        g.node(node.id, label=node.label, **({"URL": url} if url else {}),
-               tooltip=f"{node.label}: {node.definition}"[:200] or node.label,
+        g.node(node.id, label=_text(node.label), **({"URL": url} if url else {}),
+               tooltip=_text(f"{node.label}: {node.definition}"[:200]),
                id=f"{self.prefix}-{node.id}", **{"class": _node_classes(node, self.highlight)})
         self.anchor[node.id] = node.id
         self._last[node.id] = node.id
@@ -70,8 +78,8 @@ class _Builder:
         name = f"cluster_{node.id}"
         with g.subgraph(name=name) as sub:
             url = self.links.component(node.id)
-            sub.attr(label=node.label, **({"URL": url} if url else {}),
-                     tooltip=f"{node.label}: {node.definition}"[:200] or node.label,
+            sub.attr(label=_text(node.label), **({"URL": url} if url else {}),
+                     tooltip=_text(f"{node.label}: {node.definition}"[:200]),
                      id=f"{self.prefix}-{node.id}", style="rounded",
                      **{"class": "group " + _node_classes(node, self.highlight)})
             for child in node.children:
@@ -126,8 +134,8 @@ class _Builder:
         backwards = self._order(src) > self._order(dst)
         tail, ltail = self._end(src, tail=not backwards)
         head, lhead = self._end(dst, tail=backwards)
-        attrs = {"label": label, "URL": self.links.relation(rel_id) or "",
-                 "tooltip": f"Evidence for the relation: {label}",
+        attrs = {"label": _text(label), "URL": self.links.relation(rel_id) or "",
+                 "tooltip": _text(f"Evidence for the relation: {label}"),
                  "id": f"{self.prefix}-rel-{rel_id}",
                  "class": "relation tentative" if tentative else "relation"}
         if not attrs["URL"]:
@@ -213,7 +221,18 @@ class DiagramRenderer:
             self.cached += 1
             cached: str = path.read_text(encoding="utf-8")
             return cached
-        svg: str = graphviz.Source(dot_source).pipe(format="svg", engine="dot").decode("utf-8")
+        try:
+            svg: str = graphviz.Source(dot_source).pipe(format="svg", engine="dot").decode(
+                "utf-8")
+        except graphviz.ExecutableNotFound:
+            raise StudyError([Problem("model.yml", 0, "Graphviz 'dot' is not installed",
+                                      "install the Debian package graphviz (make bootstrap)")]
+                             ) from None
+        except graphviz.CalledProcessError as exc:
+            detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+            raise StudyError([Problem("model.yml", 0, "Graphviz could not draw the model: "
+                                      + (detail[0] if detail else "unknown error"),
+                                      "check labels and relations in model.yml")]) from None
         self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(svg, encoding="utf-8")

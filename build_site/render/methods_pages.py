@@ -8,6 +8,8 @@ import statistics
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup, escape
+
 from build_site.analyse import standards
 from build_site.render import exports
 from build_site.render.html import narrative_html, page_url
@@ -86,10 +88,10 @@ def _standard_page(r: Renderer, path: str, name: str, intro: str,
         groups.setdefault(item.domain, []).append(item)
     missing = [i.id for i in items if i.status == "missing"]
 
-    def rel(to: str, anchor: str = "") -> str:
+    def rel(to: str, anchor: str = "") -> Markup:
         target = page_url(path, to)
         md_target = target[: -len(".html")] + ".md" if target.endswith(".html") else target
-        return f"{md_target}#{anchor}" if anchor else md_target
+        return Markup(escape(f"{md_target}#{anchor}" if anchor else md_target))
 
     return r._render(
         "standard.md.j2", path, name, name=name, intro=intro, groups=list(groups.items()),

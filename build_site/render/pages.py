@@ -8,6 +8,7 @@ except the diagram cache.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -71,10 +72,28 @@ class RelationView:
     evidence: Any
 
 
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# Characters that Markdown (and its attr_list extension) would read as syntax. As numeric
+# character references they show as themselves and can never become a link, an image,
+# emphasis, a table cell or an attribute list ("{: onclick=...}").
+_MARKDOWN_SYNTAX = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}()#+!|~:"})
+
+
+def markdown_safe(value: Any) -> Any:
+    """Jinja ``finalize``: every plain string a template prints is HTML-escaped and has its
+    Markdown syntax neutralised, so participant or team text is shown as written, in HTML and
+    in Markdown contexts alike. Ids (letters, digits, ``-_.``) and ``Markup`` (HTML built
+    and escaped by this package) pass unchanged."""
+    if isinstance(value, Markup) or not isinstance(value, str) or _ID.match(value):
+        return value
+    return Markup(str(escape(value)).translate(_MARKDOWN_SYNTAX))
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("build_site.render", "templates"),
         autoescape=True,
+        finalize=markdown_safe,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -217,12 +236,12 @@ class Renderer:
         return Markup(f"<ul>{''.join(parts)}</ul>")
 
     def _render(self, template: str, page: str, title: str, **context: Any) -> Page:
-        def url(to: str, anchor: str = "") -> str:
-            return page_url(page, to, anchor)
+        def url(to: str, anchor: str = "") -> Markup:
+            return Markup(escape(page_url(page, to, anchor)))
 
-        def excerpt_url(q: Quote) -> str:
+        def excerpt_url(q: Quote) -> Markup:
             target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
-            return page_url(page, target, q.excerpt.id)
+            return Markup(escape(page_url(page, target, q.excerpt.id)))
 
         def code_chips(codes: list[str]) -> Markup:
             return chips(self._code_link(page, c) for c in codes)
@@ -408,7 +427,7 @@ class Renderer:
                     label = f"{rel.from_label} {rel.kind} {rel.to_label}"
                     url = f"../model/relations.md#{target}"
                 rows.append({"code": code, "depth": depth, "target": target,
-                             "target_label": label, "target_url": url})
+                             "target_label": label, "target_url": Markup(escape(url))})
                 walk(code.id, depth + 1)
 
         walk(None, 0)

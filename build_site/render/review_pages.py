@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup, escape
+
 from build_site.analyse.risk import Exposure
 from build_site.deidentify.findings import Finding
 from build_site.study import Clinician, Dyad, Status
@@ -27,7 +29,7 @@ def dashboard_page(r: Renderer, findings: list[Finding], exposures: list[Exposur
     ]
     for target, case in items:
         label = f"Clinician {case.id}" if isinstance(case, Clinician) else f"Dyad {case.id}"
-        url = f"../{target}"  # a Markdown link: MkDocs checks and rewrites it
+        url = Markup(escape(f"../{target}"))  # a Markdown link: MkDocs checks and rewrites it
         cases.append({
             "label": label, "url": url, "status": case.status.value, "memos": len(case.memos),
             "open": sum(not c.resolved for c in case.comments), "excerpts": len(case.excerpts),
