@@ -232,6 +232,20 @@ def packets(study: Path, out: Path) -> None:
         click.echo(path)
 
 
+@main.command(name="package")
+@STUDY
+@click.option("--out", default="supplement.zip", show_default=True,
+              type=click.Path(path_type=Path, dir_okay=False), help="The zip to write.")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="mkdocs.yml to use (default: the study's own, else the one beside it).")
+@_handle_errors
+def package_command(study: Path, out: Path, config: Path | None) -> None:
+    """Package the public site of STUDY as a journal supplement (refused until signed off)."""
+    from build_site.package import package
+
+    click.echo(package(study, out, config))
+
+
 @main.command()
 def schema() -> None:
     """Print the folder holding the JSON Schemas of the study files (for editors)."""

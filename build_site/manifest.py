@@ -10,8 +10,11 @@ refuses until the sign-off is renewed.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
+import os
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +61,22 @@ def build_manifest(public: Study) -> Manifest:
 
 def _shown(demographics: dict[str, Any], width: int) -> dict[str, list[str]]:
     return {k: shown_value(k, v, width) for k, v in sorted(demographics.items())}
+
+
+def source_date_epoch(study: Study) -> int:
+    """The time stamped into generated files (sitemap dates, zip entries), in seconds since
+    1970: ``SOURCE_DATE_EPOCH`` when set (reproducible-builds.org), else the sign-off date,
+    else the release date, else 1980-01-01 (the earliest a zip entry can carry). Never the
+    clock, so two builds of the same input are byte-identical."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    meta = study.meta
+    for date in (meta.sign_off.date if meta.sign_off else "", meta.date_released):
+        try:
+            return calendar.timegm(time.strptime(date[:10], "%Y-%m-%d"))
+        except ValueError:
+            continue
+    return 315532800
 
 
 def signed_off(public: Study, manifest: Manifest) -> bool:

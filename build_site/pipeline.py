@@ -20,7 +20,7 @@ from build_site.deidentify.findings import Finding, FindingCache, find_all, unre
 from build_site.errors import PrivacyError, Problem
 from build_site.gate import scan_tree
 from build_site.load import load_study_folder
-from build_site.manifest import build_manifest, signed_off
+from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.publish import MARKER, check_output, discard, publish, staging_dir
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
@@ -153,7 +153,8 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     report.files_written = assemble(work / "docs", pages, assets, handwritten)
     staging = staging_dir(out)
     try:
-        mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title, notice)
+        mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title, notice,
+                     source_date_epoch(shown))
         stage("mkdocs")
         leaks = scan_tree(staging, study.identifiers)
         stage("gate")

@@ -23,6 +23,9 @@ from build_site.render.pages import Asset, Page
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
 SCRIPT = "assets/build-site.js"
+# Material's offline plugin loads this shim from unpkg.com unless a copy is named; the site must
+# work from disk with no external script, so a vendored copy (iframe-worker 1.0.4, MIT) is used.
+IFRAME_WORKER = "assets/javascripts/iframe-worker-shim.js"
 DEFAULT_SITE_NAME = "Study site"
 
 
@@ -235,6 +238,7 @@ def assemble(docs_dir: Path, pages: list[Page], assets: list[Asset],
     defaults = resources.files("build_site") / "defaults"
     wanted[STYLESHEET] = (defaults / "build-site.css").read_bytes()
     wanted[SCRIPT] = (defaults / "build-site.js").read_bytes()
+    wanted[IFRAME_WORKER] = (defaults / "vendor" / "iframe-worker-shim.js").read_bytes()
     written = sum(_write_if_changed(docs_dir / rel, data) for rel, data in wanted.items())
     if docs_dir.is_dir():
         for path in sorted(docs_dir.rglob("*"), reverse=True):
@@ -306,7 +310,7 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
 
 
 def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
-                 site_name: str, notice: Notice | None = None) -> None:
+                 site_name: str, notice: Notice | None = None, epoch: int | None = None) -> None:
     """Run MkDocs (strict) on ``docs_dir`` with ``config``, writing into ``site_dir``.
 
     The configuration is the one in ``config`` with these always set: ``docs_dir``,
@@ -333,6 +337,8 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
         "extra_css": [*(raw.get("extra_css") or []), STYLESHEET],
         "extra_javascript": [*(raw.get("extra_javascript") or []), SCRIPT],
         "markdown_extensions": _merged_extensions(raw, defaults),
+        "extra": {**(raw.get("extra") or {}), "polyfills": [
+            *((raw.get("extra") or {}).get("polyfills") or []), IFRAME_WORKER]},
     }
     # A study's own mkdocs.yml need not INHERIT: what it leaves out comes from the defaults.
     for key in ("theme", "plugins"):
@@ -345,6 +351,9 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
             overrides["theme"] = theme
     if raw.get("site_name", DEFAULT_SITE_NAME) == DEFAULT_SITE_NAME:
         overrides["site_name"] = site_name
+    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs dates the sitemap with it
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
@@ -365,3 +374,7 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
         logger.removeHandler(handler)
         logger.setLevel(previous)
         logger.propagate = True
+        if previous_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous_epoch

@@ -746,13 +746,16 @@ def write_synthetic_study(out: Path, dyads: int, clinicians: int, excerpts_per_d
         seed: seed of the random stream; the same arguments give byte-identical folders.
 
     Returns:
-        None. The folder holds ``study.yml``, ``model.yml``, ``codebook.yml``,
-        ``clinicians/D<i>.md``, ``dyads/D<i>-P<j>.md``, ``docs/about.md`` and
-        ``private/identifiers.yml``.
+        None. The folder holds ``study.yml`` (signed off: its ``sign_off.manifest`` is the
+        fingerprint of the public content, computed with this version of build-site),
+        ``model.yml``, ``codebook.yml``, ``clinicians/D<i>.md``, ``dyads/D<i>-P<j>.md``,
+        ``docs/about.md`` and ``private/identifiers.yml``.
 
     Raises:
         ValueError: a count out of range.
         FileExistsError: ``out`` exists and is not an empty folder.
+        StudyError: the folder written does not validate (a bug in this module or a change
+            of the study format).
     """
     if dyads < 1 or excerpts_per_dyad < 1:
         raise ValueError("dyads and excerpts_per_dyad must be at least 1")
@@ -786,8 +789,9 @@ def write_synthetic_study(out: Path, dyads: int, clinicians: int, excerpts_per_d
                 rng.choice(_PSEUDONYMS_WOMEN if pw else _PSEUDONYMS_MEN)))
         docs.append(doc)
 
+    meta = _study_yml(dyads, clinicians, seed, dyads + clinicians)
     files: dict[str, str] = {
-        "study.yml": _yaml(_study_yml(dyads, clinicians, seed, dyads + clinicians)),
+        "study.yml": _yaml(meta),
         "model.yml": "# A generic model for synthetic studies (build_site.io.synth).\n"
                      + _yaml(MODEL),
         "codebook.yml": _yaml(CODEBOOK),
@@ -819,6 +823,22 @@ def write_synthetic_study(out: Path, dyads: int, clinicians: int, excerpts_per_d
     out.mkdir(parents=True, exist_ok=True)
     for rel in sorted(files):
         _write(out / rel, files[rel])
+    _sign_off(out, meta)
+
+
+SIGN_OFF = {"role": "Principal investigator", "by": "A. Author", "date": "2026-01-01"}
+
+
+def _sign_off(out: Path, meta: dict[str, Any]) -> None:
+    """Record in ``study.yml`` the sign-off of exactly what the public build will publish: the
+    fingerprint ``build-site manifest`` prints, computed by the same stages as a build."""
+    from build_site.deidentify import deidentify
+    from build_site.manifest import build_manifest
+    from build_site.pipeline import load_and_validate
+    from build_site.select import select
+
+    digest = build_manifest(select(deidentify(load_and_validate(out)), "public")).digest
+    _write(out / "study.yml", _yaml({**meta, "sign_off": {**SIGN_OFF, "manifest": digest}}))
 
 
 def _participants(docs: list[_Clinician]) -> list[_Person]:

@@ -1,0 +1,139 @@
+"""``build-site package``: the public site as a self-contained journal supplement (a zip).
+
+The zip holds the public build, which opens straight from disk (``file://``): relative links,
+no directory URLs, offline search (Material's offline plugin with a vendored iframe-worker
+shim), no external fonts or scripts. Beside the site it carries the citation
+(``CITATION.cff``), the licence, and deposit metadata generated from ``study.yml``: a
+``.zenodo.json`` (Zenodo's deposit metadata) and ``datacite.json`` (DataCite Metadata Schema
+4.4 properties, as JSON). Publishing is refused (exit 3) until ``study.yml`` records a sign-off
+of exactly this content. The zip is reproducible: sorted entries, fixed permissions and entry
+times from ``SOURCE_DATE_EPOCH`` (or the sign-off date).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from build_site.deidentify import deidentify
+from build_site.errors import Problem, PrivacyError, UsageError
+from build_site.gate import scan_tree
+from build_site.manifest import build_manifest, signed_off, source_date_epoch
+from build_site.pipeline import build, build_directory, load_and_validate
+from build_site.render.exports import citation_cff, license_spdx
+from build_site.select import select
+from build_site.study import Study
+
+
+def zenodo_metadata(study: Study) -> dict[str, Any]:
+    """Zenodo deposit metadata (``.zenodo.json``) from ``study.yml``."""
+    meta = study.meta
+    data: dict[str, Any] = {
+        "title": meta.title,
+        "upload_type": "dataset",
+        "description": meta.overview.strip() or meta.title,
+        "creators": [{"name": _family_first(p.name), **({"affiliation": p.affiliation}
+                                                        if p.affiliation else {})}
+                     for p in meta.team] or [{"name": meta.title}],
+        "access_right": "open",
+    }
+    spdx = license_spdx(meta.license)
+    if spdx:
+        data["license"] = spdx.lower()
+    if meta.keywords:
+        data["keywords"] = meta.keywords
+    if meta.version:
+        data["version"] = meta.version
+    if meta.based_on:
+        data["related_identifiers"] = [{"relation": "isDerivedFrom",
+                                        "identifier": meta.based_on.url or meta.based_on.text}]
+    return data
+
+
+def datacite_metadata(study: Study) -> dict[str, Any]:
+    """DataCite Metadata Schema 4.4 mandatory and recommended properties, as JSON."""
+    meta = study.meta
+    year = (meta.sign_off.date if meta.sign_off else meta.date_released)[:4] or "1980"
+    data: dict[str, Any] = {
+        "types": {"resourceTypeGeneral": "Dataset", "resourceType": "Qualitative study site"},
+        "creators": [{"name": _family_first(p.name), "nameType": "Personal"}
+                     for p in meta.team] or [{"name": meta.title}],
+        "titles": [{"title": meta.title}],
+        "publisher": "build-site",
+        "publicationYear": year,
+        "descriptions": [{"description": meta.overview.strip(), "descriptionType": "Abstract"}],
+        "subjects": [{"subject": k} for k in meta.keywords],
+        "schemaVersion": "http://datacite.org/schema/kernel-4",
+    }
+    if meta.citation and meta.citation.doi:
+        data["identifiers"] = [{"identifier": meta.citation.doi, "identifierType": "DOI"}]
+    spdx = license_spdx(meta.license)
+    if spdx:
+        data["rightsList"] = [{"rights": meta.license, "rightsIdentifier": spdx,
+                               "rightsIdentifierScheme": "SPDX"}]
+    return data
+
+
+def _family_first(name: str) -> str:
+    given, _, family = name.rpartition(" ")
+    return f"{family}, {given}" if given else name
+
+
+def write_zip(folder: Path, target: Path, epoch: int) -> None:
+    """Zip ``folder`` into ``target`` reproducibly (sorted, fixed times and permissions)."""
+    stamp = time.gmtime(max(epoch, 315532800))[:6]
+    tmp = target.with_name(f".{target.name}.tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    tmp.replace(target)
+
+
+def package(study_dir: Path, target: Path, config: Path | None = None) -> Path:
+    """Build the public site of ``study_dir`` and write the supplement zip to ``target``.
+
+    Raises:
+        PrivacyError: the content is not signed off, or the leak gate found a listed
+            identifier (exit 3; nothing written); StudyError: invalid input (exit 2).
+    """
+    if target.suffix.lower() != ".zip":
+        raise UsageError("the package must be a .zip file", "name it e.g. supplement.zip",
+                         target)
+    study = load_and_validate(study_dir)
+    public = select(deidentify(study), "public")
+    manifest = build_manifest(public)
+    if not signed_off(public, manifest):
+        raise PrivacyError([Problem("study.yml", 0, "publishing refused: the content is not "
+                                    f"signed off (its fingerprint is {manifest.digest})",
+                                    "review build-site manifest and record the sign-off")])
+    with tempfile.TemporaryDirectory(prefix=".build-site-package-") as folder:
+        root = Path(folder) / "supplement"
+        build(study_dir, root / "site", config)
+        shutil.rmtree(build_directory(root / "site"))  # the build's working copy stays out
+        (root / "CITATION.cff").write_bytes(citation_cff(public))
+        (root / ".zenodo.json").write_text(json.dumps(zenodo_metadata(public), indent=2,
+                                                      sort_keys=True) + "\n", encoding="utf-8")
+        (root / "datacite.json").write_text(json.dumps(datacite_metadata(public), indent=2,
+                                                       sort_keys=True) + "\n", encoding="utf-8")
+        (root / "LICENSE.txt").write_text(f"{public.meta.title}\n\n"
+                                          f"Licence: {public.meta.license or 'not stated'}\n",
+                                          encoding="utf-8")
+        (root / "README.txt").write_text(
+            f"{public.meta.title}\n\nOpen site/index.html in a web browser; the site works "
+            "from disk, without a server or an internet connection.\n", encoding="utf-8")
+        (root / "site" / ".build-site").unlink(missing_ok=True)
+        leaks = scan_tree(root, study.identifiers)
+        if leaks:
+            raise PrivacyError([Problem(leak.where, 0, "listed identifier found in the package",
+                                        "nothing was written") for leak in leaks])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_zip(root, target, source_date_epoch(public))
+    return target
