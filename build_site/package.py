@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from build_site.deidentify import deidentify
-from build_site.errors import Problem, PrivacyError, UsageError
+from build_site.errors import PrivacyError, Problem, UsageError
 from build_site.gate import scan_tree
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.pipeline import build, build_directory, load_and_validate
