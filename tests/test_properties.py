@@ -1,0 +1,108 @@
+"""Property-based tests: arbitrary text in every field either builds or fails cleanly, and
+participant text never becomes live markup."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+
+import markdown
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from build_site.analyse import analyse
+from build_site.errors import StudyError
+from build_site.load import RawDocument, RawStudy
+from build_site.pipeline import load_and_validate
+from build_site.render.diagrams import DiagramRenderer
+from build_site.render.pages import Renderer
+from build_site.select import select
+from build_site.validate import validate
+from build_site.yamlsource import YamlProblem, load_yaml
+
+from .conftest import FIXTURES
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.live = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.live |= tag == "zq" or any(name.startswith("onzq") for name, _ in attrs)
+
+
+def _live_marker(html: str) -> bool:
+    """Whether the hostile marker became a real element or attribute (not text)."""
+    parser = _Tags()
+    parser.feed(html)
+    return parser.live
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])
+@given(text=TEXT, narrative=TEXT, value=TEXT, label=TEXT)
+def test_participant_text_never_becomes_markup(text: str, narrative: str, value: str,
+                                               label: str, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    hostile = "<zq onzq=1>{: onzq=2 }"
+    study = load_and_validate(FIXTURES / "tiny")
+    dyad = study.dyads[0]
+    excerpt = dyad.excerpts[0].model_copy(update={"text": hostile + text or "x"})
+    dyad = dyad.model_copy(update={
+        "excerpts": [excerpt, *dyad.excerpts[1:]], "narrative": narrative + hostile,
+        "demographics": {**dyad.demographics, "note": value + hostile},
+        "summaries": {"trust": label + hostile},
+    })
+    study = study.model_copy(update={"dyads": [dyad, *study.dyads[1:]]})
+    shown = select(study, "review")
+    cache = tmp_path_factory.mktemp("diagrams")
+    renderer = Renderer(shown, analyse(shown), "review", DiagramRenderer(cache))
+    for page in (renderer.dyad(shown.dyads[0]), renderer.demographics(),
+                 *[p for p in renderer.all_pages()[0] if p.path == "analysis/matrix.md"]):
+        html = markdown.markdown(page.markdown.split("---", 2)[-1], extensions=EXTENSIONS)
+        assert not _live_marker(html), page.path
+
+
+YAML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | TEXT,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(TEXT, children,
+                                                                       max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.dictionaries(st.sampled_from(["id", "clinician", "status", "excerpts",
+                                             "demographics", "consent", "interview",
+                                             "summaries", "other"]), YAML_VALUES, max_size=6))
+def test_arbitrary_front_matter_validates_or_fails_cleanly(data: dict[str, object]) -> None:
+    root = FIXTURES / "tiny"
+    text = yaml.safe_dump(data, allow_unicode=True)
+    try:
+        front = load_yaml(text)
+    except YamlProblem:
+        return
+    def doc(name: str) -> RawDocument:
+        return RawDocument(name, load_yaml((root / name).read_text(encoding="utf-8")))
+
+    raw = RawStudy(root=root, study=doc("study.yml"), model=doc("model.yml"),
+                   codebook=doc("codebook.yml"),
+                   dyads=[RawDocument("dyads/X.md", front if isinstance(front, dict) else {})])
+    try:
+        validate(raw)
+    except StudyError as exc:
+        assert exc.problems and all(p.file for p in exc.problems)
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=st.text(max_size=200))
+def test_arbitrary_yaml_text_never_crashes_the_loader(text: str) -> None:
+    try:
+        load_yaml(text)
+    except YamlProblem as exc:
+        assert exc.message
+    _ = shutil  # the loader is pure: nothing touches the disk
