@@ -34,8 +34,11 @@ def test_supplement_navigates_and_searches_from_disk(browser: Browser, unpacked:
     page.goto((unpacked / "dyads" / "D1-P1.html").as_uri())
     page.locator(".bs-chip").first.click()
     assert page.url.startswith("file://") and "/model/" in page.url
-    page.keyboard.press("/")
-    page.locator("input.md-search__input").fill("Abiding")
-    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
+    page.wait_for_load_state("load")
+    search = page.locator("input.md-search__input")
+    expect(search).to_be_visible()
+    search.click()
+    search.press_sequentially("Abiding", delay=50)
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=45000)
     assert all(u.startswith(("file://", "data:", "blob:")) for u in requests), requests
     page.close()
