@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 
 from build_site import __version__
-from build_site.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PRIVACY, StudyError
+from build_site.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PRIVACY, StudyError, UsageError
 from build_site.io.qda_cli import register as register_qda
 from build_site.pipeline import NO_IDENTIFIERS, load_and_validate
 from build_site.pipeline import build as run_build
@@ -80,11 +80,22 @@ def main(debug: bool) -> None:
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="mkdocs.yml to use (default: the study's own, else the one beside it).")
 @click.option("--review", is_flag=True, help="Build the team's review copy.")
+@click.option("--encrypt", type=click.Path(path_type=Path, dir_okay=False),
+              help="With --review: also write the copy as an AES-encrypted zip to this file "
+                   "(password from BUILD_SITE_PASSWORD or asked for, never an option).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @_handle_errors
-def build(study: Path, out: Path | None, config: Path | None, review: bool, quiet: bool) -> None:
+def build(study: Path, out: Path | None, config: Path | None, review: bool,
+          encrypt: Path | None, quiet: bool) -> None:
     """Build the site of STUDY (default: casestudies) into --out."""
     out = out or Path("site-review" if review else "site")
+    password = None
+    if encrypt:
+        from build_site.encrypt import read_password
+
+        if not review:
+            raise UsageError("--encrypt is for review copies", "add --review")
+        password = read_password()
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
     with console.status("Building…") as status:
         report = run_build(study, out, config, "review" if review else "public",
@@ -97,6 +108,10 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool, quie
         f"(diagrams: {report.diagrams_rendered} rendered, {report.diagrams_cached} cached)."
     )
     console.print(f"Open {report.out / 'index.html'} in a browser.")
+    if encrypt and password:
+        from build_site.encrypt import write_encrypted
+
+        console.print(f"Encrypted copy: {write_encrypted(report.out, encrypt, password)}")
     sys.exit(EXIT_OK)
 
 

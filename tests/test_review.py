@@ -128,3 +128,27 @@ def test_model_history_shows_three_versions_with_changes(bundled_site: Path) -> 
     assert "Using power well → Appreciating power" in html
     data = yaml.safe_load((REPO / "casestudies/model-history/history.yml").read_text())
     assert len(data["versions"]) >= 3
+
+
+def test_encrypted_review_copy_needs_the_password(tiny: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyzipper
+    from click.testing import CliRunner
+
+    from build_site.cli import main
+
+    target = tmp_path / "review.zip"
+    monkeypatch.setenv("BUILD_SITE_PASSWORD", "correct horse battery")
+    result = CliRunner().invoke(main, ["build", str(tiny), "--review", "--out",
+                                       str(tmp_path / "r"), "--encrypt", str(target)])
+    assert result.exit_code == 0, result.output
+    with pyzipper.AESZipFile(target) as archive:
+        assert archive.getinfo("index.html").flag_bits & 0x1  # encrypted entry
+        with pytest.raises(RuntimeError):
+            archive.read("index.html")  # no password
+        archive.setpassword(b"correct horse battery")
+        assert b"Review copy" in archive.read("index.html")
+    monkeypatch.setenv("BUILD_SITE_PASSWORD", "short")
+    result = CliRunner().invoke(main, ["build", str(tiny), "--review", "--out",
+                                       str(tmp_path / "r"), "--encrypt", str(tmp_path / "x.zip")])
+    assert result.exit_code == 2 and "shorter than 12" in result.output
