@@ -2,7 +2,7 @@
 # Both bootstrap the machine first (idempotent: see scripts/bootstrap.sh).
 VENV := .venv/bin
 
-.PHONY: bootstrap site test lint lock clean deid-bench
+.PHONY: bootstrap site test lint lock clean deid-bench bench bench-smoke
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -12,7 +12,7 @@ site: bootstrap
 	@echo "To preview while you edit: $(VENV)/build-site serve"
 
 lint: bootstrap
-	$(VENV)/ruff check build_site tests
+	$(VENV)/ruff check build_site tests bench
 	$(VENV)/mypy build_site
 
 test: lint
@@ -28,3 +28,9 @@ clean:
 
 deid-bench: bootstrap
 	$(VENV)/python -m build_site.deidentify.bench
+
+bench: bootstrap
+	$(VENV)/python bench/bench.py
+
+bench-smoke: bootstrap
+	$(VENV)/python bench/bench.py --quick

@@ -19,6 +19,7 @@ from rich.console import Console
 from build_site import __version__
 from build_site.errors import EXIT_INTERNAL, EXIT_OK, EXIT_PRIVACY, StudyError, UsageError
 from build_site.io.qda_cli import register as register_qda
+from build_site.io.synth_cli import register as register_synth
 from build_site.pipeline import NO_IDENTIFIERS, load_and_validate
 from build_site.pipeline import build as run_build
 
@@ -288,6 +289,7 @@ def serve(study: Path, out: Path | None, config: Path | None, port: int, review:
 
 
 register_qda(main)
+register_synth(main)
 
 if __name__ == "__main__":
     main()

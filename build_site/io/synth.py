@@ -12,6 +12,8 @@ clock, no set iteration). Dyads are shared out evenly among clinicians, as in th
 study (5 clinicians, 23 dyads). Every case study is approved and every consent field is true,
 so the public build shows every case; contrastive comments are marked ``contrast: true`` and
 left out of the public site by ``publication.contrastive_comments: false``, as in a real study.
+``study.yml`` carries a sign-off of exactly the content the public build publishes (the
+fingerprint ``build-site manifest`` prints), so the build has no "not signed off" warning.
 """
 
 from __future__ import annotations
