@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -37,6 +38,16 @@ def osce_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("osce") / "site"
     build(REPO / "examples" / "osce", out)
     return out
+
+
+def tree_hash(root: Path) -> str:
+    """SHA-256 over every path and file content under ``root`` (to prove a tree unchanged)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 HREF = re.compile(r'(?:href|xlink:href)="([^"]*)"')

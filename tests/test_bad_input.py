@@ -3,7 +3,6 @@ and a previous site stays exactly as it was (issue: robustness and injection saf
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -15,6 +14,8 @@ from click.testing import CliRunner
 from build_site.cli import main
 from build_site.pipeline import build
 from build_site.publish import refuse_reason
+
+from .conftest import tree_hash
 
 Edit = Callable[[Path], None]
 
@@ -107,27 +108,18 @@ class _LiveMarkup(HTMLParser):
                 self.live.append(f"{tag} {name}={value}")
 
 
-def _tree_hash(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @pytest.mark.parametrize(("name", "edit", "code", "message"), CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_refused_and_the_site_kept(name: str, edit: Edit, code: int, message: str,
                                                 tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(tiny, out)
-    before = _tree_hash(out)
+    before = tree_hash(out)
     edit(tiny)
     result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(out)])
     assert result.exit_code == code, result.output
     assert message in result.output, result.output
     assert "Traceback" not in result.output
-    assert _tree_hash(out) == before
+    assert tree_hash(out) == before
     assert not (tiny.parent / "PWNED").exists() and not (Path.cwd() / "PWNED").exists()
 
 

@@ -16,7 +16,7 @@ from build_site.package import package
 from build_site.pipeline import build, load_and_validate
 from build_site.select import select
 
-from .test_pipeline import _tree_hash
+from .conftest import tree_hash
 
 
 def _sign(study: Path) -> None:
@@ -62,7 +62,7 @@ def test_package_contents_and_reproducibility(tiny: Path, tmp_path: Path) -> Non
 def test_two_builds_are_byte_identical(tiny: Path, tmp_path: Path) -> None:
     build(tiny, tmp_path / "one")
     build(tiny, tmp_path / "two")
-    assert _tree_hash(tmp_path / "one") == _tree_hash(tmp_path / "two")
+    assert tree_hash(tmp_path / "one") == tree_hash(tmp_path / "two")
     digest = hashlib.sha256((tmp_path / "one" / "analysis" / "saturation.html").read_bytes())
     assert digest.hexdigest() == hashlib.sha256(
         (tmp_path / "two" / "analysis" / "saturation.html").read_bytes()).hexdigest()

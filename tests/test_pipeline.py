@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -13,16 +12,7 @@ from build_site.analyse import model_nodes
 from build_site.errors import PrivacyError, StudyError
 from build_site.pipeline import build, load_and_validate
 
-from .conftest import REPO, broken_links
-
-
-def _tree_hash(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+from .conftest import REPO, broken_links, tree_hash
 
 
 def test_bundled_site_has_every_page(bundled_site: Path) -> None:
@@ -104,20 +94,20 @@ def test_osce_example_builds(osce_site: Path) -> None:
 def test_unknown_code_exits_2_and_keeps_previous_site(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(tiny, out)
-    before = _tree_hash(out)
+    before = tree_hash(out)
     path = tiny / "dyads" / "C1-P2.md"
     path.write_text(path.read_text().replace("codes: [long-haul]", "codes: [long-hual]"))
     with pytest.raises(StudyError) as exc:
         build(tiny, out)
     assert exc.value.exit_code == 2
     assert str(exc.value.problems[0]).startswith("dyads/C1-P2.md:12: unknown code 'long-hual'")
-    assert _tree_hash(out) == before
+    assert tree_hash(out) == before
 
 
 def test_listed_identifier_reaching_the_output_is_caught(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(tiny, out)
-    before = _tree_hash(out)
+    before = tree_hash(out)
     # Team names are published as written, so a listed name there must stop the build.
     study = tiny / "study.yml"
     study.write_text(study.read_text() + "team:\n  - name: Margery Quill\n")
@@ -127,7 +117,7 @@ def test_listed_identifier_reaching_the_output_is_caught(tiny: Path, tmp_path: P
     assert any("replaced by 'Ada'" in str(p) for p in exc.value.problems)
     assert any("published as written: study.yml (team)" in str(p) for p in exc.value.problems)
     assert not any("Margery" in str(p) for p in exc.value.problems)  # the site path only
-    assert _tree_hash(out) == before
+    assert tree_hash(out) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [
         ".site.build"]
 
