@@ -237,6 +237,7 @@ class _Checker:
     def _case_study_references(self) -> None:
         codes = {c.id for c in self.study.codebook.codes}
         clinicians = {c.id for c in self.study.clinicians}
+        known = component_ids(self.study.model)
         for dyad in self.study.dyads:
             assert dyad.source is not None
             file = dyad.source.file
@@ -252,7 +253,6 @@ class _Checker:
                              "list them there or fix the spelling (without a matching consent "
                              "record their words are never published)")
             self._excerpts(file, dyad.excerpts, codes, dyad)
-            known = component_ids(self.study.model)
             for key in dyad.summaries:
                 if key not in known:
                     self.add(file, ("summaries", key),

@@ -12,6 +12,7 @@ Sphinx's graphviz extension), so an unchanged diagram is never rendered twice.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -234,7 +235,7 @@ class DiagramRenderer:
                                       + (detail[0] if detail else "unknown error"),
                                       "check labels and relations in model.yml")]) from None
         self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")  # serve and build may share the cache
         tmp.write_text(svg, encoding="utf-8")
         tmp.replace(path)
         self.rendered += 1

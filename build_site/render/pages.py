@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -275,8 +276,10 @@ class Renderer:
             diagram=self._diagram("index.md", None, "home", "Diagram of the model"),
         )
 
+    @cached_property
     def support(self) -> dict[str, int]:
-        """Number of dyads supporting each component/element (its elements included)."""
+        """Number of dyads supporting each component/element (its elements included),
+        computed once per site: every component page shows it."""
         return {n: len(evidence_dyads_with_elements(self.analysis, n)) for n in self.analysis.nodes}
 
     def model_index(self) -> Page:
@@ -295,7 +298,7 @@ class Renderer:
 
         return self._render(
             "model_index.md.j2", "model/index.md", "The model", kinds=kinds,
-            descendants=descendants, support=self.support(), relations=self.relation_views(),
+            descendants=descendants, support=self.support, relations=self.relation_views(),
             disconfirming=[(n, len(evidence_with_elements(self.analysis, n.id).disconfirming))
                            for n in self.analysis.nodes.values() if n.is_component],
             diagram=self._diagram("model/index.md", None, "model", "Diagram of the model"),
@@ -324,7 +327,7 @@ class Renderer:
         return self._render(
             "component.md.j2", page, node.label, node=node,
             kind_title=KIND_TITLES[node.kind], trail=trail[:-1],
-            children=[self.analysis.nodes[c] for c in node.children], support=self.support(),
+            children=[self.analysis.nodes[c] for c in node.children], support=self.support,
             relations=self.relation_views(rel_ids), summary=summary,
             groups=self._groups(evidence), contrastive=evidence.contrastive,
         )
