@@ -135,7 +135,9 @@ def check(study: Path, transcripts: bool, risk: bool) -> None:
         transcript_findings,
         unresolved,
     )
+    from build_site.select import select
     from build_site.site import load_site_project
+    from build_site.unlink import linkages
 
     result = load_and_validate(study)
     load_site_project(study, None)  # vets the site configuration and hand-written pages
@@ -167,8 +169,13 @@ def check(study: Path, transcripts: bool, risk: bool) -> None:
     elif advisory:
         err.print(f"[cyan]note[/cyan] {_plural(len(advisory), 'possible identifier')} in the "
                   "private transcripts (never published); --transcripts lists them")
+    links = linkages(select(deidentify(result), "public"))
+    for problem in links:
+        err.print(f"[red]linkage[/red] {_escape(str(problem))}")
     for finding in open_findings:
         err.print(f"[red]finding[/red] {_escape(describe(finding))}")
+    if links and not open_findings:
+        sys.exit(EXIT_PRIVACY)
     if open_findings:
         err.print(f"{_plural(len(open_findings), 'unresolved finding')}: a public build is "
                   "refused until each is listed or marked reviewed.")

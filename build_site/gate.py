@@ -120,3 +120,24 @@ def scan_text(text: str, identifiers: list[Identifier]) -> list[Identifier]:
     for reading in readings(text):
         found.update({id(i): i for i in matcher.contains(reading)})
     return list(found.values())
+
+
+_ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)
+
+
+def scan_articles(root: Path, identifiers: list[Identifier]) -> list[Leak]:
+    """Scan the page content of every HTML page under ``root``: the ``<article>`` of each page,
+    without the navigation around it, which lists every page of the site.
+
+    Used for rules that hold for what a page says rather than for the whole site (a build
+    that hides clinicians: no clinician id on any dyad page). Returns one ``Leak`` per (page,
+    identifier) found.
+    """
+    if not identifiers:
+        return []
+    leaks: list[Leak] = []
+    for path in sorted(root.rglob("*.html")):
+        content = " ".join(_ARTICLE.findall(path.read_text("utf-8", "replace")))
+        found = {id(i): i for i in scan_text(content, identifiers)}
+        leaks.extend(Leak(path.relative_to(root).as_posix(), i) for i in found.values())
+    return leaks

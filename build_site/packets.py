@@ -42,7 +42,8 @@ def packet_quotes(study: Study, clinician_id: str) -> dict[str, list[Quote]]:
     """The excerpts one clinician's packet may show, by section: ``own``, ``patients`` and
     ``others`` (``study`` is the whole, de-identified study)."""
     review = select(study, "review")
-    public_ids = {e.id for d in select(study, "public").dyads for e in d.excerpts}
+    public_ids = {e.id for d in select(study, "public", keep_links=True).dyads
+                  for e in d.excerpts}
     consent = {c.id: c.consent for c in review.clinicians}
     own: list[Quote] = []
     patients: list[Quote] = []
@@ -66,7 +67,7 @@ def packet_quotes(study: Study, clinician_id: str) -> dict[str, list[Quote]]:
 def _render(study: Study, clinician_id: str, diagrams: DiagramRenderer) -> str:
     env = Environment(loader=PackageLoader("build_site.render", "templates"), autoescape=True,
                       undefined=StrictUndefined)
-    analysis = analyse(select(study, "public"))
+    analysis = analyse(select(study, "public", keep_links=True))
     quotes = packet_quotes(study, clinician_id)
     labels = {c.id: c.label for c in study.codebook.codes}
     by_component: dict[str, list[Quote]] = {}

@@ -18,7 +18,7 @@ from build_site.analyse.risk import exposures
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
 from build_site.errors import PrivacyError, Problem
-from build_site.gate import scan_tree
+from build_site.gate import Leak, scan_articles, scan_tree
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.publish import MARKER, check_output, discard, publish, staging_dir
@@ -27,7 +27,8 @@ from build_site.render.methods_pages import unreported
 from build_site.render.pages import Renderer
 from build_site.select import select, select_with_report
 from build_site.site import Notice, SiteProject, assemble, load_site_project, mkdocs_build
-from build_site.study import Audience, Study
+from build_site.study import Audience, Identifier, IdentifierKind, Study
+from build_site.unlink import THE_CLINICIAN, gate_identifiers, linkages, neutral_ids
 from build_site.validate import validate
 
 Progress = Callable[[str], None]
@@ -131,6 +132,8 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         ])
     stage("de-identify")
     shown, withheld = select_with_report(public, audience)
+    if audience == "public" and (links := linkages(shown)):
+        raise PrivacyError(links)
     report.warnings += [f"{w.file}: not in this build ({w.reason})" for w in withheld]
     coded = select(public, "review")
     analysis = analyse(shown, coded=coded, counts=shown.meta.publication.counts)
@@ -156,14 +159,19 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title, notice,
                      source_date_epoch(shown))
         stage("mkdocs")
-        leaks = scan_tree(staging, study.identifiers)
+        leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown)])
+        leaks += _clinicians_on_dyad_pages(staging, shown)
         stage("gate")
         if leaks:
             sources = unreplaced_sources(study)
+            listed = {id(i) for i in study.identifiers}
             raise PrivacyError([
                 Problem(f"{out.name}/{leak.where}", 0,
                         f"listed identifier ({leak.identifier.kind.value}, replaced by "
-                        f"'{leak.identifier.replacement}') found in the output",
+                        f"'{leak.identifier.replacement}') found in the output"
+                        if id(leak.identifier) in listed else
+                        f"case-study id '{leak.identifier.text}' found in the output, which "
+                        "hides clinicians (publication.hide_clinician)",
                         "it comes from text published as written: "
                         + ", ".join(sources[id(leak.identifier)])
                         if id(leak.identifier) in sources else
@@ -175,6 +183,22 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     finally:
         discard(staging)
     return report
+
+
+def _unlinked_ids(study: Study, shown: Study) -> list[Identifier]:
+    """For a build that hides clinicians: the original dyad and excerpt ids, which no
+    published byte may carry."""
+    return [] if shown.clinician_links else gate_identifiers(study, neutral_ids(study))
+
+
+def _clinicians_on_dyad_pages(staging: Path, shown: Study) -> list[Leak]:
+    """For a build that hides clinicians: any clinician id on a dyad page."""
+    if shown.clinician_links or not (staging / "dyads").is_dir():
+        return []
+    ids = [Identifier(text=c.id, replacement=THE_CLINICIAN, kind=IdentifierKind.other,
+                      case_sensitive=True) for c in shown.clinicians]
+    return [Leak(f"dyads/{leak.where}", leak.identifier)
+            for leak in scan_articles(staging / "dyads", ids)]
 
 
 def _notice(audience: Audience, shown: Study, report: BuildReport) -> Notice | None:

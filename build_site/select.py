@@ -8,6 +8,9 @@ and reviewer comments never reach a public build.
 
 A *review* build keeps every case study and excerpt, except those of withdrawn participants,
 who disappear from every kind of build. Consent not recorded is consent not given.
+
+When ``study.yml`` sets ``publication.hide_clinician``, the public selection is also unlinked
+(:mod:`build_site.unlink`): the public may not see which clinician each dyad belongs to.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from build_site.study import Audience, Consent, Dyad, Excerpt, SourceRef, Speaker, Status, Study
+from build_site.unlink import neutral_ids, unlink
 
 
 def speaker_consent(dyad: Dyad | None, excerpt: Excerpt, clinician_consent: Consent) -> Consent:
@@ -51,12 +55,20 @@ def _case_reason(status: Status, consent: Consent, public: bool) -> str | None:
     return None
 
 
-def select(study: Study, audience: Audience) -> Study:
-    """Return the part of ``study`` that ``audience`` ("public" or "review") may see."""
-    return select_with_report(study, audience)[0]
+def select(study: Study, audience: Audience, keep_links: bool = False) -> Study:
+    """Return the part of ``study`` that ``audience`` ("public" or "review") may see.
+
+    ``keep_links``: keep dyads tied to their clinicians even when the study hides them in
+    public (member-checking packets, which go to each clinician privately, need the tie).
+
+    Raises:
+        StudyError: hiding clinicians would give a neutral id that is already taken.
+    """
+    return select_with_report(study, audience, keep_links)[0]
 
 
-def select_with_report(study: Study, audience: Audience) -> tuple[Study, list[Withheld]]:
+def select_with_report(study: Study, audience: Audience, keep_links: bool = False
+                       ) -> tuple[Study, list[Withheld]]:
     """Like :func:`select`, and also list the case studies withheld and why.
 
     A clinician withheld takes their dyads along (the dyads are part of the clinician's case
@@ -97,7 +109,10 @@ def select_with_report(study: Study, audience: Audience) -> tuple[Study, list[Wi
         if public:
             update |= {"memos": [], "comments": []}
         dyads.append(dyad.model_copy(update=update))
-    return study.model_copy(update={"clinicians": clinicians, "dyads": dyads}), withheld
+    shown = study.model_copy(update={"clinicians": clinicians, "dyads": dyads})
+    if public and study.meta.publication.hide_clinician and not keep_links:
+        shown = unlink(shown, neutral_ids(study))
+    return shown, withheld
 
 
 def _file(source: SourceRef | None, fallback: str) -> str:

@@ -153,6 +153,11 @@ class Publication(_Model):
     ``counts``: show excerpt counts in matrices and the codebook in the public build (the
     review build always shows them). Open coding tags telling excerpts, not every occurrence,
     so counts are not evidence strength; they are off by default.
+
+    ``hide_clinician``: the public build does not show which clinician each dyad belongs to
+    (clinicians in a study of named exemplars are few and findable). Dyads then carry neutral
+    ids (``case_prefix`` and a number) in an order shuffled by ``case_key``, a secret the team
+    keeps with the study folder; see :mod:`build_site.unlink`.
     """
 
     contrastive_comments: bool = False
@@ -160,6 +165,9 @@ class Publication(_Model):
     dyad_demographics: list[str] = ["age", "gender", "conditions"]
     min_cell_size: int = Field(default=3, ge=1)
     age_band_width: int = Field(default=10, ge=1, le=50)
+    hide_clinician: bool = False
+    case_key: str = ""
+    case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z_-]{0,19}$")] = "P"
 
 
 class Interviewer(_Model):
@@ -423,6 +431,7 @@ class Study(_Model):
     history: list[ModelVersion] = []
     transcripts: dict[str, str] = Field(default={}, exclude=True)
     deidentified: bool = False
+    clinician_links: bool = True
 
 
 FILE_MODELS: dict[str, type[BaseModel]] = {

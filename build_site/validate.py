@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
@@ -351,6 +352,13 @@ def validate(raw: RawStudy) -> Study:
     if not raw.dyads:
         problems.append(Problem("dyads/", 0, "no dyad case studies found",
                                 "add dyads/<ID>.md files"))
+    if meta is not None and meta.publication.hide_clinician and not meta.publication.case_key:
+        problems.append(Problem(
+            raw.study.path, line_at(raw.study.data, ("publication", "hide_clinician")),
+            "publication.hide_clinician needs publication.case_key, the secret that shuffles "
+            "the neutral case numbers",
+            f'add e.g. case_key: "{secrets.token_hex(12)}" under publication (keep it out of '
+            "anything you publish; changing it renumbers the public cases)"))
     if problems or meta is None or model is None or codebook is None:
         raise StudyError(problems)
     study = Study(

@@ -51,5 +51,5 @@ def analyse(study: Study, coded: Study | None = None, counts: bool = False) -> A
     analysis = core_analysis(study)
     analysis.counts = counts
     analysis.matrix = meta_matrix(study, analysis)
-    analysis.saturation = saturation_series(coded or study)
+    analysis.saturation = saturation_series(coded or study, named=study.clinician_links)
     return analysis

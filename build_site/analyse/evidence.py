@@ -159,10 +159,12 @@ def _evidence(study: Study, code_target: dict[str, str | None]) -> dict[str, Evi
 def _evidenced_by_case(
     study: Study, nodes: dict[str, Node], code_target: dict[str, str | None]
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    per_dyad: dict[str, set[str]] = {}
-    for dyad in study.dyads:
+    """Components and relations with supporting evidence per dyad and per clinician: a
+    clinician's dyads, or, when the study hides clinicians, the clinician's own interview."""
+
+    def evidenced(excerpts: list[Excerpt]) -> set[str]:
         ids: set[str] = set()
-        for excerpt in dyad.excerpts:
+        for excerpt in excerpts:
             if excerpt.contrast or excerpt.disconfirming:
                 continue
             for code in excerpt.codes:
@@ -171,7 +173,11 @@ def _evidenced_by_case(
                     ids.update(ancestors(nodes, target))
                 elif target:
                     ids.add(target)
-        per_dyad[dyad.id] = ids
+        return ids
+
+    per_dyad = {dyad.id: evidenced(dyad.excerpts) for dyad in study.dyads}
+    if not study.clinician_links:
+        return per_dyad, {c.id: evidenced(c.excerpts) for c in study.clinicians}
     per_clinician: dict[str, set[str]] = {c.id: set() for c in study.clinicians}
     for dyad in study.dyads:
         per_clinician.setdefault(dyad.clinician, set()).update(per_dyad[dyad.id])

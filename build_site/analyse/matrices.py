@@ -69,6 +69,7 @@ class MetaMatrix:
     columns: list[Column]
     rows: list[MatrixRow]
     clinician_rows: list[ClinicianRow]
+    linked: bool = True
 
 
 def columns(analysis: Analysis) -> list[Column]:
@@ -106,14 +107,20 @@ def cell_for(analysis: Analysis, dyad: Dyad, node_id: str) -> Cell:
 
 
 def meta_matrix(study: Study, analysis: Analysis) -> MetaMatrix:
-    """Build both matrices from an analysed study (rows in clinician, then dyad order)."""
+    """Build both matrices from an analysed study (rows in clinician, then dyad order).
+
+    When the study hides clinicians (``clinician_links`` False) the rows are in dyad id order
+    and there is no clinician matrix: it would say how many dyads each clinician has.
+    """
     cols = columns(analysis)
-    rows = [
-        MatrixRow(dyad, {c.node.id: cell_for(analysis, dyad, c.node.id) for c in cols})
-        for clinician in study.clinicians
-        for dyad in analysis.dyads_by_clinician.get(clinician.id, [])
-    ]
-    clinician_rows = []
+    ordered = [d for c in study.clinicians for d in analysis.dyads_by_clinician.get(c.id, [])]
+    if not study.clinician_links:
+        ordered = sorted(study.dyads, key=lambda d: d.id)
+    rows = [MatrixRow(dyad, {c.node.id: cell_for(analysis, dyad, c.node.id) for c in cols})
+            for dyad in ordered]
+    clinician_rows: list[ClinicianRow] = []
+    if not study.clinician_links:
+        return MetaMatrix(cols, rows, clinician_rows, linked=False)
     for clinician in study.clinicians:
         mine = [r for r in rows if r.dyad.clinician == clinician.id]
         clinician_rows.append(ClinicianRow(

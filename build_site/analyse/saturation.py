@@ -34,8 +34,13 @@ class SaturationSeries:
     unordered: tuple[str, ...]
 
 
-def saturation_series(study: Study) -> SaturationSeries:
-    """Compute the series from every excerpt of ``study`` (pass the study the team coded)."""
+def saturation_series(study: Study, named: bool = True) -> SaturationSeries:
+    """Compute the series from every excerpt of ``study`` (pass the study the team coded).
+
+    ``named``: label each point with its participant ("Patient D1-P2"); when False (clinicians
+    hidden in public, see :mod:`build_site.unlink`) only with the kind of interview, since the
+    order of interviews would otherwise group patients by clinician.
+    """
     codes_by_interview: dict[str, set[str]] = {}
     order: dict[str, int | None] = {}
     for clinician in study.clinicians:
@@ -59,6 +64,7 @@ def saturation_series(study: Study) -> SaturationSeries:
         seen.update(new)
         if new:
             last_new = number
-        points.append(Interview(number, key, new, len(seen)))
-    unordered = tuple(sorted(k for k, o in order.items() if o is None))
+        points.append(Interview(number, key if named else key.split(" ")[0], new, len(seen)))
+    unordered = tuple(sorted(k if named else k.split(" ")[0]
+                             for k, o in order.items() if o is None))
     return SaturationSeries(tuple(points), last_new, unordered)

@@ -8,14 +8,14 @@ machine-readable fields are left alone (they are checked by the leak gate like e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 from build_site.deidentify.matching import Hit, Matcher
 from build_site.study import Clinician, Dyad, Study
 
-__all__ = ["Hit", "Matcher", "deidentify"]
+__all__ = ["Hit", "Matcher", "Replacer", "deidentify", "scrub"]
 
 # Fields that are references or vocabulary, not prose a participant or analyst wrote.
 _KEEP = frozenset(
@@ -24,7 +24,24 @@ _KEEP = frozenset(
 )
 
 
-def _scrub(value: Any, matcher: Matcher) -> Any:
+T = TypeVar("T")
+
+
+class Replacer(Protocol):
+    """Anything that rewrites a shown string (a :class:`Matcher`, an id mask)."""
+
+    def replace(self, text: str) -> str:
+        """``text`` rewritten."""
+        ...
+
+
+def scrub(value: T, replacer: Replacer) -> T:
+    """``value`` (a string, list, dict or pydantic model, nested) with ``replacer`` applied to
+    every string a reader can see; ids, references and vocabulary fields are left alone."""
+    return _scrub(value, replacer)  # type: ignore[no-any-return]
+
+
+def _scrub(value: Any, matcher: Replacer) -> Any:
     if isinstance(value, str):
         return matcher.replace(value)
     if isinstance(value, list):

@@ -119,5 +119,5 @@ def downloads(r: Renderer) -> tuple[Page, list[Asset]]:
     files["codebook.csv"] = exports.codebook_csv(r.study, r.code_counts() if r.counts else None)
     assets = [Asset(f"data/{name}", data) for name, data in sorted(files.items())]
     page = r._render("downloads.md.j2", "data/downloads.md", "Downloads",
-                     files=[(f"data/{name}", text) for name, text in DOWNLOADS])
+                     files=[(f"data/{name}", text) for name, text in DOWNLOADS if name in files])
     return page, assets

@@ -48,29 +48,36 @@ def to_json(data: Any) -> bytes:
 
 
 def matrix_files(analysis: Analysis, counts: bool) -> dict[str, bytes]:
-    """``meta-matrix.csv/json`` and ``clinician-matrix.csv/json``."""
+    """``meta-matrix.csv/json`` and ``clinician-matrix.csv/json``; when the study hides
+    clinicians, only the meta-matrix, without clinician and interview-order columns."""
     matrix = analysis.matrix
     assert matrix is not None
     ids = [c.node.id for c in matrix.columns]
+    linked = ["clinician", "interview_order"] if matrix.linked else []
     rows = []
     records = []
     for row in matrix.rows:
         cells = [row.cells[i] for i in ids]
         values = [c.state if not counts else f"{c.state}:{c.count}" for c in cells]
-        rows.append([row.dyad.id, row.dyad.clinician, row.dyad.interview.order, *values])
+        link_values = [row.dyad.clinician, row.dyad.interview.order] if matrix.linked else []
+        rows.append([row.dyad.id, *link_values, *values])
         records.append({
-            "dyad": row.dyad.id, "clinician": row.dyad.clinician,
-            "interview_order": row.dyad.interview.order,
+            "dyad": row.dyad.id, **dict(zip(linked, link_values, strict=True)),
             "cells": {i: {"state": c.state, "summary": c.summary,
                           "excerpts": [q.excerpt.id for q in c.supporting + c.disconfirming],
                           **({"count": c.count} if counts else {})}
                       for i, c in zip(ids, cells, strict=True)},
         })
+    meta = {
+        "meta-matrix.csv": to_csv(["dyad", *linked, *ids], rows),
+        "meta-matrix.json": to_json({"columns": ids, "rows": records}),
+    }
+    if not matrix.linked:
+        return meta
     clinician_rows = [[r.clinician, r.dyads, *(r.cells[i] for i in ids)]
                       for r in matrix.clinician_rows]
     return {
-        "meta-matrix.csv": to_csv(["dyad", "clinician", "interview_order", *ids], rows),
-        "meta-matrix.json": to_json({"columns": ids, "rows": records}),
+        **meta,
         "clinician-matrix.csv": to_csv(["clinician", "dyads", *ids], clinician_rows),
         "clinician-matrix.json": to_json([
             {"clinician": r.clinician, "dyads": r.dyads, "dyads_with_evidence": r.cells}

@@ -127,6 +127,7 @@ class Renderer:
         self.withdrawn = withdrawn
         self.review_data = review_data or {}
         self.counts = analysis.counts or audience == "review"
+        self.linked = study.clinician_links
         self.env = _environment()
         self.codes = {c.id: c for c in study.codebook.codes}
 
@@ -255,7 +256,7 @@ class Renderer:
         text = self.env.get_template(template).render(
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
             speaker_label=speaker_label, review=self.audience == "review",
-            meta=self.study.meta, **context,
+            linked=self.linked, meta=self.study.meta, **context,
         )
         front = f"---\ntitle: {_yaml_str(title)}\n---\n\n"
         return Page(page, title, front + _tidy(text))
@@ -318,7 +319,7 @@ class Renderer:
         quotes = evidence.supporting + evidence.disconfirming
         summary = {
             "dyads": sorted({q.dyad for q in evidence.supporting if q.dyad}),
-            "clinicians": {q.clinician for q in evidence.supporting},
+            "clinicians": {q.clinician for q in evidence.supporting if q.clinician},
             "patient": sum(q.excerpt.speaker.value == "patient" for q in quotes),
             "clinician": sum(q.excerpt.speaker.value == "clinician" for q in quotes),
             "other": sum(q.excerpt.speaker.value == "other" for q in quotes),
@@ -333,7 +334,9 @@ class Renderer:
         )
 
     def _groups(self, evidence: Evidence) -> list[dict[str, Any]]:
-        order = {c.id: i for i, c in enumerate(self.study.clinicians)}
+        """Evidence cases grouped by clinician; when clinicians are hidden, dyads come first
+        in one group without a clinician (``""``), then each clinician's own interview."""
+        order = {c.id: i + 1 for i, c in enumerate(self.study.clinicians)}
         cases: dict[tuple[str, str], dict[str, Any]] = {}
         for name in ("supporting", "disconfirming"):
             for q in getattr(evidence, name):
@@ -356,6 +359,7 @@ class Renderer:
         return self._render(
             "cases_index.md.j2", "cases/index.md", "Case studies",
             clinicians=self.study.clinicians, dyads=self.analysis.dyads_by_clinician,
+            all_dyads=sorted(self.study.dyads, key=lambda d: d.id),
             evidenced=self._evidenced_counts(),
         )
 
@@ -364,17 +368,18 @@ class Renderer:
         return {d: len(ids & nodes) for d, ids in self.analysis.dyad_evidenced.items()}
 
     def clinician(self, case: Clinician) -> Page:
-        """A clinician case study page."""
+        """A clinician case study page (without their dyads when clinicians are hidden)."""
         page = f"clinicians/{case.id}.md"
+        source = "dyads" if self.linked else "interview"
         return self._render(
             "clinician.md.j2", page, f"Clinician {case.id}", case=case,
             narrative=narrative_html(case.narrative),
-            dyads=self.analysis.dyads_by_clinician.get(case.id, []),
+            dyads=self.analysis.dyads_by_clinician.get(case.id, []) if self.linked else [],
             evidenced=self._evidenced_counts(),
             quotes=[Quote(e, case.id, None) for e in case.excerpts],
             diagram=self._diagram(
                 page, self.analysis.clinician_evidenced.get(case.id, set()), f"c-{case.id}",
-                f"Model diagram: components evidenced in clinician {case.id}'s dyads"),
+                f"Model diagram: components evidenced in clinician {case.id}'s {source}"),
         )
 
     def dyad(self, case: Dyad) -> Page:
@@ -481,12 +486,14 @@ class Renderer:
         if self.study.history:
             model.append({"Model history": "model/history.md"})
         cases: list[NavItem | str] = [{"Overview": "cases/index.md"}]
-        for c in self.study.clinicians:
+        for c in self.study.clinicians if self.linked else []:
             dyads = self.analysis.dyads_by_clinician.get(c.id, [])
             cases.append({f"Clinician {c.id}": [
                 {"Case study": f"clinicians/{c.id}.md"},
                 *({f"Dyad {d.id}": f"dyads/{d.id}.md"} for d in dyads),
             ]})
+        if not self.linked:
+            cases += self._unlinked_case_nav()
         methods: list[NavItem] = [{"Methods": "methods/index.md"}]
         if self.study.meta.interview_guide:
             methods.append({"Interview guide": "methods/interview-guide.md"})
@@ -509,6 +516,18 @@ class Renderer:
             nav.append({"About": extra})
         if self.audience == "review":
             nav.append({"Review": [{"Dashboard": "review/dashboard.md"}]})
+        return nav
+
+    def _unlinked_case_nav(self, size: int = 20) -> list[NavItem]:
+        """Clinicians, then dyads in sections of ``size`` (so no sidebar lists every dyad),
+        with nothing grouping a dyad under its clinician."""
+        nav: list[NavItem] = [{"Clinicians": [
+            {f"Clinician {c.id}": f"clinicians/{c.id}.md"} for c in self.study.clinicians]}]
+        dyads = sorted(self.study.dyads, key=lambda d: d.id)
+        for start in range(0, len(dyads), size):
+            chunk = dyads[start:start + size]
+            title = "Dyads" if len(dyads) <= size else f"Dyads {chunk[0].id}-{chunk[-1].id}"
+            nav.append({title: [{f"Dyad {d.id}": f"dyads/{d.id}.md"} for d in chunk]})
         return nav
 
     def _nav_node(self, node: Node) -> NavItem:

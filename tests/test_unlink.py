@@ -1,0 +1,189 @@
+"""Hiding which clinician each dyad belongs to (publication.hide_clinician)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from build_site.cli import main
+from build_site.deidentify import deidentify
+from build_site.errors import PrivacyError, StudyError
+from build_site.manifest import build_manifest
+from build_site.packets import packet_quotes
+from build_site.pipeline import build, load_and_validate
+from build_site.select import select
+from build_site.unlink import IdMask, neutral_ids
+
+ORIGINAL_IDS = ["C1-P1", "C1-P2", "C1-P1-E1", "C1-P2-E2"]
+
+
+def _hide(study: Path, key: str = "team-secret-1") -> Path:
+    text = (study / "study.yml").read_text()
+    (study / "study.yml").write_text(text + f'  hide_clinician: true\n  case_key: "{key}"\n')
+    return study
+
+
+def _article(page: Path) -> str:
+    match = re.search(r"<article\b.*?</article>", page.read_text("utf-8"), re.S)
+    assert match, page
+    return match.group(0)
+
+
+@pytest.fixture
+def hidden_site(tiny: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "site"
+    build(_hide(tiny), out)
+    return out
+
+
+def test_no_original_dyad_or_excerpt_id_is_published(hidden_site: Path) -> None:
+    for path in hidden_site.rglob("*"):
+        assert not any(i in path.name for i in ORIGINAL_IDS), path
+        if path.is_file():
+            data = path.read_bytes().decode("utf-8", "replace")
+            assert not any(i in data for i in ORIGINAL_IDS), path
+    names = sorted(p.name for p in (hidden_site / "dyads").iterdir())
+    # Numbered over all three dyads of the study; the draft one is not published.
+    assert len(names) == 2 and all(re.fullmatch(r"P0[1-3]\.html", n) for n in names)
+
+
+def test_dyad_pages_name_no_clinician_and_clinician_pages_list_no_dyads(
+        hidden_site: Path) -> None:
+    for page in (hidden_site / "dyads").glob("*.html"):
+        article = _article(page)
+        assert not re.search(r"\bC[12]\b", article), page
+        assert "clinicians/" not in article
+    dyad_text = " ".join(_article(p) for p in (hidden_site / "dyads").glob("*.html"))
+    assert "[the clinician] heard me out" in dyad_text  # "Dr. Alcott" -> C1 -> masked
+    clinician = _article(hidden_site / "clinicians" / "C1.html")
+    assert "dyads/" not in clinician and "Components evidenced in this interview" in clinician
+    index = _article(hidden_site / "cases" / "index.html")
+    assert "does not show which clinician each patient saw" in index
+
+
+def test_matrices_and_downloads_carry_no_clinician(hidden_site: Path) -> None:
+    data = hidden_site / "data"
+    assert not (data / "clinician-matrix.csv").exists()
+    header = (data / "meta-matrix.csv").read_text("utf-8-sig").splitlines()[0]
+    assert header.split(",")[0] == "dyad" and "clinician" not in header
+    assert "interview_order" not in header
+    rows = (data / "excerpts.csv").read_text("utf-8-sig").splitlines()[1:]
+    for row in rows:
+        fields = row.split(",")
+        if fields[1]:  # a dyad excerpt
+            assert fields[2] == "", row
+    matrix = _article(hidden_site / "analysis" / "matrix.html")
+    assert "Clinicians by component" not in matrix and "data-clinician" not in matrix
+    saturation = _article(hidden_site / "analysis" / "saturation.html")
+    assert "Patient C1" not in saturation and "<td>Patient</td>" in saturation
+
+
+def test_component_pages_do_not_group_dyads_by_clinician(hidden_site: Path) -> None:
+    page = _article(hidden_site / "model" / "listening.html")
+    assert 'id="dyads"' in page and 'id="clinician-C1"' in page
+    assert page.index('id="dyads"') < page.index('id="clinician-C1"')
+    assert "of <strong>" not in page.split("Supported in", 1)[1].split("</p>", 1)[0]
+
+
+def test_review_build_keeps_the_links(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "review"
+    build(_hide(tiny), out, audience="review")
+    assert (out / "dyads" / "C1-P1.html").exists()
+    assert "clinicians/C1.html" in _article(out / "dyads" / "C1-P1.html")
+
+
+def test_neutral_numbers_are_keyed_stable_and_independent_of_selection(tiny: Path) -> None:
+    study = load_and_validate(_hide(tiny))
+    many = study.model_copy(update={"dyads": [
+        study.dyads[0].model_copy(update={"id": f"C{c}-P{p}", "clinician": f"C{c}"})
+        for c in range(1, 6) for p in range(1, 6)]})
+    first = neutral_ids(many)
+    assert first == neutral_ids(many)
+    assert sorted(first.values()) == [f"P{n:02d}" for n in range(1, 26)]
+    other_key = many.model_copy(update={"meta": many.meta.model_copy(update={
+        "publication": many.meta.publication.model_copy(update={"case_key": "another"})})})
+    assert neutral_ids(other_key) != first
+    # Numbers do not follow the clinician-based ids: C1's patients are not P01-P05.
+    assert sorted(first[f"C1-P{p}"] for p in range(1, 6)) != [f"P0{n}" for n in range(1, 6)]
+    public = select(deidentify(study), "public")
+    full = neutral_ids(study)
+    assert sorted(d.id for d in public.dyads) == sorted(full[i] for i in ("C1-P1", "C1-P2"))
+
+
+def test_missing_key_is_an_error_naming_the_line(tiny: Path) -> None:
+    (tiny / "study.yml").write_text((tiny / "study.yml").read_text() + "  hide_clinician: true\n")
+    with pytest.raises(StudyError) as caught:
+        load_and_validate(tiny)
+    problem = caught.value.problems[0]
+    assert problem.file == "study.yml" and problem.line == 7 and "case_key" in problem.hint
+
+
+def test_colliding_prefix_is_refused(tiny: Path) -> None:
+    (tiny / "study.yml").write_text((tiny / "study.yml").read_text() + (
+        '  hide_clinician: true\n  case_key: "k"\n  case_prefix: C\n'))
+    study = load_and_validate(tiny)
+    with pytest.raises(StudyError, match="case_prefix"):
+        neutral_ids(study.model_copy(update={"dyads": study.dyads[:1], "clinicians": [
+            study.clinicians[0].model_copy(update={"id": "C01"})]}))
+
+
+def test_pseudonym_shared_with_clinician_page_refuses_the_build(
+        tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    clinician = tiny / "clinicians" / "C1.md"
+    clinician.write_text(clinician.read_text() + "She has looked after Margery for years.\n")
+    out = tmp_path / "site"
+    with pytest.raises(PrivacyError) as caught:
+        build(tiny, out)
+    problem = caught.value.problems[0]
+    assert problem.file == "clinicians/C1.md" and "'Ada'" in problem.message
+    assert "dyads/C1-P1.md" in problem.message and problem.line > 0
+    assert not out.exists()
+    result = CliRunner().invoke(main, ["check", str(tiny)])
+    assert result.exit_code == 3 and "linkage" in result.output
+
+
+def test_a_forgotten_path_showing_an_original_id_fails_the_gate(
+        tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    model = tiny / "model.yml"
+    # The model's vocabulary is published as written, outside de-identification.
+    text = model.read_text()
+    model.write_text(text.replace("label: Listening", "label: Listening (see C1-P2)", 1))
+    assert "(see C1-P2)" in model.read_text()
+    with pytest.raises(PrivacyError, match="case-study id 'C1-P2'"):
+        build(tiny, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_clinician_id_on_a_dyad_page_fails_the_gate(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    codebook = tiny / "codebook.yml"
+    text = codebook.read_text()
+    codebook.write_text(re.sub(r"label: (.*)", r"label: \1 (as C2 does)", text, count=1))
+    with pytest.raises(PrivacyError, match=r"dyads/P0\d\.html"):
+        build(tiny, tmp_path / "site")
+
+
+def test_manifest_and_build_agree_so_sign_off_works(tiny: Path, tmp_path: Path) -> None:
+    study = load_and_validate(_hide(tiny))
+    digest = build_manifest(select(deidentify(study), "public")).digest
+    (tiny / "study.yml").write_text((tiny / "study.yml").read_text() + (
+        f'sign_off: {{role: PI, by: A. B., date: "2026-12-01", manifest: "{digest}"}}\n'))
+    report = build(tiny, tmp_path / "site")
+    assert not any("not signed off" in w for w in report.warnings)
+
+
+def test_packets_keep_the_tie_for_the_clinician_alone(tiny: Path) -> None:
+    study = deidentify(load_and_validate(_hide(tiny)))
+    quotes = packet_quotes(study, "C1")
+    assert {q.dyad for q in quotes["patients"]} == {"C1-P1"}
+
+
+def test_id_mask_matches_whole_ids_only() -> None:
+    mask = IdMask({"D1": "[the clinician]", "D1-P2": "P07"})
+    assert mask.replace("D1 saw D1-P2, not D1-P20 or XD1; D1.") == (
+        "[the clinician] saw P07, not D1-P20 or XD1; [the clinician].")
