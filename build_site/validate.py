@@ -309,16 +309,29 @@ def normalise_for_matching(text: str) -> str:
 
 
 def _identifier_problems(study: Study, doc: RawDocument) -> list[Problem]:
-    """A replacement that itself contains a listed identifier would publish it: refused."""
-    from build_site.deidentify.matching import Matcher
+    """A replacement that itself contains a listed identifier would publish it, and a form
+    listed by two entries with different replacements would make the same person appear
+    under two names depending on which entry matched first: both refused."""
+    from build_site.deidentify.matching import Matcher, fold
 
     problems = []
     matcher = Matcher(study.identifiers)
+    owner: dict[str, int] = {}
     for i, ident in enumerate(study.identifiers):
         if matcher.find(ident.replacement):
             problems.append(Problem(doc.path, line_at(doc.data, ("identifiers", i, "replacement")),
                                     f"replacement '{ident.replacement}' contains a listed "
                                     "identifier", "choose a pseudonym that is not on the list"))
+        for form in ident.forms():
+            first = owner.setdefault(fold(" ".join(form.split())), i)
+            other = study.identifiers[first]
+            if first != i and other.replacement != ident.replacement:
+                problems.append(Problem(
+                    doc.path, line_at(doc.data, ("identifiers", i)),
+                    f"'{form}' is also listed by the entry for '{other.text}' (line "
+                    f"{line_at(doc.data, ('identifiers', first))}) with another replacement",
+                    f"keep it in one entry only, or give both the same replacement "
+                    f"('{other.replacement}')"))
     return problems
 
 

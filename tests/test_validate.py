@@ -98,3 +98,22 @@ def test_excerpt_must_occur_in_transcript(tiny: Path) -> None:
 
 def test_normalise_for_matching_folds_space_and_quotes() -> None:
     assert normalise_for_matching("it\u2019s\r\n  fine ") == "it's fine"
+
+
+def test_a_form_listed_twice_with_different_replacements_is_refused(tiny: Path) -> None:
+    ids = tiny / "private" / "identifiers.yml"
+    ids.write_text(ids.read_text() + (
+        "  - text: Margery Voss\n    replacement: Bea\n    kind: person\n"
+        "    variants: [MARGERY]\n"))
+    with pytest.raises(StudyError) as caught:
+        load_and_validate(tiny)
+    [problem] = caught.value.problems
+    assert problem.file == "private/identifiers.yml" and problem.line == 17
+    assert "'MARGERY' is also listed by the entry for 'Margery Quill' (line 6)" in problem.message
+    assert "'Ada'" in problem.hint
+
+
+def test_the_same_form_with_the_same_replacement_is_accepted(tiny: Path) -> None:
+    ids = tiny / "private" / "identifiers.yml"
+    ids.write_text(ids.read_text() + "  - text: Margery\n    replacement: Ada\n")
+    assert load_and_validate(tiny).identifiers[-1].replacement == "Ada"
