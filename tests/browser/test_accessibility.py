@@ -1,8 +1,8 @@
 """axe-core on one page of every type, in the light palette and, after the palette toggle, in
-the dark one: no serious or critical violation. axe's script comes inside the pinned
+the dark one: no violation at all, minor ones included. axe's script comes inside the pinned
 ``axe-playwright-python`` wheel and is injected into the page; nothing is fetched. Screenshots of
 every page type in both palettes are kept as test artefacts (``BUILD_SITE_ARTEFACTS``, by default
-``tests/browser/artefacts/``), with axe's full list of violations (minor ones included)."""
+``tests/browser/artefacts/``), with axe's list of violations."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .support import ARTEFACTS, page_types, scheme, shoot
 
 TYPES = ["home", "model", "component", "clinician", "dyad", "matrix", "excerpts", "methods",
          "coreq"]
-BLOCKING = {"serious", "critical"}
+BLOCKING = {"minor", "moderate", "serious", "critical"}
 # The dark palette changes colours only: there axe runs its colour rules alone, and on the two
 # long tables, whose rows all come from one template, on their first rows only.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
@@ -50,7 +50,7 @@ def _axe(page: Page, name: str, context: Any = None, **options: Any) -> list[dic
 
 
 @pytest.mark.parametrize("kind", TYPES)
-def test_no_serious_accessibility_violation(
+def test_no_accessibility_violation(
     open_page: OpenPage, bundled_site: Path, kind: str
 ) -> None:
     path = page_types(bundled_site)[kind]
