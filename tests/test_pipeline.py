@@ -26,6 +26,14 @@ def test_bundled_site_has_every_page(bundled_site: Path) -> None:
         assert (bundled_site / page).is_file(), page
 
 
+def test_no_text_on_the_bundled_site_is_escaped_twice(bundled_site: Path) -> None:
+    # A doubly escaped reference shows as "&#39;" on the page instead of an apostrophe.
+    for page in bundled_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"&(?:amp;|&#35;)#?\w+;", text), page
+    matrix = (bundled_site / "analysis" / "matrix.html").read_text(encoding="utf-8")
+    assert "patient&#39;s" in matrix or "patient's" in matrix
+
 def test_bundled_site_has_no_broken_link(bundled_site: Path) -> None:
     assert broken_links(bundled_site) == []
 

@@ -67,6 +67,29 @@ def test_participant_text_never_becomes_markup(text: str, narrative: str, value:
         assert not _live_marker(html), page.path
 
 
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def test_template_text_is_shown_exactly_as_written(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    written = "The patient's \"doctor\" & <b>nurse</b> [x](y) #1 *not bold* | a_b"
+    study = load_and_validate(FIXTURES / "tiny")
+    dyad = study.dyads[0].model_copy(update={"summaries": {"trust": written}})
+    study = study.model_copy(update={"dyads": [dyad, *study.dyads[1:]]})
+    shown = select(study, "review")
+    renderer = Renderer(shown, analyse(shown), "review",
+                        DiagramRenderer(tmp_path_factory.mktemp("diagrams")))
+    [page] = [p for p in renderer.all_pages()[0] if p.path == "analysis/matrix.md"]
+    parser = _Text()
+    parser.feed(markdown.markdown(page.markdown.split("---", 2)[-1], extensions=EXTENSIONS))
+    assert written in "".join(parser.parts)
+
+
 YAML_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | TEXT,
     lambda children: st.lists(children, max_size=3) | st.dictionaries(TEXT, children,

@@ -24,7 +24,7 @@ RANK = {"both": 3, "supporting": 2, "disconfirming": 1, "empty": 0}
 
 def matrix_page(r: Renderer) -> Page:
     """The meta-matrix and the clinician-by-component matrix."""
-    return r._render("matrix.md.j2", "analysis/matrix.md", "Meta-matrix",
+    return r._render("matrix.md.j2", "analysis/matrix.md", "Meta-matrix", hide=("toc",),
                      matrix=r.analysis.matrix, marks=MARKS, state_words=STATE_WORDS, rank=RANK,
                      counts=r.counts)
 
@@ -79,7 +79,7 @@ def excerpts_page(r: Renderer) -> Page:
             return Markup(escape(page_url(page, f"model/{target}.md")))
         return Markup(escape(page_url(page, "model/relations.md", target)))
 
-    return r._render("excerpts.md.j2", page, "Excerpts", rows=rows, filters=filters,
+    return r._render("excerpts.md.j2", page, "Excerpts", hide=("toc",), rows=rows, filters=filters,
                      component_url=component_url,
                      component_label=lambda t: labels.get(t, t))
 

@@ -77,7 +77,9 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # Characters that Markdown (and its attr_list extension) would read as syntax. As numeric
 # character references they show as themselves and can never become a link, an image,
 # emphasis, a table cell or an attribute list ("{: onclick=...}").
-_MARKDOWN_SYNTAX = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}()#+!|~:"})
+# HTML's own special characters are in the same table, so one pass escapes both and no
+# reference is escaped twice (escaping first and then "#" showed "&#39;" on the page).
+_MARKDOWN_SYNTAX = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}()#+!|~:&<>\"'"})
 
 
 def markdown_safe(value: Any) -> Any:
@@ -87,7 +89,7 @@ def markdown_safe(value: Any) -> Any:
     and escaped by this package) pass unchanged."""
     if isinstance(value, Markup) or not isinstance(value, str) or _ID.match(value):
         return value
-    return Markup(str(escape(value)).translate(_MARKDOWN_SYNTAX))
+    return Markup(value.translate(_MARKDOWN_SYNTAX))
 
 
 def _environment() -> Environment:
@@ -237,7 +239,10 @@ class Renderer:
         parts.append(f"<li>Relations<ul>{rels}</ul></li>")
         return Markup(f"<ul>{''.join(parts)}</ul>")
 
-    def _render(self, template: str, page: str, title: str, **context: Any) -> Page:
+    def _render(self, template: str, page: str, title: str, hide: tuple[str, ...] = (),
+                **context: Any) -> Page:
+        """Render ``template`` into the page at ``page``; ``hide`` names Material sidebars to
+        leave out (``"toc"``) so a wide table gets the width."""
         def url(to: str, anchor: str = "") -> Markup:
             return Markup(escape(page_url(page, to, anchor)))
 
@@ -258,7 +263,8 @@ class Renderer:
             speaker_label=speaker_label, review=self.audience == "review",
             linked=self.linked, meta=self.study.meta, **context,
         )
-        front = f"---\ntitle: {_yaml_str(title)}\n---\n\n"
+        hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
+        front = f"---\ntitle: {_yaml_str(title)}\n{hidden}---\n\n"
         return Page(page, title, front + _tidy(text))
 
     # -- pages --------------------------------------------------------------------------------
