@@ -135,12 +135,11 @@ def check(study: Path, transcripts: bool, risk: bool) -> None:
         transcript_findings,
         unresolved,
     )
-    from build_site.select import select
+    from build_site.pipeline import deidentified_pages, linkage_problems
     from build_site.site import load_site_project
-    from build_site.unlink import linkages
 
     result = load_and_validate(study)
-    load_site_project(study, None)  # vets the site configuration and hand-written pages
+    project = load_site_project(study, None)  # vets the configuration and hand-written pages
     open_findings = unresolved(find_all(deidentify(result)), result)
     published_as_written = unreplaced_sources(result)
     if published_as_written:
@@ -169,7 +168,7 @@ def check(study: Path, transcripts: bool, risk: bool) -> None:
     elif advisory:
         err.print(f"[cyan]note[/cyan] {_plural(len(advisory), 'possible identifier')} in the "
                   "private transcripts (never published); --transcripts lists them")
-    links = linkages(select(deidentify(result), "public"))
+    links = linkage_problems(deidentify(result), deidentified_pages(project, result))
     for problem in links:
         err.print(f"[red]linkage[/red] {_escape(str(problem))}")
     for finding in open_findings:
@@ -204,11 +203,12 @@ def _print_risk(result: Any) -> None:
     from build_site.deidentify import deidentify
     from build_site.select import select
 
-    table = Table("participant", "shown on the public site", "k", "risk", title="Disclosure risk")
+    table = Table("participant", "file", "shown on the public site", "k", "risk",
+                  title="Disclosure risk")
     for e in exposures(select(deidentify(result), "public")):
         shown = "; ".join(f"{k}: {v}" for k, v in e.shown) or "(nothing individual)"
         flag = "UNIQUE" if e.unique else "below minimum cell" if e.at_risk else ""
-        table.add_row(e.who, shown, str(e.k), flag)
+        table.add_row(e.who, e.file, shown, str(e.k), flag)
     Console(highlight=False).print(table)
 
 

@@ -64,7 +64,9 @@ def build_directory(out: Path) -> Path:
     return out.parent / f".{out.name}.build"
 
 
-def _deidentify_pages(project: SiteProject, study: Study) -> dict[str, bytes]:
+def deidentified_pages(project: SiteProject, study: Study) -> dict[str, bytes]:
+    """The hand-written pages of ``project`` with ``study``'s listed identifiers replaced in
+    the Markdown ones (docs-relative path -> bytes)."""
     matcher = Matcher(study.identifiers)
     return {
         path: matcher.replace(data.decode("utf-8")).encode("utf-8") if path.endswith(".md")
@@ -112,7 +114,7 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     if not study.identifiers:
         report.warnings.append(NO_IDENTIFIERS)
     public = deidentify(study)
-    handwritten = _deidentify_pages(project, study)
+    handwritten = deidentified_pages(project, study)
     work = build_directory(out)
     work.mkdir(parents=True, exist_ok=True, mode=0o700)
     (work / MARKER).touch()
@@ -132,8 +134,8 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         ])
     stage("de-identify")
     shown, withheld = select_with_report(public, audience)
-    if audience == "public" and (links := linkages(shown)):
-        raise PrivacyError(links)
+    if audience == "public":
+        _refuse_linkages(public, handwritten, report)
     report.warnings += [f"{w.file}: not in this build ({w.reason})" for w in withheld]
     coded = select(public, "review")
     analysis = analyse(shown, coded=coded, counts=shown.meta.publication.counts)
@@ -163,26 +165,61 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         leaks += _clinicians_on_dyad_pages(staging, shown)
         stage("gate")
         if leaks:
-            sources = unreplaced_sources(study)
-            listed = {id(i) for i in study.identifiers}
-            raise PrivacyError([
-                Problem(f"{out.name}/{leak.where}", 0,
-                        f"listed identifier ({leak.identifier.kind.value}, replaced by "
-                        f"'{leak.identifier.replacement}') found in the output"
-                        if id(leak.identifier) in listed else
-                        f"case-study id '{leak.identifier.text}' found in the output, which "
-                        "hides clinicians (publication.hide_clinician)",
-                        "it comes from text published as written: "
-                        + ", ".join(sources[id(leak.identifier)])
-                        if id(leak.identifier) in sources else
-                        "the new site was discarded; the previous one is unchanged")
-                for leak in leaks
-            ])
+            raise PrivacyError(_leak_problems(out, leaks, study))
         publish(staging, out)
         stage("publish")
     finally:
         discard(staging)
     return report
+
+
+def _leak_problems(out: Path, leaks: list[Leak], study: Study) -> list[Problem]:
+    sources = unreplaced_sources(study)
+    listed = {id(i) for i in study.identifiers}
+    problems = []
+    for leak in leaks:
+        ident = leak.identifier
+        if id(ident) not in listed:
+            problems.append(Problem(
+                f"{out.name}/{leak.where}", 0,
+                f"case-study id '{ident.text}' found in the output, which hides clinicians "
+                "(publication.hide_clinician)",
+                "ids in case-study text are masked, so it comes from text published as written "
+                "(model.yml, codebook.yml, team names, hand-written pages): rename it there"))
+            continue
+        problems.append(Problem(
+            f"{out.name}/{leak.where}", 0,
+            f"listed identifier ({ident.kind.value}, replaced by '{ident.replacement}') found "
+            "in the output",
+            "it comes from text published as written: " + ", ".join(sources[id(ident)])
+            if id(ident) in sources else
+            "the new site was discarded; the previous one is unchanged"))
+    return problems
+
+
+def linkage_problems(public: Study, handwritten: dict[str, bytes]) -> list[Problem]:
+    """For a study that hides clinicians: what in the public build would still tie dyads to
+    clinicians (:func:`build_site.unlink.linkages`).
+
+    Args:
+        public: the de-identified study (all of it; the public selection is made here).
+        handwritten: the de-identified hand-written pages (docs-relative path -> bytes).
+    """
+    if not public.meta.publication.hide_clinician:
+        return []
+    pages = {f"docs/{path}": data.decode("utf-8", "replace")
+             for path, data in handwritten.items() if path.endswith(".md")}
+    return linkages(select(public, "public", keep_links=True), pages)
+
+
+def _refuse_linkages(public: Study, handwritten: dict[str, bytes], report: BuildReport) -> None:
+    if public.meta.publication.hide_clinician and len(
+            select(public, "public", keep_links=True).clinicians) < 2:
+        report.warnings.append("publication.hide_clinician: only one clinician is shown, so "
+                               "every dyad is visibly theirs; hiding the tie protects nothing")
+    links = linkage_problems(public, handwritten)
+    if links:
+        raise PrivacyError(links)
 
 
 def _unlinked_ids(study: Study, shown: Study) -> list[Identifier]:

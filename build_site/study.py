@@ -412,10 +412,12 @@ class Review(_Model):
 
 class ReviewedList(_Model):
     """``private/reviewed.yml``: findings judged safe (keyed by file and a hash of the matched
-    text, not by line, so edits elsewhere do not reopen them) and words never flagged."""
+    text, not by line, so edits elsewhere do not reopen them), words never flagged, and
+    (``linkage_ok``) terms judged not to tie a dyad to its clinician when clinicians are hidden."""
 
     allow: list[str] = []
     reviewed: list[Review] = []
+    linkage_ok: list[str] = []
 
 
 class Study(_Model):

@@ -365,13 +365,8 @@ def validate(raw: RawStudy) -> Study:
     if not raw.dyads:
         problems.append(Problem("dyads/", 0, "no dyad case studies found",
                                 "add dyads/<ID>.md files"))
-    if meta is not None and meta.publication.hide_clinician and not meta.publication.case_key:
-        problems.append(Problem(
-            raw.study.path, line_at(raw.study.data, ("publication", "hide_clinician")),
-            "publication.hide_clinician needs publication.case_key, the secret that shuffles "
-            "the neutral case numbers",
-            f'add e.g. case_key: "{secrets.token_hex(12)}" under publication (keep it out of '
-            "anything you publish; changing it renumbers the public cases)"))
+    if meta is not None and meta.publication.hide_clinician:
+        problems += _hiding_problems(meta, raw)
     if problems or meta is None or model is None or codebook is None:
         raise StudyError(problems)
     study = Study(
@@ -391,6 +386,30 @@ def validate(raw: RawStudy) -> Study:
     if problems:
         raise StudyError(problems)
     return study
+
+
+def _hiding_problems(meta: StudyMeta, raw: RawStudy) -> list[Problem]:
+    """``publication.hide_clinician`` needs a real key, and case ids that text cannot contain
+    by accident: ids are masked in any letter case, so a clinician called ``I`` or ``A``
+    would rewrite every sentence."""
+    problems = []
+    key = meta.publication.case_key.strip()
+    if len(key) < 8:
+        problems.append(Problem(
+            raw.study.path, line_at(raw.study.data, ("publication", "hide_clinician")),
+            "publication.hide_clinician needs publication.case_key, a secret of at least 8 "
+            "characters that shuffles the neutral case numbers",
+            f'add e.g. case_key: "{secrets.token_hex(12)}" under publication (keep it out of '
+            "anything you publish; changing it renumbers the public cases)"))
+    for doc in [*raw.clinicians, *raw.dyads]:
+        case_id = doc.data.get("id") if isinstance(doc.data, dict) else None
+        if isinstance(case_id, str) and not any(c.isdigit() for c in case_id):
+            problems.append(Problem(
+                doc.path, line_at(doc.data, ("id",)),
+                f"id '{case_id}' has no digit: with publication.hide_clinician, ids are masked "
+                "wherever they are written, and a word-like id would mask ordinary words",
+                "use ids such as D1 and D1-P2"))
+    return problems
 
 
 def _history(raw: RawStudy, problems: list[Problem]) -> list[ModelVersion]:

@@ -77,8 +77,11 @@ def test_matrices_and_downloads_carry_no_clinician(hidden_site: Path) -> None:
             assert fields[2] == "", row
     matrix = _article(hidden_site / "analysis" / "matrix.html")
     assert "Clinicians by component" not in matrix and "data-clinician" not in matrix
+    # Which participant each interview was, and the codes it added, would pair a dyad (its
+    # codes are on its page) with the clinician interviewed before it.
     saturation = _article(hidden_site / "analysis" / "saturation.html")
-    assert "Patient C1" not in saturation and "<td>Patient</td>" in saturation
+    assert "Participant" not in saturation and "Patient" not in saturation
+    assert "relies" not in saturation and "care-made-trust" not in saturation
 
 
 def test_component_pages_do_not_group_dyads_by_clinician(hidden_site: Path) -> None:
@@ -100,16 +103,16 @@ def test_neutral_numbers_are_keyed_stable_and_independent_of_selection(tiny: Pat
     many = study.model_copy(update={"dyads": [
         study.dyads[0].model_copy(update={"id": f"C{c}-P{p}", "clinician": f"C{c}"})
         for c in range(1, 6) for p in range(1, 6)]})
-    first = neutral_ids(many)
-    assert first == neutral_ids(many)
+    first = neutral_ids(many).dyads
+    assert first == neutral_ids(many).dyads
     assert sorted(first.values()) == [f"P{n:02d}" for n in range(1, 26)]
     other_key = many.model_copy(update={"meta": many.meta.model_copy(update={
         "publication": many.meta.publication.model_copy(update={"case_key": "another"})})})
-    assert neutral_ids(other_key) != first
+    assert neutral_ids(other_key).dyads != first
     # Numbers do not follow the clinician-based ids: C1's patients are not P01-P05.
     assert sorted(first[f"C1-P{p}"] for p in range(1, 6)) != [f"P0{n}" for n in range(1, 6)]
     public = select(deidentify(study), "public")
-    full = neutral_ids(study)
+    full = neutral_ids(study).dyads
     assert sorted(d.id for d in public.dyads) == sorted(full[i] for i in ("C1-P1", "C1-P2"))
 
 
@@ -123,7 +126,7 @@ def test_missing_key_is_an_error_naming_the_line(tiny: Path) -> None:
 
 def test_colliding_prefix_is_refused(tiny: Path) -> None:
     (tiny / "study.yml").write_text((tiny / "study.yml").read_text() + (
-        '  hide_clinician: true\n  case_key: "k"\n  case_prefix: C\n'))
+        '  hide_clinician: true\n  case_key: "a-long-key"\n  case_prefix: C\n'))
     study = load_and_validate(tiny)
     with pytest.raises(StudyError, match="case_prefix"):
         neutral_ids(study.model_copy(update={"dyads": study.dyads[:1], "clinicians": [
@@ -187,3 +190,94 @@ def test_id_mask_matches_whole_ids_only() -> None:
     mask = IdMask({"D1": "[the clinician]", "D1-P2": "P07"})
     assert mask.replace("D1 saw D1-P2, not D1-P20 or XD1; D1.") == (
         "[the clinician] saw P07, not D1-P20 or XD1; [the clinician].")
+
+
+def _edit(study: Path, file: str, old: str, new: str) -> None:
+    path = study / file
+    text = path.read_text()
+    assert old in text, (file, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+def _refused(study: Path, tmp_path: Path) -> list[str]:
+    with pytest.raises(PrivacyError) as caught:
+        build(study, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_place_descriptor_only_one_clinician_shares_with_a_dyad_refuses(
+        tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    _edit(tiny, "clinicians/C1.md", "listens before she speaks.",
+          "listens before she speaks, as everyone in Fennick Falls knows.")
+    [problem] = _refused(tiny, tmp_path)
+    assert problem.startswith("clinicians/C1.md:13:") and "'[small town]'" in problem
+    assert "(listed as 'Fennick Falls')" in problem and "dyads/C1-P1.md" in problem
+
+
+def test_a_name_shared_by_dyads_of_one_clinician_refuses(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    # A name nobody listed (a pseudonym the team wrote in directly).
+    (tiny / "private" / "reviewed.yml").write_text("allow: [Quillon]\n")
+    _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.", "in Fennick Falls, with Quillon.")
+    _edit(tiny, "dyads/C1-P2.md", "agree to be quoted.", "agree to be quoted. Quillon helped.")
+    [problem] = _refused(tiny, tmp_path)
+    assert "'Quillon'" in problem and "dyads/C1-P1.md, dyads/C1-P2.md" in problem
+    assert "share one" in problem
+    (tiny / "private" / "reviewed.yml").write_text("allow: [Quillon]\nlinkage_ok: [Quillon]\n")
+    build(tiny, tmp_path / "site")  # judged harmless by the team: builds
+
+
+def test_a_patient_named_on_the_study_pages_refuses(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    _edit(tiny, "study.yml", "A two-clinician fixture", "Margery, a patient of C1, and a fixture")
+    [problem] = _refused(tiny, tmp_path)
+    assert problem.startswith("study.yml:") and "'Ada'" in problem
+
+
+def test_ids_in_text_are_masked_in_any_case_and_never_point_to_another_case(
+        tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    _edit(tiny, "dyads/C1-P1.md", "first met Dr. Alcott",
+          "first met c1 (not C2, and unlike c1-p2's doctor) as")
+    build(tiny, tmp_path / "site")
+    text = " ".join(_article(p) for p in (tmp_path / "site" / "dyads").glob("*.html"))
+    assert ("first met [the clinician] (not [another clinician], and unlike [another "
+            "patient]&#39;s doctor) as") in text or (
+        "first met [the clinician] (not [another clinician], and unlike [another patient]'s "
+        "doctor) as") in text
+
+
+def test_hiding_needs_ids_with_a_digit_and_a_real_key(tiny: Path) -> None:
+    _hide(tiny, key="short")
+    with pytest.raises(StudyError, match="at least 8 characters"):
+        load_and_validate(tiny)
+    _edit(tiny, "study.yml", 'case_key: "short"', 'case_key: "long-enough-key"')
+    for file, old in (("clinicians/C2.md", "id: C2"), ("dyads/C2-P1.md", "clinician: C2")):
+        _edit(tiny, file, old, old.replace("C2", "Jay"))
+    with pytest.raises(StudyError) as caught:
+        load_and_validate(tiny)
+    assert any(p.file == "clinicians/C2.md" and "no digit" in p.message
+               for p in caught.value.problems)
+
+
+def test_excerpt_ids_that_name_no_case_neither_leak_nor_block(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    _edit(tiny, "dyads/C1-P1.md", "id: C1-P1-E1", "id: E1")
+    build(tiny, tmp_path / "site")
+    assert (tmp_path / "site" / "dyads").is_dir()
+
+
+def test_neutral_excerpt_numbers_count_every_excerpt_of_the_dyad(hidden_site: Path) -> None:
+    # C1-P2's first excerpt is not published (no consent to quote); its second keeps "-E2".
+    ids = set(re.findall(r'id="(P0\d-E\d)"', " ".join(
+        p.read_text() for p in (hidden_site / "dyads").glob("*.html"))))
+    assert len(ids) == 2 and any(i.endswith("-E2") for i in ids)
+
+
+def test_a_single_clinician_gets_a_warning(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    _edit(tiny, "clinicians/C2.md", "status: approved", "status: draft")
+    report = build(tiny, tmp_path / "site")
+    assert any("only one clinician" in w for w in report.warnings)

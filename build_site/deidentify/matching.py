@@ -25,6 +25,11 @@ import ahocorasick
 from build_site.study import Identifier
 
 _SEPARATOR = r"[\s*_]+"
+# Invisible characters that would split a name for a matcher but not for a reader
+# ("Tam\u200bmy" shows as "Tammy"). Replacement removes the ones with no linguistic role;
+# the gate also ignores the joiners (ZWJ, ZWNJ), so a name split by one fails the build.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+_INVISIBLE_ALL = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _APOSTROPHES = "'\u2019\u02bc"
 
 
@@ -122,6 +127,7 @@ class Matcher:
         reported because separators are collapsed first.
         """
         found: dict[int, Identifier] = {}
+        text = text.translate(_INVISIBLE_ALL)
         for sensitive, automaton in self._automata.items():
             folded = re.sub(_SEPARATOR, " ", fold(text, lower=not sensitive))
             for end, (length, ident) in automaton.iter(folded):
@@ -133,8 +139,9 @@ class Matcher:
         return list(found.values())
 
     def find(self, text: str) -> list[Hit]:
-        """Return every non-overlapping hit in ``text``, in order (longest form wins)."""
-        text = unicodedata.normalize("NFC", text)
+        """Return every non-overlapping hit in ``text``, in order (longest form wins);
+        offsets are into ``text`` in NFC without invisible characters (see :meth:`replace`)."""
+        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
         hits: list[Hit] = []
         for sensitive, pattern in ((False, self._insensitive), (True, self._sensitive)):
             if pattern is None:
@@ -153,8 +160,10 @@ class Matcher:
         return kept
 
     def replace(self, text: str) -> str:
-        """Return ``text`` (NFC) with every hit replaced by its entry's replacement."""
-        text = unicodedata.normalize("NFC", text)
+        """Return ``text`` (NFC, without soft hyphens, zero-width spaces, word joiners and
+        byte-order marks, which a reader never sees) with every hit replaced by its entry's
+        replacement."""
+        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
         out: list[str] = []
         pos = 0
         for hit in self.find(text):

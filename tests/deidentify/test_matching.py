@@ -27,6 +27,15 @@ def test_forms_in_many_shapes_are_replaced() -> None:
     assert m.replace("Jose Nunez and Jose\u0301 Nu\u0301n\u0303ez") == "Mateo and Mateo"
 
 
+def test_invisible_characters_do_not_hide_a_name() -> None:
+    m = Matcher([ANA])
+    # A zero-width space, soft hyphen or word joiner splits the name for a program, not for a
+    # reader: replacement removes them and replaces the name.
+    assert m.replace("An\u200ba Re\u00adyes and Ana\u2060 Reyes") == "Lucia and Lucia"
+    # A joiner is kept in the text (it shapes some scripts), but the gate still sees the name.
+    assert m.contains("A\u200dna Reyes was here") == [ANA]
+
+
 def test_whole_words_only() -> None:
     m = Matcher([ANA])
     assert m.replace("Anatomy of Banana") == "Anatomy of Banana"
