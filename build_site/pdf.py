@@ -260,11 +260,12 @@ def _rewrite(article: HtmlElement, path: str, pages: dict[str, str]) -> None:
 
 
 def _link(href: str, here: str, path: str, pages: dict[str, str]) -> str | None:
-    """The in-document link for ``href`` on page ``path``; ``href`` itself for a link out of
-    the site; ``None`` for a file of the site that is not part of the document."""
+    """The in-document link for ``href`` on page ``path``; ``href`` itself for a web or mail
+    link; ``None`` for a file of the site that is not part of the document, or any other
+    scheme (a PDF reader would be asked to open it)."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
-        return href
+        return href if parts.scheme.lower() in ("http", "https", "mailto") else None
     if not parts.path:
         return "#" + (f"{pages[path]}--{parts.fragment}" if parts.fragment else pages[path])
     target = posixpath.normpath(posixpath.join(here, unquote(parts.path)))

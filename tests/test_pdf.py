@@ -211,3 +211,15 @@ def test_nothing_is_fetched_from_outside_the_site(tmp_path: Path) -> None:
     data, refused = pdf_module.render_pdf(html, site, css="")
     assert data.startswith(b"%PDF-")
     assert set(refused) == {(tmp_path / "secret.svg").as_uri(), "https://example.org/a.png"}
+
+
+def test_links_become_document_links_or_are_dropped() -> None:
+    pages = {"index.html": "page-index", "model/trust.html": "page-model-trust"}
+    link = pdf_module._link
+    assert link("#a", "model", "model/trust.html", pages) == "#page-model-trust--a"
+    assert link("trust.html#dyad-D1", "model", "model/trust.html", pages) == (
+        "#page-model-trust--dyad-D1")
+    assert link("../index.html", "model", "model/trust.html", pages) == "#page-index"
+    assert link("../data/x.csv", "model", "model/trust.html", pages) is None
+    assert link("https://example.org/", "", "index.html", pages) == "https://example.org/"
+    assert link("javascript:alert(1)", "", "index.html", pages) is None
