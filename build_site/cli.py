@@ -269,6 +269,31 @@ def package_command(study: Path, out: Path, config: Path | None) -> None:
     click.echo(package(study, out, config))
 
 
+@main.command(name="pdf")
+@STUDY
+@click.option("--out", default="study.pdf", show_default=True,
+              type=click.Path(path_type=Path, dir_okay=False), help="The PDF to write.")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="mkdocs.yml to use (default: the study's own, else the one beside it).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the file.")
+@_handle_errors
+def pdf_command(study: Path, out: Path, config: Path | None, quiet: bool) -> None:
+    """Write the public site of STUDY as one PDF for print (refused until signed off)."""
+    from build_site.pdf import export_pdf
+
+    console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
+    with console.status("Writing the PDF…") as status:
+        report = export_pdf(study, out, config,
+                            progress=lambda stage: status.update(f"PDF: {stage} done"))
+    for warning in report.warnings:
+        console.print(f"[yellow]warning[/yellow] {_escape(warning)}")
+    total = sum(report.timings.values())
+    console.print(f"Wrote {report.pages} site pages as {report.pdf_pages} PDF pages "
+                  f"({report.size / 1e6:.1f} MB) in {total:.1f} s.")
+    click.echo(report.out)
+    sys.exit(EXIT_OK)
+
+
 @main.command()
 def schema() -> None:
     """Print the folder holding the JSON Schemas of the study files (for editors)."""

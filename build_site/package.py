@@ -97,6 +97,29 @@ def write_zip(folder: Path, target: Path, epoch: int) -> None:
     tmp.replace(target)
 
 
+def require_sign_off(study_dir: Path) -> tuple[Study, Study]:
+    """Load ``study_dir`` and check that ``study.yml`` signs off exactly what a public build
+    would publish (the rule of :func:`build_site.manifest.signed_off`); every export of the
+    public site (the supplement zip, the PDF) starts here.
+
+    Returns:
+        The validated study (its identifier list is what the leak gate searches for) and its
+        de-identified public selection.
+
+    Raises:
+        PrivacyError: the content is not signed off (exit 3); StudyError: invalid input
+            (exit 2).
+    """
+    study = load_and_validate(study_dir)
+    public = select(deidentify(study), "public")
+    manifest = build_manifest(public)
+    if not signed_off(public, manifest):
+        raise PrivacyError([Problem("study.yml", 0, "publishing refused: the content is not "
+                                    f"signed off (its fingerprint is {manifest.digest})",
+                                    "review build-site manifest and record the sign-off")])
+    return study, public
+
+
 def package(study_dir: Path, target: Path, config: Path | None = None) -> Path:
     """Build the public site of ``study_dir`` and write the supplement zip to ``target``.
 
@@ -107,13 +130,7 @@ def package(study_dir: Path, target: Path, config: Path | None = None) -> Path:
     if target.suffix.lower() != ".zip":
         raise UsageError("the package must be a .zip file", "name it e.g. supplement.zip",
                          target)
-    study = load_and_validate(study_dir)
-    public = select(deidentify(study), "public")
-    manifest = build_manifest(public)
-    if not signed_off(public, manifest):
-        raise PrivacyError([Problem("study.yml", 0, "publishing refused: the content is not "
-                                    f"signed off (its fingerprint is {manifest.digest})",
-                                    "review build-site manifest and record the sign-off")])
+    study, public = require_sign_off(study_dir)
     with tempfile.TemporaryDirectory(prefix=".build-site-package-") as folder:
         root = Path(folder) / "supplement"
         build(study_dir, root / "site", config)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from build_site.analyse import analyse
 from build_site.analyse.risk import exposures
@@ -38,7 +39,8 @@ NO_IDENTIFIERS = ("private/identifiers.yml is missing or empty: no name will be 
 
 @dataclass
 class BuildReport:
-    """What a build did: page and diagram counts and seconds per stage."""
+    """What a build did: page and diagram counts, seconds per stage, and the navigation
+    MkDocs was given (``nav``: MkDocs' ``nav`` list of ``{title: page.md or [...]}``)."""
 
     out: Path
     pages: int = 0
@@ -48,6 +50,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    nav: list[Any] = field(default_factory=list)
 
 
 def load_and_validate(study_dir: Path) -> Study:
@@ -151,6 +154,7 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     report.warnings += unreported(renderer)
     extra = [{_title(p, handwritten[p]): p} for p in project.markdown_pages()]
     nav = renderer.nav(extra)
+    report.nav = nav
     report.pages = len(pages) + len(extra)
     report.diagrams_rendered, report.diagrams_cached = diagrams.rendered, diagrams.cached
     stage("render")

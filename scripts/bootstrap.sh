@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up: system packages (Graphviz, a font so layouts are the same everywhere,
-# python3-venv, Chromium for the browser tests), then .venv with the pinned dependencies and
-# the package itself.
+# Pango for the PDF, python3-venv, Chromium for the browser tests), then .venv with the pinned
+# dependencies and the package itself.
 # Run by `make site` and `make test`; safe to run again (it does nothing when all is in place).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,8 @@ fi
 "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+# Pango for WeasyPrint (build-site pdf), which loads it at run time.
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1\.0\.so\.0' || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import shutil
 from pathlib import Path
@@ -66,7 +67,8 @@ def broken_links(site: Path) -> list[str]:
     for page in site.rglob("*.html"):
         if page.name == "404.html":
             continue  # served for any missing URL, so MkDocs links it from the site root
-        for href in HREF.findall(page.read_text(encoding="utf-8")):
+        for raw in HREF.findall(page.read_text(encoding="utf-8")):
+            href = html.unescape(raw)  # character references decoded, as a browser does
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or href.startswith(("mailto:", "data:")):
                 continue

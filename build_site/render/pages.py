@@ -77,9 +77,13 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # Characters that Markdown (and its attr_list extension) would read as syntax. As numeric
 # character references they show as themselves and can never become a link, an image,
 # emphasis, a table cell or an attribute list ("{: onclick=...}").
-# HTML's own special characters are in the same table, so one pass escapes both and no
-# reference is escaped twice (escaping first and then "#" showed "&#39;" on the page).
-_MARKDOWN_SYNTAX = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}()#+!|~:&<>\"'"})
+# HTML's own five are escaped in the same single pass, so the "#" of "&#39;" is never escaped
+# again (which showed an apostrophe as "&#39;").
+_MARKDOWN_SYNTAX = str.maketrans({
+    **{c: f"&#{ord(c)};" for c in "\\`*_[]{}()#+!|~:"},
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
+})
+_WEB = re.compile(r"https?://", re.IGNORECASE)
 
 
 def markdown_safe(value: Any) -> Any:
@@ -92,6 +96,14 @@ def markdown_safe(value: Any) -> Any:
     return Markup(value.translate(_MARKDOWN_SYNTAX))
 
 
+def web_link(url: str) -> Markup:
+    """Jinja filter: a web address as a link to itself (``http`` and ``https`` only; anything
+    else is shown as text). A Markdown autolink (``<https://...>``) cannot be used: with its
+    syntax neutralised it would be read as an HTML tag and vanish."""
+    text = markdown_safe(url)
+    return Markup(f'<a href="{text}">{text}</a>') if _WEB.match(url) else Markup(text)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("build_site.render", "templates"),
@@ -102,6 +114,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["web_link"] = web_link
     return env
 
 

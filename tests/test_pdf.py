@@ -1,0 +1,225 @@
+"""The single-document PDF export (build-site pdf)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from build_site import pdf as pdf_module
+from build_site.cli import main
+from build_site.deidentify import deidentify
+from build_site.errors import PrivacyError
+from build_site.manifest import build_manifest
+from build_site.pdf import PdfReport, export_pdf, outline, page_anchor
+from build_site.pipeline import load_and_validate
+from build_site.select import select
+
+from .conftest import FIXTURES, REPO
+
+
+def _sign(study: Path) -> None:
+    digest = build_manifest(select(deidentify(load_and_validate(study)), "public")).digest
+    path = study / "study.yml"
+    path.write_text(path.read_text() + "license: CC BY 4.0\nversion: '2.1'\n"
+                    "team: [{name: A. Author}, {name: B. Author}]\n"
+                    "keywords: [tiny, fixture]\nsign_off: {role: PI, by: AB, "
+                    f'date: 2026-11-29, manifest: "{digest}"}}\n')
+
+
+def _text(data: bytes) -> list[str]:
+    """Each PDF page's text, whitespace collapsed (a title may be broken over two lines)."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.fixture(scope="session")
+def bundled_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[PdfReport, bytes]:
+    """The bundled study (signed off) as a PDF, made once for the session."""
+    out = tmp_path_factory.mktemp("pdf") / "study.pdf"
+    report = export_pdf(REPO / "casestudies", out)
+    return report, out.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def signed_tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A signed-off copy of the tiny fixture (not to be changed by tests)."""
+    target = tmp_path_factory.mktemp("signed") / "tiny"
+    shutil.copytree(FIXTURES / "tiny", target)
+    _sign(target)
+    return target
+
+
+def test_every_page_title_is_in_the_pdf(bundled_site: Path,
+                                         bundled_pdf: tuple[PdfReport, bytes]) -> None:
+    report, data = bundled_pdf
+    text = " ".join(_text(data))
+    titles = {}
+    for page in sorted(bundled_site.rglob("*.html")):
+        if page.name == "404.html":
+            continue
+        root = lxml.html.fromstring(page.read_bytes())
+        h1 = root.xpath("//article//h1")
+        title = (h1[0].text_content() if h1 else root.findtext(".//title")).replace("¶", "")
+        titles[page.relative_to(bundled_site).as_posix()] = " ".join(title.split())
+    assert len(titles) == report.pages == 70
+    missing = {path: title for path, title in titles.items() if title not in text}
+    assert not missing
+    assert report.document is not None
+    assert set(report.document.titles) == set(titles)  # every page, none twice
+    assert report.pdf_pages == len(PdfReader(io.BytesIO(data)).pages) > report.pages
+
+
+def test_diagrams_are_vectors(bundled_site: Path, bundled_pdf: tuple[PdfReport, bytes]) -> None:
+    _, data = bundled_pdf
+    reader = PdfReader(io.BytesIO(data))
+    assert all(not page.images for page in reader.pages)  # no raster image anywhere
+    home = lxml.html.fromstring((bundled_site / "index.html").read_bytes())
+    labels = {" ".join(t.text_content().split())
+              for t in home.xpath('//div[contains(@class, "bs-diagram")]//svg//text')}
+    assert {"Trust", "Clinician competencies", "facilitates", "produces"} <= labels
+    # The text alternative is not printed, so only the drawing itself holds every label,
+    # edge labels included, on one page.
+    pages = [i for i, text in enumerate(_text(data)) if all(label in text for label in labels)]
+    assert pages, "no page holds the model diagram's labels as text"
+
+
+def test_two_runs_give_identical_pdfs(signed_tiny: Path, tmp_path: Path) -> None:
+    first = export_pdf(signed_tiny, tmp_path / "a.pdf")
+    second = export_pdf(signed_tiny, tmp_path / "b.pdf")
+    assert first.out.read_bytes() == second.out.read_bytes()
+    reader = PdfReader(first.out)
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "Tiny study" and meta.author == "A. Author, B. Author"
+    assert meta["/Keywords"] == "tiny, fixture"
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261129000000Z"
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "Contents" in titles and "Tiny study" in titles
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_refused_until_signed_off(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(PrivacyError, match="not signed off") as exc:
+        export_pdf(tiny, out / "study.pdf")
+    assert exc.value.exit_code == 3 and not out.exists()
+    result = CliRunner().invoke(main, ["pdf", str(tiny), "--out", str(out / "s.pdf")])
+    assert result.exit_code == 3 and "not signed off" in result.output
+    assert not out.exists()
+
+
+def test_cli_writes_the_pdf_and_refuses_other_names(signed_tiny: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["pdf", str(signed_tiny), "--out", str(tmp_path / "x.zip")])
+    assert result.exit_code == 2 and ".pdf" in result.output
+    out = tmp_path / "print" / "study.pdf"
+    result = CliRunner().invoke(main, ["pdf", str(signed_tiny), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "PDF pages" in result.output and out.read_bytes().startswith(b"%PDF-")
+
+
+def _previous(tmp_path: Path) -> Path:
+    target = tmp_path / "study.pdf"
+    target.write_bytes(b"the previous PDF")
+    return target
+
+
+def test_a_listed_identifier_in_the_print_document_is_refused(
+        signed_tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assemble = pdf_module.print_document
+
+    def planted(*args: object, **kwargs: object) -> pdf_module.PrintDocument:
+        document = assemble(*args, **kwargs)  # type: ignore[arg-type]
+        html = document.html.replace("</body>", "<p>Seen by <em>Dr.</em> Alcott</p></body>")
+        return pdf_module.PrintDocument(html, document.titles)
+
+    monkeypatch.setattr(pdf_module, "print_document", planted)
+    target = _previous(tmp_path)
+    with pytest.raises(PrivacyError, match="listed identifier") as exc:
+        export_pdf(signed_tiny, target)
+    assert exc.value.exit_code == 3
+    assert any(p.file == "the print document" for p in exc.value.problems)
+    assert target.read_bytes() == b"the previous PDF"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study.pdf"]
+
+
+def test_a_listed_identifier_only_in_the_pdf_text_is_refused(
+        signed_tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Generated content: in the laid-out PDF, nowhere in the print document's HTML.
+    css = pdf_module.stylesheet() + '\n@page { @bottom-left { content: "Margery Quill"; } }\n'
+    monkeypatch.setattr(pdf_module, "stylesheet", lambda: css)
+    target = _previous(tmp_path)
+    with pytest.raises(PrivacyError) as exc:
+        export_pdf(signed_tiny, target)
+    assert [p.file for p in exc.value.problems] == ["the PDF's text"]
+    assert target.read_bytes() == b"the previous PDF"
+
+
+def test_internal_links_resolve_inside_the_document(
+        bundled_pdf: tuple[PdfReport, bytes]) -> None:
+    report, data = bundled_pdf
+    assert report.document is not None
+    html = report.document.html
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    links = re.findall(r'(?:href|xlink:href)="([^"]*)"', html)
+    internal = [link[1:] for link in links if link.startswith("#")]
+    assert len(internal) > 1000
+    assert not [link for link in internal if link not in set(ids)]
+    # Nothing points into the site any more: a link is in the document or to the web.
+    assert not [link for link in links if not link.startswith(("#", "http:", "https:",
+                                                                "mailto:"))]
+    assert 'href="#page-model-valuing--dyad-D1-P1"' in html
+    assert "md-sidebar" not in html and "headerlink" not in html and "<button" not in html
+    assert "<script" not in html and "<form" not in html
+    # The contents give page numbers: every page's link appears in the PDF's link annotations.
+    reader = PdfReader(io.BytesIO(data))
+    assert sum(len(page.get("/Annots") or []) for page in reader.pages) > 1000
+
+
+def test_outline_follows_the_navigation() -> None:
+    nav = [{"Home": "index.md"},
+           {"Model": [{"Overview": "model/index.md"},
+                      {"Competencies": [{"Trust": "model/trust.md"}]}]},
+           {"About": ["about.md"]}]
+    entries = [(e.depth, e.label, e.path, e.section) for e in outline(nav)]
+    assert entries == [
+        (0, "Home", "index.html", "Home"),
+        (0, "Model", "model/index.html", "Model"),
+        (1, "Competencies", None, "Model"),
+        (2, "Trust", "model/trust.html", "Model"),
+        (0, "About", None, "About"),
+        (1, "about", "about.html", "About"),
+    ]
+    assert page_anchor("model/trust.html", "dyad-D1") == "page-model-trust--dyad-D1"
+    assert page_anchor("index.html") == "page-index"
+
+
+def test_nothing_is_fetched_from_outside_the_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" '
+                                  'height="4"><rect width="4" height="4"/></svg>')
+    (tmp_path / "secret.svg").write_text((site / "dot.svg").read_text())
+    html = ('<html><body><p>x</p><img src="dot.svg"><img src="../secret.svg">'
+            '<img src="https://example.org/a.png"></body></html>')
+    data, refused = pdf_module.render_pdf(html, site, css="")
+    assert data.startswith(b"%PDF-")
+    assert set(refused) == {(tmp_path / "secret.svg").as_uri(), "https://example.org/a.png"}
+
+
+def test_links_become_document_links_or_are_dropped() -> None:
+    pages = {"index.html": "page-index", "model/trust.html": "page-model-trust"}
+    link = pdf_module._link
+    assert link("#a", "model", "model/trust.html", pages) == "#page-model-trust--a"
+    assert link("trust.html#dyad-D1", "model", "model/trust.html", pages) == (
+        "#page-model-trust--dyad-D1")
+    assert link("../index.html", "model", "model/trust.html", pages) == "#page-index"
+    assert link("../data/x.csv", "model", "model/trust.html", pages) is None
+    assert link("https://example.org/", "", "index.html", pages) == "https://example.org/"
+    assert link("javascript:alert(1)", "", "index.html", pages) is None
