@@ -188,8 +188,10 @@ def _leak_problems(out: Path, leaks: list[Leak], study: Study) -> list[Problem]:
                 f"{out.name}/{leak.where}", 0,
                 f"case-study id '{ident.text}' found in the output, which hides clinicians "
                 "(publication.hide_clinician)",
-                "ids in case-study text are masked, so it comes from text published as written "
-                "(model.yml, codebook.yml, team names, hand-written pages): rename it there"))
+                "it comes from text published as written (model.yml, codebook.yml, team "
+                "names, hand-written pages), or is written in a case-study file in a form the "
+                "masking does not read (inside a link, an HTML entity or percent-encoding): "
+                "rewrite it there"))
             continue
         problems.append(Problem(
             f"{out.name}/{leak.where}", 0,

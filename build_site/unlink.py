@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -54,6 +55,9 @@ class IdMask:
 
     def __init__(self, replacements: dict[str, str]) -> None:
         self.replacements = {k.lower(): v for k, v in replacements.items()}
+        for key, value in list(self.replacements.items()):
+            for variant in _spellings(key):
+                self.replacements.setdefault(variant, value)
         ids = sorted(self.replacements, key=lambda s: (-len(s), s))
         alternatives = "|".join(map(re.escape, ids))
         self.pattern = re.compile(
@@ -65,6 +69,11 @@ class IdMask:
         if self.pattern is None:
             return text
         return self.pattern.sub(lambda m: self.replacements[m.group(1).lower()], text)
+
+
+def _spellings(case_id: str) -> list[str]:
+    """Other ways an id is written: ``D1-P2`` as ``D1P2``, ``D1_P2`` and ``D1 P2``."""
+    return [case_id.replace("-", sep) for sep in ("", "_", " ")] if "-" in case_id else []
 
 
 @dataclass(frozen=True)
@@ -138,7 +147,8 @@ def gate_identifiers(study: Study, neutral: Neutral) -> list[Identifier]:
     """Leak-gate entries for an unlinked build: every original dyad id, in any letter case,
     and every dyad excerpt id that contains a clinician's id (``D1-P2-E1`` already contains
     its dyad's id; a bare ``E1`` ties nothing to anyone and would match the neutral ids)."""
-    entries = [Identifier(text=d.id, replacement=neutral.dyads[d.id], kind=IdentifierKind.other)
+    entries = [Identifier(text=d.id, replacement=neutral.dyads[d.id], kind=IdentifierKind.other,
+                          variants=[v for v in _spellings(d.id) if "_" not in v])
                for d in study.dyads]
     clinicians = IdMask(dict.fromkeys({c.id for c in study.clinicians}, ""))
     entries += [Identifier(text=e.id, replacement=neutral.excerpts[e.id],
@@ -151,18 +161,36 @@ def gate_identifiers(study: Study, neutral: Neutral) -> list[Identifier]:
 
 # -- linkage -------------------------------------------------------------------------------
 
+_TOKEN = re.compile(r"[^\W\d_][^\W_]*(?:['\u2019-][^\W\d_]+)*")
+_BRACKETED = re.compile(r"\[[^\[\]\n]{2,60}\]")
+_MARKUP = re.compile(r"<[^<>]*>|[*`_]")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+SHINGLE = 6  # words in a row that, shared by two pages, tie them
+# Transcription conventions in brackets: not descriptors of anyone.
+_ANNOTATIONS = frozenset({
+    "[laughs]", "[laughter]", "[laughing]", "[pause]", "[long pause]", "[inaudible]",
+    "[unclear]", "[crosstalk]", "[crying]", "[cries]", "[sighs]", "[coughs]", "[sic]",
+    "[overlapping]", "[silence]", "[redacted]",
+})
+
 
 def linkages(study: Study, pages: dict[str, str] | None = None) -> list[Problem]:
     """What would tie dyads to clinicians on a site that hides the tie.
 
-    Terms are the identifier list's replacements (pseudonyms and bracketed descriptors) and
-    capitalised names that are not English words or the study's vocabulary. A term is reported
-    when it (1) appears in a clinician's case study and in one of that clinician's dyads, and no
-    other clinician's case study uses it (a patient's pseudonym: always); (2) appears in two or
-    more dyads, all of one clinician (bracketed descriptors only when they stand for a place or
-    an institution); or (3) is a patient's pseudonym written on the study's own pages
-    (``study.yml`` text, hand-written pages). Terms listed under ``linkage_ok`` in
-    ``private/reviewed.yml`` are not reported.
+    Terms are the identifier list's replacements (pseudonyms and bracketed descriptors),
+    bracketed descriptors written in the text, and capitalised words that are neither English
+    words nor the study's vocabulary, matched in any case, through markup and possessives. A
+    term's *owner* is the clinician whose dyads alone use it. Reported:
+
+    1. a clinician case study that uses a term its own dyads alone use, or a patient's
+       pseudonym, or shares a run of :data:`SHINGLE` words with one of its dyads that no other
+       clinician's cases contain;
+    2. a term in two or more dyads, all of one clinician (bracketed descriptors only when they
+       stand for a place or an institution, or were written into the text directly);
+    3. study-level text (``study.yml``, the model, the codebook, the model history, hand-written
+       pages) that names a patient's pseudonym or a term one clinician's dyads alone use.
+
+    Terms listed under ``linkage_ok`` in ``private/reviewed.yml`` are not reported.
 
     Args:
         study: the public selection, de-identified and still linked (``keep_links``).
@@ -175,115 +203,185 @@ def linkages(study: Study, pages: dict[str, str] | None = None) -> list[Problem]
     if not study.meta.publication.hide_clinician or len(study.clinicians) < 2:
         return []
     terms = _Terms(study)
-    by_clinician = {c.id: terms.of(c) for c in study.clinicians}
-    by_dyad = {d.id: terms.of(d) for d in study.dyads}
-    clinicians_using: dict[str, set[str]] = defaultdict(set)
-    for cid, found in by_clinician.items():
-        for term in found:
-            clinicians_using[term].add(cid)
-    problems = []
-    for dyad in study.dyads:
-        shared = sorted(t for t in by_dyad[dyad.id] & by_clinician.get(dyad.clinician, set())
-                        if terms.pseudonym(t) or clinicians_using[t] == {dyad.clinician})
-        if shared:
-            clinician = next(c for c in study.clinicians if c.id == dyad.clinician)
+    index = _Index(study, terms)
+    problems = [p for c in study.clinicians for p in _clinician_links(c, study, terms, index)]
+    problems += _groupings(study, terms, index)
+    texts = {"study.yml": " ".join(_strings(study.meta)),
+             "model.yml, codebook.yml, model-history/": " ".join(
+                 [*_strings(study.model), *_strings(study.codebook),
+                  *(s for v in study.history for s in _strings(v))]),
+             **(pages or {})}
+    for file, text in texts.items():
+        named = sorted(t for t in terms.find(text) if index.dyads_with[t] and (
+            terms.pseudonym(t) or index.owner(t)))
+        if named:
             problems.append(Problem(
-                _file(clinician), _line(clinician, shared[0]),
-                f"{terms.describe(shared)} in this clinician case study and in "
-                f"{_file(dyad)} would tie that dyad to clinician {clinician.id} on a site "
-                "that hides clinicians",
-                "write a neutral descriptor in one of the two, or list the term under "
-                "linkage_ok in private/reviewed.yml if it ties nothing to anyone"))
-    problems += _groupings(study, terms, by_dyad)
-    problems += _named_on_study_pages(study, terms, by_dyad, pages or {})
+                file, 0, f"{terms.describe(named)} also appear(s) on dyad pages: written here, "
+                "beside what this text says about clinicians, it can tie patients to them",
+                "refer to participants and places by neutral descriptors in study-level text, "
+                "or list the term under linkage_ok in private/reviewed.yml"))
     return problems
 
 
 class _Terms:
-    """The terms of a study that can tie cases together, and how to find them in text."""
+    """The terms of a study that can tie cases together, and how to find them in text. A term
+    is kept as a folded, lower-case key; :meth:`describe` shows it as written."""
 
     def __init__(self, study: Study) -> None:
+        from build_site.deidentify import Matcher
         from build_site.deidentify.detectors import is_english
 
         self.is_english = is_english
         ids = {case.id.lower() for case in _cases(study)}
         self.listed: dict[str, list[Identifier]] = defaultdict(list)
+        self.shown: dict[str, str] = {}
         for ident in study.identifiers:
             if ident.replacement.lower() not in ids and ident.replacement not in _MASKS:
-                self.listed[ident.replacement].append(ident)
-        self.ok = set(study.reviewed.linkage_ok)
+                self.listed[self.key(ident.replacement)].append(ident)
+                self.shown[self.key(ident.replacement)] = ident.replacement
+        self.matcher = Matcher(Identifier(text=self.shown[k], replacement="-") for k in self.listed)
+        self.ok = {self.key(t) for t in study.reviewed.linkage_ok}
         vocabulary = [c.label for c in study.codebook.codes] + [
             e for comp in study.model.components for e in _labels(comp)]
         self.vocabulary = {w.lower() for text in vocabulary for w in re.findall(r"\w+", text)}
-        alternatives = "|".join(map(re.escape, sorted(self.listed, key=lambda s: -len(s))))
-        self.pattern = re.compile(rf"(?<!\w)({alternatives})(?!\w)") if self.listed else None
+        self.ids = ids
+
+    @staticmethod
+    def key(term: str) -> str:
+        """The folded, lower-case form terms are compared in."""
+        from build_site.deidentify.matching import fold
+
+        return fold(_POSSESSIVE.sub("", " ".join(term.split()))).lower()
 
     def find(self, text: str) -> set[str]:
-        """The terms in one text."""
-        found = set(self.pattern.findall(text)) if self.pattern else set()
-        found |= {n for n in _NAME.findall(text) if n not in self.listed
-                  and n.lower() not in self.vocabulary and not self.is_english(n.lower())}
+        """The terms (keys) in one text."""
+        plain = html.unescape(_MARKUP.sub("", text))
+        found = {self.key(i.text) for i in self.matcher.contains(plain)}
+        found |= {self.key(b) for b in _BRACKETED.findall(plain)} - _ANNOTATIONS
+        for token in _TOKEN.findall(plain):
+            key = self.key(token)
+            if (token[0].isupper() and len(key) > 1 and key not in self.vocabulary
+                    and key not in self.ids and not self.is_english(key)):
+                self.shown.setdefault(key, _POSSESSIVE.sub("", token))
+                found.add(key)
         return found - self.ok
 
-    def of(self, case: Clinician | Dyad) -> set[str]:
-        """The terms in everything a case study shows."""
-        return {t for text in _texts(case) for t in self.find(text)}
-
-    def pseudonym(self, term: str) -> bool:
+    def pseudonym(self, key: str) -> bool:
         """A person's replacement that is not a bracketed descriptor."""
-        return not term.startswith("[") and any(
-            i.kind is IdentifierKind.person for i in self.listed.get(term, []))
+        return not key.startswith("[") and any(
+            i.kind is IdentifierKind.person for i in self.listed.get(key, []))
 
-    def groups(self, term: str) -> bool:
+    def groups(self, key: str) -> bool:
         """Whether a term shared by dyads says they share a clinician: names do, and
-        descriptors of places and institutions (``[small town]``); ``[her husband]`` not."""
-        if not term.startswith("["):
+        descriptors of places and institutions (``[small town]``) or typed into the text;
+        a listed ``[her husband]`` does not."""
+        if not key.startswith("[") or key not in self.listed:
             return True
-        kinds = {i.kind for i in self.listed.get(term, [])}
+        kinds = {i.kind for i in self.listed[key]}
         return bool(kinds & {IdentifierKind.place, IdentifierKind.institution})
 
-    def describe(self, shown: list[str]) -> str:
+    def describe(self, keys: list[str]) -> str:
         """``'Ruth' (listed as 'Tammy Brekke'), 'Elmquist'`` for the terminal (never the site)."""
         parts = []
-        for term in shown:
-            listed = self.listed.get(term)
-            parts.append(f"'{term}'" + (f" (listed as '{listed[0].text}')" if listed else ""))
+        for key in keys:
+            listed = self.listed.get(key, [])
+            more = f" and {len(listed) - 1} more" if len(listed) > 1 else ""
+            parts.append(f"'{self.shown.get(key, key)}'"
+                         + (f" (listed as '{listed[0].text}'{more})" if listed else ""))
         return ("terms " if len(parts) > 1 else "term ") + ", ".join(parts)
 
 
-def _groupings(study: Study, terms: _Terms, by_dyad: dict[str, set[str]]) -> list[Problem]:
-    dyads_using: dict[str, list[Dyad]] = defaultdict(list)
-    for dyad in study.dyads:
-        for term in by_dyad[dyad.id]:
-            dyads_using[term].append(dyad)
+class _Index:
+    """Which cases use which terms and word runs."""
+
+    def __init__(self, study: Study, terms: _Terms) -> None:
+        self.clinician_of = {d.id: d.clinician for d in study.dyads}
+        self.of_case = {case.id: {t for text in _texts(case) for t in terms.find(text)}
+                        for case in _cases(study)}
+        self.dyads_with: dict[str, set[str]] = defaultdict(set)
+        for dyad in study.dyads:
+            for term in self.of_case[dyad.id]:
+                self.dyads_with[term].add(dyad.id)
+        self.shingles = {case.id: _shingles(_texts(case)) for case in _cases(study)}
+        self.shingle_cases: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for case_id, found in self.shingles.items():
+            for shingle in found:
+                self.shingle_cases[shingle].add(case_id)
+
+    def owner(self, term: str) -> str | None:
+        """The clinician whose dyads alone use ``term``, if there is one."""
+        owners = {self.clinician_of[d] for d in self.dyads_with.get(term, set())}
+        return owners.pop() if len(owners) == 1 else None
+
+    def shingle_owner(self, shingle: tuple[str, ...]) -> str | None:
+        """The clinician whose own case and dyads alone contain ``shingle``."""
+        owners = {self.clinician_of.get(c, c) for c in self.shingle_cases[shingle]}
+        return owners.pop() if len(owners) == 1 else None
+
+
+def _clinician_links(clinician: Clinician, study: Study, terms: _Terms,
+                     index: _Index) -> Iterator[Problem]:
+    ties: dict[str, list[str]] = defaultdict(list)
+    for term in sorted(index.of_case[clinician.id]):
+        for dyad_id in sorted(index.dyads_with.get(term, set())):
+            if terms.pseudonym(term) or (index.owner(term) == clinician.id
+                                          and index.clinician_of[dyad_id] == clinician.id):
+                ties[dyad_id].append(term)
+    shared_runs: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for shingle in _in_order(_texts(clinician)):
+        if index.shingle_owner(shingle) == clinician.id:
+            for case_id in index.shingle_cases[shingle] - {clinician.id}:
+                shared_runs[case_id].append(shingle)
+    dyads = {d.id: d for d in study.dyads}
+    for dyad_id in sorted(set(ties) | set(shared_runs)):
+        dyad = dyads[dyad_id]
+        what = []
+        if ties[dyad_id]:
+            what.append(terms.describe(ties[dyad_id]))
+        if shared_runs[dyad_id]:
+            what.append(f"the words '{' '.join(shared_runs[dyad_id][0])}'")
+        first = terms.shown.get(ties[dyad_id][0], "") if ties[dyad_id] else ""
+        where = _phrase(first) if first else _phrase(" ".join(shared_runs[dyad_id][0]))
+        yield Problem(
+            _file(clinician), _line(clinician, where),
+            f"{' and '.join(what)} in this clinician case study also appear(s) in "
+            f"{_file(dyad)}:{_line(dyad, where)}, which would tie that dyad to clinician "
+            f"{clinician.id} on a site that hides clinicians",
+            "write a neutral descriptor (or other words) in one of the two, or list the term "
+            "under linkage_ok in private/reviewed.yml if it ties nothing to anyone")
+
+
+def _groupings(study: Study, terms: _Terms, index: _Index) -> list[Problem]:
+    dyads = {d.id: d for d in study.dyads}
     problems = []
-    for term, dyads in sorted(dyads_using.items()):
-        if len(dyads) > 1 and len({d.clinician for d in dyads}) == 1 and terms.groups(term):
+    for term, users in sorted(index.dyads_with.items()):
+        if len(users) > 1 and index.owner(term) and terms.groups(term):
+            first = dyads[min(users)]
             problems.append(Problem(
-                _file(dyads[0]), _line(dyads[0], term),
+                _file(first), _line(first, terms.shown.get(term, "")),
                 f"{terms.describe([term])} appears in "
-                f"{', '.join(_file(d) for d in dyads)}, all dyads of clinician "
-                f"{dyads[0].clinician}: on a site that hides clinicians it shows that these "
+                f"{', '.join(_file(dyads[d]) for d in sorted(users))}, all dyads of clinician "
+                f"{first.clinician}: on a site that hides clinicians it shows that these "
                 "patients share one",
                 "write a neutral descriptor in all but one of them, or list the term under "
                 "linkage_ok in private/reviewed.yml if it ties nothing to anyone"))
     return problems
 
 
-def _named_on_study_pages(study: Study, terms: _Terms, by_dyad: dict[str, set[str]],
-                          pages: dict[str, str]) -> list[Problem]:
-    patients = {t for found in by_dyad.values() for t in found if terms.pseudonym(t)}
-    places = {"study.yml": " ".join(_strings(study.meta)), **pages}
-    problems = []
-    for file, text in places.items():
-        named = sorted(patients & terms.find(text))
-        if named:
-            problems.append(Problem(
-                file, 0, f"{terms.describe(named)}, a patient with a dyad page, is named here: "
-                "on a site that hides clinicians, what this page says about them can tie "
-                "them to a clinician",
-                "refer to patients by neutral descriptors on the study's own pages"))
-    return problems
+def _in_order(texts: Iterable[str]) -> Iterator[tuple[str, ...]]:
+    for text in texts:
+        words = re.findall(r"\w+", html.unescape(_MARKUP.sub(" ", text)).lower())
+        for i in range(len(words) - SHINGLE + 1):
+            yield tuple(words[i:i + SHINGLE])
+
+
+def _shingles(texts: Iterable[str]) -> set[tuple[str, ...]]:
+    return set(_in_order(texts))
+
+
+def _phrase(words: str) -> re.Pattern[str]:
+    """A pattern for ``words`` in the source text: any case, any punctuation between."""
+    return re.compile(r"\W+".join(map(re.escape, words.split())), re.IGNORECASE)
 
 
 def _labels(node: BaseModel) -> Iterator[str]:
@@ -297,7 +395,7 @@ def _strings(value: object) -> Iterator[str]:
         yield value
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            if name != "sign_off":
+            if name not in ("sign_off", "id", "label"):
                 yield from _strings(getattr(value, name))
     elif isinstance(value, dict):
         for item in value.values():
@@ -311,26 +409,28 @@ def _cases(study: Study) -> list[Clinician | Dyad]:
     return [*study.clinicians, *study.dyads]
 
 
-def _texts(case: Clinician | Dyad) -> Iterable[str]:
-    yield case.narrative
-    yield from (e.text for e in case.excerpts)
+def _texts(case: Clinician | Dyad) -> list[str]:
+    texts = [case.narrative, *(e.text for e in case.excerpts)]
     if isinstance(case, Dyad):
-        yield from case.summaries.values()
-        yield from (str(v) for v in case.demographics.values())
+        texts += list(case.summaries.values())
+        for value in case.demographics.values():
+            texts += [str(v) for v in (value if isinstance(value, list) else [value])]
+    return texts
 
 
 def _file(case: Clinician | Dyad) -> str:
     return case.source.file if case.source else case.id
 
 
-def _line(case: Clinician | Dyad, term: str) -> int:
+def _line(case: Clinician | Dyad, term: str | re.Pattern[str]) -> int:
     source = case.source
     if source is None:
         return 0
-    position = case.narrative.find(term)
-    if position >= 0 and source.body_line:
-        return source.body_line + case.narrative[:position].count("\n")
-    excerpt = next((e for e in case.excerpts if term in e.text), None)
+    pattern = term if isinstance(term, re.Pattern) else _phrase(term) if term else None
+    found = pattern.search(case.narrative) if pattern else None
+    if found and source.body_line:
+        return source.body_line + case.narrative[:found.start()].count("\n")
+    excerpt = next((e for e in case.excerpts if pattern and pattern.search(e.text)), None)
     if excerpt is not None and excerpt.source is not None:
         return excerpt.source.line
     return source.line

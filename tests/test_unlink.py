@@ -15,7 +15,7 @@ from build_site.manifest import build_manifest
 from build_site.packets import packet_quotes
 from build_site.pipeline import build, load_and_validate
 from build_site.select import select
-from build_site.unlink import IdMask, neutral_ids
+from build_site.unlink import IdMask, _Terms, neutral_ids
 
 ORIGINAL_IDS = ["C1-P1", "C1-P2", "C1-P1-E1", "C1-P2-E2"]
 
@@ -281,3 +281,67 @@ def test_a_single_clinician_gets_a_warning(tiny: Path, tmp_path: Path) -> None:
     _edit(tiny, "clinicians/C2.md", "status: approved", "status: draft")
     report = build(tiny, tmp_path / "site")
     assert any("only one clinician" in w for w in report.warnings)
+
+
+def _publish_c2_p1(study: Path) -> None:
+    _edit(study, "dyads/C2-P1.md", "status: draft", "status: approved\n"
+          "consent:\n  patient: {quote: true, public_site: true}")
+
+
+def test_ids_written_without_hyphens_are_masked(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    _edit(tiny, "dyads/C1-P1.md", "first met Dr. Alcott", "first met (as c1p1, C1_P1) Dr. Alcott")
+    build(tiny, tmp_path / "site")
+    text = " ".join(_article(p) for p in (tmp_path / "site" / "dyads").glob("*.html"))
+    assert "c1p1" not in text.lower() and "c1_p1" not in text.lower()
+
+
+def test_another_clinicians_page_naming_a_patient_refuses(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    _edit(tiny, "clinicians/C2.md", "The second clinician.",
+          "The second clinician, who also knew Margery.")
+    [problem] = _refused(tiny, tmp_path)
+    assert problem.startswith("clinicians/C2.md:") and "'Ada'" in problem
+
+
+def test_names_in_any_case_or_markup_and_shared_word_runs_are_found(
+        tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    terms = _Terms(select(deidentify(load_and_validate(tiny)), "public", keep_links=True))
+    assert terms.find("A**da** and ADA's, <b>A</b>da") == {"ada"}
+    _edit(tiny, "clinicians/C1.md", "listens before she speaks.",
+          "listens before she speaks. She keeps a kettle on the stove for visitors.")
+    _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.",
+          "in Fennick Falls; she keeps a kettle on the stove for visitors.")
+    [problem] = _refused(tiny, tmp_path)
+    assert "the words 'she keeps a kettle on the'" in problem and "dyads/C1-P1.md:29" in problem
+    assert problem.startswith("clinicians/C1.md:13:")
+
+
+def test_study_level_text_naming_what_one_clinicians_dyads_alone_use_refuses(
+        tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    _edit(tiny, "codebook.yml", "definition: Felt heard.",
+          "definition: Felt heard, as Ada put it.")
+    [problem] = _refused(tiny, tmp_path)
+    assert problem.startswith("model.yml, codebook.yml") and "'Ada'" in problem
+    _edit(tiny, "codebook.yml", "as Ada put it", "as people in [small town] put it")
+    [problem] = _refused(tiny, tmp_path)
+    assert "'[small town]'" in problem
+
+
+def test_a_term_the_dyads_of_two_clinicians_use_ties_nothing(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    _publish_c2_p1(tiny)
+    _edit(tiny, "dyads/C2-P1.md", "A draft case study.", "She grew up in Fennick Falls.")
+    _edit(tiny, "clinicians/C1.md", "listens before she speaks.",
+          "listens before she speaks, as everyone in Fennick Falls knows.")
+    build(tiny, tmp_path / "site")  # "[small town]" is in dyads of C1 and of C2
+
+
+def test_linkage_ok_covers_possessives(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    (tiny / "private" / "reviewed.yml").write_text("allow: [Quillon]\nlinkage_ok: [Quillon]\n")
+    _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.", "in Fennick Falls, with Quillon's help.")
+    _edit(tiny, "dyads/C1-P2.md", "agree to be quoted.", "agree to be quoted. QUILLON helped.")
+    build(tiny, tmp_path / "site")
