@@ -147,6 +147,7 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     extra = [{_title(p, handwritten[p]): p} for p in project.markdown_pages()]
     nav = renderer.nav(extra)
     report.pages = len(pages) + len(extra)
+    fragments = renderer.diagram_fragments()
     report.diagrams_rendered, report.diagrams_cached = diagrams.rendered, diagrams.cached
     stage("render")
     notice = _notice(audience, shown, report)
@@ -154,7 +155,7 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     staging = staging_dir(out)
     try:
         mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title, notice,
-                     source_date_epoch(shown))
+                     source_date_epoch(shown), fragments)
         stage("mkdocs")
         leaks = scan_tree(staging, study.identifiers)
         stage("gate")

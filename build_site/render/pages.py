@@ -28,7 +28,7 @@ from build_site.analyse import (
     relation_end_ids,
     shown_value,
 )
-from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
+from build_site.render.diagrams import DiagramLinks, DiagramRenderer, model_template
 from build_site.render.html import chips, inline_text, narrative_html, one_line, page_url
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
 
@@ -54,7 +54,8 @@ class Asset:
 
 @dataclass(frozen=True)
 class Diagram:
-    """An inline SVG diagram and its text alternative (both HTML)."""
+    """A diagram (its marker, replaced by the inline SVG after Markdown) and its text
+    alternative (HTML)."""
 
     svg: Markup
     alt: Markup
@@ -182,11 +183,19 @@ class Renderer:
                 return page_url(page, "model/relations.md", i)
             return elsewhere
 
-        dot = model_dot(shown, DiagramLinks(component=component, relation=relation), highlight,
-                        prefix)
-        svg = clean_svg(self.diagrams.svg(dot), label)
+        template = model_template(shown, DiagramLinks(component=component, relation=relation),
+                                  highlighted=highlight is not None)
         alt = self._alt_text(page, highlight) if analysis is None else Markup("")
-        return Diagram(Markup(svg), alt)
+        return Diagram(Markup(self.diagrams.placeholder(template, label, prefix, highlight)), alt)
+
+    def diagram_fragments(self) -> dict[str, str]:
+        """Draw the diagrams the pages asked for; returns the SVG by marker key, laid out as
+        the page's own lines are (:func:`_tidy`), to be swapped in after Markdown.
+
+        Raises:
+            StudyError: Graphviz is not installed or rejected a diagram.
+        """
+        return {key: _tidy(svg).rstrip("\n") for key, svg in self.diagrams.render().items()}
 
     def history(self) -> Page | None:
         """The model history page (when the study keeps ``model-history/history.yml``)."""

@@ -3,9 +3,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from build_site.analyse import analyse
 from build_site.pipeline import load_and_validate
-from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
+from build_site.render.diagrams import (
+    PLACEHOLDER,
+    DiagramLinks,
+    DiagramRenderer,
+    clean_svg,
+    model_dot,
+    model_template,
+)
+from build_site.render.fragments import swap_in
 
 LINKS = DiagramLinks(component=lambda i: f"../model/{i}.html",
                      relation=lambda i: f"../model/relations.html#{i}")
@@ -45,3 +55,37 @@ def test_cache_renders_each_source_once(tiny: Path, tmp_path: Path) -> None:
     first = renderer.svg(dot)
     assert renderer.svg(dot) == first
     assert (renderer.rendered, renderer.cached) == (1, 1)
+
+
+def test_diagrams_from_one_template_equal_diagrams_drawn_alone(tiny: Path,
+                                                               tmp_path: Path) -> None:
+    analysis = analyse(load_and_validate(tiny))
+    shared = DiagramRenderer(tmp_path / "shared")
+    alone = DiagramRenderer(tmp_path / "alone")
+    cases = [({"caring", "small-acts"}, "d-C1-P1"), ({"trust"}, "c-C1"), (set(), "d-x.y_z"),
+             (None, "home"), (None, "model")]
+    markers = [shared.placeholder(model_template(analysis, LINKS, highlighted=h is not None),
+                                  f"Diagram {prefix}", prefix, h) for h, prefix in cases]
+    svgs = shared.render()
+    for (highlight, prefix), marker in zip(cases, markers, strict=True):
+        expected = clean_svg(alone.svg(model_dot(analysis, LINKS, highlight, prefix)),
+                             f"Diagram {prefix}")
+        assert svgs[PLACEHOLDER.fullmatch(marker).group(1)] == expected  # type: ignore[union-attr]
+    assert (shared.rendered, shared.cached) == (2, 0)  # highlighted and plain: two layouts
+    assert alone.rendered == len(cases)
+
+
+def test_markers_in_markdown_become_svg_in_html(bundled_site: Path) -> None:
+    docs = bundled_site.parent / f".{bundled_site.name}.build" / "docs"
+    assert "<svg" not in (docs / "dyads" / "D1-P1.md").read_text(encoding="utf-8")
+    assert "<!--bs-diagram:" in (docs / "dyads" / "D1-P1.md").read_text(encoding="utf-8")
+    page = (bundled_site / "dyads" / "D1-P1.html").read_text(encoding="utf-8")
+    assert "<!--bs-diagram:" not in page
+    assert page.count('aria-label="Model diagram: components evidenced in dyad D1-P1"') == 1
+    assert 'class="node kind-process evidenced"' in page and 'id="d-D1-P1-graph"' in page
+
+
+def test_swap_in_refuses_an_unknown_marker() -> None:
+    with pytest.raises(KeyError):
+        swap_in("<p>x</p><!--bs-diagram:" + "0" * 64 + "-->", {})
+    assert swap_in("<p>no diagram</p>", {}) == "<p>no diagram</p>"
