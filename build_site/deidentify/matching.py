@@ -38,12 +38,30 @@ def _fold_char(char: str, lower: bool) -> str:
     return base
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each character the first time it is met."""
+
+    def __init__(self, lower: bool) -> None:
+        super().__init__()
+        self.lower = lower
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code), self.lower)
+        return folded
+
+
+_TABLES = {True: _FoldTable(lower=True), False: _FoldTable(lower=False)}
+
+
 def fold(text: str, lower: bool = True) -> str:
     """Fold ``text`` character by character: diacritics removed, apostrophes unified, and
-    lower-cased when ``lower``. The result has exactly the length of the NFC form of ``text``."""
-    text = unicodedata.normalize("NFC", text)
-    table = {ord(c): _fold_char(c, lower) for c in set(text)}
-    return text.translate(table)
+    lower-cased when ``lower``. The result has exactly the length of the NFC form of ``text``.
+
+    ASCII text is already NFC and has nothing to fold but letter case, so it takes a fast path.
+    """
+    if text.isascii():
+        return text.lower() if lower else text
+    return unicodedata.normalize("NFC", text).translate(_TABLES[lower])
 
 
 def is_ordinary_word(form: str) -> bool:
