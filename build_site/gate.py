@@ -74,13 +74,14 @@ THEME_SUFFIXES = frozenset({".js", ".css", ".json", ".svg", ".html", ".map"})
 def _theme_files_by_size() -> dict[int, tuple[str, ...]]:
     """The MkDocs Material and MkDocs theme files (by suffix), grouped by size in bytes."""
     by_size: dict[int, list[str]] = {}
-    for package in ("material", "mkdocs"):
-        for folder, _, names in os.walk(str(resources.files(package))):
-            for name in names:
-                if os.path.splitext(name)[1] in THEME_SUFFIXES:
-                    path = os.path.join(folder, name)
-                    if os.path.isfile(path):
-                        by_size.setdefault(os.path.getsize(path), []).append(path)
+    folders = [str(resources.files(package)) for package in ("material", "mkdocs")]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif os.path.splitext(entry.name)[1] in THEME_SUFFIXES and entry.is_file():
+                    by_size.setdefault(entry.stat().st_size, []).append(entry.path)
     return {size: tuple(paths) for size, paths in by_size.items()}
 
 
