@@ -12,10 +12,12 @@ all along, and the leak gate reads the finished files as before.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.pages import Page
 
 from build_site.render.diagrams import PLACEHOLDER
 
@@ -33,15 +35,56 @@ def swap_in(html: str, fragments: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: fragments[m.group(1)], html)
 
 
+# A tag as Python's HTML parser reads one (quoted attribute values may hold ">").
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_STAND_IN = re.compile(r"<!--bs-search:([0-9a-f]{64})-->.*?<!--/bs-search-->", re.S)
+
+
+def stand_in(svg: str) -> str:
+    """What Material's search indexer reads in ``svg``, cheaply: every tag becomes ``<br>``.
+
+    The indexer keeps only text, collapses white space and tracks tags for headings, kept
+    tags (``p``, ``li``, ``code``...) and exclusions; an SVG has none of those, so the same text
+    chunks between void ``<br>`` tags index exactly as the SVG does, without parsing every
+    path's attributes.
+    """
+    return _TAG.sub("<br>", svg)
+
+
 class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """The MkDocs plugin that swaps diagrams in; ``fragments``: SVG by marker key."""
+    """The MkDocs plugin that swaps diagrams in; ``fragments``: SVG by marker key.
+
+    For Material's search indexer alone (``on_page_context``) each SVG is briefly replaced by
+    its :func:`stand_in`, then put back before the theme renders the page.
+    """
 
     def __init__(self, fragments: Mapping[str, str]) -> None:
         super().__init__()
         self.fragments = fragments
+        self._keys: dict[str, list[str]] = {}  # page source path -> diagram keys on it
 
     @event_priority(100)
-    def on_page_content(self, html: str, **kwargs: Any) -> str:
+    def on_page_content(self, html: str, *, page: Page, **kwargs: Any) -> str:
         """MkDocs event: the page's HTML body, right after Markdown; returns it with the
         diagrams in place."""
+        self._keys[page.file.src_uri] = PLACEHOLDER.findall(html)
         return swap_in(html, self.fragments)
+
+    @event_priority(100)
+    def _before_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:
+        content = page.content or ""
+        for key in dict.fromkeys(self._keys.get(page.file.src_uri, [])):
+            svg = self.fragments[key]
+            content = content.replace(
+                svg, f"<!--bs-search:{key}-->{stand_in(svg)}<!--/bs-search-->")
+        page.content = content
+        return context
+
+    @event_priority(-100)
+    def _after_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:
+        page.content = _STAND_IN.sub(lambda m: self.fragments[m.group(1)], page.content or "")
+        return context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
+    """MkDocs event: SVG out and stand-ins in before the search plugin reads the page, the
+    SVG back after it."""

@@ -15,7 +15,7 @@ from build_site.render.diagrams import (
     model_dot,
     model_template,
 )
-from build_site.render.fragments import swap_in
+from build_site.render.fragments import stand_in, swap_in
 
 LINKS = DiagramLinks(component=lambda i: f"../model/{i}.html",
                      relation=lambda i: f"../model/relations.html#{i}")
@@ -89,3 +89,45 @@ def test_swap_in_refuses_an_unknown_marker() -> None:
     with pytest.raises(KeyError):
         swap_in("<p>x</p><!--bs-diagram:" + "0" * 64 + "-->", {})
     assert swap_in("<p>no diagram</p>", {}) == "<p>no diagram</p>"
+
+
+def _indexed(html: str) -> list[tuple[str, str, str]]:
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [(str(s.id), "".join(s.title), "".join(s.text)) for s in parser.data]
+
+
+def test_search_reads_the_stand_in_as_it_reads_the_svg(tiny: Path, tmp_path: Path) -> None:
+    analysis = analyse(load_and_validate(tiny))
+    svg = clean_svg(DiagramRenderer(tmp_path / "c").svg(
+        model_dot(analysis, LINKS, {"caring"}, "d-x")), "Diagram of <dyad> x")
+    page = ('<h2 id="a">Case</h2>\n<p>Before</p>\n<div class="bs-diagram">\n{}\n</div>\n'
+            "<details><summary>Text</summary><ul><li>Caring</li></ul></details>\n<p>After</p>")
+    assert "Caring" in "".join(t for _, _, t in _indexed(page.format(svg)))
+    assert _indexed(page.format(stand_in(svg))) == _indexed(page.format(svg))
+    assert "<path" not in stand_in(svg)
+
+
+def test_pages_with_diagrams_are_indexed_with_stand_ins(tiny: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from material.plugins.search.plugin import SearchIndex
+
+    from build_site.pipeline import build
+
+    seen: list[str] = []
+    real = SearchIndex.add_entry_from_context
+
+    def spy(self: SearchIndex, page: object) -> None:
+        seen.append(str(getattr(page, "content", "")))
+        real(self, page)
+
+    monkeypatch.setattr(SearchIndex, "add_entry_from_context", spy)
+    out = tmp_path / "site"
+    build(tiny, out)
+    with_diagrams = [c for c in seen if "<!--bs-search:" in c]
+    assert with_diagrams and not any("<path" in c for c in with_diagrams)
+    assert "<path" in (out / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
+    assert "bs-search" not in (out / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
