@@ -50,6 +50,7 @@ class _FoldTable(dict[int, str]):
         return folded
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _TABLES = {True: _FoldTable(lower=True), False: _FoldTable(lower=False)}
 
 
@@ -61,7 +62,18 @@ def fold(text: str, lower: bool = True) -> str:
     """
     if text.isascii():
         return text.lower() if lower else text
-    return unicodedata.normalize("NFC", text).translate(_TABLES[lower])
+    text = unicodedata.normalize("NFC", text)
+    table = _TABLES[lower]
+    # Mostly-ASCII text (a page with a few curly quotes) would pay a table look-up per
+    # character in translate(): ASCII runs are lower-cased in C, the rest translated.
+    parts: list[str] = []
+    pos = 0
+    for run in _NON_ASCII.finditer(text):
+        ascii_part = text[pos:run.start()]
+        parts += (ascii_part.lower() if lower else ascii_part, run.group(0).translate(table))
+        pos = run.end()
+    parts.append(text[pos:].lower() if lower else text[pos:])
+    return "".join(parts)
 
 
 def is_ordinary_word(form: str) -> bool:
