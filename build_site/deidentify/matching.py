@@ -90,6 +90,13 @@ def is_ordinary_word(form: str) -> bool:
     return is_english(fold(form))
 
 
+def _collapse(text: str) -> str:
+    """``text`` with every run of separators (white space, ``*``, ``_``) as one space, and
+    none at either end: ``re.sub(_SEPARATOR, " ", text).strip(" ")``, several times faster
+    (``str.split`` and ``\\s`` agree on what white space is)."""
+    return " ".join(text.replace("*", " ").replace("_", " ").split())
+
+
 def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
@@ -153,7 +160,7 @@ class Matcher:
         """
         found: dict[int, Identifier] = {}
         for sensitive, automaton in self._automata.items():
-            folded = re.sub(_SEPARATOR, " ", fold(text, lower=not sensitive))
+            folded = _collapse(fold(text, lower=not sensitive))
             for end, (length, ident) in automaton.iter(folded):
                 start = end - length + 1
                 before = folded[start - 1] if start > 0 else " "
