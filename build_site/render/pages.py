@@ -28,7 +28,12 @@ from build_site.analyse import (
     relation_end_ids,
     shown_value,
 )
-from build_site.render.diagrams import DiagramLinks, DiagramRenderer, model_template
+from build_site.render.diagrams import (
+    DiagramLinks,
+    DiagramRenderer,
+    DotTemplate,
+    model_template,
+)
 from build_site.render.html import chips, inline_text, narrative_html, one_line, page_url
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
 
@@ -131,6 +136,7 @@ class Renderer:
         self.counts = analysis.counts or audience == "review"
         self.env = _environment()
         self.codes = {c.id: c for c in study.codebook.codes}
+        self._templates: dict[tuple[str, bool], DotTemplate] = {}
 
     def code_counts(self) -> dict[str, int]:
         """Number of excerpts shown per code."""
@@ -184,8 +190,17 @@ class Renderer:
                 return page_url(page, "model/relations.md", i)
             return elsewhere
 
-        template = model_template(shown, DiagramLinks(component=component, relation=relation),
-                                  highlighted=highlight is not None)
+        # Pages in one folder outside model/ (no page there is a link target) link alike: the
+        # DOT template is built once per folder, not once per case page.
+        key = (page.rpartition("/")[0], highlight is not None)
+        cacheable = analysis is None and not elsewhere and not page.startswith("model/")
+        template = self._templates.get(key) if cacheable else None
+        if template is None:
+            template = model_template(shown, DiagramLinks(component=component,
+                                                          relation=relation),
+                                      highlighted=highlight is not None)
+            if cacheable:
+                self._templates[key] = template
         alt = self._alt_text(page, highlight) if analysis is None else Markup("")
         return Diagram(Markup(self.diagrams.placeholder(template, label, prefix, highlight)), alt)
 
