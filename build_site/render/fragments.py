@@ -12,6 +12,7 @@ all along, and the leak gate reads the finished files as before.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -22,6 +23,23 @@ from mkdocs.structure.pages import Page
 from build_site.render.diagrams import PLACEHOLDER
 
 PLUGIN_NAME = "build-site-diagrams"
+# An excerpt as the page templates write it: a raw HTML block of four lines.
+_EXCERPT = re.compile(r'^<figure class="bs-excerpt[^"\n]*" id="[^"\n]*">\n<blockquote>[^\n]*\n'
+                      r"<figcaption>[^\n]*\n</figure>$", re.M)
+MARKER = re.compile(r"<!--bs-(?:diagram|block):([0-9a-f]{64})-->")
+
+
+def lift_blocks(markdown: str, blocks: dict[str, str]) -> str:
+    """``markdown`` with every excerpt block replaced by a marker, the block kept in
+    ``blocks`` by key; :func:`swap_in` puts it back after Markdown, which passes raw HTML
+    blocks through unchanged but would first parse each one with Python's HTML parser."""
+
+    def lift(m: re.Match[str]) -> str:
+        key = hashlib.sha256(m.group(0).encode()).hexdigest()
+        blocks[key] = m.group(0)
+        return f"<!--bs-block:{key}-->"
+
+    return _EXCERPT.sub(lift, markdown)
 
 
 def swap_in(html: str, fragments: Mapping[str, str]) -> str:
@@ -30,9 +48,9 @@ def swap_in(html: str, fragments: Mapping[str, str]) -> str:
     Raises:
         KeyError: a marker names a diagram that was not rendered (a bug, never silent).
     """
-    if "<!--bs-diagram:" not in html:
+    if "<!--bs-" not in html:
         return html
-    return PLACEHOLDER.sub(lambda m: fragments[m.group(1)], html)
+    return MARKER.sub(lambda m: fragments[m.group(1)], html)
 
 
 # A tag as Python's HTML parser reads one (quoted attribute values may hold ">").
@@ -67,7 +85,7 @@ class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_page_content(self, html: str, *, page: Page, **kwargs: Any) -> str:
         """MkDocs event: the page's HTML body, right after Markdown; returns it with the
         diagrams in place."""
-        self._keys[page.file.src_uri] = PLACEHOLDER.findall(html)
+        self._keys[page.file.src_uri] = [m.group(1) for m in PLACEHOLDER.finditer(html)]
         return swap_in(html, self.fragments)
 
     @event_priority(100)

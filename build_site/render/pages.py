@@ -34,6 +34,7 @@ from build_site.render.diagrams import (
     DotTemplate,
     model_template,
 )
+from build_site.render.fragments import lift_blocks
 from build_site.render.html import chips, inline_text, narrative_html, one_line, page_url
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
 
@@ -137,6 +138,7 @@ class Renderer:
         self.env = _environment()
         self.codes = {c.id: c for c in study.codebook.codes}
         self._templates: dict[tuple[str, bool], DotTemplate] = {}
+        self._blocks: dict[str, str] = {}  # excerpt blocks lifted out of the Markdown
 
     def code_counts(self) -> dict[str, int]:
         """Number of excerpts shown per code."""
@@ -211,7 +213,8 @@ class Renderer:
         Raises:
             StudyError: Graphviz is not installed or rejected a diagram.
         """
-        return {key: _tidy(svg).rstrip("\n") for key, svg in self.diagrams.render().items()}
+        svgs = {key: _tidy(svg).rstrip("\n") for key, svg in self.diagrams.render().items()}
+        return {**self._blocks, **svgs}
 
     def history(self) -> Page | None:
         """The model history page (when the study keeps ``model-history/history.yml``)."""
@@ -283,7 +286,7 @@ class Renderer:
             meta=self.study.meta, **context,
         )
         front = f"---\ntitle: {_yaml_str(title)}\n---\n\n"
-        return Page(page, title, front + _tidy(text))
+        return Page(page, title, lift_blocks(front + _tidy(text), self._blocks))
 
     # -- pages --------------------------------------------------------------------------------
     def home(self) -> Page:

@@ -75,7 +75,7 @@ def test_diagrams_from_one_template_equal_diagrams_drawn_alone(tiny: Path,
     assert alone.rendered == len(cases)
 
 
-def test_markers_in_markdown_become_svg_in_html(bundled_site: Path) -> None:
+def test_markers_in_markdown_become_svg_and_excerpts_in_html(bundled_site: Path) -> None:
     docs = bundled_site.parent / f".{bundled_site.name}.build" / "docs"
     assert "<svg" not in (docs / "dyads" / "D1-P1.md").read_text(encoding="utf-8")
     assert "<!--bs-diagram:" in (docs / "dyads" / "D1-P1.md").read_text(encoding="utf-8")
@@ -83,6 +83,10 @@ def test_markers_in_markdown_become_svg_in_html(bundled_site: Path) -> None:
     assert "<!--bs-diagram:" not in page
     assert page.count('aria-label="Model diagram: components evidenced in dyad D1-P1"') == 1
     assert 'class="node kind-process evidenced"' in page and 'id="d-D1-P1-graph"' in page
+    markdown = (docs / "dyads" / "D1-P1.md").read_text(encoding="utf-8")
+    assert "<figure" not in markdown and "<!--bs-block:" in markdown  # excerpts lifted too
+    assert page.count('<figure class="bs-excerpt') == markdown.count("<!--bs-block:")
+    assert "<!--bs-block:" not in page
 
 
 def test_swap_in_refuses_an_unknown_marker() -> None:
