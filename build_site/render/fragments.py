@@ -1,13 +1,15 @@
-"""Swap rendered diagrams into pages after Markdown has run.
+"""Swap rendered diagrams and excerpt blocks into pages after Markdown has run.
 
-Generated pages carry a marker (``<!--bs-diagram:KEY-->``, see
-:func:`build_site.render.diagrams.DiagramRenderer.placeholder`) where a diagram goes. Parsing
-inline SVG is most of what Markdown's ``md_in_html`` extension costs, so the SVG is put in
-place only once the page's Markdown is HTML: by this small MkDocs plugin, which
+Generated pages carry a marker where a diagram goes (``<!--bs-diagram:KEY-->``, see
+:func:`build_site.render.diagrams.DiagramRenderer.placeholder`) and in place of every excerpt
+block (``<!--bs-block:KEY-->``, :func:`lift_blocks`). Markdown's ``md_in_html`` extension would
+parse each of them with Python's HTML parser only to pass it through unchanged, so they are put
+in place once the page's Markdown is HTML: by this small MkDocs plugin, which
 :func:`build_site.site.mkdocs_build` adds to every build itself (it is never named in
 ``mkdocs.yml``). It runs first among the ``on_page_content`` handlers, so every later step
-(the search index, the theme's templates) sees the page exactly as if the SVG had been inline
-all along, and the leak gate reads the finished files as before.
+(the search index, the theme's templates) sees the page exactly as if the HTML had been inline
+all along, and the leak gate reads the finished files as before. Material's search indexer
+reads a tag-free :func:`stand_in` of each diagram (the same index, much less parsing).
 """
 
 from __future__ import annotations
