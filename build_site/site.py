@@ -366,7 +366,8 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
     logger.propagate = False
     try:
         cfg = load_config(config_file=str(config), **overrides)
-        cfg.plugins[PLUGIN_NAME] = DiagramFragments(fragments or {})
+        cfg.plugins[PLUGIN_NAME] = DiagramFragments(fragments or {},
+                                                    docs_dir.parent / "cache" / "theme")
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)

@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
@@ -42,6 +44,12 @@ def lift_blocks(markdown: str, blocks: dict[str, str]) -> str:
         return f"<!--bs-block:{key}-->"
 
     return _EXCERPT.sub(lift, markdown)
+
+
+def template_bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
+    """A Jinja bytecode cache in ``folder`` (created, private to the user)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return FileSystemBytecodeCache(str(folder))
 
 
 def swap_in(html: str, fragments: Mapping[str, str]) -> str:
@@ -78,10 +86,19 @@ class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     its :func:`stand_in`, then put back before the theme renders the page.
     """
 
-    def __init__(self, fragments: Mapping[str, str]) -> None:
+    def __init__(self, fragments: Mapping[str, str], template_cache: Path | None = None) -> None:
         super().__init__()
         self.fragments = fragments
+        self.template_cache = template_cache
         self._keys: dict[str, list[str]] = {}  # page source path -> diagram keys on it
+
+    def on_env(self, env: Environment, /, **kwargs: Any) -> Environment:
+        """MkDocs event: the theme's Jinja environment keeps compiled templates in
+        ``template_cache`` (Jinja checks each against its source), so a rebuild does not
+        compile the theme again."""
+        if self.template_cache is not None:
+            env.bytecode_cache = template_bytecode_cache(self.template_cache)
+        return env
 
     @event_priority(100)
     def on_page_content(self, html: str, *, page: Page, **kwargs: Any) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from build_site.analyse import (
@@ -34,7 +34,7 @@ from build_site.render.diagrams import (
     DotTemplate,
     model_template,
 )
-from build_site.render.fragments import lift_blocks
+from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, narrative_html, one_line, page_url
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
 
@@ -97,7 +97,7 @@ def markdown_safe(value: Any) -> Any:
     return Markup(str(escape(value)).translate(_MARKDOWN_SYNTAX))
 
 
-def _environment() -> Environment:
+def _environment(bytecode_cache: BytecodeCache | None = None) -> Environment:
     env = Environment(
         loader=PackageLoader("build_site.render", "templates"),
         autoescape=True,
@@ -107,6 +107,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # templates ship with the package: no stat of every file per use
+        bytecode_cache=bytecode_cache,
     )
     return env
 
@@ -135,7 +136,7 @@ class Renderer:
         self.withdrawn = withdrawn
         self.review_data = review_data or {}
         self.counts = analysis.counts or audience == "review"
-        self.env = _environment()
+        self.env = _environment(template_bytecode_cache(diagrams.cache_dir.parent / "templates"))
         self.codes = {c.id: c for c in study.codebook.codes}
         self._templates: dict[tuple[str, bool], DotTemplate] = {}
         self._blocks: dict[str, str] = {}  # excerpt blocks lifted out of the Markdown
