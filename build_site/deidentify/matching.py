@@ -65,15 +65,11 @@ def fold(text: str, lower: bool = True) -> str:
     text = unicodedata.normalize("NFC", text)
     table = _TABLES[lower]
     # Mostly-ASCII text (a page with a few curly quotes) would pay a table look-up per
-    # character in translate(): ASCII runs are lower-cased in C, the rest translated.
-    parts: list[str] = []
-    pos = 0
-    for run in _NON_ASCII.finditer(text):
-        ascii_part = text[pos:run.start()]
-        parts += (ascii_part.lower() if lower else ascii_part, run.group(0).translate(table))
-        pos = run.end()
-    parts.append(text[pos:].lower() if lower else text[pos:])
-    return "".join(parts)
+    # character in translate(): only the non-ASCII runs are translated. Every folded
+    # non-ASCII character is its own lower case (a test checks each code point), so the
+    # ASCII letters can then be lower-cased in one pass without changing any other.
+    folded = _NON_ASCII.sub(lambda run: run.group(0).translate(table), text)
+    return folded.lower() if lower else folded
 
 
 def is_ordinary_word(form: str) -> bool:

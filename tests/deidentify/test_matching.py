@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from build_site.deidentify import Matcher, deidentify
@@ -50,3 +51,33 @@ def test_every_shown_string_is_replaced(tiny: Path) -> None:
     assert c1p1.excerpts[0].text == "C1 heard me out, and [her husband] came with me."
     assert study.clinicians[0].narrative == "C1 listens before she speaks."
     assert study.dyads[0].id == "C1-P1"  # ids untouched
+
+
+def _reference_fold(text: str, lower: bool) -> str:
+    """fold() as first written: one translate table per call, every character looked up."""
+    import unicodedata
+
+    from build_site.deidentify.matching import _fold_char
+
+    text = unicodedata.normalize("NFC", text)
+    return text.translate({ord(c): _fold_char(c, lower) for c in set(text)})
+
+
+def test_fast_fold_equals_the_reference_fold() -> None:
+    import random
+
+    from build_site.deidentify.matching import _collapse, _fold_char, fold
+
+    # The fast path lower-cases after folding: every folded character must be its own lower
+    # case, or lower() could change a folded letter (or the length).
+    for code in range(0x80, 0x110000):
+        if not 0xD800 <= code < 0xE000:
+            folded = _fold_char(chr(code), True)
+            assert folded.lower() == folded, hex(code)
+    rng = random.Random(8)
+    alphabet = [chr(i) for i in range(0x300)] + list("José Núñez\u2019\u02bcİß e\u0301 *_\n") * 20
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        for lower in (True, False):
+            assert fold(text, lower) == _reference_fold(text, lower), repr(text)
+        assert _collapse(text) == re.sub(r"[\s*_]+", " ", text).strip(" "), repr(text)
