@@ -38,8 +38,10 @@ RECORD = "published.json"
 _SAFE_PLUGINS = frozenset({"search", "offline", "material/search", "material/offline"})
 
 
-def _digest_tree(root: Path, digest: Any) -> None:
+def _digest_tree(root: Path, digest: Any, skip: str = "") -> None:
     for path in sorted(root.rglob("*")):
+        if skip and skip in path.parts:
+            continue
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         if path.is_file():
             digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -47,9 +49,10 @@ def _digest_tree(root: Path, digest: Any) -> None:
 
 @cache
 def _environment_digest() -> str:
-    """This package's files and every installed distribution's name and version."""
+    """This package's files (compiled bytecode aside) and every installed distribution's
+    name and version."""
     digest = hashlib.sha256()
-    _digest_tree(Path(__file__).parent, digest)
+    _digest_tree(Path(__file__).parent, digest, skip="__pycache__")
     versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     digest.update("\n".join(versions).encode())
     return digest.hexdigest()
