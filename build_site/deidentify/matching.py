@@ -136,9 +136,9 @@ class Matcher:
                 self._by_form.setdefault((sensitive, _canonical(form, not sensitive)), ident)
                 if sensitive:  # a name written in capitals is still that name
                     self._by_form.setdefault((True, _canonical(form.upper(), False)), ident)
-        self._insensitive = _pattern(f for (s, f) in self._by_form if not s)
-        self._sensitive = _pattern(f for (s, f) in self._by_form if s)
         self._automata: dict[bool, ahocorasick.Automaton] = {}
+        self._subsets: dict[frozenset[int], tuple[re.Pattern[str] | None,
+                                                  re.Pattern[str] | None]] = {}
         for sensitive in (False, True):
             automaton = ahocorasick.Automaton()
             for (s, form), ident in self._by_form.items():
@@ -165,11 +165,34 @@ class Matcher:
                     found[id(ident)] = ident
         return list(found.values())
 
+    def _patterns_for(self, present: list[Identifier]
+                      ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """The (case-insensitive, case-sensitive) patterns of the forms of ``present`` only."""
+        key = frozenset(id(i) for i in present)
+        if key not in self._subsets:
+            if len(self._subsets) > 4096:
+                self._subsets.clear()
+            self._subsets[key] = (
+                _pattern(f for (s, f), i in self._by_form.items() if not s and id(i) in key),
+                _pattern(f for (s, f), i in self._by_form.items() if s and id(i) in key))
+        return self._subsets[key]
+
     def find(self, text: str) -> list[Hit]:
-        """Return every non-overlapping hit in ``text``, in order (longest form wins)."""
+        """Return every non-overlapping hit in ``text``, in order (longest form wins).
+
+        The regular expressions of every form cost time per character in proportion to the
+        list, so :meth:`contains` (one Aho-Corasick pass) first names the identifiers present,
+        and only their forms are matched. That is exact: a form the expressions match is
+        always one ``contains`` reports (separators it collapses are a superset of theirs),
+        and forms that match nowhere cannot change which form matches first anywhere.
+        """
         text = unicodedata.normalize("NFC", text)
+        present = self.contains(text)
+        if not present:
+            return []
+        insensitive, sensitive_pattern = self._patterns_for(present)
         hits: list[Hit] = []
-        for sensitive, pattern in ((False, self._insensitive), (True, self._sensitive)):
+        for sensitive, pattern in ((False, insensitive), (True, sensitive_pattern)):
             if pattern is None:
                 continue
             folded = fold(text, lower=not sensitive)
