@@ -120,8 +120,8 @@ def child_build(study: str, out: str, report_path: str, profile_path: str | None
 
     def mkdocs_hook(*args: Any, **kwargs: Any) -> Any:
         fragments = kwargs.get("fragments", args[7] if len(args) > 7 else None)
-        Path(report_path + ".fragments.json").write_text(json.dumps(fragments or {}),
-                                                         encoding="utf-8")
+        with open(report_path + ".fragments.json", "w", encoding="utf-8") as handle:
+            json.dump(fragments or {}, handle)  # streamed: no second copy in memory
         return real_mkdocs(*args, **kwargs)
 
     if real_mkdocs is not None:
