@@ -27,23 +27,32 @@ from mkdocs.structure.pages import Page
 from build_site.render.diagrams import PLACEHOLDER
 
 PLUGIN_NAME = "build-site-diagrams"
-# An excerpt as the page templates write it: a raw HTML block of four lines.
-_EXCERPT = re.compile(r'^<figure class="bs-excerpt[^"\n]*" id="[^"\n]*">\n<blockquote>[^\n]*\n'
-                      r"<figcaption>[^\n]*\n</figure>$", re.M)
+# Raw HTML blocks as the page templates write them, each lifted whole: an excerpt (four
+# lines); a scrolling table, a filter form, an ordering control, a diagram's text
+# alternative or a case's facts (nothing of the kind nested at a line start); and the SVG of
+# a chart inside its ``markdown="0"`` wrapper (the wrapper stays).
+_BLOCKS = re.compile(
+    r'^<figure class="bs-excerpt[^"\n]*" id="[^"\n]*">\n<blockquote>[^\n]*\n'
+    r"<figcaption>[^\n]*\n</figure>$"
+    r'|^<(?P<tag>div|form|details|dl) class="bs-(?:scroll|filters|order|alt|facts)"[^\n]*>\n'
+    r"(?:(?!</?(?:div|form|details|dl)\b)[^\n]*\n)*?</(?P=tag)>$"
+    r'|(?<=^<div class="bs-chart" markdown="0">\n)<svg\b[^\n]*\n(?:(?!</?svg\b)[^\n]*\n)*?</svg>$',
+    re.M)
 MARKER = re.compile(r"<!--bs-(?:diagram|block):([0-9a-f]{64})-->")
 
 
 def lift_blocks(markdown: str, blocks: dict[str, str]) -> str:
-    """``markdown`` with every excerpt block replaced by a marker, the block kept in
-    ``blocks`` by key; :func:`swap_in` puts it back after Markdown, which passes raw HTML
-    blocks through unchanged but would first parse each one with Python's HTML parser."""
+    """``markdown`` with every raw HTML block the templates write (excerpts, tables, filter
+    forms, chart SVG) replaced by a marker, the block kept in ``blocks`` by key;
+    :func:`swap_in` puts it back after Markdown, which passes such blocks through unchanged
+    but would first parse each one with Python's HTML parser."""
 
     def lift(m: re.Match[str]) -> str:
         key = hashlib.sha256(m.group(0).encode()).hexdigest()
         blocks[key] = m.group(0)
         return f"<!--bs-block:{key}-->"
 
-    return _EXCERPT.sub(lift, markdown)
+    return _BLOCKS.sub(lift, markdown)
 
 
 def template_bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
