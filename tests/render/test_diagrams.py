@@ -85,7 +85,9 @@ def test_markers_in_markdown_become_svg_and_excerpts_in_html(bundled_site: Path)
     assert 'class="node kind-process evidenced"' in page and 'id="d-D1-P1-graph"' in page
     markdown = (docs / "dyads" / "D1-P1.md").read_text(encoding="utf-8")
     assert "<figure" not in markdown and "<!--bs-block:" in markdown  # excerpts lifted too
-    assert page.count('<figure class="bs-excerpt') == markdown.count("<!--bs-block:")
+    # seven excerpts, the case's facts and the diagram's text alternative
+    assert page.count('<figure class="bs-excerpt') == markdown.count("<!--bs-block:") - 2
+    assert '<dl class="bs-facts">' in page and '<details class="bs-alt">' in page
     assert "<!--bs-block:" not in page
 
 
