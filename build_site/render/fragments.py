@@ -24,8 +24,6 @@ from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from build_site.render.diagrams import PLACEHOLDER
-
 PLUGIN_NAME = "build-site-diagrams"
 # Raw HTML blocks as the page templates write them, each lifted whole: an excerpt (four
 # lines); a scrolling table, a filter form, an ordering control, a diagram's text
@@ -77,29 +75,38 @@ _TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _STAND_IN = re.compile(r"<!--bs-search:([0-9a-f]{64})-->.*?<!--/bs-search-->", re.S)
 
 
-def stand_in(svg: str) -> str:
-    """What Material's search indexer reads in ``svg``, cheaply: every tag becomes ``<br>``.
+# What Material's search indexer treats specially: the tags it keeps or skips, headings, and
+# exclusions. A fragment with any of these is indexed as it is.
+_INDEXER_SPECIAL = re.compile(
+    r"</?(?:p|code|pre|li|ol|ul|sub|sup|h[1-6]|script|style|object)\b|data-search-|linenodiv",
+    re.I)
+
+
+def stand_in(html: str) -> str | None:
+    """What Material's search indexer reads in ``html``, cheaply: every tag becomes ``<br>``;
+    None when ``html`` holds something the indexer treats specially.
 
     The indexer keeps only text, collapses white space and tracks tags for headings, kept
-    tags (``p``, ``li``, ``code``...) and exclusions; an SVG has none of those, so the same text
-    chunks between void ``<br>`` tags index exactly as the SVG does, without parsing every
-    path's attributes.
+    tags (``p``, ``li``, ``code``...) and exclusions; in a fragment with none of those (a
+    diagram, a table of links, a form) the same text chunks between void ``<br>`` tags index
+    exactly as the fragment does, without parsing every tag's attributes.
     """
-    return _TAG.sub("<br>", svg)
+    return None if _INDEXER_SPECIAL.search(html) else _TAG.sub("<br>", html)
 
 
 class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """The MkDocs plugin that swaps diagrams in; ``fragments``: SVG by marker key.
+    """The MkDocs plugin that swaps diagrams and blocks in; ``fragments``: HTML by marker key.
 
-    For Material's search indexer alone (``on_page_context``) each SVG is briefly replaced by
-    its :func:`stand_in`, then put back before the theme renders the page.
+    For Material's search indexer alone (``on_page_context``) each fragment that has one is
+    briefly replaced by its :func:`stand_in`, then put back before the theme renders the page.
     """
 
     def __init__(self, fragments: Mapping[str, str], template_cache: Path | None = None) -> None:
         super().__init__()
         self.fragments = fragments
         self.template_cache = template_cache
-        self._keys: dict[str, list[str]] = {}  # page source path -> diagram keys on it
+        self._keys: dict[str, list[str]] = {}  # page source path -> fragment keys on it
+        self._stand_ins: dict[str, str | None] = {}
 
     def on_env(self, env: Environment, /, **kwargs: Any) -> Environment:
         """MkDocs event: the theme's Jinja environment keeps compiled templates in
@@ -113,16 +120,19 @@ class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_page_content(self, html: str, *, page: Page, **kwargs: Any) -> str:
         """MkDocs event: the page's HTML body, right after Markdown; returns it with the
         diagrams in place."""
-        self._keys[page.file.src_uri] = [m.group(1) for m in PLACEHOLDER.finditer(html)]
+        self._keys[page.file.src_uri] = MARKER.findall(html)
         return swap_in(html, self.fragments)
 
     @event_priority(100)
     def _before_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:
         content = page.content or ""
         for key in dict.fromkeys(self._keys.get(page.file.src_uri, [])):
-            svg = self.fragments[key]
-            content = content.replace(
-                svg, f"<!--bs-search:{key}-->{stand_in(svg)}<!--/bs-search-->")
+            if key not in self._stand_ins:
+                self._stand_ins[key] = stand_in(self.fragments[key])
+            cheap = self._stand_ins[key]
+            if cheap is not None:
+                content = content.replace(
+                    self.fragments[key], f"<!--bs-search:{key}-->{cheap}<!--/bs-search-->")
         page.content = content
         return context
 
