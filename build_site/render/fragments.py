@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 
@@ -83,15 +84,34 @@ _INDEXER_SPECIAL = re.compile(
 
 
 def stand_in(html: str) -> str | None:
-    """What Material's search indexer reads in ``html``, cheaply: every tag becomes ``<br>``;
-    None when ``html`` holds something the indexer treats specially.
+    """What Material's search indexer reads in ``html``, cheaply; None when ``html`` holds
+    something the indexer treats specially.
 
-    The indexer keeps only text, collapses white space and tracks tags for headings, kept
-    tags (``p``, ``li``, ``code``...) and exclusions; in a fragment with none of those (a
-    diagram, a table of links, a form) the same text chunks between void ``<br>`` tags index
-    exactly as the fragment does, without parsing every tag's attributes.
+    The indexer keeps only text: each run of text between tags is appended to the section
+    (HTML-escaped, line breaks as spaces) and a run of white space as one space unless the last
+    item already is white space; the section's text is then joined. In a fragment with no
+    kept tag, heading or exclusion (a diagram, a table of links, a form) only that sequence
+    matters, so the stand-in is the same runs, neighbouring text runs joined and neighbouring
+    white-space runs as one, between void ``<br>`` tags: the same index, a fraction of the tags
+    to parse.
     """
-    return None if _INDEXER_SPECIAL.search(html) else _TAG.sub("<br>", html)
+    if _INDEXER_SPECIAL.search(html):
+        return None
+    runs: list[str] = []
+    for text in _TAG.split(html):
+        if not text:
+            continue
+        if html_unescape(text).isspace():
+            if not runs or runs[-1] != " ":
+                runs.append(" ")
+        elif runs and runs[-1] != " ":
+            runs[-1] += text
+        else:
+            runs.append(text)
+    body = "<br>".join(runs)
+    lead = "<br>" if html.startswith("<") else ""
+    tail = "<br>" if html.endswith(">") else ""
+    return lead + body + tail if body else lead
 
 
 class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
