@@ -17,8 +17,10 @@ clinicians, 8 excerpts per dyad, seed 1) and then, for each run:
    seconds per stage and the MkDocs configuration into a JSON file: the side channel;
 2. a *no-op rebuild*: the same command again, same folders, nothing changed;
 3. the *flat-nav baseline*: plain ``mkdocs build`` (a new process) of the Markdown the cold
-   build assembled in ``.OUT.build/docs/``, with the same theme, plugins and extensions but
-   every clinician and dyad page in one flat "Case studies" nav section;
+   build assembled in ``.OUT.build/docs/``, with its diagram and excerpt markers replaced by
+   their HTML (so the baseline builds the full content inline, as the Markdown was written
+   before those were swapped in after Markdown), with the same theme, plugins and extensions
+   but every clinician and dyad page in one flat "Case studies" nav section;
 4. *Zensical* on the same assembled site project (our nav), when it is installed.
 
 Medians over the runs are printed as tables (and written as Markdown with ``--markdown``),
@@ -110,6 +112,20 @@ def child_build(study: str, out: str, report_path: str, profile_path: str | None
         captured["mkdocs"] = {"config_file": str(config_file), **copy.deepcopy(overrides)}
         return real_load(config_file=config_file, **overrides)
 
+    # The diagrams and excerpt blocks swapped in after Markdown (build_site.render.fragments),
+    # kept so the baseline can build the Markdown with them inline, as it was written before.
+    import build_site.pipeline as pipeline
+
+    real_mkdocs = pipeline.__dict__.get("mkdocs_build")
+
+    def mkdocs_hook(*args: Any, **kwargs: Any) -> Any:
+        fragments = kwargs.get("fragments", args[7] if len(args) > 7 else None)
+        with open(report_path + ".fragments.json", "w", encoding="utf-8") as handle:
+            json.dump(fragments or {}, handle)  # streamed: no second copy in memory
+        return real_mkdocs(*args, **kwargs)
+
+    if real_mkdocs is not None:
+        pipeline.__dict__["mkdocs_build"] = mkdocs_hook
     cli.__dict__["run_build"] = build_hook
     mkdocs.config.load_config = load_hook
     sys.argv = ["build_site", "build", study, "--out", out, "--quiet"]
@@ -348,6 +364,29 @@ def _zensical(run: Run, work: Path, docs: Path, python: str) -> None:
     shutil.rmtree(site, ignore_errors=True)
 
 
+_MARKER = re.compile(r"<!--bs-(?:diagram|block):([0-9a-f]{64})-->")
+
+
+def inline_fragments(docs: Path, fragments_file: Path, target: Path) -> Path:
+    """A copy of the assembled ``docs`` with every diagram and excerpt marker replaced by its
+    HTML (from the cold build's side channel): the Markdown as the pipeline wrote it before
+    those were swapped in after Markdown, so the baseline stays plain MkDocs on the full
+    content. Returns ``docs`` itself when there is nothing to inline (older sources)."""
+    try:
+        fragments: dict[str, str] = json.loads(fragments_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return docs
+    if not fragments:
+        return docs
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(docs, target)
+    for page in target.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        if "<!--bs-" in text:
+            page.write_text(_MARKER.sub(lambda m: fragments[m.group(1)], text), encoding="utf-8")
+    return target
+
+
 def measure(study: Path, work: Path, zensical_python: str) -> Run:
     """One cold build, one no-op rebuild, the flat-nav baseline and Zensical, in ``work``."""
     shutil.rmtree(work, ignore_errors=True)
@@ -362,7 +401,8 @@ def measure(study: Path, work: Path, zensical_python: str) -> Run:
     run.noop_wall, run.noop, err = _run_child(study, out, work / "noop.json")
     if run.noop.get("exit_code") != 0:
         run.errors.append(f"no-op rebuild exit {run.noop.get('exit_code')}: {err}")
-    docs = work / f".{out.name}.build" / "docs"
+    docs = inline_fragments(work / f".{out.name}.build" / "docs", work / "cold.json.fragments.json",
+                            work / "inlined-docs")
     _baseline(run, work, docs)
     _zensical(run, work, docs, zensical_python)
     return run

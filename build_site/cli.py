@@ -108,6 +108,9 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool,
         f"Built {report.pages} pages into {report.out} in {total:.1f} s "
         f"(diagrams: {report.diagrams_rendered} rendered, {report.diagrams_cached} cached)."
     )
+    if report.reused:
+        console.print("Nothing changed since the last build: the published site, already "
+                      "checked by the leak gate, was kept as it is.")
     console.print(f"Open {report.out / 'index.html'} in a browser.")
     if encrypt and password:
         from build_site.encrypt import write_encrypted

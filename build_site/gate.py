@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,16 +67,39 @@ def readings(text: str) -> Iterator[str]:
         yield _TAG.sub(" ", decoded)
 
 
+THEME_SUFFIXES = frozenset({".js", ".css", ".json", ".svg", ".html", ".map"})
+
+
 @cache
-def theme_asset_hashes() -> frozenset[str]:
-    """SHA-256 digests of the MkDocs Material and MkDocs theme files shipped unchanged."""
-    digests = set()
-    for package in ("material", "mkdocs"):
-        root = Path(str(resources.files(package)))
-        for path in root.rglob("*"):
-            if path.is_file() and path.suffix in {".js", ".css", ".json", ".svg", ".html", ".map"}:
-                digests.add(hashlib.sha256(path.read_bytes()).hexdigest())
-    return frozenset(digests)
+def _theme_files_by_size() -> dict[int, tuple[str, ...]]:
+    """The MkDocs Material and MkDocs theme files (by suffix), grouped by size in bytes."""
+    by_size: dict[int, list[str]] = {}
+    folders = [str(resources.files(package)) for package in ("material", "mkdocs")]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif os.path.splitext(entry.name)[1] in THEME_SUFFIXES and entry.is_file():
+                    by_size.setdefault(entry.stat().st_size, []).append(entry.path)
+    return {size: tuple(paths) for size, paths in by_size.items()}
+
+
+@cache
+def _theme_digests(size: int) -> frozenset[str]:
+    return frozenset(hashlib.sha256(Path(p).read_bytes()).hexdigest()
+                     for p in _theme_files_by_size().get(size, ()))
+
+
+def is_theme_asset(data: bytes) -> bool:
+    """Whether ``data`` is byte-identical to a file the MkDocs Material or MkDocs theme ships
+    (a ``.js``, ``.css``, ``.json``, ``.svg``, ``.html`` or ``.map`` file).
+
+    Only theme files of the same size are hashed (once per process), so the thousands of
+    theme files are listed but almost never read.
+    """
+    return len(data) in _theme_files_by_size() and (
+        hashlib.sha256(data).hexdigest() in _theme_digests(len(data)))
 
 
 def _content(path: Path) -> bytes:
@@ -95,14 +119,13 @@ def scan_tree(root: Path, identifiers: list[Identifier]) -> list[Leak]:
     if not identifiers:
         return []
     matcher = Matcher(identifiers)
-    allowed = theme_asset_hashes()
     leaks: list[Leak] = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
         found = {id(i): i for i in matcher.contains(unquote(path.name))}
         if path.is_file():
             data = _content(path)
-            if hashlib.sha256(data).hexdigest() not in allowed:
+            if not is_theme_asset(data):
                 try:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError:

@@ -26,6 +26,7 @@ from build_site.publish import MARKER, check_output, discard, publish, staging_d
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
 from build_site.render.pages import Renderer
+from build_site.reuse import already_published, fingerprint, record_published
 from build_site.select import select, select_with_report
 from build_site.site import Notice, SiteProject, assemble, load_site_project, mkdocs_build
 from build_site.study import Audience, Identifier, IdentifierKind, Study
@@ -39,8 +40,9 @@ NO_IDENTIFIERS = ("private/identifiers.yml is missing or empty: no name will be 
 
 @dataclass
 class BuildReport:
-    """What a build did: page and diagram counts, seconds per stage, and the navigation
-    MkDocs was given (``nav``: MkDocs' ``nav`` list of ``{title: page.md or [...]}``)."""
+    """What a build did: page and diagram counts, seconds per stage, the navigation MkDocs was
+    given (``nav``: MkDocs' ``nav`` list of ``{title: page.md or [...]}``), and ``reused``: the
+    output already held this very build, so MkDocs, the gate and the swap were skipped."""
 
     out: Path
     pages: int = 0
@@ -51,6 +53,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     nav: list[Any] = field(default_factory=list)
+    reused: bool = False
 
 
 def load_and_validate(study_dir: Path) -> Study:
@@ -156,14 +159,23 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     nav = renderer.nav(extra)
     report.nav = nav
     report.pages = len(pages) + len(extra)
+    fragments = renderer.diagram_fragments()
     report.diagrams_rendered, report.diagrams_cached = diagrams.rendered, diagrams.cached
     stage("render")
     notice = _notice(audience, shown, report)
     report.files_written = assemble(work / "docs", pages, assets, handwritten)
+    settings = {"nav": nav, "site_name": shown.meta.title, "audience": audience,
+                "notice": notice and [notice.text, notice.noindex],
+                "epoch": source_date_epoch(shown)}
+    inputs = fingerprint(project.config, work / "docs", settings, fragments, study.identifiers)
+    report.reused = already_published(work, out, inputs)  # reuse.py: the gate passed it
+    stage("fingerprint")
+    if report.reused:
+        return report
     staging = staging_dir(out)
     try:
         mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title, notice,
-                     source_date_epoch(shown))
+                     source_date_epoch(shown), fragments)
         stage("mkdocs")
         leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown)])
         leaks += _clinicians_on_dyad_pages(staging, shown)
@@ -171,6 +183,7 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         if leaks:
             raise PrivacyError(_leak_problems(out, leaks, study))
         publish(staging, out)
+        record_published(work, out, inputs)
         stage("publish")
     finally:
         discard(staging)

@@ -1,6 +1,6 @@
 """``build-site serve``: build, serve on 127.0.0.1 only, rebuild when the study changes.
 
-The watch polls file modification times (twice a second) of the study folder and the site
+The watch polls file modification times (every POLL_SECONDS) of the study folder and the site
 project's configuration and pages; each rebuild goes through the full pipeline, so a failed
 rebuild prints its errors and leaves the last good site being served.
 """
@@ -21,6 +21,8 @@ from build_site.pipeline import build
 from build_site.study import Audience
 
 HOST = "127.0.0.1"
+POLL_SECONDS = 0.2
+"""How often the watch looks at modification times: a save is noticed within this."""
 
 
 def snapshot(paths: list[Path]) -> dict[str, float]:
@@ -56,7 +58,7 @@ def serve_forever(study: Path, out: Path, config: Path | None, port: int,
     state = snapshot(watched)
     try:
         while True:
-            time.sleep(0.5)
+            time.sleep(POLL_SECONDS)
             current = snapshot(watched)
             if current == state:
                 continue

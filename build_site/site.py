@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from build_site.errors import Problem, StudyError
+from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
 from build_site.render.pages import Asset, Page
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
@@ -310,13 +312,15 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
 
 
 def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
-                 site_name: str, notice: Notice | None = None, epoch: int | None = None) -> None:
+                 site_name: str, notice: Notice | None = None, epoch: int | None = None,
+                 fragments: Mapping[str, str] | None = None) -> None:
     """Run MkDocs (strict) on ``docs_dir`` with ``config``, writing into ``site_dir``.
 
     The configuration is the one in ``config`` with these always set: ``docs_dir``,
     ``site_dir``, ``nav``, ``use_directory_urls: false``, the build-site stylesheet and the
     Markdown extensions the pages need; ``site_name`` is the study title unless ``config`` sets
-    its own.
+    its own. ``fragments`` (SVG by marker key) are swapped in for the pages' diagram markers
+    (:mod:`build_site.render.fragments`).
 
     Raises:
         StudyError: MkDocs reported a warning (strict mode) or failed; its messages are listed.
@@ -362,6 +366,8 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
     logger.propagate = False
     try:
         cfg = load_config(config_file=str(config), **overrides)
+        cfg.plugins[PLUGIN_NAME] = DiagramFragments(fragments or {},
+                                                    docs_dir.parent / "cache" / "theme")
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)

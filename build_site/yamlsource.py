@@ -4,10 +4,15 @@ PyYAML's ``SafeLoader`` refuses tags that construct Python objects (``!!python/.
 it this loader: records the 1-based line of every mapping key and sequence item, refuses
 duplicate keys (YAML 1.2 forbids them; PyYAML silently keeps the last), and bounds alias use so
 that an alias-expansion ("billion laughs") document cannot exhaust memory downstream.
+
+Documents are read with libyaml (``CSafeLoader``, whose nodes carry line numbers as well) when
+it is available; a document it cannot read cleanly, or one that uses aliases, is read again by
+the pure-Python loader, so limits and error messages are those of PyYAML either way.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -95,6 +100,56 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+_CLoader: type[Any] | None = getattr(yaml, "CSafeLoader", None)
+if _CLoader is not None:
+    class _FastLoader(_CLoader):  # type: ignore[misc,valid-type]
+        """libyaml's parser and composer (marks carry lines too), the same resolvers and
+        constructors as :class:`_Loader`."""
+
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _FastLoader.yaml_constructors = _Loader.yaml_constructors
+
+# The characters PyYAML's reader refuses; libyaml's checks differ, so such text goes the
+# pure-Python way and gets its message.
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
+                            "\U00010000-\U0010ffff]")
+
+
+def _shares_nodes(root: Node) -> bool:
+    """Whether a composed document reuses a node (an alias), without expanding it."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return False
+
+
+def _fast_load(text: str) -> tuple[bool, Any]:
+    """(True, data) when libyaml reads ``text`` cleanly with no alias and no error; else
+    (False, None), and the caller reads it the pure-Python way, which enforces the alias limit
+    and words every error as before."""
+    if _CLoader is None or _NON_PRINTABLE.search(text):
+        return False, None
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return True, None
+        if _shares_nodes(node):
+            return False, None
+        return True, loader.construct_document(node)
+    except (yaml.YAMLError, YamlProblem, RecursionError):
+        return False, None
+    finally:
+        loader.dispose()
+
 
 def load_yaml(text: str) -> Any:
     """Parse one YAML document safely, keeping line numbers.
@@ -109,6 +164,9 @@ def load_yaml(text: str) -> Any:
         YamlProblem: on syntax errors (tabs, unclosed quotes), duplicate keys, unsafe tags or
             too many aliases, with the 1-based line.
     """
+    done, data = _fast_load(text)
+    if done:
+        return data
     try:
         loader = _Loader(text)
     except yaml.YAMLError as exc:

@@ -4,7 +4,7 @@ import gzip
 import json
 from pathlib import Path
 
-from build_site.gate import scan_tree
+from build_site.gate import is_theme_asset, scan_tree
 from build_site.study import Identifier
 
 NAME = Identifier(text="Margery Quill", replacement="Ada", kind="person", variants=["Quill"])
@@ -36,3 +36,17 @@ def test_leaks_are_found_however_encoded(tmp_path: Path) -> None:
     found = {leak.where for leak in scan_tree(root, [NAME])}
     assert found == {"a.html", "b.html", "search/search_index.json", "search/search_index.js",
                      "sitemap.xml.gz", "c.svg", "Quill"}
+
+
+def test_only_unchanged_theme_files_are_skipped(tmp_path: Path) -> None:
+    from importlib import resources
+
+    theme = Path(str(resources.files("material"))) / "templates" / "assets" / "javascripts"
+    original = next(p for p in sorted(theme.glob("bundle.*.min.js")))
+    data = original.read_bytes()
+    assert is_theme_asset(data)
+    # Same size, one byte changed: a file that merely looks like a theme asset is read.
+    planted = b"Quill;" + data[6:]
+    assert len(planted) == len(data) and not is_theme_asset(planted)
+    root = _tree(tmp_path, {"assets/bundle.js": planted, "assets/theme.js": data})
+    assert {leak.where for leak in scan_tree(root, [NAME])} == {"assets/bundle.js"}

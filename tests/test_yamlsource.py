@@ -2,7 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from build_site.yamlsource import MAX_ALIASES, YamlProblem, line_at, load_yaml
+from build_site.yamlsource import (
+    MAX_ALIASES,
+    LineDict,
+    LineList,
+    YamlProblem,
+    _fast_load,
+    _Loader,
+    line_at,
+    load_yaml,
+)
 
 
 def test_lines_of_keys_and_items_are_recorded() -> None:
@@ -48,3 +57,32 @@ def test_unclosed_quote_is_reported() -> None:
         load_yaml('a: "open\nb: 2\n')
     assert exc.value.line >= 1
     assert "invalid YAML" in exc.value.message
+
+
+def _shape(value: object) -> object:
+    if isinstance(value, LineDict):
+        return ("map", value.line, value.key_lines, {k: _shape(v) for k, v in value.items()})
+    if isinstance(value, LineList):
+        return ("seq", value.line, value.item_lines, [_shape(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def test_libyaml_and_pure_python_loaders_agree_on_values_and_lines() -> None:
+    text = ("id: D1-P1\ndate: 2026-11-29\nage: 47\nok: yes\nnested:\n  - a: 1\n    b: [x, y]\n"
+            "  - 'quoted: text'\n  - |\n    block\n    text\n  - ~\nlast: 1.5\n")
+    done, fast = _fast_load(text)
+    assert done
+    loader = _Loader(text)
+    try:
+        slow = loader.get_single_data()
+    finally:
+        loader.dispose()
+    assert _shape(fast) == _shape(slow)
+    assert fast["date"] == "2026-11-29"  # dates stay text on both paths
+
+
+def test_aliases_and_errors_go_the_pure_python_way() -> None:
+    assert _fast_load("a: &x 1\nb: *x\n") == (False, None)
+    assert _fast_load("a:\n\tb: 1\n") == (False, None)
+    assert _fast_load("a: 1\nb: \x0c\n") == (False, None)
+    assert load_yaml("a: &x 1\nb: *x\n") == {"a": 1, "b": 1}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 
@@ -188,6 +188,13 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
             yield Detection("name", word, m.start(), m.start() + len(word))
 
 
+@lru_cache(maxsize=8)
+def _allowed_words(allowed: tuple[str, ...]) -> frozenset[str]:
+    """The lower-cased words of the allowed phrases; computed once per vocabulary, not once
+    per scanned text (the vocabulary grows with the study, as the texts do)."""
+    return frozenset(w.lower() for phrase in allowed for w in _WORD.findall(phrase))
+
+
 def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
     """Every candidate identifier in ``text``, in order; overlapping detections keep the longest.
 
@@ -198,7 +205,7 @@ def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
             its allow-list), compared case-insensitively, word by word.
     """
     masked = _masked(text)
-    allow = frozenset(w.lower() for phrase in allowed for w in _WORD.findall(phrase))
+    allow = _allowed_words(tuple(allowed))
     found = list(_pattern_detections(masked)) + list(_proper_nouns(masked, allow))
     found = [d for d in found if not _all_allowed(d.text, allow) and _plausible(d, allow)]
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))

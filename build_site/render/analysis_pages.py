@@ -89,7 +89,7 @@ def saturation_page(r: Renderer) -> Page:
     series = r.analysis.saturation
     assert series is not None
     judged = r.study.meta.saturation.after_interview if r.study.meta.saturation else None
-    chart = Markup(charts.saturation_chart(series, judged))
+    chart = Markup(charts.saturation_chart(series, judged, r.diagrams.cache_dir.parent / "charts"))
     return r._render("saturation.md.j2", "analysis/saturation.md", "Saturation",
                      series=series, chart=chart)
 

@@ -6,15 +6,14 @@ the site's stylesheet can colour it for light and dark palettes, and a transpare
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
 import re
+from importlib import metadata
+from pathlib import Path
 from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 
 from build_site.analyse import SaturationSeries
 
@@ -32,9 +31,14 @@ _RC: dict[str, Any] = {
 }
 
 
-def saturation_chart(series: SaturationSeries, judged_after: int | None) -> str:
+def saturation_chart(series: SaturationSeries, judged_after: int | None,
+                     cache_dir: Path | None = None) -> str:
     """An SVG chart: bars of new codes per interview, a line of cumulative codes, and a dashed
     vertical line where the team judged saturation reached (``judged_after``), if given.
+
+    With ``cache_dir`` the SVG is kept there, keyed by a hash of the plotted numbers, the
+    matplotlib version and this module's source, so a rebuild with the same numbers neither
+    imports matplotlib nor draws.
 
     Returns:
         The ``<svg>`` element as text (no XML prolog), labelled for screen readers.
@@ -42,6 +46,28 @@ def saturation_chart(series: SaturationSeries, judged_after: int | None) -> str:
     orders = [p.order for p in series.points]
     new = [len(p.new_codes) for p in series.points]
     total = [p.cumulative for p in series.points]
+    if cache_dir is None:
+        return _draw(orders, new, total, judged_after)
+    key = hashlib.sha256(json.dumps([
+        metadata.version("matplotlib"), Path(__file__).read_text(encoding="utf-8"),
+        orders, new, total, judged_after]).encode()).hexdigest()
+    path = cache_dir / f"{key}.svg"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    svg = _draw(orders, new, total, judged_after)
+    cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(svg, encoding="utf-8")
+    tmp.replace(path)
+    return svg
+
+
+def _draw(orders: list[int], new: list[int], total: list[int], judged_after: int | None) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     with plt.rc_context(_RC):  # type: ignore[arg-type]
         fig, ax = plt.subplots(figsize=(7.2, 3.2))
         ax.bar(orders, new, color="#26a69a", label="New codes in this interview", gid="bars")

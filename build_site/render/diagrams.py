@@ -6,7 +6,8 @@ and edges are links to their evidence pages; CSS classes (``kind-*``, ``evidence
 ``tentative``) let the site's stylesheet colour them for Material's light and dark palettes.
 
 Rendered SVG is cached on disk by a hash of the DOT source and the Graphviz version (after
-Sphinx's graphviz extension), so an unchanged diagram is never rendered twice.
+Sphinx's graphviz extension), so an unchanged diagram is never rendered twice; the uncached
+diagrams of a build go through a few ``dot`` processes together rather than one each.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -46,19 +49,27 @@ class DiagramLinks:
     relation: Callable[[str], str]
 
 
-def _node_classes(node: Node, highlight: set[str] | None) -> str:
-    classes = [f"kind-{node.kind.value}"]
-    if highlight is not None:
-        classes.append("evidenced" if node.id in highlight else "dim")
-    return " ".join(classes)
+Mark = Callable[[Node], "str | None"]
+"""The extra CSS class of a node (``evidenced``, ``dim``, or a template's token), if any."""
+
+
+def _highlight_mark(highlight: set[str] | None) -> Mark:
+    if highlight is None:
+        return lambda node: None
+    return lambda node: "evidenced" if node.id in highlight else "dim"
+
+
+def _node_classes(node: Node, mark: Mark) -> str:
+    extra = mark(node)
+    return f"kind-{node.kind.value}" + (f" {extra}" if extra else "")
 
 
 class _Builder:
-    def __init__(self, analysis: Analysis, links: DiagramLinks, highlight: set[str] | None,
+    def __init__(self, analysis: Analysis, links: DiagramLinks, mark: Mark,
                  prefix: str) -> None:
         self.analysis = analysis
         self.links = links
-        self.highlight = highlight
+        self.mark = mark
         self.prefix = prefix
         self.anchor: dict[str, str] = {}  # cluster or node id -> its first node
         self._last: dict[str, str] = {}  # cluster or node id -> its last node
@@ -68,7 +79,7 @@ class _Builder:
         url = self.links.component(node.id)
         g.node(node.id, label=_text(node.label), **({"URL": url} if url else {}),
                tooltip=_text(f"{node.label}: {node.definition}"[:200]),
-               id=f"{self.prefix}-{node.id}", **{"class": _node_classes(node, self.highlight)})
+               id=f"{self.prefix}-{node.id}", **{"class": _node_classes(node, self.mark)})
         self.anchor[node.id] = node.id
         self._last[node.id] = node.id
 
@@ -82,7 +93,7 @@ class _Builder:
             sub.attr(label=_text(node.label), **({"URL": url} if url else {}),
                      tooltip=_text(f"{node.label}: {node.definition}"[:200]),
                      id=f"{self.prefix}-{node.id}", style="rounded",
-                     **{"class": "group " + _node_classes(node, self.highlight)})
+                     **{"class": "group " + _node_classes(node, self.mark)})
             for child in node.children:
                 self._item(sub, self.analysis.nodes[child])
             # Stack the elements in a column, in model order.
@@ -162,8 +173,59 @@ def model_dot(analysis: Analysis, links: DiagramLinks, highlight: set[str] | Non
         highlight: ids to mark ``evidenced`` (the rest ``dim``), or None for a plain diagram.
         prefix: prefix for every SVG id, unique on the page.
     """
-    source: str = _Builder(analysis, links, highlight, prefix).build().source
+    source: str = _Builder(analysis, links, _highlight_mark(highlight), prefix).build().source
     return source
+
+
+PREFIX_TOKEN = "bsprefix"
+_MARK_TOKEN = re.compile(r"bsmark\d{5}")
+_ID_OR_CLASS = re.compile(r'\b(id|class)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class DotTemplate:
+    """The DOT source of a model diagram with its page-specific parts left as tokens.
+
+    Diagrams that differ only in their id prefix and in which nodes are ``evidenced`` or
+    ``dim`` (every case page's highlight diagram) share one layout: Graphviz uses neither ids
+    nor classes to lay a graph out. So one template is drawn and :func:`instantiate` writes each
+    diagram's prefix and classes into the SVG's ``id`` and ``class`` attributes, the only places
+    they appear (labels and tooltips are never touched).
+
+    ``source``: DOT with :data:`PREFIX_TOKEN` for the prefix and a ``bsmarkNNNNN`` class token
+    per node; ``marks``: node id -> its token.
+    """
+
+    source: str
+    marks: dict[str, str]
+
+
+def model_template(analysis: Analysis, links: DiagramLinks, highlighted: bool) -> DotTemplate:
+    """The :class:`DotTemplate` of the model diagram (with a mark token per node when
+    ``highlighted``); see :func:`model_dot` for the arguments."""
+    marks = {node_id: f"bsmark{i:05d}" for i, node_id in enumerate(analysis.nodes)}
+    mark: Mark = (lambda node: marks[node.id]) if highlighted else (lambda node: None)
+    source: str = _Builder(analysis, links, mark, PREFIX_TOKEN).build().source
+    return DotTemplate(source, marks if highlighted else {})
+
+
+def instantiate(template_svg: str, prefix: str, classes: dict[str, str]) -> str:
+    """The raw SVG of one diagram from its template's SVG: :data:`PREFIX_TOKEN` replaced by
+    ``prefix`` and each mark token by its class in ``classes`` (token -> ``evidenced`` or
+    ``dim``), inside ``id`` and ``class`` attribute values only, escaped as ``dot`` escapes
+    them (``-`` as ``&#45;``).
+
+    Raises:
+        KeyError: the SVG holds a mark token ``classes`` does not name.
+    """
+    prefix = prefix.replace("-", "&#45;")
+
+    def attribute(m: re.Match[str]) -> str:
+        value = m.group(2).replace(PREFIX_TOKEN, prefix)
+        value = _MARK_TOKEN.sub(lambda t: classes[t.group(0)], value)
+        return f'{m.group(1)}="{value}"'
+
+    return _ID_OR_CLASS.sub(attribute, template_svg)
 
 
 @cache
@@ -194,34 +256,94 @@ def clean_svg(svg: str, label: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{safe}" ', 1).strip()
 
 
+PLACEHOLDER = re.compile(r"<!--bs-diagram:([0-9a-f]{64})-->")
+"""What a page carries where a diagram goes; the SVG is swapped in after Markdown has run
+(:mod:`build_site.render.fragments`), so Markdown never parses inline SVG."""
+DOT_PROCESSES = 2
+"""At most this many ``dot`` processes run at once. (One process per graph: Graphviz 2.43 fed
+several graphs in one input carries state from one to the next, ``page0,1_`` ids and another
+cluster order, so its SVG would differ from a graph drawn alone.)"""
+
+
+def _key(dot_source: str) -> str:
+    return hashlib.sha256(f"{graphviz_version()}\n{dot_source}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    source: str
+    label: str
+    prefix: str
+    classes: dict[str, str]
+
+
 class DiagramRenderer:
-    """Renders DOT to cleaned SVG, with an on-disk cache keyed by content hash.
+    """Renders DOT to SVG, with an on-disk cache keyed by a hash of the DOT source and the
+    Graphviz version.
+
+    Pages ask for a diagram with :meth:`placeholder` and get a marker back; :meth:`render`
+    then draws every distinct template not in the cache (``DOT_PROCESSES`` ``dot`` processes
+    in parallel) and returns the cleaned SVG per marker. :meth:`svg` draws one DOT source
+    straight away (member-checking packets).
 
     Args:
         cache_dir: folder for cached SVG files (created when needed).
 
     Attributes:
-        rendered, cached: counts of diagrams rendered by ``dot`` and taken from the cache.
+        rendered, cached: counts of DOT sources drawn by ``dot`` and taken from the cache.
     """
 
     def __init__(self, cache_dir: Path) -> None:
         self.cache_dir = cache_dir
         self.rendered = 0
         self.cached = 0
+        self._wanted: dict[str, _Wanted] = {}
+        self._lock = threading.Lock()  # render() draws in threads
 
-    def svg(self, dot_source: str) -> str:
-        """Return the raw SVG for ``dot_source``.
+    def placeholder(self, template: DotTemplate, label: str, prefix: str,
+                    highlight: set[str] | None = None) -> str:
+        """Ask for the diagram drawn from ``template`` with id prefix ``prefix``, nodes in
+        ``highlight`` marked ``evidenced`` and the rest ``dim`` (when the template has marks),
+        labelled ``label`` (see :func:`clean_svg`).
+
+        Returns:
+            The marker to put where the diagram goes, replaced by :meth:`render`'s SVG.
+        """
+        shown = highlight or set()
+        classes = {token: "evidenced" if node_id in shown else "dim"
+                   for node_id, token in template.marks.items()}
+        key = hashlib.sha256("\n".join(
+            [label, prefix, *sorted(f"{t}={c}" for t, c in classes.items()), template.source]
+        ).encode()).hexdigest()
+        self._wanted[key] = _Wanted(template.source, label, prefix, classes)
+        return f"<!--bs-diagram:{key}-->"
+
+    def render(self) -> dict[str, str]:
+        """Draw every diagram asked for with :meth:`placeholder`.
+
+        Returns:
+            The cleaned, inlinable SVG by marker key.
 
         Raises:
-            graphviz.ExecutableNotFound: Graphviz is not installed.
-            graphviz.CalledProcessError: ``dot`` rejected the source.
+            StudyError: Graphviz is not installed or rejected a source.
         """
-        key = hashlib.sha256(f"{graphviz_version()}\n{dot_source}".encode()).hexdigest()
-        path = self.cache_dir / f"{key}.svg"
+        sources = sorted({w.source for w in self._wanted.values()})
+        with ThreadPoolExecutor(DOT_PROCESSES) as pool:
+            raw = dict(zip(sources, pool.map(self.svg, sources), strict=True))
+        return {key: clean_svg(instantiate(raw[w.source], w.prefix, w.classes), w.label)
+                for key, w in self._wanted.items()}
+
+    def svg(self, dot_source: str) -> str:
+        """Return the raw SVG for ``dot_source``, rendered now unless cached.
+
+        Raises:
+            StudyError: Graphviz is not installed or rejected the source.
+        """
+        path = self.cache_dir / f"{_key(dot_source)}.svg"
         if path.is_file():
-            self.cached += 1
-            cached: str = path.read_text(encoding="utf-8")
-            return cached
+            with self._lock:
+                self.cached += 1
+            return path.read_text(encoding="utf-8")
         try:
             svg: str = graphviz.Source(dot_source).pipe(format="svg", engine="dot").decode(
                 "utf-8")
@@ -235,8 +357,10 @@ class DiagramRenderer:
                                       + (detail[0] if detail else "unknown error"),
                                       "check labels and relations in model.yml")]) from None
         self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")  # serve and build may share the cache
+        # serve and build may share the cache; render() draws in threads
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(svg, encoding="utf-8")
         tmp.replace(path)
-        self.rendered += 1
+        with self._lock:
+            self.rendered += 1
         return svg

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -25,6 +26,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 
 
+@lru_cache(maxsize=1 << 16)
 def page_url(from_page: str, to_page: str, anchor: str = "") -> str:
     """URL of ``to_page`` (a ``.md`` path in the docs folder) relative to ``from_page``.
 

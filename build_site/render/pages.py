@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from build_site.analyse import (
@@ -28,7 +28,13 @@ from build_site.analyse import (
     relation_end_ids,
     shown_value,
 )
-from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
+from build_site.render.diagrams import (
+    DiagramLinks,
+    DiagramRenderer,
+    DotTemplate,
+    model_template,
+)
+from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, narrative_html, one_line, page_url
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
 
@@ -54,7 +60,8 @@ class Asset:
 
 @dataclass(frozen=True)
 class Diagram:
-    """An inline SVG diagram and its text alternative (both HTML)."""
+    """A diagram (its marker, replaced by the inline SVG after Markdown) and its text
+    alternative (HTML)."""
 
     svg: Markup
     alt: Markup
@@ -104,7 +111,7 @@ def web_link(url: str) -> Markup:
     return Markup(f'<a href="{text}">{text}</a>') if _WEB.match(url) else Markup(text)
 
 
-def _environment() -> Environment:
+def _environment(bytecode_cache: BytecodeCache | None = None) -> Environment:
     env = Environment(
         loader=PackageLoader("build_site.render", "templates"),
         autoescape=True,
@@ -113,6 +120,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the package: no stat of every file per use
+        bytecode_cache=bytecode_cache,
     )
     env.filters["web_link"] = web_link
     return env
@@ -143,8 +152,10 @@ class Renderer:
         self.review_data = review_data or {}
         self.counts = analysis.counts or audience == "review"
         self.linked = study.clinician_links
-        self.env = _environment()
+        self.env = _environment(template_bytecode_cache(diagrams.cache_dir.parent / "templates"))
         self.codes = {c.id: c for c in study.codebook.codes}
+        self._templates: dict[tuple[str, bool], DotTemplate] = {}
+        self._blocks: dict[str, str] = {}  # excerpt blocks lifted out of the Markdown
 
     def code_counts(self) -> dict[str, int]:
         """Number of excerpts shown per code."""
@@ -198,11 +209,29 @@ class Renderer:
                 return page_url(page, "model/relations.md", i)
             return elsewhere
 
-        dot = model_dot(shown, DiagramLinks(component=component, relation=relation), highlight,
-                        prefix)
-        svg = clean_svg(self.diagrams.svg(dot), label)
+        # Pages in one folder outside model/ (no page there is a link target) link alike: the
+        # DOT template is built once per folder, not once per case page.
+        key = (page.rpartition("/")[0], highlight is not None)
+        cacheable = analysis is None and not elsewhere and not page.startswith("model/")
+        template = self._templates.get(key) if cacheable else None
+        if template is None:
+            template = model_template(shown, DiagramLinks(component=component,
+                                                          relation=relation),
+                                      highlighted=highlight is not None)
+            if cacheable:
+                self._templates[key] = template
         alt = self._alt_text(page, highlight) if analysis is None else Markup("")
-        return Diagram(Markup(svg), alt)
+        return Diagram(Markup(self.diagrams.placeholder(template, label, prefix, highlight)), alt)
+
+    def diagram_fragments(self) -> dict[str, str]:
+        """Draw the diagrams the pages asked for; returns the SVG by marker key, laid out as
+        the page's own lines are (:func:`_tidy`), to be swapped in after Markdown.
+
+        Raises:
+            StudyError: Graphviz is not installed or rejected a diagram.
+        """
+        svgs = {key: _tidy(svg).rstrip("\n") for key, svg in self.diagrams.render().items()}
+        return {**self._blocks, **svgs}
 
     def history(self) -> Page | None:
         """The model history page (when the study keeps ``model-history/history.yml``)."""
@@ -278,7 +307,7 @@ class Renderer:
         )
         hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
         front = f"---\ntitle: {_yaml_str(title)}\n{hidden}---\n\n"
-        return Page(page, title, front + _tidy(text))
+        return Page(page, title, lift_blocks(front + _tidy(text), self._blocks))
 
     # -- pages --------------------------------------------------------------------------------
     def home(self) -> Page:

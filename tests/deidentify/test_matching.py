@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from build_site.deidentify import Matcher, deidentify
@@ -59,3 +60,76 @@ def test_every_shown_string_is_replaced(tiny: Path) -> None:
     assert c1p1.excerpts[0].text == "C1 heard me out, and [her husband] came with me."
     assert study.clinicians[0].narrative == "C1 listens before she speaks."
     assert study.dyads[0].id == "C1-P1"  # ids untouched
+
+
+def _reference_fold(text: str, lower: bool) -> str:
+    """fold() as first written: one translate table per call, every character looked up."""
+    import unicodedata
+
+    from build_site.deidentify.matching import _fold_char
+
+    text = unicodedata.normalize("NFC", text)
+    return text.translate({ord(c): _fold_char(c, lower) for c in set(text)})
+
+
+def test_fast_fold_equals_the_reference_fold() -> None:
+    import random
+
+    from build_site.deidentify.matching import _collapse, _fold_char, fold
+
+    # The fast path lower-cases after folding: every folded character must be its own lower
+    # case, or lower() could change a folded letter (or the length).
+    for code in range(0x80, 0x110000):
+        if not 0xD800 <= code < 0xE000:
+            folded = _fold_char(chr(code), True)
+            assert folded.lower() == folded, hex(code)
+    rng = random.Random(8)
+    special = "José Núñez\u2019\u02bcİß e\u0301 *_\nΣΑΣ ΟΔΟΣ"  # Σ: no final-sigma rule
+    alphabet = [chr(i) for i in range(0x300)] + list(special) * 20
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        for lower in (True, False):
+            assert fold(text, lower) == _reference_fold(text, lower), repr(text)
+        assert _collapse(text) == re.sub(r"[\s*_]+", " ", text).strip(" "), repr(text)
+
+
+def _reference_find(matcher: Matcher, text: str) -> list[tuple[int, int, str]]:
+    """find() as first written: every form's expression over the whole text."""
+    import unicodedata
+
+    from build_site.deidentify.matching import _SEPARATOR, _pattern, fold
+
+    text = unicodedata.normalize("NFC", text)
+    hits = []
+    for sensitive in (False, True):
+        pattern = _pattern(f for (s, f) in matcher._by_form if s == sensitive)
+        if pattern is None:
+            continue
+        for m in pattern.finditer(fold(text, lower=not sensitive)):
+            ident = matcher._by_form.get(
+                (sensitive, re.sub(_SEPARATOR, " ", m.group(0)).strip()))
+            if ident is not None:
+                hits.append((m.start(), m.end(), ident.text))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    kept: list[tuple[int, int, str]] = []
+    for hit in hits:
+        if not kept or hit[0] >= kept[-1][1]:
+            kept.append(hit)
+    return kept
+
+
+def test_find_through_contains_equals_every_expression_over_the_text() -> None:
+    import random
+
+    study = load_and_validate(Path(__file__).parents[2] / "casestudies")
+    identifiers = [*study.identifiers, ANA, VAN, HOPE, JOSE]
+    matcher = Matcher(identifiers)
+    forms = [f for i in identifiers for f in i.forms()]
+    pieces = [*forms, *(f.upper() for f in forms), *(f.lower() for f in forms), "hope", "Hope",
+              "_", "*", " ", "\n", "'s", "’s", "x", "Annual", "é", ".", "-", "Dr. ", "van der"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "_", "*", "\n  "])
+                       for _ in range(rng.randint(0, 8)))
+        assert [(h.start, h.end, h.identifier.text) for h in matcher.find(text)] == \
+            _reference_find(matcher, text), repr(text)

@@ -1,0 +1,166 @@
+"""Swap rendered diagrams and excerpt blocks into pages after Markdown has run.
+
+Generated pages carry a marker where a diagram goes (``<!--bs-diagram:KEY-->``, see
+:func:`build_site.render.diagrams.DiagramRenderer.placeholder`) and in place of every excerpt
+block (``<!--bs-block:KEY-->``, :func:`lift_blocks`). Markdown's ``md_in_html`` extension would
+parse each of them with Python's HTML parser only to pass it through unchanged, so they are put
+in place once the page's Markdown is HTML: by this small MkDocs plugin, which
+:func:`build_site.site.mkdocs_build` adds to every build itself (it is never named in
+``mkdocs.yml``). It runs first among the ``on_page_content`` handlers, so every later step
+(the search index, the theme's templates) sees the page exactly as if the HTML had been inline
+all along, and the leak gate reads the finished files as before. Material's search indexer
+reads a tag-free :func:`stand_in` of each diagram (the same index, much less parsing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from html import unescape as html_unescape
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemBytecodeCache
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.pages import Page
+
+PLUGIN_NAME = "build-site-diagrams"
+# Raw HTML blocks as the page templates write them, each lifted whole: an excerpt (four
+# lines); a scrolling table, a filter form, an ordering control, a diagram's text
+# alternative or a case's facts (nothing of the kind nested at a line start); and the SVG of
+# a chart inside its ``markdown="0"`` wrapper (the wrapper stays).
+_BLOCKS = re.compile(
+    r'^<figure class="bs-excerpt[^"\n]*" id="[^"\n]*">\n<blockquote>[^\n]*\n'
+    r"<figcaption>[^\n]*\n</figure>$"
+    r'|^<(?P<tag>div|form|details|dl) class="bs-(?:scroll|filters|order|alt|facts)"[^\n]*>\n'
+    r"(?:(?!</?(?:div|form|details|dl)\b)[^\n]*\n)*?</(?P=tag)>$"
+    r'|(?<=^<div class="bs-chart" markdown="0">\n)<svg\b[^\n]*\n(?:(?!</?svg\b)[^\n]*\n)*?</svg>$',
+    re.M)
+MARKER = re.compile(r"<!--bs-(?:diagram|block):([0-9a-f]{64})-->")
+
+
+def lift_blocks(markdown: str, blocks: dict[str, str]) -> str:
+    """``markdown`` with every raw HTML block the templates write (excerpts, tables, filter
+    forms, chart SVG) replaced by a marker, the block kept in ``blocks`` by key;
+    :func:`swap_in` puts it back after Markdown, which passes such blocks through unchanged
+    but would first parse each one with Python's HTML parser."""
+
+    def lift(m: re.Match[str]) -> str:
+        key = hashlib.sha256(m.group(0).encode()).hexdigest()
+        blocks[key] = m.group(0)
+        return f"<!--bs-block:{key}-->"
+
+    return _BLOCKS.sub(lift, markdown)
+
+
+def template_bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
+    """A Jinja bytecode cache in ``folder`` (created, private to the user)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return FileSystemBytecodeCache(str(folder))
+
+
+def swap_in(html: str, fragments: Mapping[str, str]) -> str:
+    """``html`` with every diagram marker replaced by its SVG.
+
+    Raises:
+        KeyError: a marker names a diagram that was not rendered (a bug, never silent).
+    """
+    if "<!--bs-" not in html:
+        return html
+    return MARKER.sub(lambda m: fragments[m.group(1)], html)
+
+
+# A tag as Python's HTML parser reads one (quoted attribute values may hold ">").
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_STAND_IN = re.compile(r"<!--bs-search:([0-9a-f]{64})-->.*?<!--/bs-search-->", re.S)
+
+
+# What Material's search indexer treats specially: the tags it keeps or skips, headings, and
+# exclusions. A fragment with any of these is indexed as it is.
+_INDEXER_SPECIAL = re.compile(
+    r"</?(?:p|code|pre|li|ol|ul|sub|sup|h[1-6]|script|style|object)\b|data-search-|linenodiv",
+    re.I)
+
+
+def stand_in(html: str) -> str | None:
+    """What Material's search indexer reads in ``html``, cheaply; None when ``html`` holds
+    something the indexer treats specially.
+
+    The indexer keeps only text: each run of text between tags is appended to the section
+    (HTML-escaped, line breaks as spaces) and a run of white space as one space unless the last
+    item already is white space; the section's text is then joined. In a fragment with no
+    kept tag, heading or exclusion (a diagram, a table of links, a form) only that sequence
+    matters, so the stand-in is the same runs, neighbouring text runs joined and neighbouring
+    white-space runs as one, between void ``<br>`` tags: the same index, a fraction of the tags
+    to parse.
+    """
+    if _INDEXER_SPECIAL.search(html):
+        return None
+    runs: list[str] = []
+    for text in _TAG.split(html):
+        if not text:
+            continue
+        if html_unescape(text).isspace():
+            if not runs or runs[-1] != " ":
+                runs.append(" ")
+        elif runs and runs[-1] != " ":
+            runs[-1] += text
+        else:
+            runs.append(text)
+    body = "<br>".join(runs)
+    lead = "<br>" if html.startswith("<") else ""
+    tail = "<br>" if html.endswith(">") else ""
+    return lead + body + tail if body else lead
+
+
+class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """The MkDocs plugin that swaps diagrams and blocks in; ``fragments``: HTML by marker key.
+
+    For Material's search indexer alone (``on_page_context``) each fragment that has one is
+    briefly replaced by its :func:`stand_in`, then put back before the theme renders the page.
+    """
+
+    def __init__(self, fragments: Mapping[str, str], template_cache: Path | None = None) -> None:
+        super().__init__()
+        self.fragments = fragments
+        self.template_cache = template_cache
+        self._keys: dict[str, list[str]] = {}  # page source path -> fragment keys on it
+        self._stand_ins: dict[str, str | None] = {}
+
+    def on_env(self, env: Environment, /, **kwargs: Any) -> Environment:
+        """MkDocs event: the theme's Jinja environment keeps compiled templates in
+        ``template_cache`` (Jinja checks each against its source), so a rebuild does not
+        compile the theme again."""
+        if self.template_cache is not None:
+            env.bytecode_cache = template_bytecode_cache(self.template_cache)
+        return env
+
+    @event_priority(100)
+    def on_page_content(self, html: str, *, page: Page, **kwargs: Any) -> str:
+        """MkDocs event: the page's HTML body, right after Markdown; returns it with the
+        diagrams in place."""
+        self._keys[page.file.src_uri] = MARKER.findall(html)
+        return swap_in(html, self.fragments)
+
+    @event_priority(100)
+    def _before_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:
+        content = page.content or ""
+        for key in dict.fromkeys(self._keys.get(page.file.src_uri, [])):
+            if key not in self._stand_ins:
+                self._stand_ins[key] = stand_in(self.fragments[key])
+            cheap = self._stand_ins[key]
+            if cheap is not None:
+                content = content.replace(
+                    self.fragments[key], f"<!--bs-search:{key}-->{cheap}<!--/bs-search-->")
+        page.content = content
+        return context
+
+    @event_priority(-100)
+    def _after_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:
+        page.content = _STAND_IN.sub(lambda m: self.fragments[m.group(1)], page.content or "")
+        return context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
+    """MkDocs event: SVG out and stand-ins in before the search plugin reads the page, the
+    SVG back after it."""

@@ -1,0 +1,147 @@
+"""Skip MkDocs and the leak gate when a rebuild would publish exactly what is already there.
+
+After every successful publish the build directory records ``published.json``: a fingerprint
+of everything the MkDocs build and the gate read, and the SHA-256 of every file in the
+published output. A later build skips MkDocs, the gate and the swap only when both hold:
+
+1. its fingerprint is the recorded one. The fingerprint covers the assembled docs folder
+   (every path and byte), the swapped-in diagrams, the navigation, site name, banner and
+   ``SOURCE_DATE_EPOCH``, the site configuration as MkDocs reads it (``INHERIT`` merged) and
+   the theme ``custom_dir``, the listed identifiers the gate searches for, the audience, the
+   code of this package and the name and version of every installed distribution (MkDocs,
+   Material, Markdown, Graphviz's Python binding...) and Graphviz itself (in the diagrams'
+   cache keys). Builds are byte-reproducible, so equal inputs give an equal tree;
+2. the output directory is, file for file and byte for byte, the tree recorded when it passed
+   the gate (no file added, removed, changed or replaced by a symlink).
+
+Then the output is a tree that already passed the gate with the same identifier list, and
+there is nothing to swap in. Anything this cannot vouch for (a configuration that reads the
+environment with ``!ENV``, plugins other than Material's search and offline, an unreadable
+or missing record) means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from build_site.site import _raw_config, default_config
+from build_site.study import Identifier
+
+RECORD = "published.json"
+_SAFE_PLUGINS = frozenset({"search", "offline", "material/search", "material/offline"})
+
+
+def _digest_tree(root: Path, digest: Any, skip: str = "") -> None:
+    for path in sorted(root.rglob("*")):
+        if skip and skip in path.parts:
+            continue
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        if path.is_file():
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+@cache
+def _environment_digest() -> str:
+    """This package's files (compiled bytecode aside) and every installed distribution's
+    name and version."""
+    digest = hashlib.sha256()
+    _digest_tree(Path(__file__).parent, digest, skip="__pycache__")
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    digest.update("\n".join(versions).encode())
+    return digest.hexdigest()
+
+
+def _plugin_names(raw: Mapping[str, Any]) -> set[str]:
+    plugins = raw.get("plugins") or []
+    items = plugins.keys() if isinstance(plugins, dict) else plugins
+    return {str(p if isinstance(p, str) else next(iter(p))) for p in items}
+
+
+def fingerprint(config: Path, docs_dir: Path, settings: Mapping[str, Any],
+                fragments: Mapping[str, str], identifiers: list[Identifier]) -> str | None:
+    """The fingerprint of a MkDocs build and gate (see the module docstring).
+
+    Args:
+        config: the ``mkdocs.yml`` in force.
+        docs_dir: the assembled docs folder.
+        settings: the other arguments of the MkDocs build (navigation, site name, banner,
+            epoch, audience), JSON-serialisable.
+        fragments: the diagrams swapped in, by marker key.
+        identifiers: the listed identifiers the gate searches for.
+
+    Returns:
+        A hex digest, or None when this build cannot be vouched for and must run in full.
+    """
+    texts = [config.read_text(encoding="utf-8"), default_config().read_text(encoding="utf-8")]
+    if any("!ENV" in text for text in texts):
+        return None
+    raw = _raw_config(config)
+    if not _plugin_names(raw) <= _SAFE_PLUGINS:
+        return None
+    digest = hashlib.sha256(_environment_digest().encode())
+    try:
+        digest.update(json.dumps([raw, _raw_config(default_config()), settings],
+                                 sort_keys=True).encode())
+    except (TypeError, ValueError):
+        return None  # a Python object in the configuration: not comparable
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        _digest_tree(config.parent / str(theme["custom_dir"]), digest)
+    _digest_tree(docs_dir, digest)
+    for key in sorted(fragments):
+        digest.update(key.encode() + hashlib.sha256(fragments[key].encode()).digest())
+    for ident in identifiers:
+        digest.update(ident.model_dump_json().encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _manifest(out: Path) -> dict[str, str] | None:
+    """SHA-256 of every file under ``out`` by relative path ("" for folders), or None when
+    ``out`` holds a symlink or something else that is neither file nor folder."""
+    files: dict[str, str] = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if path.is_symlink():
+            return None
+        if path.is_dir():
+            files[rel] = ""
+        elif path.is_file():
+            files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            return None
+    return files
+
+
+def record_published(work: Path, out: Path, inputs: str | None) -> None:
+    """After a publish: record ``inputs`` and what ``out`` now holds (or forget the record
+    when ``inputs`` is None)."""
+    record = work / RECORD
+    manifest = _manifest(out) if inputs else None
+    if manifest is None or inputs is None:
+        record.unlink(missing_ok=True)
+        return
+    tmp = record.with_name(f"{RECORD}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"out": str(out), "inputs": inputs, "files": manifest}),
+                   encoding="utf-8")
+    tmp.replace(record)
+
+
+def already_published(work: Path, out: Path, inputs: str | None) -> bool:
+    """Whether ``out`` is byte for byte the tree recorded for these very ``inputs``."""
+    if inputs is None or out.is_symlink() or not out.is_dir():
+        return False
+    try:
+        record = json.loads((work / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or record.get("inputs") != inputs or record.get(
+            "out") != str(out):
+        return False
+    return _manifest(out) == record.get("files")
