@@ -16,6 +16,7 @@ from build_site.errors import StudyError
 from build_site.load import RawDocument, RawStudy
 from build_site.pipeline import load_and_validate
 from build_site.render.diagrams import DiagramRenderer
+from build_site.render.fragments import swap_in
 from build_site.render.pages import Renderer
 from build_site.select import select
 from build_site.validate import validate
@@ -61,10 +62,12 @@ def test_participant_text_never_becomes_markup(text: str, narrative: str, value:
     shown = select(study, "review")
     cache = tmp_path_factory.mktemp("diagrams")
     renderer = Renderer(shown, analyse(shown), "review", DiagramRenderer(cache))
-    for page in (renderer.dyad(shown.dyads[0]), renderer.demographics(),
-                 *[p for p in renderer.all_pages()[0] if p.path == "analysis/matrix.md"]):
+    pages = (renderer.dyad(shown.dyads[0]), renderer.demographics(),
+             *[p for p in renderer.all_pages()[0] if p.path == "analysis/matrix.md"])
+    fragments = renderer.diagram_fragments()  # blocks swapped in after Markdown, as on the site
+    for page in pages:
         html = markdown.markdown(page.markdown.split("---", 2)[-1], extensions=EXTENSIONS)
-        assert not _live_marker(html), page.path
+        assert not _live_marker(swap_in(html, fragments)), page.path
 
 
 class _Text(HTMLParser):
@@ -85,8 +88,9 @@ def test_template_text_is_shown_exactly_as_written(tmp_path_factory) -> None:  #
     renderer = Renderer(shown, analyse(shown), "review",
                         DiagramRenderer(tmp_path_factory.mktemp("diagrams")))
     [page] = [p for p in renderer.all_pages()[0] if p.path == "analysis/matrix.md"]
+    html = markdown.markdown(page.markdown.split("---", 2)[-1], extensions=EXTENSIONS)
     parser = _Text()
-    parser.feed(markdown.markdown(page.markdown.split("---", 2)[-1], extensions=EXTENSIONS))
+    parser.feed(swap_in(html, renderer.diagram_fragments()))
     assert written in "".join(parser.parts)
 
 
