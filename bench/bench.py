@@ -325,9 +325,12 @@ def _baseline(run: Run, work: Path, docs: Path) -> None:
 
 
 def zensical_status(python: str) -> str:
-    """Empty when Zensical (and its theme package) import in ``python``, else why not."""
+    """Empty when Zensical imports in ``python`` (0.1 and later need its separate theme
+    package, ``zensical_ui``, as well), else why not."""
     probe = subprocess.run(
-        [python, "-c", "import zensical, zensical_ui; print(zensical.__name__)"],
+        [python, "-c", "import importlib, zensical; from importlib.metadata import version; "
+                       "v = version('zensical'); "
+                       "v.startswith('0.0.') or importlib.import_module('zensical_ui')"],
         capture_output=True, text=True, check=False)
     if probe.returncode == 0:
         return ""
@@ -349,7 +352,9 @@ def _zensical(run: Run, work: Path, docs: Path, python: str) -> None:
     site = work / "zensical-site"
     shutil.rmtree(site, ignore_errors=True)
     config = _project_config(captured, site, captured["nav"])
-    config["docs_dir"] = str(docs)
+    # Zensical 0.0.40 panics on absolute folders ("invariant: Id(Format(Path(RootDir)))").
+    config["docs_dir"] = os.path.relpath(docs, work)
+    config["site_dir"] = os.path.relpath(site, work)
     path = work / "zensical.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     proc, wall, _ = _timed([python, "-m", "zensical", "build", "-f", str(path)], env=_env(),

@@ -311,25 +311,16 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
     return folder
 
 
-def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
-                 site_name: str, notice: Notice | None = None, epoch: int | None = None,
-                 fragments: Mapping[str, str] | None = None) -> None:
-    """Run MkDocs (strict) on ``docs_dir`` with ``config``, writing into ``site_dir``.
+def config_overrides(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
+                     site_name: str, notice: Notice | None = None) -> dict[str, Any]:
+    """What a build sets on top of the ``mkdocs.yml`` in ``config``: the folders, the nav,
+    file URLs, strict mode, the build-site stylesheet, script and Markdown extensions, and the
+    package defaults for whatever the study's configuration leaves out. Engines that read
+    ``mkdocs.yml`` (MkDocs, Zensical) get the same site from it.
 
-    The configuration is the one in ``config`` with these always set: ``docs_dir``,
-    ``site_dir``, ``nav``, ``use_directory_urls: false``, the build-site stylesheet and the
-    Markdown extensions the pages need; ``site_name`` is the study title unless ``config`` sets
-    its own. ``fragments`` (SVG by marker key) are swapped in for the pages' diagram markers
-    (:mod:`build_site.render.fragments`).
-
-    Raises:
-        StudyError: MkDocs reported a warning (strict mode) or failed; its messages are listed.
+    Returns:
+        Configuration keys to override, as MkDocs' ``load_config`` takes them.
     """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     raw = _raw_config(config)
     defaults = _raw_config(default_config())
     overrides: dict[str, Any] = {
@@ -355,6 +346,29 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
             overrides["theme"] = theme
     if raw.get("site_name", DEFAULT_SITE_NAME) == DEFAULT_SITE_NAME:
         overrides["site_name"] = site_name
+    return overrides
+
+
+def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
+                 site_name: str, notice: Notice | None = None, epoch: int | None = None,
+                 fragments: Mapping[str, str] | None = None) -> None:
+    """Run MkDocs (strict) on ``docs_dir`` with ``config``, writing into ``site_dir``.
+
+    The configuration is the one in ``config`` with these always set: ``docs_dir``,
+    ``site_dir``, ``nav``, ``use_directory_urls: false``, the build-site stylesheet and the
+    Markdown extensions the pages need; ``site_name`` is the study title unless ``config`` sets
+    its own. ``fragments`` (SVG by marker key) are swapped in for the pages' diagram markers
+    (:mod:`build_site.render.fragments`).
+
+    Raises:
+        StudyError: MkDocs reported a warning (strict mode) or failed; its messages are listed.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    overrides = config_overrides(config, docs_dir, site_dir, nav, site_name, notice)
     previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs dates the sitemap with it
