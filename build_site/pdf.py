@@ -42,6 +42,7 @@ from build_site.manifest import build_manifest, source_date_epoch
 from build_site.package import require_sign_off
 from build_site.pipeline import build
 from build_site.study import Identifier, Study
+from build_site.timing import StageClock
 
 Progress = Callable[[str], None]
 PRINT_CSS = "print.css"
@@ -653,14 +654,7 @@ def export_pdf(study_dir: Path, target: Path, config: Path | None = None,
     if target.is_dir():
         raise UsageError("the PDF's path is a folder", "name a file, e.g. study.pdf", target)
     report = PdfReport(target)
-    clock = time.perf_counter()
-
-    def stage(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        report.timings[name] = now - clock
-        clock = now
-        progress(name)
+    stage = StageClock(report.timings, progress)
 
     study, public = require_sign_off(study_dir)
     stage("sign-off")

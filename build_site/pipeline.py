@@ -8,7 +8,6 @@ stays exactly as it was.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from build_site.reuse import already_published, fingerprint, record_published
 from build_site.select import select, select_with_report
 from build_site.site import Notice, SiteProject, assemble, load_site_project, mkdocs_build
 from build_site.study import Audience, Identifier, IdentifierKind, Study
+from build_site.timing import StageClock
 from build_site.unlink import THE_CLINICIAN, gate_identifiers, linkages, neutral_ids
 from build_site.validate import validate
 
@@ -101,14 +101,7 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         found a listed identifier in the output (exit 3). In both cases ``out`` is untouched.
     """
     report = BuildReport(out)
-    clock = time.perf_counter()
-
-    def stage(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        report.timings[name] = now - clock
-        clock = now
-        progress(name)
+    stage = StageClock(report.timings, progress)
 
     out = check_output(out, study_dir)
     report.out = out
