@@ -56,6 +56,7 @@ _DROP = " | ".join([
     ".//*[" + _CLASS.format("md-feedback") + "]",
     ".//*[" + _CLASS.format("bs-order") + "]",
     ".//*[" + _CLASS.format("bs-filters") + "]",
+    ".//*[" + _CLASS.format("bs-screen") + "]",
     ".//*[" + _CLASS.format("bs-sr") + "]",
     ".//details[" + _CLASS.format("bs-alt") + "]",
     ".//*[@hidden]",

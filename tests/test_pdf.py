@@ -223,3 +223,12 @@ def test_links_become_document_links_or_are_dropped() -> None:
     assert link("../data/x.csv", "model", "model/trust.html", pages) is None
     assert link("https://example.org/", "", "index.html", pages) == "https://example.org/"
     assert link("javascript:alert(1)", "", "index.html", pages) is None
+
+
+def test_screen_only_instructions_stay_off_paper(bundled_site: Path,
+                                                 bundled_pdf: tuple[PdfReport, bytes]) -> None:
+    text = " ".join(_text(bundled_pdf[1]))
+    assert "Choose values below" not in text
+    assert "not part of this printed copy" in text
+    page = (bundled_site / "analysis" / "excerpts.html").read_text(encoding="utf-8")
+    assert "Choose values below to filter" in page  # the screen keeps them
