@@ -31,6 +31,55 @@ def speaker_consent(dyad: Dyad | None, excerpt: Excerpt, clinician_consent: Cons
     return dyad.consent.others.get(excerpt.role or "", Consent())
 
 
+def withheld_excerpts(study: Study) -> dict[str, str]:
+    """Why each excerpt of ``study`` that a public build leaves out is left out: excerpt id ->
+    a reason for the team ("no consent recorded for the spouse", "marked publish: false").
+    Only the excerpt's own reasons: a case left out as a whole is reported by
+    :func:`select_with_report`."""
+    clinicians = {c.id: c.consent for c in study.clinicians}
+    reasons: dict[str, str] = {}
+    for clinician in study.clinicians:
+        for excerpt in clinician.excerpts:
+            reason = _excerpt_reason(study, excerpt, clinician.consent, "the clinician", True)
+            if reason:
+                reasons[excerpt.id] = reason
+    for dyad in study.dyads:
+        for excerpt in dyad.excerpts:
+            consent = speaker_consent(dyad, excerpt, clinicians.get(dyad.clinician, Consent()))
+            who, recorded = _speaker(dyad, excerpt)
+            reason = _excerpt_reason(study, excerpt, consent, who, recorded)
+            if reason:
+                reasons[excerpt.id] = reason
+    return reasons
+
+
+def _speaker(dyad: Dyad, excerpt: Excerpt) -> tuple[str, bool]:
+    """Who spoke ``excerpt``, and whether a consent record exists for them."""
+    if excerpt.speaker is Speaker.clinician:
+        return "the clinician", True
+    if excerpt.speaker is Speaker.patient:  # an empty record and a missing one look the same
+        return "the patient", dyad.consent.patient != Consent()
+    role = excerpt.role or "other"
+    return f"the {role}", role in dyad.consent.others
+
+
+def _excerpt_reason(study: Study, excerpt: Excerpt, consent: Consent, who: str,
+                    recorded: bool) -> str | None:
+    if not excerpt.publish:
+        return "marked publish: false"
+    if excerpt.contrast and not study.meta.publication.contrastive_comments:
+        return "contrastive comment (study.yml does not publish them)"
+    if not recorded:
+        return f"no consent given or recorded for {who}"
+    if consent.withdrawn:
+        return f"{who} withdrew"
+    if not consent.quote:
+        return f"{who} did not agree to be quoted"
+    if not consent.public_site:
+        return f"{who} did not agree to a public website"
+    return None
+
+
 def _excerpt_public(study: Study, excerpt: Excerpt, consent: Consent) -> bool:
     if not (excerpt.publish and consent.allows_public_quote()):
         return False

@@ -124,8 +124,11 @@ def unlink(study: Study, neutral: Neutral) -> Study:
     dyads = sorted((_unlink_dyad(d, neutral, clinician_ids) for d in study.dyads),
                    key=lambda d: d.id)
     clinicians = [scrub(c, elsewhere) for c in study.clinicians]
+    # Codes in coding order would place a dyad's codes between its clinician's and the next.
+    codes = sorted(study.codebook.codes, key=lambda c: (c.label.lower(), c.id))
     return study.model_copy(update={
         "meta": scrub(study.meta, elsewhere), "clinicians": clinicians, "dyads": dyads,
+        "codebook": study.codebook.model_copy(update={"codes": codes}),
         "clinician_links": False,
     })
 
@@ -165,6 +168,19 @@ _TOKEN = re.compile(r"[^\W\d_][^\W_]*(?:['\u2019-][^\W\d_]+)*")
 _BRACKETED = re.compile(r"\[[^\[\]\n]{2,60}\]")
 _MARKUP = re.compile(r"<[^<>]*>|[*`_]")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    """Whether the word at ``position`` opens a sentence (or a line, or a quotation)."""
+    before = text[:position].rstrip(" \t\"'\u201c\u2018(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _first_names() -> frozenset[str]:
+    from build_site.deidentify.detectors import _first_names as names
+
+    return names()
 SHINGLE = 6  # words in a row that, shared by two pages, tie them
 # Transcription conventions in brackets: not descriptors of anyone.
 _ANNOTATIONS = frozenset({
@@ -213,7 +229,7 @@ def linkages(study: Study, pages: dict[str, str] | None = None) -> list[Problem]
              **(pages or {})}
     for file, text in texts.items():
         named = sorted(t for t in terms.find(text) if index.dyads_with[t] and (
-            terms.pseudonym(t) or index.owner(t)))
+            terms.pseudonym(t) or (index.owner(t) and not t.startswith("["))))
         if named:
             problems.append(Problem(
                 file, 0, f"{terms.describe(named)} also appear(s) on dyad pages: written here, "
@@ -241,10 +257,18 @@ class _Terms:
                 self.shown[self.key(ident.replacement)] = ident.replacement
         self.matcher = Matcher(Identifier(text=self.shown[k], replacement="-") for k in self.listed)
         self.ok = {self.key(t) for t in study.reviewed.linkage_ok}
-        vocabulary = [c.label for c in study.codebook.codes] + [
-            e for comp in study.model.components for e in _labels(comp)]
-        self.vocabulary = {w.lower() for text in vocabulary for w in re.findall(r"\w+", text)}
+        self.first_names = _first_names()
         self.ids = ids
+        # Words written capitalised mid-sentence somewhere are names at a sentence start too
+        # ("Quillon helped."); other capitalised words there are not ("Insulin was...").
+        self.proper: set[str] = set()
+        texts = [t for case in _cases(study) for t in _texts(case)] + list(_strings(study.meta))
+        for text in texts:
+            plain = html.unescape(_MARKUP.sub("", text))
+            for match in _TOKEN.finditer(plain):
+                token = match.group(0)
+                if token[0].isupper() and not _sentence_start(plain, match.start()):
+                    self.proper.add(self.key(token))
 
     @staticmethod
     def key(term: str) -> str:
@@ -257,12 +281,25 @@ class _Terms:
         """The terms (keys) in one text."""
         plain = html.unescape(_MARKUP.sub("", text))
         found = {self.key(i.text) for i in self.matcher.contains(plain)}
-        found |= {self.key(b) for b in _BRACKETED.findall(plain)} - _ANNOTATIONS
-        for token in _TOKEN.findall(plain):
+        for bracketed in _BRACKETED.findall(plain):
+            key = self.key(bracketed)
+            if key not in _ANNOTATIONS:
+                self.shown.setdefault(key, bracketed)
+                found.add(key)
+        for match in _TOKEN.finditer(plain):
+            token = match.group(0)
             key = self.key(token)
-            if (token[0].isupper() and len(key) > 1 and key not in self.vocabulary
-                    and key not in self.ids and not self.is_english(key)):
+            if not token[0].isupper() or len(key) < 2 or key in self.ids or (
+                    token.isupper() and len(token) <= 5):  # OK, TV, ICU, COVID
+                continue
+            named = key in self.proper or not _sentence_start(plain, match.start())
+            if named and (key in self.first_names or not self.is_english(key)):
                 self.shown.setdefault(key, _POSSESSIVE.sub("", token))
+                found.add(key)
+        for match in _CAPITALISED_RUN.finditer(plain):  # "Cedar Falls", "Mill Creek"
+            if not _sentence_start(plain, match.start()):
+                key = self.key(match.group(0))
+                self.shown.setdefault(key, match.group(0))
                 found.add(key)
         return found - self.ok
 
@@ -303,6 +340,8 @@ class _Index:
             for term in self.of_case[dyad.id]:
                 self.dyads_with[term].add(dyad.id)
         self.shingles = {case.id: _shingles(_texts(case)) for case in _cases(study)}
+        self.quotes = {case.id: {" ".join(re.findall(r"\w+", e.text.lower())): e.text
+                                 for e in case.excerpts} for case in _cases(study)}
         self.shingle_cases: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for case_id, found in self.shingles.items():
             for shingle in found:
@@ -328,11 +367,17 @@ def _clinician_links(clinician: Clinician, study: Study, terms: _Terms,
                                           and index.clinician_of[dyad_id] == clinician.id):
                 ties[dyad_id].append(term)
     shared_runs: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    accepted = [tuple(re.findall(r"\w+", t.lower())) for t in study.reviewed.linkage_ok]
     for shingle in _in_order(_texts(clinician)):
-        if index.shingle_owner(shingle) == clinician.id:
+        if index.shingle_owner(shingle) == clinician.id and not any(
+                _within(shingle, ok) for ok in accepted):
             for case_id in index.shingle_cases[shingle] - {clinician.id}:
                 shared_runs[case_id].append(shingle)
     dyads = {d.id: d for d in study.dyads}
+    for dyad in study.dyads:
+        if dyad.clinician == clinician.id:  # one quote on both pages, however short
+            for quote in sorted(index.quotes[clinician.id].keys() & index.quotes[dyad.id].keys()):
+                shared_runs[dyad.id].append(tuple(quote.split()))
     for dyad_id in sorted(set(ties) | set(shared_runs)):
         dyad = dyads[dyad_id]
         what = []
@@ -340,8 +385,9 @@ def _clinician_links(clinician: Clinician, study: Study, terms: _Terms,
             what.append(terms.describe(ties[dyad_id]))
         if shared_runs[dyad_id]:
             what.append(f"the words '{' '.join(shared_runs[dyad_id][0])}'")
-        first = terms.shown.get(ties[dyad_id][0], "") if ties[dyad_id] else ""
-        where = _phrase(first) if first else _phrase(" ".join(shared_runs[dyad_id][0]))
+        first = terms.shown.get(ties[dyad_id][0], ties[dyad_id][0]) if ties[dyad_id] else ""
+        run = " ".join(shared_runs[dyad_id][0]) if shared_runs[dyad_id] else ""
+        where = _phrase(first or run)
         yield Problem(
             _file(clinician), _line(clinician, where),
             f"{' and '.join(what)} in this clinician case study also appear(s) in "
@@ -375,6 +421,10 @@ def _in_order(texts: Iterable[str]) -> Iterator[tuple[str, ...]]:
             yield tuple(words[i:i + SHINGLE])
 
 
+def _within(run: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    return any(words[i:i + len(run)] == run for i in range(len(words) - len(run) + 1))
+
+
 def _shingles(texts: Iterable[str]) -> set[tuple[str, ...]]:
     return set(_in_order(texts))
 
@@ -395,7 +445,7 @@ def _strings(value: object) -> Iterator[str]:
         yield value
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            if name not in ("sign_off", "id", "label"):
+            if name not in ("sign_off", "id"):
                 yield from _strings(getattr(value, name))
     elif isinstance(value, dict):
         for item in value.values():
@@ -410,9 +460,10 @@ def _cases(study: Study) -> list[Clinician | Dyad]:
 
 
 def _texts(case: Clinician | Dyad) -> list[str]:
-    texts = [case.narrative, *(e.text for e in case.excerpts)]
+    texts = [case.narrative, *(e.text for e in case.excerpts),
+             *(e.role for e in case.excerpts if e.role)]
     if isinstance(case, Dyad):
-        texts += list(case.summaries.values())
+        texts += [*case.summaries.values(), *case.interview.others_present]
         for value in case.demographics.values():
             texts += [str(v) for v in (value if isinstance(value, list) else [value])]
     return texts

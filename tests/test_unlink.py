@@ -325,9 +325,12 @@ def test_study_level_text_naming_what_one_clinicians_dyads_alone_use_refuses(
           "definition: Felt heard, as Ada put it.")
     [problem] = _refused(tiny, tmp_path)
     assert problem.startswith("model.yml, codebook.yml") and "'Ada'" in problem
-    _edit(tiny, "codebook.yml", "as Ada put it", "as people in [small town] put it")
+    # A name only one clinician's dyads use (a descriptor would be generic: not reported).
+    (tiny / "private" / "reviewed.yml").write_text("allow: [Quillon]\n")
+    _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.", "in Fennick Falls, with Quillon.")
+    _edit(tiny, "codebook.yml", "as Ada put it", "as Quillon put it")
     [problem] = _refused(tiny, tmp_path)
-    assert "'[small town]'" in problem
+    assert "'Quillon'" in problem and problem.startswith("model.yml, codebook.yml")
 
 
 def test_a_term_the_dyads_of_two_clinicians_use_ties_nothing(tiny: Path, tmp_path: Path) -> None:
@@ -345,3 +348,37 @@ def test_linkage_ok_covers_possessives(tiny: Path, tmp_path: Path) -> None:
     _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.", "in Fennick Falls, with Quillon's help.")
     _edit(tiny, "dyads/C1-P2.md", "agree to be quoted.", "agree to be quoted. QUILLON helped.")
     build(tiny, tmp_path / "site")
+
+
+def test_third_round_ties_are_found(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    # A descriptor typed into the text (no list entry) on the clinician page and a dyad.
+    _edit(tiny, "clinicians/C1.md", "listens before she speaks.",
+          "listens before she speaks at [the riverside clinic].")
+    _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.", "in Fennick Falls at [the riverside clinic].")
+    assert "'[the riverside clinic]'" in _refused(tiny, tmp_path)[0]
+    _edit(tiny, "clinicians/C1.md", " at [the riverside clinic]", "")
+    _edit(tiny, "dyads/C1-P1.md", " at [the riverside clinic]", "")
+    # A place made of English words, in two dyads of one clinician.
+    _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.", "in Fennick Falls, near Cedar Falls.")
+    _edit(tiny, "dyads/C1-P2.md", "agree to be quoted.", "agree to be quoted, from Cedar Falls.")
+    assert "'Cedar Falls'" in _refused(tiny, tmp_path)[0]
+
+
+def test_the_same_short_quote_on_both_pages_ties_them(tiny: Path, tmp_path: Path) -> None:
+    _hide(tiny)
+    _edit(tiny, "dyads/C1-P2.md", "text: I drop by when he is in hospital.",
+          "text: I let them talk first.")
+    [problem] = _refused(tiny, tmp_path)
+    assert "'i let them talk first'" in problem and "dyads/C1-P2.md" in problem
+
+
+def test_abbreviations_and_sentence_initial_words_are_not_names(tiny: Path) -> None:
+    terms = _Terms(select(deidentify(load_and_validate(_hide(tiny))), "public", keep_links=True))
+    assert terms.find("Insulin was hard. The ICU and the TV, OK. COVID too.") == set()
+
+
+def test_unlinked_codebook_is_in_label_order(hidden_site: Path) -> None:
+    csv = (hidden_site / "data" / "codebook.csv").read_text("utf-8-sig").splitlines()[1:]
+    labels = [row.split(",")[1] for row in csv]
+    assert labels == sorted(labels, key=str.lower)

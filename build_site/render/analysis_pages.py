@@ -42,7 +42,8 @@ def excerpt_rows(r: Renderer, page: str) -> list[dict[str, Any]]:
         e = q.excerpt
         components = sorted({t for c in e.codes if (t := r.analysis.code_target.get(c))})
         flags = [f for f, on in (("contrastive", e.contrast), ("disconfirming", e.disconfirming),
-                                 ("not for publication", not e.publish)) if on]
+                                 ("not for publication",
+                                  e.id in r.review_data.get("withheld", {}))) if on]
         target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
         speaker = (e.role or "other") if e.speaker.value == "other" else e.speaker.value
         rows.append({

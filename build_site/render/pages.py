@@ -303,6 +303,7 @@ class Renderer:
         text = self.env.get_template(template).render(
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
             speaker_label=speaker_label, review=self.audience == "review",
+            withheld=lambda q: self.review_data.get("withheld", {}).get(q.excerpt.id, ""),
             linked=self.linked, meta=self.study.meta, **context,
         )
         hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""

@@ -33,7 +33,7 @@ def dashboard_page(r: Renderer, findings: list[Finding], exposures: list[Exposur
         cases.append({
             "label": label, "url": url, "status": case.status.value, "memos": len(case.memos),
             "open": sum(not c.resolved for c in case.comments), "excerpts": len(case.excerpts),
-            "unpublished": sum(not e.publish for e in case.excerpts),
+            "unpublished": sum(e.id in r.review_data.get("withheld", {}) for e in case.excerpts),
         })
         comments += [{"case": label, "url": url, "author": c.author, "text": c.text}
                      for c in case.comments if not c.resolved]
