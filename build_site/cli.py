@@ -213,6 +213,11 @@ def _print_risk(result: Any) -> None:
         flag = "UNIQUE" if e.unique else "below minimum cell" if e.at_risk else ""
         table.add_row(e.who, e.file, shown, str(e.k), flag)
     Console(highlight=False).print(table)
+    click.echo("k: how many participants the public site shows with the same combination. "
+               "UNIQUE (k = 1) means that anyone who knows these facts about a person can "
+               "single them out: coarsen or drop a field (publication.dyad_demographics, "
+               "age_band_width) or a tagged quasi-identifier. This report advises; it does not "
+               "change the exit status.")
 
 
 @main.command()

@@ -267,6 +267,11 @@ def _notice(audience: Audience, shown: Study, report: BuildReport) -> Notice | N
         return Notice("Review copy for the analysis team: not for publication or citation.",
                       noindex=True)
     manifest = build_manifest(shown)
+    if shown.meta.sign_off is None:
+        report.warnings.append(
+            f"not signed off: study.yml has no sign_off yet; run build-site manifest, review "
+            f"what it lists, and record its fingerprint ({manifest.digest})")
+        return Notice("Not signed off: this content has not been approved for publication.")
     if not signed_off(shown, manifest):
         report.warnings.append(
             f"not signed off: this content ({manifest.digest}) differs from the sign-off in "

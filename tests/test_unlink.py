@@ -355,7 +355,8 @@ def test_third_round_ties_are_found(tiny: Path, tmp_path: Path) -> None:
     # A descriptor typed into the text (no list entry) on the clinician page and a dyad.
     _edit(tiny, "clinicians/C1.md", "listens before she speaks.",
           "listens before she speaks at [the riverside clinic].")
-    _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.", "in Fennick Falls at [the riverside clinic].")
+    _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.",
+          "in Fennick Falls at [the riverside clinic].")
     assert "'[the riverside clinic]'" in _refused(tiny, tmp_path)[0]
     _edit(tiny, "clinicians/C1.md", " at [the riverside clinic]", "")
     _edit(tiny, "dyads/C1-P1.md", " at [the riverside clinic]", "")

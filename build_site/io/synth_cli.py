@@ -7,6 +7,7 @@ invalid usage (a count out of range, an output folder that is not empty).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -57,7 +58,8 @@ def synth(dyads: int, clinicians: int | None, excerpts_per_dyad: int, seed: int,
     click.echo(f"Wrote a synthetic study ({_plural(dyads, 'dyad')}, "
                f"{_plural(count, 'clinician')}, {_plural(excerpts_per_dyad, 'excerpt')} per "
                f"dyad, seed {seed}) to {out}.")
-    click.echo(f"Build it with: build-site build {out} --out {out.with_name(out.name + '-site')}")
+    command = sys.argv[0] if Path(sys.argv[0]).name == "build-site" else "build-site"
+    click.echo(f"Build it with: {command} build {out} --out {out.with_name(out.name + '-site')}")
 
 
 def _plural(n: int, word: str) -> str:
