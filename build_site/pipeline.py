@@ -26,7 +26,7 @@ from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
 from build_site.render.pages import Renderer
 from build_site.reuse import already_published, fingerprint, record_published
-from build_site.select import select, select_with_report, withheld_excerpts
+from build_site.select import TEAM_CHOICES, select, select_with_report, withheld_excerpts
 from build_site.site import Notice, SiteProject, assemble, load_site_project, mkdocs_build
 from build_site.study import Audience, Identifier, IdentifierKind, Study
 from build_site.timing import StageClock
@@ -137,8 +137,9 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         _refuse_linkages(public, handwritten, report)
     report.warnings += [f"{w.file}: not in this build ({w.reason})" for w in withheld]
     held_back = withheld_excerpts(public)
-    if audience == "public" and held_back:
-        report.warnings.append(_held_back_summary(held_back))
+    for_consent = {k: v for k, v in held_back.items() if v not in TEAM_CHOICES}
+    if audience == "public" and for_consent:  # the team's own choices need no reminder
+        report.warnings.append(_held_back_summary(for_consent))
     coded = select(public, "review")
     analysis = analyse(shown, coded=coded, counts=shown.meta.publication.counts)
     stage("analyse")
@@ -243,7 +244,7 @@ def _held_back_summary(held_back: dict[str, str]) -> str:
         counts[reason] = counts.get(reason, 0) + 1
     reasons = "; ".join(f"{reason}: {n}" for reason, n in sorted(counts.items()))
     return (f"{len(held_back)} excerpt{'s' if len(held_back) != 1 else ''} not on the public "
-            f"site ({reasons}); the review copy marks each one")
+            f"site for want of consent ({reasons}); the review copy marks each one")
 
 
 def _unlinked_ids(study: Study, shown: Study) -> list[Identifier]:

@@ -31,6 +31,11 @@ def speaker_consent(dyad: Dyad | None, excerpt: Excerpt, clinician_consent: Cons
     return dyad.consent.others.get(excerpt.role or "", Consent())
 
 
+PUBLISH_FALSE = "marked publish: false"
+CONTRASTIVE = "contrastive comment (study.yml does not publish them)"
+TEAM_CHOICES = frozenset({PUBLISH_FALSE, CONTRASTIVE})  # every other reason is consent
+
+
 def withheld_excerpts(study: Study) -> dict[str, str]:
     """Why each excerpt of ``study`` that a public build leaves out is left out: excerpt id ->
     a reason for the team ("no consent recorded for the spouse", "marked publish: false").
@@ -66,9 +71,9 @@ def _speaker(dyad: Dyad, excerpt: Excerpt) -> tuple[str, bool]:
 def _excerpt_reason(study: Study, excerpt: Excerpt, consent: Consent, who: str,
                     recorded: bool) -> str | None:
     if not excerpt.publish:
-        return "marked publish: false"
+        return PUBLISH_FALSE
     if excerpt.contrast and not study.meta.publication.contrastive_comments:
-        return "contrastive comment (study.yml does not publish them)"
+        return CONTRASTIVE
     if not recorded:
         return f"no consent given or recorded for {who}"
     if consent.withdrawn:

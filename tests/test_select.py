@@ -39,3 +39,26 @@ def test_missing_consent_publishes_nothing_and_is_reported(tiny: Path) -> None:
     public, withheld = select_with_report(load_and_validate(tiny), "public")
     assert "C1-P1" not in [d.id for d in public.dyads]
     assert any(w.file == "dyads/C1-P1.md" and "public website" in w.reason for w in withheld)
+
+
+def test_every_excerpt_left_out_of_the_public_site_says_why(tiny: Path) -> None:
+    from build_site.select import withheld_excerpts
+
+    assert withheld_excerpts(load_and_validate(tiny)) == {
+        "C1-P1-E2": "the spouse did not agree to be quoted",
+        "C1-P1-E3": "contrastive comment (study.yml does not publish them)",
+        "C1-P2-E1": "the patient did not agree to be quoted",
+        "C2-P1-E1": "no consent given or recorded for the patient",
+    }
+
+
+def test_review_copy_flags_and_public_build_reports_consent_holds(tiny: Path,
+                                                                   tmp_path: Path) -> None:
+    from build_site.pipeline import build
+
+    report = build(tiny, tmp_path / "public")
+    [held] = [w for w in report.warnings if "for want of consent" in w]
+    assert "the spouse did not agree to be quoted: 1" in held and "contrastive" not in held
+    build(tiny, tmp_path / "review", audience="review")
+    page = (tmp_path / "review" / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
+    assert "Not for publication: the spouse did not agree to be quoted" in page
