@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from build_site.study import Component, Element, KindRef, Model, ModelVersion, Relation
+from build_site.study import (
+    KIND_TITLES,
+    Component,
+    Element,
+    KindRef,
+    Model,
+    ModelVersion,
+    Relation,
+)
 from build_site.validate import walk_elements
 
 
@@ -40,7 +48,7 @@ def _labels(model: Model) -> dict[str, str]:
 
 def _relation_text(rel: Relation, labels: dict[str, str]) -> str:
     def end(e: str | KindRef) -> str:
-        return f"all {e.kind.value}s" if isinstance(e, KindRef) else labels.get(e, e)
+        return f"all {KIND_TITLES[e.kind].lower()}" if isinstance(e, KindRef) else labels.get(e, e)
 
     tentative = " (tentative)" if rel.tentative else ""
     return f"{end(rel.from_)} {rel.kind} {end(rel.to)}{tentative}"
