@@ -223,19 +223,24 @@ def linkage_problems(public: Study, handwritten: dict[str, bytes]) -> list[Probl
     """
     if not public.meta.publication.hide_clinician:
         return []
-    pages = {f"docs/{path}": data.decode("utf-8", "replace")
-             for path, data in handwritten.items() if path.endswith(".md")}
-    return linkages(select(public, "public", keep_links=True), pages)
+    return linkages(select(public, "public", keep_links=True), _markdown_pages(handwritten))
 
 
 def _refuse_linkages(public: Study, handwritten: dict[str, bytes], report: BuildReport) -> None:
-    if public.meta.publication.hide_clinician and len(
-            select(public, "public", keep_links=True).clinicians) < 2:
+    if not public.meta.publication.hide_clinician:
+        return
+    linked = select(public, "public", keep_links=True)
+    if len(linked.clinicians) < 2:
         report.warnings.append("publication.hide_clinician: only one clinician is shown, so "
                                "every dyad is visibly theirs; hiding the tie protects nothing")
-    links = linkage_problems(public, handwritten)
+    links = linkages(linked, _markdown_pages(handwritten))
     if links:
         raise PrivacyError(links)
+
+
+def _markdown_pages(handwritten: dict[str, bytes]) -> dict[str, str]:
+    return {f"docs/{path}": data.decode("utf-8", "replace")
+            for path, data in handwritten.items() if path.endswith(".md")}
 
 
 def _held_back_summary(held_back: dict[str, str]) -> str:

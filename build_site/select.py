@@ -86,9 +86,8 @@ def _excerpt_reason(study: Study, excerpt: Excerpt, consent: Consent, who: str,
 
 
 def _excerpt_public(study: Study, excerpt: Excerpt, consent: Consent) -> bool:
-    if not (excerpt.publish and consent.allows_public_quote()):
-        return False
-    return study.meta.publication.contrastive_comments or not excerpt.contrast
+    """One rule for what is published and for why not (:func:`withheld_excerpts`)."""
+    return _excerpt_reason(study, excerpt, consent, "", True) is None
 
 
 @dataclass(frozen=True)

@@ -176,11 +176,6 @@ def _sentence_start(text: str, position: int) -> bool:
     before = text[:position].rstrip(" \t\"'\u201c\u2018(")
     return not before or before[-1] in ".!?:\n"
 
-
-def _first_names() -> frozenset[str]:
-    from build_site.deidentify.detectors import _first_names as names
-
-    return names()
 SHINGLE = 6  # words in a row that, shared by two pages, tie them
 # Transcription conventions in brackets: not descriptors of anyone.
 _ANNOTATIONS = frozenset({
@@ -245,7 +240,7 @@ class _Terms:
 
     def __init__(self, study: Study) -> None:
         from build_site.deidentify import Matcher
-        from build_site.deidentify.detectors import is_english
+        from build_site.deidentify.detectors import first_names, is_english
 
         self.is_english = is_english
         ids = {case.id.lower() for case in _cases(study)}
@@ -257,7 +252,7 @@ class _Terms:
                 self.shown[self.key(ident.replacement)] = ident.replacement
         self.matcher = Matcher(Identifier(text=self.shown[k], replacement="-") for k in self.listed)
         self.ok = {self.key(t) for t in study.reviewed.linkage_ok}
-        self.first_names = _first_names()
+        self.first_names = first_names()
         self.ids = ids
         # Words written capitalised mid-sentence somewhere are names at a sentence start too
         # ("Quillon helped."); other capitalised words there are not ("Insulin was...").

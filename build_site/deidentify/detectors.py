@@ -115,7 +115,8 @@ def _english() -> frozenset[str]:
 
 
 @cache
-def _first_names() -> frozenset[str]:
+def first_names() -> frozenset[str]:
+    """gender-guesser's first names (about 40,000), folded (no diacritics), lower-case."""
     import gender_guesser.detector as gender  # type: ignore[import-untyped]
 
     from build_site.deidentify.matching import fold
@@ -160,7 +161,7 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
 
     """Capitalised words that are not ordinary English words (likely names or places), known
     first names written with a capital inside a sentence or in capitals, and cities."""
-    first = _first_names()
+    first = first_names()
     cities, areas = _gazetteer()
     for m in _WORD.finditer(text):
         word = _base(m.group(0))
