@@ -2,7 +2,7 @@
 # Both bootstrap the machine first (idempotent: see scripts/bootstrap.sh).
 VENV := .venv/bin
 
-.PHONY: bootstrap site test lint lock clean deid-bench bench bench-smoke
+.PHONY: bootstrap site test lint lock clean deid-bench bench bench-smoke python-floor
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -22,6 +22,10 @@ lock:
 	{ echo "# Every dependency, transitive ones included, pinned. Regenerate with: make lock"; \
 	  $(VENV)/pip list --format=freeze --exclude-editable | grep -v -i -E "^(build-site|pip)=="; \
 	} > requirements.lock
+
+# The lock must install on the oldest Python the README promises (a dry run; see the script).
+python-floor:
+	@bash scripts/check-python-floor.sh
 
 clean:
 	rm -rf site .site.build .site.*.tmp

@@ -7,7 +7,7 @@ misspelt field name is reported instead of silently ignored.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -21,7 +21,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The three kinds of model component."""
 
     competency = "competency"
@@ -36,7 +36,7 @@ KIND_TITLES = {
 }
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Review status of a case study, in order of progress."""
 
     draft = "draft"
@@ -313,7 +313,7 @@ class SourceRef(_Model):
     body_line: int = 0
 
 
-class Speaker(str, Enum):
+class Speaker(StrEnum):
     """Who spoke an excerpt."""
 
     patient = "patient"
@@ -370,7 +370,7 @@ class Dyad(_Model):
     source: SourceRef | None = Field(default=None, exclude=True)
 
 
-class IdentifierKind(str, Enum):
+class IdentifierKind(StrEnum):
     """Categories of identifier in the private list."""
 
     person = "person"

@@ -10,11 +10,11 @@ PYTHON=${PYTHON:-python3}
 need_apt=()
 
 if ! command -v "$PYTHON" >/dev/null 2>&1; then
-  echo "bootstrap: $PYTHON not found; install Python 3.10 or newer" >&2
+  echo "bootstrap: $PYTHON not found; install Python 3.11 or newer" >&2
   exit 1
 fi
-if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
-  echo "bootstrap: Python 3.10 or newer is needed ($("$PYTHON" --version))" >&2
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "bootstrap: Python 3.11 or newer is needed ($("$PYTHON" --version))" >&2
   exit 1
 fi
 "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
