@@ -609,8 +609,7 @@ def _study(work: Path, dyads: int) -> Path:
     source = SOURCE if SOURCE and (SOURCE / "build_site" / "io" / "synth.py").is_file() else REPO
     if str(source) not in sys.path:
         sys.path.insert(0, str(source))
-    from build_site.io.synth import write_synthetic_study
-    from build_site.io.synth_cli import default_clinicians
+    from build_site.io.synth import default_clinicians, write_synthetic_study
 
     study = work / f"study-{dyads}"
     if not study.is_dir():
@@ -666,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
         failed = False
         for size in sizes:
             study = _study(work, size)
-            from build_site.io.synth_cli import default_clinicians
+            from build_site.io.synth import default_clinicians
 
             load = os.getloadavg()
             n_runs = min(runs, args.max_runs_1000) if size >= 1000 else runs

@@ -20,13 +20,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from build_site.deidentify import deidentify
 from build_site.errors import PrivacyError, Problem, UsageError
 from build_site.gate import scan_tree
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
-from build_site.pipeline import build, build_directory, load_and_validate
+from build_site.pipeline import build, build_directory, prepare
 from build_site.render.exports import citation_cff, license_spdx
-from build_site.select import select
 from build_site.study import Study
 
 
@@ -97,7 +95,7 @@ def write_zip(folder: Path, target: Path, epoch: int) -> None:
     tmp.replace(target)
 
 
-def require_sign_off(study_dir: Path) -> tuple[Study, Study]:
+def require_sign_off(study_dir: Path, config: Path | None = None) -> tuple[Study, Study]:
     """Load ``study_dir`` and check that ``study.yml`` signs off exactly what a public build
     would publish (the rule of :func:`build_site.manifest.signed_off`); every export of the
     public site (the supplement zip, the PDF) starts here.
@@ -110,8 +108,8 @@ def require_sign_off(study_dir: Path) -> tuple[Study, Study]:
         PrivacyError: the content is not signed off (exit 3); StudyError: invalid input
             (exit 2).
     """
-    study = load_and_validate(study_dir)
-    public = select(deidentify(study), "public")
+    prepared = prepare(study_dir, "public", config, scan=False)  # the build scans
+    study, public = prepared.study, prepared.shown
     manifest = build_manifest(public)
     if not signed_off(public, manifest):
         raise PrivacyError([Problem("study.yml", 0, "publishing refused: the content is not "
@@ -130,7 +128,7 @@ def package(study_dir: Path, target: Path, config: Path | None = None) -> Path:
     if target.suffix.lower() != ".zip":
         raise UsageError("the package must be a .zip file", "name it e.g. supplement.zip",
                          target)
-    study, public = require_sign_off(study_dir)
+    study, public = require_sign_off(study_dir, config)
     with tempfile.TemporaryDirectory(prefix=".build-site-package-") as folder:
         root = Path(folder) / "supplement"
         build(study_dir, root / "site", config)

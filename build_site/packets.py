@@ -17,12 +17,12 @@ pass the leak gate before they are written.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from build_site.analyse import Quote, analyse
-from build_site.deidentify import deidentify
 from build_site.errors import PrivacyError, Problem
 from build_site.gate import scan_tree
 from build_site.publish import check_output, discard, publish, staging_dir
@@ -30,6 +30,9 @@ from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg,
 from build_site.render.html import inline_text
 from build_site.select import select, speaker_consent
 from build_site.study import KIND_TITLES, Kind, Speaker, Study
+
+if TYPE_CHECKING:
+    from build_site.pipeline import Prepared
 
 DEFAULT_QUESTIONS = [
     "Does this model fit your experience of relationships that heal? Where does it not?",
@@ -100,26 +103,31 @@ def _render(study: Study, clinician_id: str, diagrams: DiagramRenderer) -> str:
     )
 
 
-def write_packets(raw_study: Study, study_dir: Path, out: Path, cache: Path) -> list[Path]:
+def write_packets(prepared: Prepared, out: Path, cache: Path) -> list[Path]:
     """Write one packet folder per participating clinician into ``out`` (swapped in whole).
+
+    Args:
+        prepared: the study prepared for packets (:func:`build_site.pipeline.prepare`).
+        out: the output folder (one sub-folder per clinician).
+        cache: the diagram cache folder.
 
     Raises:
         StudyError: a refused output location (exit 2); PrivacyError: the leak gate found a
         listed identifier (exit 3, nothing written).
     """
-    out = check_output(out, study_dir)
-    study = deidentify(raw_study)
+    out = check_output(out, prepared.study_dir)
+    study = prepared.deidentified
     diagrams = DiagramRenderer(cache)
     staging = staging_dir(out)
     try:
         written = []
-        for clinician in select(study, "review").clinicians:
+        for clinician in prepared.coded.clinicians:
             folder = staging / clinician.id
             folder.mkdir()
             (folder / "index.html").write_text(_render(study, clinician.id, diagrams),
                                                encoding="utf-8")
             written.append(out / clinician.id / "index.html")
-        leaks = scan_tree(staging, raw_study.identifiers)
+        leaks = scan_tree(staging, prepared.study.identifiers)
         if leaks:
             raise PrivacyError([Problem(f"{out.name}/{leak.where}", 0,
                                         f"listed identifier ({leak.identifier.kind.value}) found",

@@ -657,7 +657,7 @@ def export_pdf(study_dir: Path, target: Path, config: Path | None = None,
     report = PdfReport(target)
     stage = StageClock(report.timings, progress)
 
-    study, public = require_sign_off(study_dir)
+    study, public = require_sign_off(study_dir, config)
     stage("sign-off")
     epoch = source_date_epoch(public)
     with tempfile.TemporaryDirectory(prefix=".build-site-pdf-") as folder:

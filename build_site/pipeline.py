@@ -1,9 +1,11 @@
 """The one place that knows the order of the stages.
 
-``build()`` reads like the table of contents of a build: load, validate, de-identify, select,
-analyse, render, assemble and run MkDocs, leak gate, publish. Everything is gathered and
-checked before anything is written to the output directory; on any failure the previous output
-stays exactly as it was.
+:func:`prepare` runs the stages every command shares (load, validate, de-identify, select,
+find, analyse) and returns one :class:`Prepared` value; :func:`build` is ``prepare`` followed by
+render, the site engine (MkDocs), the leak gate and publish. ``check``, ``manifest``,
+``package``, ``pdf`` and ``packets`` start from ``prepare`` too, so what they judge is what a
+build would publish. Everything is gathered and checked before anything is written to the
+output directory; on any failure the previous output stays exactly as it was.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from build_site.analyse import analyse
+from build_site.analyse import Analysis, analyse
 from build_site.analyse.risk import exposures
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
@@ -22,18 +24,30 @@ from build_site.gate import Leak, scan_articles, scan_tree
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.publish import MARKER, check_output, discard, publish, staging_dir
+from build_site.render.context import RenderContext
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
-from build_site.render.pages import Renderer
+from build_site.render.pages import declare_site
 from build_site.reuse import already_published, fingerprint, record_published
-from build_site.select import TEAM_CHOICES, select, select_with_report, withheld_excerpts
-from build_site.site import Notice, SiteProject, assemble, load_site_project, mkdocs_build
+from build_site.select import TEAM_CHOICES, Withheld, select, select_with_report, withheld_excerpts
+from build_site.site import (
+    BUILD_FILES,
+    Notice,
+    SiteProject,
+    assemble,
+    load_site_project,
+    mkdocs_build,
+)
 from build_site.study import Audience, Identifier, IdentifierKind, Study
 from build_site.timing import StageClock
 from build_site.unlink import THE_CLINICIAN, gate_identifiers, linkages, neutral_ids
 from build_site.validate import validate
 
 Progress = Callable[[str], None]
+# Who a prepared study is for: the public site, the team's review copy, or the member-checking
+# packets (every case a clinician could be shown; each packet then keeps what its clinician's
+# patients agreed to share, see packets.packet_quotes).
+Purpose = Literal["public", "review", "packets"]
 NO_IDENTIFIERS = ("private/identifiers.yml is missing or empty: no name will be replaced on the "
                   "site; list every identifying name there (see guide/preparing-your-study.md)")
 
@@ -56,8 +70,57 @@ class BuildReport:
     reused: bool = False
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A study made ready for one purpose: every stage before rendering, done once.
+
+    Attributes:
+        study_dir: the study folder.
+        purpose: "public", "review" or "packets".
+        study: the validated study as written (its identifier list is what the leak gate
+            searches for).
+        deidentified: every case, listed identifiers replaced.
+        shown: what this purpose shows (the public selection; every case the team may see).
+        public: the public selection, whatever the purpose (for the disclosure-risk report
+            and the manifest).
+        coded: every case the team coded and may see (the review selection).
+        withheld: the case studies left out of ``shown``, and why.
+        held_back: excerpt id -> why a public build leaves it out (consent, the team's
+            choice).
+        findings: possible identifiers the list missed and no review resolved, in what this
+            purpose would publish (a public build is refused while there are any).
+        linkages: for a study that hides clinicians, what would still tie dyads to them.
+        analysis: the analysis of ``shown``.
+        project: the site configuration and the hand-written pages as the team wrote them.
+        handwritten: the hand-written pages, listed identifiers replaced in the Markdown ones.
+        warnings: what the team should know (no identifier list, cases left out, quotes held
+            back for consent).
+    """
+
+    study_dir: Path
+    purpose: Purpose
+    study: Study
+    deidentified: Study
+    shown: Study
+    public: Study
+    coded: Study
+    withheld: list[Withheld]
+    held_back: dict[str, str]
+    findings: list[Finding]
+    linkages: list[Problem]
+    analysis: Analysis
+    project: SiteProject
+    handwritten: dict[str, bytes]
+    warnings: list[str]
+
+    @property
+    def audience(self) -> Audience:
+        """The selection rule of :mod:`build_site.select` this purpose follows."""
+        return "public" if self.purpose == "public" else "review"
+
+
 def load_and_validate(study_dir: Path) -> Study:
-    """Stages 1-2: read and validate a study folder.
+    """Read and validate a study folder.
 
     Raises:
         StudyError: any problem in the folder (exit code 2).
@@ -81,6 +144,83 @@ def deidentified_pages(project: SiteProject, study: Study) -> dict[str, bytes]:
     }
 
 
+def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = None,
+            cache: Path | None = None, clock: Progress = lambda _: None, scan: bool = True
+            ) -> Prepared:
+    """Load, validate, de-identify, select, find and analyse the study in ``study_dir``.
+
+    Args:
+        study_dir: the study folder.
+        purpose: "public", "review" or "packets" (see :class:`Prepared`).
+        config: an explicit ``mkdocs.yml`` (else the study's own, the one beside it, or the
+            package default).
+        cache: a folder for the detectors' cache (a build's), or None.
+        clock: called with each stage's name as it ends ("load", "validate", "de-identify",
+            "analyse"), for timings.
+        scan: run the detectors; False leaves ``findings`` empty, for callers that only need
+            what is published (the manifest's fingerprint), never for one that publishes.
+
+    Returns:
+        The :class:`Prepared` study. Nothing is refused here: findings and linkages are
+        returned for the caller to refuse, report or show.
+
+    Raises:
+        StudyError: the study folder or the site configuration is invalid (exit 2).
+    """
+    raw = load_study_folder(study_dir)
+    project = load_site_project(study_dir, config)
+    clock("load")
+    study = validate(raw)
+    clock("validate")
+    deidentified = deidentify(study)
+    handwritten = deidentified_pages(project, study)
+    public = select(deidentified, "public")
+    audience: Audience = "public" if purpose == "public" else "review"
+    # Hand-written pages are the team's own prose about the study (citations, credits): listed
+    # identifiers are replaced in them and the gate checks them, but detectors do not.
+    # Findings count only in what this purpose would publish.
+    scanned = public if purpose == "public" else deidentified
+    findings = unresolved(find_all(scanned, None, FindingCache(cache) if cache else None),
+                          study) if scan else []
+    clock("de-identify")
+    shown, withheld = select_with_report(deidentified, audience)
+    held_back = withheld_excerpts(deidentified)
+    coded = select(deidentified, "review")
+    analysis = analyse(shown, coded=coded, counts=shown.meta.publication.counts)
+    clock("analyse")
+    return Prepared(
+        study_dir=study_dir, purpose=purpose, study=study, deidentified=deidentified,
+        shown=shown, public=public, coded=coded, withheld=withheld, held_back=held_back,
+        findings=findings, linkages=linkage_problems(deidentified, handwritten),
+        analysis=analysis, project=project, handwritten=handwritten,
+        warnings=_warnings(study, purpose, withheld, held_back))
+
+
+def _warnings(study: Study, purpose: Purpose, withheld: list[Withheld],
+              held_back: dict[str, str]) -> list[str]:
+    warnings = [] if study.identifiers else [NO_IDENTIFIERS]
+    warnings += [f"{w.file}: not in this build ({w.reason})" for w in withheld]
+    for_consent = {k: v for k, v in held_back.items() if v not in TEAM_CHOICES}
+    if purpose == "public" and for_consent:  # the team's own choices need no reminder
+        warnings.append(_held_back_summary(for_consent))
+    return warnings
+
+
+def refuse_findings(prepared: Prepared) -> None:
+    """Refuse a public build while possible identifiers are unresolved.
+
+    Raises:
+        PrivacyError: one problem per finding, with the file, line and what to do (exit 3).
+    """
+    if prepared.findings:
+        raise PrivacyError([
+            Problem(f.file, f.line, f"possible {f.category} '{f.text}' not resolved",
+                    f"list it in private/identifiers.yml or mark it reviewed in "
+                    f"private/reviewed.yml (hash: {f.key}); nothing was written")
+            for f in prepared.findings
+        ])
+
+
 def build(study_dir: Path, out: Path, config: Path | None = None,
           audience: Audience = "public", progress: Progress = lambda _: None) -> BuildReport:
     """Build the site of the study in ``study_dir`` into ``out``.
@@ -97,83 +237,53 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         A ``BuildReport``.
 
     Raises:
-        StudyError: invalid input or output location (exit 2); PrivacyError: the leak gate
-        found a listed identifier in the output (exit 3). In both cases ``out`` is untouched.
+        StudyError: invalid input or output location (exit 2); PrivacyError: unresolved
+        findings, a tie between dyads and clinicians the study hides, or the leak gate found a
+        listed identifier in the output (exit 3). In every case ``out`` is untouched.
     """
     report = BuildReport(out)
     stage = StageClock(report.timings, progress)
-
     out = check_output(out, study_dir)
     report.out = out
-    raw = load_study_folder(study_dir)
-    project = load_site_project(study_dir, config)
-    stage("load")
-    study = validate(raw)
-    stage("validate")
-    if not study.identifiers:
-        report.warnings.append(NO_IDENTIFIERS)
-    public = deidentify(study)
-    handwritten = deidentified_pages(project, study)
     work = build_directory(out)
     work.mkdir(parents=True, exist_ok=True, mode=0o700)
     (work / MARKER).touch()
-    # Hand-written pages are the team's own prose about the study (citations, credits): listed
-    # identifiers are replaced in them and the gate checks them, but detectors do not.
-    # A public build is refused only for findings in what it would publish.
-    scanned = select(public, "public") if audience == "public" else public
-    findings = unresolved(find_all(scanned, None, FindingCache(work / "cache" / "findings")),
-                          study)
-    report.findings = findings
-    if findings and audience == "public":
-        raise PrivacyError([
-            Problem(f.file, f.line, f"possible {f.category} '{f.text}' not resolved",
-                    f"list it in private/identifiers.yml or mark it reviewed in "
-                    f"private/reviewed.yml (hash: {f.key}); nothing was written")
-            for f in findings
-        ])
-    stage("de-identify")
-    shown, withheld = select_with_report(public, audience)
+    prepared = prepare(study_dir, audience, config, work / "cache" / "findings", stage)
+    report.findings = prepared.findings
+    report.warnings += prepared.warnings
     if audience == "public":
-        _refuse_linkages(public, handwritten, report)
-    report.warnings += [f"{w.file}: not in this build ({w.reason})" for w in withheld]
-    held_back = withheld_excerpts(public)
-    for_consent = {k: v for k, v in held_back.items() if v not in TEAM_CHOICES}
-    if audience == "public" and for_consent:  # the team's own choices need no reminder
-        report.warnings.append(_held_back_summary(for_consent))
-    coded = select(public, "review")
-    analysis = analyse(shown, coded=coded, counts=shown.meta.publication.counts)
-    stage("analyse")
-    diagrams = DiagramRenderer(work / "cache" / "diagrams")
-    review_data = None
-    if audience == "review":
-        review_data = {"findings": findings, "withheld": held_back,
-                       "exposures": exposures(select(public, "public"))}
-    renderer = Renderer(shown, analysis, audience, diagrams, coded=coded,
-                        withdrawn=_withdrawn(study), review_data=review_data)
-    pages, assets = renderer.all_pages()
-    report.warnings += unreported(renderer)
-    extra = [{_title(p, handwritten[p]): p} for p in project.markdown_pages()]
-    nav = renderer.nav(extra)
-    report.nav = nav
-    report.pages = len(pages) + len(extra)
-    fragments = renderer.diagram_fragments()
-    report.diagrams_rendered, report.diagrams_cached = diagrams.rendered, diagrams.cached
+        refuse_findings(prepared)
+        if prepared.linkages:
+            raise PrivacyError(prepared.linkages)
+        report.warnings += _unlinked_warning(prepared)
+    shown = prepared.shown
+    ctx = _render_context(prepared, DiagramRenderer(work / "cache" / "diagrams"))
+    site = declare_site(ctx, _handwritten_entries(prepared), BUILD_FILES)
+    pages, assets = site.render(ctx)
+    report.warnings += unreported(ctx)
+    report.nav = site.nav()
+    report.pages = len(pages) + len(prepared.project.markdown_pages())
+    fragments = ctx.diagram_fragments()
+    report.diagrams_rendered = ctx.diagrams.rendered
+    report.diagrams_cached = ctx.diagrams.cached
     stage("render")
     notice = _notice(audience, shown, report)
-    report.files_written = assemble(work / "docs", pages, assets, handwritten)
-    settings = {"nav": nav, "site_name": shown.meta.title, "audience": audience,
+    report.files_written = assemble(work / "docs", pages, assets, prepared.handwritten)
+    settings = {"nav": report.nav, "site_name": shown.meta.title, "audience": audience,
                 "notice": notice and [notice.text, notice.noindex],
                 "epoch": source_date_epoch(shown)}
-    inputs = fingerprint(project.config, work / "docs", settings, fragments, study.identifiers)
+    inputs = fingerprint(prepared.project.config, work / "docs", settings, fragments,
+                         prepared.study.identifiers)
     report.reused = already_published(work, out, inputs)  # reuse.py: the gate passed it
     stage("fingerprint")
     if report.reused:
         return report
     staging = staging_dir(out)
     try:
-        mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title, notice,
-                     source_date_epoch(shown), fragments)
+        mkdocs_build(prepared.project.config, work / "docs", staging, report.nav,
+                     shown.meta.title, notice, source_date_epoch(shown), fragments)
         stage("mkdocs")
+        study = prepared.study
         leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown)])
         leaks += _clinicians_on_dyad_pages(staging, shown)
         stage("gate")
@@ -185,6 +295,34 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     finally:
         discard(staging)
     return report
+
+
+def _render_context(prepared: Prepared, diagrams: DiagramRenderer) -> RenderContext:
+    """The render context of a prepared build (a review copy carries what only the team
+    sees: findings, why excerpts are held back, disclosure risk)."""
+    review_data = None
+    if prepared.audience == "review":
+        review_data = {"findings": prepared.findings, "withheld": prepared.held_back,
+                       "exposures": exposures(prepared.public)}
+    return RenderContext(prepared.shown, prepared.analysis, prepared.audience, diagrams,
+                         coded=prepared.coded, withdrawn=_withdrawn(prepared.study),
+                         review_data=review_data)
+
+
+def _handwritten_entries(prepared: Prepared) -> list[tuple[str, str, str]]:
+    """The team's own files as :func:`declare_site` takes them: path, title, source."""
+    project = prepared.project
+    return [(path, _title(path, data) if path.endswith(".md") else path, project.source(path))
+            for path, data in sorted(prepared.handwritten.items())]
+
+
+def _unlinked_warning(prepared: Prepared) -> list[str]:
+    if not prepared.study.meta.publication.hide_clinician:
+        return []
+    if len(select(prepared.deidentified, "public", keep_links=True).clinicians) < 2:
+        return ["publication.hide_clinician: only one clinician is shown, so every dyad is "
+                "visibly theirs; hiding the tie protects nothing"]
+    return []
 
 
 def _leak_problems(out: Path, leaks: list[Leak], study: Study) -> list[Problem]:
@@ -224,18 +362,6 @@ def linkage_problems(public: Study, handwritten: dict[str, bytes]) -> list[Probl
     if not public.meta.publication.hide_clinician:
         return []
     return linkages(select(public, "public", keep_links=True), _markdown_pages(handwritten))
-
-
-def _refuse_linkages(public: Study, handwritten: dict[str, bytes], report: BuildReport) -> None:
-    if not public.meta.publication.hide_clinician:
-        return
-    linked = select(public, "public", keep_links=True)
-    if len(linked.clinicians) < 2:
-        report.warnings.append("publication.hide_clinician: only one clinician is shown, so "
-                               "every dyad is visibly theirs; hiding the tie protects nothing")
-    links = linkages(linked, _markdown_pages(handwritten))
-    if links:
-        raise PrivacyError(links)
 
 
 def _markdown_pages(handwritten: dict[str, bytes]) -> dict[str, str]:

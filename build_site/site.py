@@ -1,4 +1,4 @@
-"""Stage 7, site build: assemble the build directory and run MkDocs on it.
+"""Site build: assemble the build directory and run MkDocs on it.
 
 The build directory holds a copy of the hand-written pages plus every generated page (written
 only when its bytes change, so an unchanged page keeps its timestamp) and the stylesheet. MkDocs
@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 
 from build_site.errors import Problem, StudyError
+from build_site.render.context import Asset, Page
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
-from build_site.render.pages import Asset, Page
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
@@ -29,6 +29,7 @@ SCRIPT = "assets/build-site.js"
 # work from disk with no external script, so a vendored copy (iframe-worker 1.0.4, MIT) is used.
 IFRAME_WORKER = "assets/javascripts/iframe-worker-shim.js"
 DEFAULT_SITE_NAME = "Study site"
+BUILD_FILES = (STYLESHEET, SCRIPT, IFRAME_WORKER)  # added to every site by assemble()
 
 
 def default_config() -> Path:
@@ -46,10 +47,15 @@ class SiteProject:
 
     config: Path
     pages: dict[str, bytes] = field(default_factory=dict)
+    docs: Path | None = None
 
     def markdown_pages(self) -> list[str]:
         """Docs-relative paths of the hand-written Markdown pages, sorted."""
         return sorted(p for p in self.pages if p.endswith(".md"))
+
+    def source(self, rel: str) -> str:
+        """Where the hand-written file at docs-relative ``rel`` is, for messages."""
+        return str(self.docs / rel) if self.docs else rel
 
 
 def find_config(study_dir: Path, explicit: Path | None) -> Path:
@@ -170,11 +176,13 @@ def _raw_config(config: Path) -> dict[str, Any]:
 def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     """Read the site configuration in force and its hand-written pages (``docs_dir``).
 
-    The package default has no hand-written pages. Generated page paths (``index.md``,
-    ``model/``, ``cases/``, ``clinicians/``, ``dyads/``, ``data/``) are reserved.
+    With the package default configuration, the study folder's own ``docs/`` holds them.
+    Whether a hand-written page takes a generated page's path is decided where the pages are
+    declared (:func:`build_site.render.pages.declare_site`).
 
     Raises:
-        StudyError: unreadable configuration, or a hand-written page on a reserved path.
+        StudyError: unreadable configuration, a file that leads outside the docs folder, or a
+            Markdown page that is not UTF-8.
     """
     config = find_config(study_dir, explicit)
     project = SiteProject(config)
@@ -185,8 +193,7 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
         docs = (config.parent / str(raw.get("docs_dir", "docs"))).resolve()
     if not docs.is_dir():
         return project
-    reserved = ("model/", "cases/", "clinicians/", "dyads/", "data/", "analysis/", "methods/",
-                "review/", "assets/build-site", "CITATION.cff")
+    project.docs = docs
     problems = []
     for path in sorted(docs.rglob("*")):
         if not path.is_file() or path.name.startswith("."):
@@ -202,10 +209,6 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
             except UnicodeDecodeError:
                 problems.append(Problem(str(path), 0, "not valid UTF-8", "save it as UTF-8"))
                 continue
-        if rel == "index.md" or rel.startswith(reserved):
-            problems.append(Problem(str(path), 0, f"'{rel}' is a page build-site generates",
-                                    "rename or move the hand-written page"))
-            continue
         project.pages[rel] = path.read_bytes()
     if problems:
         raise StudyError(problems)

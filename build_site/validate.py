@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from build_site.errors import Problem, StudyError
 from build_site.load import RawDocument, RawStudy
+from build_site.render.paths import RESERVED_COMPONENT_IDS
 from build_site.study import (
     Clinician,
     Codebook,
@@ -169,7 +170,8 @@ class _Checker:
         for item_id in component_ids(self.study.model) & RESERVED_COMPONENT_IDS:
             self.add("model.yml", ("components",),
                      f"component or element id '{item_id}' is reserved for a generated page",
-                     "choose another id (index, relations and history are taken)")
+                     "choose another id (" + ", ".join(sorted(RESERVED_COMPONENT_IDS))
+                     + " are taken by generated pages)")
         for i, rel in enumerate(self.study.model.relations):
             claim(rel.id, "model.yml", ("relations", i, "id"))
         for i, code in enumerate(self.study.codebook.codes):
@@ -335,7 +337,6 @@ def _identifier_problems(study: Study, doc: RawDocument) -> list[Problem]:
     return problems
 
 
-RESERVED_COMPONENT_IDS = frozenset({"index", "relations", "history"})
 
 
 def component_ids(model: Model) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import yaml
@@ -17,8 +18,9 @@ from build_site.load import RawDocument, RawStudy
 from build_site.pipeline import load_and_validate
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.fragments import swap_in
-from build_site.render.pages import Renderer
+from build_site.render.pages import Page, RenderContext, declare_site
 from build_site.select import select
+from build_site.study import Study
 from build_site.validate import validate
 from build_site.yamlsource import YamlProblem, load_yaml
 
@@ -61,13 +63,20 @@ def test_participant_text_never_becomes_markup(text: str, narrative: str, value:
     study = study.model_copy(update={"dyads": [dyad, *study.dyads[1:]]})
     shown = select(study, "review")
     cache = tmp_path_factory.mktemp("diagrams")
-    renderer = Renderer(shown, analyse(shown), "review", DiagramRenderer(cache))
-    pages = (renderer.dyad(shown.dyads[0]), renderer.demographics(),
-             *[p for p in renderer.all_pages()[0] if p.path == "analysis/matrix.md"])
-    fragments = renderer.diagram_fragments()  # blocks swapped in after Markdown, as on the site
+    ctx, rendered = _render_site(shown, cache)
+    pages = [rendered[p] for p in (f"dyads/{shown.dyads[0].id}.md", "data/demographics.md",
+                                   "analysis/matrix.md")]
+    fragments = ctx.diagram_fragments()  # blocks swapped in after Markdown, as on the site
     for page in pages:
         html = markdown.markdown(page.markdown.split("---", 2)[-1], extensions=EXTENSIONS)
         assert not _live_marker(swap_in(html, fragments)), page.path
+
+
+def _render_site(shown: Study, cache: Path) -> tuple[RenderContext, dict[str, Page]]:
+    """Every page of a review copy of ``shown``, by path, and the context that rendered them."""
+    ctx = RenderContext(shown, analyse(shown), "review", DiagramRenderer(cache))
+    pages, _ = declare_site(ctx).render(ctx)
+    return ctx, {page.path: page for page in pages}
 
 
 class _Text(HTMLParser):
@@ -85,12 +94,11 @@ def test_template_text_is_shown_exactly_as_written(tmp_path_factory) -> None:  #
     dyad = study.dyads[0].model_copy(update={"summaries": {"trust": written}})
     study = study.model_copy(update={"dyads": [dyad, *study.dyads[1:]]})
     shown = select(study, "review")
-    renderer = Renderer(shown, analyse(shown), "review",
-                        DiagramRenderer(tmp_path_factory.mktemp("diagrams")))
-    [page] = [p for p in renderer.all_pages()[0] if p.path == "analysis/matrix.md"]
+    ctx, rendered = _render_site(shown, tmp_path_factory.mktemp("diagrams"))
+    page = rendered["analysis/matrix.md"]
     html = markdown.markdown(page.markdown.split("---", 2)[-1], extensions=EXTENSIONS)
     parser = _Text()
-    parser.feed(swap_in(html, renderer.diagram_fragments()))
+    parser.feed(swap_in(html, ctx.diagram_fragments()))
     assert written in "".join(parser.parts)
 
 

@@ -12,7 +12,7 @@ import yaml
 from build_site.deidentify import deidentify
 from build_site.manifest import build_manifest
 from build_site.packets import packet_quotes, write_packets
-from build_site.pipeline import build, load_and_validate
+from build_site.pipeline import build, load_and_validate, prepare
 from build_site.select import select, speaker_consent
 from build_site.study import Speaker
 
@@ -79,7 +79,7 @@ def test_packets_respect_every_excerpts_consent(clinician: str) -> None:
 
 
 def test_packets_are_written_and_withhold_unshared_patient_words(tmp_path: Path) -> None:
-    written = write_packets(load_and_validate(REPO / "casestudies"), REPO / "casestudies",
+    written = write_packets(prepare(REPO / "casestudies", "packets", scan=False),
                             tmp_path / "packets", tmp_path / "cache")
     assert [p.parent.name for p in written] == ["D1", "D2", "D3", "D4", "D5"]
     d1 = (tmp_path / "packets" / "D1" / "index.html").read_text(encoding="utf-8")

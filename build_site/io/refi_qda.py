@@ -16,7 +16,7 @@ Unicode code points counted from 0 with an exclusive end. The work is split by d
 - :mod:`build_site.io.study_files`: ids, YAML and the all-or-nothing folder write;
 - :mod:`build_site.io.qdpx_write`: study -> ``.qdpx``.
 
-This module holds the three operations the commands in :mod:`build_site.io.qda_cli` run.
+This module holds the three operations the commands in :mod:`build_site.cli.qda_commands` run.
 """
 
 from __future__ import annotations

@@ -834,12 +834,10 @@ SIGN_OFF = {"role": "Principal investigator", "by": "A. Author", "date": "2026-0
 def _sign_off(out: Path, meta: dict[str, Any]) -> None:
     """Record in ``study.yml`` the sign-off of exactly what the public build will publish: the
     fingerprint ``build-site manifest`` prints, computed by the same stages as a build."""
-    from build_site.deidentify import deidentify
     from build_site.manifest import build_manifest
-    from build_site.pipeline import load_and_validate
-    from build_site.select import select
+    from build_site.pipeline import prepare
 
-    digest = build_manifest(select(deidentify(load_and_validate(out)), "public")).digest
+    digest = build_manifest(prepare(out, "public", scan=False).shown).digest
     _write(out / "study.yml", _yaml({**meta, "sign_off": {**SIGN_OFF, "manifest": digest}}))
 
 
@@ -981,3 +979,15 @@ def _dyad_file(w: _Writer, doc: _Clinician, patient: _Patient, order: int, count
         "excerpts": excerpts,
     }
     return _front_matter(data, w.dyad_narrative(slots))
+
+
+def default_clinicians(dyads: int) -> int:
+    """The bundled study's ratio of clinicians to dyads (5 to 23), at least 1.
+
+    Args:
+        dyads: number of dyads.
+
+    Returns:
+        The number of clinicians.
+    """
+    return max(1, min(dyads, round(dyads * 5 / 23)))

@@ -1,18 +1,23 @@
-"""Cross-case pages: the meta-matrix, the excerpt browser, the saturation chart, and the
-downloads behind them. Functions of a :class:`~build_site.render.pages.Renderer`."""
+"""The analysis section: the meta-matrix, the excerpt browser and the saturation chart.
+
+:func:`declare` registers them on a :class:`~build_site.render.registry.SitePages`;
+:func:`excerpt_rows` is also what the downloads are made from (:mod:`.data_pages`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from build_site.analyse import Quote
-from build_site.render import charts, exports
+from build_site.render import charts
+from build_site.render.context import RenderContext
 from build_site.render.html import page_url
+from build_site.render.paths import RELATIONS, component_path
+from build_site.render.registry import SitePages
 
-if TYPE_CHECKING:
-    from build_site.render.pages import Asset, Page, Renderer
+ANALYSIS = "Analysis"
 
 MARKS = {"supporting": "+", "both": "±", "disconfirming": "−", "empty": "·"}
 STATE_WORDS = {
@@ -22,20 +27,26 @@ STATE_WORDS = {
 RANK = {"both": 3, "supporting": 2, "disconfirming": 1, "empty": 0}
 
 
-def matrix_page(r: Renderer) -> Page:
-    """The meta-matrix and the clinician-by-component matrix."""
-    return r._render("matrix.md.j2", "analysis/matrix.md", "Meta-matrix", hide=("toc",),
-                     matrix=r.analysis.matrix, marks=MARKS, state_words=STATE_WORDS, rank=RANK,
-                     counts=r.counts)
+def declare(site: SitePages, ctx: RenderContext) -> None:
+    """Declare the analysis pages, in navigation order."""
+    site.page("analysis/matrix.md", "Meta-matrix", (ANALYSIS, "Meta-matrix"), "matrix.md.j2",
+              lambda: {"matrix": ctx.analysis.matrix, "marks": MARKS,
+                       "state_words": STATE_WORDS, "rank": RANK, "counts": ctx.counts},
+              hide=("toc",))
+    page = "analysis/excerpts.md"
+    site.page(page, "Excerpts", (ANALYSIS, "Excerpts"), "excerpts.md.j2",
+              lambda: _excerpts(ctx, page), hide=("toc",))
+    site.page("analysis/saturation.md", "Saturation", (ANALYSIS, "Saturation"),
+              "saturation.md.j2", lambda: _saturation(ctx))
 
 
-def _quotes(r: Renderer) -> list[Quote]:
+def _quotes(r: RenderContext) -> list[Quote]:
     quotes = [Quote(e, c.id, None) for c in r.study.clinicians for e in c.excerpts]
     quotes += [Quote(e, d.clinician, d.id) for d in r.study.dyads for e in d.excerpts]
     return sorted(quotes, key=lambda q: (q.clinician, q.dyad or "", q.excerpt.id))
 
 
-def excerpt_rows(r: Renderer, page: str) -> list[dict[str, Any]]:
+def excerpt_rows(r: RenderContext, page: str) -> list[dict[str, Any]]:
     """One row per excerpt shown on the site, as the browser and the downloads use it."""
     rows = []
     for q in _quotes(r):
@@ -55,9 +66,8 @@ def excerpt_rows(r: Renderer, page: str) -> list[dict[str, Any]]:
     return rows
 
 
-def excerpts_page(r: Renderer) -> Page:
+def _excerpts(r: RenderContext, page: str) -> dict[str, Any]:
     """Every excerpt shown on the site, filterable in the browser without a server."""
-    page = "analysis/excerpts.md"
     rows = excerpt_rows(r, page)
     labels = {**{n.id: n.label for n in r.analysis.nodes.values()},
               **{v.id: f"{v.from_label} {v.kind} {v.to_label}" for v in r.relation_views()}}
@@ -77,48 +87,17 @@ def excerpts_page(r: Renderer) -> Page:
 
     def component_url(target: str) -> Markup:
         if target in r.analysis.nodes:
-            return Markup(escape(page_url(page, f"model/{target}.md")))
-        return Markup(escape(page_url(page, "model/relations.md", target)))
+            return Markup(escape(page_url(page, component_path(target))))
+        return Markup(escape(page_url(page, RELATIONS, target)))
 
-    return r._render("excerpts.md.j2", page, "Excerpts", hide=("toc",), rows=rows, filters=filters,
-                     component_url=component_url,
-                     component_label=lambda t: labels.get(t, t))
+    return {"rows": rows, "filters": filters, "component_url": component_url,
+            "component_label": lambda t: labels.get(t, t)}
 
 
-def saturation_page(r: Renderer) -> Page:
+def _saturation(r: RenderContext) -> dict[str, Any]:
     """New and cumulative codes per interview, with the team's saturation judgement."""
     series = r.analysis.saturation
     assert series is not None
     judged = r.study.meta.saturation.after_interview if r.study.meta.saturation else None
     chart = Markup(charts.saturation_chart(series, judged, r.diagrams.cache_dir.parent / "charts"))
-    return r._render("saturation.md.j2", "analysis/saturation.md", "Saturation",
-                     series=series, chart=chart)
-
-
-DOWNLOADS = [
-    ("meta-matrix.csv", "The meta-matrix: dyads by components and elements (cell states)."),
-    ("meta-matrix.json", "The meta-matrix with cell summaries and the excerpt ids behind "
-                         "each cell."),
-    ("clinician-matrix.csv", "Clinicians by components: dyads with supporting evidence."),
-    ("clinician-matrix.json", "The same, as JSON."),
-    ("excerpts.csv", "Every excerpt shown, with dyad, clinician, speaker, codes, components."),
-    ("excerpts.json", "The same, as JSON."),
-    ("codebook.csv", "The codebook: codes, hierarchy, definitions and components."),
-    ("codebook.qdc", "The codebook as a REFI-QDA codebook, for ATLAS.ti, NVivo, MAXQDA and "
-                     "QualCoder."),
-]
-
-
-def downloads(r: Renderer) -> tuple[Page, list[Asset]]:
-    """The downloads page and the files it lists (under ``data/``)."""
-    from build_site.render.pages import Asset
-
-    files: dict[str, bytes] = {}
-    files |= exports.matrix_files(r.analysis, r.counts)
-    files |= exports.excerpt_files(excerpt_rows(r, "data/downloads.md"))
-    files["codebook.qdc"] = exports.codebook_qdc(r.study)
-    files["codebook.csv"] = exports.codebook_csv(r.study, r.code_counts() if r.counts else None)
-    assets = [Asset(f"data/{name}", data) for name, data in sorted(files.items())]
-    page = r._render("downloads.md.j2", "data/downloads.md", "Downloads",
-                     files=[(f"data/{name}", text) for name, text in DOWNLOADS if name in files])
-    return page, assets
+    return {"series": series, "chart": chart}

@@ -1,21 +1,24 @@
-"""Methods pages: methods (from ``study.yml`` and the data), the interview guide, the COREQ
-and SRQR checklists, and how to cite. Functions of a
-:class:`~build_site.render.pages.Renderer`."""
+"""The methods section: methods (from ``study.yml`` and the data), the interview guide, and
+the COREQ and SRQR checklists (each item linked to where the site reports it).
+
+:func:`declare` registers them on a :class:`~build_site.render.registry.SitePages`.
+"""
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from build_site.analyse import standards
-from build_site.render import exports
+from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html, page_url
+from build_site.render.registry import SitePages
 
-if TYPE_CHECKING:
-    from build_site.render.pages import Asset, Page, Renderer
+METHODS = "Methods"
 
 _INTERVIEWER_FIELDS = [
     ("name", "Interviewer"), ("credentials", "Credentials"), ("occupation", "Occupation"),
@@ -27,15 +30,32 @@ _INTERVIEWER_FIELDS = [
 # Methods keys shown in their own sections above, in a fixed place.
 _PLACED = set(standards.PLACED)
 
-PAGE_TITLES = {
-    "index.md": "Home", "model/index.md": "The model", "methods/index.md": "Methods",
-    "methods/interview-guide.md": "Interview guide", "data/demographics.md": "Demographics",
-    "data/codebook.md": "Codebook", "analysis/saturation.md": "Saturation",
-    "analysis/excerpts.md": "Excerpts", "analysis/matrix.md": "Meta-matrix",
-}
+
+def declare(site: SitePages, ctx: RenderContext) -> None:
+    """Declare the methods pages, in navigation order. The checklists name the pages they
+    point to by the titles those pages are declared with."""
+    site.page("methods/index.md", "Methods", (METHODS, "Methods"), "methods.md.j2",
+              lambda: _methods(ctx))
+    if ctx.study.meta.interview_guide:
+        site.page("methods/interview-guide.md", "Interview guide",
+                  (METHODS, "Interview guide"), "interview_guide.md.j2",
+                  lambda: {"guide": narrative_html(ctx.study.meta.interview_guide)})
+    coreq = (
+        "methods/coreq.md", "COREQ checklist",
+        "The Consolidated criteria for reporting qualitative research (COREQ) list 32 items "
+        "for studies using interviews or focus groups.", standards.COREQ_CITATION)
+    srqr = (
+        "methods/srqr.md", "SRQR checklist",
+        "The Standards for reporting qualitative research (SRQR) list 21 items for any "
+        "qualitative study.", standards.SRQR_CITATION)
+    for (path, name, intro, citation), items in (
+            (coreq, lambda: standards.coreq_items(ctx.study)),
+            (srqr, lambda: standards.srqr_items(ctx.study))):
+        site.page(path, name, (METHODS, name), "standard.md.j2",
+                  _standard_context(site, path, name, intro, items, citation))
 
 
-def _sample(r: Renderer) -> dict[str, Any]:
+def _sample(r: RenderContext) -> dict[str, Any]:
     dyads = r.study.dyads
     durations = [d.interview.duration_minutes for d in dyads if d.interview.duration_minutes]
     others = Counter(role for d in dyads for role in d.interview.others_present)
@@ -54,7 +74,7 @@ def _sample(r: Renderer) -> dict[str, Any]:
     }
 
 
-def methods_page(r: Renderer) -> Page:
+def _methods(r: RenderContext) -> dict[str, Any]:
     """The methods page, generated from ``study.yml`` and computed from the dyads."""
     meta = r.study.meta
     interviewer = [
@@ -66,68 +86,33 @@ def methods_page(r: Renderer) -> Page:
         (standards.methods_anchor(key), key.replace("_", " ").capitalize(), value)
         for key, value in meta.methods.items() if key not in _PLACED and value
     ]
-    return r._render(
-        "methods.md.j2", "methods/index.md", "Methods", sample=_sample(r),
-        interviewer=interviewer, other_methods=other, md=narrative_html,
-        identifier_count=len(r.study.identifiers),
-    )
+    return {"sample": _sample(r), "interviewer": interviewer, "other_methods": other,
+            "md": narrative_html, "identifier_count": len(r.study.identifiers)}
 
 
-def interview_guide_page(r: Renderer) -> Page | None:
-    """The interview guide as supplementary material, if ``study.yml`` has one."""
-    if not r.study.meta.interview_guide:
-        return None
-    return r._render("interview_guide.md.j2", "methods/interview-guide.md", "Interview guide",
-                     guide=narrative_html(r.study.meta.interview_guide))
+def _standard_context(site: SitePages, path: str, name: str, intro: str,
+                      items_of: Callable[[], list[standards.Item]], citation: str
+                      ) -> Callable[[], dict[str, Any]]:
+    def context() -> dict[str, Any]:
+        items = items_of()
+        groups: dict[str, list[standards.Item]] = {}
+        for item in items:
+            groups.setdefault(item.domain, []).append(item)
+        missing = [i.id for i in items if i.status == "missing"]
+
+        def rel(to: str, anchor: str = "") -> Markup:
+            target = page_url(path, to)
+            md_target = target[: -len(".html")] + ".md" if target.endswith(".html") else target
+            return Markup(escape(f"{md_target}#{anchor}" if anchor else md_target))
+
+        return {"name": name, "intro": intro, "groups": list(groups.items()), "items": items,
+                "reported": len(items) - len(missing), "missing": missing,
+                "citation": citation, "rel": rel, "page_title": site.title}
+
+    return context
 
 
-def _standard_page(r: Renderer, path: str, name: str, intro: str,
-                   items: list[standards.Item], citation: str) -> Page:
-    groups: dict[str, list[standards.Item]] = {}
-    for item in items:
-        groups.setdefault(item.domain, []).append(item)
-    missing = [i.id for i in items if i.status == "missing"]
-
-    def rel(to: str, anchor: str = "") -> Markup:
-        target = page_url(path, to)
-        md_target = target[: -len(".html")] + ".md" if target.endswith(".html") else target
-        return Markup(escape(f"{md_target}#{anchor}" if anchor else md_target))
-
-    return r._render(
-        "standard.md.j2", path, name, name=name, intro=intro, groups=list(groups.items()),
-        items=items, reported=len(items) - len(missing), missing=missing, citation=citation,
-        rel=rel, page_title=lambda p: PAGE_TITLES.get(p, p),
-    )
-
-
-def coreq_page(r: Renderer) -> Page:
-    """The 32 COREQ items and where this study reports each."""
-    return _standard_page(
-        r, "methods/coreq.md", "COREQ checklist",
-        "The Consolidated criteria for reporting qualitative research (COREQ) list 32 items "
-        "for studies using interviews or focus groups.",
-        standards.coreq_items(r.study), standards.COREQ_CITATION)
-
-
-def srqr_page(r: Renderer) -> Page:
-    """The 21 SRQR items and where this study reports each."""
-    return _standard_page(
-        r, "methods/srqr.md", "SRQR checklist",
-        "The Standards for reporting qualitative research (SRQR) list 21 items for any "
-        "qualitative study.",
-        standards.srqr_items(r.study), standards.SRQR_CITATION)
-
-
-def cite(r: Renderer) -> tuple[Page, list[Asset]]:
-    """The how-to-cite page and ``CITATION.cff`` at the site root."""
-    from build_site.render.pages import Asset
-
-    example = next((e.id for d in r.study.dyads for e in d.excerpts), "excerpt-id")
-    page = r._render("cite.md.j2", "data/cite.md", "How to cite", example_excerpt=example)
-    return page, [Asset("CITATION.cff", exports.citation_cff(r.study))]
-
-
-def unreported(r: Renderer) -> list[str]:
+def unreported(r: RenderContext) -> list[str]:
     """Warnings naming the COREQ and SRQR items this study does not report."""
     warnings = []
     for name, items in (("COREQ", standards.coreq_items(r.study)),

@@ -1,26 +1,36 @@
 """Pages only a review copy has: the dashboard (status per case, open comments, unresolved
-de-identification findings by category and place, disclosure risk). Functions of a
-:class:`~build_site.render.pages.Renderer`."""
+de-identification findings by category and place, disclosure risk).
+
+:func:`declare` registers them on a :class:`~build_site.render.registry.SitePages`.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from build_site.analyse.risk import Exposure
 from build_site.deidentify.findings import Finding
+from build_site.render.context import RenderContext
+from build_site.render.registry import SitePages
 from build_site.study import Clinician, Dyad, Status
 
-if TYPE_CHECKING:
-    from build_site.render.pages import Page, Renderer
+
+def declare(site: SitePages, ctx: RenderContext) -> None:
+    """Declare the review pages (a review copy only)."""
+    if ctx.review:
+        site.page("review/dashboard.md", "Review dashboard", ("Review", "Dashboard"),
+                  "dashboard.md.j2",
+                  lambda: _dashboard(ctx, ctx.review_data.get("findings", []),
+                                     ctx.review_data.get("exposures", [])))
 
 
-def dashboard_page(r: Renderer, findings: list[Finding], exposures: list[Exposure]) -> Page:
+def _dashboard(r: RenderContext, findings: list[Finding], exposures: list[Exposure]
+               ) -> dict[str, Any]:
     """The review dashboard. Findings are listed by category and location only: the matched
     text never enters a site, not even a review copy."""
-    page = "review/dashboard.md"
     cases: list[dict[str, Any]] = []
     comments: list[dict[str, Any]] = []
     items: list[tuple[str, Clinician | Dyad]] = [
@@ -40,8 +50,6 @@ def dashboard_page(r: Renderer, findings: list[Finding], exposures: list[Exposur
     places: dict[str, list[str]] = defaultdict(list)
     for finding in findings:
         places[finding.category].append(finding.location())
-    return r._render(
-        "dashboard.md.j2", page, "Review dashboard", cases=cases, comments=comments,
-        ready=sum(c["status"] == Status.approved.value for c in cases),
-        findings=sorted(places.items()), exposures=exposures,
-    )
+    return {"cases": cases, "comments": comments,
+            "ready": sum(c["status"] == Status.approved.value for c in cases),
+            "findings": sorted(places.items()), "exposures": exposures}

@@ -13,9 +13,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
+from build_site.cli import main
 from build_site.errors import StudyError
 from build_site.io import safe_zip
-from build_site.io.qda_cli import register
 from build_site.io.qdpx_read import read_qdpx
 from build_site.io.safe_zip import Limits
 from tests.io.qdpx_builder import CODES, INTERVIEW, Src, code_xml, project_xml, write_qdpx
@@ -26,9 +26,7 @@ PROJECT = project_xml(CODES, [Src(1, "one", "internal://a.txt")])
 
 @pytest.fixture
 def cli() -> click.Group:
-    group = click.Group()
-    register(group)
-    return group
+    return main
 
 
 def refused(cli: click.Group, qdpx: Path, *fragments: str) -> Result:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import click
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from build_site.cli import main
 from build_site.deidentify import Matcher
 from build_site.io import synth
-from build_site.io.synth import write_synthetic_study
-from build_site.io.synth_cli import default_clinicians, register
+from build_site.io.synth import default_clinicians, write_synthetic_study
 from build_site.pipeline import BuildReport, build, load_and_validate
 from build_site.study import Clinician, Dyad, Identifier, Status, Study
 from build_site.validate import component_ids
@@ -192,11 +191,7 @@ def test_refuses_bad_arguments_and_a_non_empty_folder(tmp_path: Path) -> None:
 
 
 def test_synth_command(tmp_path: Path) -> None:
-    @click.group()
-    def group() -> None:
-        """A stand-in for the build-site command group."""
-
-    register(group)
+    group = main
     runner = CliRunner()
     args = ["synth", "--dyads", "3", "--clinicians", "1", "--excerpts-per-dyad", "2",
             "--seed", "4", "--out"]

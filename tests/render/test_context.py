@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_site.render.pages import markdown_safe, web_link
+from build_site.render.context import markdown_safe, web_link
 
 
 def test_quotes_are_escaped_once() -> None:

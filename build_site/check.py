@@ -1,0 +1,100 @@
+"""``build-site check``: everything a public build would refuse or warn about, in one report.
+
+:func:`check_study` prepares the study as the review copy would (so every case the team may
+publish is read) and gathers, without stopping at the first: listed identifiers that text
+published as written would carry, possible identifiers the list missed, ties between dyads and
+clinicians a study that hides them would still show, private files tracked by git, advisory
+findings in the private transcripts and, on request, the disclosure risk per participant. The
+command-line interface only prints the report and picks the exit code from
+:attr:`CheckReport.refused`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_site.analyse.risk import Exposure, exposures
+from build_site.deidentify import unreplaced_sources
+from build_site.deidentify.findings import Finding, transcript_findings, unresolved
+from build_site.errors import Problem
+from build_site.pipeline import Prepared, prepare
+
+
+@dataclass
+class CheckReport:
+    """What ``check`` found in a study.
+
+    Attributes:
+        prepared: the study as prepared for review.
+        published_as_written: files whose text is published as written (ids, labels, team
+            names) and holds a listed identifier; the fix is to rename there.
+        findings: unresolved possible identifiers (a public build is refused for those in
+            what it publishes).
+        linkages: ties between dyads and clinicians in a study that hides them.
+        transcript_notes: possible identifiers in the private transcripts (advisory).
+        tracked_private: files under ``private/`` that git tracks.
+        exposures: the disclosure risk per participant, when asked for.
+    """
+
+    prepared: Prepared
+    published_as_written: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    linkages: list[Problem] = field(default_factory=list)
+    transcript_notes: list[Finding] = field(default_factory=list)
+    tracked_private: list[str] = field(default_factory=list)
+    exposures: list[Exposure] | None = None
+
+    @property
+    def refused(self) -> bool:
+        """Whether a public build would be refused for privacy (exit 3)."""
+        return bool(self.published_as_written or self.findings or self.linkages)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings for the team (an empty identifier list, and the like)."""
+        from build_site.pipeline import NO_IDENTIFIERS
+
+        return [NO_IDENTIFIERS] if not self.prepared.study.identifiers else []
+
+
+def check_study(study_dir: Path, risk: bool = False) -> CheckReport:
+    """Check the study in ``study_dir`` as a public build would, reporting every problem.
+
+    Args:
+        study_dir: the study folder.
+        risk: also compute the disclosure risk per participant (``check --risk``).
+
+    Returns:
+        The :class:`CheckReport`.
+
+    Raises:
+        StudyError: the study folder or its site configuration is invalid (exit 2): nothing
+            else can be checked until it is read.
+    """
+    prepared = prepare(study_dir, "review")
+    study = prepared.study
+    places = sorted({p for ps in unreplaced_sources(study).values() for p in ps})
+    return CheckReport(
+        prepared=prepared,
+        published_as_written=places,
+        findings=prepared.findings,
+        linkages=prepared.linkages,
+        transcript_notes=unresolved(transcript_findings(study), study),
+        tracked_private=tracked_private_files(study_dir, study.meta.demonstration),
+        exposures=exposures(prepared.public) if risk else None,
+    )
+
+
+def tracked_private_files(study: Path, demonstration: bool) -> list[str]:
+    """Files under the study's ``private/`` that git tracks (none reported for a
+    demonstration study, whose private folder is committed on purpose)."""
+    if demonstration or not (study / "private").is_dir():
+        return []
+    try:
+        done = subprocess.run(["git", "ls-files", "--", "private"], cwd=study,
+                              capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line for line in done.stdout.splitlines() if line] if done.returncode == 0 else []

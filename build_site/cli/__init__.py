@@ -1,0 +1,28 @@
+"""Command-line interface: commands, their options and exit codes only; the work is in
+:mod:`build_site.pipeline` and the modules it calls.
+
+Exit codes: 0 success; 2 invalid input or usage; 3 refused for privacy; 1 unexpected error
+(one line, with a hint to rerun with ``--debug`` for the traceback). Every command goes through
+the one error path of :func:`build_site.cli.common.handle_errors`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from build_site import __version__
+from build_site.cli import output_commands, qda_commands, site_commands, synth_command
+
+
+@click.group()
+@click.version_option(__version__, prog_name="build-site")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+def main(debug: bool) -> None:
+    """Publish a coded qualitative study as a browsable MkDocs Material site."""
+
+
+for _command in [*site_commands.COMMANDS, *output_commands.COMMANDS, *qda_commands.COMMANDS,
+                 synth_command.synth]:
+    main.add_command(_command)
+
+__all__ = ["main"]

@@ -1,0 +1,119 @@
+"""The case-study section: the overview, a page per clinician and a page per dyad.
+
+:func:`declare` registers them on a :class:`~build_site.render.registry.SitePages`. Dyads are
+grouped under their clinician in the navigation, or, when the study hides which clinician each
+patient saw (``publication.hide_clinician``), listed apart in sections of
+:data:`DYAD_SECTION` with nothing grouping a dyad under its clinician.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from build_site.analyse import Quote, shown_value
+from build_site.render.context import RenderContext
+from build_site.render.html import narrative_html
+from build_site.render.registry import SitePages
+from build_site.study import Clinician, Dyad
+
+CASES = "Case studies"
+DYAD_SECTION = 20  # dyads per navigation section when clinicians are hidden
+
+
+def clinician_path(case_id: str) -> str:
+    """The page of a clinician case study."""
+    return f"clinicians/{case_id}.md"
+
+
+def dyad_path(case_id: str) -> str:
+    """The page of a dyad case study."""
+    return f"dyads/{case_id}.md"
+
+
+def declare(site: SitePages, ctx: RenderContext) -> None:
+    """Declare the case-study pages, in navigation order."""
+    site.page("cases/index.md", "Case studies", (CASES, "Overview"), "cases_index.md.j2",
+              lambda: _index(ctx))
+    placed: set[str] = set()
+    if ctx.linked:
+        for c in ctx.study.clinicians:
+            section = (CASES, f"Clinician {c.id}")
+            _declare_clinician(site, ctx, c, (*section, "Case study"))
+            for d in ctx.analysis.dyads_by_clinician.get(c.id, []):
+                _declare_dyad(site, ctx, d, (*section, f"Dyad {d.id}"))
+                placed.add(d.id)
+    else:
+        for c in ctx.study.clinicians:
+            _declare_clinician(site, ctx, c, (CASES, "Clinicians", f"Clinician {c.id}"))
+        dyads = sorted(ctx.study.dyads, key=lambda d: d.id)
+        for start in range(0, len(dyads), DYAD_SECTION):
+            chunk = dyads[start:start + DYAD_SECTION]
+            title = ("Dyads" if len(dyads) <= DYAD_SECTION
+                     else f"Dyads {chunk[0].id}-{chunk[-1].id}")
+            for d in chunk:
+                _declare_dyad(site, ctx, d, (CASES, title, f"Dyad {d.id}"))
+                placed.add(d.id)
+    for d in ctx.study.dyads:  # a dyad whose clinician is not shown: reached by links only
+        if d.id not in placed:
+            _declare_dyad(site, ctx, d, None)
+
+
+def _declare_clinician(site: SitePages, ctx: RenderContext, case: Clinician,
+                       nav: tuple[str, ...]) -> None:
+    site.page(clinician_path(case.id), f"Clinician {case.id}", nav, "clinician.md.j2",
+              lambda: _clinician(ctx, case))
+
+
+def _declare_dyad(site: SitePages, ctx: RenderContext, case: Dyad,
+                  nav: tuple[str, ...] | None) -> None:
+    site.page(dyad_path(case.id), f"Dyad {case.id}", nav, "dyad.md.j2",
+              lambda: _dyad(ctx, case))
+
+
+def _index(ctx: RenderContext) -> dict[str, Any]:
+    return {"clinicians": ctx.study.clinicians, "dyads": ctx.analysis.dyads_by_clinician,
+            "all_dyads": sorted(ctx.study.dyads, key=lambda d: d.id),
+            "evidenced": ctx.evidenced_counts()}
+
+
+def _clinician(ctx: RenderContext, case: Clinician) -> dict[str, Any]:
+    """A clinician case study (without their dyads when clinicians are hidden)."""
+    page = clinician_path(case.id)
+    source = "dyads" if ctx.linked else "interview"
+    return {
+        "case": case, "narrative": narrative_html(case.narrative),
+        "dyads": ctx.analysis.dyads_by_clinician.get(case.id, []) if ctx.linked else [],
+        "evidenced": ctx.evidenced_counts(),
+        "quotes": [Quote(e, case.id, None) for e in case.excerpts],
+        "diagram": ctx.diagram(
+            page, ctx.analysis.clinician_evidenced.get(case.id, set()), f"c-{case.id}",
+            f"Model diagram: components evidenced in clinician {case.id}'s {source}"),
+    }
+
+
+def _dyad(ctx: RenderContext, case: Dyad) -> dict[str, Any]:
+    page = dyad_path(case.id)
+    return {
+        "case": case, "facts": _facts(ctx, case), "narrative": narrative_html(case.narrative),
+        "quotes": [Quote(e, case.clinician, case.id) for e in case.excerpts],
+        "diagram": ctx.diagram(
+            page, ctx.analysis.dyad_evidenced.get(case.id, set()), f"d-{case.id}",
+            f"Model diagram: components evidenced in dyad {case.id}"),
+    }
+
+
+def _facts(ctx: RenderContext, case: Dyad) -> list[tuple[str, str]]:
+    """The dyad's demographics the study publishes (all of them in a review copy) and who
+    else was present at the interview."""
+    pub = ctx.study.meta.publication
+    facts = []
+    fields = case.demographics if ctx.review else {
+        k: v for k, v in case.demographics.items() if k in pub.dyad_demographics
+    }
+    for key, value in fields.items():
+        shown = shown_value(key, value, pub.age_band_width)
+        if shown:
+            facts.append((key.replace("_", " ").capitalize(), ", ".join(shown)))
+    others = case.interview.others_present
+    facts.append(("Others present at the interview", ", ".join(others) if others else "none"))
+    return facts

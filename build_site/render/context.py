@@ -1,0 +1,337 @@
+"""The public render context every page module writes through.
+
+A :class:`RenderContext` holds what all pages of one site share: the selected, de-identified
+study, its analysis, the audience, the diagram renderer and the Jinja environment. It renders a
+template into a :class:`Page` (:meth:`RenderContext.render`) and offers the helpers templates
+and page modules need (relation views, code links, model diagrams and their text
+alternatives). Page modules (``model_pages``, ``case_pages``, ``analysis_pages``,
+``methods_pages``, ``data_pages``, ``review_pages``) declare their pages through it; none of
+them reaches into another's internals. Nothing here touches the disk except the diagram and
+template caches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from build_site.analyse import Analysis, Evidence, Node, Quote, evidence_dyads_with_elements
+from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplate, model_template
+from build_site.render.fragments import lift_blocks, template_bytecode_cache
+from build_site.render.html import chips, inline_text, page_url
+from build_site.render.paths import RELATIONS, component_path
+from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
+
+
+@dataclass(frozen=True)
+class Page:
+    """One rendered page: ``path`` relative to the docs folder (``dyads/D1-P1.md``), its title
+    and its Markdown."""
+
+    path: str
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A generated non-page file (download, citation): ``path`` relative to the docs folder."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A diagram (its marker, replaced by the inline SVG after Markdown) and its text
+    alternative (HTML)."""
+
+    svg: Markup
+    alt: Markup
+
+
+@dataclass(frozen=True)
+class RelationView:
+    """A relation as pages show it."""
+
+    id: str
+    kind: str
+    description: str
+    tentative: bool
+    from_label: str
+    to_label: str
+    evidence: Any
+
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# Characters that Markdown (and its attr_list extension) would read as syntax. As numeric
+# character references they show as themselves and can never become a link, an image,
+# emphasis, a table cell or an attribute list ("{: onclick=...}").
+# HTML's own five are escaped in the same single pass, so the "#" of "&#39;" is never escaped
+# again (which showed an apostrophe as "&#39;").
+_MARKDOWN_SYNTAX = str.maketrans({
+    **{c: f"&#{ord(c)};" for c in "\\`*_[]{}()#+!|~:"},
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
+})
+_WEB = re.compile(r"https?://", re.IGNORECASE)
+
+
+def markdown_safe(value: Any) -> Any:
+    """Jinja ``finalize``: every plain string a template prints is HTML-escaped and has its
+    Markdown syntax neutralised, so participant or team text is shown as written, in HTML and
+    in Markdown contexts alike. Ids (letters, digits, ``-_.``) and ``Markup`` (HTML built
+    and escaped by this package) pass unchanged."""
+    if isinstance(value, Markup) or not isinstance(value, str) or _ID.match(value):
+        return value
+    return Markup(value.translate(_MARKDOWN_SYNTAX))
+
+
+def web_link(url: str) -> Markup:
+    """Jinja filter: a web address as a link to itself (``http`` and ``https`` only; anything
+    else is shown as text). A Markdown autolink (``<https://...>``) cannot be used: with its
+    syntax neutralised it would be read as an HTML tag and vanish."""
+    text = markdown_safe(url)
+    return Markup(f'<a href="{text}">{text}</a>') if _WEB.match(url) else Markup(text)
+
+
+def _environment(bytecode_cache: BytecodeCache | None = None) -> Environment:
+    env = Environment(
+        loader=PackageLoader("build_site.render", "templates"),
+        autoescape=True,
+        finalize=markdown_safe,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the package: no stat of every file per use
+        bytecode_cache=bytecode_cache,
+    )
+    env.filters["web_link"] = web_link
+    return env
+
+
+class RenderContext:
+    """What every page of one site shares, and the one way to render a page.
+
+    Args:
+        study: de-identified, selected for ``audience``.
+        analysis: ``analyse(study)``.
+        audience: "public" or "review".
+        diagrams: the diagram renderer (with its cache).
+        coded: the de-identified study before selection (all that the team coded), used for
+            the sample description; defaults to ``study``.
+        withdrawn: how many participants withdrew (reported on the methods page).
+        review_data: for a review copy: ``findings``, ``withheld`` (excerpt id -> reason) and
+            ``exposures``.
+    """
+
+    def __init__(self, study: Study, analysis: Analysis, audience: Audience,
+                 diagrams: DiagramRenderer, coded: Study | None = None,
+                 withdrawn: int = 0, review_data: dict[str, Any] | None = None) -> None:
+        self.study = study
+        self.analysis = analysis
+        self.audience = audience
+        self.diagrams = diagrams
+        self.coded = coded or study
+        self.withdrawn = withdrawn
+        self.review_data = review_data or {}
+        self.counts = analysis.counts or audience == "review"
+        self.linked = study.clinician_links
+        self.codes = {c.id: c for c in study.codebook.codes}
+        self._templates: dict[tuple[str, bool], DotTemplate] = {}
+        self._blocks: dict[str, str] = {}  # raw HTML blocks lifted out of the Markdown
+
+    @cached_property
+    def env(self) -> Environment:
+        """The Jinja environment, made at the first render (its bytecode cache is a folder
+        beside the diagram cache: declaring pages alone writes nothing)."""
+        return _environment(template_bytecode_cache(self.diagrams.cache_dir.parent / "templates"))
+
+    @property
+    def review(self) -> bool:
+        """Whether this is the team's review copy."""
+        return self.audience == "review"
+
+    def withheld_reason(self, excerpt_id: str) -> str:
+        """Why an excerpt stays off the public site ("" when it does not, or in a public
+        build, which never says)."""
+        return str(self.review_data.get("withheld", {}).get(excerpt_id, ""))
+
+    def code_counts(self) -> dict[str, int]:
+        """Number of excerpts shown per code."""
+        counts: dict[str, int] = {}
+        cases: list[Clinician | Dyad] = [*self.study.clinicians, *self.study.dyads]
+        for case in cases:
+            for excerpt in case.excerpts:
+                for code in excerpt.codes:
+                    counts[code] = counts.get(code, 0) + 1
+        return counts
+
+    @cached_property
+    def support(self) -> dict[str, int]:
+        """Number of dyads supporting each component/element (its elements included),
+        computed once per site: every component page shows it."""
+        return {n: len(evidence_dyads_with_elements(self.analysis, n)) for n in self.analysis.nodes}
+
+    def evidenced_counts(self) -> dict[str, int]:
+        """Number of model components and elements evidenced in each dyad."""
+        nodes = set(self.analysis.nodes)
+        return {d: len(ids & nodes) for d, ids in self.analysis.dyad_evidenced.items()}
+
+    def top_components(self, kind: Kind) -> list[Node]:
+        """The components (not elements) of ``kind``, in the model's order."""
+        return [n for n in self.analysis.nodes.values() if n.is_component and n.kind is kind]
+
+    def _end_label(self, end: str | KindRef) -> str:
+        if isinstance(end, KindRef):
+            return KIND_TITLES[end.kind].lower()
+        return self.analysis.nodes[end].label
+
+    def relation_views(self, ids: list[str] | None = None) -> list[RelationView]:
+        """Relations (all, or those with ``ids``) with their end labels and evidence."""
+        rels = self.analysis.relations.values()
+        return [
+            RelationView(r.id, r.kind, r.description, r.tentative, self._end_label(r.from_),
+                         self._end_label(r.to), self.analysis.evidence.get(r.id, Evidence()))
+            for r in rels if ids is None or r.id in ids
+        ]
+
+    def code_link(self, page: str, code_id: str) -> tuple[str, str, str]:
+        """A code's label, the URL of what it evidences (from ``page``) and its definition."""
+        code = self.codes[code_id]
+        target = code.component
+        if target in self.analysis.nodes:
+            url = page_url(page, component_path(target))
+        elif target in self.analysis.relations:
+            url = page_url(page, RELATIONS, target)
+        else:
+            url = page_url(page, "data/codebook.md", f"code-{code_id}")
+        return code.label, url, code.definition
+
+    def diagram(self, page: str, highlight: set[str] | None, prefix: str, label: str,
+                analysis: Analysis | None = None, elsewhere: str = "") -> Diagram:
+        """A model diagram for ``page``; ``analysis`` draws another model version, whose
+        components and relations missing from the current model link to ``elsewhere``."""
+        shown = analysis or self.analysis
+
+        def component(i: str) -> str:
+            if i in self.analysis.nodes or not elsewhere:
+                return page_url(page, component_path(i))
+            return elsewhere
+
+        def relation(i: str) -> str:
+            if i in self.analysis.relations or not elsewhere:
+                return page_url(page, RELATIONS, i)
+            return elsewhere
+
+        # Pages in one folder outside model/ (no page there is a link target) link alike: the
+        # DOT template is built once per folder, not once per case page.
+        key = (page.rpartition("/")[0], highlight is not None)
+        cacheable = analysis is None and not elsewhere and not page.startswith("model/")
+        template = self._templates.get(key) if cacheable else None
+        if template is None:
+            template = model_template(shown, DiagramLinks(component=component,
+                                                          relation=relation),
+                                      highlighted=highlight is not None)
+            if cacheable:
+                self._templates[key] = template
+        alt = self._alt_text(page, highlight) if analysis is None else Markup("")
+        return Diagram(Markup(self.diagrams.placeholder(template, label, prefix, highlight)), alt)
+
+    def diagram_fragments(self) -> dict[str, str]:
+        """Draw the diagrams the pages asked for; returns the SVG by marker key, laid out as
+        the page's own lines are (:func:`tidy`), with every lifted HTML block, to be swapped
+        in after Markdown.
+
+        Raises:
+            StudyError: Graphviz is not installed or rejected a diagram.
+        """
+        svgs = {key: tidy(svg).rstrip("\n") for key, svg in self.diagrams.render().items()}
+        return {**self._blocks, **svgs}
+
+    def _alt_text(self, page: str, highlight: set[str] | None) -> Markup:
+        def item(node: Node) -> str:
+            mark = ""
+            if highlight is not None:
+                mark = " (evidenced)" if node.id in highlight else " (not evidenced)"
+            url = page_url(page, component_path(node.id))
+            inner = "".join(item(self.analysis.nodes[c]) for c in node.children)
+            sub = f"<ul>{inner}</ul>" if inner else ""
+            return f'<li><a href="{escape(url)}">{escape(node.label)}</a>{mark}{sub}</li>'
+
+        parts = []
+        for kind in Kind:
+            tops = self.top_components(kind)
+            if tops:
+                inner = "".join(item(n) for n in tops)
+                parts.append(f"<li>{escape(KIND_TITLES[kind])}<ul>{inner}</ul></li>")
+        rels = "".join(
+            f'<li>{escape(r.from_label)} '
+            f'<a href="{escape(page_url(page, RELATIONS, r.id))}">'
+            f"{escape(r.kind)}</a> {escape(r.to_label)}{' (tentative)' if r.tentative else ''}</li>"
+            for r in self.relation_views()
+        )
+        parts.append(f"<li>Relations<ul>{rels}</ul></li>")
+        return Markup(f"<ul>{''.join(parts)}</ul>")
+
+    def render(self, template: str, page: str, title: str, hide: tuple[str, ...] = (),
+               **context: Any) -> Page:
+        """Render ``template`` into the page at ``page`` titled ``title``; ``hide`` names
+        Material sidebars to leave out (``"toc"``) so a wide table gets the width.
+
+        Every template gets ``url``, ``excerpt_url``, ``code_chips``, ``text``,
+        ``speaker_label``, ``review``, ``withheld``, ``linked`` and ``meta`` besides
+        ``context``.
+
+        Raises:
+            jinja2.UndefinedError: the template uses a name nobody gave it (a bug).
+        """
+        def url(to: str, anchor: str = "") -> Markup:
+            return Markup(escape(page_url(page, to, anchor)))
+
+        def excerpt_url(q: Quote) -> Markup:
+            target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
+            return Markup(escape(page_url(page, target, q.excerpt.id)))
+
+        def code_chips(codes: list[str]) -> Markup:
+            return chips(self.code_link(page, c) for c in codes)
+
+        def speaker_label(q: Quote) -> str:
+            if q.excerpt.speaker.value == "other":
+                return (q.excerpt.role or "other").capitalize()
+            return q.excerpt.speaker.value.capitalize()
+
+        text = self.env.get_template(template).render(
+            url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
+            speaker_label=speaker_label, review=self.review,
+            withheld=lambda q: self.withheld_reason(q.excerpt.id),
+            linked=self.linked, meta=self.study.meta, **context,
+        )
+        hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
+        front = f"---\ntitle: {_yaml_str(title)}\n{hidden}---\n\n"
+        return Page(page, title, lift_blocks(front + tidy(text), self._blocks))
+
+
+def _yaml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def tidy(text: str) -> str:
+    """Collapse runs of blank lines, and make sure a table or a heading is never glued to
+    the line before it (templates' block tags swallow newlines)."""
+    out: list[str] = []
+    for line in (raw.rstrip() for raw in text.splitlines()):
+        previous = out[-1] if out else ""
+        if not line and not previous:
+            continue
+        ends_table = previous.startswith("|") and line and not line.startswith("|")
+        starts_block = line.startswith(("#", "|")) and previous and not previous.startswith("|")
+        if ends_table or (starts_block and not previous.startswith("#")):
+            out.append("")
+        out.append(line)
+    return "\n".join(out).strip() + "\n"

@@ -1,0 +1,97 @@
+"""The data section: demographics, the codebook, the downloads and how to cite, with the
+files they offer (CSV, JSON, the REFI-QDA codebook, ``CITATION.cff``).
+
+:func:`declare` registers them on a :class:`~build_site.render.registry.SitePages`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from build_site.render import exports
+from build_site.render.analysis_pages import excerpt_rows
+from build_site.render.context import Asset, RenderContext
+from build_site.render.paths import RELATIONS, component_path
+from build_site.render.registry import SitePages
+
+DATA = "Data"
+CODEBOOK = "data/codebook.md"
+DOWNLOADS_PAGE = "data/downloads.md"
+
+DOWNLOADS = [
+    ("meta-matrix.csv", "The meta-matrix: dyads by components and elements (cell states)."),
+    ("meta-matrix.json", "The meta-matrix with cell summaries and the excerpt ids behind "
+                         "each cell."),
+    ("clinician-matrix.csv", "Clinicians by components: dyads with supporting evidence."),
+    ("clinician-matrix.json", "The same, as JSON."),
+    ("excerpts.csv", "Every excerpt shown, with dyad, clinician, speaker, codes, components."),
+    ("excerpts.json", "The same, as JSON."),
+    ("codebook.csv", "The codebook: codes, hierarchy, definitions and components."),
+    ("codebook.qdc", "The codebook as a REFI-QDA codebook, for ATLAS.ti, NVivo, MAXQDA and "
+                     "QualCoder."),
+]
+
+
+def declare(site: SitePages, ctx: RenderContext) -> None:
+    """Declare the data pages and their files, in navigation order."""
+    site.page("data/demographics.md", "Demographics", (DATA, "Demographics"),
+              "demographics.md.j2",
+              lambda: {"tables": [ctx.analysis.clinician_table, ctx.analysis.patient_table],
+                       "min_cell": ctx.study.meta.publication.min_cell_size})
+    site.page(CODEBOOK, "Codebook", (DATA, "Codebook"), "codebook.md.j2",
+              lambda: _codebook(ctx))
+    files = _download_files(ctx)
+    site.page(DOWNLOADS_PAGE, "Downloads", (DATA, "Downloads"), "downloads.md.j2",
+              lambda: {"files": [(f"data/{name}", text) for name, text in DOWNLOADS
+                                 if name in files()]})
+    site.files(lambda: [Asset(f"data/{name}", data) for name, data in sorted(files().items())])
+    site.page("data/cite.md", "How to cite", (DATA, "How to cite"), "cite.md.j2",
+              lambda: {"example_excerpt": next(
+                  (e.id for d in ctx.study.dyads for e in d.excerpts), "excerpt-id")})
+    site.files(lambda: [Asset("CITATION.cff", exports.citation_cff(ctx.study))],
+               paths=("CITATION.cff",))
+
+
+def _download_files(ctx: RenderContext) -> Callable[[], dict[str, bytes]]:
+    """A function giving the downloadable files by name, made once at the first call."""
+    made: dict[str, bytes] = {}
+
+    def files() -> dict[str, bytes]:
+        if not made:
+            made.update(exports.matrix_files(ctx.analysis, ctx.counts))
+            made.update(exports.excerpt_files(excerpt_rows(ctx, DOWNLOADS_PAGE)))
+            made["codebook.qdc"] = exports.codebook_qdc(ctx.study)
+            made["codebook.csv"] = exports.codebook_csv(
+                ctx.study, ctx.code_counts() if ctx.counts else None)
+        return made
+
+    return files
+
+
+def _codebook(ctx: RenderContext) -> dict[str, Any]:
+    """The codebook with hierarchy and the component each code evidences."""
+    children: dict[str | None, list[Any]] = {}
+    for code in ctx.study.codebook.codes:
+        children.setdefault(code.parent, []).append(code)
+    rows: list[dict[str, Any]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for code in children.get(parent, []):
+            target = code.component
+            label, url = "", ""
+            if target in ctx.analysis.nodes:
+                label = ctx.analysis.nodes[target].label
+                url = f"../{component_path(target)}"
+            elif target in ctx.analysis.relations:
+                rel = ctx.relation_views([target])[0]
+                label = f"{rel.from_label} {rel.kind} {rel.to_label}"
+                url = f"../{RELATIONS}#{target}"
+            rows.append({"code": code, "depth": depth, "target": target,
+                         "target_label": label, "target_url": Markup(escape(url))})
+            walk(code.id, depth + 1)
+
+    walk(None, 0)
+    return {"rows": rows, "counts": ctx.code_counts() if ctx.counts else None}
