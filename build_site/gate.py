@@ -1,4 +1,4 @@
-"""Stage 8, leak gate: search every finished output byte for every listed identifier.
+"""Leak gate: search every finished output byte for every listed identifier.
 
 The gate reads the output the way a reader or a search engine would meet it: file and folder
 names, text with HTML entities, JSON escapes and percent-encoding decoded, with tags kept

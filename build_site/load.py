@@ -1,4 +1,4 @@
-"""Stage 1, load: read a study folder from disk into raw documents with source positions.
+"""Load: read a study folder from disk into raw documents with source positions.
 
 This is the only stage (with ``publish``) that reads the study folder. It decodes text (UTF-8
 with or without a byte-order mark, UTF-16 with a byte-order mark), splits Markdown front matter

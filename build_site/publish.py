@@ -1,4 +1,4 @@
-"""Stage 9, publish: decide where output may go and swap a finished tree in atomically.
+"""Publish: decide where output may go and swap a finished tree in atomically.
 
 A directory cannot be renamed over a non-empty one, so the swap is two renames: the previous
 output is moved aside, the new tree moved in, then the old one deleted. Directories the tool

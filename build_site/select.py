@@ -1,4 +1,4 @@
-"""Stage 4, select: keep only what the audience may see.
+"""Select: keep only what the audience may see.
 
 A *public* build keeps approved case studies of participants who have not withdrawn and agreed
 to appear on a public website, and within them only the excerpts that the team decided to

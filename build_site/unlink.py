@@ -1,4 +1,4 @@
-"""Part of stage 4, select: hide which clinician each dyad belongs to in a public build.
+"""Part of the select stage: hide which clinician each dyad belongs to in a public build.
 
 In a study of named exemplars the clinicians are few and findable; a patient's words grouped
 under their clinician can identify the patient to anyone who knows the practice. When

@@ -1,4 +1,4 @@
-"""Stage 2, validate: turn raw documents into a typed ``Study`` or report every problem.
+"""Validate: turn raw documents into a typed ``Study`` or report every problem.
 
 Field-level checks come from the pydantic models in :mod:`build_site.study`; this module adds
 the cross-file rules: ids unique across the study, references that resolve (clinicians, codes,

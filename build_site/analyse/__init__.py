@@ -1,4 +1,4 @@
-"""Stage 5, analyse: derive the views the pages show from a de-identified, selected study.
+"""Analyse: derive the views the pages show from a de-identified, selected study.
 
 Pure functions from a ``Study`` to an ``Analysis``: the model's structure, the evidence behind
 every component, element and relation (:mod:`.evidence`), the meta-matrix and the

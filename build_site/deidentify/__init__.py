@@ -1,4 +1,4 @@
-"""Stage 3, de-identify: replace every listed identifier in every string a reader can see.
+"""De-identify: replace every listed identifier in every string a reader can see.
 
 Takes a validated ``Study`` and returns a copy in which narratives, excerpts, demographics,
 memos, comments and study metadata carry pseudonyms and bracketed descriptors instead of the

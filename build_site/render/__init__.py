@@ -1,1 +1,1 @@
-"""Stage 6, render: page models, Markdown templates and model diagrams."""
+"""Render: page models, Markdown templates and model diagrams."""
