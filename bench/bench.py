@@ -78,10 +78,15 @@ def child_build(study: str, out: str, report_path: str, profile_path: str | None
     import mkdocs.config
 
     import build_site.cli as cli
+    import build_site.pipeline as pipeline
 
     captured: dict[str, Any] = {}
-    # ``build_site.cli`` calls the pipeline through the name ``run_build``: wrap that name.
-    real_build, real_load = cli.__dict__["run_build"], mkdocs.config.load_config
+    # The build command calls ``build_site.pipeline.build`` (imported when it runs); sources
+    # before the cli/ package called it through the name ``run_build`` in ``build_site.cli``.
+    # Wrap whichever the measured source has.
+    holder = cli.__dict__ if "run_build" in cli.__dict__ else pipeline.__dict__
+    name = "run_build" if holder is cli.__dict__ else "build"
+    real_build, real_load = holder[name], mkdocs.config.load_config
 
     def cpu() -> float:
         own = resource.getrusage(resource.RUSAGE_SELF)
@@ -114,8 +119,6 @@ def child_build(study: str, out: str, report_path: str, profile_path: str | None
 
     # The diagrams and excerpt blocks swapped in after Markdown (build_site.render.fragments),
     # kept so the baseline can build the Markdown with them inline, as it was written before.
-    import build_site.pipeline as pipeline
-
     real_mkdocs = pipeline.__dict__.get("mkdocs_build")
 
     def mkdocs_hook(*args: Any, **kwargs: Any) -> Any:
@@ -126,7 +129,7 @@ def child_build(study: str, out: str, report_path: str, profile_path: str | None
 
     if real_mkdocs is not None:
         pipeline.__dict__["mkdocs_build"] = mkdocs_hook
-    cli.__dict__["run_build"] = build_hook
+    holder[name] = build_hook
     mkdocs.config.load_config = load_hook
     sys.argv = ["build_site", "build", study, "--out", out, "--quiet"]
     code: int = 0
