@@ -21,6 +21,8 @@ import yaml
 from build_site.errors import Problem, StudyError
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
 from build_site.render.pages import Asset, Page
+from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
+from build_site.render.theme_text import ThemeText, for_theme
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
@@ -368,7 +370,7 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
     from mkdocs.exceptions import MkDocsException
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    overrides = config_overrides(config, docs_dir, site_dir, nav, site_name, notice)
+    overrides = for_theme(config_overrides(config, docs_dir, site_dir, nav, site_name, notice))
     previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs dates the sitemap with it
@@ -382,6 +384,7 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
         cfg = load_config(config_file=str(config), **overrides)
         cfg.plugins[PLUGIN_NAME] = DiagramFragments(fragments or {},
                                                     docs_dir.parent / "cache" / "theme")
+        cfg.plugins[THEME_TEXT] = ThemeText()
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)

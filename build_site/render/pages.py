@@ -36,6 +36,7 @@ from build_site.render.diagrams import (
 )
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, narrative_html, one_line, page_url
+from build_site.render.theme_text import front_matter_title
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
 
 NavItem = dict[str, Any]
@@ -307,7 +308,7 @@ class Renderer:
             linked=self.linked, meta=self.study.meta, **context,
         )
         hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
-        front = f"---\ntitle: {_yaml_str(title)}\n{hidden}---\n\n"
+        front = f"---\ntitle: {_yaml_str(front_matter_title(title))}\n{hidden}---\n\n"
         return Page(page, title, lift_blocks(front + _tidy(text), self._blocks))
 
     # -- pages --------------------------------------------------------------------------------
