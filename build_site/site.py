@@ -22,7 +22,7 @@ from build_site.errors import Problem, StudyError
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
 from build_site.render.pages import Asset, Page
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
-from build_site.render.theme_text import ThemeText, for_theme
+from build_site.render.theme_text import ThemeText, for_theme, without_html_tooltips
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
@@ -341,6 +341,9 @@ def config_overrides(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any
     for key in ("theme", "plugins"):
         if key not in raw:
             overrides[key] = defaults[key]
+    safe_theme = without_html_tooltips(overrides.get("theme", raw.get("theme")))
+    if safe_theme is not None:
+        overrides["theme"] = safe_theme
     if notice is not None:
         theme = dict(overrides.get("theme") or raw.get("theme") or {})
         if isinstance(theme, dict):

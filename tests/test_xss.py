@@ -164,3 +164,24 @@ def test_site_name_and_titles_read_as_typed(hostile_site: tuple[Path, Hostile]) 
     shown = [_norm(v) for t, n, v in page.attributes if n in ("title", "aria-label")]
     assert _norm(title) in shown
     assert f"{_norm(label)} - {_norm(title)}" in page.text  # <title>
+
+
+def _features(html: str) -> list[str]:
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', html)
+    assert config, "Material's page configuration not found"
+    return list(json.loads(config.group(1))["features"])
+
+
+def test_material_tooltips_that_render_titles_as_html_are_off(
+        hostile_site: tuple[Path, Hostile]) -> None:
+    site, _ = hostile_site
+    assert "content.tooltips" not in _features((site / "index.html").read_text("utf-8"))
+
+
+def test_a_team_config_cannot_turn_html_tooltips_back_on(tiny: Path, tmp_path: Path) -> None:
+    (tiny / "mkdocs.yml").write_text(
+        "site_name: Study site\ntheme:\n  name: material\n  font: false\n"
+        "  features: [content.tooltips, navigation.top]\n", "utf-8")
+    build(tiny, tmp_path / "site")
+    features = _features((tmp_path / "site" / "index.html").read_text("utf-8"))
+    assert features == ["navigation.top"]

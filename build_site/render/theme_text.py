@@ -15,6 +15,9 @@ turns HTML back into text, ``striptags`` (Material's ``<title>`` and table-of-co
 labels), would undo the escaping (``&lt;/title&gt;`` becomes ``</title>``): the plugin makes
 it return escaped text.
 
+Material's ``content.tooltips`` feature turns every ``title`` attribute back into HTML in the
+browser; the build turns it off (:func:`without_html_tooltips`), whatever ``mkdocs.yml`` says.
+
 Escaping at the source rather than overriding Material's partials also covers what partials do
 not print: Material's search shows index titles as HTML, and the index is built from the same
 values. The team's own ``mkdocs.yml`` (its ``site_name``) and hand-written pages are trusted
@@ -33,6 +36,18 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
 
 PLUGIN_NAME = "build-site-theme-text"
+# Material's "improved tooltips" put every ``title`` attribute into the page as HTML
+# (``innerHTML``), in the header (the site name) and in the content (code definitions on the
+# chips): text a reader should only see would run. The browser's own tooltips show it as text.
+HTML_TOOLTIPS = "content.tooltips"
+
+
+def without_html_tooltips(theme: Any) -> dict[str, Any] | None:
+    """The theme mapping of ``mkdocs.yml`` without Material's ``content.tooltips`` feature
+    (see :data:`HTML_TOOLTIPS`), or None when it does not name the feature."""
+    if not isinstance(theme, dict) or HTML_TOOLTIPS not in (theme.get("features") or []):
+        return None
+    return {**theme, "features": [f for f in theme["features"] if f != HTML_TOOLTIPS]}
 
 
 def front_matter_title(title: str) -> str:
