@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import gzip
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from build_site.pipeline import build
+
+from .conftest import FIXTURES
 
 # Strings only the withheld cases carry (ids, demographics, words, narrative).
 DRAFT = ["C2-P1", "DRAFT-WORDS", "A draft case study"]
@@ -34,21 +37,26 @@ NARRATIVE-SEVEN.
 """
 
 
-@pytest.fixture(scope="module")
-def withheld_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from .conftest import FIXTURES
-
-    work = tmp_path_factory.mktemp("withheld")
+def _build(work: Path, hide_clinician: bool = False) -> Path:
+    """The tiny study (whose C2-P1 is a draft) with C1-P7, a patient without public consent,
+    built for the public into ``work/site``."""
     study = work / "study"
     shutil.copytree(FIXTURES / "tiny", study)
     (study / "dyads" / "C1-P7.md").write_text(NO_CONSENT_DYAD, "utf-8")
     codebook = study / "codebook.yml"
     codebook.write_text(codebook.read_text("utf-8") + "\n  - id: quiet-visits\n"
                         "    label: Quiet visits\n    component: staying\n", "utf-8")
+    if hide_clinician:
+        meta = study / "study.yml"
+        meta.write_text(meta.read_text("utf-8") + "  hide_clinician: true\n"
+                        '  case_key: "a-test-key-0123456789"\n', "utf-8")
     build(study, work / "site")
     return work / "site"
+
+
+@pytest.fixture(scope="module")
+def withheld_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(tmp_path_factory.mktemp("withheld"))
 
 
 def _files(site: Path) -> dict[str, str]:
@@ -65,6 +73,13 @@ def _files(site: Path) -> dict[str, str]:
 
 def test_no_output_file_names_a_withheld_case(withheld_site: Path) -> None:
     found = [f"{name}: {needle}" for name, text in _files(withheld_site).items()
+             for needle in DRAFT + NO_CONSENT if needle in text]
+    assert not found, "\n".join(found)
+
+
+def test_nor_when_clinicians_are_hidden(tmp_path: Path) -> None:
+    site = _build(tmp_path, hide_clinician=True)
+    found = [f"{name}: {needle}" for name, text in _files(site).items()
              for needle in DRAFT + NO_CONSENT if needle in text]
     assert not found, "\n".join(found)
 
