@@ -21,6 +21,8 @@ import yaml
 from build_site.errors import Problem, StudyError
 from build_site.render.context import Asset, Page
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
+from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
+from build_site.render.theme_text import ThemeText, for_theme, without_html_tooltips
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
@@ -342,6 +344,9 @@ def config_overrides(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any
     for key in ("theme", "plugins"):
         if key not in raw:
             overrides[key] = defaults[key]
+    safe_theme = without_html_tooltips(overrides.get("theme", raw.get("theme")))
+    if safe_theme is not None:
+        overrides["theme"] = safe_theme
     if notice is not None:
         theme = dict(overrides.get("theme") or raw.get("theme") or {})
         if isinstance(theme, dict):
@@ -371,7 +376,7 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
     from mkdocs.exceptions import MkDocsException
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    overrides = config_overrides(config, docs_dir, site_dir, nav, site_name, notice)
+    overrides = for_theme(config_overrides(config, docs_dir, site_dir, nav, site_name, notice))
     previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs dates the sitemap with it
@@ -385,6 +390,7 @@ def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
         cfg = load_config(config_file=str(config), **overrides)
         cfg.plugins[PLUGIN_NAME] = DiagramFragments(fragments or {},
                                                     docs_dir.parent / "cache" / "theme")
+        cfg.plugins[THEME_TEXT] = ThemeText()
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)

@@ -27,7 +27,7 @@ from build_site.analyse.evidence import (
     suppressed,
 )
 from build_site.analyse.matrices import MetaMatrix, meta_matrix
-from build_site.analyse.saturation import SaturationSeries, saturation_series
+from build_site.analyse.saturation import SaturationSeries, interview_keys, saturation_series
 from build_site.study import Study
 
 __all__ = [
@@ -44,12 +44,15 @@ def analyse(study: Study, coded: Study | None = None, counts: bool = False) -> A
     Args:
         study: what the site shows.
         coded: everything the team coded (all non-withdrawn participants), for the saturation
-            series, which describes the coding rather than what is published; defaults to
-            ``study``.
+            series, which describes the coding rather than what is published (interviews
+            ``study`` leaves out are counted there but not named); defaults to ``study``.
         counts: whether pages show excerpt counts.
     """
     analysis = core_analysis(study)
     analysis.counts = counts
     analysis.matrix = meta_matrix(study, analysis)
-    analysis.saturation = saturation_series(coded or study, named=study.clinician_links)
+    # Withheld cases are counted but not named; unlinked labels name no one anyway.
+    published = interview_keys(study) if coded is not None and study.clinician_links else None
+    analysis.saturation = saturation_series(coded or study, named=study.clinician_links,
+                                            published=published)
     return analysis

@@ -8,6 +8,7 @@ coding only: the team's judgement of theoretical saturation is what the methods 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from build_site.study import Speaker, Study
@@ -15,12 +16,23 @@ from build_site.study import Speaker, Study
 
 @dataclass(frozen=True)
 class Interview:
-    """One point of the series: interview ``order``, a label, the codes first applied there."""
+    """One point of the series: interview ``order``, a label, the codes first applied there
+    (``new_codes``; empty for an interview not published, whose ``added`` still counts them)."""
 
     order: int
     label: str
     new_codes: tuple[str, ...]
     cumulative: int
+    added: int
+
+
+NOT_PUBLISHED = "Not published"
+
+
+def interview_keys(study: Study) -> set[str]:
+    """The interviews of ``study`` as the series names them ("Clinician C1", "Patient C1-P1")."""
+    return ({f"Clinician {c.id}" for c in study.clinicians}
+            | {f"Patient {d.id}" for d in study.dyads})
 
 
 @dataclass(frozen=True)
@@ -34,12 +46,17 @@ class SaturationSeries:
     unordered: tuple[str, ...]
 
 
-def saturation_series(study: Study, named: bool = True) -> SaturationSeries:
+def saturation_series(study: Study, named: bool = True,
+                      published: Collection[str] | None = None) -> SaturationSeries:
     """Compute the series from every excerpt of ``study`` (pass the study the team coded).
 
     ``named``: label each point with its participant ("Patient D1-P2"); when False (clinicians
     hidden in public, see :mod:`build_site.unlink`) only with the kind of interview, since the
     order of interviews would otherwise group patients by clinician.
+    ``published``: the interviews (:func:`interview_keys`) the site shows, when not all: any
+    other is labelled "Not published" and its new codes only counted, so the series keeps
+    every interview (the coding it describes) without naming a withheld case or what it
+    added (issue 15).
     """
     codes_by_interview: dict[str, set[str]] = {}
     order: dict[str, int | None] = {}
@@ -59,12 +76,20 @@ def saturation_series(study: Study, named: bool = True) -> SaturationSeries:
     seen: set[str] = set()
     points = []
     last_new = None
+    def shown(key: str) -> bool:
+        return published is None or key in published
+
+    def label(key: str) -> str:
+        if not shown(key):
+            return NOT_PUBLISHED
+        return key if named else key.split(" ")[0]
+
     for number, key in ordered:
         new = tuple(sorted(codes_by_interview.get(key, set()) - seen))
         seen.update(new)
         if new:
             last_new = number
-        points.append(Interview(number, key if named else key.split(" ")[0], new, len(seen)))
-    unordered = tuple(sorted(k if named else k.split(" ")[0]
-                             for k, o in order.items() if o is None))
+        points.append(Interview(number, label(key), new if shown(key) else (), len(seen),
+                                len(new)))
+    unordered = tuple(sorted(label(k) for k, o in order.items() if o is None))
     return SaturationSeries(tuple(points), last_new, unordered)

@@ -44,7 +44,7 @@ def saturation_chart(series: SaturationSeries, judged_after: int | None,
         The ``<svg>`` element as text (no XML prolog), labelled for screen readers.
     """
     orders = [p.order for p in series.points]
-    new = [len(p.new_codes) for p in series.points]
+    new = [p.added for p in series.points]
     total = [p.cumulative for p in series.points]
     if cache_dir is None:
         return _draw(orders, new, total, judged_after)

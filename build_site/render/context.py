@@ -25,6 +25,7 @@ from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplat
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, page_url
 from build_site.render.paths import RELATIONS, component_path
+from build_site.render.theme_text import front_matter_title
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
 
 
@@ -313,7 +314,7 @@ class RenderContext:
             linked=self.linked, meta=self.study.meta, **context,
         )
         hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
-        front = f"---\ntitle: {_yaml_str(title)}\n{hidden}---\n\n"
+        front = f"---\ntitle: {_yaml_str(front_matter_title(title))}\n{hidden}---\n\n"
         return Page(page, title, lift_blocks(front + tidy(text), self._blocks))
 
 

@@ -33,8 +33,11 @@ FONT = "DejaVu Sans"
 
 def _text(value: str) -> str:
     """A label or tooltip as literal text for DOT: backslashes doubled (DOT reads escape
-    sequences in strings) and never taken for an HTML-like label (``<...>``)."""
-    escaped: str = graphviz.nohtml(value.replace("\\", "\\\\"))
+    sequences in strings), ampersands written ``&amp;`` (Graphviz passes a character reference
+    such as a typed ``&amp;`` into the SVG as it is, so it would show as ``&``) and never
+    taken for an HTML-like label (``<...>``)."""
+    literal = value.replace("\\", "\\\\").replace("&", "&amp;")
+    escaped: str = graphviz.nohtml(literal)
     return escaped
 
 
