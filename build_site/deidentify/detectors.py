@@ -22,6 +22,8 @@ from functools import cache, lru_cache
 
 import phonenumbers
 
+from build_site.deidentify.prose import APOSTROPHES, CAP, HYPHENS, prose_spans
+
 CATEGORIES = (
     "name", "place", "institution", "date", "age-over-89", "phone", "email", "url",
     "ip-address", "record-number", "street-address", "zip-code",
@@ -42,8 +44,8 @@ _INSTITUTION = (r"hospital|clinic|medical cent(?:er|re)|health cent(?:er|re)|cen
                 r"department|company|corporation|inc|ltd|mill|mills|plant|factory|house|"
                 r"freight|diner|restaurant|family medicine|medicine|associates|group|services|"
                 r"shelter|station|market|store|bank|hotel|motel|church|chapel|temple|mosque|"
-                r"synagogue|library|prison|jail|home|ward|unit|lodge|club|union|agency")
-_CAP = r"[A-Z][\w'’-]*"
+                r"synagogue|library|prison|jail|home|ward|unit|lodge|club|union|agency|legion")
+_CAP = CAP  # a capitalised word; dashes and apostrophes inside (O'Donnell‐Reyes)
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
@@ -73,18 +75,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("institution", re.compile(
         rf"\b(?:(?:St\.?|Saint)\s+{_CAP}(?:\s+{_CAP}){{0,3}}|{_CAP}(?:\s+(?:of|and|the|{_CAP})){{0,4}})"
         rf"\s+(?i:{_INSTITUTION})\b")),  # kept only when a name is in it: see _plausible
-    ("institution", re.compile(
-        rf"\b(?:University|College|Hospital|Bank)\s+of\s+(?:the\s+)?{_CAP}(?:\s+{_CAP}){{0,3}}")),
     ("institution", re.compile(rf"\b(?:St\.?|Saint)\s+{_CAP}(?:'s|’s)")),
-    ("name", re.compile(
-        r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Doctor|Rev|Father|Sister)\.?"
-        rf"\s+{_CAP}(?:[ -]{_CAP})*")),
     ("name", re.compile(r"\b(?i:my name is|I am called|call me|I.m called)\s+"
                         rf"[A-Za-z][\w'’-]*(?:\s+{_CAP})?")),
 ]
 
 _BRACKETED = re.compile(r"\[[^\[\]\n]{1,80}\]")
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’-]*")
+_WORD = re.compile(rf"[A-Za-zÀ-ÖØ-öø-ÿ][\w{APOSTROPHES}{HYPHENS}]*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]['\"’”)\]]*\s+|\n\s*(?:[-*#>]+\s*)?|[\"“‘(]\s*)$")
 _COMMON_CAPITALISED = set(
     "i i'm i've i'd i'll ok okay god christmas easter thanksgiving monday tuesday "
@@ -152,6 +149,8 @@ def _pattern_detections(text: str) -> Iterator[Detection]:
     for category, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             yield Detection(category, m.group(0).strip(), m.start(), m.end())
+    for category, start, end in prose_spans(text):
+        yield Detection(category, text[start:end], start, end)
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID):
         yield Detection("phone", match.raw_string, match.start, match.end)
 
@@ -171,7 +170,7 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
                 or low in _COMMON_CAPITALISED or singular in _COMMON_CAPITALISED
                 or low in MONTHS or len(word) < 2 or any(ch.isdigit() for ch in word)):
             continue
-        raw_parts = [p for p in re.split(r"[-'’]", word) if p]
+        raw_parts = [p for p in re.split(rf"[{APOSTROPHES}{HYPHENS}]", word) if p]
         if len(raw_parts) > 1 and any(p.isupper() and len(p) > 1 for p in raw_parts):
             continue  # "HIV-positive", "COVID-era": an acronym with a suffix
         parts = [p.lower() for p in raw_parts]
@@ -197,7 +196,8 @@ def _allowed_words(allowed: tuple[str, ...]) -> frozenset[str]:
 
 
 def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
-    """Every candidate identifier in ``text``, in order; overlapping detections keep the longest.
+    """Every candidate identifier in ``text``, in order; overlapping detections keep the longest
+    (the earliest when they start apart), and overlapping ones of one kind are merged.
 
     Args:
         text: already pseudonymised text (bracketed descriptors such as ``[small town]`` are
@@ -213,6 +213,11 @@ def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
     kept: list[Detection] = []
     for detection in found:
         if kept and detection.start < kept[-1].end:
+            last = kept[-1]
+            if detection.category == last.category and detection.end > last.end:
+                # one finding for the whole phrase ("mother is ninety-one years old")
+                kept[-1] = Detection(last.category, masked[last.start:detection.end],
+                                     last.start, detection.end)
             continue
         kept.append(detection)
     return kept
@@ -255,7 +260,7 @@ def _base(word: str) -> str:
     for suffix in ("'s", "’s"):
         if word.endswith(suffix):
             return word[: -len(suffix)]
-    return word.rstrip("'’-")
+    return word.rstrip(APOSTROPHES + HYPHENS)
 
 
 def _all_allowed(text: str, allow: frozenset[str]) -> bool:
