@@ -131,3 +131,45 @@ def test_landmarks_and_nicknames_of_places(text: str, item: str) -> None:
 ])
 def test_ordinary_places_are_not_landmarks(text: str) -> None:
     assert [d for d in detect(text) if d.category == "place"] == []
+
+
+# Names read across a text: the misses the gold set and the bundled study showed.
+
+def _names(text: str) -> list[str]:
+    return [d.text for d in detect(text) if d.category == "name"]
+
+
+def test_a_first_name_takes_the_surname_after_it_and_the_surname_is_found_again() -> None:
+    text = ("Tobias Mercer has practised for years. The visits, Mercer said, were short. "
+            "Mercer sent him home.")
+    assert _names(text) == ["Tobias Mercer", "Mercer", "Mercer"]
+
+
+def test_a_name_found_mid_sentence_is_found_where_it_opens_a_sentence() -> None:
+    text = "She trusted Dr. Okafor from the start. Okafor moves quickly when it matters."
+    assert _names(text) == ["Dr. Okafor", "Okafor"]
+
+
+def test_a_first_name_is_found_again_in_lower_case() -> None:
+    text = "My son Dave is five. OK, and so, has dave been coughing at night?"
+    assert _names(text) == ["Dave", "dave"]
+
+
+def test_an_english_word_is_not_found_again_in_lower_case() -> None:
+    text = "Her neighbour, Tobias Hope, came by. It gave her hope."
+    assert "hope" not in _names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "No, I've been in Ontario since the pandemic began.",
+    "She was in Saskatchewan for work.",
+    "I moved here a year back from Sri Lanka.",
+])
+def test_provinces_and_countries_are_not_flagged(text: str) -> None:
+    assert detect(text) == []
+
+
+def test_a_church_named_by_its_denomination_is_an_institution() -> None:
+    _assert_flagged_whole("She plays the organ at Vang Lutheran on Sundays.", "Vang Lutheran",
+                          "institution")
+    assert detect("I'm Lutheran, always was.") == []
