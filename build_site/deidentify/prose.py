@@ -114,10 +114,26 @@ def prose_spans(text: str) -> Iterator[Span]:
     yield from _places(text)
 
 
+_AGE_CUE = re.compile(r"(?<!\d)(?:9\d|1[01]\d)(?!\d)|ninet|hundred", re.I)
+
+
 def _ages(text: str) -> Iterator[Span]:
-    for pattern in _AGE_PATTERNS:
-        for m in pattern.finditer(text):
-            yield "age-over-89", m.start(), m.end()
+    """Ages over 89; the patterns run only in windows around a number from 90 to 119 or a
+    number word (the texts are long and such numbers rare)."""
+    windows: list[list[int]] = []
+    for cue in _AGE_CUE.finditer(text):
+        start, end = max(0, cue.start() - 80), cue.end() + 80
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    seen: set[tuple[int, int]] = set()
+    for start, end in windows:
+        for pattern in _AGE_PATTERNS:
+            for m in pattern.finditer(text, start, min(end, len(text))):
+                if m.span() not in seen:
+                    seen.add(m.span())
+                    yield "age-over-89", m.start(), m.end()
 
 
 def _zip_codes(text: str) -> Iterator[Span]:
