@@ -176,7 +176,7 @@ def _titled_names(text: str) -> Iterator[Span]:
                 continue
             keep = at + 1
         else:
-            keep = at + 1
+            keep = at + 1  # and the capitalised words after it, unless shouted ("Dr. Li SAID")
             while keep < len(words) and not words[keep][0].isupper():
                 keep += 1
         yield "name", m.start(), _trim(text, m.start(), words[keep - 1][1])
@@ -207,20 +207,27 @@ def _institutions(text: str) -> Iterator[Span]:
 
 
 def _places(text: str) -> Iterator[Span]:
+    """Landmarks ("Springbank Park", "CN tower": a name before a landmark word, kept when the
+    name is not an ordinary word, is an acronym, or the landmark word is capitalised too),
+    places named with a prefix ("Fort Mac"), "the old mill", and nicknames of cities."""
     from build_site.deidentify.detectors import is_english
 
     for m in _LANDMARK.finditer(text):
-        lead = m.group(1).split()
-        while lead and lead[0].lower() in _FUNCTION_WORDS:
+        lead = list(re.finditer(r"\S+", m.group(1)))
+        while lead and lead[0].group(0).lower() in _FUNCTION_WORDS:
             lead = lead[1:]
         if not lead:
             continue
-        start = text.rindex(lead[0], m.start(), m.end(1))
-        named = any((w.isupper() and 2 <= len(w) <= 4) or not is_english(w.lower().rstrip("'’s"))
-                    for w in lead)
-        suffix_capitalised = text[m.end(1)].isupper()
-        if named or suffix_capitalised:
-            yield "place", start, m.end()
+        words = [w.group(0) for w in lead]
+        named = any((w.isupper() and 2 <= len(w) <= 4) or not is_english(_possessive(w).lower())
+                    for w in words)
+        if named or text[m.end(1)].isupper():
+            yield "place", m.start(1) + lead[0].start(), m.end()
     for pattern in (_PLACE_PREFIX, _OLD_LANDMARK, _NICKNAMES):
         for m in pattern.finditer(text):
             yield "place", m.start(), m.end()
+
+
+def _possessive(word: str) -> str:
+    """``word`` without a possessive 's ("Sorlie's" -> "Sorlie")."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
