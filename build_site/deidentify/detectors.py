@@ -197,10 +197,24 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
             continue
         if low in cities and not initial:
             yield Detection("place", word, m.start(), m.start() + len(word))
-        elif low in first and (not initial or not is_english(low)):
+        elif low in first and (not initial or not is_english(low)
+                               or _surname_follows(text, m.end())):
             yield Detection("name", word, m.start(), m.start() + len(word))
         elif not initial and not all(is_english(p) for p in parts):
             yield Detection("name", word, m.start(), m.start() + len(word))
+
+
+_NEXT_WORD = re.compile(rf"[ \t]+({CAP})")
+
+
+def _surname_follows(text: str, end: int) -> bool:
+    """Whether a capitalised word that is not English in any part follows ``end`` on the same
+    line: "Rose Kjelstad remembered" opens a sentence with a full name, "Rose early" does not."""
+    m = _NEXT_WORD.match(text, end)
+    if not m or m.group(1).isupper():
+        return False
+    parts = [p for p in re.split(rf"[{APOSTROPHES}{HYPHENS}]", _base(m.group(1)).lower()) if p]
+    return not any(is_english(p) for p in parts)
 
 
 @lru_cache(maxsize=8)

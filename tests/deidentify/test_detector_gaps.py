@@ -182,3 +182,8 @@ def test_a_church_named_by_its_denomination_is_an_institution() -> None:
 ])
 def test_capitalised_function_words_and_x_ray_are_not_names(text: str) -> None:
     assert detect(text) == []
+
+
+def test_a_full_name_that_opens_a_sentence_is_found() -> None:
+    assert _names("Rose Kjelstad remembered the handshake.") == ["Rose Kjelstad"]
+    assert _names("Rose early, she said, and left.") == []
