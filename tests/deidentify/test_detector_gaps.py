@@ -187,3 +187,7 @@ def test_capitalised_function_words_and_x_ray_are_not_names(text: str) -> None:
 def test_a_full_name_that_opens_a_sentence_is_found() -> None:
     assert _names("Rose Kjelstad remembered the handshake.") == ["Rose Kjelstad"]
     assert _names("Rose early, she said, and left.") == []
+
+
+def test_a_name_that_looks_like_a_plural_of_a_function_word_is_still_a_name() -> None:
+    assert _names("Then Wes came by with the car.") == ["Wes"]
