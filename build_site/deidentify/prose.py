@@ -62,7 +62,7 @@ _POSTAL_CA = re.compile(  # Canada Post's letters: no D, F, I, O, Q, U; no W or 
     r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \u00a0]?\d[ABCEGHJ-NPRSTV-Z]\d\b")
 
 # --- names after a title (Safe Harbor (A)) ---------------------------------------------------
-_TITLES = "dr|mr|mrs|ms|miss|mx|prof|nurse|doctor|rev|father|sister"
+_TITLES = "dr|mr|mrs|ms|miss|mx|prof|nurse|doctor|doc|rev|father|sister"
 _ABBREVIATED = frozenset("dr mr mrs ms mx prof rev".split())
 _PARTICLES = "van|von|der|den|de|da|di|du|del|della|la|le|el|al|bin|ibn|ter|ten"
 _TITLED = re.compile(
@@ -164,8 +164,8 @@ def _titled_names(text: str) -> Iterator[Span]:
         if at is None:
             continue
         surname = words[at][0]
-        if len(surname) < 2:
-            continue
+        if len(surname) < 2 and not (surname.isupper() and surname != "I"):
+            continue  # "Doc Q", "Mr. T" are names; "Doctor I think" is not
         if title.isupper() and len(title) > 1:
             if not surname.isupper():
                 continue

@@ -191,3 +191,8 @@ def test_a_full_name_that_opens_a_sentence_is_found() -> None:
 
 def test_a_name_that_looks_like_a_plural_of_a_function_word_is_still_a_name() -> None:
     assert _names("Then Wes came by with the car.") == ["Wes"]
+
+
+def test_a_nickname_of_title_and_initial_is_a_name() -> None:
+    assert _names("There's Doc Q at the foot of the bed.") == ["Doc Q"]
+    assert _names("Thanks Doc, I feel better.") == []
