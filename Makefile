@@ -32,6 +32,7 @@ clean:
 
 deid-bench: bootstrap
 	$(VENV)/python -m build_site.deidentify.bench
+	$(VENV)/python -m build_site.deidentify.bench --gold
 
 bench: bootstrap
 	$(VENV)/python bench/bench.py

