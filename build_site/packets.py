@@ -25,7 +25,8 @@ from build_site.analyse import Quote, analyse
 from build_site.deidentify import deidentify
 from build_site.errors import PrivacyError, Problem
 from build_site.gate import scan_tree
-from build_site.publish import check_output, discard, publish, staging_dir
+from build_site.preflight import require_graphviz
+from build_site.publish import discard, guarded_output, publish, staging_dir
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
 from build_site.render.html import inline_text
 from build_site.select import select, speaker_consent
@@ -107,7 +108,12 @@ def write_packets(raw_study: Study, study_dir: Path, out: Path, cache: Path) -> 
         StudyError: a refused output location (exit 2); PrivacyError: the leak gate found a
         listed identifier (exit 3, nothing written).
     """
-    out = check_output(out, study_dir)
+    require_graphviz()
+    with guarded_output(out, study_dir) as resolved:
+        return _write_packets(raw_study, resolved, cache)
+
+
+def _write_packets(raw_study: Study, out: Path, cache: Path) -> list[Path]:
     study = deidentify(raw_study)
     diagrams = DiagramRenderer(cache)
     staging = staging_dir(out)
