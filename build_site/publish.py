@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from build_site.errors import UsageError
@@ -316,21 +316,28 @@ def publish(staging: Path, out: Path, identity: dict[str, str] | None = None) ->
             _remove_marked(old)  # left by a run cut short after its swap
         _step("aside")
         moved_aside = _move_aside(out, old)
-        _step("swap")
         try:
+            _step("swap")
             staging.rename(out)
-        except OSError:
-            if moved_aside:
+        except BaseException:  # Ctrl+C too: never leave the output missing
+            if moved_aside and not out.exists():
                 old.rename(out)  # put the previous site back
             raise
-        _step("drop")
-        if moved_aside:
-            _remove_marked(old)
-        _step("done")
     except OSError as exc:
         raise UsageError(f"cannot replace the output directory: {exc.strerror}",
                          "the previous site was kept; check permissions and free space",
                          out) from None
+    _step("drop")
+    if moved_aside:
+        _drop(old)
+    _step("done")
+
+
+def _drop(old: Path) -> None:
+    """Delete the previous output once the new one is in; a failure only leaves a marked
+    temporary that the next run cleans."""
+    with suppress(OSError):
+        _remove_marked(old)
 
 
 def _move_aside(out: Path, old: Path) -> bool:
