@@ -63,7 +63,7 @@ class _LocalOnly(SimpleHTTPRequestHandler):
         if len(hosts) != 1:
             self.send_error(HTTPStatus.BAD_REQUEST, "exactly one Host header is required")
             return False
-        if not allowed_host(hosts[0], self.server.server_address[1]):
+        if not allowed_host(hosts[0], int(getattr(self.server, "server_port", 0))):
             self.send_error(HTTPStatus.MISDIRECTED_REQUEST,
                             "this preview answers only to localhost")
             return False
