@@ -22,6 +22,7 @@ from build_site.io.qda_cli import register as register_qda
 from build_site.io.synth_cli import register as register_synth
 from build_site.pipeline import NO_IDENTIFIERS, load_and_validate
 from build_site.pipeline import build as run_build
+from build_site.preflight import operational_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -39,7 +40,8 @@ def _handle_errors(func: F) -> F:
         root_debug = click.get_current_context().find_root().params.get("debug", False)
         debug = local_debug or root_debug
         try:
-            return func(*args, **kwargs)
+            with operational_errors():  # a full disk: exit 2 with what to do
+                return func(*args, **kwargs)
         except StudyError as exc:
             for problem in exc.problems:
                 err.print(f"[red]error[/red] {_escape(str(problem))}")
