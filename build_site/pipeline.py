@@ -21,15 +21,9 @@ from build_site.errors import PrivacyError, Problem
 from build_site.gate import Leak, scan_articles, scan_tree
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
+from build_site.outlock import guarded_output
 from build_site.preflight import require_graphviz
-from build_site.publish import (
-    MARKER,
-    check_output,
-    discard,
-    guarded_output,
-    publish,
-    staging_dir,
-)
+from build_site.publish import MARKER, check_output, discard, publish, staging_dir
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
 from build_site.render.pages import Renderer
@@ -92,7 +86,7 @@ def deidentified_pages(project: SiteProject, study: Study) -> dict[str, bytes]:
 def build(study_dir: Path, out: Path, config: Path | None = None,
           audience: Audience = "public", progress: Progress = lambda _: None) -> BuildReport:
     """:func:`_build`, once Graphviz is known to run, with the output's lock held and an
-    old copy left by an interrupted build restored first (:func:`publish.guarded_output`).
+    old copy left by an interrupted build restored first (:func:`outlock.guarded_output`).
 
     Raises:
         UsageError: Graphviz is missing, or another build held the output too long (exit 2);

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from build_site.errors import UsageError
+from build_site.outlock import lock_path, output_lock
 from build_site.pipeline import build
-from build_site.publish import MARKER, lock_path, output_lock, read_marker
+from build_site.publish import MARKER, read_marker
 from tests.conftest import FIXTURES, tree_hash
 
 ROUNDS = 6
@@ -68,7 +69,7 @@ def test_a_second_build_waits_then_refuses_with_a_message(tiny: Path, tmp_path: 
     build(tiny, out)
     before = tree_hash(out)
     said: list[str] = []
-    monkeypatch.setattr("build_site.publish.LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr("build_site.outlock.LOCK_WAIT_SECONDS", 0.3)
     with output_lock(out.resolve()):
         with pytest.raises(UsageError) as refused:
             output_lock(out.resolve(), said.append).__enter__()

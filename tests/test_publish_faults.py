@@ -12,15 +12,9 @@ from pathlib import Path
 import pytest
 
 from build_site.errors import StudyError, UsageError
+from build_site.outlock import guarded_output
 from build_site.pipeline import build
-from build_site.publish import (
-    MARKER,
-    PUBLISH_STEPS,
-    guarded_output,
-    old_copy,
-    publish,
-    staging_dir,
-)
+from build_site.publish import MARKER, PUBLISH_STEPS, old_copy, publish, staging_dir
 
 OLD = {"index.html": b"old", "pages/a.html": b"old a", "pages/b.html": b"old b"}
 NEW = {"index.html": b"new", "pages/a.html": b"new a", "pages/c.html": b"new c"}
@@ -28,9 +22,10 @@ _KILL_AT = """
 import os, signal, sys
 from pathlib import Path
 import build_site.publish as p
+from build_site.outlock import output_lock
 step = sys.argv[3]
 p._step = lambda name: os.kill(os.getpid(), signal.SIGKILL) if name == step else None
-with p.output_lock(Path(sys.argv[2])):
+with output_lock(Path(sys.argv[2])):
     p.publish(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
