@@ -40,6 +40,28 @@ def read_password() -> str:
     return password
 
 
+def check_target(target: Path, out: Path, study_dir: Path) -> Path:
+    """Refuse an encrypted copy written into the output it archives (the archive would hold
+    a partial copy of itself, and the next build replaces it) or into the study folder
+    (next to, or inside, ``private/``).
+
+    Returns:
+        The resolved target.
+
+    Raises:
+        UsageError: ``target`` is inside ``out`` or ``study_dir`` (exit 2; checked before the
+            build, so nothing was written).
+    """
+    resolved = target.resolve()
+    for folder, what in ((out, "the output directory"), (study_dir, "the study folder")):
+        root = folder.resolve()
+        if resolved.is_relative_to(root):
+            raise UsageError(f"the encrypted copy would be written inside {what} ({root})",
+                             "name a file outside the output directory and the study folder, "
+                             "for example --encrypt review-copy.zip", target)
+    return resolved
+
+
 def write_encrypted(folder: Path, target: Path, password: str) -> Path:
     """Zip ``folder`` into ``target`` with AES-256 encryption (entries sorted)."""
     tmp = target.with_name(f".{target.name}.tmp")

@@ -25,7 +25,9 @@ from markupsafe import Markup
 from build_site.analyse import Quote, analyse
 from build_site.errors import PrivacyError, Problem
 from build_site.gate import scan_tree
-from build_site.publish import check_output, discard, publish, staging_dir
+from build_site.outlock import guarded_output
+from build_site.preflight import require_graphviz
+from build_site.publish import discard, publish, staging_dir
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
 from build_site.render.html import inline_text
 from build_site.select import select, speaker_consent
@@ -115,7 +117,12 @@ def write_packets(prepared: Prepared, out: Path, cache: Path) -> list[Path]:
         StudyError: a refused output location (exit 2); PrivacyError: the leak gate found a
         listed identifier (exit 3, nothing written).
     """
-    out = check_output(out, prepared.study_dir)
+    require_graphviz()
+    with guarded_output(out, prepared.study_dir) as resolved:
+        return _write_packets(prepared, resolved, cache)
+
+
+def _write_packets(prepared: Prepared, out: Path, cache: Path) -> list[Path]:
     study = prepared.deidentified
     diagrams = DiagramRenderer(cache)
     staging = staging_dir(out)

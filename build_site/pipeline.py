@@ -23,6 +23,8 @@ from build_site.errors import PrivacyError, Problem
 from build_site.gate import Leak, scan_articles, scan_tree
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
+from build_site.outlock import guarded_output
+from build_site.preflight import require_graphviz
 from build_site.publish import MARKER, check_output, discard, publish, staging_dir
 from build_site.render.context import RenderContext
 from build_site.render.diagrams import DiagramRenderer
@@ -223,6 +225,20 @@ def refuse_findings(prepared: Prepared) -> None:
 
 def build(study_dir: Path, out: Path, config: Path | None = None,
           audience: Audience = "public", progress: Progress = lambda _: None) -> BuildReport:
+    """:func:`_build`, once Graphviz is known to run, with the output's lock held and an
+    old copy left by an interrupted build restored first (:func:`outlock.guarded_output`).
+
+    Raises:
+        UsageError: Graphviz is missing, or another build held the output too long (exit 2);
+        and everything :func:`_build` raises.
+    """
+    require_graphviz()
+    with guarded_output(out, study_dir):
+        return _build(study_dir, out, config, audience, progress)
+
+
+def _build(study_dir: Path, out: Path, config: Path | None = None,
+           audience: Audience = "public", progress: Progress = lambda _: None) -> BuildReport:
     """Build the site of the study in ``study_dir`` into ``out``.
 
     Args:
@@ -289,7 +305,7 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         stage("gate")
         if leaks:
             raise PrivacyError(_leak_problems(out, leaks, study))
-        publish(staging, out)
+        publish(staging, out, {"study": shown.meta.title, "audience": audience})
         record_published(work, out, inputs)
         stage("publish")
     finally:

@@ -1,16 +1,23 @@
 """Publish: decide where output may go and swap a finished tree in atomically.
 
 A directory cannot be renamed over a non-empty one, so the swap is two renames: the previous
-output is moved aside, the new tree moved in, then the old one deleted. Directories the tool
-creates carry a marker file; a non-empty directory without it is never replaced or deleted.
-Temporaries left by an interrupted run are cleaned on the next run.
+output is moved aside (to ``.<name>.old.tmp``), the new tree moved in, then the old one deleted.
+Directories the tool creates carry a marker file; a non-empty directory without it is never
+replaced or deleted.
+
+Call :func:`staging_dir` and :func:`publish` with the output's lock held
+(:func:`build_site.outlock.guarded_output`), which first runs :func:`recover`: it puts back an
+old copy left by a build killed between the two renames, before temporaries of interrupted
+runs are cleaned.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 from build_site.errors import UsageError
@@ -77,19 +84,83 @@ def check_output(out: Path, study_dir: Path, home: Path | None = None) -> Path:
     return out
 
 
+def old_copy(out: Path) -> Path:
+    """Where :func:`publish` keeps the previous output while it swaps the new one in."""
+    return out.with_name(f".{out.name}.old.tmp")
+
+
+def recover(out: Path) -> str | None:
+    """Under the lock, first thing: when ``out`` is missing and a marked old copy is beside
+    it (a build was killed between moving the old site aside and moving the new one in),
+    move the old copy back.
+
+    Returns:
+        What was done, for the user, or None when there was nothing to do.
+
+    Raises:
+        UsageError: the old copy cannot be moved back (exit 2; it is left where it is).
+    """
+    old = old_copy(out)
+    if out.exists() or out.is_symlink() or not (old / MARKER).is_file():
+        return None
+    try:
+        old.rename(out)
+    except OSError as exc:
+        raise UsageError(f"cannot restore the previous site from {old.name}: {exc.strerror}",
+                         f"move {old} back to {out} by hand", out) from None
+    return (f"restored the previous site into {out}: an earlier build was interrupted while "
+            "replacing it")
+
+
+def read_marker(out: Path) -> dict[str, str]:
+    """The study identity recorded in ``out``'s marker ({} when absent or unreadable)."""
+    try:
+        lines = (out / MARKER).read_text(encoding="utf-8").splitlines()[1:]
+        found = json.loads(lines[0]) if lines else {}
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _write_marker(folder: Path, identity: dict[str, str] | None = None) -> None:
+    extra = json.dumps(identity, sort_keys=True, ensure_ascii=False) + "\n" if identity else ""
+    (folder / MARKER).write_text(_MARK_TEXT + extra, encoding="utf-8")
+
+
 def clean_stale(out: Path) -> None:
-    """Remove temporaries of earlier interrupted runs next to ``out`` (marked ones only)."""
+    """Remove temporaries of earlier interrupted runs next to ``out`` (marked ones only).
+
+    The old copy of the output is kept while ``out`` is missing: it is the only site left
+    (see :func:`recover`)."""
     for stale in out.parent.glob(f".{out.name}.*.tmp"):
+        if stale == old_copy(out) and not out.is_dir():
+            continue
         if stale.is_dir() and (stale / MARKER).is_file():
-            shutil.rmtree(stale)
+            _remove_marked(stale)
+
+
+def _remove_marked(folder: Path) -> None:
+    """Delete a marked folder, the marker last: a deletion cut short leaves a folder still
+    marked as the tool's, which the next run cleans."""
+    for child in folder.iterdir():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
 
 
 def staging_dir(out: Path) -> Path:
-    """A new, private (0700), marked temporary folder beside ``out`` on the same file system."""
+    """A new, private (0700), marked temporary folder beside ``out`` on the same file system.
+
+    Cleans temporaries of interrupted runs first: call it with the output's lock held."""
     try:
         clean_stale(out)
         path = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-        (path / MARKER).write_text(_MARK_TEXT, encoding="utf-8")
+        _write_marker(path)
     except OSError as exc:
         raise UsageError(f"cannot write beside the output directory: {exc.strerror}",
                          "choose a location you can write to", out) from None
@@ -99,30 +170,70 @@ def staging_dir(out: Path) -> Path:
 def discard(staging: Path) -> None:
     """Delete a staging folder (only if it carries the marker)."""
     if staging.is_dir() and (staging / MARKER).is_file():
-        shutil.rmtree(staging)
+        _remove_marked(staging)
 
 
-def publish(staging: Path, out: Path) -> None:
+def _step(name: str) -> None:
+    """A named point of :func:`publish` (fault-injection tests replace this)."""
+
+
+PUBLISH_STEPS = ("mark", "clear", "aside", "swap", "drop", "done")
+"""The points of :func:`publish`, in order."""
+
+
+def publish(staging: Path, out: Path, identity: dict[str, str] | None = None) -> None:
     """Swap the finished tree ``staging`` in as ``out``; the previous output is removed only
-    after the new one is in place."""
+    after the new one is in place. Call it with the output's lock held.
+
+    Args:
+        staging: the finished, marked tree.
+        out: the output directory.
+        identity: what the marker records about the source (study title, audience).
+
+    Raises:
+        UsageError: a rename failed (exit 2); the previous site is then back in place.
+    """
+    old = old_copy(out)
     try:
-        (staging / MARKER).write_text(_MARK_TEXT, encoding="utf-8")
+        _step("mark")
+        _write_marker(staging, identity)
         os.chmod(staging, 0o755)
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}.old.tmp")
-            if old.exists():
-                shutil.rmtree(old)
-            out.rename(old)
+        _step("clear")
+        if old.is_dir() and (old / MARKER).is_file() and out.is_dir():
+            _remove_marked(old)  # left by a run cut short after its swap
+        _step("aside")
+        moved_aside = _move_aside(out, old)
         try:
+            _step("swap")
             staging.rename(out)
-        except OSError:
-            if old is not None:
+        except BaseException:  # Ctrl+C too: never leave the output missing
+            if moved_aside and not out.exists():
                 old.rename(out)  # put the previous site back
             raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
         raise UsageError(f"cannot replace the output directory: {exc.strerror}",
                          "the previous site was kept; check permissions and free space",
                          out) from None
+    _step("drop")
+    if moved_aside:
+        _drop(old)
+    _step("done")
+
+
+def _drop(old: Path) -> None:
+    """Delete the previous output once the new one is in; a failure only leaves a marked
+    temporary that the next run cleans."""
+    with suppress(OSError):
+        _remove_marked(old)
+
+
+def _move_aside(out: Path, old: Path) -> bool:
+    """Move the current output to ``old``; True if there was one to keep (an empty folder
+    is simply removed)."""
+    if not out.exists():
+        return False
+    if out.is_dir() and not any(out.iterdir()):
+        out.rmdir()
+        return False
+    out.rename(old)
+    return True

@@ -1,5 +1,11 @@
 """``build-site serve``: build, serve on 127.0.0.1 only, rebuild when the study changes.
 
+The port is bound before the first build, so a busy port is reported at once (exit 2), not
+after a whole build. Only requests whose ``Host`` header names this machine's loopback
+(``localhost``, ``127.0.0.1``, ``[::1]``, with or without the bound port) are answered: a page
+on another site whose name an attacker resolves to 127.0.0.1 (DNS rebinding) sends its own
+name and gets 421, so it cannot read a review preview.
+
 The watch polls file modification times (every POLL_SECONDS) of the study folder and the site
 project's configuration and pages; each rebuild goes through the full pipeline, so a failed
 rebuild prints its errors and leaves the last good site being served.
@@ -7,20 +13,24 @@ rebuild prints its errors and leaves the last good site being served.
 
 from __future__ import annotations
 
+import errno
 import functools
 import threading
 import time
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from build_site.errors import StudyError
+from build_site.errors import StudyError, UsageError
 from build_site.pipeline import build
 from build_site.study import Audience
 
 HOST = "127.0.0.1"
+LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
+"""The names a request may carry in its Host header (with or without the bound port)."""
 POLL_SECONDS = 0.2
 """How often the watch looks at modification times: a save is noticed within this."""
 
@@ -36,9 +46,52 @@ def snapshot(paths: list[Path]) -> dict[str, float]:
     return seen
 
 
-class _Quiet(SimpleHTTPRequestHandler):
+def allowed_host(header: str, port: int) -> bool:
+    """Whether a ``Host`` header names this server: one of :data:`LOCAL_NAMES`, alone or
+    followed by ``:port`` (case-insensitive; RFC 9110, section 7.2)."""
+    host = header.strip().lower()
+    return any(host in (name, f"{name}:{port}") for name in LOCAL_NAMES)
+
+
+class _LocalOnly(SimpleHTTPRequestHandler):
+    """Serves files, but only to requests addressed to a loopback name."""
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            self.send_error(HTTPStatus.BAD_REQUEST, "exactly one Host header is required")
+            return False
+        if not allowed_host(hosts[0], int(getattr(self.server, "server_port", 0))):
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST,
+                            "this preview answers only to localhost")
+            return False
+        return True
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def bind(port: int, directory: Path) -> ThreadingHTTPServer:
+    """A server for ``directory`` bound to 127.0.0.1:``port`` (0: any free port), not yet
+    serving.
+
+    Raises:
+        UsageError: the port is in use or not allowed (exit 2).
+    """
+    handler = functools.partial(_LocalOnly, directory=str(directory))
+    try:
+        return ThreadingHTTPServer((HOST, port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {HOST} is already in use",
+                             "stop the program using it (perhaps another build-site serve) or "
+                             f"choose another port, for example --port {port + 1}") from None
+        if exc.errno == errno.EACCES:
+            raise UsageError(f"not allowed to use port {port}",
+                             "choose a port above 1023, for example --port 8000") from None
+        raise
 
 
 def serve_forever(study: Path, out: Path, config: Path | None, port: int,
@@ -46,15 +99,27 @@ def serve_forever(study: Path, out: Path, config: Path | None, port: int,
     """Serve ``out`` at http://127.0.0.1:PORT and rebuild on change until interrupted.
 
     Raises:
-        StudyError: the first build failed (nothing to serve).
+        UsageError: the port is busy (before any build); StudyError: the first build failed
+            (nothing to serve).
     """
-    report = build(study, out, config, audience)
-    watched = [study, *( [config] if config else [] ), study.parent / "mkdocs.yml",
+    server = bind(port, out.resolve())
+    try:
+        report = build(study, out, config, audience)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            bound = server.server_address[1]
+            console.print(f"Serving {report.out} at http://{HOST}:{bound}/ (Ctrl+C to stop)")
+            _watch(study, out, config, audience, console)
+        finally:
+            server.shutdown()
+    finally:
+        server.server_close()
+
+
+def _watch(study: Path, out: Path, config: Path | None, audience: Audience,
+           console: Console) -> None:
+    watched = [study, *([config] if config else []), study.parent / "mkdocs.yml",
                study.parent / "docs"]
-    handler = functools.partial(_Quiet, directory=str(report.out))
-    server = ThreadingHTTPServer((HOST, port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    console.print(f"Serving {report.out} at http://{HOST}:{port}/ (Ctrl+C to stop)")
     state = snapshot(watched)
     try:
         while True:
@@ -72,5 +137,3 @@ def serve_forever(study: Path, out: Path, config: Path | None, port: int,
                     console.print(f"[red]error[/red] {problem}")
     except KeyboardInterrupt:
         pass
-    finally:
-        server.shutdown()

@@ -91,12 +91,26 @@ def _construct_sequence(loader: _Loader, node: SequenceNode) -> LineList:
     return result
 
 
-# Dates stay text ("2026-11-29"): the study records them as written, and a date object
-# would not survive the typed models' string fields.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# Scalars are read as written. PyYAML resolves YAML 1.1: "1:30" is 90 (base 60), "012345"
+# the octal 5349, "0x1F" 31, "NO", "off" and "y" booleans, "2026-11-29" a date, and even
+# YAML 1.2's core schema reads "012345" as 12345. Here only these plain (unquoted) scalars are
+# special, a stricter subset of YAML 1.2's JSON schema (section 10.2): ``true`` and ``false``,
+# ``null`` (and an empty value), and decimal numbers: an optional minus, digits with no leading
+# zero, an optional decimal part; no base prefix, no "+", "_", ":" or exponent (``-12``,
+# ``0.5``; ``1e3`` stays text, as it always was here). Everything else is a string, so
+# free-form fields (demographics) keep exactly what was typed; typed fields still accept
+# "yes"/"no" through the models' own conversion.
+_DIGITS = list("-0123456789")
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("bool", r"(?:true|false)", ["t", "f"]),
+    ("null", r"(?:null|)", ["n", ""]),
+    ("int", r"-?(?:0|[1-9][0-9]*)", _DIGITS),
+    ("float", r"-?(?:0|[1-9][0-9]*)\.[0-9]+", _DIGITS),
+    ("merge", r"<<", ["<"]),  # structure, not a value: "<<: *base" merges a mapping
+):
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(f"^{_pattern}$"),
+                                  _first)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 

@@ -75,8 +75,9 @@ CASES: list[tuple[str, Edit, int, str]] = [
     ("symlinked folder", _symlink_dyads, 2, "outside the study folder through a symlink"),
     ("reserved component id", _replace("model.yml", "  - id: trust\n", "  - id: index\n"), 2,
      "is reserved"),
-    ("not a finite number", _replace("dyads/C2-P1.md", "age: 38", "age: 38, score: .inf"), 2,
-     "not a finite number"),
+    # plain .inf is text now (scalars are read as written); an explicit tag still makes one
+    ("not a finite number", _replace("dyads/C2-P1.md", "age: 38",
+                                     "age: 38, score: !!float .inf"), 2, "not a finite number"),
     ("mkdocs.yml runs code", _write("mkdocs.yml", b"site_name: x\nextra: "
                                     b"!!python/object/apply:os.system ['touch PWNED']\n"),
      2, "would run code"),

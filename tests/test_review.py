@@ -152,3 +152,19 @@ def test_encrypted_review_copy_needs_the_password(tiny: Path, tmp_path: Path,
     result = CliRunner().invoke(main, ["build", str(tiny), "--review", "--out",
                                        str(tmp_path / "r"), "--encrypt", str(tmp_path / "x.zip")])
     assert result.exit_code == 2 and "shorter than 12" in result.output
+
+
+@pytest.mark.parametrize("where", ["r/copy.zip", "tiny/private/copy.zip", "tiny/copy.zip"])
+def test_encrypted_copy_is_refused_inside_the_output_or_the_study(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    from click.testing import CliRunner
+
+    from build_site.cli import main
+
+    target = tmp_path / where
+    monkeypatch.setenv("BUILD_SITE_PASSWORD", "correct horse battery")
+    result = CliRunner().invoke(main, ["build", str(tiny), "--review", "--out",
+                                       str(tmp_path / "r"), "--encrypt", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "the encrypted copy would be written inside" in result.output
+    assert not target.exists() and not (tmp_path / "r").exists()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from build_site.yamlsource import (
@@ -86,3 +88,74 @@ def test_aliases_and_errors_go_the_pure_python_way() -> None:
     assert _fast_load("a:\n\tb: 1\n") == (False, None)
     assert _fast_load("a: 1\nb: \x0c\n") == (False, None)
     assert load_yaml("a: &x 1\nb: *x\n") == {"a": 1, "b": 1}
+
+
+# Scalars read as written (issue 16, item 8): only true, false, null and JSON-style numbers
+# are special; everything else stays the text that was typed.
+@pytest.mark.parametrize(("written", "read"), [
+    ("1:30", "1:30"),  # YAML 1.1: 90 (base 60)
+    ("012345", "012345"),  # YAML 1.1: octal 5349; YAML 1.2 core: 12345
+    ("0x1F", "0x1F"),  # hexadecimal 31
+    ("0o17", "0o17"),  # YAML 1.2 octal
+    ("NO", "NO"),  # a country code, not False
+    ("off", "off"),
+    ("y", "y"),
+    ("yes", "yes"),
+    ("True", "True"),
+    ("~", "~"),
+    ("1_000", "1_000"),
+    ("+1", "+1"),
+    (".inf", ".inf"),
+    ("2026-11-29", "2026-11-29"),
+    ("true", True),
+    ("false", False),
+    ("null", None),
+    ("", None),
+    ("0", 0),
+    ("-12", -12),
+    ("93", 93),
+    ("0.5", 0.5),
+    ("1e3", "1e3"),
+    ("-1.25", -1.25),
+    ("00.5", "00.5"),
+])
+def test_scalars_are_read_as_written(written: str, read: object) -> None:
+    loaded = load_yaml(f"v: {written}\n")["v"]
+    assert loaded == read and type(loaded) is type(read)
+    assert load_yaml(f"- {written}\n") == [read]
+    if written:
+        assert load_yaml(f"v: '{written}'\n")["v"] == written  # quoted: always text
+
+
+def test_both_loaders_read_scalars_alike() -> None:
+    text = "a: 1:30\nb: 012345\nc: NO\nd: off\ne: y\nf: 12\ng: true\n"
+    done, fast = _fast_load(text)
+    assert done or fast is None
+    slow = _Loader(text).get_single_data()
+    assert slow == {"a": "1:30", "b": "012345", "c": "NO", "d": "off", "e": "y", "f": 12,
+                    "g": True}
+    if done:
+        assert fast == slow
+
+
+def test_mapping_keys_keep_leading_zeros() -> None:
+    assert list(load_yaml("012: a\n12: b\n")) == ["012", "12"]
+
+
+def test_study_demographics_keep_strings_and_typed_flags_still_read_yes(tiny: Path) -> None:
+    from build_site.pipeline import load_and_validate
+
+    dyad = tiny / "dyads" / "C1-P1.md"
+    dyad.write_text(dyad.read_text()
+                    .replace("demographics: {age: 93,", "demographics: {age: 93, postcode: "
+                             "012345, country: NO, visit: 1:30, smoker: off, code: 0x1F,")
+                    .replace("patient: {quote: true,", "patient: {quote: yes,"))
+    study = load_and_validate(tiny)
+    found = next(d for d in study.dyads if d.id == "C1-P1")
+    assert found.demographics["postcode"] == "012345"
+    assert found.demographics["country"] == "NO"
+    assert found.demographics["visit"] == "1:30"
+    assert found.demographics["smoker"] == "off"
+    assert found.demographics["code"] == "0x1F"
+    assert found.demographics["age"] == 93
+    assert found.consent.patient.quote is True

@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 
 from build_site.errors import EXIT_INTERNAL, StudyError
+from build_site.preflight import operational_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -55,7 +56,8 @@ def handle_errors(func: F) -> F:
         root_debug = click.get_current_context().find_root().params.get("debug", False)
         debug = local_debug or root_debug
         try:
-            return func(*args, **kwargs)
+            with operational_errors():  # a full disk: exit 2 with what to do
+                return func(*args, **kwargs)
         except StudyError as exc:
             for problem in exc.problems:
                 err.print(f"[red]error[/red] {escape(str(problem))}")

@@ -47,10 +47,11 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool,
     out = out or Path("site-review" if review else "site")
     password = None
     if encrypt:
-        from build_site.encrypt import read_password
+        from build_site.encrypt import check_target, read_password
 
         if not review:
             raise UsageError("--encrypt is for review copies", "add --review")
+        check_target(encrypt, out, study)
         password = read_password()
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
     with console.status("Building…") as status:
