@@ -19,7 +19,7 @@ from build_site.analyse.risk import Exposure, exposures
 from build_site.deidentify import unreplaced_sources
 from build_site.deidentify.findings import Finding, transcript_findings, unresolved
 from build_site.errors import Problem
-from build_site.pipeline import Prepared, prepare
+from build_site.pipeline import Prepared, declare_pages, prepare
 
 
 @dataclass
@@ -70,10 +70,12 @@ def check_study(study_dir: Path, risk: bool = False) -> CheckReport:
         The :class:`CheckReport`.
 
     Raises:
-        StudyError: the study folder or its site configuration is invalid (exit 2): nothing
-            else can be checked until it is read.
+        StudyError: the study folder or its site configuration is invalid, or a hand-written
+            page takes a generated page's place (exit 2): nothing else can be checked until
+            it is read.
     """
     prepared = prepare(study_dir, "review")
+    declare_pages(prepared)  # a hand-written page where a generated one goes: exit 2, as build
     study = prepared.study
     places = sorted({p for ps in unreplaced_sources(study).values() for p in ps})
     return CheckReport(

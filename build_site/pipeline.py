@@ -29,7 +29,7 @@ from build_site.publish import MARKER, check_output, discard, publish, staging_d
 from build_site.render.context import RenderContext
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
-from build_site.render.pages import declare_site
+from build_site.render.pages import SitePages, declare_site
 from build_site.reuse import already_published, fingerprint, record_published
 from build_site.select import TEAM_CHOICES, Withheld, select, select_with_report, withheld_excerpts
 from build_site.site import (
@@ -274,7 +274,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         report.warnings += _unlinked_warning(prepared)
     shown = prepared.shown
     ctx = _render_context(prepared, DiagramRenderer(work / "cache" / "diagrams"))
-    site = declare_site(ctx, _handwritten_entries(prepared), BUILD_FILES)
+    site = declare_pages(prepared, ctx)
     pages, assets = site.render(ctx)
     report.warnings += unreported(ctx)
     report.nav = site.nav()
@@ -325,11 +325,25 @@ def _render_context(prepared: Prepared, diagrams: DiagramRenderer) -> RenderCont
                          review_data=review_data)
 
 
-def _handwritten_entries(prepared: Prepared) -> list[tuple[str, str, str]]:
-    """The team's own files as :func:`declare_site` takes them: path, title, source."""
+def declare_pages(prepared: Prepared, ctx: RenderContext | None = None) -> SitePages:
+    """Every page of the prepared site, declared (not rendered), with the team's own files.
+
+    Args:
+        prepared: the prepared study.
+        ctx: the render context; by default one that renders nothing (enough to declare, as
+            ``check`` does).
+
+    Raises:
+        StudyError: two pages at one path, or a hand-written file at a generated path or in a
+            folder of generated pages (exit 2).
+    """
+    if ctx is None:
+        ctx = RenderContext(prepared.shown, prepared.analysis, prepared.audience,
+                            DiagramRenderer(Path("unused")))
     project = prepared.project
-    return [(path, _title(path, data) if path.endswith(".md") else path, project.source(path))
-            for path, data in sorted(prepared.handwritten.items())]
+    handwritten = [(path, _title(path, data) if path.endswith(".md") else path,
+                    project.source(path)) for path, data in sorted(prepared.handwritten.items())]
+    return declare_site(ctx, handwritten, BUILD_FILES)
 
 
 def _unlinked_warning(prepared: Prepared) -> list[str]:

@@ -83,3 +83,14 @@ def test_handwritten_pages_are_listed_under_about(tiny: Path, tmp_path: Path) ->
     report = build(tiny, tmp_path / "site")
     assert report.nav[-1] == {"About": [{"Acknowledgements": "team/acknowledgements.md"}]}
     assert (tmp_path / "site" / "team" / "acknowledgements.html").is_file()
+
+
+def test_check_refuses_what_build_refuses(tiny: Path) -> None:
+    from click.testing import CliRunner
+
+    from build_site.cli import main
+
+    _handwritten(tiny, "data/notes.md")
+    result = CliRunner().invoke(main, ["check", str(tiny)])
+    assert result.exit_code == 2, result.output
+    assert "in the folder 'data/'" in result.output
