@@ -195,7 +195,7 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
         shown=shown, public=public, coded=coded, withheld=withheld, held_back=held_back,
         findings=findings, linkages=linkage_problems(deidentified, handwritten),
         analysis=analysis, project=project, handwritten=handwritten,
-        warnings=_warnings(study, purpose, withheld, held_back))
+        warnings=[*project.notes, *_warnings(study, purpose, withheld, held_back)])
 
 
 def _warnings(study: Study, purpose: Purpose, withheld: list[Withheld],

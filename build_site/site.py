@@ -50,6 +50,7 @@ class SiteProject:
     config: Path
     pages: dict[str, bytes] = field(default_factory=dict)
     docs: Path | None = None
+    notes: list[str] = field(default_factory=list)
 
     def markdown_pages(self) -> list[str]:
         """Docs-relative paths of the hand-written Markdown pages, sorted."""
@@ -188,6 +189,13 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     """
     config = find_config(study_dir, explicit)
     project = SiteProject(config)
+    beside = study_dir.parent / "mkdocs.yml"
+    if explicit is None and config == default_config() and beside.is_file():
+        name = study_dir.resolve().name
+        project.notes.append(
+            f"{beside} is not used for {name}/ (it does not name it), so neither are its site "
+            f"name, theme or hand-written pages: add 'extra: {{study_folder: {name}}}' to it, "
+            "or pass --config")
     if config == default_config():
         docs = (study_dir / "docs").resolve()
     else:

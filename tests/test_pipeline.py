@@ -10,7 +10,7 @@ import yaml
 
 from build_site.analyse import model_nodes
 from build_site.errors import PrivacyError, StudyError
-from build_site.pipeline import build, load_and_validate
+from build_site.pipeline import build, load_and_validate, prepare
 
 from .conftest import REPO, broken_links, tree_hash
 
@@ -159,3 +159,14 @@ def test_review_build_shows_drafts_and_memos(tiny: Path, tmp_path: Path) -> None
             for secret in ("MEMO-SECRET-ONE", "SPOUSE-WORDS", "CONTRAST-WORDS", "NOQUOTE-WORDS",
                            "DRAFT-WORDS"):
                 assert secret not in content, (path, secret)
+
+
+def test_a_configuration_beside_the_study_that_does_not_name_it_is_reported(
+        tiny: Path, tmp_path: Path) -> None:
+    (tiny.parent / "mkdocs.yml").write_text("site_name: Other study\n", encoding="utf-8")
+    prepared = prepare(tiny, "review", scan=False)
+    [note] = [w for w in prepared.warnings if "is not used" in w]
+    assert "extra: {study_folder: tiny}" in note
+    (tiny.parent / "mkdocs.yml").write_text("site_name: Ours\nextra: {study_folder: tiny}\n",
+                                            encoding="utf-8")
+    assert not [w for w in prepare(tiny, "review", scan=False).warnings if "is not used" in w]
