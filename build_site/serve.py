@@ -24,7 +24,7 @@ from typing import Any
 
 from rich.console import Console
 
-from build_site.errors import StudyError, UsageError
+from build_site.errors import PrivacyError, Problem, StudyError, UsageError
 from build_site.pipeline import build
 from build_site.study import Audience
 
@@ -104,7 +104,14 @@ def serve_forever(study: Path, out: Path, config: Path | None, port: int,
     """
     server = bind(port, out.resolve())
     try:
-        report = build(study, out, config, audience)
+        try:
+            report = build(study, out, config, audience)
+        except PrivacyError as exc:
+            if audience == "public":  # nothing to preview yet: say how to see the work
+                exc.problems.append(Problem(
+                    str(study), 0, "the public preview waits until these are resolved",
+                    "meanwhile preview the team's copy: build-site serve --review"))
+            raise
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             bound = server.server_address[1]

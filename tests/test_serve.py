@@ -72,3 +72,14 @@ def test_a_busy_port_is_refused_before_any_build(tiny: Path, tmp_path: Path) -> 
         with pytest.raises(UsageError, match=f"port {port} on 127.0.0.1 is already in use"):
             serve_forever(tiny, out, None, port, "review", Console(quiet=True))
     assert not out.exists() and not (tmp_path / ".site.build").exists()
+
+
+def test_a_refused_public_preview_points_to_the_review_copy(tiny: Path, tmp_path: Path) -> None:
+    from build_site.errors import PrivacyError
+
+    page = tiny / "dyads" / "C1-P1.md"
+    page.write_text(page.read_text(encoding="utf-8")
+                    + "\nShe moved to Saskatoon with Marguerite Olsen.\n", encoding="utf-8")
+    with pytest.raises(PrivacyError) as caught:
+        serve_forever(tiny, tmp_path / "site", None, 0, "public", Console(quiet=True))
+    assert "build-site serve --review" in str(caught.value)
