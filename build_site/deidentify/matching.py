@@ -1,16 +1,21 @@
 """Matching listed identifiers in text, robust to the forms real documents take.
 
 One rule serves both replacement (before rendering) and the leak gate (after building), so the
-two can never disagree. A listed form matches:
+two can never disagree. Text is compared in its canonical reading
+(:mod:`build_site.deidentify.reading`: compatibility forms, invisible characters, diacritics
+and look-alike letters read as a person reads them). A listed form matches:
 
 - in any letter case (unless the entry is ``case_sensitive``, for names that are also ordinary
   words such as Hope or Grace: then only the capitalisation as listed matches);
-- with or without diacritics, in composed or decomposed Unicode (text is folded character by
-  character, so positions in the folded text are positions in the original);
+- written with fullwidth, mathematical or ligature letters, look-alike letters of another
+  script (Cyrillic "а"), invisible characters inside it, with or without diacritics;
 - with any run of white space, or Markdown emphasis marks, between its words (a name broken
   across a line, ``*Ana* Reyes``);
 - with straight or curly apostrophes, and followed by a possessive;
 - as whole words only (``Ann`` does not match inside ``Annual``).
+
+Replacement splices into the original text through the reading's offset map: everything
+outside a replaced span is published exactly as written.
 """
 
 from __future__ import annotations
@@ -22,14 +27,10 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from build_site.deidentify.reading import original_span, reading, reading_with_map
 from build_site.study import Identifier
 
 _SEPARATOR = r"[\s*_]+"
-# Invisible characters that would split a name for a matcher but not for a reader
-# ("Tam\u200bmy" shows as "Tammy"). Replacement removes the ones with no linguistic role;
-# the gate also ignores the joiners (ZWJ, ZWNJ), so a name split by one fails the build.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
-_INVISIBLE_ALL = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _APOSTROPHES = "'\u2019\u02bc"
 
 
@@ -103,7 +104,7 @@ def _is_word(char: str) -> bool:
 
 
 def _canonical(form: str, lower: bool) -> str:
-    return re.sub(_SEPARATOR, " ", fold(form, lower)).strip()
+    return re.sub(_SEPARATOR, " ", reading(form, lower)).strip()
 
 
 def _pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
@@ -118,7 +119,8 @@ def _pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
 
 @dataclass(frozen=True)
 class Hit:
-    """One match: ``start``/``end`` are offsets into the NFC text; ``identifier`` the entry."""
+    """One match: ``start``/``end`` are offsets into the text as given (invisible characters
+    inside the name included); ``identifier`` the entry."""
 
     start: int
     end: int
@@ -160,9 +162,8 @@ class Matcher:
         reported because separators are collapsed first.
         """
         found: dict[int, Identifier] = {}
-        text = text.translate(_INVISIBLE_ALL)
         for sensitive, automaton in self._automata.items():
-            folded = _collapse(fold(text, lower=not sensitive))
+            folded = _collapse(reading(text, lower=not sensitive))
             for end, (length, ident) in automaton.iter(folded):
                 start = end - length + 1
                 before = folded[start - 1] if start > 0 else " "
@@ -185,7 +186,7 @@ class Matcher:
 
     def find(self, text: str) -> list[Hit]:
         """Return every non-overlapping hit in ``text``, in order (longest form wins); offsets
-        are into ``text`` in NFC without invisible characters (see :meth:`replace`).
+        are into ``text`` as given (see :meth:`replace`).
 
         The regular expressions of every form cost time per character in proportion to the
         list, so :meth:`contains` (one Aho-Corasick pass) first names the identifiers present,
@@ -193,7 +194,6 @@ class Matcher:
         always one ``contains`` reports (separators it collapses are a superset of theirs),
         and forms that match nowhere cannot change which form matches first anywhere.
         """
-        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
         present = self.contains(text)
         if not present:
             return []
@@ -202,12 +202,12 @@ class Matcher:
         for sensitive, pattern in ((False, insensitive), (True, sensitive_pattern)):
             if pattern is None:
                 continue
-            folded = fold(text, lower=not sensitive)
-            for m in pattern.finditer(folded):
+            read, offsets = reading_with_map(text, lower=not sensitive)
+            for m in pattern.finditer(read):
                 key = (sensitive, re.sub(_SEPARATOR, " ", m.group(0)).strip())
                 ident = self._by_form.get(key)
                 if ident is not None:
-                    hits.append(Hit(m.start(), m.end(), ident))
+                    hits.append(Hit(*original_span(offsets, m.start(), m.end()), ident))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[Hit] = []
         for hit in hits:
@@ -216,10 +216,8 @@ class Matcher:
         return kept
 
     def replace(self, text: str) -> str:
-        """Return ``text`` (NFC, without soft hyphens, zero-width spaces, word joiners and
-        byte-order marks, which a reader never sees) with every hit replaced by its entry's
-        replacement."""
-        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+        """Return ``text`` with every hit replaced by its entry's replacement; every character
+        outside a hit is kept as written."""
         out: list[str] = []
         pos = 0
         for hit in self.find(text):
