@@ -119,7 +119,7 @@ def write_packets(raw_study: Study, study_dir: Path, out: Path, cache: Path) -> 
             (folder / "index.html").write_text(_render(study, clinician.id, diagrams),
                                                encoding="utf-8")
             written.append(out / clinician.id / "index.html")
-        leaks = scan_tree(staging, raw_study.identifiers)
+        leaks = scan_tree(staging, raw_study.identifiers, raw_study.reviewed.file_digests())
         if leaks:
             raise PrivacyError([Problem(f"{out.name}/{leak.where}", 0,
                                         f"listed identifier ({leak.identifier.kind.value}) found",

@@ -174,7 +174,8 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         mkdocs_build(project.config, work / "docs", staging, nav, shown.meta.title, notice,
                      source_date_epoch(shown), fragments)
         stage("mkdocs")
-        leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown)])
+        leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown)],
+                          study.reviewed.file_digests())
         leaks += _clinicians_on_dyad_pages(staging, shown)
         stage("gate")
         if leaks:

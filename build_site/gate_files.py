@@ -1,0 +1,271 @@
+"""What text each output file holds, read as what the file is, for the leak gate.
+
+A file's kind is told by its first bytes (PNG, JPEG, PDF, ZIP, gzip), else by its name:
+
+- text (HTML, SVG, XML, JSON, JavaScript, CSS, CSV, Markdown...): a byte-order mark, else
+  UTF-8, else UTF-16 told by where its NUL bytes fall, else the encoding that
+  charset-normalizer detects (read also as Windows-1252, in case the guess is wrong);
+- PNG: every text chunk (tEXt, zTXt, iTXt, XMP) and the EXIF block, read with Pillow;
+- JPEG: every application segment (EXIF, XMP, IPTC...) and comment, read with Pillow;
+- PDF: each page's text, the bookmarks and the document information, read with PDFium
+  (pypdfium2), and the file's own bytes (uncompressed XMP metadata);
+- ZIP and the documents made of one (docx, xlsx, pptx, odt, epub...): opened with the
+  project's safe ZIP reader (:mod:`build_site.io.safe_zip`); each member's name is read and
+  the member itself read the same way;
+- gzip: unpacked (capped) and read as the file inside.
+
+Binary blocks (EXIF, IPTC, a PDF's bytes) are read as Latin-1, as UTF-8 and as UTF-16 (both
+byte orders), so a name stored in any of them is seen. A file of any other kind raises
+:class:`Unreadable`: the gate refuses it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+MAX_GZIP_BYTES = 200 * 1024 * 1024
+MAX_DEPTH = 3  # archives inside archives
+TEXT_SUFFIXES = frozenset(
+    ".html .htm .xhtml .xml .svg .js .mjs .css .json .jsonld .map .txt .md .markdown .csv "
+    ".tsv .cff .qdc .qde .yml .yaml .bib .ris .tex .rels .opf .ncx .rdf .ttl .webmanifest "
+    ".ics .vcf .srt .vtt .log .ini .toml .py .r .sql .rtf".split())
+ZIP_SUFFIXES = frozenset(
+    ".zip .docx .docm .dotx .xlsx .xlsm .pptx .odt .ods .odp .odg .epub .qdpx .kmz".split())
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be")]
+
+
+@dataclass
+class Unreadable(Exception):
+    """A file (or a member of an archive) the gate cannot read: ``where`` names it (archive
+    members as ``archive.zip!member``), ``kind`` says what it is, ``digest`` is its SHA-256
+    (for ``private/reviewed.yml``)."""
+
+    where: str
+    kind: str
+    digest: str
+
+
+def kind_of(name: str, data: bytes) -> str:
+    """The kind of a file: ``png``, ``jpeg``, ``pdf``, ``zip``, ``gzip``, ``text`` or
+    ``other``, by its first bytes, else by its name's suffix (no suffix: text)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return "zip"
+    if data.startswith(b"\x1f\x8b"):
+        return "gzip"
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix in TEXT_SUFFIXES or not suffix:
+        return "text"
+    return "other"
+
+
+def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
+          depth: int = 0, budget: list[int] | None = None) -> Iterator[str]:
+    """Every text a reader can get from the file ``name`` holding ``data``.
+
+    Args:
+        name: the file's path (for its suffix and for messages).
+        data: its bytes.
+        reviewed: SHA-256 digests of files recorded as reviewed: a file of a kind the gate
+            cannot read is passed over when its digest is here.
+        depth, budget: for archives inside archives (nesting, and bytes left to unpack).
+
+    Raises:
+        Unreadable: the file, or a member of it, is of a kind the gate cannot read (and not
+            reviewed), or is damaged.
+    """
+    kind = kind_of(name, data)
+    try:
+        if kind == "text":
+            text = decode_text(data)
+            if text is None:
+                raise _unreadable(name, "binary data with a text file's name", data)
+            yield from text
+        elif kind == "gzip":
+            inner = name[:-3] if name.lower().endswith(".gz") else name + ".unpacked"
+            yield from texts(inner, _gunzip(name, data), reviewed, depth, budget)
+        elif kind == "png":
+            yield from png_texts(data)
+        elif kind == "jpeg":
+            yield from jpeg_texts(data)
+        elif kind == "pdf":
+            yield from pdf_texts(data)
+        elif kind == "zip":
+            yield from zip_texts(name, data, reviewed, depth, budget)
+        else:
+            raise _unreadable(name, f"a {PurePosixPath(name).suffix.lower() or 'binary'} file",
+                              data)
+    except Unreadable as exc:
+        exc.where = exc.where or name
+        if exc.digest not in reviewed:
+            raise
+
+
+def _unreadable(name: str, kind: str, data: bytes) -> Unreadable:
+    return Unreadable(name, kind, hashlib.sha256(data).hexdigest())
+
+
+def _gunzip(name: str, data: bytes) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            return handle.read(MAX_GZIP_BYTES)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise _unreadable(name, f"a damaged gzip file ({exc})", data) from None
+
+
+def decode_text(data: bytes) -> list[str] | None:
+    """The readings of a text file's bytes (see the module docstring); ``None`` when it is
+    not text (no encoding fits)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return [data[len(bom):].decode(encoding, "replace")]
+    try:
+        return [data.decode("utf-8")]
+    except UnicodeDecodeError:
+        pass
+    utf16 = _utf16_by_nuls(data)
+    if utf16:
+        return [data.decode(utf16, "replace")]
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    return [str(best), data.decode("cp1252", "replace")]
+
+
+def _utf16_by_nuls(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when NUL bytes fill one byte of each pair (text in a
+    Latin script written as UTF-16 without a byte-order mark), else None."""
+    sample = data[:4096]
+    if len(sample) < 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def binary_texts(blob: bytes) -> list[str]:
+    """A binary block (EXIF, IPTC, a PDF's bytes) read every way a name may be stored in it:
+    Latin-1, UTF-8 (invalid bytes dropped), and UTF-16 in both byte orders."""
+    return [blob.decode("latin-1"), blob.decode("utf-8", "ignore"),
+            blob.decode("utf-16-le", "ignore"), blob[1:].decode("utf-16-le", "ignore"),
+            blob.decode("utf-16-be", "ignore"), blob[1:].decode("utf-16-be", "ignore")]
+
+
+def _value_texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, bytes):
+        return decode_text(value) or binary_texts(value)
+    return [str(value)]
+
+
+def png_texts(data: bytes) -> Iterator[str]:
+    """The text chunks, XMP and EXIF of a PNG file (Pillow).
+
+    Raises:
+        Unreadable: Pillow cannot read it (damaged, or a text chunk past Pillow's limits).
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            chunks = dict(image.text)  # type: ignore[attr-defined]
+            info = dict(image.info)
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise _unreadable("", f"a PNG image Pillow cannot read ({exc})", data) from None
+    for key, value in chunks.items():
+        yield key
+        yield from _value_texts(value)
+    for key, value in info.items():
+        if key not in chunks and key != "icc_profile":
+            yield from _value_texts(value)
+
+
+def jpeg_texts(data: bytes) -> Iterator[str]:
+    """Every application segment (EXIF, XMP, IPTC...) and comment of a JPEG file (Pillow).
+
+    Raises:
+        Unreadable: Pillow cannot read it.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            segments = list(getattr(image, "applist", []))
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise _unreadable("", f"a JPEG image Pillow cannot read ({exc})", data) from None
+    for _marker, payload in segments:
+        yield from decode_text(payload) or []
+        yield from binary_texts(payload)
+
+
+def pdf_texts(data: bytes) -> Iterator[str]:
+    """What a PDF holds as text: each page's text, the bookmarks and the document information
+    (PDFium, through pypdfium2), and its bytes read as a binary block (metadata streams).
+
+    Raises:
+        Unreadable: PDFium cannot open it (damaged, or encrypted).
+    """
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise _unreadable("", f"a PDF that cannot be opened ({exc})", data) from None
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            yield page.get_textpage().get_text_range()
+        yield from (item.get_title() for item in document.get_toc())
+        yield from (str(v) for v in document.get_metadata_dict().values())
+    finally:
+        document.close()
+    yield from binary_texts(data)
+
+
+def zip_texts(name: str, data: bytes, reviewed: frozenset[str], depth: int,
+              budget: list[int] | None) -> Iterator[str]:
+    """Every member's name and texts of a ZIP archive (or a document made of one).
+
+    Raises:
+        Unreadable: the archive is refused by the safe ZIP reader (hostile, damaged, too
+            large), nested too deep, or holds a member the gate cannot read.
+    """
+    from build_site.errors import StudyError
+    from build_site.io.safe_zip import SafeArchive
+
+    if depth >= MAX_DEPTH:
+        raise _unreadable(name, f"an archive nested more than {MAX_DEPTH} deep", data)
+    try:
+        with SafeArchive(io.BytesIO(data), name, budget=budget) as archive:
+            for member in archive.names():
+                yield member
+                content = archive.read(member)
+                try:
+                    yield from texts(member, content, reviewed, depth + 1, archive.budget)
+                except Unreadable as exc:
+                    exc.where = f"{name}!{exc.where or member}"
+                    raise
+    except StudyError as exc:
+        why = "; ".join(p.message for p in exc.problems)
+        raise _unreadable(name, f"an archive the safe ZIP reader refuses ({why})",
+                          data) from None
