@@ -60,14 +60,18 @@ def _json_unescape(text: str) -> str:
     return text
 
 
-def readings(text: str) -> Iterator[str]:
-    """The ways a reader may meet ``text``: decoded as-is, and with tags removed (joined and
-    spaced)."""
-    decoded = html.unescape(unquote(_json_unescape(text)))
-    yield decoded
-    if "<" in decoded:
-        yield _TAG.sub("", decoded)
-        yield _TAG.sub(" ", decoded)
+def decode(text: str) -> str:
+    """``text`` with JSON escapes, percent-encoding and HTML character references decoded."""
+    return html.unescape(unquote(_json_unescape(text)))
+
+
+def markup_variants(text: str) -> Iterator[str]:
+    """The ways a reader may meet (decoded) ``text``: as it is, and with tags removed (joined
+    and spaced)."""
+    yield text
+    if "<" in text:
+        yield _TAG.sub("", text)
+        yield _TAG.sub(" ", text)
 
 
 THEME_SUFFIXES = frozenset({".js", ".css", ".json", ".svg", ".html", ".map", ".png", ".ico",
@@ -137,8 +141,8 @@ def scan_tree(root: Path, identifiers: list[Identifier],
             if not is_theme_asset(data):
                 try:
                     for text in texts(rel, data, digests):
-                        for reading in readings(text):
-                            found.update({id(i): i for i in matcher.contains(reading)})
+                        found.update({id(i): i for i in matcher.contains(decode(text),
+                                                                         markup_variants)})
                 except Unreadable as exc:
                     unreadable.append(exc)
         leaks.extend(Leak(rel, ident) for ident in found.values())
@@ -163,11 +167,7 @@ def unreadable_problem(file: Unreadable) -> Problem:
 
 def scan_text(text: str, identifiers: list[Identifier]) -> list[Identifier]:
     """The identifiers found in one text (all readings); used for archives' members."""
-    matcher = Matcher(identifiers)
-    found = {}
-    for reading in readings(text):
-        found.update({id(i): i for i in matcher.contains(reading)})
-    return list(found.values())
+    return Matcher(identifiers).contains(decode(text), markup_variants)
 
 
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)

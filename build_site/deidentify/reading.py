@@ -127,10 +127,10 @@ class _Table(dict[int, str]):
 
 
 _TABLES = {True: _Table(lower=True), False: _Table(lower=False)}
-# ASCII characters the reading changes other than by case ("`" and "|"), applied with the
-# C fast path of str.translate (one ASCII character for one).
-_ASCII_MAP = {c: read_char(chr(c), False) for c in range(128) if read_char(chr(c), False)
-              != chr(c)}
+# ASCII characters the reading changes other than by case ("`" and "|"), applied with
+# str.replace (str.translate looks each character up in a dict unless the text is ASCII).
+_ASCII_MAP = [(chr(c), read_char(chr(c), False)) for c in range(128)
+              if read_char(chr(c), False) != chr(c)]
 
 
 def reading(text: str, lower: bool = True) -> str:
@@ -144,7 +144,10 @@ def reading(text: str, lower: bool = True) -> str:
         text = _NON_ASCII.sub(lambda run: run.group(0).translate(_TABLES[lower]), text)
     if lower:
         text = text.lower()
-    return text.translate(_ASCII_MAP)
+    for char, read in _ASCII_MAP:
+        if char in text:
+            text = text.replace(char, read)
+    return text
 
 
 def reading_with_map(text: str, lower: bool = True) -> tuple[str, list[int] | None]:
