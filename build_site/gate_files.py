@@ -6,16 +6,18 @@ A file's kind is told by its first bytes (PNG, JPEG, PDF, ZIP, gzip), else by it
   UTF-8, else UTF-16 told by where its NUL bytes fall, else the encoding that
   charset-normalizer detects (read also as Windows-1252, in case the guess is wrong);
 - PNG: every text chunk (tEXt, zTXt, iTXt, XMP) and the EXIF block, read with Pillow;
-- JPEG: every application segment (EXIF, XMP, IPTC...) and comment, read with Pillow;
+- JPEG: comments, EXIF, XMP, IPTC and any other application segment that is plainly text,
+  read with Pillow;
 - PDF: each page's text, the bookmarks and the document information, read with PDFium
-  (pypdfium2), and the file's own bytes (uncompressed XMP metadata);
+  (pypdfium2), and its XMP metadata;
 - ZIP and the documents made of one (docx, xlsx, pptx, odt, epub...): opened with the
   project's safe ZIP reader (:mod:`build_site.io.safe_zip`); each member's name is read and
   the member itself read the same way;
 - gzip: unpacked (capped) and read as the file inside.
 
-Binary blocks (EXIF, IPTC, a PDF's bytes) are read as Latin-1, as UTF-8 and as UTF-16 (both
-byte orders), so a name stored in any of them is seen. A file of any other kind raises
+Binary data inside these (thumbnails, maker notes, compressed streams) is not read as letters:
+random bytes would sooner or later spell a short name. What is not read: text drawn in an
+image's pixels, and PDF annotations and form fields. A file of any other kind raises
 :class:`Unreadable`: the gate refuses it.
 """
 
@@ -25,10 +27,12 @@ import codecs
 import gzip
 import hashlib
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 MAX_GZIP_BYTES = 200 * 1024 * 1024
 MAX_DEPTH = 3  # archives inside archives
@@ -162,24 +166,53 @@ def _utf16_by_nuls(data: bytes) -> str | None:
     return None
 
 
-def binary_texts(blob: bytes) -> list[str]:
-    """A binary block (EXIF, IPTC, a PDF's bytes) read every way a name may be stored in it:
-    Latin-1, UTF-8 (invalid bytes dropped), and UTF-16 in both byte orders."""
-    return [blob.decode("latin-1"), blob.decode("utf-8", "ignore"),
-            blob.decode("utf-16-le", "ignore"), blob[1:].decode("utf-16-le", "ignore"),
-            blob.decode("utf-16-be", "ignore"), blob[1:].decode("utf-16-be", "ignore")]
+def plain_text(blob: bytes) -> str | None:
+    """A block of bytes as text when it is plainly text (a byte-order mark, UTF-8, or UTF-16
+    by its NUL bytes), else None; no encoding is guessed, so binary data is never read as
+    letters (random bytes would sooner or later spell a short name)."""
+    for bom, encoding in _BOMS:
+        if blob.startswith(bom):
+            return blob[len(bom):].decode(encoding, "replace")
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError:
+        utf16 = _utf16_by_nuls(blob)
+        return blob.decode(utf16, "replace") if utf16 else None
 
 
-def _value_texts(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, bytes):
-        return decode_text(value) or binary_texts(value)
-    return [str(value)]
+_XP_TAGS = range(0x9C9B, 0x9CA0)  # Windows XPTitle, XPComment, XPAuthor, XPKeywords...
+_USER_COMMENT = 0x9286
+_SUB_IFDS = (0x8769, 0x8825, 0xA005)  # Exif, GPS, interoperability
+
+
+def exif_texts(exif: Any) -> Iterator[str]:
+    """Every text value of an EXIF block (a Pillow ``Image.Exif``), its sub-directories
+    included: ASCII values, the UTF-16 Windows ``XP`` tags and the user comment (with its
+    character code, EXIF 2.32 section 4.6.5). Binary values (thumbnails, maker notes) are
+    read only when they are plainly text."""
+    directories = [exif, *(exif.get_ifd(tag) for tag in _SUB_IFDS)]
+    for directory in directories:
+        for tag, value in directory.items():
+            if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
+                value = bytes(v & 0xFF for v in value)
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, bytes) and tag in _XP_TAGS:
+                yield value.decode("utf-16-le", "replace")
+            elif isinstance(value, bytes) and tag == _USER_COMMENT:
+                code, body = value[:8], value[8:]
+                if code.startswith(b"UNICODE"):
+                    yield body.decode(_utf16_by_nuls(body) or "utf-16-be", "replace")
+                elif code.startswith(b"JIS"):
+                    yield body.decode("shift_jis", "replace")
+                else:
+                    yield body.decode("cp1252", "replace")
+            elif isinstance(value, bytes):
+                yield plain_text(value) or ""
 
 
 def png_texts(data: bytes) -> Iterator[str]:
-    """The text chunks, XMP and EXIF of a PNG file (Pillow).
+    """The text chunks (tEXt, zTXt, iTXt), XMP and EXIF of a PNG file (Pillow).
 
     Raises:
         Unreadable: Pillow cannot read it (damaged, or a text chunk past Pillow's limits).
@@ -190,37 +223,63 @@ def png_texts(data: bytes) -> Iterator[str]:
         with Image.open(io.BytesIO(data)) as image:
             chunks = dict(image.text)  # type: ignore[attr-defined]
             info = dict(image.info)
-    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+            exif = list(exif_texts(image.getexif()))
+    except (OSError, ValueError, SyntaxError, UnidentifiedImageError,
+            Image.DecompressionBombError) as exc:
         raise _unreadable("", f"a PNG image Pillow cannot read ({exc})", data) from None
     for key, value in chunks.items():
         yield key
-        yield from _value_texts(value)
+        yield value if isinstance(value, str) else plain_text(value) or ""
     for key, value in info.items():
-        if key not in chunks and key != "icc_profile":
-            yield from _value_texts(value)
+        if key not in chunks and isinstance(value, str | bytes) and key not in (
+                "exif", "icc_profile"):
+            yield value if isinstance(value, str) else plain_text(value) or ""
+    yield from exif
+
+
+_XMP = b"http://ns.adobe.com/xap/1.0/\x00"
+_XMP_EXTENSION = b"http://ns.adobe.com/xmp/extension/\x00"
 
 
 def jpeg_texts(data: bytes) -> Iterator[str]:
-    """Every application segment (EXIF, XMP, IPTC...) and comment of a JPEG file (Pillow).
+    """The comments, EXIF, XMP and IPTC of a JPEG file, and any other application segment
+    that is plainly text (Pillow).
 
     Raises:
         Unreadable: Pillow cannot read it.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, IptcImagePlugin, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             segments = list(getattr(image, "applist", []))
-    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+            exif = list(exif_texts(image.getexif()))
+            iptc = IptcImagePlugin.getiptcinfo(image) or {}
+    except (OSError, ValueError, SyntaxError, UnidentifiedImageError,
+            Image.DecompressionBombError) as exc:
         raise _unreadable("", f"a JPEG image Pillow cannot read ({exc})", data) from None
-    for _marker, payload in segments:
-        yield from decode_text(payload) or []
-        yield from binary_texts(payload)
+    yield from exif
+    for values in iptc.values():
+        for value in values if isinstance(values, list) else [values]:
+            yield plain_text(value) or value.decode("cp1252", "replace")
+    for marker, payload in segments:
+        if marker == "COM":
+            yield from decode_text(payload) or []
+        elif payload.startswith(_XMP):
+            yield payload[len(_XMP):].decode("utf-8", "replace")
+        elif payload.startswith(_XMP_EXTENSION):
+            yield payload[len(_XMP_EXTENSION) + 40:].decode("utf-8", "replace")
+        elif not payload.startswith(b"Exif\x00"):
+            yield plain_text(payload) or ""
+
+
+_XMP_PACKET = re.compile(rb"<x:xmpmeta\b.*?</x:xmpmeta>", re.S)
 
 
 def pdf_texts(data: bytes) -> Iterator[str]:
     """What a PDF holds as text: each page's text, the bookmarks and the document information
-    (PDFium, through pypdfium2), and its bytes read as a binary block (metadata streams).
+    (PDFium, through pypdfium2), and its XMP metadata packets (stored uncompressed, as the
+    PDF standard recommends: ISO 32000-1, 14.3.2).
 
     Raises:
         Unreadable: PDFium cannot open it (damaged, or encrypted).
@@ -239,7 +298,8 @@ def pdf_texts(data: bytes) -> Iterator[str]:
         yield from (str(v) for v in document.get_metadata_dict().values())
     finally:
         document.close()
-    yield from binary_texts(data)
+    for packet in _XMP_PACKET.finditer(data):
+        yield packet.group(0).decode("utf-8", "replace")
 
 
 def zip_texts(name: str, data: bytes, reviewed: frozenset[str], depth: int,
