@@ -15,8 +15,9 @@ wide tables) and fetches nothing outside the built site.
 The leak gate's reading and matching rules (:func:`build_site.gate.scan_text`: the canonical
 reading of :mod:`build_site.deidentify.reading`) are applied to the print document and to what
 the finished PDF holds as text (page text, bookmarks, metadata), read as the site gate reads a
-PDF file; a hit refuses (exit 3) and nothing is written. The PDF is written atomically and is reproducible: its
-dates come from :func:`build_site.manifest.source_date_epoch`, never from the clock.
+PDF file; a hit refuses (exit 3) and nothing is written. The PDF is written atomically and is
+reproducible: its dates come from :func:`build_site.manifest.source_date_epoch`, never from
+the clock.
 """
 
 from __future__ import annotations
