@@ -17,7 +17,8 @@ A file's kind is told by its first bytes (PNG, JPEG, PDF, ZIP, gzip), else by it
 
 Binary data inside these (thumbnails, maker notes, compressed streams) is not read as letters:
 random bytes would sooner or later spell a short name. What is not read: text drawn in an
-image's pixels, and PDF annotations and form fields. A file of any other kind raises
+image's pixels, and PDF annotations and form fields. A file of any other name is read only
+when it is plainly text (UTF-8 or UTF-16, no control characters); anything else raises
 :class:`Unreadable`: the gate refuses it.
 """
 
@@ -42,6 +43,7 @@ TEXT_SUFFIXES = frozenset(
     ".ics .vcf .srt .vtt .log .ini .toml .py .r .sql .rtf".split())
 ZIP_SUFFIXES = frozenset(
     ".zip .docx .docm .dotx .xlsx .xlsm .pptx .odt .ods .odp .odg .epub .qdpx .kmz".split())
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be")]
@@ -111,8 +113,10 @@ def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
         elif kind == "zip":
             yield from zip_texts(name, data, reviewed, depth, budget)
         else:
-            raise _unreadable(name, f"a {PurePosixPath(name).suffix.lower() or 'binary'} file",
-                              data)
+            plain = plain_text(data)
+            if plain is None or _CONTROL.search(plain):
+                raise _unreadable(name, f"a {PurePosixPath(name).suffix.lower()} file", data)
+            yield plain
     except Unreadable as exc:
         exc.where = exc.where or name
         if exc.digest not in reviewed:
