@@ -163,7 +163,8 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     report.files_written = assemble(work / "docs", pages, assets, handwritten)
     settings = {"nav": nav, "site_name": shown.meta.title, "audience": audience,
                 "notice": notice and [notice.text, notice.noindex],
-                "epoch": source_date_epoch(shown)}
+                "epoch": source_date_epoch(shown),
+                "reviewed_files": sorted(study.reviewed.file_digests())}  # the gate's input
     inputs = fingerprint(project.config, work / "docs", settings, fragments, study.identifiers)
     report.reused = already_published(work, out, inputs)  # reuse.py: the gate passed it
     stage("fingerprint")

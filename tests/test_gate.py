@@ -7,10 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+from build_site.deidentify.matching import is_ordinary_word
+from build_site.deidentify.reading import reading
 from build_site.errors import PrivacyError
 from build_site.gate import is_theme_asset, scan_tree
 from build_site.study import Identifier
+
+from .forms import disguised
 
 NAME = Identifier(text="Margery Quill", replacement="Ada", kind="person", variants=["Quill"])
 
@@ -232,3 +238,78 @@ def test_text_of_any_name_is_read_and_a_hostile_archive_is_refused(tmp_path: Pat
     assert "leads out of the archive" in problems["evil.zip"]
     # Plain text under any name is read: the leaks are listed with the refusal.
     assert problems["CNAME"] == problems["notes.weird"] == "listed identifier found in the output"
+
+
+def test_a_build_refuses_a_latin1_note_in_docs(tiny: Path, tmp_path: Path) -> None:
+    from build_site.pipeline import build
+
+    (tiny / "docs").mkdir()
+    (tiny / "docs" / "notes.txt").write_bytes("Met Margery Quill, née Brûlé.".encode("latin-1"))
+    out = tmp_path / "site"
+    with pytest.raises(PrivacyError) as exc:
+        build(tiny, out)
+    assert exc.value.exit_code == 3
+    assert [p.file for p in exc.value.problems] == ["site/notes.txt"]
+    assert not out.exists()
+
+
+def test_a_build_refuses_a_font_until_it_is_recorded_as_reviewed(tiny: Path,
+                                                                 tmp_path: Path) -> None:
+    from build_site.pipeline import build
+
+    font = b"wOF2\x00\x01\x00\x00" + bytes(range(256)) * 4
+    (tiny / "docs").mkdir()
+    (tiny / "docs" / "font.woff2").write_bytes(font)
+    out = tmp_path / "site"
+    with pytest.raises(PrivacyError) as exc:
+        build(tiny, out)
+    [problem] = exc.value.problems
+    assert problem.file == "font.woff2" and "cannot read" in problem.message
+    digest = hashlib.sha256(font).hexdigest()
+    (tiny / "private" / "reviewed.yml").write_text(
+        f"files:\n  - sha256: {digest}\n    file: docs/font.woff2\n    by: JS\n"
+        "    why: The theme's font, from its foundry; no text in it.\n")
+    build(tiny, out)
+    assert (out / "font.woff2").read_bytes() == font
+
+
+def test_a_reviewed_file_needs_a_full_sha256(tiny: Path, tmp_path: Path) -> None:
+    from build_site.errors import StudyError
+    from build_site.pipeline import build
+
+    (tiny / "private" / "reviewed.yml").write_text(
+        "files:\n  - sha256: c484da738c79b829\n    by: JS\n    why: checked\n")
+    with pytest.raises(StudyError) as exc:
+        build(tiny, tmp_path / "site")
+    assert exc.value.exit_code == 2
+    assert any(p.file == "private/reviewed.yml" and p.line == 2 for p in exc.value.problems)
+
+
+LISTED = [NAME, Identifier(text="Fiona Griffin", replacement="Rosa", kind="person"),
+          Identifier(text="José Núñez", replacement="Mateo", kind="person"),
+          Identifier(text="Hope", replacement="[daughter]", kind="person",
+                     case_sensitive=True)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_disguised_listed_name_is_refused_or_replaced_without_trace(
+        data: st.DataObject) -> None:
+    import tempfile
+
+    from build_site.deidentify import Matcher
+
+    ident = data.draw(st.sampled_from(LISTED[:3]))
+    form = data.draw(st.sampled_from(ident.forms()))
+    written = data.draw(disguised(form))
+    if is_ordinary_word(form):  # "Quill": only as a name ("Quill", "qUILL"), not "quill"
+        assume(not reading(written, lower=False).islower())
+    text = f"<p>Seen by {written} today.</p>"
+    # The gate refuses the text as written...
+    with tempfile.TemporaryDirectory() as folder:
+        root = _tree(Path(folder), {"page.html": text.encode()})
+        assert [leak.identifier for leak in scan_tree(root, LISTED)] == [ident], repr(text)
+    # ...and replacement leaves no trace of it under the canonical reading.
+    replaced = Matcher(LISTED).replace(text)
+    assert Matcher(LISTED).contains(replaced) == [], repr(replaced)
+    assert replaced.startswith("<p>Seen by ") and replaced.endswith(" today.</p>")

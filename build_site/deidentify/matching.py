@@ -5,8 +5,9 @@ two can never disagree. Text is compared in its canonical reading
 (:mod:`build_site.deidentify.reading`: compatibility forms, invisible characters, diacritics
 and look-alike letters read as a person reads them). A listed form matches:
 
-- in any letter case (unless the entry is ``case_sensitive``, for names that are also ordinary
-  words such as Hope or Grace: then only the capitalisation as listed matches);
+- in any letter case (unless the entry is ``case_sensitive``, or a name that is also an
+  ordinary word such as Hope or Grace: then only where written with a capital, "Hope", "HOPE"
+  or "hoPe", never as the ordinary word "hope");
 - written with fullwidth, mathematical or ligature letters, look-alike letters of another
   script (Cyrillic "а"), invisible characters inside it, with or without diacritics;
 - with any run of white space, or Markdown emphasis marks, between its words (a name broken
@@ -107,14 +108,20 @@ def _canonical(form: str, lower: bool) -> str:
     return re.sub(_SEPARATOR, " ", reading(form, lower)).strip()
 
 
-def _pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
+def _pattern(forms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
     parts = []
     for form in sorted(set(forms), key=lambda f: (-len(f), f)):
         words = form.split(" ")
         parts.append(_SEPARATOR.join(re.escape(w) for w in words if w))
     if not parts:
         return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])")
+    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", flags)
+
+
+def _as_a_name(match: str) -> bool:
+    """Whether an occurrence of a case-sensitive form is written as a name: any capital in
+    it ("Hope", "HOPE", "hoPe"), not all in lower case as the ordinary word is."""
+    return not match.islower()
 
 
 @dataclass(frozen=True)
@@ -136,46 +143,68 @@ class Matcher:
 
     def __init__(self, identifiers: Iterable[Identifier]) -> None:
         self.identifiers = list(identifiers)
+        # Every form in its lower-case reading; "sensitive" forms (ordinary words, or entries
+        # marked case_sensitive) match only where written with a capital (_as_a_name).
         self._by_form: dict[tuple[bool, str], Identifier] = {}
         for ident in self.identifiers:
             for form in ident.forms():
                 sensitive = ident.case_sensitive or is_ordinary_word(form)
-                self._by_form.setdefault((sensitive, _canonical(form, not sensitive)), ident)
-                if sensitive:  # a name written in capitals is still that name
-                    self._by_form.setdefault((True, _canonical(form.upper(), False)), ident)
-        self._automata: dict[bool, ahocorasick.Automaton] = {}
+                self._by_form.setdefault((sensitive, _canonical(form, True)), ident)
         self._subsets: dict[frozenset[int], tuple[re.Pattern[str] | None,
                                                   re.Pattern[str] | None]] = {}
-        for sensitive in (False, True):
-            automaton = ahocorasick.Automaton()
-            for (s, form), ident in self._by_form.items():
-                if s == sensitive:
-                    automaton.add_word(form, (len(form), ident))
-            if len(automaton):
-                automaton.make_automaton()
-                self._automata[sensitive] = automaton
+        self._automaton: ahocorasick.Automaton | None = None
+        if self._by_form:
+            self._automaton = ahocorasick.Automaton()
+            for (sensitive, form), ident in self._by_form.items():
+                if self._automaton.exists(form):  # in both sets: matched in any case
+                    sensitive = False
+                self._automaton.add_word(form, (len(form), ident, sensitive, form))
+            self._automaton.make_automaton()
+        self._sensitive_patterns: dict[str, re.Pattern[str] | None] = {}
 
     def contains(self, text: str,
                  variants: Callable[[str], Iterable[str]] | None = None) -> list[Identifier]:
         """The identifiers that occur anywhere in ``text`` (same rule as :meth:`find`).
 
-        Faster than :meth:`find` for large texts (one Aho-Corasick pass); positions are not
-        reported because separators are collapsed first. ``variants``, when given, turns the
-        reading of ``text`` into several texts to search (the leak gate's markup removed), so
-        the text is read once.
+        Faster than :meth:`find` for large texts (one Aho-Corasick pass over the lower-case
+        reading); positions are not reported because separators are collapsed first. A
+        case-sensitive form found there is then looked for in the reading that keeps case,
+        written as a name. ``variants``, when given, turns a reading of ``text`` into several
+        texts to search (the leak gate's markup removed), so the text is read once.
         """
+        if self._automaton is None:
+            return []
         found: dict[int, Identifier] = {}
-        for sensitive, automaton in self._automata.items():
-            read = reading(text, lower=not sensitive)
-            for variant in variants(read) if variants else (read,):
-                folded = _collapse(variant)
-                for end, (length, ident) in automaton.iter(folded):
-                    start = end - length + 1
-                    before = folded[start - 1] if start > 0 else " "
-                    after = folded[end + 1] if end + 1 < len(folded) else " "
-                    if not _is_word(before) and not _is_word(after):
+        unsure: dict[str, Identifier] = {}
+
+        def search(read: str) -> Iterable[str]:
+            return variants(read) if variants else (read,)
+
+        for variant in search(reading(text, lower=True)):
+            folded = _collapse(variant)
+            for end, (length, ident, sensitive, form) in self._automaton.iter(folded):
+                start = end - length + 1
+                before = folded[start - 1] if start > 0 else " "
+                after = folded[end + 1] if end + 1 < len(folded) else " "
+                if not _is_word(before) and not _is_word(after):
+                    if sensitive:
+                        unsure[form] = ident
+                    else:
                         found[id(ident)] = ident
+        unsure = {f: i for f, i in unsure.items() if id(i) not in found}
+        if unsure:
+            kept = list(search(reading(text, lower=False)))
+            for form, ident in unsure.items():
+                pattern = self._sensitive_pattern(form)
+                if pattern and any(_as_a_name(m.group(0)) for variant in kept
+                                   for m in pattern.finditer(variant)):
+                    found[id(ident)] = ident
         return list(found.values())
+
+    def _sensitive_pattern(self, form: str) -> re.Pattern[str] | None:
+        if form not in self._sensitive_patterns:
+            self._sensitive_patterns[form] = _pattern([form], re.IGNORECASE)
+        return self._sensitive_patterns[form]
 
     def _patterns_for(self, present: list[Identifier]
                       ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -186,7 +215,8 @@ class Matcher:
                 self._subsets.clear()
             self._subsets[key] = (
                 _pattern(f for (s, f), i in self._by_form.items() if not s and id(i) in key),
-                _pattern(f for (s, f), i in self._by_form.items() if s and id(i) in key))
+                _pattern((f for (s, f), i in self._by_form.items() if s and id(i) in key),
+                         re.IGNORECASE))
         return self._subsets[key]
 
     def find(self, text: str) -> list[Hit]:
@@ -209,7 +239,9 @@ class Matcher:
                 continue
             read, offsets = reading_with_map(text, lower=not sensitive)
             for m in pattern.finditer(read):
-                key = (sensitive, re.sub(_SEPARATOR, " ", m.group(0)).strip())
+                if sensitive and not _as_a_name(m.group(0)):
+                    continue
+                key = (sensitive, _canonical(m.group(0), True))
                 ident = self._by_form.get(key)
                 if ident is not None:
                     hits.append(Hit(*original_span(offsets, m.start(), m.end()), ident))
