@@ -4,6 +4,7 @@ characters inside, mixed case). Shared by the site gate's and the PDF gate's tes
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from hypothesis import strategies as st
@@ -29,19 +30,21 @@ def look_alikes(letter: str) -> tuple[str, ...]:
                         and c.isalpha() and read_char(c) == want))
 
 
-def _forms(char: str) -> list[str]:
+def _forms(char: str, rtl: bool) -> list[str]:
     forms = [char, char.upper(), char.lower()]
     if char.isascii() and char.isalpha():
         forms.append(chr(ord(char) - 0x21 + 0xFF01))  # fullwidth
         offset = ord(char) - (ord("A") if char.isupper() else ord("a") - 26)
         forms += [chr(base + offset) for base in _MATH]
-        forms += look_alikes(char)
+        forms += [c for c in look_alikes(char)
+                  if rtl or unicodedata.bidirectional(c) not in ("R", "AL")]
     return forms
 
 
 @st.composite
-def disguised(draw: st.DrawFn, name: str) -> str:
-    """``name`` with each letter drawn from its forms and invisible characters between."""
+def disguised(draw: st.DrawFn, name: str, rtl: bool = True) -> str:
+    """``name`` with each letter drawn from its forms and invisible characters between;
+    ``rtl=False`` leaves out look-alikes from right-to-left scripts (Hebrew, Arabic)."""
     out = []
     i = 0
     while i < len(name):
@@ -50,7 +53,7 @@ def disguised(draw: st.DrawFn, name: str) -> str:
             out.append(LIGATURES[ligature])
             i += len(ligature)
         else:
-            out.append(draw(st.sampled_from(_forms(name[i]))))
+            out.append(draw(st.sampled_from(_forms(name[i], rtl))))
             i += 1
         if draw(st.integers(0, 3)) == 0:
             out.append(draw(st.sampled_from(IGNORABLES)))
