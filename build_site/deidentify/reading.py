@@ -127,6 +127,9 @@ class _Table(dict[int, str]):
 
 
 _TABLES = {True: _Table(lower=True), False: _Table(lower=False)}
+for _table in _TABLES.values():  # ASCII first: reading_with_map looks up every character
+    for _code in range(128):
+        _table[_code]
 # ASCII characters the reading changes other than by case ("`" and "|"), applied with
 # str.replace (str.translate looks each character up in a dict unless the text is ASCII).
 _ASCII_MAP = [(chr(c), read_char(chr(c), False)) for c in range(128)
@@ -159,7 +162,7 @@ def reading_with_map(text: str, lower: bool = True) -> tuple[str, list[int] | No
     table = _TABLES[lower]
     if text.isascii():
         return reading(text, lower), None
-    pieces = [table[ord(c)] if not c.isascii() else reading(c, lower) for c in text]
+    pieces = [table[ord(c)] for c in text]
     if all(len(p) == 1 for p in pieces):
         return "".join(pieces), None
     offsets = [i for i, piece in enumerate(pieces) for _ in piece]

@@ -31,7 +31,7 @@ def test_forms_in_many_shapes_are_replaced() -> None:
 def test_invisible_characters_do_not_hide_a_name() -> None:
     m = Matcher([ANA])
     # A zero-width space, soft hyphen or word joiner splits the name for a program, not for a
-    # reader: replacement removes them and replaces the name.
+    # reader: the name is replaced, the invisible characters inside it with it.
     assert m.replace("An\u200ba Re\u00adyes and Ana\u2060 Reyes") == "Lucia and Lucia"
     # A joiner is kept in the text (it shapes some scripts), but the gate still sees the name.
     assert m.contains("A\u200dna Reyes was here") == [ANA]
