@@ -156,8 +156,9 @@ class Matcher:
         if self._by_form:
             self._automaton = ahocorasick.Automaton()
             for (sensitive, form), ident in self._by_form.items():
-                if self._automaton.exists(form):  # in both sets: matched in any case
-                    sensitive = False
+                # A form listed both ways is matched in any case, for the entry that is.
+                if sensitive and self._automaton.exists(form):
+                    continue
                 self._automaton.add_word(form, (len(form), ident, sensitive, form))
             self._automaton.make_automaton()
         self._sensitive_patterns: dict[str, re.Pattern[str] | None] = {}

@@ -202,3 +202,13 @@ def test_an_ordinary_word_name_in_mixed_case_is_the_name() -> None:
     assert m.replace("HOPE, hoPe and QuilL; but hope and a quill.") == \
         "[daughter], [daughter] and Ada; but hope and a quill."
     assert m.contains("a qUILL") and not m.contains("hope and a quill")
+
+
+def test_a_form_listed_both_ways_is_matched_in_any_case_for_either_order() -> None:
+    grace = Identifier(text="Grace", replacement="[a sister]", kind="person")  # ordinary word
+    listed = Identifier(text="grace", replacement="[a friend]", kind="person",
+                        case_sensitive=False)
+    for order in ([grace, listed], [listed, grace]):
+        m = Matcher(order)
+        [found] = m.contains("we said grace")
+        assert m.replace("we said grace") == f"we said {found.replacement}"
