@@ -49,7 +49,7 @@ _BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF16_BE, "utf-16-be")]
 
 
-@dataclass
+@dataclass(eq=False)
 class Unreadable(Exception):
     """A file (or a member of an archive) the gate cannot read: ``where`` names it (archive
     members as ``archive.zip!member``), ``kind`` says what it is, ``digest`` is its SHA-256
