@@ -1,22 +1,24 @@
 """Leak gate: search every finished output byte for every listed identifier.
 
 The gate reads the output the way a reader or a search engine would meet it: file and folder
-names, text with HTML entities, JSON escapes and percent-encoding decoded, with tags kept
-(attribute values such as ``alt`` and ``title`` are read) and with tags removed (so a name split
-by markup is joined again), and gzip files opened. Matching uses the same rule as the
-de-identification stage (:class:`build_site.deidentify.Matcher`): any case, diacritics folded,
-whole words. Files byte-identical to the theme's own assets are skipped by hash. The gate
-cannot be turned off.
+names, and every file read as what it is (:mod:`build_site.gate_files`: text in any encoding,
+image metadata, PDF text and metadata, the members of zip-based documents, gzip files); text
+with HTML entities, JSON escapes and percent-encoding decoded, with tags kept (attribute values
+such as ``alt`` and ``title`` are read) and with tags removed (so a name split by markup is
+joined again). Matching uses the same rule as the de-identification stage
+(:class:`build_site.deidentify.Matcher`: the canonical reading of
+:mod:`build_site.deidentify.reading`, whole words). A file of a kind the gate cannot read is
+refused unless the team recorded its SHA-256 in ``private/reviewed.yml`` (``files``). Files
+byte-identical to the theme's own files are skipped by hash. The gate cannot be turned off.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import html
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,12 +26,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from build_site.deidentify import Matcher
+from build_site.errors import PrivacyError, Problem
+from build_site.gate_files import Unreadable, texts
 from build_site.study import Identifier
 
 _TAG = re.compile(r"<[^<>]*>")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})(?:\\u([0-9a-fA-F]{4}))?")
 _SIMPLE_ESCAPES = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\/": "/", "\\\\": "\\"}
-MAX_GZIP_BYTES = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -57,17 +60,22 @@ def _json_unescape(text: str) -> str:
     return text
 
 
-def readings(text: str) -> Iterator[str]:
-    """The ways a reader may meet ``text``: decoded as-is, and with tags removed (joined and
-    spaced)."""
-    decoded = html.unescape(unquote(_json_unescape(text)))
-    yield decoded
-    if "<" in decoded:
-        yield _TAG.sub("", decoded)
-        yield _TAG.sub(" ", decoded)
+def decode(text: str) -> str:
+    """``text`` with JSON escapes, percent-encoding and HTML character references decoded."""
+    return html.unescape(unquote(_json_unescape(text)))
 
 
-THEME_SUFFIXES = frozenset({".js", ".css", ".json", ".svg", ".html", ".map"})
+def markup_variants(text: str) -> Iterator[str]:
+    """The ways a reader may meet (decoded) ``text``: as it is, and with tags removed (joined
+    and spaced)."""
+    yield text
+    if "<" in text:
+        yield _TAG.sub("", text)
+        yield _TAG.sub(" ", text)
+
+
+THEME_SUFFIXES = frozenset({".js", ".css", ".json", ".svg", ".html", ".map", ".png", ".ico",
+                            ".woff", ".woff2", ".ttf", ".gif", ".jpg"})
 
 
 @cache
@@ -93,7 +101,7 @@ def _theme_digests(size: int) -> frozenset[str]:
 
 def is_theme_asset(data: bytes) -> bool:
     """Whether ``data`` is byte-identical to a file the MkDocs Material or MkDocs theme ships
-    (a ``.js``, ``.css``, ``.json``, ``.svg``, ``.html`` or ``.map`` file).
+    (a file with one of :data:`THEME_SUFFIXES`).
 
     Only theme files of the same size are hashed (once per process), so the thousands of
     theme files are listed but almost never read.
@@ -102,47 +110,64 @@ def is_theme_asset(data: bytes) -> bool:
         hashlib.sha256(data).hexdigest() in _theme_digests(len(data)))
 
 
-def _content(path: Path) -> bytes:
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        with gzip.open(path) as handle:
-            data = handle.read(MAX_GZIP_BYTES)
-    return data
+def scan_tree(root: Path, identifiers: list[Identifier],
+              reviewed: Iterable[str] = ()) -> list[Leak]:
+    """Scan every file and folder name under ``root``, and every file's content.
 
-
-def scan_tree(root: Path, identifiers: list[Identifier]) -> list[Leak]:
-    """Scan every file and folder name under ``root``.
+    Args:
+        root: the output folder.
+        identifiers: the listed identifiers.
+        reviewed: SHA-256 digests (hex) of files the team recorded as reviewed in
+            ``private/reviewed.yml``; only files the gate cannot read are passed over by them.
 
     Returns:
         One ``Leak`` per (file, identifier) found; empty when the tree is clean.
+
+    Raises:
+        PrivacyError: a file (or a member of an archive) of a kind the gate cannot read, not
+            recorded as reviewed (exit 3); the leaks found are listed too.
     """
     if not identifiers:
         return []
     matcher = Matcher(identifiers)
+    digests = frozenset(d.lower() for d in reviewed)
     leaks: list[Leak] = []
+    unreadable: list[Unreadable] = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
         found = {id(i): i for i in matcher.contains(unquote(path.name))}
         if path.is_file():
-            data = _content(path)
+            data = path.read_bytes()
             if not is_theme_asset(data):
                 try:
-                    text = data.decode("utf-8")
-                except UnicodeDecodeError:
-                    text = ""
-                for reading in readings(text):
-                    found.update({id(i): i for i in matcher.contains(reading)})
+                    for text in texts(rel, data, digests):
+                        found.update({id(i): i for i in matcher.contains(decode(text),
+                                                                         markup_variants)})
+                except Unreadable as exc:
+                    unreadable.append(exc)
         leaks.extend(Leak(rel, ident) for ident in found.values())
+    if unreadable:
+        raise PrivacyError([*map(unreadable_problem, unreadable),
+                            *(Problem(leak.where, 0, "listed identifier found in the output")
+                              for leak in leaks)])
     return leaks
+
+
+def unreadable_problem(file: Unreadable) -> Problem:
+    """The refusal of a file the gate cannot read, saying what to do."""
+    return Problem(
+        file.where, 0,
+        f"the leak gate cannot read this file ({file.kind}), so it cannot show that no listed "
+        "identifier is in it; nothing was published",
+        "convert it to a kind the gate reads (text, PNG, JPEG, PDF, or a zip-based document "
+        "such as .docx), strip its metadata, or, once the team has checked it, record it in "
+        f"private/reviewed.yml under files: {{sha256: {file.digest}, file: {file.where}, "
+        "by: ..., why: ...}")
 
 
 def scan_text(text: str, identifiers: list[Identifier]) -> list[Identifier]:
     """The identifiers found in one text (all readings); used for archives' members."""
-    matcher = Matcher(identifiers)
-    found = {}
-    for reading in readings(text):
-        found.update({id(i): i for i in matcher.contains(reading)})
-    return list(found.values())
+    return Matcher(identifiers).contains(decode(text), markup_variants)
 
 
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)

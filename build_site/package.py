@@ -145,7 +145,7 @@ def package(study_dir: Path, target: Path, config: Path | None = None) -> Path:
             f"{public.meta.title}\n\nOpen site/index.html in a web browser; the site works "
             "from disk, without a server or an internet connection.\n", encoding="utf-8")
         (root / "site" / ".build-site").unlink(missing_ok=True)
-        leaks = scan_tree(root, study.identifiers)
+        leaks = scan_tree(root, study.identifiers, study.reviewed.file_digests())
         if leaks:
             raise PrivacyError([Problem(leak.where, 0, "listed identifier found in the package",
                                         "nothing was written") for leak in leaks])

@@ -134,7 +134,8 @@ def _write_packets(prepared: Prepared, out: Path, cache: Path) -> list[Path]:
             (folder / "index.html").write_text(_render(study, clinician.id, diagrams),
                                                encoding="utf-8")
             written.append(out / clinician.id / "index.html")
-        leaks = scan_tree(staging, prepared.study.identifiers)
+        leaks = scan_tree(staging, prepared.study.identifiers,
+                          prepared.study.reviewed.file_digests())
         if leaks:
             raise PrivacyError([Problem(f"{out.name}/{leak.where}", 0,
                                         f"listed identifier ({leak.identifier.kind.value}) found",

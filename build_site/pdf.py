@@ -12,10 +12,12 @@ stay unique, inline SVG diagrams kept inline. WeasyPrint lays it out with the pa
 ``defaults/print.css`` (A4, a title page, contents with page numbers, a landscape page for the
 wide tables) and fetches nothing outside the built site.
 
-The leak gate's matching rules (:func:`build_site.gate.scan_text`) are applied to the print
-document and to what the finished PDF holds as text (page text, bookmarks, metadata); a hit
-refuses (exit 3) and nothing is written. The PDF is written atomically and is reproducible: its
-dates come from :func:`build_site.manifest.source_date_epoch`, never from the clock.
+The leak gate's reading and matching rules (:func:`build_site.gate.scan_text`: the canonical
+reading of :mod:`build_site.deidentify.reading`) are applied to the print document and to what
+the finished PDF holds as text (page text, bookmarks, metadata), read as the site gate reads a
+PDF file; a hit refuses (exit 3) and nothing is written. The PDF is written atomically and is
+reproducible: its dates come from :func:`build_site.manifest.source_date_epoch`, never from
+the clock.
 """
 
 from __future__ import annotations
@@ -573,20 +575,13 @@ def _site_fetcher(site: Path) -> Any:
 
 
 def pdf_text(data: bytes) -> Iterator[str]:
-    """What the PDF ``data`` holds as text: each page's text, the bookmarks and the document
-    information (title, author, keywords...). Read with PDFium (pypdfium2): some 40 times
-    faster than a pure-Python reader on a 200-page study."""
-    import pypdfium2
+    """What the PDF ``data`` holds as text: each page's text, the bookmarks, the document
+    information (title, author, keywords...) and XMP metadata, read as the site gate reads a
+    PDF (:func:`build_site.gate_files.pdf_texts`, with PDFium: some 40 times faster than a
+    pure-Python reader on a 200-page study)."""
+    from build_site.gate_files import pdf_texts
 
-    document = pypdfium2.PdfDocument(data)
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            yield page.get_textpage().get_text_range()
-        yield from (item.get_title() for item in document.get_toc())
-        yield from (str(v) for v in document.get_metadata_dict().values())
-    finally:
-        document.close()
+    yield from pdf_texts(data)
 
 
 def leaks(html: str, data: bytes, identifiers: list[Identifier]) -> list[Problem]:

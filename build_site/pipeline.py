@@ -287,7 +287,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     report.files_written = assemble(work / "docs", pages, assets, prepared.handwritten)
     settings = {"nav": report.nav, "site_name": shown.meta.title, "audience": audience,
                 "notice": notice and [notice.text, notice.noindex],
-                "epoch": source_date_epoch(shown)}
+                "epoch": source_date_epoch(shown),
+                "reviewed_files": sorted(prepared.study.reviewed.file_digests())}  # gate input
     inputs = fingerprint(prepared.project.config, work / "docs", settings, fragments,
                          prepared.study.identifiers)
     report.reused = already_published(work, out, inputs)  # reuse.py: the gate passed it
@@ -300,7 +301,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
                      shown.meta.title, notice, source_date_epoch(shown), fragments)
         stage("mkdocs")
         study = prepared.study
-        leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown)])
+        leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown)],
+                          study.reviewed.file_digests())
         leaks += _clinicians_on_dyad_pages(staging, shown)
         stage("gate")
         if leaks:

@@ -410,14 +410,31 @@ class Review(_Model):
     why: str = Field(min_length=1)
 
 
+class ReviewedFile(_Model):
+    """A published file of a kind the leak gate cannot read (a font, a GIF, a Word 97
+    document...), checked by the team and judged free of identifiers: recorded by the
+    SHA-256 of its bytes, so any change to it needs a new review."""
+
+    sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$")
+    file: str = ""
+    by: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+
+
 class ReviewedList(_Model):
     """``private/reviewed.yml``: findings judged safe (keyed by file and a hash of the matched
-    text, not by line, so edits elsewhere do not reopen them), words never flagged, and
-    (``linkage_ok``) terms judged not to tie a dyad to its clinician when clinicians are hidden."""
+    text, not by line, so edits elsewhere do not reopen them), words never flagged,
+    (``linkage_ok``) terms judged not to tie a dyad to its clinician when clinicians are hidden,
+    and (``files``) published files the leak gate cannot read, checked by hand."""
 
     allow: list[str] = []
     reviewed: list[Review] = []
     linkage_ok: list[str] = []
+    files: list[ReviewedFile] = []
+
+    def file_digests(self) -> frozenset[str]:
+        """The SHA-256 digests (lower-case hex) of the files recorded as reviewed."""
+        return frozenset(f.sha256.lower() for f in self.files)
 
 
 class Study(_Model):

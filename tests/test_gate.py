@@ -1,11 +1,22 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
 import json
 from pathlib import Path
 
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from build_site.deidentify.matching import is_ordinary_word
+from build_site.deidentify.reading import reading
+from build_site.errors import PrivacyError
 from build_site.gate import is_theme_asset, scan_tree
 from build_site.study import Identifier
+
+from .forms import disguised
 
 NAME = Identifier(text="Margery Quill", replacement="Ada", kind="person", variants=["Quill"])
 
@@ -50,3 +61,255 @@ def test_only_unchanged_theme_files_are_skipped(tmp_path: Path) -> None:
     assert len(planted) == len(data) and not is_theme_asset(planted)
     root = _tree(tmp_path, {"assets/bundle.js": planted, "assets/theme.js": data})
     assert {leak.where for leak in scan_tree(root, [NAME])} == {"assets/bundle.js"}
+
+
+# Every file read as what it is (issue: the gate read only UTF-8 and treated anything else
+# as empty).
+
+def _found(tmp_path: Path, files: dict[str, bytes]) -> set[str]:
+    return {leak.where for leak in scan_tree(_tree(tmp_path, files), [NAME])}
+
+
+def test_latin1_and_utf16_text_files_are_read(tmp_path: Path) -> None:
+    note = "Notes: Margery Quill, née Brûlé, came in.\n"
+    assert _found(tmp_path, {
+        "docs/latin1.txt": note.encode("latin-1"),
+        "docs/utf16le.txt": note.encode("utf-16-le"),
+        "docs/utf16be.csv": note.encode("utf-16-be"),
+        "docs/bom16.md": note.encode("utf-16"),
+        "docs/bom32.txt": note.encode("utf-32"),
+        "docs/cp1252.html": f"<p>\u201c{note}\u201d</p>".encode("cp1252"),
+        "docs/clean.txt": "Ada came, née Brûlé.".encode("latin-1"),
+    }) == {"docs/latin1.txt", "docs/utf16le.txt", "docs/utf16be.csv", "docs/bom16.md",
+           "docs/bom32.txt", "docs/cp1252.html"}
+
+
+def _png(**text: str) -> bytes:
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    for i, (key, value) in enumerate(text.items()):
+        if i % 3 == 0:
+            info.add_text(key, value)  # tEXt (Latin-1)
+        elif i % 3 == 1:
+            info.add_itxt(key, value)  # iTXt (UTF-8)
+        else:
+            info.add_text(key, value, zip=True)  # zTXt
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def test_png_text_chunks_are_read(tmp_path: Path) -> None:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x013B] = "Margery Quill"  # Artist
+    with_exif = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(with_exif, "PNG", exif=exif)
+    assert _found(tmp_path, {
+        "a.png": _png(Title="Portrait of Margery Quill"),
+        "b.png": _png(Software="x", Author="M\u00e1rgery Quill"),
+        "c.png": _png(Software="x", Title="y", Comment="zipped: Quill"),
+        "d.png": with_exif.getvalue(),
+        "clean.png": _png(Software="build-site", Title="Ada", Comment="a quilted coat"),
+    }) == {"a.png", "b.png", "c.png", "d.png"}
+
+
+def _jpeg(comment: bytes = b"", exif: dict[int, object] | None = None,
+          user_comment: bytes = b"", xmp: bytes = b"") -> bytes:
+    from PIL import Image
+
+    tags = Image.Exif()
+    for tag, value in (exif or {}).items():
+        tags[tag] = value
+    if user_comment:
+        tags.get_ifd(0x8769)[0x9286] = user_comment
+    out = io.BytesIO()
+    options: dict[str, object] = {"exif": tags}
+    if comment:
+        options["comment"] = comment
+    if xmp:
+        options["xmp"] = xmp
+    Image.new("RGB", (8, 8)).save(out, "JPEG", **options)
+    return out.getvalue()
+
+
+def test_jpeg_comments_exif_and_xmp_are_read(tmp_path: Path) -> None:
+    assert _found(tmp_path, {
+        "com.jpg": _jpeg(comment=b"shot at Margery Quill's"),
+        "latin1-com.jpg": _jpeg(comment="Quill, née".encode("latin-1")),
+        "artist.jpg": _jpeg(exif={0x013B: "Margery Quill"}),
+        "xp.jpg": _jpeg(exif={0x9C9D: "Margery Quill".encode("utf-16-le") + b"\0\0"}),
+        "user.jpg": _jpeg(user_comment=b"UNICODE\0" + "Quill".encode("utf-16-be")),
+        "xmp.jpeg": _jpeg(xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>Margery '
+                              b'Quill</dc:creator></x:xmpmeta>'),
+        "clean.jpg": _jpeg(comment=b"Ada", exif={0x013B: "Ada"}),
+    }) == {"com.jpg", "latin1-com.jpg", "artist.jpg", "xp.jpg", "user.jpg", "xmp.jpeg"}
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _docx(text: str, author: str = "") -> bytes:
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    for piece in text.split("|"):  # each piece its own run: the name is split in the XML
+        paragraph.add_run(piece).bold = True
+    document.core_properties.author = author
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_zip_based_documents_are_opened_and_each_member_read(tmp_path: Path) -> None:
+    assert _found(tmp_path, {
+        "docs/a.docx": _docx("Seen by Mar|gery Qu|ill today"),
+        "docs/b.docx": _docx("clean", author="Margery Quill"),
+        "docs/c.zip": _zip({"notes/latin1.txt": "Quill né".encode("latin-1")}),
+        "docs/d.odt": _zip({"mimetype": b"application/vnd.oasis.opendocument.text",
+                            "content.xml": b"<text:p>Margery <text:span>Quill</text:span>"
+                                           b"</text:p>"}),
+        "docs/e.epub": _zip({"OEBPS/ch1.xhtml": b"<p>Margery Quill</p>"}),
+        "docs/f.zip": _zip({"inner.zip": _zip({"x.png": _png(Title="Quill")})}),
+        "docs/g.xlsx": _zip({"xl/sharedStrings.xml": "<t>Quill</t>".encode("utf-16")}),
+        "docs/h.zip": _zip({"Margery Quill.txt": b"nothing"}),  # a member's name
+        "docs/clean.docx": _docx("Ada came, in a quilted coat"),
+    }) == {f"docs/{n}" for n in ["a.docx", "b.docx", "c.zip", "d.odt", "e.epub", "f.zip",
+                                 "g.xlsx", "h.zip"]}
+
+
+def test_pdf_files_are_read(tmp_path: Path) -> None:
+    from .tiny_pdf import tiny_pdf
+
+    assert _found(tmp_path, {
+        "text.pdf": tiny_pdf("Seen by Margery Quill"),
+        "title.pdf": tiny_pdf("clean", title="Margery Quill"),
+        "xmp.pdf": tiny_pdf("clean", xmp='<x:xmpmeta xmlns:x="adobe:ns:meta/">Quill'
+                                         "</x:xmpmeta>"),
+        "clean.pdf": tiny_pdf("Ada came", title="Ada"),
+    }) == {"text.pdf", "title.pdf", "xmp.pdf"}
+
+
+def test_files_of_other_kinds_are_refused_unless_reviewed_by_hash(tmp_path: Path) -> None:
+    font = b"wOF2\x00\x01\x00\x00" + bytes(range(256)) * 4
+    gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+    inside = _zip({"word/document.xml": b"<w:t>Ada</w:t>", "word/media/image1.emf": font})
+    root = _tree(tmp_path, {"docs/font.woff2": font, "docs/pic.gif": gif,
+                            "docs/report.docx": inside, "docs/notes.bin": b"\x00\x01\xff",
+                            "index.html": b"<p>Margery Quill</p>"})
+    with pytest.raises(PrivacyError) as exc:
+        scan_tree(root, [NAME])
+    assert exc.value.exit_code == 3
+    refused = {p.file: p for p in exc.value.problems}
+    assert set(refused) == {"docs/font.woff2", "docs/pic.gif", "docs/notes.bin",
+                            "docs/report.docx!word/media/image1.emf", "index.html"}
+    digest = hashlib.sha256(gif).hexdigest()
+    assert "a .gif file" in refused["docs/pic.gif"].message
+    assert f"sha256: {digest}" in refused["docs/pic.gif"].hint
+    assert "convert it" in refused["docs/pic.gif"].hint
+    assert "strip its metadata" in refused["docs/pic.gif"].hint
+    # Recorded as reviewed (the font by its own hash, the picture inside the document by its
+    # own hash too): the other files are read as before and the leak is reported.
+    reviewed = [hashlib.sha256(d).hexdigest() for d in (font, gif, b"\x00\x01\xff")]
+    assert {leak.where for leak in scan_tree(root, [NAME], reviewed)} == {"index.html"}
+
+
+def test_text_of_any_name_is_read_and_a_hostile_archive_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("../escape.txt", b"x")
+    root = _tree(tmp_path, {"CNAME": b"Margery Quill\n", "notes.weird": b"Quill\n",
+                            "evil.zip": evil.getvalue()})
+    with pytest.raises(PrivacyError) as exc:
+        scan_tree(root, [NAME])
+    problems = {p.file: p.message for p in exc.value.problems}
+    assert "leads out of the archive" in problems["evil.zip"]
+    # Plain text under any name is read: the leaks are listed with the refusal.
+    assert problems["CNAME"] == problems["notes.weird"] == "listed identifier found in the output"
+
+
+def test_a_build_refuses_a_latin1_note_in_docs(tiny: Path, tmp_path: Path) -> None:
+    from build_site.pipeline import build
+
+    (tiny / "docs").mkdir()
+    (tiny / "docs" / "notes.txt").write_bytes("Met Margery Quill, née Brûlé.".encode("latin-1"))
+    out = tmp_path / "site"
+    with pytest.raises(PrivacyError) as exc:
+        build(tiny, out)
+    assert exc.value.exit_code == 3
+    assert [p.file for p in exc.value.problems] == ["site/notes.txt"]
+    assert not out.exists()
+
+
+def test_a_build_refuses_a_font_until_it_is_recorded_as_reviewed(tiny: Path,
+                                                                 tmp_path: Path) -> None:
+    from build_site.pipeline import build
+
+    font = b"wOF2\x00\x01\x00\x00" + bytes(range(256)) * 4
+    (tiny / "docs").mkdir()
+    (tiny / "docs" / "font.woff2").write_bytes(font)
+    out = tmp_path / "site"
+    with pytest.raises(PrivacyError) as exc:
+        build(tiny, out)
+    [problem] = exc.value.problems
+    assert problem.file == "font.woff2" and "cannot read" in problem.message
+    digest = hashlib.sha256(font).hexdigest()
+    (tiny / "private" / "reviewed.yml").write_text(
+        f"files:\n  - sha256: {digest}\n    file: docs/font.woff2\n    by: JS\n"
+        "    why: The theme's font, from its foundry; no text in it.\n")
+    build(tiny, out)
+    assert (out / "font.woff2").read_bytes() == font
+
+
+def test_a_reviewed_file_needs_a_full_sha256(tiny: Path, tmp_path: Path) -> None:
+    from build_site.errors import StudyError
+    from build_site.pipeline import build
+
+    (tiny / "private" / "reviewed.yml").write_text(
+        "files:\n  - sha256: c484da738c79b829\n    by: JS\n    why: checked\n")
+    with pytest.raises(StudyError) as exc:
+        build(tiny, tmp_path / "site")
+    assert exc.value.exit_code == 2
+    assert any(p.file == "private/reviewed.yml" and p.line == 2 for p in exc.value.problems)
+
+
+LISTED = [NAME, Identifier(text="Fiona Griffin", replacement="Rosa", kind="person"),
+          Identifier(text="José Núñez", replacement="Mateo", kind="person"),
+          Identifier(text="Hope", replacement="[daughter]", kind="person",
+                     case_sensitive=True)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_disguised_listed_name_is_refused_or_replaced_without_trace(
+        data: st.DataObject) -> None:
+    import tempfile
+
+    from build_site.deidentify import Matcher
+
+    ident = data.draw(st.sampled_from(LISTED[:3]))
+    form = data.draw(st.sampled_from(ident.forms()))
+    written = data.draw(disguised(form))
+    if is_ordinary_word(form):  # "Quill": only as a name ("Quill", "qUILL"), not "quill"
+        assume(not reading(written, lower=False).islower())
+    text = f"<p>Seen by {written} today.</p>"
+    # The gate refuses the text as written...
+    with tempfile.TemporaryDirectory() as folder:
+        root = _tree(Path(folder), {"page.html": text.encode()})
+        assert [leak.identifier for leak in scan_tree(root, LISTED)] == [ident], repr(text)
+    # ...and replacement leaves no trace of it under the canonical reading.
+    replaced = Matcher(LISTED).replace(text)
+    assert Matcher(LISTED).contains(replaced) == [], repr(replaced)
+    assert replaced.startswith("<p>Seen by ") and replaced.endswith(" today.</p>")

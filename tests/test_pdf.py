@@ -10,18 +10,24 @@ from pathlib import Path
 import lxml.html
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from build_site import pdf as pdf_module
 from build_site.cli import main
 from build_site.deidentify import deidentify
 from build_site.errors import PrivacyError
+from build_site.gate import scan_tree
 from build_site.manifest import build_manifest
 from build_site.pdf import PdfReport, export_pdf, outline, page_anchor
 from build_site.pipeline import load_and_validate
 from build_site.select import select
+from build_site.study import Identifier
 
 from .conftest import FIXTURES, REPO
+from .forms import disguised
+from .tiny_pdf import tiny_pdf
 
 
 def _sign(study: Path) -> None:
@@ -232,3 +238,58 @@ def test_screen_only_instructions_stay_off_paper(bundled_site: Path,
     assert "not part of this printed copy" in text
     page = (bundled_site / "analysis" / "excerpts.html").read_text(encoding="utf-8")
     assert "Choose values below to filter" in page  # the screen keeps them
+
+
+# The PDF gate reads as the site gate reads (issue: PDF text extraction dropped some invisible
+# characters, so the two gates disagreed, and fullwidth letters passed both).
+
+_QUILL = Identifier(text="Margery Quill", replacement="Ada", kind="person")
+_DISGUISES = [
+    "Margery Quill",
+    "\uff2d\uff41\uff52\uff47\uff45\uff52\uff59 \uff31\uff55\uff49\uff4c\uff4c",  # fullwidth
+    "\U0001d40c\U0001d41a\U0001d42b\U0001d420\U0001d41e\U0001d42b\U0001d432 Quill",  # bold
+    "Margery Qu\u200bill", "Marg\u034fery Quill", "Margery Q\ufe0fuill",
+    "Mar\U000e0067gery Quill", "Margery\u2060 Qu\u3164ill", "M\u0430rgery Qu\u0456ll",
+    "MARGERY QUILL", "margery quill",
+]
+
+
+def _site_gate(text: str, tmp_path: Path) -> bool:
+    page = tmp_path / "site" / "page.html"
+    page.parent.mkdir(exist_ok=True)
+    page.write_text(f"<p>{text}</p>", encoding="utf-8")
+    return bool(scan_tree(page.parent, [_QUILL]))
+
+
+@pytest.mark.parametrize("text", _DISGUISES)
+def test_the_pdf_gate_and_the_site_gate_agree(text: str, tmp_path: Path) -> None:
+    in_text = bool(pdf_module.leaks("", tiny_pdf(f"Seen by {text}."), [_QUILL]))
+    in_title = bool(pdf_module.leaks("", tiny_pdf("clean", title=text), [_QUILL]))
+    assert in_text and in_title and _site_gate(text, tmp_path), repr(text)
+
+
+def test_a_clean_pdf_passes_both_gates(tmp_path: Path) -> None:
+    text = "Ada came in a quilted coat; Margaret Quillon did not."
+    assert not pdf_module.leaks(text, tiny_pdf(text, title="Ada"), [_QUILL])
+    assert not _site_gate(text, tmp_path)
+
+
+def test_xmp_metadata_is_read(tmp_path: Path) -> None:
+    xmp = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>Margery Quill</dc:creator>' \
+        "</x:xmpmeta>"
+    [problem] = pdf_module.leaks("", tiny_pdf("clean", xmp=xmp), [_QUILL])
+    assert problem.file == "the PDF's text"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_disguised_name_in_a_small_pdf_is_refused(data: st.DataObject) -> None:
+    # Look-alikes from right-to-left scripts are left out: PDFium reorders a right-to-left
+    # run when it extracts text (splitting an astral character's surrogate pair), so such a
+    # name is found in the print document the PDF is laid out from, not in the PDF's text.
+    form = data.draw(st.sampled_from(_QUILL.forms()))
+    written = data.draw(disguised(form, rtl=False))
+    where = data.draw(st.sampled_from(["text", "title"]))
+    document = (tiny_pdf(f"Seen by {written} today.") if where == "text"
+                else tiny_pdf("clean", title=f"About {written}"))
+    assert pdf_module.leaks("", document, [_QUILL]), repr(written)

@@ -235,12 +235,28 @@ def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
     """Every candidate identifier in ``text``, in order; overlapping detections keep the longest
     (the earliest when they start apart), and overlapping ones of one kind are merged.
 
+    The detectors read ``text`` as :func:`build_site.deidentify.reading.detector_reading`
+    gives it (NFKC, invisible characters dropped, case kept), so "Ｍｒ. Ｑｕｉｌｌ" or
+    "Qu\u200bill" is read as written plainly; each detection's ``text`` is what was read and its
+    offsets are into ``text`` as given.
+
     Args:
         text: already pseudonymised text (bracketed descriptors such as ``[small town]`` are
             skipped).
         allowed: words never flagged (the study's model and codebook vocabulary, pseudonyms,
             its allow-list), compared case-insensitively, word by word.
     """
+    from build_site.deidentify.reading import detector_reading, original_span
+
+    read, offsets = detector_reading(text)
+    found = _detect(read, allowed)
+    if offsets is None:
+        return found
+    return [Detection(d.category, d.text, *original_span(offsets, d.start, d.end))
+            for d in found]
+
+
+def _detect(text: str, allowed: Iterable[str]) -> list[Detection]:
     masked = _masked(text)
     allow = _allowed_words(tuple(allowed))
     found = list(_pattern_detections(masked)) + list(_proper_nouns(masked, allow))

@@ -1,35 +1,37 @@
 """Matching listed identifiers in text, robust to the forms real documents take.
 
 One rule serves both replacement (before rendering) and the leak gate (after building), so the
-two can never disagree. A listed form matches:
+two can never disagree. Text is compared in its canonical reading
+(:mod:`build_site.deidentify.reading`: compatibility forms, invisible characters, diacritics
+and look-alike letters read as a person reads them). A listed form matches:
 
-- in any letter case (unless the entry is ``case_sensitive``, for names that are also ordinary
-  words such as Hope or Grace: then only the capitalisation as listed matches);
-- with or without diacritics, in composed or decomposed Unicode (text is folded character by
-  character, so positions in the folded text are positions in the original);
+- in any letter case (unless the entry is ``case_sensitive``, or a name that is also an
+  ordinary word such as Hope or Grace: then only where written with a capital, "Hope", "HOPE"
+  or "hoPe", never as the ordinary word "hope");
+- written with fullwidth, mathematical or ligature letters, look-alike letters of another
+  script (Cyrillic "а"), invisible characters inside it, with or without diacritics;
 - with any run of white space, or Markdown emphasis marks, between its words (a name broken
   across a line, ``*Ana* Reyes``);
 - with straight or curly apostrophes, and followed by a possessive;
 - as whole words only (``Ann`` does not match inside ``Annual``).
+
+Replacement splices into the original text through the reading's offset map: everything
+outside a replaced span is published exactly as written.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import ahocorasick
 
+from build_site.deidentify.reading import original_span, reading, reading_with_map
 from build_site.study import Identifier
 
 _SEPARATOR = r"[\s*_]+"
-# Invisible characters that would split a name for a matcher but not for a reader
-# ("Tam\u200bmy" shows as "Tammy"). Replacement removes the ones with no linguistic role;
-# the gate also ignores the joiners (ZWJ, ZWNJ), so a name split by one fails the build.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
-_INVISIBLE_ALL = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _APOSTROPHES = "'\u2019\u02bc"
 
 
@@ -103,22 +105,29 @@ def _is_word(char: str) -> bool:
 
 
 def _canonical(form: str, lower: bool) -> str:
-    return re.sub(_SEPARATOR, " ", fold(form, lower)).strip()
+    return re.sub(_SEPARATOR, " ", reading(form, lower)).strip()
 
 
-def _pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
+def _pattern(forms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
     parts = []
     for form in sorted(set(forms), key=lambda f: (-len(f), f)):
         words = form.split(" ")
         parts.append(_SEPARATOR.join(re.escape(w) for w in words if w))
     if not parts:
         return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])")
+    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", flags)
+
+
+def _as_a_name(match: str) -> bool:
+    """Whether an occurrence of a case-sensitive form is written as a name: any capital in
+    it ("Hope", "HOPE", "hoPe"), not all in lower case as the ordinary word is."""
+    return not match.islower()
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One match: ``start``/``end`` are offsets into the NFC text; ``identifier`` the entry."""
+    """One match: ``start``/``end`` are offsets into the text as given (invisible characters
+    inside the name included); ``identifier`` the entry."""
 
     start: int
     end: int
@@ -134,42 +143,69 @@ class Matcher:
 
     def __init__(self, identifiers: Iterable[Identifier]) -> None:
         self.identifiers = list(identifiers)
+        # Every form in its lower-case reading; "sensitive" forms (ordinary words, or entries
+        # marked case_sensitive) match only where written with a capital (_as_a_name).
         self._by_form: dict[tuple[bool, str], Identifier] = {}
         for ident in self.identifiers:
             for form in ident.forms():
                 sensitive = ident.case_sensitive or is_ordinary_word(form)
-                self._by_form.setdefault((sensitive, _canonical(form, not sensitive)), ident)
-                if sensitive:  # a name written in capitals is still that name
-                    self._by_form.setdefault((True, _canonical(form.upper(), False)), ident)
-        self._automata: dict[bool, ahocorasick.Automaton] = {}
+                self._by_form.setdefault((sensitive, _canonical(form, True)), ident)
         self._subsets: dict[frozenset[int], tuple[re.Pattern[str] | None,
                                                   re.Pattern[str] | None]] = {}
-        for sensitive in (False, True):
-            automaton = ahocorasick.Automaton()
-            for (s, form), ident in self._by_form.items():
-                if s == sensitive:
-                    automaton.add_word(form, (len(form), ident))
-            if len(automaton):
-                automaton.make_automaton()
-                self._automata[sensitive] = automaton
+        self._automaton: ahocorasick.Automaton | None = None
+        if self._by_form:
+            self._automaton = ahocorasick.Automaton()
+            for (sensitive, form), ident in self._by_form.items():
+                # A form listed both ways is matched in any case, for the entry that is.
+                if sensitive and self._automaton.exists(form):
+                    continue
+                self._automaton.add_word(form, (len(form), ident, sensitive, form))
+            self._automaton.make_automaton()
+        self._sensitive_patterns: dict[str, re.Pattern[str] | None] = {}
 
-    def contains(self, text: str) -> list[Identifier]:
+    def contains(self, text: str,
+                 variants: Callable[[str], Iterable[str]] | None = None) -> list[Identifier]:
         """The identifiers that occur anywhere in ``text`` (same rule as :meth:`find`).
 
-        Faster than :meth:`find` for large texts (one Aho-Corasick pass); positions are not
-        reported because separators are collapsed first.
+        Faster than :meth:`find` for large texts (one Aho-Corasick pass over the lower-case
+        reading); positions are not reported because separators are collapsed first. A
+        case-sensitive form found there is then looked for in the reading that keeps case,
+        written as a name. ``variants``, when given, turns a reading of ``text`` into several
+        texts to search (the leak gate's markup removed), so the text is read once.
         """
+        if self._automaton is None:
+            return []
         found: dict[int, Identifier] = {}
-        text = text.translate(_INVISIBLE_ALL)
-        for sensitive, automaton in self._automata.items():
-            folded = _collapse(fold(text, lower=not sensitive))
-            for end, (length, ident) in automaton.iter(folded):
+        unsure: dict[str, Identifier] = {}
+
+        def search(read: str) -> Iterable[str]:
+            return variants(read) if variants else (read,)
+
+        for variant in search(reading(text, lower=True)):
+            folded = _collapse(variant)
+            for end, (length, ident, sensitive, form) in self._automaton.iter(folded):
                 start = end - length + 1
                 before = folded[start - 1] if start > 0 else " "
                 after = folded[end + 1] if end + 1 < len(folded) else " "
                 if not _is_word(before) and not _is_word(after):
+                    if sensitive:
+                        unsure[form] = ident
+                    else:
+                        found[id(ident)] = ident
+        unsure = {f: i for f, i in unsure.items() if id(i) not in found}
+        if unsure:
+            kept = list(search(reading(text, lower=False)))
+            for form, ident in unsure.items():
+                pattern = self._sensitive_pattern(form)
+                if pattern and any(_as_a_name(m.group(0)) for variant in kept
+                                   for m in pattern.finditer(variant)):
                     found[id(ident)] = ident
         return list(found.values())
+
+    def _sensitive_pattern(self, form: str) -> re.Pattern[str] | None:
+        if form not in self._sensitive_patterns:
+            self._sensitive_patterns[form] = _pattern([form], re.IGNORECASE)
+        return self._sensitive_patterns[form]
 
     def _patterns_for(self, present: list[Identifier]
                       ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -180,12 +216,13 @@ class Matcher:
                 self._subsets.clear()
             self._subsets[key] = (
                 _pattern(f for (s, f), i in self._by_form.items() if not s and id(i) in key),
-                _pattern(f for (s, f), i in self._by_form.items() if s and id(i) in key))
+                _pattern((f for (s, f), i in self._by_form.items() if s and id(i) in key),
+                         re.IGNORECASE))
         return self._subsets[key]
 
     def find(self, text: str) -> list[Hit]:
         """Return every non-overlapping hit in ``text``, in order (longest form wins); offsets
-        are into ``text`` in NFC without invisible characters (see :meth:`replace`).
+        are into ``text`` as given (see :meth:`replace`).
 
         The regular expressions of every form cost time per character in proportion to the
         list, so :meth:`contains` (one Aho-Corasick pass) first names the identifiers present,
@@ -193,7 +230,6 @@ class Matcher:
         always one ``contains`` reports (separators it collapses are a superset of theirs),
         and forms that match nowhere cannot change which form matches first anywhere.
         """
-        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
         present = self.contains(text)
         if not present:
             return []
@@ -202,12 +238,14 @@ class Matcher:
         for sensitive, pattern in ((False, insensitive), (True, sensitive_pattern)):
             if pattern is None:
                 continue
-            folded = fold(text, lower=not sensitive)
-            for m in pattern.finditer(folded):
-                key = (sensitive, re.sub(_SEPARATOR, " ", m.group(0)).strip())
+            read, offsets = reading_with_map(text, lower=not sensitive)
+            for m in pattern.finditer(read):
+                if sensitive and not _as_a_name(m.group(0)):
+                    continue
+                key = (sensitive, _canonical(m.group(0), True))
                 ident = self._by_form.get(key)
                 if ident is not None:
-                    hits.append(Hit(m.start(), m.end(), ident))
+                    hits.append(Hit(*original_span(offsets, m.start(), m.end()), ident))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[Hit] = []
         for hit in hits:
@@ -216,10 +254,8 @@ class Matcher:
         return kept
 
     def replace(self, text: str) -> str:
-        """Return ``text`` (NFC, without soft hyphens, zero-width spaces, word joiners and
-        byte-order marks, which a reader never sees) with every hit replaced by its entry's
-        replacement."""
-        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+        """Return ``text`` with every hit replaced by its entry's replacement; every character
+        outside a hit is kept as written."""
         out: list[str] = []
         pos = 0
         for hit in self.find(text):

@@ -51,3 +51,12 @@ def test_removing_a_bundled_entry_refuses_the_public_build(entry: str, tmp_path:
     forms = [removed["text"], *removed.get("variants", [])]
     assert any(any(f.split()[-1] in str(p) for f in forms) for p in exc.value.problems)
     assert not (tmp_path / "site").exists()
+
+
+def test_detectors_read_compatibility_letters_and_invisible_characters() -> None:
+    text = "We saw Dr. \uff37hit\u200bcombe at 4821 NE 12th Avenue."
+    found = {d.category: d for d in detect(text)}
+    name = found["name"]
+    assert name.text == "Dr. Whitcombe"
+    assert text[name.start:name.end] == "Dr. \uff37hit\u200bcombe"  # offsets into the text
+    assert "street-address" in found

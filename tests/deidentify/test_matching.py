@@ -31,7 +31,7 @@ def test_forms_in_many_shapes_are_replaced() -> None:
 def test_invisible_characters_do_not_hide_a_name() -> None:
     m = Matcher([ANA])
     # A zero-width space, soft hyphen or word joiner splits the name for a program, not for a
-    # reader: replacement removes them and replaces the name.
+    # reader: the name is replaced, the invisible characters inside it with it.
     assert m.replace("An\u200ba Re\u00adyes and Ana\u2060 Reyes") == "Lucia and Lucia"
     # A joiner is kept in the text (it shapes some scripts), but the gate still sees the name.
     assert m.contains("A\u200dna Reyes was here") == [ANA]
@@ -94,22 +94,24 @@ def test_fast_fold_equals_the_reference_fold() -> None:
 
 
 def _reference_find(matcher: Matcher, text: str) -> list[tuple[int, int, str]]:
-    """find() as first written: every form's expression over the whole text."""
-    import unicodedata
+    """find() as first written: every form's expression over the whole text (case-sensitive
+    forms in any case, then kept only where written with a capital)."""
+    from build_site.deidentify.matching import _canonical, _pattern
+    from build_site.deidentify.reading import original_span, reading_with_map
 
-    from build_site.deidentify.matching import _SEPARATOR, _pattern, fold
-
-    text = unicodedata.normalize("NFC", text)
     hits = []
     for sensitive in (False, True):
-        pattern = _pattern(f for (s, f) in matcher._by_form if s == sensitive)
+        pattern = _pattern((f for (s, f) in matcher._by_form if s == sensitive),
+                           re.IGNORECASE if sensitive else 0)
         if pattern is None:
             continue
-        for m in pattern.finditer(fold(text, lower=not sensitive)):
-            ident = matcher._by_form.get(
-                (sensitive, re.sub(_SEPARATOR, " ", m.group(0)).strip()))
+        read, offsets = reading_with_map(text, lower=not sensitive)
+        for m in pattern.finditer(read):
+            if sensitive and m.group(0).islower():
+                continue
+            ident = matcher._by_form.get((sensitive, _canonical(m.group(0), True)))
             if ident is not None:
-                hits.append((m.start(), m.end(), ident.text))
+                hits.append((*original_span(offsets, m.start(), m.end()), ident.text))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     kept: list[tuple[int, int, str]] = []
     for hit in hits:
@@ -133,3 +135,80 @@ def test_find_through_contains_equals_every_expression_over_the_text() -> None:
                        for _ in range(rng.randint(0, 8)))
         assert [(h.start, h.end, h.identifier.text) for h in matcher.find(text)] == \
             _reference_find(matcher, text), repr(text)
+
+
+FIONA = Identifier(text="Fiona Griffin", replacement="Rosa", kind="person")
+
+
+def test_fullwidth_letters_are_the_name() -> None:
+    m = Matcher([ANA])
+    assert m.replace("Seen by \uff21\uff4e\uff41 \uff32\uff45\uff59\uff45\uff53.") == \
+        "Seen by Lucia."
+    assert m.contains("\uff21\uff2e\uff21") == [ANA]
+
+
+def test_mathematical_letters_are_the_name() -> None:
+    m = Matcher([ANA])
+    bold = "\U0001d400\U0001d427\U0001d41a \U0001d411\U0001d41e\U0001d432\U0001d41e\U0001d42c"
+    assert m.replace(f"({bold})") == "(Lucia)"
+    assert m.contains("\U0001d5a0\U0001d5c7\U0001d5ba") == [ANA]  # sans-serif
+
+
+def test_a_ligature_is_its_letters() -> None:
+    m = Matcher([FIONA])
+    assert m.replace("\ufb01ona Gri\ufb00in came") == "Rosa came"
+    assert m.contains("FIONA GRI\ufb03N") == [FIONA]
+
+
+def test_every_invisible_character_inside_a_name_is_read_through() -> None:
+    m = Matcher([ANA])
+    # Default_Ignorable_Code_Points that are not format characters (category Cf) as well as
+    # some that are: combining grapheme joiner, variation selector, Hangul filler, tag
+    # character, ZWNJ, LRM, invisible times, Mongolian vowel separator.
+    for mark in ["\u034f", "\ufe0f", "\u3164", "\U000e0041", "\u200c", "\u200e", "\u2062",
+                 "\u180e", "\u115f", "\U000e0100"]:
+        text = f"by A{mark}na Re{mark}yes."
+        assert m.replace(text) == "by Lucia.", repr(mark)
+        assert m.contains(f"A{mark}na") == [ANA], repr(mark)
+
+
+def test_look_alike_letters_of_other_scripts_are_the_name() -> None:
+    m = Matcher([ANA, Identifier(text="Ian Tamm", replacement="Leo", kind="person")])
+    assert m.replace("\u0410na R\u0435\u0443es") == "Lucia"  # Cyrillic A, ie and u
+    assert m.replace("\u0399AN T\u0391MM and ian tamm") == "Leo and Leo"  # Greek Iota, Alpha
+    # Ordinary words stay: "I" is not "l", digits are not letters, "rn" is not "m".
+    names = Matcher([Identifier(text="Ali", replacement="[x]", kind="person"),
+                     Identifier(text="Lo", replacement="[y]", kind="person"),
+                     Identifier(text="Bum", replacement="[z]", kind="person")])
+    assert names.replace("all of the 10 burn units") == "all of the 10 burn units"
+
+
+def test_text_outside_a_replaced_name_keeps_its_own_characters() -> None:
+    m = Matcher([ANA])
+    text = "\u200fAna\u200e said \u00bd; \U0001f468\u200d\U0001f469 \ufb01ne \uff21\u200bna."
+    assert m.replace(text) == "\u200fLucia\u200e said \u00bd; \U0001f468\u200d\U0001f469 " \
+        "\ufb01ne Lucia."
+
+
+def test_hits_are_offsets_into_the_text_as_given() -> None:
+    m = Matcher([FIONA])
+    text = "\u00bd \ufb01ona Griffin \ufb01"
+    [hit] = m.find(text)
+    assert text[hit.start:hit.end] == "\ufb01ona Griffin"
+
+
+def test_an_ordinary_word_name_in_mixed_case_is_the_name() -> None:
+    m = Matcher([HOPE, Identifier(text="Quill", replacement="Ada", kind="person")])
+    assert m.replace("HOPE, hoPe and QuilL; but hope and a quill.") == \
+        "[daughter], [daughter] and Ada; but hope and a quill."
+    assert m.contains("a qUILL") and not m.contains("hope and a quill")
+
+
+def test_a_form_listed_both_ways_is_matched_in_any_case_for_either_order() -> None:
+    grace = Identifier(text="Grace", replacement="[a sister]", kind="person")  # ordinary word
+    listed = Identifier(text="grace", replacement="[a friend]", kind="person",
+                        case_sensitive=False)
+    for order in ([grace, listed], [listed, grace]):
+        m = Matcher(order)
+        [found] = m.contains("we said grace")
+        assert m.replace("we said grace") == f"we said {found.replacement}"

