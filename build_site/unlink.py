@@ -240,7 +240,8 @@ class _Terms:
 
     def __init__(self, study: Study) -> None:
         from build_site.deidentify import Matcher
-        from build_site.deidentify.detectors import first_names, is_english
+        from build_site.deidentify.detectors import first_names
+        from build_site.deidentify.lexicon import is_english
 
         self.is_english = is_english
         ids = {case.id.lower() for case in _cases(study)}

@@ -27,6 +27,7 @@ from functools import cache, lru_cache
 import phonenumbers
 
 from build_site.deidentify.discourse import repeats, with_surnames
+from build_site.deidentify.lexicon import is_english
 from build_site.deidentify.prose import APOSTROPHES, CAP, HYPHENS, prose_spans
 
 CATEGORIES = (
@@ -120,13 +121,6 @@ class Detection:
     text: str
     start: int
     end: int
-
-
-@cache
-def _english() -> frozenset[str]:
-    from english_words import get_english_words_set  # type: ignore[import-untyped]
-
-    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
 
 
 @cache
@@ -325,20 +319,6 @@ def _plausible(detection: Detection, allow: frozenset[str]) -> bool:
                 "st", "saint"}:
             return True
     return detection.text.lower().startswith(("st", "saint"))
-
-
-def is_english(low: str) -> bool:
-    """Whether a lower-case word is in the GCIDE dictionary, directly or as a plain
-    inflection (plural, past tense, -ing, -ly)."""
-    english = _english()
-    if low in english:
-        return True
-    for suffix, repl in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
-                         ("ing", "e"), ("ly", ""), ("ies", "y"), ("ied", "y"), ("er", ""),
-                         ("ers", ""), ("'s", "")):
-        if low.endswith(suffix) and low[: -len(suffix)] + repl in english:
-            return True
-    return False
 
 
 def _base(word: str) -> str:

@@ -88,7 +88,7 @@ def is_ordinary_word(form: str) -> bool:
     """
     if " " in form.strip() or not form[:1].isupper():
         return False
-    from build_site.deidentify.detectors import is_english
+    from build_site.deidentify.lexicon import is_english
 
     return is_english(fold(form))
 

@@ -150,7 +150,7 @@ def _titled_names(text: str) -> Iterator[Span]:
     """A title, then a surname: the whole surname (dashes, apostrophes, particles included).
     A lower-case surname counts only after an abbreviated title ("dr. whitcombe") and when it
     is not an ordinary word; after a title in capitals only a name in capitals counts."""
-    from build_site.deidentify.detectors import is_english
+    from build_site.deidentify.lexicon import is_english
 
     for m in _TITLED.finditer(text):
         title = m.group("title")
@@ -210,7 +210,7 @@ def _places(text: str) -> Iterator[Span]:
     """Landmarks ("Springbank Park", "CN tower": a name before a landmark word, kept when the
     name is not an ordinary word, is an acronym, or the landmark word is capitalised too),
     places named with a prefix ("Fort Mac"), "the old mill", and nicknames of cities."""
-    from build_site.deidentify.detectors import is_english
+    from build_site.deidentify.lexicon import is_english
 
     for m in _LANDMARK.finditer(text):
         lead = list(re.finditer(r"\S+", m.group(1)))
