@@ -175,6 +175,24 @@ def _raw_config(config: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def resolved_config(config: Path) -> dict[str, Any]:
+    """The site configuration in ``config`` as MkDocs reads it (``INHERIT`` resolved), vetted.
+
+    Raises:
+        StudyError: the configuration is refused (:func:`vet_config`) or unreadable.
+    """
+    return _raw_config(config)
+
+
+def custom_dir(config: Path) -> Path | None:
+    """The team's theme overrides (``theme.custom_dir``, relative to ``config``), or None."""
+    if config == default_config():
+        return None
+    theme = _raw_config(config).get("theme")
+    own = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return (config.parent / str(own)).resolve() if own else None
+
+
 def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     """Read the site configuration in force and its hand-written pages (``docs_dir``).
 
