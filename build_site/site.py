@@ -308,8 +308,14 @@ class Notice:
     noindex: bool = False
 
 
+TEAM_MAIN = "build-site-team-main.html"  # the team's own main.html, which ours extends
+
+
 def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: Notice) -> Path:
-    """A theme ``custom_dir`` in ``work`` holding the banner, on top of the study's own."""
+    """A theme ``custom_dir`` in ``work`` holding the banner (and ``noindex``) on top of the
+    study's own overrides. A team's own ``main.html`` is kept and extended, not replaced: it is
+    renamed :data:`TEAM_MAIN` and ours extends it, so the team's blocks render and the notice
+    is added to them (Jinja2 template inheritance, as Material documents for overrides)."""
     import html
     import shutil
 
@@ -321,11 +327,13 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
         shutil.copytree(config.parent / str(own), folder)
     folder.mkdir(parents=True, exist_ok=True)
     main = folder / "main.html"
+    parent = "base.html"
     if main.exists():
-        return folder  # the study's own main.html wins; the notice is also in the report
+        main.replace(folder / TEAM_MAIN)
+        parent = TEAM_MAIN
     robots = '<meta name="robots" content="noindex,nofollow">' if notice.noindex else ""
     main.write_text(
-        '{% extends "base.html" %}\n'
+        '{% extends "' + parent + '" %}\n'
         "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n"
         '{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
         + "</strong>{% endblock %}\n",
