@@ -21,6 +21,7 @@ import yaml
 from build_site.errors import UsageError
 from build_site.manifest import Manifest
 from build_site.published import Item
+from build_site.yamlsource import YamlProblem, load_yaml
 
 FOLDER = "signed-off"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -88,12 +89,18 @@ def _write_snapshot(study_dir: Path, manifest: Manifest, signer: dict[str, str])
 
 
 def sign_off_block(by: str, role: str, date: str, digest: str) -> str:
-    """The ``sign_off`` block of ``study.yml`` (double-quoted YAML scalars)."""
-    def quoted(text: str) -> str:
-        return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML 1.2 scalar
+    """The ``sign_off`` block of ``study.yml``: each value plain where the study's YAML reads
+    it back as the same text, else double-quoted; the fingerprint always quoted."""
+    return (f"sign_off:\n  role: {_scalar(role)}\n  by: {_scalar(by)}\n"
+            f"  date: {_scalar(date)}\n  manifest: {json.dumps(digest)}\n")
 
-    return (f"sign_off:\n  role: {quoted(role)}\n  by: {quoted(by)}\n"
-            f"  date: {quoted(date)}\n  manifest: {quoted(digest)}\n")
+
+def _scalar(text: str) -> str:
+    try:
+        plain = load_yaml(f"k: {text}\n") == {"k": text} and "\n" not in text
+    except YamlProblem:
+        plain = False
+    return text if plain else json.dumps(text, ensure_ascii=False)  # JSON: a YAML scalar
 
 
 def replace_sign_off(study_yml: Path, block: str) -> bool:
@@ -126,8 +133,11 @@ def replace_sign_off(study_yml: Path, block: str) -> bool:
             break
     else:
         updated = text + ("" if not text or text.endswith("\n") else newline) + block
-    check = yaml.safe_load(updated)
-    if not isinstance(check, dict) or check.get("sign_off") != yaml.safe_load(block)["sign_off"]:
+    try:
+        check, wanted = load_yaml(updated), load_yaml(block)
+    except YamlProblem:
+        return False
+    if not isinstance(check, dict) or check.get("sign_off") != wanted["sign_off"]:
         return False
     tmp = study_yml.with_name(study_yml.name + ".tmp")
     tmp.write_bytes(updated.encode("utf-8"))

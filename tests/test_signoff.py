@@ -112,8 +112,8 @@ def test_never_published_text_is_not_in_the_manifest(tiny: Path) -> None:
     for secret in ("MEMO-SECRET-ONE", "Margery Quill", "Alcott", "KEY-SECRET", "C1-P1.md"):
         assert secret not in text, secret
     assert "Ada first met C1 in [small town]." in text  # the narrative, as published
-    assert "age: [\"90-99\"]" in text or '"90-99"' in text  # ages as shown, in bands
-    assert ": 93" not in text
+    assert '- demographics.age: ["90 or older"]' in text  # ages as shown, in bands
+    assert "93" not in text
 
 
 def _notice_html(study: Path, out: Path, review: bool = False) -> str:
@@ -143,7 +143,7 @@ def test_record_writes_snapshot_and_study_yml_keeping_its_comments(tiny: Path,
     _manifest(tiny, "--record", "--by", "A. Author", "--role", "PI", "--date", "2026-12-06")
     text = (tiny / "study.yml").read_text(encoding="utf-8")
     assert text.startswith(original)  # every byte the team wrote is kept
-    assert f'manifest: "{digest}"' in text and 'by: "A. Author"' in text
+    assert f'manifest: "{digest}"' in text and "by: A. Author\n" in text
     snapshots = list((tiny / "signed-off").glob("*.json"))
     assert [p.name for p in snapshots] == [f"2026-12-06-{digest[7:19]}.json"]
     data = json.loads(snapshots[0].read_text(encoding="utf-8"))
@@ -164,7 +164,7 @@ def test_change_report_names_each_change(tiny: Path) -> None:
     for what in ("component definition", "code definition", "hand-written page",
                  "copyright in mkdocs.yml", "excerpt codes", "team"):
         EDITS[what](study)
-    _edit(study / "dyads" / "C2-P1.md", "excerpts:", "excerpts:\n  - id: C2-P1-NEW\n"
+    _edit(study / "dyads" / "C1-P1.md", "excerpts:", "excerpts:\n  - id: C1-P1-NEW\n"
           "    speaker: patient\n    codes: [heard]\n    text: A NEW QUOTE.")
     report = _manifest(study, "--changes").stdout
     expected = [
@@ -175,7 +175,7 @@ def test_change_report_names_each_change(tiny: Path) -> None:
         "changed: configuration mkdocs.yml", "copyright:", "+ Another team 2026",
         "changed: excerpt C1-P1-E1 of dyad C1-P1", '- ["heard", "relies"]', '+ ["heard"]',
         "added: person 1", "+ A. Person",
-        "added: excerpt C2-P1-NEW of dyad C2-P1", "+ A NEW QUOTE.",
+        "added: excerpt C1-P1-NEW of dyad C1-P1", "+ A NEW QUOTE.",
     ]
     for line in expected:
         assert line in report, f"{line!r} missing from:\n{report}"
@@ -185,7 +185,7 @@ def test_refusal_and_warning_name_the_change_report(tiny: Path, tmp_path: Path) 
     digest = _digest(tiny)
     _sign(tiny, digest)
     EDITS["code definition"](tiny)
-    result = CliRunner().invoke(main, ["package", str(tiny), str(tmp_path / "s.zip")])
+    result = CliRunner().invoke(main, ["package", str(tiny), "--out", str(tmp_path / "s.zip")])
     assert result.exit_code == 3 and "build-site manifest --changes" in result.output
     report = build(tiny, tmp_path / "site")
     assert any("build-site manifest --changes" in w for w in report.warnings)
@@ -195,3 +195,17 @@ def test_changes_without_a_recorded_snapshot_says_so(tiny: Path) -> None:
     _sign(tiny, _digest(tiny))
     EDITS["code definition"](tiny)
     assert "was not recorded" in _manifest(tiny, "--changes").stderr
+
+
+@pytest.mark.parametrize("name", ["no", "O'Brien: PI", "#1 signer", "012345", " padded", "1:30"])
+def test_recorded_names_read_back_as_written(tmp_path: Path, name: str) -> None:
+    from build_site.signoff import replace_sign_off, sign_off_block
+    from build_site.yamlsource import load_yaml
+
+    path = tmp_path / "study.yml"
+    path.write_text("title: T  # kept\nsign_off: {role: x, by: y, date: z, manifest: w}\n",
+                    encoding="utf-8")
+    assert replace_sign_off(path, sign_off_block(name, name, "2026-12-06", "sha256:" + "0" * 64))
+    data = load_yaml(path.read_text(encoding="utf-8"))
+    assert data["sign_off"]["by"] == name and data["sign_off"]["role"] == name
+    assert path.read_text(encoding="utf-8").startswith("title: T  # kept\n")
