@@ -17,7 +17,6 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from build_site.published import Item, site_items, study_items
@@ -57,17 +56,6 @@ def build_manifest(prepared: Prepared) -> Manifest:
     """
     return manifest_of([*study_items(prepared.public),
                         *site_items(prepared.project, prepared.handwritten)])
-
-
-def fingerprint(study_dir: Path, config: Path | None = None) -> str:
-    """The fingerprint ``build-site manifest`` prints for the study in ``study_dir``.
-
-    Raises:
-        StudyError: invalid study or site configuration (exit 2).
-    """
-    from build_site.pipeline import prepare
-
-    return build_manifest(prepare(study_dir, "public", config, scan=False)).digest
 
 
 def source_date_epoch(study: Study) -> int:

@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from build_site.errors import UsageError
-from build_site.manifest import Manifest
+from build_site.manifest import Manifest, build_manifest
+from build_site.pipeline import prepare
 from build_site.published import Item
 from build_site.yamlsource import YamlProblem, load_yaml
 
@@ -35,6 +36,15 @@ class Recorded:
     snapshot: Path
     study_updated: bool
     paste: str
+
+
+def fingerprint(study_dir: Path, config: Path | None = None) -> str:
+    """The fingerprint ``build-site manifest`` prints for the study in ``study_dir``.
+
+    Raises:
+        StudyError: invalid study or site configuration (exit 2).
+    """
+    return build_manifest(prepare(study_dir, "public", config, scan=False)).digest
 
 
 def snapshot_for(study_dir: Path, digest: str) -> Manifest | None:

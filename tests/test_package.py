@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from build_site.errors import PrivacyError
-from build_site.manifest import fingerprint
 from build_site.package import package
 from build_site.pipeline import build
+from build_site.signoff import fingerprint
 
 from .conftest import tree_hash
 

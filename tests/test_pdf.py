@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from build_site import pdf as pdf_module
 from build_site.cli import main
 from build_site.errors import PrivacyError
-from build_site.manifest import fingerprint
 from build_site.pdf import PdfReport, export_pdf, outline, page_anchor
+from build_site.signoff import fingerprint
 
 from .conftest import FIXTURES, REPO
 
