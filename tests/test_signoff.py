@@ -209,3 +209,15 @@ def test_recorded_names_read_back_as_written(tmp_path: Path, name: str) -> None:
     data = load_yaml(path.read_text(encoding="utf-8"))
     assert data["sign_off"]["by"] == name and data["sign_off"]["role"] == name
     assert path.read_text(encoding="utf-8").startswith("title: T  # kept\n")
+
+
+def test_a_reordering_alone_is_reported() -> None:
+    from build_site.changes import compare, render_changes, reordered
+    from build_site.manifest import manifest_of
+    from build_site.published import Item
+
+    a, b = Item("code", "a", "codes[a]", fields={"label": "A"}), Item("code", "b", "codes[b]")
+    before, after = manifest_of([a, b]), manifest_of([b, a])
+    assert before.digest != after.digest and compare(before, after) == []
+    assert reordered(before, after)
+    assert "the order of items" in render_changes([], moved=True)
