@@ -221,3 +221,14 @@ def test_a_reordering_alone_is_reported() -> None:
     assert before.digest != after.digest and compare(before, after) == []
     assert reordered(before, after)
     assert "the order of items" in render_changes([], moved=True)
+
+
+def test_the_configuration_in_force_counts_inherited_and_explicit(tiny: Path) -> None:
+    (tiny / "base.yml").write_text("copyright: Base 2026\n", encoding="utf-8")
+    (tiny / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: Tiny\n", encoding="utf-8")
+    before = _digest(tiny)
+    _edit(tiny / "base.yml", "Base 2026", "Changed 2026")
+    assert _digest(tiny) != before  # INHERIT resolved
+    (tiny / "other.yml").write_text("site_name: Other\n", encoding="utf-8")
+    explicit = DIGEST.search(_manifest(tiny, "--config", str(tiny / "other.yml")).stderr)
+    assert explicit and explicit.group(1) not in (before, _digest(tiny))

@@ -191,6 +191,8 @@ def manifest(study: Path, out: Path | None, config: Path | None, changes: bool, 
 
 
 def _print_changes(study: Path, signed: str | None, current: Manifest) -> None:
+    """Print what changed from the snapshot of the sign-off ``signed`` (a fingerprint, or None
+    when study.yml records none) to ``current`` (:mod:`build_site.changes`)."""
     from build_site.changes import compare, render_changes, reordered
     from build_site.signoff import snapshot_for
 
@@ -212,6 +214,12 @@ def _print_changes(study: Path, signed: str | None, current: Manifest) -> None:
 
 
 def _record(study: Path, result: Manifest, by: str, role: str, date: str) -> None:
+    """Record the sign-off of ``result`` (:func:`build_site.signoff.record`); print the block
+    to paste when study.yml cannot be updated in place.
+
+    Raises:
+        UsageError: no name or role, or a malformed date (exit 2).
+    """
     import datetime
 
     from build_site.signoff import record
