@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
@@ -129,15 +130,17 @@ def _set(fields: dict[str, Leaf], path: str, value: Any) -> None:
         _set(fields, path, value.model_dump(mode="json", by_alias=True, exclude_defaults=True))
     elif isinstance(value, list):
         fields[path] = json.loads(json.dumps(value, default=_plain, sort_keys=True))
+    elif isinstance(value, (str, int, float, bool)) and not isinstance(value, Enum):
+        fields[path] = value
     else:
-        fields[path] = _plain(value) if not isinstance(value, (str, int, float, bool)) else value
+        fields[path] = _plain(value)
 
 
 def _plain(value: Any) -> Any:
     """A JSON value for what YAML or pydantic may hold (enums, models, Python names)."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    if hasattr(value, "value") and isinstance(value.value, str):
+    if isinstance(value, Enum):
         return value.value
     if callable(value):  # a Python name in mkdocs.yml, e.g. an emoji function
         return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
