@@ -35,6 +35,9 @@ NEVER_PUBLISHED: frozenset[tuple[type[BaseModel], str]] = frozenset({
     (Clinician, "memos"), (Dyad, "memos"),  # the team's internal notes
     (Clinician, "comments"), (Dyad, "comments"),  # reviewers' comments
     (Clinician, "quasi_identifiers"), (Dyad, "quasi_identifiers"),  # the review's risk report
+    # Consent and review status decide what is published (their effect is in the items) and
+    # are never shown themselves: a participant's choices stay out of the public snapshot.
+    (Clinician, "consent"), (Dyad, "consent"), (Clinician, "status"), (Dyad, "status"),
     (Dyad, "transcript"), (Study, "transcripts"),  # private transcripts
     (Study, "identifiers"), (Study, "reviewed"),  # private/identifiers.yml, private/reviewed.yml
     (Study, "deidentified"),  # a processing state, not content

@@ -232,3 +232,9 @@ def test_the_configuration_in_force_counts_inherited_and_explicit(tiny: Path) ->
     (tiny / "other.yml").write_text("site_name: Other\n", encoding="utf-8")
     explicit = DIGEST.search(_manifest(tiny, "--config", str(tiny / "other.yml")).stderr)
     assert explicit and explicit.group(1) not in (before, _digest(tiny))
+
+
+def test_consent_choices_stay_out_of_the_public_snapshot(tiny: Path) -> None:
+    text = _manifest(tiny).stdout
+    assert "share_with_clinician" not in text and "consent" not in text
+    assert "status" not in text
