@@ -1,11 +1,12 @@
 """The publication manifest: everything a public build would publish, and its fingerprint.
 
 Publishing is an act the principal investigator (and often the ethics board) signs off. The
-manifest lists every narrative, every excerpt and every demographic value per participant that
-the public build shows, after de-identification and consent selection, with a SHA-256 over the
+manifest lists everything the public build publishes, item by item (:mod:`build_site.published`:
+every published string and flag of the study after de-identification and consent selection,
+the site configuration, the hand-written files and theme overrides), with a SHA-256 over the
 whole. ``study.yml`` records the sign-off (role, name, date, manifest hash); a public build
 whose content no longer matches carries a "not signed off" banner, and ``build-site package``
-refuses until the sign-off is renewed.
+refuses until the sign-off is renewed (``build-site manifest --changes`` says what changed).
 """
 
 from __future__ import annotations
@@ -16,51 +17,45 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from build_site.analyse.evidence import shown_value
+from build_site.published import Item, site_items, study_items
 from build_site.study import Study
+
+if TYPE_CHECKING:
+    from build_site.pipeline import Prepared
 
 
 @dataclass(frozen=True)
 class Manifest:
-    """What a public build publishes: ``entries`` (canonical, ordered) and ``digest``
-    (``sha256:`` followed by 64 hex digits)."""
+    """What a public build publishes: ``items`` (:mod:`build_site.published`, in order) and
+    ``digest`` (``sha256:`` followed by 64 hex digits, over their canonical JSON)."""
 
-    entries: list[dict[str, Any]]
+    items: list[Item]
     digest: str
 
-
-def build_manifest(public: Study) -> Manifest:
-    """The manifest of ``public``, a study already de-identified and selected for "public"."""
-    pub = public.meta.publication
-    entries: list[dict[str, Any]] = [{
-        "kind": "study", "title": public.meta.title, "overview": public.meta.overview,
-        "methods": dict(sorted(public.meta.methods.items())),
-    }]
-    for clinician in public.clinicians:
-        tables = _shown(clinician.demographics, pub.age_band_width)
-        entries.append({"kind": "clinician", "id": clinician.id,
-                        "narrative": clinician.narrative, "demographics_in_tables": tables})
-        entries += [{"kind": "excerpt", "id": e.id, "case": clinician.id,
-                     "speaker": e.speaker.value, "text": e.text} for e in clinician.excerpts]
-    for dyad in public.dyads:
-        page_fields = {k: v for k, v in dyad.demographics.items() if k in pub.dyad_demographics}
-        entries.append({
-            "kind": "dyad", "id": dyad.id, "clinician": dyad.clinician,
-            "narrative": dyad.narrative, "summaries": dict(sorted(dyad.summaries.items())),
-            "demographics_on_page": _shown(page_fields, pub.age_band_width),
-            "demographics_in_tables": _shown(dyad.demographics, pub.age_band_width),
-        })
-        entries += [{"kind": "excerpt", "id": e.id, "case": dyad.id, "speaker": e.speaker.value,
-                     "role": e.role, "text": e.text} for e in dyad.excerpts]
-    canonical = json.dumps(entries, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    digest = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    return Manifest(entries, digest)
+    def as_json(self) -> list[dict[str, Any]]:
+        """The items as JSON objects (what the digest is computed over)."""
+        return [item.as_json() for item in self.items]
 
 
-def _shown(demographics: dict[str, Any], width: int) -> dict[str, list[str]]:
-    return {k: shown_value(k, v, width) for k, v in sorted(demographics.items())}
+def manifest_of(items: list[Item]) -> Manifest:
+    """The manifest of ``items``, with its fingerprint."""
+    canonical = json.dumps([i.as_json() for i in items], sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    return Manifest(items, "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+
+
+def build_manifest(prepared: Prepared) -> Manifest:
+    """The manifest of what the public build of ``prepared`` publishes: every published
+    string and flag of its public selection, the site configuration in force, the
+    hand-written files and the theme overrides (:mod:`build_site.published`).
+
+    Raises:
+        StudyError: the site configuration cannot be read.
+    """
+    return manifest_of([*study_items(prepared.public),
+                        *site_items(prepared.project, prepared.handwritten)])
 
 
 def source_date_epoch(study: Study) -> int:
@@ -79,27 +74,26 @@ def source_date_epoch(study: Study) -> int:
     return 315532800
 
 
-def signed_off(public: Study, manifest: Manifest) -> bool:
-    """Whether ``study.yml`` records a sign-off of exactly this manifest."""
-    sign_off = public.meta.sign_off
+def signed_off(study: Study, manifest: Manifest) -> bool:
+    """Whether ``study``'s ``study.yml`` records a sign-off of exactly this manifest."""
+    sign_off = study.meta.sign_off
     return sign_off is not None and sign_off.manifest == manifest.digest
 
 
 def render_text(manifest: Manifest) -> str:
-    """The manifest as readable Markdown, for the sign-off meeting."""
+    """The manifest as readable Markdown, for the sign-off meeting: every item with every
+    published field."""
     lines = ["# Publication manifest", "", f"Fingerprint: `{manifest.digest}`", ""]
-    for entry in manifest.entries:
-        kind = entry["kind"]
-        if kind == "study":
-            lines += [f"## Study: {entry['title']}", "", entry["overview"].strip(), ""]
-        elif kind in ("clinician", "dyad"):
-            lines += [f"## {kind.capitalize()} {entry['id']}", ""]
-            for key in ("demographics_on_page", "demographics_in_tables"):
-                if entry.get(key):
-                    shown = "; ".join(f"{k}: {', '.join(v)}" for k, v in entry[key].items())
-                    lines.append(f"- {key.replace('_', ' ')}: {shown}")
-            lines += ["", entry["narrative"].strip(), ""]
-        else:
-            lines.append(f"> **{entry['id']}** ({entry['speaker']}): {entry['text'].strip()}")
-            lines.append("")
+    for item in manifest.items:
+        lines += [f"## {item.label}", ""]
+        for path, value in item.fields.items():
+            lines += _field_lines(path, value)
+        lines.append("")
     return "\n".join(lines)
+
+
+def _field_lines(path: str, value: Any) -> list[str]:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if "\n" not in text.strip():
+        return [f"- {path}: {text.strip()}"]
+    return [f"- {path}:", "", *(f"    {line}" for line in text.strip().splitlines()), ""]

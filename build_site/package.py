@@ -110,11 +110,13 @@ def require_sign_off(study_dir: Path, config: Path | None = None) -> tuple[Study
     """
     prepared = prepare(study_dir, "public", config, scan=False)  # the build scans
     study, public = prepared.study, prepared.shown
-    manifest = build_manifest(public)
+    manifest = build_manifest(prepared)
     if not signed_off(public, manifest):
         raise PrivacyError([Problem("study.yml", 0, "publishing refused: the content is not "
                                     f"signed off (its fingerprint is {manifest.digest})",
-                                    "review build-site manifest and record the sign-off")])
+                                    "build-site manifest --changes lists what changed since "
+                                    "the sign-off; review it and record the sign-off with "
+                                    "build-site manifest --record --by NAME --role ROLE")])
     return study, public
 
 

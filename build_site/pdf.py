@@ -40,7 +40,7 @@ from lxml.html import HtmlElement, builder
 from build_site import __version__
 from build_site.errors import PrivacyError, Problem, StudyError, UsageError
 from build_site.gate import scan_text
-from build_site.manifest import build_manifest, source_date_epoch
+from build_site.manifest import source_date_epoch
 from build_site.package import require_sign_off
 from build_site.pipeline import build
 from build_site.study import Identifier, Study
@@ -659,7 +659,8 @@ def export_pdf(study_dir: Path, target: Path, config: Path | None = None,
         site = Path(folder) / "site"
         built = build(study_dir, site, config)
         stage("public build")
-        document = print_document(site, built.nav, public, build_manifest(public).digest,
+        assert public.meta.sign_off is not None  # require_sign_off refuses otherwise
+        document = print_document(site, built.nav, public, public.meta.sign_off.manifest,
                                   epoch)
         report.document = document
         report.pages = len(document.titles)

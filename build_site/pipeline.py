@@ -283,7 +283,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     report.diagrams_rendered = ctx.diagrams.rendered
     report.diagrams_cached = ctx.diagrams.cached
     stage("render")
-    notice = _notice(audience, shown, report)
+    notice = _notice(prepared, report)
     report.files_written = assemble(work / "docs", pages, assets, prepared.handwritten)
     settings = {"nav": report.nav, "site_name": shown.meta.title, "audience": audience,
                 "notice": notice and [notice.text, notice.noindex],
@@ -426,20 +426,23 @@ def _clinicians_on_dyad_pages(staging: Path, shown: Study) -> list[Leak]:
             for leak in scan_articles(staging / "dyads", ids)]
 
 
-def _notice(audience: Audience, shown: Study, report: BuildReport) -> Notice | None:
-    if audience == "review":
+def _notice(prepared: Prepared, report: BuildReport) -> Notice | None:
+    if prepared.audience == "review":
         return Notice("Review copy for the analysis team: not for publication or citation.",
                       noindex=True)
-    manifest = build_manifest(shown)
+    shown = prepared.shown
+    manifest = build_manifest(prepared)
     if shown.meta.sign_off is None:
         report.warnings.append(
             f"not signed off: study.yml has no sign_off yet; run build-site manifest, review "
-            f"what it lists, and record its fingerprint ({manifest.digest})")
+            f"what it lists, and record the sign-off of its fingerprint ({manifest.digest}) "
+            "with build-site manifest --record --by NAME --role ROLE")
         return Notice("Not signed off: this content has not been approved for publication.")
     if not signed_off(shown, manifest):
         report.warnings.append(
             f"not signed off: this content ({manifest.digest}) differs from the sign-off in "
-            "study.yml; run build-site manifest, review it, and record the new fingerprint")
+            "study.yml; build-site manifest --changes lists what changed; review it and record "
+            "the new sign-off (build-site manifest --record --by NAME --role ROLE)")
         return Notice("Not signed off: this content has not been approved for publication.")
     return None
 

@@ -176,6 +176,24 @@ def _raw_config(config: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def resolved_config(config: Path) -> dict[str, Any]:
+    """The site configuration in ``config`` as MkDocs reads it (``INHERIT`` resolved), vetted.
+
+    Raises:
+        StudyError: the configuration is refused (:func:`vet_config`) or unreadable.
+    """
+    return _raw_config(config)
+
+
+def custom_dir(config: Path) -> Path | None:
+    """The team's theme overrides (``theme.custom_dir``, relative to ``config``), or None."""
+    if config == default_config():
+        return None
+    theme = _raw_config(config).get("theme")
+    own = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return (config.parent / str(own)).resolve() if own else None
+
+
 def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     """Read the site configuration in force and its hand-written pages (``docs_dir``).
 
@@ -298,8 +316,14 @@ class Notice:
     noindex: bool = False
 
 
+TEAM_MAIN = "build-site-team-main.html"  # the team's own main.html, which ours extends
+
+
 def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: Notice) -> Path:
-    """A theme ``custom_dir`` in ``work`` holding the banner, on top of the study's own."""
+    """A theme ``custom_dir`` in ``work`` holding the banner (and ``noindex``) on top of the
+    study's own overrides. A team's own ``main.html`` is kept and extended, not replaced: it is
+    renamed :data:`TEAM_MAIN` and ours extends it, so the team's blocks render and the notice
+    is added to them (Jinja2 template inheritance, as Material documents for overrides)."""
     import html
     import shutil
 
@@ -311,11 +335,13 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
         shutil.copytree(config.parent / str(own), folder)
     folder.mkdir(parents=True, exist_ok=True)
     main = folder / "main.html"
+    parent = "base.html"
     if main.exists():
-        return folder  # the study's own main.html wins; the notice is also in the report
+        main.replace(folder / TEAM_MAIN)
+        parent = TEAM_MAIN
     robots = '<meta name="robots" content="noindex,nofollow">' if notice.noindex else ""
     main.write_text(
-        '{% extends "base.html" %}\n'
+        '{% extends "' + parent + '" %}\n'
         "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n"
         '{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
         + "</strong>{% endblock %}\n",

@@ -9,21 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from build_site.deidentify import deidentify
 from build_site.errors import PrivacyError
-from build_site.manifest import build_manifest
 from build_site.package import package
-from build_site.pipeline import build, load_and_validate
-from build_site.select import select
+from build_site.pipeline import build
+from build_site.signoff import fingerprint
 
 from .conftest import tree_hash
 
 
 def _sign(study: Path) -> None:
-    digest = build_manifest(select(deidentify(load_and_validate(study)), "public")).digest
     path = study / "study.yml"
-    path.write_text(path.read_text() + "license: CC BY 4.0\nsign_off: {role: PI, by: AB, "
-                    f'date: 2026-11-29, manifest: "{digest}"}}\n')
+    path.write_text(path.read_text() + "license: CC BY 4.0\n")
+    path.write_text(path.read_text() + "sign_off: {role: PI, by: AB, date: 2026-11-29, "
+                    f'manifest: "{fingerprint(study)}"}}\n')
 
 
 def test_package_is_refused_until_signed_off(tiny: Path, tmp_path: Path) -> None:

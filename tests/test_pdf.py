@@ -16,13 +16,10 @@ from pypdf import PdfReader
 
 from build_site import pdf as pdf_module
 from build_site.cli import main
-from build_site.deidentify import deidentify
 from build_site.errors import PrivacyError
 from build_site.gate import scan_tree
-from build_site.manifest import build_manifest
 from build_site.pdf import PdfReport, export_pdf, outline, page_anchor
-from build_site.pipeline import load_and_validate
-from build_site.select import select
+from build_site.signoff import fingerprint
 from build_site.study import Identifier
 
 from .conftest import FIXTURES, REPO
@@ -31,12 +28,12 @@ from .tiny_pdf import tiny_pdf
 
 
 def _sign(study: Path) -> None:
-    digest = build_manifest(select(deidentify(load_and_validate(study)), "public")).digest
     path = study / "study.yml"
     path.write_text(path.read_text() + "license: CC BY 4.0\nversion: '2.1'\n"
                     "team: [{name: A. Author}, {name: B. Author}]\n"
-                    "keywords: [tiny, fixture]\nsign_off: {role: PI, by: AB, "
-                    f'date: 2026-11-29, manifest: "{digest}"}}\n')
+                    "keywords: [tiny, fixture]\n")
+    path.write_text(path.read_text() + "sign_off: {role: PI, by: AB, date: 2026-11-29, "
+                    f'manifest: "{fingerprint(study)}"}}\n')
 
 
 def _text(data: bytes) -> list[str]:

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from build_site.deidentify import deidentify
-from build_site.manifest import build_manifest
 from build_site.packets import packet_quotes, write_packets
 from build_site.pipeline import build, load_and_validate, prepare
 from build_site.select import select, speaker_consent
+from build_site.signoff import fingerprint
 from build_site.study import Speaker
 
 from .conftest import REPO
@@ -43,7 +43,7 @@ def test_sign_off_banner_follows_the_manifest(tiny: Path, tmp_path: Path) -> Non
     out = tmp_path / "site"
     build(tiny, out)
     assert "Not signed off" in (out / "index.html").read_text(encoding="utf-8")
-    digest = build_manifest(select(deidentify(load_and_validate(tiny)), "public")).digest
+    digest = fingerprint(tiny)
     study = tiny / "study.yml"
     study.write_text(study.read_text() + "sign_off: {role: PI, by: AB, date: 2026-11-29, "
                      f'manifest: "{digest}"}}\n')

@@ -25,6 +25,7 @@ from build_site.errors import EXIT_OK, EXIT_PRIVACY, UsageError
 
 if TYPE_CHECKING:
     from build_site.analyse.risk import Exposure
+    from build_site.manifest import Manifest
 
 
 @click.command()
@@ -148,26 +149,90 @@ def _print_risk(exposures: list[Exposure]) -> None:
 @STUDY
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the manifest (Markdown) to this file instead of standard output.")
+@CONFIG
+@click.option("--changes", is_flag=True,
+              help="List what changed since the sign-off, item by item, instead.")
+@click.option("--record", is_flag=True,
+              help="Record the sign-off of this content: a snapshot in STUDY/signed-off/ and "
+                   "the sign_off block of study.yml (needs --by and --role).")
+@click.option("--by", default="", help="With --record: who signs off.")
+@click.option("--role", default="", help="With --record: in what role.")
+@click.option("--date", default="", help="With --record: the date, YYYY-MM-DD [default: today].")
 @handle_errors
-def manifest(study: Path, out: Path | None) -> None:
+def manifest(study: Path, out: Path | None, config: Path | None, changes: bool, record: bool,
+             by: str, role: str, date: str) -> None:
     """List everything the public build of STUDY would publish, with its fingerprint.
 
-    Record the fingerprint in study.yml (sign_off.manifest) once it is approved.
+    Review it, then record the sign-off with --record --by NAME --role ROLE; --changes lists
+    what changed since the last sign-off.
     """
     from build_site.manifest import build_manifest, render_text, signed_off
     from build_site.pipeline import prepare
 
-    public = prepare(study, "public", scan=False).shown
-    result = build_manifest(public)
+    prepared = prepare(study, "public", config, scan=False)
+    public = prepared.shown
+    result = build_manifest(prepared)
+    if changes:
+        _print_changes(study, public.meta.sign_off.manifest if public.meta.sign_off else None,
+                       result)
+        return
     text = render_text(result)
     if out:
         out.write_text(text, encoding="utf-8")
-    else:
+    elif not record:
         click.echo(text)
+    if record:
+        _record(study, result, by, role, date)
+        return
     state = "matches the sign-off in study.yml" if signed_off(public, result) else (
-        "is NOT signed off: add to study.yml\n  sign_off: {role: ..., by: ..., date: ..., "
-        f"manifest: \"{result.digest}\"}}")
-    err.print(f"fingerprint {result.digest} {state}")
+        "is NOT signed off: review it, then run build-site manifest --record --by NAME "
+        "--role ROLE (build-site manifest --changes lists what changed since the last one)")
+    err.print(f"fingerprint {result.digest} {escape(state)}")
+
+
+def _print_changes(study: Path, signed: str | None, current: Manifest) -> None:
+    """Print what changed from the snapshot of the sign-off ``signed`` (a fingerprint, or None
+    when study.yml records none) to ``current`` (:mod:`build_site.changes`)."""
+    from build_site.changes import compare, render_changes, reordered
+    from build_site.signoff import snapshot_for
+
+    if signed is None:
+        err.print("study.yml records no sign-off yet: everything is new; build-site manifest "
+                  "lists it all")
+        return
+    if signed == current.digest:
+        err.print(f"no change since the sign-off ({signed})")
+        return
+    before = snapshot_for(study, signed)
+    if before is None:
+        err.print(f"the signed-off manifest ({signed}) was not recorded in "
+                  f"{study / 'signed-off'}, so what changed cannot be listed; review the whole "
+                  "manifest (build-site manifest) and record it with --record")
+        return
+    click.echo(render_changes(compare(before, current), reordered(before, current)), nl=False)
+    err.print(f"changed since the sign-off: {signed} -> {current.digest}")
+
+
+def _record(study: Path, result: Manifest, by: str, role: str, date: str) -> None:
+    """Record the sign-off of ``result`` (:func:`build_site.signoff.record`); print the block
+    to paste when study.yml cannot be updated in place.
+
+    Raises:
+        UsageError: no name or role, or a malformed date (exit 2).
+    """
+    import datetime
+
+    from build_site.signoff import record
+
+    date = date or datetime.datetime.now(datetime.UTC).date().isoformat()
+    done = record(study, result, by, role, date)
+    err.print(f"recorded the sign-off of {result.digest} in {done.snapshot}")
+    if done.study_updated:
+        err.print(f"study.yml: sign_off now records it ({study / 'study.yml'})")
+    else:
+        err.print("study.yml could not be updated in place (not plain UTF-8 YAML with a block "
+                  "mapping at the top); paste this as its sign_off, replacing any there:")
+        click.echo(done.paste, nl=False)
 
 
 @click.command()

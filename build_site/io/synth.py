@@ -834,10 +834,9 @@ SIGN_OFF = {"role": "Principal investigator", "by": "A. Author", "date": "2026-0
 def _sign_off(out: Path, meta: dict[str, Any]) -> None:
     """Record in ``study.yml`` the sign-off of exactly what the public build will publish: the
     fingerprint ``build-site manifest`` prints, computed by the same stages as a build."""
-    from build_site.manifest import build_manifest
-    from build_site.pipeline import prepare
+    from build_site.signoff import fingerprint
 
-    digest = build_manifest(prepare(out, "public", scan=False).shown).digest
+    digest = fingerprint(out)
     _write(out / "study.yml", _yaml({**meta, "sign_off": {**SIGN_OFF, "manifest": digest}}))
 
 
