@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_site.analyse.risk import Exposure, exposures
-from build_site.deidentify import unreplaced_sources
+from build_site.deidentify import collisions
 from build_site.deidentify.findings import Finding, transcript_findings, unresolved
 from build_site.errors import Problem
 from build_site.pipeline import Prepared, declare_pages, prepare
@@ -28,8 +28,8 @@ class CheckReport:
 
     Attributes:
         prepared: the study as prepared for review.
-        published_as_written: files whose text is published as written (ids, labels, team
-            names) and holds a listed identifier; the fix is to rename there.
+        published_as_written: each form of a listed identifier found in text published as
+            written (ids, labels, team names), naming the form, its entry and the fix.
         findings: unresolved possible identifiers (a public build is refused for those in
             what it publishes).
         linkages: ties between dyads and clinicians in a study that hides them.
@@ -39,7 +39,7 @@ class CheckReport:
     """
 
     prepared: Prepared
-    published_as_written: list[str] = field(default_factory=list)
+    published_as_written: list[Problem] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     linkages: list[Problem] = field(default_factory=list)
     transcript_notes: list[Finding] = field(default_factory=list)
@@ -77,10 +77,9 @@ def check_study(study_dir: Path, risk: bool = False) -> CheckReport:
     prepared = prepare(study_dir, "review")
     declare_pages(prepared)  # a hand-written page where a generated one goes: exit 2, as build
     study = prepared.study
-    places = sorted({p for ps in unreplaced_sources(study).values() for p in ps})
     return CheckReport(
         prepared=prepared,
-        published_as_written=places,
+        published_as_written=collisions(study),
         findings=prepared.findings,
         linkages=prepared.linkages,
         transcript_notes=unresolved(transcript_findings(study), study),

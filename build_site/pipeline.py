@@ -178,11 +178,11 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
     handwritten = deidentified_pages(project, study)
     public = select(deidentified, "public")
     audience: Audience = "public" if purpose == "public" else "review"
-    # Hand-written pages are the team's own prose about the study (citations, credits): listed
-    # identifiers are replaced in them and the gate checks them, but detectors do not.
-    # Findings count only in what this purpose would publish.
+    # Findings count only in what this purpose would publish: its cases, every free-text
+    # field of the study's YAML files and the hand-written pages.
     scanned = public if purpose == "public" else deidentified
-    findings = unresolved(find_all(scanned, None, FindingCache(cache) if cache else None),
+    findings = unresolved(find_all(scanned, _page_texts(project, handwritten),
+                                   FindingCache(cache) if cache else None, raw),
                           study) if scan else []
     clock("de-identify")
     shown, withheld = select_with_report(deidentified, audience)
@@ -394,6 +394,14 @@ def linkage_problems(public: Study, handwritten: dict[str, bytes]) -> list[Probl
     if not public.meta.publication.hide_clinician:
         return []
     return linkages(select(public, "public", keep_links=True), _markdown_pages(handwritten))
+
+
+def _page_texts(project: SiteProject, handwritten: dict[str, bytes]) -> dict[str, str]:
+    """The de-identified hand-written Markdown pages for the detectors, named by their docs
+    folder (``docs/about.md``) so that a review of a finding holds on every machine."""
+    folder = project.docs.name if project.docs else "docs"
+    return {f"{folder}/{path}": data.decode("utf-8", "replace")
+            for path, data in handwritten.items() if path.endswith(".md")}
 
 
 def _markdown_pages(handwritten: dict[str, bytes]) -> dict[str, str]:

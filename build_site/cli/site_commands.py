@@ -94,10 +94,8 @@ def check(study: Path, transcripts: bool, risk: bool) -> None:
 
     report = check_study(study, risk=risk)
     result = report.prepared.study
-    if report.published_as_written:
-        err.print("[red]refused[/red] a listed identifier appears in text published as written: "
-                  + ", ".join(report.published_as_written) + " - rename those ids, labels or "
-                  "names")
+    for problem in report.published_as_written:
+        err.print(f"[red]refused[/red] {escape(str(problem))}")
     excerpts = sum(len(d.excerpts) for d in result.dyads)
     click.echo(
         f"{study}: valid ({plural(len(result.clinicians), 'clinician')}, "

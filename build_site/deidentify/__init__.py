@@ -13,15 +13,20 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from build_site.deidentify.matching import Hit, Matcher
-from build_site.study import Clinician, Dyad, Study
+from build_site.errors import Problem
+from build_site.study import Clinician, Component, Dyad, Element, Study
 
-__all__ = ["Hit", "Matcher", "Replacer", "deidentify", "scrub"]
+__all__ = ["Hit", "Matcher", "Replacer", "collisions", "deidentify", "scrub"]
 
 # Fields that are references or vocabulary, not prose a participant or analyst wrote.
 _KEEP = frozenset(
     {"id", "clinician", "codes", "transcript", "role", "others_present", "source", "speaker",
      "status", "component", "parent", "from_", "to", "kind", "team"}
 )
+# In the model, the codebook and the model history, labels (and versions, files, dates, colours)
+# are the study's vocabulary, published as written; their prose (definitions, descriptions,
+# reasons) is replaced like any other text a reader sees.
+_VOCABULARY = _KEEP | {"label", "version", "file", "date", "colour"}
 
 
 T = TypeVar("T")
@@ -41,50 +46,99 @@ def scrub(value: T, replacer: Replacer) -> T:
     return _scrub(value, replacer)  # type: ignore[no-any-return]
 
 
-def _scrub(value: Any, matcher: Replacer) -> Any:
+def _scrub(value: Any, matcher: Replacer, keep: frozenset[str] = _KEEP) -> Any:
     if isinstance(value, str):
         return matcher.replace(value)
     if isinstance(value, list):
-        return [_scrub(v, matcher) for v in value]
+        return [_scrub(v, matcher, keep) for v in value]
     if isinstance(value, dict):
-        return {k: _scrub(v, matcher) for k, v in value.items()}
+        return {k: _scrub(v, matcher, keep) for k, v in value.items()}
     if isinstance(value, BaseModel):
         update = {
-            name: _scrub(getattr(value, name), matcher)
+            name: _scrub(getattr(value, name), matcher, keep)
             for name in type(value).model_fields
-            if name not in _KEEP
+            if name not in keep
         }
         return value.model_copy(update=update)
     return value
 
 
-def unreplaced_sources(study: Study) -> dict[int, list[str]]:
-    """Where listed identifiers sit in text that is published as written (the model, the
-    codebook, team names, ids and roles), by ``id()`` of the identifier entry: the likely
-    source of a leak the gate finds."""
-    matcher = Matcher(study.identifiers)
-    places = {
-        "model.yml": study.model.model_dump_json(),
-        "codebook.yml": study.codebook.model_dump_json(),
-        "study.yml (team)": " ".join(p.name for p in study.meta.team),
+def vocabulary_texts(study: Study) -> dict[str, str]:
+    """The text a build publishes as written, by where it is: the model's and codebook's ids,
+    labels and relation kinds, the team's names."""
+    model = study.model
+    items: list[Component | Element] = list(model.components)
+    words: list[str] = []
+    while items:
+        item = items.pop()
+        words += [item.id, item.label]
+        items.extend(item.elements)
+    words += [w for r in model.relations for w in (r.id, r.kind)]
+    return {
+        "model.yml (ids, labels, relation kinds)": "\n".join(words),
+        "codebook.yml (ids, labels)": "\n".join(
+            w for c in study.codebook.codes for w in (c.id, c.label)),
+        "study.yml (team)": "\n".join(p.name for p in study.meta.team),
     }
-    cases: list[Clinician | Dyad] = [*study.clinicians, *study.dyads]
-    for case in cases:
-        where = case.source.file if case.source else case.id
-        words = [case.id, *(e.id for e in case.excerpts), *(e.role or "" for e in case.excerpts)]
-        places[f"{where} (ids and roles)"] = " ".join(words)
+
+
+def unreplaced_sources(study: Study) -> dict[int, list[str]]:
+    """Where listed identifiers sit in text that is published as written (the model's and
+    codebook's labels, team names, ids and roles), by ``id()`` of the identifier entry: the
+    likely source of a leak the gate finds."""
+    matcher = Matcher(study.identifiers)
     found: dict[int, list[str]] = {}
-    for place, text in places.items():
+    for place, text in _as_written(study).items():
         for ident in matcher.contains(text):
             found.setdefault(id(ident), []).append(place)
     return found
 
 
+def _as_written(study: Study) -> dict[str, str]:
+    places = vocabulary_texts(study)
+    cases: list[Clinician | Dyad] = [*study.clinicians, *study.dyads]
+    for case in cases:
+        where = case.source.file if case.source else case.id
+        words = [case.id, *(e.id for e in case.excerpts), *(e.role or "" for e in case.excerpts)]
+        places[f"{where} (ids and roles)"] = "\n".join(words)
+    return places
+
+
+def collisions(study: Study) -> list[Problem]:
+    """Each form of a listed identifier found in text published as written (a label, a team
+    name, an id or a role), as a problem naming the form, its entry and the fix: such text is
+    never replaced, so the name would be published (and the leak gate would refuse the site).
+
+    Returns:
+        One problem per form and place, in the order of the identifier list.
+    """
+    matcher = Matcher(study.identifiers)
+    number = {id(ident): n for n, ident in enumerate(study.identifiers, 1)}
+    seen: set[tuple[int, str, str]] = set()
+    problems = []
+    for place, text in _as_written(study).items():
+        for hit in matcher.find(text):
+            form, ident = text[hit.start:hit.end], hit.identifier
+            if (id(ident), form, place) in seen:
+                continue
+            seen.add((id(ident), form, place))
+            problems.append(Problem(
+                "private/identifiers.yml", 0,
+                f"'{form}', a form of entry {number[id(ident)]} ('{ident.text}', replaced by "
+                f"'{ident.replacement}'), is also in {place}, which is published as written",
+                "rename it there; or, if the word there is not this person, take that form out "
+                "of the entry's variants or set case_sensitive: true on the entry"))
+    problems.sort(key=lambda p: p.message)
+    return problems
+
+
 def deidentify(study: Study) -> Study:
     """Return a de-identified copy of ``study`` (``deidentified`` set to True).
 
-    The model and codebook are the study's vocabulary and are not changed; the identifier list
-    itself is carried along for the leak gate.
+    The labels of the model and the codebook are the study's vocabulary and are not changed
+    (a listed name among them is refused, see :func:`unreplaced_sources`); their definitions
+    and descriptions are replaced like every other text. The identifier list itself is
+    carried along for the leak gate.
     """
     matcher = Matcher(study.identifiers)
     return study.model_copy(
@@ -92,6 +146,9 @@ def deidentify(study: Study) -> Study:
             "meta": _scrub(study.meta, matcher),
             "clinicians": _scrub(study.clinicians, matcher),
             "dyads": _scrub(study.dyads, matcher),
+            "model": _scrub(study.model, matcher, _VOCABULARY),
+            "codebook": _scrub(study.codebook, matcher, _VOCABULARY),
+            "history": _scrub(study.history, matcher, _VOCABULARY),
             "deidentified": True,
         }
     )

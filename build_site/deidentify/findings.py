@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_site.deidentify.detectors import Detection, detect
+from build_site.deidentify.fields import study_prose
+from build_site.deidentify.matching import Matcher
+from build_site.load import RawStudy
 from build_site.study import Clinician, Component, Dyad, Element, Study
 
 DETECTOR_VERSION = "2"  # bump when a rule changes: cached detections are then rescanned
@@ -27,6 +30,11 @@ SUGGESTIONS = {
     "url": "[web address]", "ip-address": "[IP address]", "record-number": "[record number]",
     "street-address": "[street address]", "zip-code": "[ZIP code]",
 }
+
+
+# Web addresses on the team's own pages are links the team chose to publish (its institution,
+# the tools, the literature), not a participant's; in participants' text they stay findings.
+TEAM_PAGE_LINKS = frozenset({"url"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class _Text:
     file: str
     line: int
     text: str
+    team_page: bool = False  # one of the team's hand-written pages
 
 
 def _case_texts(case: Clinician | Dyad) -> Iterator[_Text]:
@@ -81,9 +90,30 @@ def _case_texts(case: Clinician | Dyad) -> Iterator[_Text]:
             yield _Text(file, 0, summary)
 
 
-def shown_texts(study: Study, pages: dict[str, str] | None = None) -> Iterator[_Text]:
+def shown_texts(study: Study, pages: dict[str, str] | None = None,
+                raw: RawStudy | None = None) -> Iterator[_Text]:
     """Every string of a (de-identified) study that a reader of some build may see, with its
-    file and line; ``pages`` adds hand-written pages (path -> Markdown)."""
+    file and line; ``pages`` adds hand-written pages (path -> Markdown).
+
+    With ``raw`` (the study as read), every free-text field of ``study.yml``, ``model.yml``,
+    ``codebook.yml`` and the model history is read with its line
+    (:func:`build_site.deidentify.fields.study_prose`), listed identifiers replaced as a build
+    replaces them; without it, only the main fields of ``study.yml``, at line 0.
+    """
+    if raw is not None:
+        matcher = Matcher(study.identifiers)
+        for file, line, text in study_prose(raw):
+            yield _Text(file, line, matcher.replace(text))
+    else:
+        yield from _meta_texts(study)
+    cases: list[Clinician | Dyad] = [*study.clinicians, *study.dyads]
+    for case in cases:
+        yield from _case_texts(case)
+    for path, text in sorted((pages or {}).items()):
+        yield _Text(path, 1, text, team_page=True)
+
+
+def _meta_texts(study: Study) -> Iterator[_Text]:
     meta = study.meta
     for value in [meta.title, meta.subtitle, meta.overview, meta.interview_guide,
                   *meta.methods.values()]:
@@ -93,11 +123,6 @@ def shown_texts(study: Study, pages: dict[str, str] | None = None) -> Iterator[_
         yield _Text("study.yml", 0, meta.member_checking.description)
         for feedback in meta.member_checking.feedback:
             yield _Text("study.yml", 0, feedback.summary)
-    cases: list[Clinician | Dyad] = [*study.clinicians, *study.dyads]
-    for case in cases:
-        yield from _case_texts(case)
-    for path, text in sorted((pages or {}).items()):
-        yield _Text(path, 1, text)
 
 
 def vocabulary(study: Study) -> list[str]:
@@ -112,6 +137,10 @@ def vocabulary(study: Study) -> list[str]:
     words += [i.replacement for i in study.identifiers]
     words += [c.id for c in study.clinicians] + [d.id for d in study.dyads]
     words += [p.name for p in study.meta.team]
+    if study.meta.interviewer and study.meta.interviewer.name:
+        words.append(study.meta.interviewer.name)
+    # The study's own references: their authors are named on the site by design.
+    words += [r.text for r in (study.meta.citation, study.meta.based_on) if r]
     words += study.reviewed.allow
     return words
 
@@ -149,15 +178,18 @@ class FindingCache:
 
 
 def find_all(study: Study, pages: dict[str, str] | None = None,
-             cache: FindingCache | None = None) -> list[Finding]:
-    """Every finding in the de-identified ``study`` (and hand-written ``pages``), resolved
-    ones included, in file order."""
+             cache: FindingCache | None = None, raw: RawStudy | None = None) -> list[Finding]:
+    """Every finding in the de-identified ``study`` (and hand-written ``pages``; with ``raw``,
+    every free-text field of the study's YAML files, see :func:`shown_texts`), resolved ones
+    included, in file order."""
     cache = cache or FindingCache(None)
     allowed = vocabulary(study)
     allow_key = hashlib.sha256("\0".join(sorted(allowed)).encode()).hexdigest()
     findings: list[Finding] = []
-    for item in shown_texts(study, pages):
+    for item in shown_texts(study, pages, raw):
         for d in cache.detections(item.text, allowed, allow_key):
+            if item.team_page and d.category in TEAM_PAGE_LINKS:
+                continue
             line = item.line + item.text.count("\n", 0, d.start) if item.line else 0
             findings.append(Finding(item.file, line, d.category, d.text,
                                     SUGGESTIONS.get(d.category, "[redacted]"),
@@ -170,8 +202,6 @@ def transcript_findings(study: Study, cache: FindingCache | None = None) -> list
 
     Transcripts are never published; these show names to list before quoting around them.
     """
-    from build_site.deidentify.matching import Matcher
-
     cache = cache or FindingCache(None)
     matcher = Matcher(study.identifiers)
     allowed = vocabulary(study)

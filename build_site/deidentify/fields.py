@@ -1,0 +1,65 @@
+"""Every free-text field the team wrote in ``study.yml``, ``model.yml``, ``codebook.yml`` and the
+model history, with the line it is on, for the detectors.
+
+Read from the parsed YAML as written rather than from a hand-kept list of fields, so a field
+added to a schema is scanned without anyone remembering to. Left out: references and settings
+(ids, labels and relation kinds, which are the study's vocabulary; dates, versions, licences,
+web addresses; the publication settings and the sign-off) and the study's own references
+(``citation``, ``based_on``) and ``team``, whose names are allowed vocabulary
+(:func:`build_site.deidentify.findings.vocabulary`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from build_site.load import RawDocument, RawStudy
+from build_site.yamlsource import line_at
+
+# Keys whose values are never prose, at any depth.
+_NOT_PROSE = frozenset({
+    "id", "label", "kind", "from", "to", "component", "parent", "colour", "color", "version",
+    "file", "date", "date_released", "license", "url", "doi", "orcid", "demonstration",
+})
+# Top-level keys of study.yml that are settings or allowed vocabulary, not prose.
+_STUDY_SETTINGS = frozenset({"publication", "sign_off", "citation", "based_on", "team"})
+
+
+def _walk(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in _NOT_PROSE:
+                yield from _walk(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, (*path, index))
+    elif isinstance(node, str) and node.strip():
+        yield path, node
+
+
+def prose(doc: RawDocument, settings: frozenset[str] = frozenset()) -> Iterator[tuple[int, str]]:
+    """The free-text strings of one YAML document as (1-based line, text), in file order.
+
+    Args:
+        doc: the parsed document.
+        settings: top-level keys to leave out as well.
+    """
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for key, value in data.items():
+        if key in settings or key in _NOT_PROSE:
+            continue
+        for path, text in _walk(value, (key,)):
+            yield line_at(doc.data, path), text
+
+
+def study_prose(raw: RawStudy) -> Iterator[tuple[str, int, str]]:
+    """Every free-text field of the study's YAML files as (file, line, text)."""
+    docs: list[tuple[RawDocument, frozenset[str]]] = [
+        (raw.study, _STUDY_SETTINGS), (raw.model, frozenset()), (raw.codebook, frozenset())]
+    if raw.history is not None:
+        docs.append((raw.history, frozenset()))
+    docs += [(doc, frozenset()) for _, doc in sorted(raw.history_models.items())]
+    for doc, settings in docs:
+        for line, text in prose(doc, settings):
+            yield doc.path, line, text
