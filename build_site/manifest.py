@@ -54,6 +54,13 @@ def build_manifest(public: Study) -> Manifest:
         })
         entries += [{"kind": "excerpt", "id": e.id, "case": dyad.id, "speaker": e.speaker.value,
                      "role": e.role, "text": e.text} for e in dyad.excerpts]
+    # --- Consent resolutions (issue 17 item 4): they live in private/reviewed.yml, not in a
+    # published model, so they are added to what is signed off here, in this one place. A
+    # study without any keeps its fingerprint.
+    if public.reviewed.consent:
+        entries.append({"kind": "consent-resolutions", "resolutions": sorted(
+            (r.model_dump() for r in public.reviewed.consent),
+            key=lambda r: (r["file"], r["hash"]))})
     canonical = json.dumps(entries, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     digest = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return Manifest(entries, digest)
@@ -99,6 +106,12 @@ def render_text(manifest: Manifest) -> str:
                     shown = "; ".join(f"{k}: {', '.join(v)}" for k, v in entry[key].items())
                     lines.append(f"- {key.replace('_', ' ')}: {shown}")
             lines += ["", entry["narrative"].strip(), ""]
+        elif kind == "consent-resolutions":
+            lines += ["## Consent resolutions", ""]
+            lines += [f"- {r['file']} ({r['hash']}): {r['resolution']} by {r['by']}"
+                      + (f", {r['date']}, form {r['form_version']}" if r["date"] else "")
+                      for r in entry["resolutions"]]
+            lines.append("")
         else:
             lines.append(f"> **{entry['id']}** ({entry['speaker']}): {entry['text'].strip()}")
             lines.append("")
