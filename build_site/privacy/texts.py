@@ -168,12 +168,37 @@ def voices(deidentified: Study, study: Study) -> list[Voice]:
     for dyad in deidentified.dyads:
         transcript = study.transcripts.get(dyad.transcript) if dyad.transcript else None
         if transcript:
-            add(dyad.id, dyad.consent.patient, matcher.replace(transcript))
+            others = [words(e.text) for e in dyad.excerpts if e.speaker != Speaker.patient]
+            found[dyad.id][1].extend(
+                _without(words(matcher.replace(transcript)), others))
         for excerpt in dyad.excerpts:
             who, consent = _speaker(dyad, excerpt, by_id.get(dyad.clinician))
             if not (transcript and who == dyad.id):
                 add(who, consent, excerpt.text)
     return [Voice(who, quotable, tuple(texts)) for who, (quotable, texts) in found.items()]
+
+
+def _without(text: tuple[str, ...], spoken_by_others: list[tuple[str, ...]]
+             ) -> list[tuple[str, ...]]:
+    """``text`` (a transcript's words) cut where the excerpts of other speakers (the clinician,
+    a relative) occur, so their words are not taken for the patient's."""
+    pieces = [text]
+    for seq in filter(None, spoken_by_others):
+        cut: list[tuple[str, ...]] = []
+        for piece in pieces:
+            start = _find(piece, seq)
+            while start >= 0:
+                cut.append(piece[:start])
+                piece = piece[start + len(seq):]
+                start = _find(piece, seq)
+            cut.append(piece)
+        pieces = cut
+    return [p for p in pieces if p]
+
+
+def _find(text: tuple[str, ...], seq: tuple[str, ...]) -> int:
+    n = len(seq)
+    return next((i for i in range(len(text) - n + 1) if text[i:i + n] == seq), -1)
 
 
 def _speaker(dyad: Dyad, excerpt: Excerpt, clinician: Clinician | None) -> tuple[str, Consent]:
