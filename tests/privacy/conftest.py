@@ -11,7 +11,6 @@ from pathlib import Path
 
 from build_site.pipeline import Prepared, prepare
 
-
 HER_WORDS = "Twenty years with the same doctor, and she still remembers my daughter's name."
 
 
