@@ -25,7 +25,7 @@ from build_site.errors import Problem
 from build_site.privacy.numbers import number_hits
 from build_site.privacy.sensitive import disclosures
 from build_site.privacy.texts import Passage, Voice, clean, published_passages, voices
-from build_site.privacy.withheld import grams, withheld_hits
+from build_site.privacy.withheld import gram_index, grams, withheld_hits
 from build_site.study import Study
 
 BLOCKING = {
@@ -85,10 +85,10 @@ def scan_published_text(study: Study, deidentified: Study, public: Study,
         The :class:`TextReport`.
     """
     speakers = {v.who: v for v in voices(deidentified, study)}
-    sources = {who: grams(v.texts) for who, v in speakers.items() if not v.quotable}
+    index = gram_index({who: grams(v.texts) for who, v in speakers.items() if not v.quotable})
     found: dict[tuple[str, str, str], TextFinding] = {}
     for passage in published_passages(public, handwritten, lines):
-        for item in _passage_findings(passage, speakers, sources):
+        for item in _passage_findings(passage, speakers, index):
             found.setdefault((item.file, item.rule, item.key), item)
     closed = {(r.file, r.hash) for r in study.reviewed.consent}
     report = TextReport()
@@ -102,9 +102,9 @@ def scan_published_text(study: Study, deidentified: Study, public: Study,
 
 
 def _passage_findings(passage: Passage, speakers: dict[str, Voice],
-                      sources: dict[str, set[tuple[str, ...]]]) -> list[TextFinding]:
+                      index: dict[tuple[str, ...], list[str]]) -> list[TextFinding]:
     text = clean(passage.text)
-    spans = [(h.start, h.end, h.rule, h.who) for h in withheld_hits(passage, speakers, sources)]
+    spans = [(h.start, h.end, h.rule, h.who) for h in withheld_hits(passage, speakers, index)]
     subject = passage.about[0] if passage.about else ""
     spans += [(a, b, rule, subject) for a, b, rule in number_hits(text)]
     spans += [(a, b, category, subject) for a, b, category in disclosures(text)]

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from build_site.deidentify import Matcher
 from build_site.study import Clinician, Consent, Dyad, Excerpt, Speaker, Study
@@ -47,10 +48,18 @@ class Voice:
     quotable: bool
     texts: tuple[tuple[str, ...], ...]
 
+    @cached_property
+    def joined(self) -> str:
+        """Every text's words, space-separated and space-delimited, texts split by a newline
+        (a sequence of words occurs in a text iff " w1 w2 " occurs here)."""
+        return "\n".join(f" {' '.join(t)} " for t in self.texts)
+
 
 def clean(text: str) -> str:
     """``text`` in NFKC with invisible format characters dropped (the same reading the
     detectors and the gate use), so hidden characters cannot split a word."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and it has no format characters
+        return text
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 

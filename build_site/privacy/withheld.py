@@ -64,19 +64,29 @@ def grams(texts: tuple[tuple[str, ...], ...], run: int = RUN,
             if content_words(g := t[i:i + run]) >= content}
 
 
-def withheld_runs(text: str, sources: dict[str, set[tuple[str, ...]]],
+def gram_index(sources: dict[str, set[tuple[str, ...]]]) -> dict[tuple[str, ...], list[str]]:
+    """Run -> the participants whose words contain it, from participant -> runs
+    (:func:`grams`), so a passage is read once whatever the number of participants."""
+    index: dict[tuple[str, ...], list[str]] = {}
+    for who, known in sorted(sources.items()):
+        for gram in known:
+            index.setdefault(gram, []).append(who)
+    return index
+
+
+def withheld_runs(text: str, index: dict[tuple[str, ...], list[str]],
                   run: int = RUN) -> Iterator[Hit]:
-    """Spans of cleaned ``text`` made of runs found in ``sources`` (participant -> runs, from
-    :func:`grams`); overlapping runs of one participant merge into one span."""
+    """Spans of cleaned ``text`` made of runs found in ``index`` (:func:`gram_index`);
+    overlapping runs of one participant merge into one span."""
     words = tokens(text)
     norm = [w for w, _, _ in words]
-    for who, known in sorted(sources.items()):
-        covered = [False] * len(words)
-        for i in range(len(words) - run + 1):
-            if tuple(norm[i:i + run]) in known:
-                covered[i:i + run] = [True] * run
+    covered: dict[str, list[bool]] = {}
+    for i in range(len(words) - run + 1):
+        for who in index.get(tuple(norm[i:i + run]), ()):
+            covered.setdefault(who, [False] * len(words))[i:i + run] = [True] * run
+    for who, marks in sorted(covered.items()):
         yield from (Hit(words[a][1], words[b][2], who, "withheld-words")
-                    for a, b in _stretches(covered))
+                    for a, b in _stretches(marks))
 
 
 def _stretches(covered: list[bool]) -> Iterator[tuple[int, int]]:
@@ -103,8 +113,9 @@ def attributed(inner: str, passage: Passage, voices: dict[str, Voice]) -> str | 
     seq = tuple(w for w, _, _ in tokens(inner))
     if not seq:
         return None
-    order = [*passage.about, *sorted(set(voices) - set(passage.about))]
-    holders = [w for w in order if w in voices and _contains(voices[w], seq)]
+    holders = [w for w in passage.about if w in voices and _contains(voices[w], seq)]
+    if not holders:  # the words of someone the passage is not about
+        holders = [w for w, v in voices.items() if w not in passage.about and _contains(v, seq)]
     holders.sort(key=lambda w: voices[w].quotable)  # stable: a withheld voice wins a tie
     if holders:
         return holders[0]
@@ -112,24 +123,23 @@ def attributed(inner: str, passage: Passage, voices: dict[str, Voice]) -> str | 
 
 
 def _contains(voice: Voice, seq: tuple[str, ...]) -> bool:
-    n = len(seq)
-    return any(t[i:i + n] == seq for t in voice.texts for i in range(len(t) - n + 1))
+    return f" {' '.join(seq)} " in voice.joined
 
 
 def withheld_hits(passage: Passage, voices: dict[str, Voice],
-                  sources: dict[str, set[tuple[str, ...]]]) -> list[Hit]:
+                  index: dict[tuple[str, ...], list[str]]) -> list[Hit]:
     """Both rules over one passage.
 
     Args:
         passage: published free text.
         voices: every participant's words (participant -> :class:`Voice`).
-        sources: the runs (:func:`grams`) of the participants who may not be quoted.
+        index: the runs of the participants who may not be quoted (:func:`gram_index`).
 
     Returns:
         The hits, in the order of the text.
     """
     text = clean(passage.text)
-    hits = list(withheld_runs(text, sources))
+    hits = list(withheld_runs(text, index))
     for start, end, inner in quoted_spans(text):
         who = attributed(inner, passage, voices)
         voice = voices.get(who) if who else None

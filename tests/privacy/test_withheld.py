@@ -6,7 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from build_site.privacy.texts import words
-from build_site.privacy.withheld import CONTENT, RUN, content_words, grams, withheld_runs
+from build_site.privacy.withheld import (
+    CONTENT,
+    RUN,
+    content_words,
+    gram_index,
+    grams,
+    withheld_runs,
+)
 from tests.privacy.conftest import narrate, prepared, rules, withheld_study
 
 
@@ -87,10 +94,10 @@ def test_a_quotation_of_the_quotable_clinician_in_her_narrative_is_no_finding(ti
 
 
 def test_a_run_needs_enough_content_words() -> None:
-    source = {"X": grams((words("and then I went to the shop and it was in the end"),))}
+    source = gram_index({"X": grams((words("and then I went to the shop and it was in the end"),))})
     assert RUN == 5 and CONTENT == 3
     assert content_words(words("it was in the end")) < CONTENT
     assert list(withheld_runs("So it was in the end, she said.", source)) == []
     assert content_words(words("went to the shop and")) < CONTENT
-    source = {"X": grams((words("we walked the dog along the canal"),))}
+    source = gram_index({"X": grams((words("we walked the dog along the canal"),))})
     assert [h.who for h in withheld_runs("They walked the dog along the canal.", source)] == ["X"]
