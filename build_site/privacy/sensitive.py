@@ -36,16 +36,21 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 # Acronyms are matched case-sensitively ("aids" is also a verb); words in any case.
 _ACRONYMS = {"HIV", "AIDS", "PrEP", "PTSD"}
-PATTERNS = {
-    category: re.compile(
-        "|".join(rf"\b{t}\b" for t in terms if t not in _ACRONYMS)
-        + "".join(rf"|(?-i:\b{t}\b)" for t in terms if t in _ACRONYMS), re.IGNORECASE)
-    for category, terms in CATEGORIES.items()
-}
+_NAMES = list(CATEGORIES)
+
+
+def _alternatives(terms: tuple[str, ...]) -> str:
+    return "|".join(f"(?-i:{t})" if t in _ACRONYMS else t for t in terms)
+
+
+# One pass over the text for every category: a named group per category.
+PATTERN = re.compile(
+    r"\b(?:" + "|".join(f"(?P<c{i}>{_alternatives(CATEGORIES[name])})"
+                        for i, name in enumerate(_NAMES)) + r")\b", re.IGNORECASE)
 
 
 def disclosures(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, category) of every sensitive term in ``text``."""
-    for category, pattern in PATTERNS.items():
-        for m in pattern.finditer(text):
-            yield m.start(), m.end(), category
+    for m in PATTERN.finditer(text):
+        group = m.lastgroup or ""
+        yield m.start(), m.end(), _NAMES[int(group[1:])]
