@@ -61,3 +61,13 @@ def test_an_exact_age_in_a_narrative_refuses_and_an_age_band_with_years_is_for_r
     text = prepared(tiny).text
     assert text.consent == []
     assert [(f.file, f.rule) for f in text.review] == [("dyads/C1-P1.md", "age-computable")]
+
+
+def test_a_date_in_a_summary_is_found_on_the_summary_s_line(tiny: Path) -> None:
+    path = tiny / "dyads" / "C1-P1.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "memos:\n", "summaries:\n  listening: First heard out on 12 May 2021.\nmemos:\n", 1),
+        encoding="utf-8")
+    [finding] = prepared(tiny).text.consent
+    line = path.read_text(encoding="utf-8").splitlines()[finding.line - 1]
+    assert finding.rule == "exact-date" and "listening:" in line
