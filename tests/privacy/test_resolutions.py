@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from build_site.cli import main
 from build_site.errors import PrivacyError, StudyError
-from build_site.manifest import build_manifest
+from build_site.manifest import build_manifest, render_text
 from build_site.pipeline import build, prepare
 from tests.privacy.conftest import narrate, prepared, withheld_study
 
@@ -38,11 +38,14 @@ def test_a_public_build_is_refused_with_file_line_and_what_to_do(tiny: Path,
     assert not (tmp_path / "site").exists()
 
 
-def test_check_exits_3_and_prints_the_consent_finding(tiny: Path) -> None:
+def test_check_and_build_exit_3_and_print_the_consent_finding(tiny: Path,
+                                                               tmp_path: Path) -> None:
     narrate(withheld_study(tiny), "C1-P2", QUOTED)
     result = CliRunner().invoke(main, ["check", str(tiny)])
     assert result.exit_code == 3
     assert "consent dyads/C1-P2.md" in result.output
+    result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(tmp_path / "site")])
+    assert result.exit_code == 3 and "dyads/C1-P2.md" in result.output
 
 
 def test_an_identifier_style_waiver_does_not_close_a_consent_finding(tiny: Path) -> None:
@@ -90,8 +93,9 @@ def test_resolutions_are_covered_by_the_sign_off_fingerprint(tiny: Path) -> None
     after = build_manifest(prepare(tiny, "public", scan=False).public).digest
     _resolve(tiny, "consent:\n  - {file: dyads/C1-P2.md, hash: 0123456789abcdef, "
                    "resolution: not-a-match, by: DC}\n")
-    assert len({before, after, build_manifest(prepare(tiny, "public", scan=False).public)
-                .digest}) == 3
+    last = build_manifest(prepare(tiny, "public", scan=False).public)
+    assert len({before, after, last.digest}) == 3
+    assert "not-a-match by DC" in render_text(last)
 
 
 def test_the_dashboard_lists_unresolved_consent_findings_without_their_text(
