@@ -3,7 +3,8 @@
 :func:`check_study` prepares the study as the review copy would (so every case the team may
 publish is read) and gathers, without stopping at the first: listed identifiers that text
 published as written would carry, possible identifiers the list missed, ties between dyads and
-clinicians a study that hides them would still show, private files tracked by git, advisory
+clinicians a study that hides them would still show, consent findings in published free text
+(``prepared.text``, :mod:`build_site.privacy`), private files tracked by git, advisory
 findings in the private transcripts and, on request, the disclosure risk per participant. The
 command-line interface only prints the report and picks the exit code from
 :attr:`CheckReport.refused`.
@@ -49,7 +50,8 @@ class CheckReport:
     @property
     def refused(self) -> bool:
         """Whether a public build would be refused for privacy (exit 3)."""
-        return bool(self.published_as_written or self.findings or self.linkages)
+        return bool(self.published_as_written or self.findings or self.linkages
+                    or self.prepared.text.consent)
 
     @property
     def warnings(self) -> list[str]:

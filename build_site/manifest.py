@@ -55,7 +55,23 @@ def build_manifest(prepared: Prepared) -> Manifest:
         StudyError: the site configuration cannot be read.
     """
     return manifest_of([*study_items(prepared.public),
-                        *site_items(prepared.project, prepared.handwritten)])
+                        *site_items(prepared.project, prepared.handwritten),
+                        *_consent_resolutions(prepared.study)])
+
+
+def _consent_resolutions(study: Study) -> list[Item]:
+    """The team's closed consent findings (``private/reviewed.yml``, ``consent:``) as one item
+    holding only a SHA-256 of them: signed off like everything published, while the snapshot,
+    which is public, never says whose consent was renewed (a consent choice is never shown).
+    A study without any keeps its fingerprint."""
+    if not study.reviewed.consent:
+        return []
+    canonical = json.dumps(sorted((r.model_dump() for r in study.reviewed.consent),
+                                  key=lambda r: (r["file"], r["hash"])),
+                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return [Item("consent-resolutions", "private/reviewed.yml", "private/reviewed.yml#consent",
+                 fields={"sha256": digest})]
 
 
 def source_date_epoch(study: Study) -> int:

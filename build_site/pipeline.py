@@ -25,6 +25,7 @@ from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.outlock import guarded_output
 from build_site.preflight import require_graphviz
+from build_site.privacy import TextReport, consent_problems, scan_published_text
 from build_site.publish import MARKER, check_output, discard, publish, staging_dir
 from build_site.render.context import RenderContext
 from build_site.render.diagrams import DiagramRenderer
@@ -97,6 +98,9 @@ class Prepared:
         handwritten: the hand-written pages, listed identifiers replaced in the Markdown ones.
         warnings: what the team should know (no identifier list, cases left out, quotes held
             back for consent).
+        text: what the free text a public build publishes gives away (:mod:`build_site.
+            privacy`): consent findings (a public build is refused while any is unresolved),
+            computable ages and sensitive disclosures for review.
     """
 
     study_dir: Path
@@ -114,6 +118,7 @@ class Prepared:
     project: SiteProject
     handwritten: dict[str, bytes]
     warnings: list[str]
+    text: TextReport = field(default_factory=TextReport)
 
     @property
     def audience(self) -> Audience:
@@ -195,7 +200,19 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
         shown=shown, public=public, coded=coded, withheld=withheld, held_back=held_back,
         findings=findings, linkages=linkage_problems(deidentified, handwritten),
         analysis=analysis, project=project, handwritten=handwritten,
-        warnings=[*project.notes, *_warnings(study, purpose, withheld, held_back)])
+        warnings=[*project.notes, *_warnings(study, purpose, withheld, held_back)],
+        text=scan_published_text(study, deidentified, public, handwritten,
+                                 _study_lines(study_dir)) if scan else TextReport())
+
+
+def _study_lines(study_dir: Path) -> Callable[[str], list[str]]:
+    """The lines of a study file as written (none when it cannot be read)."""
+    def lines(rel: str) -> list[str]:
+        try:
+            return (study_dir / rel).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return []
+    return lines
 
 
 def _warnings(study: Study, purpose: Purpose, withheld: list[Withheld],
@@ -269,6 +286,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     report.warnings += prepared.warnings
     if audience == "public":
         refuse_findings(prepared)
+        if prepared.text.consent:
+            raise PrivacyError(consent_problems(prepared.text))
         if prepared.linkages:
             raise PrivacyError(prepared.linkages)
         report.warnings += _unlinked_warning(prepared)
@@ -321,7 +340,7 @@ def _render_context(prepared: Prepared, diagrams: DiagramRenderer) -> RenderCont
     review_data = None
     if prepared.audience == "review":
         review_data = {"findings": prepared.findings, "withheld": prepared.held_back,
-                       "exposures": exposures(prepared.public)}
+                       "exposures": exposures(prepared.public), "text": prepared.text}
     return RenderContext(prepared.shown, prepared.analysis, prepared.audience, diagrams,
                          coded=prepared.coded, withdrawn=_withdrawn(prepared.study),
                          review_data=review_data)

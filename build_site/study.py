@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
 Scalar = str | int | float | bool
@@ -421,6 +421,31 @@ class ReviewedFile(_Model):
     why: str = Field(min_length=1)
 
 
+class ConsentResolution(_Model):
+    """A consent finding in published free text, closed by a named reviewer (issue 17 item 4).
+
+    Unlike an identifier finding, a consent finding cannot be "judged safe": it is either
+    ``not-a-match`` (the flagged words are not the participant's, the number is not an age or
+    a date) or ``re-consent`` (the participant agreed again, on ``date``, on consent form
+    ``form_version``). Keyed like identifier reviews, by file and a hash of the flagged text.
+    """
+
+    file: str = Field(min_length=1)
+    hash: str = Field(min_length=8)
+    rule: str = ""
+    resolution: Literal["not-a-match", "re-consent"]
+    by: str = Field(min_length=1)
+    date: str = ""
+    form_version: str = ""
+
+    @model_validator(mode="after")
+    def _re_consent_is_documented(self) -> ConsentResolution:
+        if self.resolution == "re-consent" and not (self.date and self.form_version):
+            raise ValueError("a re-consent resolution needs the date it was recorded and the "
+                             "consent form version (date, form_version)")
+        return self
+
+
 class ReviewedList(_Model):
     """``private/reviewed.yml``: findings judged safe (keyed by file and a hash of the matched
     text, not by line, so edits elsewhere do not reopen them), words never flagged,
@@ -431,6 +456,7 @@ class ReviewedList(_Model):
     reviewed: list[Review] = []
     linkage_ok: list[str] = []
     files: list[ReviewedFile] = []
+    consent: list[ConsentResolution] = []
 
     def file_digests(self) -> frozenset[str]:
         """The SHA-256 digests (lower-case hex) of the files recorded as reviewed."""

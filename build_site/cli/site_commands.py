@@ -26,6 +26,7 @@ from build_site.errors import EXIT_OK, EXIT_PRIVACY, UsageError
 if TYPE_CHECKING:
     from build_site.analyse.risk import Exposure
     from build_site.manifest import Manifest
+    from build_site.privacy import TextReport
 
 
 @click.command()
@@ -122,8 +123,27 @@ def check(study: Path, transcripts: bool, risk: bool) -> None:
     if report.findings:
         err.print(f"{plural(len(report.findings), 'unresolved finding')}: a public build is "
                   "refused until each is listed or marked reviewed.")
+    _print_text(report.prepared.text)
     if report.refused:
         sys.exit(EXIT_PRIVACY)
+
+
+def _print_text(text: TextReport) -> None:
+    """Consent findings in published free text (refused), then what to review (not)."""
+    from build_site.privacy import FOR_REVIEW, consent_problems
+
+    for problem in consent_problems(text):
+        err.print(f"[red]consent[/red] {escape(str(problem))}")
+    if text.consent:
+        err.print(f"{plural(len(text.consent), 'consent finding')}: a public build is refused "
+                  "until each is rewritten or resolved (not-a-match or re-consent).")
+    for f in text.review:
+        err.print(f"[cyan]review[/cyan] {f.location()}: {FOR_REVIEW[f.rule]}: "
+                  f"'{escape(f.text)}' (not blocking)")
+    for f in text.sensitive:
+        err.print(f"[cyan]sensitive[/cyan] {f.location()}: {f.rule} ('{escape(f.text)}'): "
+                  "a sensitive disclosure in published text; check the participant agreed "
+                  "to it (not blocking)")
 
 
 def _print_risk(exposures: list[Exposure]) -> None:

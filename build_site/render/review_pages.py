@@ -1,5 +1,6 @@
 """Pages only a review copy has: the dashboard (status per case, open comments, unresolved
-de-identification findings by category and place, disclosure risk).
+de-identification findings by category and place, consent findings and sensitive disclosures in
+published free text, disclosure risk).
 
 :func:`declare` registers them on a :class:`~build_site.render.registry.SitePages`.
 """
@@ -13,6 +14,7 @@ from markupsafe import Markup, escape
 
 from build_site.analyse.risk import Exposure
 from build_site.deidentify.findings import Finding
+from build_site.privacy import BLOCKING, FOR_REVIEW, TextFinding, TextReport
 from build_site.render.context import RenderContext
 from build_site.render.registry import SitePages
 from build_site.study import Clinician, Dyad, Status
@@ -52,4 +54,18 @@ def _dashboard(r: RenderContext, findings: list[Finding], exposures: list[Exposu
         places[finding.category].append(finding.location())
     return {"cases": cases, "comments": comments,
             "ready": sum(c["status"] == Status.approved.value for c in cases),
-            "findings": sorted(places.items()), "exposures": exposures}
+            "findings": sorted(places.items()), "exposures": exposures,
+            **_free_text(r.review_data.get("text", TextReport()))}
+
+
+def _free_text(text: TextReport) -> dict[str, Any]:
+    """The free-text findings by rule (or sensitive category) and place, never their text:
+    ``consent`` (unresolved: a public build is refused), ``to_review`` (computable ages and
+    sensitive disclosures: not blocking)."""
+    def by_rule(items: list[TextFinding], names: dict[str, str]) -> list[tuple[str, str]]:
+        places: dict[str, list[str]] = defaultdict(list)
+        for f in items:
+            places[names.get(f.rule, f.rule)].append(f.location())
+        return [(rule, ", ".join(dict.fromkeys(where))) for rule, where in sorted(places.items())]
+    return {"consent": by_rule(text.consent, BLOCKING),
+            "to_review": by_rule([*text.review, *text.sensitive], FOR_REVIEW)}

@@ -1,0 +1,126 @@
+"""Privacy checks of published free text (issue 17): consent and identifying numbers.
+
+:func:`scan_published_text` reads every piece of free text a public build publishes
+(:mod:`~build_site.privacy.texts`) and returns a :class:`TextReport`:
+
+- consent findings, which refuse a public build (exit 3) until resolved: the words of a
+  participant who may not be quoted (:mod:`~build_site.privacy.withheld`), exact ages and dates
+  (:mod:`~build_site.privacy.numbers`);
+- findings for review, which do not: ages a reader can compute, sensitive disclosures
+  (:mod:`~build_site.privacy.sensitive`).
+
+A consent finding is not waived like an identifier finding ("judged safe"): it is closed only
+by an entry under ``consent:`` in ``private/reviewed.yml`` (:class:`~build_site.study.
+ConsentResolution`), "not-a-match" or "re-consent" with its date and form version, each by a
+named reviewer; those entries are part of the sign-off fingerprint (``manifest.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from build_site.deidentify.findings import finding_key
+from build_site.errors import Problem
+from build_site.privacy.numbers import number_hits
+from build_site.privacy.sensitive import disclosures
+from build_site.privacy.texts import Passage, Voice, clean, published_passages, voices
+from build_site.privacy.withheld import gram_index, grams, withheld_hits
+from build_site.study import Study
+
+BLOCKING = {
+    "withheld-words": "words of a participant who did not consent to be quoted",
+    "quoted-withheld": "a quotation presented as the words of a participant who did not "
+                       "consent to be quoted",
+    "exact-age": "an exact age",
+    "exact-date": "a date more specific than a year",
+}
+FOR_REVIEW = {"age-computable": "an age and a duration from which a reader can compute an age"}
+
+
+@dataclass(frozen=True)
+class TextFinding:
+    """One finding in published free text: file (relative to the study folder), 1-based line,
+    rule (a key of :data:`BLOCKING` or :data:`FOR_REVIEW`, or a sensitive category), the
+    matched text (for the team's terminal only, never written into a site), the participant
+    it concerns ("" when none), and the key a resolution uses."""
+
+    file: str
+    line: int
+    rule: str
+    text: str
+    who: str
+    key: str
+
+    def location(self) -> str:
+        """``file:line`` (or just the file when the line is unknown)."""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class TextReport:
+    """What :func:`scan_published_text` found: ``consent`` (unresolved, a public build is
+    refused), ``resolved`` (closed by a recorded resolution), ``review`` (computable ages) and
+    ``sensitive`` (disclosures), the last two listed for review only."""
+
+    consent: list[TextFinding] = field(default_factory=list)
+    resolved: list[TextFinding] = field(default_factory=list)
+    review: list[TextFinding] = field(default_factory=list)
+    sensitive: list[TextFinding] = field(default_factory=list)
+
+
+def scan_published_text(study: Study, deidentified: Study, public: Study,
+                        handwritten: dict[str, bytes],
+                        lines: Callable[[str], list[str]]) -> TextReport:
+    """Check every piece of free text the public build publishes.
+
+    Args:
+        study: the study as written (transcripts, the recorded resolutions).
+        deidentified: every case, de-identified (every participant's words, published or not).
+        public: the de-identified public selection (what is published).
+        handwritten: the de-identified hand-written pages (docs-relative path -> bytes).
+        lines: the lines of a study file as written, by path relative to the study folder.
+
+    Returns:
+        The :class:`TextReport`.
+    """
+    speakers = {v.who: v for v in voices(deidentified, study)}
+    index = gram_index({who: grams(v.texts) for who, v in speakers.items() if not v.quotable})
+    found: dict[tuple[str, str, str], TextFinding] = {}
+    for passage in published_passages(public, handwritten, lines):
+        for item in _passage_findings(passage, speakers, index):
+            found.setdefault((item.file, item.rule, item.key), item)
+    closed = {(r.file, r.hash) for r in study.reviewed.consent}
+    report = TextReport()
+    for item in sorted(found.values(), key=lambda f: (f.file, f.line, f.rule)):
+        if item.rule in BLOCKING:
+            target = report.resolved if (item.file, item.key) in closed else report.consent
+        else:
+            target = report.review if item.rule in FOR_REVIEW else report.sensitive
+        target.append(item)
+    return report
+
+
+def _passage_findings(passage: Passage, speakers: dict[str, Voice],
+                      index: dict[tuple[str, ...], list[str]]) -> list[TextFinding]:
+    text = clean(passage.text)
+    spans = [(h.start, h.end, h.rule, h.who) for h in withheld_hits(passage, speakers, index)]
+    subject = passage.about[0] if passage.about else ""
+    spans += [(a, b, rule, subject) for a, b, rule in number_hits(text)]
+    spans += [(a, b, category, subject) for a, b, category in disclosures(text)]
+    return [TextFinding(passage.file, passage.line + text[:a].count("\n") if passage.line else 0,
+                        rule, text[a:b], who, finding_key(passage.file, text[a:b]))
+            for a, b, rule, who in spans]
+
+
+def consent_problems(report: TextReport) -> list[Problem]:
+    """One problem per unresolved consent finding, with file, line and what to do (a public
+    build raises them as a PrivacyError, exit 3)."""
+    return [Problem(f.file, f.line, f"{BLOCKING[f.rule]} in published text"
+                    + (f" ({f.who})" if f.who else "") + f": '{f.text}'",
+                    "rewrite it in your own words without it; if it is not what it seems, or "
+                    "the participant has re-consented, record that under consent: in "
+                    f"private/reviewed.yml (file: {f.file}, hash: {f.key}, resolution: "
+                    "not-a-match, or re-consent with date and form_version, and by); "
+                    "nothing was written")
+            for f in report.consent]

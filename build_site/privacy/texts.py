@@ -1,0 +1,219 @@
+"""What the privacy checks of free text read: the published passages and the participants' words.
+
+:func:`published_passages` lists every piece of free text a public build publishes (dyad and
+clinician narratives, summaries, the team's prose in ``study.yml``, hand-written Markdown
+pages) with its file, first line and the participants it is about. :func:`voices` lists every
+participant's own words: the whole transcript when the dyad names one, else all their excerpts,
+published or not, each with whether their consent lets them be quoted in public.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from build_site.deidentify import Matcher
+from build_site.study import Clinician, Consent, Dyad, Excerpt, Speaker, Study
+
+# Prose fields of study.yml (dotted paths; "[]" walks a list). Dates, versions, citations and
+# settings are not prose and are left out.
+STUDY_PROSE = ("subtitle", "overview", "methods.*", "interviewer.*", "analysis_steps[].description",
+               "member_checking.description", "member_checking.feedback[].summary",
+               "saturation.statement", "interview_guide", "feedback_questions[]")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of published free text: file (relative to the study folder, or ``docs/...``),
+    the 1-based line it starts on (0 when unknown), the text, and the participants it is about
+    (participant keys, see :func:`voices`; the first is the one a quotation is attributed to
+    when it matches no one)."""
+
+    file: str
+    line: int
+    text: str
+    about: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One participant's own words: ``who`` (the clinician id, the dyad id for its patient, or
+    ``DYAD/ROLE`` for another person present), whether consent lets them be quoted in public,
+    and the token sequences of each transcript or excerpt (runs never span two of them)."""
+
+    who: str
+    quotable: bool
+    texts: tuple[tuple[str, ...], ...]
+
+    @cached_property
+    def joined(self) -> str:
+        """Every text's words, space-separated and space-delimited, texts split by a newline
+        (a sequence of words occurs in a text iff " w1 w2 " occurs here)."""
+        return "\n".join(f" {' '.join(t)} " for t in self.texts)
+
+
+def clean(text: str) -> str:
+    """``text`` in NFKC with invisible format characters dropped (the same reading the
+    detectors and the gate use), so hidden characters cannot split a word."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and it has no format characters
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """The words of already :func:`clean` ``text``: (normalised word, start, end). A word is
+    case-folded with apostrophes removed ("Didn’t" -> "didnt"); punctuation separates words."""
+    return [(m.group().casefold().replace("'", "").replace("’", ""), m.start(), m.end())
+            for m in _WORD.finditer(text)]
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The normalised words of raw ``text``."""
+    return tuple(w for w, _, _ in tokens(clean(text)))
+
+
+def _case_file(case: Clinician | Dyad) -> tuple[str, int]:
+    source = case.source
+    return (source.file, source.body_line) if source else (f"{case.id}.md", 0)
+
+
+def published_passages(public: Study, handwritten: dict[str, bytes],
+                       lines: Callable[[str], list[str]]) -> Iterator[Passage]:
+    """Every piece of free text a public build publishes.
+
+    Args:
+        public: the de-identified public selection.
+        handwritten: the hand-written pages, de-identified (docs-relative path -> bytes).
+        lines: the lines of a study file as written (relative path -> lines; empty when
+            unreadable), to give summaries and ``study.yml`` prose their line.
+    """
+    for clinician in public.clinicians:
+        file, body = _case_file(clinician)
+        about = (clinician.id, *(d.id for d in public.dyads if d.clinician == clinician.id))
+        if clinician.narrative:
+            yield Passage(file, body, clinician.narrative, about)
+    for dyad in public.dyads:
+        file, body = _case_file(dyad)
+        about = (dyad.id, *(f"{dyad.id}/{r}" for r in dyad.consent.others), dyad.clinician)
+        if dyad.narrative:
+            yield Passage(file, body, dyad.narrative, about)
+        for key, summary in dyad.summaries.items():
+            yield Passage(file, _key_line(lines(file), key, summary), summary, about)
+    for path, data in sorted(handwritten.items()):
+        if path.endswith(".md"):
+            yield Passage(f"docs/{path}", 1, data.decode("utf-8", "replace"))
+    yield from _study_prose(public, lines("study.yml"))
+
+
+def _study_prose(public: Study, lines: list[str]) -> Iterator[Passage]:
+    meta = public.meta.model_dump()
+    for spec in STUDY_PROSE:
+        for key, value in _walk(meta, spec.split(".")):
+            yield Passage("study.yml", _key_line(lines, key, value), value)
+
+
+def _walk(node: object, parts: list[str]) -> Iterator[tuple[str, str]]:
+    """(last key, string) for every string at the dotted path ``parts`` of ``node``."""
+    if not parts:
+        if isinstance(node, str) and node.strip():
+            yield "", node
+        return
+    head, rest = parts[0], parts[1:]
+    name, many = head.removesuffix("[]"), head.endswith("[]")
+    if not isinstance(node, dict):
+        return
+    children = list(node.items()) if name == "*" else [(name, node.get(name))]
+    for key, child in children:
+        for item in (child or []) if many else [child]:
+            for sub, text in _walk(item, rest):
+                yield sub or key, text
+
+
+def _key_line(lines: list[str], key: str, value: str) -> int:
+    """The line of ``study.yml`` that holds ``value`` (its first words), else its key."""
+    first = " ".join(value.split()[:4])
+    for number, line in enumerate(lines, 1):
+        if first and first in line:
+            return number
+    for number, line in enumerate(lines, 1):
+        if re.match(rf"\s*-?\s*{re.escape(key)}\s*:", line):
+            return number
+    return 0
+
+
+def voices(deidentified: Study, study: Study) -> list[Voice]:
+    """Every participant's own words, from every case the team coded (published or not).
+
+    Args:
+        deidentified: the de-identified study (all cases).
+        study: the study as written (its transcripts, which are de-identified here).
+
+    Returns:
+        One :class:`Voice` per clinician, patient and other person present who has words.
+    """
+    matcher = Matcher(study.identifiers)
+    found: dict[str, tuple[bool, list[tuple[str, ...]]]] = {}
+
+    def add(who: str, consent: Consent, text: str) -> None:
+        found.setdefault(who, (consent.allows_public_quote(), []))[1].append(words(text))
+
+    by_id = {c.id: c for c in deidentified.clinicians}
+    for clinician in deidentified.clinicians:  # everyone has a voice, words or not
+        found[clinician.id] = (clinician.consent.allows_public_quote(), [])
+    for dyad in deidentified.dyads:
+        found[dyad.id] = (dyad.consent.patient.allows_public_quote(), [])
+        for role, consent in dyad.consent.others.items():
+            found[f"{dyad.id}/{role}"] = (consent.allows_public_quote(), [])
+    for clinician in deidentified.clinicians:
+        for excerpt in clinician.excerpts:
+            add(clinician.id, clinician.consent, excerpt.text)
+    for dyad in deidentified.dyads:
+        transcript = study.transcripts.get(dyad.transcript) if dyad.transcript else None
+        if transcript:
+            others = [words(e.text) for e in dyad.excerpts if e.speaker != Speaker.patient]
+            found[dyad.id][1].extend(
+                _without(words(matcher.replace(transcript)), others))
+        for excerpt in dyad.excerpts:
+            who, consent = _speaker(dyad, excerpt, by_id.get(dyad.clinician))
+            if not (transcript and who == dyad.id):
+                add(who, consent, excerpt.text)
+    return [Voice(who, quotable, tuple(texts)) for who, (quotable, texts) in found.items()]
+
+
+def _without(text: tuple[str, ...], spoken_by_others: list[tuple[str, ...]]
+             ) -> list[tuple[str, ...]]:
+    """``text`` (a transcript's words) cut where the excerpts of other speakers (the clinician,
+    a relative) occur, so their words are not taken for the patient's."""
+    pieces = [text]
+    for seq in filter(None, spoken_by_others):
+        cut: list[tuple[str, ...]] = []
+        for piece in pieces:
+            start = _find(piece, seq)
+            while start >= 0:
+                cut.append(piece[:start])
+                piece = piece[start + len(seq):]
+                start = _find(piece, seq)
+            cut.append(piece)
+        pieces = cut
+    return [p for p in pieces if p]
+
+
+def _find(text: tuple[str, ...], seq: tuple[str, ...]) -> int:
+    n = len(seq)
+    return next((i for i in range(len(text) - n + 1) if text[i:i + n] == seq), -1)
+
+
+def _speaker(dyad: Dyad, excerpt: Excerpt, clinician: Clinician | None) -> tuple[str, Consent]:
+    if excerpt.speaker == Speaker.clinician:
+        return dyad.clinician, clinician.consent if clinician else Consent()
+    if excerpt.speaker == Speaker.other:
+        role = excerpt.role or "other"
+        return f"{dyad.id}/{role}", dyad.consent.others.get(role, Consent())
+    return dyad.id, dyad.consent.patient
