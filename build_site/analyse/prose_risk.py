@@ -7,7 +7,8 @@ the published prose of each participant's case (narrative, component summaries, 
 excerpts) for four kinds of detail:
 
 - ``years``: a count of years tied to practice or career ("has practised for twenty-three
-  years", "in practice for 31 years", "since 1994");
+  years", "in practice for 31 years", "since 1994"; "more than twenty years" is a band and
+  passes);
 - ``population``: a population figure ("a town of 4,000", "eight thousand people");
 - ``unique role``: a role only one person holds ("the only physician in", "the town's sole
   doctor", "medical director", "chief of staff", "the first woman to");
@@ -58,6 +59,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# "More than twenty years" is a band, not a count to the year.
+_APPROXIMATE = re.compile(rf"\b(?:more than|over|nearly|almost|about|around|some|at least|"
+                          rf"under|less than)\s+{_COUNT}\s+years\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class ProseFact:
     """A quasi-identifier read in free text: its kind, the words, and where (file:line)."""
@@ -103,5 +109,6 @@ def case_facts(case: Clinician | Dyad) -> list[ProseFact]:
     for kind, pattern in _PATTERNS:
         for where, text in texts:
             facts += [ProseFact(kind, " ".join(m.group(0).split()), where)
-                      for m in pattern.finditer(text)]
+                      for m in pattern.finditer(text)
+                      if not (kind == "years" and _APPROXIMATE.search(m.group(0)))]
     return facts
