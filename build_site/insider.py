@@ -137,7 +137,7 @@ def refusals(study_dir: Path, full: Study, public: Study) -> list[Problem]:
             continue
         file = dyad.source.file if dyad.source else dyad.id
         problems.append(Problem(
-            file, _line_of(study_dir / file, "share_with_clinician"),
+            file, _line_of(study_dir / file),
             "the patient did not agree to share her interview with her clinician "
             "(share_with_clinician: false), who can read the public site, and no decision "
             "is recorded",
@@ -147,12 +147,18 @@ def refusals(study_dir: Path, full: Study, public: Study) -> list[Problem]:
     return problems + clinician_page_problems(full, public)
 
 
-def _line_of(path: Path, needle: str) -> int:
+def _line_of(path: Path) -> int:
+    """The line of the patient's consent record (``share_with_clinician`` when written; a
+    missing field is false too), 0 when the file cannot be read."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
         return 0
-    return next((n for n, line in enumerate(lines, 1) if needle in line), 0)
+    for needle in ("share_with_clinician", "patient:", "consent:"):
+        found = next((n for n, line in enumerate(lines, 1) if needle in line), 0)
+        if found:
+            return found
+    return 0
 
 
 def clinician_page_problems(full: Study, public: Study) -> list[Problem]:

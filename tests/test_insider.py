@@ -17,8 +17,6 @@ from build_site.pipeline import build, load_and_validate, prepare
 from build_site.select import select, withheld_excerpts
 
 REPO = Path(__file__).resolve().parents[1]
-SHARES = "{quote: false, public_site: true, share_with_clinician: true}"
-PROTECTED = "{quote: false, public_site: true, share_with_clinician: false}"
 SUMMARY = ("insider_decision:\n  decision: analytic summary only\n"
            "  analytic_summary: ANALYTIC-SUMMARY of the case for the cross-case analysis.\n"
            "  reviewed_by: A. Reviewer\n  reviewed_on: '2026-11-01'\nexcerpts:")
@@ -35,11 +33,13 @@ def _edit(study: Path, rel: str, old: str, new: str) -> None:
 
 
 def _protect(study: Path, decision: str | None = None) -> None:
-    """C1-P2's patient does not share with her clinician; record ``decision`` if given."""
-    _edit(study, "dyads/C1-P2.md", SHARES, PROTECTED)
+    """C1-P2's patient does not share with her clinician (as in the fixture); her file
+    records ``decision`` in place of the fixture's re-consent, or none."""
+    path = study / "dyads" / "C1-P2.md"
+    text = path.read_text()
+    start, end = text.index("insider_decision:"), text.index("excerpts:")
+    path.write_text(text[:start] + (decision or "excerpts:") + text[end + len("excerpts:"):])
     _edit(study, "study.yml", "publication:", "team:\n  - name: A. Reviewer\npublication:")
-    if decision:
-        _edit(study, "dyads/C1-P2.md", "excerpts:", decision)
 
 
 def test_public_build_without_a_decision_is_refused_at_the_consent_line(
