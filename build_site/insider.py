@@ -75,22 +75,17 @@ def decision_problems(study: Study, add: Add) -> None:
     """Validate every dyad's ``insider_decision``; ``add(file, path, message, hint)`` is
     called once per problem (validation turns the path into a line).
 
-    Rules: ``reviewed_by`` names a member of ``study.yml`` ``team`` (when a team is listed);
-    dates are ISO (YYYY-MM-DD); re-consent gives ``consented_on`` and ``form_version``; an
-    analytic summary is written and holds no quotation marks (quoted words present themselves
-    as the patient's).
+    Rules: ``reviewed_by`` names a person (the model requires it); dates are ISO
+    (YYYY-MM-DD); re-consent gives ``consented_on`` and ``form_version``; an analytic summary
+    is written and holds no quotation marks (quoted words present themselves as the
+    patient's).
     """
-    team = {p.name for p in study.meta.team}
     for dyad in study.dyads:
         decision = dyad.insider_decision
         if decision is None or dyad.source is None:
             continue
         file = dyad.source.file
         at = ("insider_decision",)
-        if team and decision.reviewed_by not in team:
-            add(file, (*at, "reviewed_by"),
-                f"insider_decision.reviewed_by '{decision.reviewed_by}' is not in the study "
-                "team", "name the team member who reviewed it, as study.yml team lists them")
         for name in ("reviewed_on", "consented_on"):
             value = getattr(decision, name)
             if value and not _iso_date(value):

@@ -364,8 +364,8 @@ class InsiderDecision(_Model):
     ``form_version``: her case is published as her other consent allows) or ``analytic
     summary only`` (her dyad page carries ``analytic_summary``, a text the team wrote as an
     analysis of the case, in place of the narrative, and no excerpt, component summary or
-    quotation from either side of the dyad). ``reviewed_by`` names a member of the study team
-    (``study.yml`` ``team``), ``reviewed_on`` is an ISO date (YYYY-MM-DD).
+    quotation from either side of the dyad). ``reviewed_by`` names the team member who
+    reviewed the decision, ``reviewed_on`` is an ISO date (YYYY-MM-DD).
     """
 
     decision: Literal["re-consent", "analytic summary only"]

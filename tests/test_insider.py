@@ -19,10 +19,9 @@ from build_site.select import select, withheld_excerpts
 REPO = Path(__file__).resolve().parents[1]
 SUMMARY = ("insider_decision:\n  decision: analytic summary only\n"
            "  analytic_summary: ANALYTIC-SUMMARY of the case for the cross-case analysis.\n"
-           "  reviewed_by: A. Reviewer\n  reviewed_on: '2026-11-01'\nexcerpts:")
+           "  reviewed_by: A. Reviewer\n  reviewed_on: '2026-11-01'\n")
 RECONSENT = ("insider_decision:\n  decision: re-consent\n  consented_on: '2026-10-01'\n"
-             "  form_version: v2\n  reviewed_by: A. Reviewer\n  reviewed_on: '2026-10-02'\n"
-             "excerpts:")
+             "  form_version: v2\n  reviewed_by: A. Reviewer\n  reviewed_on: '2026-10-02'\n")
 
 
 def _edit(study: Path, rel: str, old: str, new: str) -> None:
@@ -37,9 +36,8 @@ def _protect(study: Path, decision: str | None = None) -> None:
     records ``decision`` in place of the fixture's re-consent, or none."""
     path = study / "dyads" / "C1-P2.md"
     text = path.read_text()
-    start, end = text.index("insider_decision:"), text.index("excerpts:")
-    path.write_text(text[:start] + (decision or "excerpts:") + text[end + len("excerpts:"):])
-    _edit(study, "study.yml", "publication:", "team:\n  - name: A. Reviewer\npublication:")
+    start = text.index("insider_decision:")
+    path.write_text(text[:start] + (decision or "") + text[text.index("---", start):])
 
 
 def test_public_build_without_a_decision_is_refused_at_the_consent_line(
@@ -93,10 +91,10 @@ def test_re_consent_publishes_as_before(tiny: Path) -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "message", "line"), [
-    ("reviewed_by: A. Reviewer", "reviewed_by: Somebody Else", "not in the study team", 13),
-    ("reviewed_on: '2026-10-02'", "reviewed_on: last week", "is not a date", 14),
-    ("  form_version: v2\n", "", "re-consent without form_version", 9),
-    ("decision: re-consent", "decision: maybe", "decision", 10),
+    ("reviewed_by: A. Reviewer", "reviewed_by: ''", "reviewed_by", 22),
+    ("reviewed_on: '2026-10-02'", "reviewed_on: last week", "is not a date", 23),
+    ("  form_version: v2\n", "", "re-consent without form_version", 18),
+    ("decision: re-consent", "decision: maybe", "decision", 19),
 ])
 def test_a_decision_is_validated_with_its_line(tiny: Path, old: str, new: str, message: str,
                                                 line: int) -> None:
@@ -113,7 +111,7 @@ def test_an_analytic_summary_may_not_quote(tiny: Path) -> None:
     _protect(tiny, SUMMARY.replace("ANALYTIC-SUMMARY of", 'She said "never again" of'))
     with pytest.raises(StudyError) as caught:
         load_and_validate(tiny)
-    assert any("quotation marks" in p.message and p.line == 11
+    assert any("quotation marks" in p.message and p.line == 20
                for p in caught.value.problems)
 
 
