@@ -259,19 +259,38 @@ def insider_statements(public: Study) -> list[Statement]:
         Statements ordered by reader, then dyad, as pages show them.
     """
     out: list[Statement] = []
+    clinicians = {c.id: c for c in public.clinicians}
+    lower = _lower_words(public)
     for dyad in public.dyads:
         readers = [f"clinician {dyad.clinician}",
                    *(f"{role} in {dyad.id}" for role in dyad.interview.others_present)]
         consent = consent_label(dyad)
-        for what, where in _patient_side(dyad):
+        told = [*_patient_side(dyad), *_told_on_clinician_page(
+            dyad, clinicians.get(dyad.clinician), public, lower)]
+        for what, where in told:
             out += [Statement(r, dyad.id, what, where, consent) for r in readers]
     return sorted(out, key=lambda s: (s.reader, s.dyad))
+
+
+def _told_on_clinician_page(dyad: Dyad, clinician: Clinician | None, public: Study,
+                            lower: set[str]) -> Iterator[tuple[str, str]]:
+    """Paragraphs of the clinician's page that name this dyad's patient (a name only this
+    case's published text holds), as (what, file:line)."""
+    if clinician is None:
+        return
+    others = {n for d in public.dyads if d.id != dyad.id for n in _names(_case_text(d), lower)}
+    names = _names(_case_text(dyad), lower) - others
+    file = clinician.source.file if clinician.source else clinician.id
+    for line, text in _clinician_lines(clinician):
+        named = sorted(names & set(_CAPITAL.findall(text)))
+        if named:
+            yield f"clinician page, naming {', '.join(named)}", f"{file}:{line}"
 
 
 def consent_label(dyad: Dyad) -> str:
     """The patient's consent to her clinician reading her case, in words."""
     if shares(dyad):
-        return "shares with her clinician"
+        return "shares with the clinician"
     decision = dyad.insider_decision
     if decision is None:
         return "does not share; NO DECISION RECORDED"

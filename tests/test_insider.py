@@ -151,6 +151,16 @@ def test_insider_lists_statements_per_clinician_and_person_present(tiny: Path) -
     assert "analytic summary only, reviewed by A. Reviewer on 2026-11-01" in protected.consent
 
 
+def test_insider_lists_the_clinician_page_naming_a_patient(tiny: Path) -> None:
+    _edit(tiny, "clinicians/C1.md", "Dr. Wren Alcott listens before she speaks.",
+          "Dr. Wren Alcott listens before she speaks.\n\nMargery told her about the farm.")
+    statements = insider_statements(prepare(tiny, "review", scan=False).public)
+    rows = {(s.reader, s.dyad, s.what, s.where) for s in statements}
+    assert ("clinician C1", "C1-P1", "clinician page, naming Ada", "clinicians/C1.md:15") in rows
+    assert ("spouse in C1-P1", "C1-P1", "clinician page, naming Ada",
+            "clinicians/C1.md:15") in rows
+
+
 def test_check_insider_prints_the_table(tiny: Path) -> None:
     _protect(tiny, SUMMARY)
     result = CliRunner().invoke(main, ["check", str(tiny), "--risk", "--insider"],
