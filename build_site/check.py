@@ -20,6 +20,7 @@ from build_site.analyse.risk import Exposure, exposures
 from build_site.deidentify import collisions
 from build_site.deidentify.findings import Finding, transcript_findings, unresolved
 from build_site.errors import Problem
+from build_site.insider import Statement, insider_statements, refusals
 from build_site.pipeline import Prepared, declare_pages, prepare
 
 
@@ -37,6 +38,9 @@ class CheckReport:
         transcript_notes: possible identifiers in the private transcripts (advisory).
         tracked_private: files under ``private/`` that git tracks.
         exposures: the disclosure risk per participant, when asked for.
+        insider: why a public build is refused for insiders (:func:`insider.refusals`).
+        statements: with ``--insider``, every public statement from a patient's side, per
+            clinician and per other person present (:func:`insider.insider_statements`).
     """
 
     prepared: Prepared
@@ -46,12 +50,14 @@ class CheckReport:
     transcript_notes: list[Finding] = field(default_factory=list)
     tracked_private: list[str] = field(default_factory=list)
     exposures: list[Exposure] | None = None
+    insider: list[Problem] = field(default_factory=list)
+    statements: list[Statement] | None = None
 
     @property
     def refused(self) -> bool:
         """Whether a public build would be refused for privacy (exit 3)."""
         return bool(self.published_as_written or self.findings or self.linkages
-                    or self.prepared.text.consent)
+                    or self.prepared.text.consent or self.insider)
 
     @property
     def warnings(self) -> list[str]:
@@ -61,12 +67,14 @@ class CheckReport:
         return [NO_IDENTIFIERS] if not self.prepared.study.identifiers else []
 
 
-def check_study(study_dir: Path, risk: bool = False) -> CheckReport:
+def check_study(study_dir: Path, risk: bool = False, insider: bool = False) -> CheckReport:
     """Check the study in ``study_dir`` as a public build would, reporting every problem.
 
     Args:
         study_dir: the study folder.
         risk: also compute the disclosure risk per participant (``check --risk``).
+        insider: also list the public statements from each patient's side
+            (``check --risk --insider``).
 
     Returns:
         The :class:`CheckReport`.
@@ -87,6 +95,8 @@ def check_study(study_dir: Path, risk: bool = False) -> CheckReport:
         transcript_notes=unresolved(transcript_findings(study), study),
         tracked_private=tracked_private_files(study_dir, study.meta.demonstration),
         exposures=exposures(prepared.public) if risk else None,
+        insider=refusals(study_dir, prepared.deidentified, prepared.public),
+        statements=insider_statements(prepared.public) if insider else None,
     )
 
 

@@ -56,22 +56,33 @@ def build_manifest(prepared: Prepared) -> Manifest:
     """
     return manifest_of([*study_items(prepared.public),
                         *site_items(prepared.project, prepared.handwritten),
-                        *_consent_resolutions(prepared.study)])
+                        *_consent_decisions(prepared.study, prepared.public)])
 
 
-def _consent_resolutions(study: Study) -> list[Item]:
-    """The team's closed consent findings (``private/reviewed.yml``, ``consent:``) as one item
-    holding only a SHA-256 of them: signed off like everything published, while the snapshot,
-    which is public, never says whose consent was renewed (a consent choice is never shown).
-    A study without any keeps its fingerprint."""
-    if not study.reviewed.consent:
+def _consent_decisions(study: Study, public: Study) -> list[Item]:
+    """The team's consent decisions: closed consent findings (``private/reviewed.yml``,
+    ``consent:``) and the decisions for patients who did not agree to share with their
+    clinician (``insider_decision``), as one item holding only a SHA-256 of them: signed off
+    like everything published, while the snapshot, which is public, never says whose consent
+    was renewed (a consent choice is never shown). The analytic summaries such a decision
+    publishes are items of their own. A study without any keeps its fingerprint."""
+    decisions: list[dict[str, Any]] = [
+        {"dyad": d.id, **d.insider_decision.model_dump()}
+        for d in study.dyads if d.insider_decision]
+    resolutions = [r.model_dump() for r in study.reviewed.consent]
+    if not decisions and not resolutions:
         return []
-    canonical = json.dumps(sorted((r.model_dump() for r in study.reviewed.consent),
-                                  key=lambda r: (r["file"], r["hash"])),
-                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = json.dumps([sorted(resolutions, key=lambda r: (r["file"], r["hash"])),
+                            decisions], sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    return [Item("consent-resolutions", "private/reviewed.yml", "private/reviewed.yml#consent",
-                 fields={"sha256": digest})]
+    items = [Item("recorded decisions", "private", "recorded-decisions",
+                  fields={"sha256": digest})]
+    items += [Item("analytic summary", d.id, f"dyads/{d.id}#analytic_summary",
+                   fields={"text": d.insider_decision.analytic_summary})
+              for d in public.dyads
+              if d.insider_decision and d.insider_decision.decision == "analytic summary only"]
+    return items
 
 
 def source_date_epoch(study: Study) -> int:

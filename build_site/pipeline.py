@@ -21,6 +21,7 @@ from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
 from build_site.errors import PrivacyError, Problem
 from build_site.gate import Leak, scan_articles, scan_tree
+from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.outlock import guarded_output
@@ -290,6 +291,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
             raise PrivacyError(consent_problems(prepared.text))
         if prepared.linkages:
             raise PrivacyError(prepared.linkages)
+        if insider := refusals(study_dir, prepared.deidentified, prepared.public):
+            raise PrivacyError(insider)
         report.warnings += _unlinked_warning(prepared)
     shown = prepared.shown
     ctx = _render_context(prepared, DiagramRenderer(work / "cache" / "diagrams"))

@@ -38,6 +38,10 @@ NEVER_PUBLISHED: frozenset[tuple[type[BaseModel], str]] = frozenset({
     # Consent and review status decide what is published (their effect is in the items) and
     # are never shown themselves: a participant's choices stay out of the public snapshot.
     (Clinician, "consent"), (Dyad, "consent"), (Clinician, "status"), (Dyad, "status"),
+    # The team's decision for a patient who did not agree to share with her clinician: its
+    # published text (the analytic summary) is an item of its own, the rest a digest
+    # (manifest._consent_decisions).
+    (Dyad, "insider_decision"),
     (Dyad, "transcript"), (Study, "transcripts"),  # private transcripts
     (Study, "identifiers"), (Study, "reviewed"),  # private/identifiers.yml, private/reviewed.yml
     (Study, "deidentified"),  # a processing state, not content

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from build_site.insider import SUMMARY_REASON, public_update, summary_only
 from build_site.study import Audience, Consent, Dyad, Excerpt, SourceRef, Speaker, Status, Study
 from build_site.unlink import neutral_ids, unlink
 
@@ -53,6 +54,7 @@ def withheld_excerpts(study: Study) -> dict[str, str]:
             consent = speaker_consent(dyad, excerpt, clinicians.get(dyad.clinician, Consent()))
             who, recorded = _speaker(dyad, excerpt)
             reason = _excerpt_reason(study, excerpt, consent, who, recorded)
+            reason = reason or (SUMMARY_REASON if summary_only(dyad) else None)
             if reason:
                 reasons[excerpt.id] = reason
     return reasons
@@ -160,7 +162,7 @@ def select_with_report(study: Study, audience: Audience, keep_links: bool = Fals
         ]
         update = {"excerpts": excerpts}
         if public:
-            update |= {"memos": [], "comments": []}
+            update |= {"memos": [], "comments": []} | public_update(dyad)
         dyads.append(dyad.model_copy(update=update))
     shown = study.model_copy(update={"clinicians": clinicians, "dyads": dyads})
     if public and study.meta.publication.hide_clinician and not keep_links:

@@ -351,8 +351,35 @@ class Clinician(_Model):
     source: SourceRef | None = Field(default=None, exclude=True)
 
 
+RECONSENT = "re-consent"
+SUMMARY_ONLY = "analytic summary only"
+
+
+class InsiderDecision(_Model):
+    """The team's recorded decision for a patient who did not agree to share her interview
+    with her clinician (``consent.patient.share_with_clinician: false``), whose clinician
+    nominated her and can read the public site (issue 17, item 3).
+
+    ``decision``: ``re-consent`` (she later agreed, on ``consented_on`` with consent form
+    ``form_version``: her case is published as her other consent allows) or ``analytic
+    summary only`` (her dyad page carries ``analytic_summary``, a text the team wrote as an
+    analysis of the case, in place of the narrative, and no excerpt, component summary or
+    quotation from either side of the dyad). ``reviewed_by`` names the team member who
+    reviewed the decision, ``reviewed_on`` is an ISO date (YYYY-MM-DD).
+    """
+
+    decision: Literal["re-consent", "analytic summary only"]
+    consented_on: str = ""
+    form_version: str = ""
+    analytic_summary: str = ""
+    reviewed_by: str = Field(min_length=1)
+    reviewed_on: str = Field(min_length=1)
+
+
 class Dyad(_Model):
-    """A clinician-patient dyad case study (``dyads/ID.md``)."""
+    """A clinician-patient dyad case study (``dyads/ID.md``).
+
+    ``insider_decision``: see :class:`InsiderDecision`."""
 
     id: Id
     clinician: Id
@@ -361,6 +388,7 @@ class Dyad(_Model):
     interview: Interview = Interview()
     consent: DyadConsent = DyadConsent()
     transcript: str | None = None
+    insider_decision: InsiderDecision | None = None
     summaries: dict[str, str] = {}
     quasi_identifiers: dict[str, str] = {}
     memos: list[Note] = []

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from build_site.errors import Problem, StudyError
+from build_site.insider import decision_problems
 from build_site.load import RawDocument, RawStudy
 from build_site.render.paths import RESERVED_COMPONENT_IDS
 from build_site.study import (
@@ -151,6 +152,7 @@ class _Checker:
         self._codebook_references()
         self._case_study_references()
         self._ages()
+        decision_problems(self.study, self.add)
         return self.problems
 
     def _unique_ids(self) -> None:

@@ -284,7 +284,7 @@ def test_a_single_clinician_gets_a_warning(tiny: Path, tmp_path: Path) -> None:
 
 def _publish_c2_p1(study: Path) -> None:
     _edit(study, "dyads/C2-P1.md", "status: draft", "status: approved\n"
-          "consent:\n  patient: {quote: true, public_site: true}")
+          "consent:\n  patient: {quote: true, public_site: true, share_with_clinician: true}")
 
 
 def test_ids_written_without_hyphens_are_masked(tiny: Path, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from build_site.errors import EXIT_OK, EXIT_PRIVACY, UsageError
 
 if TYPE_CHECKING:
     from build_site.analyse.risk import Exposure
+    from build_site.insider import Statement
     from build_site.manifest import Manifest
     from build_site.privacy import TextReport
 
@@ -83,8 +84,11 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool,
               help="List possible identifiers in the private transcripts too.")
 @click.option("--risk", is_flag=True,
               help="Report, per participant, the quasi-identifiers the public site shows.")
+@click.option("--insider", is_flag=True,
+              help="List, per clinician and per other person present, every public statement "
+                   "from a patient's side, with that patient's consent.")
 @handle_errors
-def check(study: Path, transcripts: bool, risk: bool) -> None:
+def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
     """Validate STUDY and list possible identifiers the private list missed.
 
     Exit 0 when all is resolved, 2 on invalid input, 3 when a public build would be refused
@@ -93,7 +97,7 @@ def check(study: Path, transcripts: bool, risk: bool) -> None:
     from build_site.check import check_study
     from build_site.deidentify.findings import describe
 
-    report = check_study(study, risk=risk)
+    report = check_study(study, risk=risk, insider=insider)
     result = report.prepared.study
     for problem in report.published_as_written:
         err.print(f"[red]refused[/red] {escape(str(problem))}")
@@ -109,6 +113,10 @@ def check(study: Path, transcripts: bool, risk: bool) -> None:
              "control (git rm --cached) and add private/ to .gitignore")
     if report.exposures is not None:
         _print_risk(report.exposures)
+    if report.statements is not None:
+        _print_statements(report.statements)
+    for problem in report.insider:
+        err.print(f"[red]insider[/red] {escape(str(problem))}")
     if transcripts:
         for finding in report.transcript_notes:
             err.print(f"[cyan]note[/cyan] {escape(describe(finding))} (private transcript: "
@@ -150,17 +158,30 @@ def _print_risk(exposures: list[Exposure]) -> None:
     from rich.table import Table
 
     table = Table("participant", "file", "shown on the public site", "k", "risk",
-                  title="Disclosure risk")
+                  "in the prose (k does not count these)", title="Disclosure risk")
     for e in exposures:
         shown = "; ".join(f"{k}: {v}" for k, v in e.shown) or "(nothing individual)"
         flag = "UNIQUE" if e.unique else "below minimum cell" if e.at_risk else ""
-        table.add_row(e.who, e.file, shown, str(e.k), flag)
+        prose = "; ".join(f"{f.kind}: '{f.text}' ({f.where})" for f in e.prose)
+        table.add_row(e.who, e.file, shown, str(e.k), flag, prose)
     Console(highlight=False).print(table)
     click.echo("k: how many participants the public site shows with the same combination. "
                "UNIQUE (k = 1) means that anyone who knows these facts about a person can "
                "single them out: coarsen or drop a field (publication.dyad_demographics, "
                "age_band_width) or a tagged quasi-identifier. This report advises; it does not "
-               "change the exit status.")
+               "change the exit status. The prose column lists details read in the published "
+               "text (years in practice, population figures, unique roles, named places): they "
+               "identify whatever k says, and the tool cannot read paraphrase.")
+
+
+def _print_statements(statements: list[Statement]) -> None:
+    from rich.table import Table
+
+    table = Table("reader", "dyad", "statement", "where", "patient's consent",
+                  title="What people close to a case can read from the patient's side")
+    for s in statements:
+        table.add_row(s.reader, s.dyad, s.what, s.where, s.consent)
+    Console(highlight=False).print(table)
 
 
 @click.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from build_site.analyse import Quote, shown_value
+from build_site.insider import summary_only
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
 from build_site.render.registry import SitePages
@@ -95,6 +96,7 @@ def _dyad(ctx: RenderContext, case: Dyad) -> dict[str, Any]:
     page = dyad_path(case.id)
     return {
         "case": case, "facts": _facts(ctx, case), "narrative": narrative_html(case.narrative),
+        "summary_only": not ctx.review and summary_only(case),
         "quotes": [Quote(e, case.clinician, case.id) for e in case.excerpts],
         "diagram": ctx.diagram(
             page, ctx.analysis.dyad_evidenced.get(case.id, set()), f"d-{case.id}",

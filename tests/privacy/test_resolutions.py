@@ -98,7 +98,7 @@ def test_resolutions_are_covered_by_the_sign_off_fingerprint(tiny: Path) -> None
     # The manifest (whose snapshot is public) holds a digest of them, never whose consent
     # was renewed or by whom.
     text = render_text(last)
-    assert "consent-resolutions" in text
+    assert "recorded decisions" in text
     assert "re-consent" not in text and "C1-P2.md, hash" not in text and "DC" not in text
 
 

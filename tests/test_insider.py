@@ -1,0 +1,179 @@
+"""Issue 17 item 3: a patient who did not agree to share her interview with her clinician is
+protected from that insider (planted cases in the tiny study, and the bundled study)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from build_site.check import check_study
+from build_site.cli import main
+from build_site.errors import PrivacyError, StudyError
+from build_site.insider import SUMMARY_REASON, insider_statements
+from build_site.pipeline import build, load_and_validate, prepare
+from build_site.select import select, withheld_excerpts
+
+REPO = Path(__file__).resolve().parents[1]
+SUMMARY = ("insider_decision:\n  decision: analytic summary only\n"
+           "  analytic_summary: ANALYTIC-SUMMARY of the case for the cross-case analysis.\n"
+           "  reviewed_by: A. Reviewer\n  reviewed_on: '2026-11-01'\n")
+RECONSENT = ("insider_decision:\n  decision: re-consent\n  consented_on: '2026-10-01'\n"
+             "  form_version: v2\n  reviewed_by: A. Reviewer\n  reviewed_on: '2026-10-02'\n")
+
+
+def _edit(study: Path, rel: str, old: str, new: str) -> None:
+    path = study / rel
+    text = path.read_text()
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+def _protect(study: Path, decision: str | None = None) -> None:
+    """C1-P2's patient does not share with her clinician (as in the fixture); her file
+    records ``decision`` in place of the fixture's re-consent, or none."""
+    path = study / "dyads" / "C1-P2.md"
+    text = path.read_text()
+    start = text.index("insider_decision:")
+    path.write_text(text[:start] + (decision or "") + text[text.index("---", start):])
+
+
+def test_public_build_without_a_decision_is_refused_at_the_consent_line(
+        tiny: Path, tmp_path: Path) -> None:
+    _protect(tiny)
+    out = tmp_path / "site"
+    with pytest.raises(PrivacyError) as caught:
+        build(tiny, out)
+    problem = next(p for p in caught.value.problems if p.file == "dyads/C1-P2.md")
+    assert problem.line == 8  # the line of share_with_clinician: false
+    assert "insider_decision" in problem.hint
+    assert not out.exists()
+    assert check_study(tiny).refused
+
+
+def test_no_decision_publishes_nothing_of_hers_anywhere(tiny: Path) -> None:
+    """Until the build refuses, every public consumer (manifest, package) sees nothing."""
+    _protect(tiny)
+    dyad = next(d for d in select(load_and_validate(tiny), "public").dyads if d.id == "C1-P2")
+    assert dyad.excerpts == [] and dyad.narrative == "" and dyad.summaries == {}
+
+
+def test_analytic_summary_only_keeps_only_the_summary(tiny: Path) -> None:
+    _protect(tiny, SUMMARY)
+    study = load_and_validate(tiny)
+    public = next(d for d in select(study, "public").dyads if d.id == "C1-P2")
+    assert public.excerpts == []  # the clinician's words about her (C1-P2-E2) too
+    assert public.narrative.startswith("ANALYTIC-SUMMARY")
+    assert withheld_excerpts(study)["C1-P2-E2"] == SUMMARY_REASON
+    review = next(d for d in select(study, "review").dyads if d.id == "C1-P2")
+    assert [e.id for e in review.excerpts] == ["C1-P2-E1", "C1-P2-E2"]
+    assert check_study(tiny).insider == []
+
+
+def test_analytic_summary_only_page_shows_no_excerpt(tiny: Path, tmp_path: Path) -> None:
+    _protect(tiny, SUMMARY)
+    build(tiny, tmp_path / "site")
+    page = (tmp_path / "site" / "dyads" / "C1-P2.html").read_text()
+    assert "Analytic summary" in page and "ANALYTIC-SUMMARY" in page
+    assert "I drop by when he is in hospital" not in page
+    assert "A patient who did not agree to be quoted" not in page
+    clinician = (tmp_path / "site" / "clinicians" / "C1.html").read_text()
+    assert "I drop by when he is in hospital" not in clinician
+
+
+def test_re_consent_publishes_as_before(tiny: Path) -> None:
+    _protect(tiny, RECONSENT)
+    public = next(d for d in select(load_and_validate(tiny), "public").dyads if d.id == "C1-P2")
+    assert [e.id for e in public.excerpts] == ["C1-P2-E2"]
+    assert check_study(tiny).insider == []
+
+
+@pytest.mark.parametrize(("old", "new", "message", "line"), [
+    ("reviewed_by: A. Reviewer", "reviewed_by: ''", "reviewed_by", 22),
+    ("reviewed_on: '2026-10-02'", "reviewed_on: last week", "is not a date", 23),
+    ("  form_version: v2\n", "", "re-consent without form_version", 18),
+    ("decision: re-consent", "decision: maybe", "decision", 19),
+])
+def test_a_decision_is_validated_with_its_line(tiny: Path, old: str, new: str, message: str,
+                                                line: int) -> None:
+    _protect(tiny, RECONSENT)
+    _edit(tiny, "dyads/C1-P2.md", old, new)
+    with pytest.raises(StudyError) as caught:
+        load_and_validate(tiny)
+    problem = next(p for p in caught.value.problems if message in p.message)
+    assert problem.file == "dyads/C1-P2.md"
+    assert problem.line == line
+
+
+def test_an_analytic_summary_may_not_quote(tiny: Path) -> None:
+    _protect(tiny, SUMMARY.replace("ANALYTIC-SUMMARY of", 'She said "never again" of'))
+    with pytest.raises(StudyError) as caught:
+        load_and_validate(tiny)
+    assert any("quotation marks" in p.message and p.line == 20
+               for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("planted", [
+    "Her patient C1-P2 is discussed here.",            # her case id
+    "She recalls Ottoline and the long winter.",      # a name only her case file holds
+    "He spoke of pickled herring and harbour fog every morning.",  # a run of her words
+])
+def test_her_content_on_the_clinician_page_refuses(tiny: Path, planted: str) -> None:
+    _protect(tiny, SUMMARY)
+    _edit(tiny, "dyads/C1-P2.md", "A patient who did not agree to be quoted.",
+          "A patient who did not agree to be quoted. Ottoline spoke of pickled herring and "
+          "harbour fog every morning.")
+    _edit(tiny, "clinicians/C1.md", "Dr. Wren Alcott listens before she speaks.",
+          f"Dr. Wren Alcott listens before she speaks.\n\n{planted}")
+    problems = check_study(tiny).insider
+    assert [(p.file, p.line) for p in problems] == [("clinicians/C1.md", 15)]
+    assert "C1-P2" in problems[0].message
+
+
+def test_the_clinician_page_without_her_content_passes(tiny: Path) -> None:
+    _protect(tiny, SUMMARY)
+    _edit(tiny, "clinicians/C1.md", "Dr. Wren Alcott listens before she speaks.",
+          "Dr. Wren Alcott listens before she speaks, and her patients notice.")
+    assert check_study(tiny).insider == []
+
+
+def test_insider_lists_statements_per_clinician_and_person_present(tiny: Path) -> None:
+    _protect(tiny, SUMMARY)
+    statements = insider_statements(prepare(tiny, "review", scan=False).public)
+    rows = {(s.reader, s.dyad, s.what) for s in statements}
+    assert ("clinician C1", "C1-P1", "excerpt C1-P1-E1") in rows
+    assert ("spouse in C1-P1", "C1-P1", "excerpt C1-P1-E1") in rows
+    assert ("clinician C1", "C1-P2", "analytic summary") in rows
+    assert not any(s.dyad == "C1-P2" and s.what.startswith("excerpt") for s in statements)
+    protected = next(s for s in statements if s.dyad == "C1-P2")
+    assert "analytic summary only, reviewed by A. Reviewer on 2026-11-01" in protected.consent
+
+
+def test_insider_lists_the_clinician_page_naming_a_patient(tiny: Path) -> None:
+    _edit(tiny, "clinicians/C1.md", "Dr. Wren Alcott listens before she speaks.",
+          "Dr. Wren Alcott listens before she speaks.\n\nMargery told her about the farm.")
+    statements = insider_statements(prepare(tiny, "review", scan=False).public)
+    rows = {(s.reader, s.dyad, s.what, s.where) for s in statements}
+    assert ("clinician C1", "C1-P1", "clinician page, naming Ada", "clinicians/C1.md:15") in rows
+    assert ("spouse in C1-P1", "C1-P1", "clinician page, naming Ada",
+            "clinicians/C1.md:15") in rows
+
+
+def test_check_insider_prints_the_table(tiny: Path) -> None:
+    _protect(tiny, SUMMARY)
+    result = CliRunner().invoke(main, ["check", str(tiny), "--risk", "--insider"],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert re.search(r"spouse in C1-P1 +│ C1-P1 +│ excerpt C1-P1-E1", result.output)
+
+
+def test_bundled_study_honours_d2_p4(bundled_site: Path) -> None:
+    report = check_study(REPO / "casestudies")
+    assert report.insider == []
+    dyad = (bundled_site / "dyads" / "D2-P4.html").read_text()
+    clinician = (bundled_site / "clinicians" / "D2.html").read_text()
+    for text in ("bracing", "pottery", "a file", "I let myself", "did not consent"):
+        assert text not in dyad and text not in clinician, text
+    assert "Analytic summary" in dyad
