@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_site.analyse.risk import Exposure, exposures
+from build_site.consent.contrastive import Contrastive, find_contrastive
 from build_site.deidentify import unreplaced_sources
 from build_site.deidentify.findings import Finding, transcript_findings, unresolved
 from build_site.errors import Problem
@@ -36,6 +37,8 @@ class CheckReport:
         transcript_notes: possible identifiers in the private transcripts (advisory).
         tracked_private: files under ``private/`` that git tracks.
         exposures: the disclosure risk per participant, when asked for.
+        contrastive: criticism of clinicians outside the study in published narratives and
+            summaries, when study.yml does not publish contrastive comments (refused).
     """
 
     prepared: Prepared
@@ -45,11 +48,13 @@ class CheckReport:
     transcript_notes: list[Finding] = field(default_factory=list)
     tracked_private: list[str] = field(default_factory=list)
     exposures: list[Exposure] | None = None
+    contrastive: list[Contrastive] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
         """Whether a public build would be refused for privacy (exit 3)."""
-        return bool(self.published_as_written or self.findings or self.linkages)
+        return bool(self.published_as_written or self.findings or self.linkages
+                    or self.contrastive)
 
     @property
     def warnings(self) -> list[str]:
@@ -86,6 +91,7 @@ def check_study(study_dir: Path, risk: bool = False) -> CheckReport:
         transcript_notes=unresolved(transcript_findings(study), study),
         tracked_private=tracked_private_files(study_dir, study.meta.demonstration),
         exposures=exposures(prepared.public) if risk else None,
+        contrastive=find_contrastive(prepared.public, study_dir),
     )
 
 

@@ -21,6 +21,7 @@ from build_site.cli.common import (
     plural,
     warn,
 )
+from build_site.consent.contrastive import contrastive_problems
 from build_site.errors import EXIT_OK, EXIT_PRIVACY, UsageError
 
 if TYPE_CHECKING:
@@ -118,6 +119,8 @@ def check(study: Path, transcripts: bool, risk: bool) -> None:
                   " in the private transcripts (never published); --transcripts lists them")
     for problem in report.linkages:
         err.print(f"[red]linkage[/red] {escape(str(problem))}")
+    for problem in contrastive_problems(report.contrastive):
+        err.print(f"[red]contrastive[/red] {escape(str(problem))}")
     for finding in report.findings:
         err.print(f"[red]finding[/red] {escape(describe(finding))}")
     if report.findings:

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_site.errors import PrivacyError, Problem
 from build_site.study import Clinician, Dyad, Study
 
 _ROLE = re.compile(
@@ -76,7 +77,7 @@ def own_names(text: str) -> set[str]:
     titled = Counter(_TITLED.findall(text))
     counts = {n: len(re.findall(rf"\b{re.escape(n)}\b", text)) for n in titled}
     top = max(counts.values(), default=0)
-    return {n for n, c in counts.items() if c >= 3 or c == top and c > 1}
+    return {n for n, c in counts.items() if c >= 3 or (c == top and c > 1)}
 
 
 def sentences(text: str) -> Iterator[tuple[int, str]]:
@@ -90,7 +91,8 @@ def sentences(text: str) -> Iterator[tuple[int, str]]:
             yield text.count("\n", 0, offset), sentence
 
 
-def contrastive_sentences(text: str, own: set[str] | None = None) -> Iterator[tuple[int, str, str, str]]:
+def contrastive_sentences(text: str, own: set[str] | None = None
+                          ) -> Iterator[tuple[int, str, str, str]]:
     """The sentences of ``text`` that criticise a clinician outside the study: (line offset,
     sentence, the reference, the negative cue). ``own``: names of the study's own clinicians
     (default: :func:`own_names` of ``text``)."""
@@ -146,3 +148,23 @@ def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contra
             for offset, sentence, who, cue in contrastive_sentences(text, own):
                 found.append(Contrastive(file, line + offset, sentence, who, cue))
     return found
+
+
+def contrastive_problems(found: list[Contrastive]) -> list[Problem]:
+    """One :class:`Problem` per contrastive statement (file, line, what to do)."""
+    return [Problem(f.file, f.line, f"criticism of a clinician outside the study ('{f.who}' "
+                    f"... '{f.cue}'), and study.yml does not publish contrastive comments",
+                    "rewrite the sentence without the criticism (it cannot be marked reviewed); "
+                    "nothing was written") for f in found]
+
+
+def refuse_contrastive(study: Study, study_dir: Path) -> None:
+    """Refuse a public build of ``study`` (what it would publish) while a narrative or summary
+    criticises a clinician outside the study and ``contrastive_comments`` is false.
+
+    Raises:
+        PrivacyError: one problem per statement (exit 3).
+    """
+    found = find_contrastive(study, study_dir)
+    if found:
+        raise PrivacyError(contrastive_problems(found))
