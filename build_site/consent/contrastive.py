@@ -32,7 +32,7 @@ from build_site.study import Clinician, Dyad, Study
 
 _ROLE = re.compile(
     r"\b(?:emergency (?:physician|doctor|department|room)|ER doctor|(?:the|a|an|his|her|their)"
-    r" (?:surgeon|specialist|consultant|resident|registrar|hospitalist|"
+    r" (?:[a-z-]+ )?(?:surgeon|specialist|consultant|resident|registrar|hospitalist|"
     r"[a-z]+ologist|[a-z]+iatrist)|(?:another|other|previous|former|earlier|old|first) "
     r"(?:doctors?|physicians?|clinicians?|GPs?)|(?:doctors?|physicians?) before|"
     r"pain clinic|four doctors|(?:oncology|surgical|cardiology) (?:team|service))\b", re.I)
@@ -44,7 +44,7 @@ _NEGATIVE = re.compile(
     r"(?:look|listen)|without looking|speaking only to|spoke only to|directed every|"
     r"decided (?:from|that|before)|(?:make|made|making) up (?:his|her) mind|called it|brisk\w*|"
     r"typing|doorknob|grow up|addressed largely|verdict|discharged from|incompetent|wary|"
-    r"pointed contrastive|you people|treated (?:him|her|me)"
+    r"pointed contrastive|screen-focused|you people|treated (?:him|her|me)"
     r" like|stress|in (?:his|her|your) head|for pills|drug[- ]seek\w*|missed|cold\w*|"
     r"sent (?:him|her) home|one long look|read (?:her|him),? in|bad visit|worst|"
     r"condescend\w*|patroniz\w*|patronis\w*|ignor\w*|blam\w*|humiliat\w*|insult\w*|"

@@ -90,9 +90,9 @@ def test_check_refuses_and_public_build_refuses(tiny: Path, tmp_path: Path) -> N
 
 
 def test_bundled_study_has_no_contrastive_statement() -> None:
-    """The measured false alarms on the bundled study: before its narratives were rewritten
-    the rule flagged 23 sentences, one of them a false alarm (a methods sentence listing the
-    kinds of clinician); after the rewrite it flags none."""
+    """Measured on the bundled study before its narratives were rewritten: the rule flagged 25
+    sentences (narratives and summaries), none a false alarm; reading found one miss (the
+    criticism in the sentence after the one naming the clinician). After the rewrite: none."""
     study = REPO / "casestudies"
     assert load_and_validate(study).meta.publication.contrastive_comments is False
     assert find_contrastive(prepare(study, "review", scan=False).public, study) == []
