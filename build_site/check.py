@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_site.analyse.risk import Exposure, exposures
+from build_site.consent.choices import ConsentStatement, find_consent_statements
 from build_site.consent.contrastive import Contrastive, find_contrastive
 from build_site.deidentify import unreplaced_sources
 from build_site.deidentify.findings import Finding, transcript_findings, unresolved
@@ -39,6 +40,8 @@ class CheckReport:
         exposures: the disclosure risk per participant, when asked for.
         contrastive: criticism of clinicians outside the study in published narratives and
             summaries, when study.yml does not publish contrastive comments (refused).
+        consent_statements: sentences on case pages that state one person's consent choice
+            (refused).
     """
 
     prepared: Prepared
@@ -49,12 +52,13 @@ class CheckReport:
     tracked_private: list[str] = field(default_factory=list)
     exposures: list[Exposure] | None = None
     contrastive: list[Contrastive] = field(default_factory=list)
+    consent_statements: list[ConsentStatement] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
         """Whether a public build would be refused for privacy (exit 3)."""
         return bool(self.published_as_written or self.findings or self.linkages
-                    or self.contrastive)
+                    or self.contrastive or self.consent_statements)
 
     @property
     def warnings(self) -> list[str]:
@@ -92,6 +96,7 @@ def check_study(study_dir: Path, risk: bool = False) -> CheckReport:
         tracked_private=tracked_private_files(study_dir, study.meta.demonstration),
         exposures=exposures(prepared.public) if risk else None,
         contrastive=find_contrastive(prepared.public, study_dir),
+        consent_statements=find_consent_statements(prepared.public, study_dir),
     )
 
 

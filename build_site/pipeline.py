@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from build_site.analyse import Analysis, analyse
 from build_site.analyse.risk import exposures
+from build_site.consent.choices import refuse_consent_statements
 from build_site.consent.contrastive import refuse_contrastive
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
@@ -271,6 +272,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     if audience == "public":
         refuse_findings(prepared)
         refuse_contrastive(prepared.shown, study_dir)
+        refuse_consent_statements(prepared.shown, study_dir)
         if prepared.linkages:
             raise PrivacyError(prepared.linkages)
         report.warnings += _unlinked_warning(prepared)

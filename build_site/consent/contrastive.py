@@ -106,8 +106,11 @@ def contrastive_sentences(text: str, own: set[str] | None = None
             yield offset, " ".join(sentence.split()), who, cue.group(0)
 
 
-def _case_texts(case: Clinician | Dyad, study_dir: Path | None
-                ) -> Iterator[tuple[str, int, str]]:
+def case_texts(case: Clinician | Dyad, study_dir: Path | None
+               ) -> Iterator[tuple[str, int, str]]:
+    """The free text of a case page: its narrative and (for a dyad) its summaries, each as
+    (file relative to the study, 1-based line where the text starts, text). ``study_dir`` lets
+    a summary name its own line (else the file's first)."""
     file = case.source.file if case.source else case.id
     if case.narrative:
         yield file, case.source.body_line if case.source else 1, case.narrative
@@ -144,7 +147,7 @@ def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contra
     for case in [*study.clinicians, *study.dyads]:
         key = case.id if isinstance(case, Clinician) else case.clinician
         own = own_names("\n".join(by_clinician.get(key, [])))
-        for file, line, text in _case_texts(case, study_dir):
+        for file, line, text in case_texts(case, study_dir):
             for offset, sentence, who, cue in contrastive_sentences(text, own):
                 found.append(Contrastive(file, line + offset, sentence, who, cue))
     return found
