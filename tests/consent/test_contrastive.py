@@ -65,7 +65,8 @@ def test_finding_names_file_and_line(tiny: Path) -> None:
 def test_summary_finding_names_its_line(tiny: Path) -> None:
     page = tiny / "dyads" / "C1-P1.md"
     page.write_text(page.read_text(encoding="utf-8").replace(
-        "memos:", "summaries:\n  listening: Unlike the surgeon who ignored her, he listened.\nmemos:"),
+        "memos:",
+        "summaries:\n  listening: Unlike the surgeon who ignored her, he listened.\nmemos:"),
         encoding="utf-8")
     found = find_contrastive(prepare(tiny, "review", scan=False).public, tiny)
     lines = page.read_text(encoding="utf-8").splitlines()
