@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_site.consent.contrastive import case_texts, sentences
+from build_site.consent.contrastive import all_cases, case_texts, sentences
 from build_site.errors import PrivacyError, Problem
 from build_site.study import Study
 
@@ -42,7 +42,7 @@ def find_consent_statements(study: Study, study_dir: Path | None = None
     """Sentences in the narratives and summaries of ``study`` (give it what would be
     published) that state a participant's consent choice."""
     found = []
-    for case in [*study.clinicians, *study.dyads]:
+    for case in all_cases(study):
         for file, line, text in case_texts(case, study_dir):
             for offset, sentence in sentences(text):
                 cue = _CHOICE.search(sentence)

@@ -129,6 +129,11 @@ def _file_lines(path: Path) -> list[str]:
         return []
 
 
+def all_cases(study: Study) -> list[Clinician | Dyad]:
+    """Every clinician and dyad case of ``study``, clinicians first."""
+    return [*study.clinicians, *study.dyads]
+
+
 def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contrastive]:
     """Contrastive statements in the narratives and summaries of ``study`` (give it what would
     be published), when its ``publication.contrastive_comments`` is false; none otherwise.
@@ -140,11 +145,11 @@ def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contra
     if study.meta.publication.contrastive_comments:
         return []
     by_clinician: dict[str, list[str]] = {}
-    for case in [*study.clinicians, *study.dyads]:
+    for case in all_cases(study):
         key = case.id if isinstance(case, Clinician) else case.clinician
         by_clinician.setdefault(key, []).append(case.narrative or "")
     found = []
-    for case in [*study.clinicians, *study.dyads]:
+    for case in all_cases(study):
         key = case.id if isinstance(case, Clinician) else case.clinician
         own = own_names("\n".join(by_clinician.get(key, [])))
         for file, line, text in case_texts(case, study_dir):
