@@ -50,7 +50,7 @@ def build_manifest(public: Study) -> Manifest:
             "kind": "dyad", "id": dyad.id, "clinician": dyad.clinician,
             "narrative": dyad.narrative, "summaries": dict(sorted(dyad.summaries.items())),
             "demographics_on_page": _shown(page_fields, pub.age_band_width),
-            "demographics_in_tables": _shown(dyad.demographics, pub.age_band_width),
+            "demographics_in_tables": _shown(page_fields, pub.age_band_width),  # as the tables
         })
         entries += [{"kind": "excerpt", "id": e.id, "case": dyad.id, "speaker": e.speaker.value,
                      "role": e.role, "text": e.text} for e in dyad.excerpts]

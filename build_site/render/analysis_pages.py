@@ -11,8 +11,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from build_site.analyse import Quote
-from build_site.render import charts
 from build_site.consent.aggregates import unpublished_total
+from build_site.render import charts
 from build_site.render.context import RenderContext
 from build_site.render.html import page_url
 from build_site.render.paths import RELATIONS, component_path
