@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from build_site.analyse.risk import Exposure, exposures
+from build_site.consent.choices import ConsentStatement, find_consent_statements
+from build_site.consent.contrastive import Contrastive, find_contrastive
 from build_site.deidentify import collisions
 from build_site.deidentify.findings import Finding, transcript_findings, unresolved
 from build_site.errors import Problem
@@ -41,6 +43,10 @@ class CheckReport:
         insider: why a public build is refused for insiders (:func:`insider.refusals`).
         statements: with ``--insider``, every public statement from a patient's side, per
             clinician and per other person present (:func:`insider.insider_statements`).
+        contrastive: criticism of clinicians outside the study in published narratives and
+            summaries, when study.yml does not publish contrastive comments (refused).
+        consent_statements: sentences on case pages that state one person's consent choice
+            (refused).
     """
 
     prepared: Prepared
@@ -52,12 +58,15 @@ class CheckReport:
     exposures: list[Exposure] | None = None
     insider: list[Problem] = field(default_factory=list)
     statements: list[Statement] | None = None
+    contrastive: list[Contrastive] = field(default_factory=list)
+    consent_statements: list[ConsentStatement] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
         """Whether a public build would be refused for privacy (exit 3)."""
         return bool(self.published_as_written or self.findings or self.linkages
-                    or self.prepared.text.consent or self.insider)
+                    or self.prepared.text.consent or self.insider
+                    or self.contrastive or self.consent_statements)
 
     @property
     def warnings(self) -> list[str]:
@@ -97,6 +106,8 @@ def check_study(study_dir: Path, risk: bool = False, insider: bool = False) -> C
         exposures=exposures(prepared.public) if risk else None,
         insider=refusals(study_dir, prepared.deidentified, prepared.public),
         statements=insider_statements(prepared.public) if insider else None,
+        contrastive=find_contrastive(prepared.public, study_dir),
+        consent_statements=find_consent_statements(prepared.public, study_dir),
     )
 
 

@@ -20,12 +20,16 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from build_site.consent.archive import left_out
 from build_site.errors import PrivacyError, Problem, UsageError
 from build_site.gate import scan_tree
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.pipeline import build, build_directory, prepare
 from build_site.render.exports import citation_cff, license_spdx
 from build_site.study import Study
+
+ARCHIVE_NOTE = ("\nThis supplement leaves out the material of the participants who agreed to "
+                "appear on the study's website but not to be archived.\n")
 
 
 def zenodo_metadata(study: Study) -> dict[str, Any]:
@@ -133,7 +137,7 @@ def package(study_dir: Path, target: Path, config: Path | None = None) -> Path:
     study, public = require_sign_off(study_dir, config)
     with tempfile.TemporaryDirectory(prefix=".build-site-package-") as folder:
         root = Path(folder) / "supplement"
-        build(study_dir, root / "site", config)
+        build(study_dir, root / "site", config, archive=True)  # archive: false stays out
         shutil.rmtree(build_directory(root / "site"))  # the build's working copy stays out
         (root / "CITATION.cff").write_bytes(citation_cff(public))
         (root / ".zenodo.json").write_text(json.dumps(zenodo_metadata(public), indent=2,
@@ -145,7 +149,8 @@ def package(study_dir: Path, target: Path, config: Path | None = None) -> Path:
                                           encoding="utf-8")
         (root / "README.txt").write_text(
             f"{public.meta.title}\n\nOpen site/index.html in a web browser; the site works "
-            "from disk, without a server or an internet connection.\n", encoding="utf-8")
+            "from disk, without a server or an internet connection.\n"
+            + (ARCHIVE_NOTE if left_out(public) else ""), encoding="utf-8")
         (root / "site" / ".build-site").unlink(missing_ok=True)
         leaks = scan_tree(root, study.identifiers, study.reviewed.file_digests())
         if leaks:

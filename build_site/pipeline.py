@@ -17,6 +17,9 @@ from typing import Any, Literal
 
 from build_site.analyse import Analysis, analyse
 from build_site.analyse.risk import exposures
+from build_site.consent.archive import for_archive
+from build_site.consent.choices import refuse_consent_statements
+from build_site.consent.contrastive import refuse_contrastive
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
 from build_site.errors import PrivacyError, Problem
@@ -51,7 +54,9 @@ Progress = Callable[[str], None]
 # Who a prepared study is for: the public site, the team's review copy, or the member-checking
 # packets (every case a clinician could be shown; each packet then keeps what its clinician's
 # patients agreed to share, see packets.packet_quotes).
-Purpose = Literal["public", "review", "packets"]
+# "archive": the public selection without the material of participants who did not agree to be
+# archived (the supplement zip; see consent.archive).
+Purpose = Literal["public", "review", "packets", "archive"]
 NO_IDENTIFIERS = ("private/identifiers.yml is missing or empty: no name will be replaced on the "
                   "site; list every identifying name there (see guide/preparing-your-study.md)")
 
@@ -124,7 +129,7 @@ class Prepared:
     @property
     def audience(self) -> Audience:
         """The selection rule of :mod:`build_site.select` this purpose follows."""
-        return "public" if self.purpose == "public" else "review"
+        return "public" if self.purpose in ("public", "archive") else "review"
 
 
 def load_and_validate(study_dir: Path) -> Study:
@@ -183,15 +188,16 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
     deidentified = deidentify(study)
     handwritten = deidentified_pages(project, study)
     public = select(deidentified, "public")
-    audience: Audience = "public" if purpose == "public" else "review"
+    audience: Audience = "public" if purpose in ("public", "archive") else "review"
     # Findings count only in what this purpose would publish: its cases, every free-text
     # field of the study's YAML files and the hand-written pages.
-    scanned = public if purpose == "public" else deidentified
+    scanned = public if audience == "public" else deidentified
     findings = unresolved(find_all(scanned, _page_texts(project, handwritten),
                                    FindingCache(cache) if cache else None, raw),
                           study) if scan else []
     clock("de-identify")
     shown, withheld = select_with_report(deidentified, audience)
+    shown = for_archive(shown) if purpose == "archive" else shown
     held_back = withheld_excerpts(deidentified)
     coded = select(deidentified, "review")
     analysis = analyse(shown, coded=coded, counts=shown.meta.publication.counts)
@@ -242,7 +248,8 @@ def refuse_findings(prepared: Prepared) -> None:
 
 
 def build(study_dir: Path, out: Path, config: Path | None = None,
-          audience: Audience = "public", progress: Progress = lambda _: None) -> BuildReport:
+          audience: Audience = "public", progress: Progress = lambda _: None,
+          archive: bool = False) -> BuildReport:
     """:func:`_build`, once Graphviz is known to run, with the output's lock held and an
     old copy left by an interrupted build restored first (:func:`outlock.guarded_output`).
 
@@ -252,11 +259,12 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     """
     require_graphviz()
     with guarded_output(out, study_dir):
-        return _build(study_dir, out, config, audience, progress)
+        return _build(study_dir, out, config, audience, progress, archive)
 
 
 def _build(study_dir: Path, out: Path, config: Path | None = None,
-           audience: Audience = "public", progress: Progress = lambda _: None) -> BuildReport:
+           audience: Audience = "public", progress: Progress = lambda _: None,
+          archive: bool = False) -> BuildReport:
     """Build the site of the study in ``study_dir`` into ``out``.
 
     Args:
@@ -265,6 +273,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         config: an explicit ``mkdocs.yml``; by default the study's own, else the one beside
             it, else the package default.
         audience: "public" (approved, consented material only) or "review".
+        archive: a public build for deposit: without the material of participants who did not
+            agree to be archived (:mod:`build_site.consent.archive`).
         progress: called with a short description as each stage finishes.
 
     Returns:
@@ -282,13 +292,16 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     work = build_directory(out)
     work.mkdir(parents=True, exist_ok=True, mode=0o700)
     (work / MARKER).touch()
-    prepared = prepare(study_dir, audience, config, work / "cache" / "findings", stage)
+    purpose: Purpose = "archive" if archive and audience == "public" else audience
+    prepared = prepare(study_dir, purpose, config, work / "cache" / "findings", stage)
     report.findings = prepared.findings
     report.warnings += prepared.warnings
     if audience == "public":
         refuse_findings(prepared)
         if prepared.text.consent:
             raise PrivacyError(consent_problems(prepared.text))
+        refuse_contrastive(prepared.shown, study_dir)
+        refuse_consent_statements(prepared.shown, study_dir)
         if prepared.linkages:
             raise PrivacyError(prepared.linkages)
         if insider := refusals(study_dir, prepared.deidentified, prepared.public):

@@ -84,8 +84,17 @@ class Item:
 
 
 def study_items(shown: Study) -> list[Item]:
-    """Every published item of ``shown`` (the public selection, de-identified), in order."""
-    width = shown.meta.publication.age_band_width
+    """Every published item of ``shown`` (the public selection, de-identified), in order.
+
+    A dyad's demographics count only in the fields the study publishes
+    (``publication.dyad_demographics``): the others are shown nowhere, tables included.
+    """
+    pub = shown.meta.publication
+    width = pub.age_band_width
+    shown = shown.model_copy(update={"dyads": [
+        d.model_copy(update={"demographics": {
+            k: v for k, v in d.demographics.items() if k in pub.dyad_demographics}})
+        for d in shown.dyads]})
     root = Item("study", "", "study")
     items = [root]
     _walk(shown, "", root, items, width)

@@ -23,7 +23,8 @@ def test_public_build_keeps_only_consented_approved_material(tiny: Path) -> None
 
 def test_review_build_keeps_everything_but_withdrawn(tiny: Path) -> None:
     path = tiny / "dyads" / "C1-P2.md"
-    text = path.read_text().replace("{quote: false, public_site: true}", "{withdrawn: true}")
+    text = path.read_text().replace("{quote: false, public_site: true, archive: true}",
+                                    "{withdrawn: true}")
     path.write_text(text)
     review = select(load_and_validate(tiny), "review")
     assert [d.id for d in review.dyads] == ["C1-P1", "C2-P1"]

@@ -220,7 +220,7 @@ def test_a_name_shared_by_dyads_of_one_clinician_refuses(tiny: Path, tmp_path: P
     # A name nobody listed (a pseudonym the team wrote in directly).
     (tiny / "private" / "reviewed.yml").write_text("allow: [Quillon]\n")
     _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.", "in Fennick Falls, with Quillon.")
-    _edit(tiny, "dyads/C1-P2.md", "agree to be quoted.", "agree to be quoted. Quillon helped.")
+    _edit(tiny, "dyads/C1-P2.md", "with diabetes.", "with diabetes. Quillon helped.")
     [problem] = _refused(tiny, tmp_path)
     assert "'Quillon'" in problem and "dyads/C1-P1.md, dyads/C1-P2.md" in problem
     assert "share one" in problem
@@ -345,7 +345,7 @@ def test_linkage_ok_covers_possessives(tiny: Path, tmp_path: Path) -> None:
     _hide(tiny)
     (tiny / "private" / "reviewed.yml").write_text("allow: [Quillon]\nlinkage_ok: [Quillon]\n")
     _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.", "in Fennick Falls, with Quillon's help.")
-    _edit(tiny, "dyads/C1-P2.md", "agree to be quoted.", "agree to be quoted. QUILLON helped.")
+    _edit(tiny, "dyads/C1-P2.md", "with diabetes.", "with diabetes. QUILLON helped.")
     build(tiny, tmp_path / "site")
 
 
@@ -361,7 +361,7 @@ def test_third_round_ties_are_found(tiny: Path, tmp_path: Path) -> None:
     _edit(tiny, "dyads/C1-P1.md", " at [the riverside clinic]", "")
     # A place made of English words, in two dyads of one clinician.
     _edit(tiny, "dyads/C1-P1.md", "in Fennick Falls.", "in Fennick Falls, near Cedar Falls.")
-    _edit(tiny, "dyads/C1-P2.md", "agree to be quoted.", "agree to be quoted, from Cedar Falls.")
+    _edit(tiny, "dyads/C1-P2.md", "with diabetes.", "with diabetes, from Cedar Falls.")
     assert "'Cedar Falls'" in _refused(tiny, tmp_path)[0]
 
 

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from build_site.analyse.suppress import HIDDEN, protect
 from build_site.study import (
     Clinician,
     Component,
@@ -224,20 +225,29 @@ def _sort_key(value: str) -> tuple[int, str]:
 
 
 def demographics_table(
-    title: str, cases: list[Dyad] | list[Clinician], width: int, minimum: int
+    title: str, cases: list[Dyad] | list[Clinician], width: int, minimum: int,
+    fields: list[str] | None = None,
 ) -> Table:
     """Count every demographic field's shown values across ``cases`` (a multi-valued field
-    counts each item), suppressing small cells."""
+    counts each item), suppressing small cells and the cells that would give them away
+    (:func:`build_site.analyse.suppress.protect`). ``fields``: only these fields (those the
+    case pages show), or every field when None."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for case in cases:
         for key, value in case.demographics.items():
+            if fields is not None and key not in fields:
+                continue
             for shown in set(shown_value(key, value, width)):
                 counts[key][shown] += 1
     rows = []
     for key in sorted(counts):
+        cells = protect(counts[key], minimum)
+        label = key.replace("_", " ").capitalize()
+        if set(cells.values()) == {HIDDEN}:  # the values alone would single people out
+            rows.append((label, f"not broken down (a group is smaller than {minimum})", HIDDEN))
+            continue
         for value in sorted(counts[key], key=_sort_key):
-            label = key.replace("_", " ").capitalize()
-            rows.append((label, value, suppressed(counts[key][value], minimum)))
+            rows.append((label, value, cells[value]))
     return Table(title, len(cases), rows)
 
 
@@ -259,7 +269,7 @@ def core_analysis(study: Study) -> Analysis:
         clinician_evidenced=per_clinician,
         dyads_by_clinician=by_clinician,
         patient_table=demographics_table("Patients", study.dyads, pub.age_band_width,
-                                         pub.min_cell_size),
+                                         pub.min_cell_size, pub.dyad_demographics),
         clinician_table=demographics_table("Clinicians", study.clinicians, pub.age_band_width,
                                            pub.min_cell_size),
     )

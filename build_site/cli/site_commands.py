@@ -21,6 +21,8 @@ from build_site.cli.common import (
     plural,
     warn,
 )
+from build_site.consent.choices import consent_statement_problems
+from build_site.consent.contrastive import contrastive_problems
 from build_site.errors import EXIT_OK, EXIT_PRIVACY, UsageError
 
 if TYPE_CHECKING:
@@ -126,6 +128,10 @@ def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
                   " in the private transcripts (never published); --transcripts lists them")
     for problem in report.linkages:
         err.print(f"[red]linkage[/red] {escape(str(problem))}")
+    for problem in contrastive_problems(report.contrastive):
+        err.print(f"[red]contrastive[/red] {escape(str(problem))}")
+    for problem in consent_statement_problems(report.consent_statements):
+        err.print(f"[red]consent[/red] {escape(str(problem))}")
     for finding in report.findings:
         err.print(f"[red]finding[/red] {escape(describe(finding))}")
     if report.findings:

@@ -345,8 +345,8 @@ _CLINICIAN = [
     "while {Pf2} wanted every option laid out.",
     "{D} makes home visits more often than colleagues in the practice, a habit {ds} traces to "
     "{dp} training.",
-    "Contrastive comments about other clinicians came up in several interviews and nearly "
-    "always concerned being rushed or dismissed.",
+    "Several patients said that {D} was the first doctor to whom they had told the whole "
+    "story.",
     "{D} spoke of continuity as the main tool {ds} has, and of the cost to {do} of holding so "
     "many patients' stories.",
     "The account of {Pf1} and {D}'s own account agreed closely on the facts but differed on "

@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from build_site.analyse import Quote
+from build_site.consent.aggregates import unpublished_total
 from build_site.render import charts
 from build_site.render.context import RenderContext
 from build_site.render.html import page_url
@@ -31,7 +32,8 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     """Declare the analysis pages, in navigation order."""
     site.page("analysis/matrix.md", "Meta-matrix", (ANALYSIS, "Meta-matrix"), "matrix.md.j2",
               lambda: {"matrix": ctx.analysis.matrix, "marks": MARKS,
-                       "state_words": STATE_WORDS, "rank": RANK, "counts": ctx.counts},
+                       "state_words": STATE_WORDS, "rank": RANK, "counts": ctx.counts,
+                       **unpublished_total(ctx.coded, ctx.study)},
               hide=("toc",))
     page = "analysis/excerpts.md"
     site.page(page, "Excerpts", (ANALYSIS, "Excerpts"), "excerpts.md.j2",

@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from build_site.consent.archive import left_out
 from build_site.render import exports
 from build_site.render.analysis_pages import excerpt_rows
 from build_site.render.context import Asset, RenderContext
@@ -46,7 +47,7 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     files = _download_files(ctx)
     site.page(DOWNLOADS_PAGE, "Downloads", (DATA, "Downloads"), "downloads.md.j2",
               lambda: {"files": [(f"data/{name}", text) for name, text in DOWNLOADS
-                                 if name in files()]})
+                                 if name in files()], "left_out": bool(left_out(ctx.study))})
     site.files(lambda: [Asset(f"data/{name}", data) for name, data in sorted(files().items())])
     site.page("data/cite.md", "How to cite", (DATA, "How to cite"), "cite.md.j2",
               lambda: {"example_excerpt": next(
@@ -61,8 +62,10 @@ def _download_files(ctx: RenderContext) -> Callable[[], dict[str, bytes]]:
 
     def files() -> dict[str, bytes]:
         if not made:
-            made.update(exports.matrix_files(ctx.analysis, ctx.counts))
-            made.update(exports.excerpt_files(excerpt_rows(ctx, DOWNLOADS_PAGE)))
+            out = left_out(ctx.study)  # downloads are kept: archive: false stays out
+            made.update(exports.matrix_files(ctx.analysis, ctx.counts, out))
+            made.update(exports.excerpt_files([r for r in excerpt_rows(ctx, DOWNLOADS_PAGE)
+                                               if r["id"] not in out.excerpts]))
             made["codebook.qdc"] = exports.codebook_qdc(ctx.study)
             made["codebook.csv"] = exports.codebook_csv(
                 ctx.study, ctx.code_counts() if ctx.counts else None)

@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 
 from build_site.analyse import Analysis
+from build_site.analyse.matrices import ClinicianRow, MatrixRow
+from build_site.consent.archive import LeftOut
 from build_site.study import Study
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,16 +49,22 @@ def to_json(data: Any) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
-def matrix_files(analysis: Analysis, counts: bool) -> dict[str, bytes]:
+def matrix_files(analysis: Analysis, counts: bool, leave_out: LeftOut | None = None
+                 ) -> dict[str, bytes]:
     """``meta-matrix.csv/json`` and ``clinician-matrix.csv/json``; when the study hides
-    clinicians, only the meta-matrix, without clinician and interview-order columns."""
+    clinicians, only the meta-matrix, without clinician and interview-order columns.
+    ``leave_out``: the dyads and clinicians whose participants did not agree to be archived
+    (:mod:`build_site.consent.archive`): no row of theirs, and the clinician matrix counted
+    without them."""
     matrix = analysis.matrix
     assert matrix is not None
+    out = leave_out or LeftOut()
+    kept = [r for r in matrix.rows if r.dyad.id not in out.dyads]
     ids = [c.node.id for c in matrix.columns]
     linked = ["clinician", "interview_order"] if matrix.linked else []
     rows = []
     records = []
-    for row in matrix.rows:
+    for row in kept:
         cells = [row.cells[i] for i in ids]
         values = [c.state if not counts else f"{c.state}:{c.count}" for c in cells]
         link_values = [row.dyad.clinician, row.dyad.interview.order] if matrix.linked else []
@@ -74,15 +82,23 @@ def matrix_files(analysis: Analysis, counts: bool) -> dict[str, bytes]:
     }
     if not matrix.linked:
         return meta
-    clinician_rows = [[r.clinician, r.dyads, *(r.cells[i] for i in ids)]
-                      for r in matrix.clinician_rows]
+    recounted = [_recount(r.clinician, [k for k in kept if k.dyad.clinician == r.clinician], ids)
+                 for r in matrix.clinician_rows if r.clinician not in out.clinicians]
+    clinician_rows = [[r.clinician, r.dyads, *(r.cells[i] for i in ids)] for r in recounted]
     return {
         **meta,
         "clinician-matrix.csv": to_csv(["clinician", "dyads", *ids], clinician_rows),
         "clinician-matrix.json": to_json([
             {"clinician": r.clinician, "dyads": r.dyads, "dyads_with_evidence": r.cells}
-            for r in matrix.clinician_rows]),
+            for r in recounted]),
     }
+
+
+def _recount(clinician: str, mine: list[MatrixRow], ids: list[str]) -> ClinicianRow:
+    """A clinician's row of the clinician matrix counted from the meta-matrix rows ``mine``
+    (as :func:`build_site.analyse.matrices.meta_matrix` counts it)."""
+    return ClinicianRow(clinician, len(mine), {
+        i: sum(r.cells[i].state in ("supporting", "both") for r in mine) for i in ids})
 
 
 def excerpt_files(rows: list[dict[str, Any]]) -> dict[str, bytes]:

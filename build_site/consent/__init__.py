@@ -1,0 +1,1 @@
+"""Consent rules that read beyond the excerpts: free text, archives, aggregates."""

@@ -1,0 +1,178 @@
+"""Contrastive statements in free text: criticism of clinicians outside the study.
+
+When ``study.yml`` sets ``publication.contrastive_comments: false`` (the default), excerpts
+flagged ``contrast: true`` are held back (:mod:`build_site.select`), but the same criticism can
+reach the site in a narrative or a summary. This rule-based detector reads those texts sentence
+by sentence and flags a sentence that both
+
+- refers to a clinician other than the case's own: a role ("an emergency physician", "the
+  surgeon", "a specialist", "the doctor before", "another physician", "a pain clinic") or a
+  titled name ("Dr. Falkner") other than the names the text uses most (the case's own
+  clinician is named throughout a narrative, an outside clinician once or twice); and
+- evaluates them negatively (dismissed, judged, lectured, waved away, "you people", rarely
+  looked up, ...).
+
+Source of the rule: issue 17 item 5, and the consent rule it enforces (non-participating
+clinicians gave no consent, so the study publishes no criticism of them). A finding is a
+consent finding: the fix is rewriting the sentence, not an exemption. False alarms and misses
+are measured on the bundled study (see ``tests/consent/test_contrastive.py``); the rule cannot
+see criticism spread over two sentences or made by implication.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_site.errors import PrivacyError, Problem
+from build_site.study import Clinician, Dyad, Study
+
+_ROLE = re.compile(
+    r"\b(?:emergency (?:physician|doctor|department|room)|ER doctor|(?:the|a|an|his|her|their)"
+    r" (?:[a-z-]+ )?(?:surgeon|specialist|consultant|resident|registrar|hospitalist|"
+    r"[a-z]+ologist|[a-z]+iatrist)|(?:another|other|previous|former|earlier|old|first) "
+    r"(?:doctors?|physicians?|clinicians?|GPs?)|(?:doctors?|physicians?) before|"
+    r"pain clinic|four doctors|(?:oncology|surgical|cardiology) (?:team|service))\b", re.I)
+_TITLED = re.compile(r"\bDr\.? ([A-Z][A-Za-z'-]+)")
+_NEGATIVE = re.compile(
+    r"\b(?:dismiss\w*|judg\w*|lectur\w*|contempt|rude\w*|scold\w*|shook (?:his|her) head|"
+    r"shaken (?:his|her) head|waved? (?:it |her |him )?away|wav\w+ away|brush\w* off|"
+    r"never (?:looked|listened|asked)|rarely looked|did not (?:look|listen)|didn't "
+    r"(?:look|listen)|without looking|speaking only to|spoke only to|directed every|"
+    r"decided (?:from|that|before)|(?:make|made|making) up (?:his|her) mind|called it|brisk\w*|"
+    r"typing|doorknob|grow up|addressed largely|verdict|discharged from|incompetent|wary|"
+    r"pointed contrastive|screen-focused|you people|treated (?:him|her|me)"
+    r" like|stress|in (?:his|her|your) head|for pills|drug[- ]seek\w*|missed|cold\w*|"
+    r"sent (?:him|her) home|one long look|read (?:her|him),? in|bad visit|worst|"
+    r"condescend\w*|patroniz\w*|patronis\w*|ignor\w*|blam\w*|humiliat\w*|insult\w*|"
+    r"curt\w*|abrupt\w*|number forty-two|overrul\w*|discharg\w+ (?:him|her) from)\b", re.I)
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’)]*|$)")
+_TITLES_BEFORE_PERIOD = re.compile(r"\b(Dr|St|Mr|Mrs|Ms)\.")
+
+
+@dataclass(frozen=True)
+class Contrastive:
+    """A sentence that criticises a clinician outside the study: file relative to the study,
+    1-based line, the sentence (for the local terminal only) and the words that made it one."""
+
+    file: str
+    line: int
+    sentence: str
+    who: str
+    cue: str
+
+    def location(self) -> str:
+        """``file:line``."""
+        return f"{self.file}:{self.line}"
+
+
+def own_names(text: str) -> set[str]:
+    """The titled names ``text`` uses most: those of the case's own clinician(s).
+
+    A name counts as own when it appears (titled or bare) at least three times, or as often
+    as the most frequent one."""
+    titled = Counter(_TITLED.findall(text))
+    counts = {n: len(re.findall(rf"\b{re.escape(n)}\b", text)) for n in titled}
+    top = max(counts.values(), default=0)
+    return {n for n, c in counts.items() if c >= 3 or (c == top and c > 1)}
+
+
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    """Each sentence of ``text`` with its 0-based line offset in ``text`` (a title's period,
+    as in "Dr. Mercer", does not end a sentence)."""
+    masked = _TITLES_BEFORE_PERIOD.sub(lambda m: m.group(1) + "\0", text)
+    for match in _SENTENCE.finditer(masked):
+        sentence = match.group(0).replace("\0", ".").strip()
+        if sentence:
+            offset = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+            yield text.count("\n", 0, offset), sentence
+
+
+def contrastive_sentences(text: str, own: set[str] | None = None
+                          ) -> Iterator[tuple[int, str, str, str]]:
+    """The sentences of ``text`` that criticise a clinician outside the study: (line offset,
+    sentence, the reference, the negative cue). ``own``: names of the study's own clinicians
+    (default: :func:`own_names` of ``text``)."""
+    mine = own_names(text) if own is None else own
+    for offset, sentence in sentences(text):
+        others = [m.group(0) for m in _TITLED.finditer(sentence) if m.group(1) not in mine]
+        role = _ROLE.search(sentence)
+        who = others[0] if others else role.group(0) if role else None
+        cue = _NEGATIVE.search(sentence)
+        if who and cue:
+            yield offset, " ".join(sentence.split()), who, cue.group(0)
+
+
+def case_texts(case: Clinician | Dyad, study_dir: Path | None
+               ) -> Iterator[tuple[str, int, str]]:
+    """The free text of a case page: its narrative and (for a dyad) its summaries, each as
+    (file relative to the study, 1-based line where the text starts, text). ``study_dir`` lets
+    a summary name its own line (else the file's first)."""
+    file = case.source.file if case.source else case.id
+    if case.narrative:
+        yield file, case.source.body_line if case.source else 1, case.narrative
+    if isinstance(case, Dyad):
+        lines = _file_lines(study_dir / file) if study_dir else []
+        for key, summary in case.summaries.items():
+            line = next((i for i, text in enumerate(lines, 1)
+                         if text.strip().startswith(f"{key}:")), 1)
+            yield file, line, summary
+
+
+def _file_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def all_cases(study: Study) -> list[Clinician | Dyad]:
+    """Every clinician and dyad case of ``study``, clinicians first."""
+    return [*study.clinicians, *study.dyads]
+
+
+def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contrastive]:
+    """Contrastive statements in the narratives and summaries of ``study`` (give it what would
+    be published), when its ``publication.contrastive_comments`` is false; none otherwise.
+    ``study_dir`` (the study folder) lets a summary's finding name its own line.
+
+    The own-clinician names are read from every narrative of the case's clinician and dyads
+    together, so a name used once in a dyad narrative but throughout the clinician's case still
+    counts as the study's own."""
+    if study.meta.publication.contrastive_comments:
+        return []
+    by_clinician: dict[str, list[str]] = {}
+    for case in all_cases(study):
+        key = case.id if isinstance(case, Clinician) else case.clinician
+        by_clinician.setdefault(key, []).append(case.narrative or "")
+    found = []
+    for case in all_cases(study):
+        key = case.id if isinstance(case, Clinician) else case.clinician
+        own = own_names("\n".join(by_clinician.get(key, [])))
+        for file, line, text in case_texts(case, study_dir):
+            for offset, sentence, who, cue in contrastive_sentences(text, own):
+                found.append(Contrastive(file, line + offset, sentence, who, cue))
+    return found
+
+
+def contrastive_problems(found: list[Contrastive]) -> list[Problem]:
+    """One :class:`Problem` per contrastive statement (file, line, what to do)."""
+    return [Problem(f.file, f.line, f"criticism of a clinician outside the study ('{f.who}' "
+                    f"... '{f.cue}'), and study.yml does not publish contrastive comments",
+                    "rewrite the sentence without the criticism (it cannot be marked reviewed); "
+                    "nothing was written") for f in found]
+
+
+def refuse_contrastive(study: Study, study_dir: Path) -> None:
+    """Refuse a public build of ``study`` (what it would publish) while a narrative or summary
+    criticises a clinician outside the study and ``contrastive_comments`` is false.
+
+    Raises:
+        PrivacyError: one problem per statement (exit 3).
+    """
+    found = find_contrastive(study, study_dir)
+    if found:
+        raise PrivacyError(contrastive_problems(found))
