@@ -119,9 +119,11 @@ def test_downloads_parse_and_agree(bundled_site: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(
         (bundled_site / "data" / "excerpts.csv").read_text(encoding="utf-8-sig"))))
     page = (bundled_site / "analysis" / "excerpts.html").read_text(encoding="utf-8")
-    # D2-P4 agreed to the site but not to be archived: the kept files leave her dyad out
-    assert page.count('<tr data-dyad="D2-P4"') == 2
-    assert len(rows) == page.count('<tr data-dyad="') - 2
+    # D2-P4 did not agree to share with her clinician: analytic summary only, so no excerpt of
+    # her dyad (hers or her physician's) is on the site; she did not agree to be archived
+    # either, so the kept files leave her dyad out too (tests/consent/test_archive.py).
+    assert page.count('<tr data-dyad="D2-P4"') == 0
+    assert len(rows) == page.count('<tr data-dyad="')
     matrix = json.loads((bundled_site / "data" / "meta-matrix.json").read_text())
     assert len(matrix["rows"]) == 22
     assert (bundled_site / "CITATION.cff").is_file()

@@ -78,7 +78,7 @@ def test_analytic_summary_only_page_shows_no_excerpt(tiny: Path, tmp_path: Path)
     page = (tmp_path / "site" / "dyads" / "C1-P2.html").read_text()
     assert "Analytic summary" in page and "ANALYTIC-SUMMARY" in page
     assert "I drop by when he is in hospital" not in page
-    assert "A patient who did not agree to be quoted" not in page
+    assert "A patient with diabetes" not in page
     clinician = (tmp_path / "site" / "clinicians" / "C1.html").read_text()
     assert "I drop by when he is in hospital" not in clinician
 
@@ -122,8 +122,8 @@ def test_an_analytic_summary_may_not_quote(tiny: Path) -> None:
 ])
 def test_her_content_on_the_clinician_page_refuses(tiny: Path, planted: str) -> None:
     _protect(tiny, SUMMARY)
-    _edit(tiny, "dyads/C1-P2.md", "A patient who did not agree to be quoted.",
-          "A patient who did not agree to be quoted. Ottoline spoke of pickled herring and "
+    _edit(tiny, "dyads/C1-P2.md", "A patient with diabetes.",
+          "A patient with diabetes. Ottoline spoke of pickled herring and "
           "harbour fog every morning.")
     _edit(tiny, "clinicians/C1.md", "Dr. Wren Alcott listens before she speaks.",
           f"Dr. Wren Alcott listens before she speaks.\n\n{planted}")

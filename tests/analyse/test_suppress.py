@@ -54,9 +54,10 @@ def test_field_hidden_from_case_pages_is_hidden_from_the_tables(tiny: Path) -> N
     prepared = prepare(tiny, "public", scan=False)
     labels = {label for label, _, _ in prepared.analysis.patient_table.rows}
     assert labels == {"Gender"}
-    for entry in build_manifest(prepared.public).entries:
-        if entry["kind"] == "dyad":
-            assert set(entry["demographics_in_tables"]) <= {"gender"}
+    for item in build_manifest(prepared).items:
+        if item.kind == "dyad":
+            shown = {path.split(".")[1] for path in item.fields if path.startswith("demographics.")}
+            assert shown <= {"gender"}, item.fields
 
 
 def test_every_field_when_no_list_is_given(tiny: Path) -> None:

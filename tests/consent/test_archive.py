@@ -7,11 +7,9 @@ import zipfile
 from pathlib import Path
 
 from build_site.consent.archive import left_out
-from build_site.deidentify import deidentify
-from build_site.manifest import build_manifest
 from build_site.package import package
-from build_site.pipeline import build, load_and_validate, prepare
-from build_site.select import select
+from build_site.pipeline import build, prepare
+from build_site.signoff import fingerprint
 
 WORDS = "I drop by when he is in hospital"  # the clinician's words about C1-P2
 
@@ -25,9 +23,10 @@ def _no_archive(tiny: Path) -> None:
 
 
 def _sign(study: Path) -> None:
-    digest = build_manifest(select(deidentify(load_and_validate(study)), "public")).digest
     path = study / "study.yml"
-    path.write_text(path.read_text() + "license: CC BY 4.0\nsign_off: {role: PI, by: AB, "
+    path.write_text(path.read_text() + "license: CC BY 4.0\n")
+    digest = fingerprint(study)  # of everything published, the licence included
+    path.write_text(path.read_text() + "sign_off: {role: PI, by: AB, "
                     f'date: 2026-11-29, manifest: "{digest}"}}\n')
 
 

@@ -106,7 +106,8 @@ def test_a_run_needs_enough_content_words() -> None:
 def test_a_quotation_in_the_narrative_of_a_clinician_who_may_not_be_quoted(tiny: Path) -> None:
     path = tiny / "clinicians" / "C1.md"
     path.write_text(path.read_text(encoding="utf-8").replace(
-        "consent: {quote: true, public_site: true}", "consent: {quote: false, public_site: true}"),
+        "consent: {quote: true, public_site: true, archive: true}",
+        "consent: {quote: false, public_site: true, archive: true}"),
         encoding="utf-8")
     narrate(tiny, "C1", 'She calls her method "just listening" and means it.')
     assert rules(tiny) == [("clinicians/C1.md", "quoted-withheld", "C1")]
