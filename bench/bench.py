@@ -606,17 +606,27 @@ def profile(size: int, work: Path, top: int) -> int:
     return 0
 
 
+def _clinicians(dyads: int) -> int:
+    """The synthetic study's clinicians for ``dyads`` (the bundled study's ratio), from the
+    measured source: its generator module, or the command module of sources before that."""
+    try:
+        from build_site.io.synth import default_clinicians
+    except ImportError:  # sources before the cli/ package
+        from build_site.io.synth_cli import default_clinicians  # type: ignore[no-redef]
+    return int(default_clinicians(dyads))
+
+
 def _study(work: Path, dyads: int) -> Path:
     # The study is written (and signed off) by the build_site that will build it, when that
     # version has the generator; else by this working tree's.
     source = SOURCE if SOURCE and (SOURCE / "build_site" / "io" / "synth.py").is_file() else REPO
     if str(source) not in sys.path:
         sys.path.insert(0, str(source))
-    from build_site.io.synth import default_clinicians, write_synthetic_study
+    from build_site.io.synth import write_synthetic_study
 
     study = work / f"study-{dyads}"
     if not study.is_dir():
-        write_synthetic_study(study, dyads, default_clinicians(dyads), EXCERPTS_PER_DYAD, SEED)
+        write_synthetic_study(study, dyads, _clinicians(dyads), EXCERPTS_PER_DYAD, SEED)
     return study
 
 
@@ -668,7 +678,6 @@ def main(argv: list[str] | None = None) -> int:
         failed = False
         for size in sizes:
             study = _study(work, size)
-            from build_site.io.synth import default_clinicians
 
             load = os.getloadavg()
             n_runs = min(runs, args.max_runs_1000) if size >= 1000 else runs
@@ -683,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
                 failed = failed or bool(run.errors)
                 if i < n_runs - 1:
                     shutil.rmtree(work / f"n{size}-run{i}", ignore_errors=True)
-            results.append(SizeResult(size, default_clinicians(size), size_runs, load))
+            results.append(SizeResult(size, _clinicians(size), size_runs, load))
         print()
         for head, rows in tables(results):
             print(_text_table(head, rows))
