@@ -7,8 +7,15 @@ cache are MkDocs-only and not needed here. Zensical (0.0.73) refuses a ``docs_di
 there, so the configuration is written into the build directory with relative folders and
 Zensical runs with the build directory as its working folder: nothing lands in the user's
 working folder or the study. The site is built into the build directory, then moved into the
-staging folder. Zensical does not escape the site name or navigation titles either, so they
-are written escaped into its configuration.
+staging folder.
+
+Zensical's templates do not autoescape either, so the study's title as site name and the
+navigation titles are written HTML-escaped into its configuration (what
+:mod:`build_site.render.theme_text` does for MkDocs with ``markupsafe.Markup``; front-matter
+titles are already written escaped). Two of its partials escape the site name once more, in the
+logo's ``title`` tooltip: the build's theme folder holds copies without that second escape
+(:func:`theme_folder`), so the tooltip reads as typed. Zensical's ``striptags`` (the
+``<title>``) keeps the escaped text as it is.
 """
 
 from __future__ import annotations
@@ -28,6 +35,10 @@ from build_site.errors import Problem, StudyError, UsageError
 from build_site.site import config_overrides, resolved_config
 
 CONFIG_FILE = "zensical.yml"
+THEME = "zensical-theme"  # the build's theme overrides for Zensical, in the build directory
+# Partials of Zensical's theme that print ``title="{{ config.site_name | e }}"``.
+SITE_NAME_PARTIALS = ("partials/header.html", "partials/nav.html")
+_ESCAPED_AGAIN = 'title="{{ config.site_name | e }}"'
 SITE = "zensical-site"  # inside the build directory, where Zensical allows it
 
 
@@ -59,12 +70,36 @@ def zensical_config(job: SiteJob) -> dict[str, Any]:
         config["site_name"] = html.escape(str(overrides["site_name"]))
     theme = dict(config.get("theme") or {})
     theme.setdefault("variant", "classic")
+    own = None
     if theme.get("custom_dir"):
         own = Path(str(theme["custom_dir"]))
         own = own if own.is_absolute() else job.config.parent / own
-        theme["custom_dir"] = os.path.relpath(own.resolve(), job.work.resolve())
+    theme["custom_dir"] = theme_folder(job.work, own).name
     config["theme"] = theme
     return config
+
+
+def theme_folder(work: Path, own: Path | None) -> Path:
+    """``work/zensical-theme``: a copy of the theme overrides in force (``own``, or none) plus
+    Zensical's partials that escape the (already escaped) site name a second time, without
+    that escape, where ``own`` does not hold its own copy. Returns the folder."""
+    from importlib import resources
+
+    folder = work / THEME
+    if folder.exists():
+        shutil.rmtree(folder)
+    if own is not None:
+        shutil.copytree(own, folder)
+    templates = Path(str(resources.files("zensical") / "templates"))
+    for rel in SITE_NAME_PARTIALS:
+        target = folder / rel
+        if target.exists():
+            continue
+        text = (templates / rel).read_text("utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text.replace(_ESCAPED_AGAIN, 'title="{{ config.site_name }}"'),
+                          "utf-8")
+    return folder
 
 
 class ZensicalEngine:
