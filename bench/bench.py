@@ -21,7 +21,8 @@ clinicians, 8 excerpts per dyad, seed 1) and then, for each run:
    their HTML (so the baseline builds the full content inline, as the Markdown was written
    before those were swapped in after Markdown), with the same theme, plugins and extensions
    but every clinician and dyad page in one flat "Case studies" nav section;
-4. *Zensical* on the same assembled site project (our nav), when it is installed.
+4. *Zensical*: the cold build again with ``--engine zensical`` (a new process, the whole
+   pipeline with Zensical in place of MkDocs), when it is installed.
 
 Medians over the runs are printed as tables (and written as Markdown with ``--markdown``),
 with the machine's cores, memory and load. Numbers on a shared 2-core machine are noisy: the
@@ -341,27 +342,18 @@ def zensical_status(python: str) -> str:
     return lines[-1] if lines else f"exit {probe.returncode}"
 
 
-def _zensical(run: Run, work: Path, docs: Path, python: str) -> None:
-    import yaml
-
+def _zensical(run: Run, work: Path, study: Path, python: str) -> None:
+    """A cold build of ``study`` with the Zensical engine (``build --engine zensical``, a new
+    process of ``python``, which must have build-site and Zensical): the whole pipeline, as
+    the cold build, with Zensical in place of MkDocs."""
     why = zensical_status(python)
     if why:
         run.zensical_note = f"not available: {why}"
         return
-    captured = run.cold.get("mkdocs")
-    if not captured:
-        run.zensical_note = "the cold build did not reach MkDocs"
-        return
     site = work / "zensical-site"
     shutil.rmtree(site, ignore_errors=True)
-    config = _project_config(captured, site, captured["nav"])
-    # Zensical 0.0.40 panics on absolute folders ("invariant: Id(Format(Path(RootDir)))").
-    config["docs_dir"] = os.path.relpath(docs, work)
-    config["site_dir"] = os.path.relpath(site, work)
-    path = work / "zensical.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    proc, wall, _ = _timed([python, "-m", "zensical", "build", "-f", str(path)], env=_env(),
-                           cwd=work)
+    proc, wall, _ = _timed([python, "-m", "build_site", "build", str(study), "--out", str(site),
+                            "--engine", "zensical", "--quiet"], env=_env(), cwd=work)
     if proc.returncode != 0:
         tail = " ".join(proc.stderr.strip().splitlines()[-3:])
         run.zensical_note = f"failed (exit {proc.returncode}): {tail[:300]}"
@@ -370,6 +362,7 @@ def _zensical(run: Run, work: Path, docs: Path, python: str) -> None:
     run.zensical_wall = wall
     run.zensical_note = f"missing {missing}" if missing else "ok"
     shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(work / f".{site.name}.build", ignore_errors=True)
 
 
 _MARKER = re.compile(r"<!--bs-(?:diagram|block):([0-9a-f]{64})-->")
@@ -409,10 +402,13 @@ def measure(study: Path, work: Path, zensical_python: str) -> Run:
     run.noop_wall, run.noop, err = _run_child(study, out, work / "noop.json")
     if run.noop.get("exit_code") != 0:
         run.errors.append(f"no-op rebuild exit {run.noop.get('exit_code')}: {err}")
-    docs = inline_fragments(work / f".{out.name}.build" / "docs", work / "cold.json.fragments.json",
-                            work / "inlined-docs")
+    build_dir = work / f".{out.name}.build"
+    fragments = work / "cold.json.fragments.json"  # older sources: the side channel
+    if not fragments.is_file():
+        fragments = build_dir / "fragments.json"  # the file the fragment extension reads
+    docs = inline_fragments(build_dir / "docs", fragments, work / "inlined-docs")
     _baseline(run, work, docs)
-    _zensical(run, work, docs, zensical_python)
+    _zensical(run, work, study, zensical_python)
     return run
 
 

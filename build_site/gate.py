@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -74,15 +75,18 @@ def markup_variants(text: str) -> Iterator[str]:
         yield _TAG.sub(" ", text)
 
 
+THEME_PACKAGES = ("material", "mkdocs", "zensical")
 THEME_SUFFIXES = frozenset({".js", ".css", ".json", ".svg", ".html", ".map", ".png", ".ico",
                             ".woff", ".woff2", ".ttf", ".gif", ".jpg"})
 
 
 @cache
 def _theme_files_by_size() -> dict[int, tuple[str, ...]]:
-    """The MkDocs Material and MkDocs theme files (by suffix), grouped by size in bytes."""
+    """The theme files (by suffix) of MkDocs Material, MkDocs and, when installed, Zensical
+    (the second site engine, :mod:`build_site.engines`), grouped by size in bytes."""
     by_size: dict[int, list[str]] = {}
-    folders = [str(resources.files(package)) for package in ("material", "mkdocs")]
+    folders = [str(resources.files(package)) for package in THEME_PACKAGES
+               if find_spec(package) is not None]
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:

@@ -22,6 +22,7 @@ from build_site.consent.choices import refuse_consent_statements
 from build_site.consent.contrastive import refuse_contrastive
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
+from build_site.engines import EngineName, SiteJob, run_engine
 from build_site.errors import PrivacyError, Problem
 from build_site.gate import Leak, scan_articles, scan_tree
 from build_site.insider import refusals
@@ -43,7 +44,6 @@ from build_site.site import (
     SiteProject,
     assemble,
     load_site_project,
-    mkdocs_build,
 )
 from build_site.study import Audience, Identifier, IdentifierKind, Study
 from build_site.timing import StageClock
@@ -249,7 +249,7 @@ def refuse_findings(prepared: Prepared) -> None:
 
 def build(study_dir: Path, out: Path, config: Path | None = None,
           audience: Audience = "public", progress: Progress = lambda _: None,
-          archive: bool = False) -> BuildReport:
+          archive: bool = False, engine: EngineName = "mkdocs") -> BuildReport:
     """:func:`_build`, once Graphviz is known to run, with the output's lock held and an
     old copy left by an interrupted build restored first (:func:`outlock.guarded_output`).
 
@@ -259,12 +259,12 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     """
     require_graphviz()
     with guarded_output(out, study_dir):
-        return _build(study_dir, out, config, audience, progress, archive)
+        return _build(study_dir, out, config, audience, progress, archive, engine)
 
 
 def _build(study_dir: Path, out: Path, config: Path | None = None,
            audience: Audience = "public", progress: Progress = lambda _: None,
-          archive: bool = False) -> BuildReport:
+          archive: bool = False, engine: EngineName = "mkdocs") -> BuildReport:
     """Build the site of the study in ``study_dir`` into ``out``.
 
     Args:
@@ -276,6 +276,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         archive: a public build for deposit: without the material of participants who did not
             agree to be archived (:mod:`build_site.consent.archive`).
         progress: called with a short description as each stage finishes.
+        engine: the site engine (:mod:`build_site.engines`).
 
     Returns:
         A ``BuildReport``.
@@ -324,6 +325,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
                 "notice": notice and [notice.text, notice.noindex],
                 "epoch": source_date_epoch(shown),
                 "reviewed_files": sorted(prepared.study.reviewed.file_digests())}  # gate input
+    if engine != "mkdocs":
+        settings["engine"] = engine
     inputs = fingerprint(prepared.project.config, work / "docs", settings, fragments,
                          prepared.study.identifiers)
     report.reused = already_published(work, out, inputs)  # reuse.py: the gate passed it
@@ -332,8 +335,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         return report
     staging = staging_dir(out)
     try:
-        mkdocs_build(prepared.project.config, work / "docs", staging, report.nav,
-                     shown.meta.title, notice, source_date_epoch(shown), fragments)
+        run_engine(engine, SiteJob(prepared.project.config, work / "docs", staging, report.nav,
+                                   shown.meta.title, notice, source_date_epoch(shown), fragments))
         stage("mkdocs")
         study = prepared.study
         leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown)],

@@ -1,16 +1,13 @@
-"""Site build: assemble the build directory and run MkDocs on it.
+"""Site build: assemble the build directory that a site engine (:mod:`build_site.engines`) builds.
 
 The build directory holds a copy of the hand-written pages plus every generated page (written
-only when its bytes change, so an unchanged page keeps its timestamp) and the stylesheet. MkDocs
+only when its bytes change, so an unchanged page keeps its timestamp) and the stylesheet. The engine
 then builds it into a fresh temporary folder beside the output directory; the publish stage swaps
 that folder in. Nothing is ever written into ``docs/`` or the study folder.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,9 +17,7 @@ import yaml
 
 from build_site.errors import Problem, StudyError
 from build_site.render.context import Asset, Page
-from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
-from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
-from build_site.render.theme_text import ThemeText, for_theme, without_html_tooltips
+from build_site.render.theme_text import without_html_tooltips
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
@@ -298,15 +293,6 @@ def _merged_extensions(raw: dict[str, Any], defaults: dict[str, Any]) -> list[An
     return current
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 @dataclass(frozen=True)
 class Notice:
     """A banner on every page (``text``, plain text) and whether search engines are asked
@@ -389,55 +375,3 @@ def config_overrides(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any
     if raw.get("site_name", DEFAULT_SITE_NAME) == DEFAULT_SITE_NAME:
         overrides["site_name"] = site_name
     return overrides
-
-
-def mkdocs_build(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
-                 site_name: str, notice: Notice | None = None, epoch: int | None = None,
-                 fragments: Mapping[str, str] | None = None) -> None:
-    """Run MkDocs (strict) on ``docs_dir`` with ``config``, writing into ``site_dir``.
-
-    The configuration is the one in ``config`` with these always set: ``docs_dir``,
-    ``site_dir``, ``nav``, ``use_directory_urls: false``, the build-site stylesheet and the
-    Markdown extensions the pages need; ``site_name`` is the study title unless ``config`` sets
-    its own. ``fragments`` (SVG by marker key) are swapped in for the pages' diagram markers
-    (:mod:`build_site.render.fragments`).
-
-    Raises:
-        StudyError: MkDocs reported a warning (strict mode) or failed; its messages are listed.
-    """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    overrides = for_theme(config_overrides(config, docs_dir, site_dir, nav, site_name, notice))
-    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs dates the sitemap with it
-    handler = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    previous = logger.level
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    try:
-        cfg = load_config(config_file=str(config), **overrides)
-        cfg.plugins[PLUGIN_NAME] = DiagramFragments(fragments or {},
-                                                    docs_dir.parent / "cache" / "theme")
-        cfg.plugins[THEME_TEXT] = ThemeText()
-        cfg.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(cfg)
-        finally:
-            cfg.plugins.on_shutdown()
-    except (MkDocsException, SystemExit) as exc:
-        messages = handler.messages or [str(exc)]
-        raise StudyError([Problem(str(config), 0, f"MkDocs: {m}") for m in messages]) from None
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
-        logger.propagate = True
-        if previous_epoch is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous_epoch

@@ -99,7 +99,7 @@ def test_a_refused_build_after_a_crash_leaves_the_old_site(tiny: Path, tmp_path:
     def refused(*_: object) -> None:
         raise StudyError([])
 
-    monkeypatch.setattr("build_site.pipeline.mkdocs_build", refused)
+    monkeypatch.setattr("build_site.pipeline.run_engine", refused)
     with pytest.raises(StudyError):
         build(tiny, out)
     assert _tree(out) == before

@@ -20,7 +20,7 @@ class Calls:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.mkdocs = 0
         self.gate = 0
-        real_mkdocs, real_gate = pipeline.mkdocs_build, pipeline.scan_tree
+        real_mkdocs, real_gate = pipeline.run_engine, pipeline.scan_tree
 
         def mkdocs(*args: Any, **kwargs: Any) -> None:
             self.mkdocs += 1
@@ -30,7 +30,7 @@ class Calls:
             self.gate += 1
             return real_gate(*args, **kwargs)
 
-        monkeypatch.setattr(pipeline, "mkdocs_build", mkdocs)
+        monkeypatch.setattr(pipeline, "run_engine", mkdocs)
         monkeypatch.setattr(pipeline, "scan_tree", gate)
 
 

@@ -185,3 +185,30 @@ def test_a_team_config_cannot_turn_html_tooltips_back_on(tiny: Path, tmp_path: P
     build(tiny, tmp_path / "site")
     features = _features((tmp_path / "site" / "index.html").read_text("utf-8"))
     assert features == ["navigation.top"]
+
+
+@pytest.fixture(scope="module")
+def zensical_hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Hostile]:
+    """The hostile study's public site built with Zensical (which autoescapes nothing and
+    runs none of our MkDocs plugins: build_site.engines.zensical_engine)."""
+    work = tmp_path_factory.mktemp("hostile-zensical")
+    hostile = hostile_study(work / "study")
+    build(hostile.folder, work / "site", engine="zensical")
+    return work / "site", hostile
+
+
+def test_under_zensical_no_field_runs_or_reads_otherwise(
+        zensical_hostile_site: tuple[Path, Hostile]) -> None:
+    test_no_field_runs_or_reads_otherwise_on_any_page(zensical_hostile_site)
+    test_site_name_and_titles_read_as_typed(zensical_hostile_site)
+
+
+def test_under_zensical_the_search_index_shows_fields_as_text(
+        zensical_hostile_site: tuple[Path, Hostile]) -> None:
+    site, hostile = zensical_hostile_site
+    index = json.loads((site / "search.json").read_text("utf-8"))
+    problems: list[str] = []
+    for doc in index["items"]:
+        for key in ("title", "text"):
+            problems += _problems(f"search {doc['location']} {key}", doc[key], hostile)
+    assert index["items"] and not problems, "\n".join(problems[:40])

@@ -27,6 +27,7 @@ from build_site.errors import EXIT_OK, EXIT_PRIVACY, UsageError
 
 if TYPE_CHECKING:
     from build_site.analyse.risk import Exposure
+    from build_site.engines import EngineName
     from build_site.insider import Statement
     from build_site.manifest import Manifest
     from build_site.privacy import TextReport
@@ -42,10 +43,13 @@ if TYPE_CHECKING:
 @click.option("--encrypt", type=click.Path(path_type=Path, dir_okay=False),
               help="With --review: also write the copy as an AES-encrypted zip to this file "
                    "(password from BUILD_SITE_PASSWORD or asked for, never an option).")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs",
+              show_default=True,
+              help="Site engine: zensical tries Material's successor (Material ends 2027-05-05).")
 @QUIET
 @handle_errors
 def build(study: Path, out: Path | None, config: Path | None, review: bool,
-          encrypt: Path | None, quiet: bool) -> None:
+          encrypt: Path | None, engine: EngineName, quiet: bool) -> None:
     """Build the site of STUDY (default: casestudies) into --out."""
     from build_site.pipeline import build as run_build
 
@@ -61,7 +65,8 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool,
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
     with console.status("Building…") as status:
         report = run_build(study, out, config, "review" if review else "public",
-                           progress=lambda stage: status.update(f"Building: {stage} done"))
+                           progress=lambda stage: status.update(f"Building: {stage} done"),
+                           engine=engine)
     for warning in report.warnings:
         warn(console, warning)
     total = sum(report.timings.values())

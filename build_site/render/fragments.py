@@ -4,17 +4,23 @@ Generated pages carry a marker where a diagram goes (``<!--bs-diagram:KEY-->``, 
 :func:`build_site.render.diagrams.DiagramRenderer.placeholder`) and in place of every excerpt
 block (``<!--bs-block:KEY-->``, :func:`lift_blocks`). Markdown's ``md_in_html`` extension would
 parse each of them with Python's HTML parser only to pass it through unchanged, so they are put
-in place once the page's Markdown is HTML: by this small MkDocs plugin, which
-:func:`build_site.site.mkdocs_build` adds to every build itself (it is never named in
-``mkdocs.yml``). It runs first among the ``on_page_content`` handlers, so every later step
-(the search index, the theme's templates) sees the page exactly as if the HTML had been inline
-all along, and the leak gate reads the finished files as before. Material's search indexer
-reads a tag-free :func:`stand_in` of each diagram (the same index, much less parsing).
+in place once the page's Markdown is HTML: by a Python-Markdown extension
+(:class:`FragmentsExtension`, a postprocessor that runs last), which every engine names among
+the Markdown extensions with the file holding the fragments (:func:`write_fragments`). It runs
+under MkDocs and Zensical alike (Zensical runs no MkDocs plugins), so every later step (the
+search index, the theme's templates) sees the page exactly as if the HTML had been inline all
+along, and the leak gate reads the finished files as before.
+
+Under MkDocs only, :class:`DiagramFragments` (an MkDocs plugin the MkDocs engine adds itself)
+lets Material's search indexer read a tag-free :func:`stand_in` of each diagram (the same index,
+much less parsing) and keeps the theme's compiled templates between builds.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from html import unescape as html_unescape
@@ -22,10 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache
+from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
 PLUGIN_NAME = "build-site-diagrams"
+EXTENSION = "build_site.render.fragments"  # as named in markdown_extensions
 # Raw HTML blocks as the page templates write them, each lifted whole: an excerpt (four
 # lines); a scrolling table, a filter form, an ordering control, a diagram's text
 # alternative or a case's facts (nothing of the kind nested at a line start); and the SVG of
@@ -69,6 +78,68 @@ def swap_in(html: str, fragments: Mapping[str, str]) -> str:
     if "<!--bs-" not in html:
         return html
     return MARKER.sub(lambda m: fragments[m.group(1)], html)
+
+
+def write_fragments(path: Path, fragments: Mapping[str, str]) -> Path:
+    """Write ``fragments`` (HTML by marker key) as JSON to ``path`` for
+    :class:`FragmentsExtension`; returns ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dict(fragments)), encoding="utf-8")
+    return path
+
+
+def extension_entry(path: Path) -> dict[str, dict[str, str]]:
+    """The ``markdown_extensions`` entry that swaps in the fragments written to ``path``."""
+    return {EXTENSION: {"file": str(path)}}
+
+
+@functools.lru_cache(maxsize=4)
+def _read_fragments(path: str, mtime_ns: int, size: int) -> dict[str, str]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def load_fragments(path: str) -> Mapping[str, str]:
+    """The fragments in the JSON file at ``path`` ({} for an empty path), read once per
+    version of the file (engines make a Markdown instance per page)."""
+    if not path:
+        return {}
+    stat = Path(path).stat()
+    return _read_fragments(path, stat.st_mtime_ns, stat.st_size)
+
+
+class _SwapIn(Postprocessor):  # type: ignore[misc]
+    def __init__(self, md: Markdown, fragments: Mapping[str, str]) -> None:
+        super().__init__(md)
+        self.fragments = fragments
+
+    def run(self, text: str) -> str:
+        return swap_in(text, self.fragments)
+
+
+class FragmentsExtension(Extension):  # type: ignore[misc]
+    """Python-Markdown extension: the page's HTML with every marker swapped for its fragment.
+
+    Configuration: ``file``, the JSON file of fragments by marker key
+    (:func:`write_fragments`). The postprocessor runs after every other one (priority -100,
+    below raw HTML's 30), so it sees the HTML as the engine gets it.
+
+    Raises (at conversion): KeyError when a marker names a fragment the file does not hold.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {"file": ["", "JSON file of HTML fragments by marker key"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Register the postprocessor with the fragments of the configured file."""
+        fragments = load_fragments(str(self.getConfig("file")))
+        md.postprocessors.register(_SwapIn(md, fragments), "build-site-fragments", -100)
+
+
+def makeExtension(**kwargs: Any) -> FragmentsExtension:
+    """Python-Markdown's entry point for ``markdown_extensions: [build_site.render.fragments]``."""
+    return FragmentsExtension(**kwargs)
 
 
 # A tag as Python's HTML parser reads one (quoted attribute values may hold ">").
@@ -115,10 +186,11 @@ def stand_in(html: str) -> str | None:
 
 
 class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """The MkDocs plugin that swaps diagrams and blocks in; ``fragments``: HTML by marker key.
+    """The MkDocs-only plugin around the swap; ``fragments``: HTML by marker key.
 
     For Material's search indexer alone (``on_page_context``) each fragment that has one is
     briefly replaced by its :func:`stand_in`, then put back before the theme renders the page.
+    The swap itself is :class:`FragmentsExtension`'s.
     """
 
     def __init__(self, fragments: Mapping[str, str], template_cache: Path | None = None) -> None:
@@ -137,16 +209,18 @@ class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return env
 
     @event_priority(100)
-    def on_page_content(self, html: str, *, page: Page, **kwargs: Any) -> str:
-        """MkDocs event: the page's HTML body, right after Markdown; returns it with the
-        diagrams in place."""
-        self._keys[page.file.src_uri] = MARKER.findall(html)
-        return swap_in(html, self.fragments)
+    def on_page_markdown(self, markdown: str, /, *, page: Page, **kwargs: Any) -> str:
+        """MkDocs event: the page's Markdown; notes the fragments it names (the extension
+        swaps them in during Markdown) and returns it unchanged."""
+        self._keys[page.file.src_uri] = MARKER.findall(markdown)
+        return markdown
 
     @event_priority(100)
     def _before_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:
         content = page.content or ""
         for key in dict.fromkeys(self._keys.get(page.file.src_uri, [])):
+            if key not in self.fragments:  # a marker quoted in a hand-written code block
+                continue
             if key not in self._stand_ins:
                 self._stand_ins[key] = stand_in(self.fragments[key])
             cheap = self._stand_ins[key]
