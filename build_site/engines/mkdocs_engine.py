@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 
-from build_site.engines import SiteJob
+from build_site.engines.job import SiteJob
 from build_site.errors import Problem, StudyError
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from build_site.engines import SiteJob
+from build_site.engines.job import SiteJob
 from build_site.errors import Problem, StudyError, UsageError
 from build_site.site import config_overrides, resolved_config
 
