@@ -70,8 +70,51 @@ class KindRef(_Model):
     kind: Kind
 
 
+class Basis(StrEnum):
+    """What a relation rests on, as the team declares it (issue 19: grounded-theory claims)."""
+
+    PARTICIPANTS_WORDS = "participants-words"
+    WITHIN_CASE_SEQUENCE = "within-case-sequence"
+    CROSS_CASE_COMPARISON = "cross-case-comparison"
+    MEMBER_CHECKING = "member-checking"
+    PRIOR_LITERATURE = "prior-literature"
+
+
+class Consequence(StrEnum):
+    """What a negative or deviant case did to the model."""
+
+    BOUNDARY_CONDITION = "boundary-condition-added"
+    MODEL_REVISED = "model-revised"
+    UNEXPLAINED = "left-unexplained"
+
+
+class Conditions(_Model):
+    """When a relation holds and when it does not, in the team's words."""
+
+    holds_when: str = ""
+    not_when: str = ""
+
+
+class RelationCase(_Model):
+    """A case the team chose for a relation: a dyad or a clinician id, a short within-case
+    account, and the excerpts (ids) on each side of the arrow."""
+
+    case: Id
+    account: str = Field(min_length=1)
+    excerpt_ids: list[Id] = []
+
+
+class NegativeCase(RelationCase):
+    """A negative or deviant case and its consequence for the model."""
+
+    consequence: Consequence
+
+
 class Relation(_Model):
-    """A claimed relation between model components (or whole kinds), e.g. 'facilitates'."""
+    """A claimed relation between model components (or whole kinds), e.g. 'facilitates',
+    with what it rests on (all optional): conditions, the declared basis, two to five
+    illustrative cases, negative cases, the model version where it entered or changed, and
+    the team's memo."""
 
     id: Id
     from_: Id | KindRef = Field(alias="from")
@@ -79,6 +122,12 @@ class Relation(_Model):
     kind: str = Field(min_length=1)
     description: str = ""
     tentative: bool = False
+    conditions: Conditions = Conditions()
+    basis: list[Basis] = []
+    illustrative_cases: list[RelationCase] = Field(default=[], max_length=5)
+    negative_cases: list[NegativeCase] = []
+    since: str = ""
+    memo: str = ""
 
 
 class Model(_Model):

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from build_site.errors import Problem, StudyError
 from build_site.insider import decision_problems
 from build_site.load import RawDocument, RawStudy
+from build_site.relation_claims import relation_problems
 from build_site.render.paths import RESERVED_COMPONENT_IDS
 from build_site.study import (
     Clinician,
@@ -153,6 +154,7 @@ class _Checker:
         self._case_study_references()
         self._ages()
         decision_problems(self.study, self.add)
+        relation_problems(self.study, self.add)
         return self.problems
 
     def _unique_ids(self) -> None:
