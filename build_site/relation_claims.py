@@ -10,10 +10,12 @@ case and no linking excerpt is *asserted; evidence not shown*, never *establishe
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from build_site.study import Kind, KindRef, Relation, RelationCase, Study
+from build_site.deidentify import Replacer, scrub
+from build_site.study import Kind, KindRef, Model, Relation, RelationCase, Study
 
+C = TypeVar("C", bound=RelationCase)
 Add = Callable[[str, tuple[Any, ...], str, str], None]
 
 ESTABLISHED = "established"
@@ -59,6 +61,15 @@ def uncited_established(study: Study) -> list[str]:
             if not r.tentative and not (r.illustrative_cases or r.negative_cases)]
 
 
+def uncited_warnings(study: Study) -> list[str]:
+    """``check``'s warning for each relation of :func:`uncited_established`."""
+    return [f"model.yml: relation '{i}' is not marked tentative but cites no case: name two "
+            "to five illustrative_cases (dyads, or clinicians for competencies) or mark it "
+            "tentative; with no case and no excerpt coded to it, the site shows it as "
+            "'asserted; evidence not shown'"
+            for i in uncited_established(study)]
+
+
 def relation_problems(study: Study, add: Add) -> None:
     """Check every relation's claim fields; ``add(file, path, message, hint)`` once per problem.
 
@@ -77,11 +88,12 @@ def relation_problems(study: Study, add: Add) -> None:
             add("model.yml", (*at, "illustrative_cases"),
                 f"relation '{rel.id}': one illustrative case",
                 "choose two to five cases that show the relation, or none")
-        if rel.since and versions and rel.since not in versions:
+        if rel.since and rel.since not in versions:
             add("model.yml", (*at, "since"),
                 f"relation '{rel.id}': unknown model version '{rel.since}'",
                 "name a version listed in model-history/history.yml: "
-                + ", ".join(sorted(versions)))
+                + ", ".join(sorted(versions)) if versions else
+                "the study records no model version: add model-history/history.yml")
         clinicians_only = rests_on_clinicians(rel, kind_of)
         for field in ("illustrative_cases", "negative_cases"):
             for j, case in enumerate(getattr(rel, field)):
@@ -115,3 +127,32 @@ def _case_problems(study: Study, rel_id: str, case: RelationCase, clinicians_onl
             add("model.yml", (*at, "excerpt_ids", k),
                 f"relation '{rel_id}': case '{case.case}' has no excerpt '{excerpt_id}'",
                 "name an excerpt id from that case study's excerpts")
+
+
+def unlinked_model(model: Model, dyads: dict[str, str], excerpts: dict[str, str],
+                   mask: Replacer) -> Model:
+    """``model`` for a build that hides which clinician each dyad belongs to
+    (``publication.hide_clinician``): dyad cases and their excerpts under their neutral ids,
+    a clinician case without its dyads' excerpts (which would tie them to it), and case ids
+    in the prose masked by ``mask``.
+
+    Args:
+        model: the de-identified model.
+        dyads: original dyad id -> neutral id.
+        excerpts: original dyad excerpt id -> neutral id.
+        mask: replaces case-study ids written in text.
+    """
+    def neutral(case: C) -> C:
+        if case.case in dyads:
+            return case.model_copy(update={
+                "case": dyads[case.case],
+                "excerpt_ids": [excerpts[e] for e in case.excerpt_ids if e in excerpts]})
+        return case.model_copy(update={
+            "excerpt_ids": [e for e in case.excerpt_ids if e not in excerpts]})
+
+    relations = [
+        r.model_copy(update={
+            "illustrative_cases": [neutral(c) for c in r.illustrative_cases],
+            "negative_cases": [neutral(c) for c in r.negative_cases]})
+        for r in scrub(model, mask).relations]
+    return model.model_copy(update={"relations": relations})
