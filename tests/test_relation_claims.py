@@ -165,3 +165,34 @@ def test_every_bundled_relation_links_the_cases_it_rests_on(bundled_site: Path) 
     competencies = _section(page, "competencies-facilitate-processes")
     assert "../dyads/" not in competencies.split("Negative and deviant")[0]
     assert check_study(REPO / "casestudies").warnings == []
+
+
+FORBIDDEN = re.compile(r"supported in|\d+ of \d+|\d\s*%|percent|strength|associat|correlat|"
+                       r"no evidence|cases to read", re.I)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_public_relations_page_never_counts_or_speaks_of_strength(
+        bundled_site: Path) -> None:
+    page = _text((bundled_site / "model" / "relations.html").read_text("utf-8"))
+    article = page[page.index("Relations"):]
+    assert not FORBIDDEN.search(article), FORBIDDEN.search(article)
+
+
+def test_review_build_lists_cases_to_read_under_the_sentence(tiny: Path, tmp_path: Path) -> None:
+    build(tiny, tmp_path / "review", audience="review")
+    page = (tmp_path / "review" / "model" / "relations.html").read_text("utf-8")
+    section = _section(page, "caring-builds-trust")
+    sentence = ("Coding was selective; a missing code does not mean the phenomenon was absent. "
+                "These lists are for reading, not counting.")
+    assert sentence in section
+    listed = section[section.index(sentence):]
+    assert re.search(r"Dyads with both ends coded: <a href=\"\.\./dyads/C1-P[12]\.html\"", listed)
+    # Competencies to processes: clinicians are the cases to read.
+    assert "Clinicians with both ends coded" in _section(page, "listening-helps-caring")
+    build(tiny, tmp_path / "public")
+    public = (tmp_path / "public" / "model" / "relations.html").read_text("utf-8")
+    assert "for reading, not counting" not in public and "ends coded" not in public

@@ -25,7 +25,7 @@ from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplat
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, page_url
 from build_site.render.paths import RELATIONS, component_path
-from build_site.render.relation_claims import ClaimView, claim_view
+from build_site.render.relation_claims import ClaimView, claim_view, reading_list
 from build_site.render.theme_text import front_matter_title
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
 
@@ -205,7 +205,8 @@ class RenderContext:
                 views.append(RelationView(
                     r.id, r.kind, r.description, r.tentative, self._end_label(r.from_),
                     self._end_label(r.to), evidence,
-                    claim_view(r, self.study, len(evidence.all()))))
+                    claim_view(r, self.study, len(evidence.all()),
+                               reading_list(r, self.analysis) if self.review else None)))
         return views
 
     def code_link(self, page: str, code_id: str) -> tuple[str, str, str]:

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from build_site.relation_claims import status
+from build_site.analyse import Analysis, relation_end_ids
+from build_site.relation_claims import rests_on_clinicians, status
 from build_site.study import Basis, Consequence, Relation, RelationCase, Study
+
+# Above the review build's reading lists (issue 19 item 2), word for word.
+READING_NOTE = ("Coding was selective; a missing code does not mean the phenomenon was absent. "
+                "These lists are for reading, not counting.")
 
 BASIS_TEXT = {
     Basis.PARTICIPANTS_WORDS: "in participants' own words",
@@ -52,11 +57,41 @@ class ClaimView:
     negative: list[CaseLink]
     since: str
     memo: str
+    reading: ReadingList | None = None
 
 
-def claim_view(rel: Relation, study: Study, linking_excerpts: int) -> ClaimView:
+@dataclass(frozen=True)
+class ReadingList:
+    """Review build only: cases to read for a relation, to help the team choose illustrative
+    and negative cases; ``kind`` is "clinician" or "dyad". Never counted on a page."""
+
+    kind: str
+    both_ends: list[str]
+    one_end: list[str]
+
+
+def reading_list(rel: Relation, analysis: Analysis) -> ReadingList:
+    """The cases (clinicians for a competency-to-process relation, else dyads) in which both
+    ends of ``rel`` are coded with supporting evidence, and those in which one end is."""
+    kind_of = {n.id: n.kind for n in analysis.nodes.values() if n.is_component}
+    clinicians = rests_on_clinicians(rel, kind_of)
+    coded = analysis.clinician_evidenced if clinicians else analysis.dyad_evidenced
+    ends = [set(relation_end_ids(analysis.nodes, e)) for e in (rel.from_, rel.to)]
+    both, one = [], []
+    for case_id in sorted(coded):
+        hits = sum(1 for end in ends if end & coded[case_id])
+        if hits == 2:
+            both.append(case_id)
+        elif hits == 1:
+            one.append(case_id)
+    return ReadingList("clinician" if clinicians else "dyad", both, one)
+
+
+def claim_view(rel: Relation, study: Study, linking_excerpts: int,
+               reading: ReadingList | None = None) -> ClaimView:
     """The claim of ``rel`` over the shown ``study`` (public selection or review copy);
-    ``linking_excerpts`` is how many shown excerpts are coded to the relation itself."""
+    ``linking_excerpts`` is how many shown excerpts are coded to the relation itself;
+    ``reading`` the review build's reading list (None in a public build)."""
     pages = _case_pages(study)
     illustrative = [c for c in (_link(x, study, pages) for x in rel.illustrative_cases) if c]
     negative = [c for c in (_link(x, study, pages) for x in rel.negative_cases) if c]
@@ -67,7 +102,7 @@ def claim_view(rel: Relation, study: Study, linking_excerpts: int) -> ClaimView:
         status=status(shown, linking_excerpts),
         holds_when=rel.conditions.holds_when, not_when=rel.conditions.not_when,
         basis=[BASIS_TEXT[b] for b in rel.basis], illustrative=illustrative,
-        negative=negative, since=rel.since, memo=rel.memo)
+        negative=negative, since=rel.since, memo=rel.memo, reading=reading)
 
 
 def _case_pages(study: Study) -> dict[str, tuple[str, str, set[str]]]:
