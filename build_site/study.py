@@ -261,15 +261,37 @@ class Saturation(_Model):
     statement: str = ""
 
 
-class Reporting(_Model):
-    """Where the team reports each reporting-standard item: item number -> location.
+class ItemStatus(StrEnum):
+    """A reporting-standard item's status as the team confirms it (issue 19 item 4)."""
 
-    A location is free text (``Manuscript, p. 4``) or a site page (``methods/index.md#setting``).
+    REPORTED = "reported"
+    NOT_DONE = "reported-as-not-done"
+    NOT_APPLICABLE = "not-applicable"
+    NOT_REPORTED = "not-reported"
+
+
+class ChecklistEntry(_Model):
+    """One item the team confirmed: its status; where it is reported (a site page such as
+    ``methods/index.md#setting`` or free text) and/or the quoted sentence; the reason an item
+    does not apply; and who confirmed it (initials) and when (YYYY-MM-DD)."""
+
+    status: ItemStatus
+    where: str = ""
+    quote: str = ""
+    reason: str = ""
+    by: str = Field(min_length=1)
+    on: str = Field(min_length=1)
+
+
+class Reporting(_Model):
+    """The team's reporting checklists: item number -> a confirmed :class:`ChecklistEntry`,
+    or (older form) a bare location, which is shown as the team's but not confirmed.
+
     COREQ items are ``"1"`` .. ``"32"``; SRQR items ``"S1"`` .. ``"S21"``.
     """
 
-    coreq: dict[str, str] = {}
-    srqr: dict[str, str] = {}
+    coreq: dict[str, str | ChecklistEntry] = {}
+    srqr: dict[str, str | ChecklistEntry] = {}
 
 
 class SignOff(_Model):
