@@ -196,3 +196,10 @@ def test_review_build_lists_cases_to_read_under_the_sentence(tiny: Path, tmp_pat
     build(tiny, tmp_path / "public")
     public = (tmp_path / "public" / "model" / "relations.html").read_text("utf-8")
     assert "for reading, not counting" not in public and "ends coded" not in public
+
+
+def test_a_kind_to_kind_relation_links_its_member_relations(bundled_site: Path) -> None:
+    section = _section((bundled_site / "model" / "relations.html").read_text("utf-8"),
+                       "processes-produce-outcomes")
+    assert re.search(r'Member relations:</strong> <a href="#valuing-builds-being-known">'
+                     r'Valuing produces Being known</a>; <a href="#abiding-builds-trust">', section)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from build_site.analyse import Analysis, relation_end_ids
 from build_site.relation_claims import rests_on_clinicians, status
-from build_site.study import Basis, Consequence, Relation, RelationCase, Study
+from build_site.study import Basis, Consequence, KindRef, Relation, RelationCase, Study
 
 # Above the review build's reading lists (issue 19 item 2), word for word.
 READING_NOTE = ("Coding was selective; a missing code does not mean the phenomenon was absent. "
@@ -58,6 +58,7 @@ class ClaimView:
     since: str
     memo: str
     reading: ReadingList | None = None
+    members: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,22 @@ def claim_view(rel: Relation, study: Study, linking_excerpts: int,
         status=status(shown, linking_excerpts),
         holds_when=rel.conditions.holds_when, not_when=rel.conditions.not_when,
         basis=[BASIS_TEXT[b] for b in rel.basis], illustrative=illustrative,
-        negative=negative, since=rel.since, memo=rel.memo, reading=reading)
+        negative=negative, since=rel.since, memo=rel.memo, reading=reading,
+        members=member_relations(rel, study))
+
+
+def member_relations(rel: Relation, study: Study) -> list[tuple[str, str]]:
+    """For a relation between whole kinds, the relations between single components of those
+    kinds (its member relations, which it rests on with its cross-case memo) as (id, "From
+    kind To"); empty for any other relation."""
+    if not (isinstance(rel.from_, KindRef) and isinstance(rel.to, KindRef)):
+        return []
+    comps = {c.id: c for c in study.model.components}
+    return [(r.id, f"{comps[r.from_].label} {r.kind} {comps[r.to].label}")
+            for r in study.model.relations
+            if isinstance(r.from_, str) and isinstance(r.to, str)
+            and r.from_ in comps and r.to in comps
+            and comps[r.from_].kind == rel.from_.kind and comps[r.to].kind == rel.to.kind]
 
 
 def _case_pages(study: Study) -> dict[str, tuple[str, str, set[str]]]:
