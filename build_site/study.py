@@ -126,7 +126,8 @@ class Relation(_Model):
     basis: list[Basis] = []
     illustrative_cases: list[RelationCase] = Field(default=[], max_length=5)
     negative_cases: list[NegativeCase] = []
-    since: str = ""
+    since: Annotated[str, StringConstraints(pattern=r"^$|^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                            max_length=40)] = ""
     memo: str = ""
 
 
