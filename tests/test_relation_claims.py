@@ -203,3 +203,11 @@ def test_a_kind_to_kind_relation_links_its_member_relations(bundled_site: Path) 
                        "processes-produce-outcomes")
     assert re.search(r'Member relations:</strong> <a href="#valuing-builds-being-known">'
                      r'Valuing produces Being known</a>; <a href="#abiding-builds-trust">', section)
+
+
+def test_counts_of_dyads_stand_beside_their_caveat(bundled_site: Path) -> None:
+    caveat = "Counts are not strength of evidence"
+    for page in ("model/index.html", "model/valuing.html"):
+        html = (bundled_site / page).read_text("utf-8")
+        assert "Dyads with evidence" in html
+        assert html.index(caveat) < html.index("Dyads with evidence"), page
