@@ -24,6 +24,7 @@ from build_site.deidentify.findings import Finding, transcript_findings, unresol
 from build_site.errors import Problem
 from build_site.insider import Statement, insider_statements, refusals
 from build_site.pipeline import Prepared, declare_pages, prepare
+from build_site.relation_claims import uncited_warnings
 
 
 @dataclass
@@ -73,7 +74,8 @@ class CheckReport:
         """Warnings for the team (an empty identifier list, and the like)."""
         from build_site.pipeline import NO_IDENTIFIERS
 
-        return [NO_IDENTIFIERS] if not self.prepared.study.identifiers else []
+        found = [NO_IDENTIFIERS] if not self.prepared.study.identifiers else []
+        return found + uncited_warnings(self.prepared.study)
 
 
 def check_study(study_dir: Path, risk: bool = False, insider: bool = False) -> CheckReport:

@@ -70,8 +70,51 @@ class KindRef(_Model):
     kind: Kind
 
 
+class Basis(StrEnum):
+    """What a relation rests on, as the team declares it (issue 19: grounded-theory claims)."""
+
+    PARTICIPANTS_WORDS = "participants-words"
+    WITHIN_CASE_SEQUENCE = "within-case-sequence"
+    CROSS_CASE_COMPARISON = "cross-case-comparison"
+    MEMBER_CHECKING = "member-checking"
+    PRIOR_LITERATURE = "prior-literature"
+
+
+class Consequence(StrEnum):
+    """What a negative or deviant case did to the model."""
+
+    BOUNDARY_CONDITION = "boundary-condition-added"
+    MODEL_REVISED = "model-revised"
+    UNEXPLAINED = "left-unexplained"
+
+
+class Conditions(_Model):
+    """When a relation holds and when it does not, in the team's words."""
+
+    holds_when: str = ""
+    not_when: str = ""
+
+
+class RelationCase(_Model):
+    """A case the team chose for a relation: a dyad or a clinician id, a short within-case
+    account, and the excerpts (ids) on each side of the arrow."""
+
+    case: Id
+    account: str = Field(min_length=1)
+    excerpt_ids: list[Id] = []
+
+
+class NegativeCase(RelationCase):
+    """A negative or deviant case and its consequence for the model."""
+
+    consequence: Consequence
+
+
 class Relation(_Model):
-    """A claimed relation between model components (or whole kinds), e.g. 'facilitates'."""
+    """A claimed relation between model components (or whole kinds), e.g. 'facilitates',
+    with what it rests on (all optional): conditions, the declared basis, two to five
+    illustrative cases, negative cases, the model version where it entered or changed, and
+    the team's memo."""
 
     id: Id
     from_: Id | KindRef = Field(alias="from")
@@ -79,6 +122,13 @@ class Relation(_Model):
     kind: str = Field(min_length=1)
     description: str = ""
     tentative: bool = False
+    conditions: Conditions = Conditions()
+    basis: list[Basis] = []
+    illustrative_cases: list[RelationCase] = Field(default=[], max_length=5)
+    negative_cases: list[NegativeCase] = []
+    since: Annotated[str, StringConstraints(pattern=r"^$|^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                            max_length=40)] = ""
+    memo: str = ""
 
 
 class Model(_Model):
@@ -212,15 +262,37 @@ class Saturation(_Model):
     statement: str = ""
 
 
-class Reporting(_Model):
-    """Where the team reports each reporting-standard item: item number -> location.
+class ItemStatus(StrEnum):
+    """A reporting-standard item's status as the team confirms it (issue 19 item 4)."""
 
-    A location is free text (``Manuscript, p. 4``) or a site page (``methods/index.md#setting``).
+    REPORTED = "reported"
+    NOT_DONE = "reported-as-not-done"
+    NOT_APPLICABLE = "not-applicable"
+    NOT_REPORTED = "not-reported"
+
+
+class ChecklistEntry(_Model):
+    """One item the team confirmed: its status; where it is reported (a site page such as
+    ``methods/index.md#setting`` or free text) and/or the quoted sentence; the reason an item
+    does not apply; and who confirmed it (initials) and when (YYYY-MM-DD)."""
+
+    status: ItemStatus
+    where: str = ""
+    quote: str = ""
+    reason: str = ""
+    by: str = Field(min_length=1)
+    on: str = Field(min_length=1)
+
+
+class Reporting(_Model):
+    """The team's reporting checklists: item number -> a confirmed :class:`ChecklistEntry`,
+    or (older form) a bare location, which is shown as the team's but not confirmed.
+
     COREQ items are ``"1"`` .. ``"32"``; SRQR items ``"S1"`` .. ``"S21"``.
     """
 
-    coreq: dict[str, str] = {}
-    srqr: dict[str, str] = {}
+    coreq: dict[str, str | ChecklistEntry] = {}
+    srqr: dict[str, str | ChecklistEntry] = {}
 
 
 class SignOff(_Model):

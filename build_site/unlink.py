@@ -35,6 +35,7 @@ from pydantic import BaseModel
 
 from build_site.deidentify import scrub
 from build_site.errors import Problem, StudyError
+from build_site.relation_claims import unlinked_model
 from build_site.study import Clinician, Dyad, Identifier, IdentifierKind, Study
 
 THE_CLINICIAN = "[the clinician]"
@@ -128,6 +129,7 @@ def unlink(study: Study, neutral: Neutral) -> Study:
     codes = sorted(study.codebook.codes, key=lambda c: (c.label.lower(), c.id))
     return study.model_copy(update={
         "meta": scrub(study.meta, elsewhere), "clinicians": clinicians, "dyads": dyads,
+        "model": unlinked_model(study.model, neutral.dyads, neutral.excerpts, elsewhere),
         "codebook": study.codebook.model_copy(update={"codes": codes}),
         "clinician_links": False,
     })

@@ -18,9 +18,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from build_site.checklists import checklist_problems
 from build_site.errors import Problem, StudyError
 from build_site.insider import decision_problems
 from build_site.load import RawDocument, RawStudy
+from build_site.relation_claims import relation_problems
 from build_site.render.paths import RESERVED_COMPONENT_IDS
 from build_site.study import (
     Clinician,
@@ -141,7 +143,8 @@ class _Checker:
 
     def add(self, file: str, path: tuple[Any, ...], message: str, hint: str = "") -> None:
         doc = self.docs.get(file) or {
-            "model.yml": self.raw.model, "codebook.yml": self.raw.codebook
+            "model.yml": self.raw.model, "codebook.yml": self.raw.codebook,
+            "study.yml": self.raw.study,
         }.get(file)
         line = line_at(doc.data, path) if doc else 0
         self.problems.append(Problem(file, line, message, hint))
@@ -153,6 +156,8 @@ class _Checker:
         self._case_study_references()
         self._ages()
         decision_problems(self.study, self.add)
+        relation_problems(self.study, self.add)
+        checklist_problems(self.study, self.add)
         return self.problems
 
     def _unique_ids(self) -> None:

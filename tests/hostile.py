@@ -121,6 +121,16 @@ STUDY: dict[str, Any] = {
 }
 
 
+# A relation's claim fields (issue 19), on a process-to-outcome relation (dyads may show it).
+_CLAIM: dict[str, Any] = {
+    "conditions": {"holds_when": "t", "not_when": "t"}, "basis": ["participants-words"],
+    "illustrative_cases": [{"case": "C1-P1", "account": "t", "excerpt_ids": ["C1-P1-E2"]},
+                           {"case": "C1-P2", "account": "t"}],
+    "negative_cases": [{"case": "C1-P1", "account": "t", "consequence": "left-unexplained"}],
+    "memo": "t",
+}
+
+
 def hostile_study(target: Path) -> Hostile:
     """Copy the tiny fixture study to ``target`` with every free-text field of study.yml,
     model.yml and codebook.yml replaced by a marker and :data:`TAIL`."""
@@ -135,6 +145,8 @@ def hostile_study(target: Path) -> Hostile:
             data["version"] = "t"
             for relation in data["relations"]:
                 relation["description"] = "t"
+                if relation["id"] == "caring-builds-trust":  # a claim in every field
+                    relation.update(_CLAIM)
         schema = _schema(name)
         filled = filler.fill(f"{name}.yml", data, schema, schema, "")
         file.write_text(yaml.safe_dump(filled, sort_keys=False, allow_unicode=True), "utf-8")

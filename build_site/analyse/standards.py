@@ -6,16 +6,23 @@ COREQ: Tong A, Sainsbury P, Craig J. Consolidated criteria for reporting qualita
 2007;19(6):349-357. SRQR: O'Brien BC, Harris IB, Beckman TJ, Reed DA, Cook DA. Standards for
 reporting qualitative research: a synthesis of recommendations. Acad Med. 2014;89(9):1245-1251.
 
-For each item, the team's own location (``study.yml`` ``reporting``) wins; otherwise the tool
-suggests the site page that reports it when the study folder holds the facts; otherwise the
-item is flagged "not reported".
+For each item, the team's confirmed entry (``study.yml`` ``reporting``: a status, where, who
+and when) wins; a bare location is the team's but unconfirmed. Otherwise the tool may suggest
+the site page that holds the facts, for the review build only, as a suggestion to confirm; it
+never suggests COREQ items 30 to 32, which are a reviewer's judgement of the findings
+(issue 19 item 4). A checklist is a reporting guide, not a quality score: nothing here counts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from build_site.study import Study
+from build_site.study import ChecklistEntry, Study
+
+# A reviewer's judgement of the findings, never a location the tool can point to.
+NEVER_SUGGESTED = frozenset({"30", "31", "32"})
+STATUS_WORDS = {"reported": "Reported", "reported-as-not-done": "Reported as not done",
+                "not-applicable": "Not applicable", "not-reported": "Not reported"}
 
 COREQ_CITATION = (
     "Tong A, Sainsbury P, Craig J. Consolidated criteria for reporting qualitative research "
@@ -175,9 +182,13 @@ _SRQR: list[tuple[str, str, str, str, list[str]]] = [
 class Item:
     """One checklist item and where it is reported.
 
-    ``status`` is ``team`` (the team's location from study.yml), ``suggested`` (a site page
-    that holds the facts), or ``missing``. ``page``/``anchor`` point into the site when known;
-    ``location`` is the team's free-text location.
+    ``status`` is a confirmed status (``reported``, ``reported-as-not-done``,
+    ``not-applicable``, ``not-reported``), ``team`` (a bare location from study.yml, not
+    confirmed), ``suggested`` (a site page that holds the facts: review build only),
+    ``judgement`` (COREQ 30 to 32 unconfirmed: the reader's judgement), or ``missing``.
+    ``page``/``anchor`` point into the site when known; ``location`` is free text; ``quote``
+    the team's quoted sentence; ``reason`` why an item does not apply;
+    ``by``/``on`` who confirmed it and when.
     """
 
     id: str
@@ -188,6 +199,15 @@ class Item:
     page: str = ""
     anchor: str = ""
     location: str = ""
+    quote: str = ""
+    reason: str = ""
+    by: str = ""
+    on: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the team confirmed this item (initials and a date)."""
+        return bool(self.by)
 
 
 # Methods entries the methods page places in a section of its own.
@@ -231,11 +251,30 @@ def _suggest(study: Study, sources: list[str]) -> tuple[str, str] | None:
     return None
 
 
+def _where(where: str) -> dict[str, str]:
+    page, _, anchor = where.strip().partition("#")
+    if page.endswith(".md"):
+        return {"page": page, "anchor": anchor}
+    return {"location": where.strip()} if where.strip() else {}
+
+
+def _confirmed(head: tuple[str, str, str, str], entry: ChecklistEntry) -> Item:
+    return Item(*head, status=entry.status.value, quote=entry.quote.strip(),
+                reason=entry.reason.strip(), by=entry.by, on=entry.on, **_where(entry.where))
+
+
 def _items(study: Study, table: list[tuple[str, str, str, str, list[str]]],
-           team: dict[str, str]) -> list[Item]:
+           team: dict[str, str | ChecklistEntry]) -> list[Item]:
     items = []
     for item_id, domain, title, question, sources in table:
-        given = team.get(item_id, "").strip()
+        entry = team.get(item_id, "")
+        if isinstance(entry, ChecklistEntry):
+            items.append(_confirmed((item_id, domain, title, question), entry))
+            continue
+        given = entry.strip()
+        if item_id in NEVER_SUGGESTED and not given:
+            items.append(Item(item_id, domain, title, question, "judgement"))
+            continue
         if given:
             page, _, anchor = given.partition("#")
             if page.endswith(".md"):

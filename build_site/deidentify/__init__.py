@@ -21,7 +21,9 @@ __all__ = ["Hit", "Matcher", "Replacer", "collisions", "deidentify", "scrub"]
 # Fields that are references or vocabulary, not prose a participant or analyst wrote.
 _KEEP = frozenset(
     {"id", "clinician", "codes", "transcript", "role", "others_present", "source", "speaker",
-     "status", "component", "parent", "from_", "to", "kind", "team"}
+     "status", "component", "parent", "from_", "to", "kind", "team",
+     # a relation's chosen cases, their excerpts, its declared basis and model version
+     "case", "excerpt_ids", "basis", "consequence", "since"}
 )
 # In the model, the codebook and the model history, labels (and versions, files, dates, colours)
 # are the study's vocabulary, published as written; their prose (definitions, descriptions,

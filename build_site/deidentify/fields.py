@@ -21,6 +21,8 @@ from build_site.yamlsource import line_at
 _NOT_PROSE = frozenset({
     "id", "label", "kind", "from", "to", "component", "parent", "colour", "color", "version",
     "file", "date", "date_released", "license", "url", "doi", "orcid", "demonstration",
+    # who confirmed a reporting-checklist item (initials) and when
+    "by", "on",
 })
 # Top-level keys of study.yml that are settings or allowed vocabulary, not prose.
 _STUDY_SETTINGS = frozenset({"publication", "sign_off", "citation", "based_on", "team"})

@@ -25,6 +25,7 @@ from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplat
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, page_url
 from build_site.render.paths import RELATIONS, component_path
+from build_site.render.relation_claims import ClaimView, claim_view, reading_list
 from build_site.render.theme_text import front_matter_title
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
 
@@ -67,6 +68,7 @@ class RelationView:
     from_label: str
     to_label: str
     evidence: Any
+    claim: ClaimView
 
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -196,11 +198,16 @@ class RenderContext:
     def relation_views(self, ids: list[str] | None = None) -> list[RelationView]:
         """Relations (all, or those with ``ids``) with their end labels and evidence."""
         rels = self.analysis.relations.values()
-        return [
-            RelationView(r.id, r.kind, r.description, r.tentative, self._end_label(r.from_),
-                         self._end_label(r.to), self.analysis.evidence.get(r.id, Evidence()))
-            for r in rels if ids is None or r.id in ids
-        ]
+        views = []
+        for r in rels:
+            if ids is None or r.id in ids:
+                evidence = self.analysis.evidence.get(r.id, Evidence())
+                views.append(RelationView(
+                    r.id, r.kind, r.description, r.tentative, self._end_label(r.from_),
+                    self._end_label(r.to), evidence,
+                    claim_view(r, self.study, len(evidence.all()),
+                               reading_list(r, self.analysis) if self.review else None)))
+        return views
 
     def code_link(self, page: str, code_id: str) -> tuple[str, str, str]:
         """A code's label, the URL of what it evidences (from ``page``) and its definition."""
@@ -274,7 +281,7 @@ class RenderContext:
         rels = "".join(
             f'<li>{escape(r.from_label)} '
             f'<a href="{escape(page_url(page, RELATIONS, r.id))}">'
-            f"{escape(r.kind)}</a> {escape(r.to_label)}{' (tentative)' if r.tentative else ''}</li>"
+            f"{escape(r.kind)}</a> {escape(r.to_label)} ({escape(r.claim.status)})</li>"
             for r in self.relation_views()
         )
         parts.append(f"<li>Relations<ul>{rels}</ul></li>")

@@ -24,8 +24,9 @@ from pathlib import Path
 
 import graphviz
 
-from build_site.analyse import Analysis, Node, relation_end_ids
+from build_site.analyse import Analysis, Evidence, Node, relation_end_ids
 from build_site.errors import Problem, StudyError
+from build_site.relation_claims import ASSERTED, TENTATIVE, status
 from build_site.study import KIND_TITLES, Kind, KindRef
 
 FONT = "DejaVu Sans"
@@ -128,7 +129,8 @@ class _Builder:
             self.anchor[f"kind:{kind.value}"] = self.anchor[members[len(members) // 2].id]
             self._last[f"kind:{kind.value}"] = self._last[members[len(members) // 2].id]
         for rel in self.analysis.relations.values():
-            self._edge(g, rel.id, rel.from_, rel.to, rel.kind, rel.tentative)
+            shown = status(rel, len(self.analysis.evidence.get(rel.id, Evidence()).all()))
+            self._edge(g, rel.id, rel.from_, rel.to, rel.kind, shown)
         return g
 
     def _order(self, end: str | KindRef) -> int:
@@ -141,7 +143,7 @@ class _Builder:
         return node, self.cluster_name.get(key)
 
     def _edge(self, g: graphviz.Digraph, rel_id: str, src: str | KindRef, dst: str | KindRef,
-              label: str, tentative: bool) -> None:
+              label: str, shown: str) -> None:
         if not relation_end_ids(self.analysis.nodes, src) or not relation_end_ids(
             self.analysis.nodes, dst
         ):
@@ -149,14 +151,20 @@ class _Builder:
         backwards = self._order(src) > self._order(dst)
         tail, ltail = self._end(src, tail=not backwards)
         head, lhead = self._end(dst, tail=backwards)
-        attrs = {"label": _text(label), "URL": self.links.relation(rel_id) or "",
-                 "tooltip": _text(f"Evidence for the relation: {label}"),
+        tentative = shown == TENTATIVE
+        asserted = shown == ASSERTED
+        attrs = {"label": _text(f"{label} (asserted)" if asserted else label),
+                 "URL": self.links.relation(rel_id) or "",
+                 "tooltip": _text(f"What the relation rests on: {label} ({shown})"),
                  "id": f"{self.prefix}-rel-{rel_id}",
-                 "class": "relation tentative" if tentative else "relation"}
+                 "class": "relation tentative" if tentative else
+                 "relation asserted" if asserted else "relation"}
         if not attrs["URL"]:
             del attrs["URL"]
         if tentative:
             attrs["style"] = "dashed"
+        elif asserted:
+            attrs["style"] = "dotted"
         if backwards:
             attrs["constraint"] = "false"  # a feedback arrow must not distort the layout
         if ltail:

@@ -98,7 +98,6 @@ def _standard_context(site: SitePages, path: str, name: str, intro: str,
         groups: dict[str, list[standards.Item]] = {}
         for item in items:
             groups.setdefault(item.domain, []).append(item)
-        missing = [i.id for i in items if i.status == "missing"]
 
         def rel(to: str, anchor: str = "") -> Markup:
             target = page_url(path, to)
@@ -106,7 +105,7 @@ def _standard_context(site: SitePages, path: str, name: str, intro: str,
             return Markup(escape(f"{md_target}#{anchor}" if anchor else md_target))
 
         return {"name": name, "intro": intro, "groups": list(groups.items()), "items": items,
-                "reported": len(items) - len(missing), "missing": missing,
+                "status_words": standards.STATUS_WORDS,
                 "citation": citation, "rel": rel, "page_title": site.title}
 
     return context
@@ -119,5 +118,6 @@ def unreported(r: RenderContext) -> list[str]:
                         ("SRQR", standards.srqr_items(r.study))):
         missing = [f"{i.id} {i.title}" for i in items if i.status == "missing"]
         if missing:
-            warnings.append(f"{name} items not reported: " + "; ".join(missing))
+            warnings.append(f"{name} items neither confirmed by the team (study.yml reporting: "
+                            "status, by, on) nor found on the site: " + "; ".join(missing))
     return warnings

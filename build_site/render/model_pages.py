@@ -21,6 +21,7 @@ from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
 from build_site.render.paths import HISTORY, MODEL_OVERVIEW, RELATIONS, component_path
 from build_site.render.registry import SitePages
+from build_site.render.relation_claims import READING_NOTE
 from build_site.study import KIND_TITLES, Kind
 
 HOME = "index.md"
@@ -40,7 +41,7 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
         if node.id not in declared:
             _declare_node(site, ctx, node, None, declared)
     site.page(RELATIONS, "Relations", (MODEL, "Relations"), "relations.md.j2",
-              lambda: {"relations": ctx.relation_views()})
+              lambda: {"relations": ctx.relation_views(), "reading_note": READING_NOTE})
     if ctx.study.history:
         site.page(HISTORY, "Model history", (MODEL, "Model history"), "history.md.j2",
                   lambda: _history(ctx))
