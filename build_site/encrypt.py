@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import zipfile
 from pathlib import Path
 
 import pyzipper
@@ -49,10 +50,16 @@ def check_target(target: Path, out: Path, study_dir: Path) -> Path:
         The resolved target.
 
     Raises:
-        UsageError: ``target`` is inside ``out`` or ``study_dir`` (exit 2; checked before the
-            build, so nothing was written).
+        UsageError: ``target`` is inside ``out`` or ``study_dir``, is not named ``.zip``, or
+            is an existing file that is not a zip (the team's mkdocs.yml, say) (exit 2;
+            checked before the build, so nothing was written).
     """
     resolved = target.resolve()
+    if resolved.suffix.lower() != ".zip" or (resolved.is_file()
+                                             and not zipfile.is_zipfile(resolved)):
+        raise UsageError("the encrypted copy must be a .zip file, and would replace only an "
+                         "earlier zip", "name a new file, for example --encrypt review-copy.zip",
+                         target)
     for folder, what in ((out, "the output directory"), (study_dir, "the study folder")):
         root = folder.resolve()
         if resolved.is_relative_to(root):

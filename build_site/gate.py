@@ -66,6 +66,25 @@ def decode(text: str) -> str:
     return html.unescape(unquote(_json_unescape(text)))
 
 
+# A right-to-left override (U+202E) shows what follows it, up to the closing U+202C or U+2069
+# or the end of the line, in reverse: "\u202ettoclA\u202c" is stored backwards and read
+# "Alcott" (the "Trojan Source" trick, CVE-2021-42574).
+_RIGHT_TO_LEFT_OVERRIDE = re.compile("\u202e([^\u202c\u2069\n]*)")
+
+
+def visual_order(text: str) -> str:
+    """``text`` with every right-to-left override run reversed, as a reader sees it."""
+    return _RIGHT_TO_LEFT_OVERRIDE.sub(lambda m: m.group(1)[::-1], text)
+
+
+def shown(text: str) -> str:
+    """``text`` decoded (:func:`decode`) and, when it holds a right-to-left override, followed
+    by the same text in the order it is shown (the canonical reading drops the override
+    itself, so the order must be restored first)."""
+    text = decode(text)
+    return f"{text}\n{visual_order(text)}" if "\u202e" in text else text
+
+
 def markup_variants(text: str) -> Iterator[str]:
     """The ways a reader may meet (decoded) ``text``: as it is, and with tags removed (joined
     and spaced)."""
@@ -145,7 +164,7 @@ def scan_tree(root: Path, identifiers: list[Identifier],
             if not is_theme_asset(data):
                 try:
                     for text in texts(rel, data, digests):
-                        found.update({id(i): i for i in matcher.contains(decode(text),
+                        found.update({id(i): i for i in matcher.contains(shown(text),
                                                                          markup_variants)})
                 except Unreadable as exc:
                     unreadable.append(exc)
@@ -171,7 +190,7 @@ def unreadable_problem(file: Unreadable) -> Problem:
 
 def scan_text(text: str, identifiers: list[Identifier]) -> list[Identifier]:
     """The identifiers found in one text (all readings); used for archives' members."""
-    return Matcher(identifiers).contains(decode(text), markup_variants)
+    return Matcher(identifiers).contains(shown(text), markup_variants)
 
 
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)

@@ -44,6 +44,7 @@ from build_site.site import (
     SiteProject,
     assemble,
     load_site_project,
+    site_texts,
 )
 from build_site.study import Audience, Identifier, IdentifierKind, Study
 from build_site.timing import StageClock
@@ -57,6 +58,7 @@ Progress = Callable[[str], None]
 # "archive": the public selection without the material of participants who did not agree to be
 # archived (the supplement zip; see consent.archive).
 Purpose = Literal["public", "review", "packets", "archive"]
+WITHHELD_CASE = "[a case not published]"
 NO_IDENTIFIERS = ("private/identifiers.yml is missing or empty: no name will be replaced on the "
                   "site; list every identifying name there (see guide/preparing-your-study.md)")
 
@@ -339,7 +341,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
                                    shown.meta.title, notice, source_date_epoch(shown), fragments))
         stage("mkdocs")
         study = prepared.study
-        leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown)],
+        leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown),
+                                    *_withheld_ids(prepared)],
                           study.reviewed.file_digests())
         leaks += _clinicians_on_dyad_pages(staging, shown)
         stage("gate")
@@ -401,6 +404,14 @@ def _leak_problems(out: Path, leaks: list[Leak], study: Study) -> list[Problem]:
     problems = []
     for leak in leaks:
         ident = leak.identifier
+        if ident.replacement == WITHHELD_CASE:
+            problems.append(Problem(
+                f"{out.name}/{leak.where}", 0,
+                f"the id of case study '{ident.text}', which this public build leaves out, "
+                "is named in the output",
+                "a withheld case must not be identifiable: take its id out of the text that "
+                "names it (another case's narrative, study.yml, a hand-written page)"))
+            continue
         if id(ident) not in listed:
             problems.append(Problem(
                 f"{out.name}/{leak.where}", 0,
@@ -436,10 +447,16 @@ def linkage_problems(public: Study, handwritten: dict[str, bytes]) -> list[Probl
 
 def _page_texts(project: SiteProject, handwritten: dict[str, bytes]) -> dict[str, str]:
     """The de-identified hand-written Markdown pages for the detectors, named by their docs
-    folder (``docs/about.md``) so that a review of a finding holds on every machine."""
+    folder (``docs/about.md``) so that a review of a finding holds on every machine, and the
+    site configuration's text that every page shows (``mkdocs.yml``: site name, description,
+    author, copyright)."""
     folder = project.docs.name if project.docs else "docs"
-    return {f"{folder}/{path}": data.decode("utf-8", "replace")
-            for path, data in handwritten.items() if path.endswith(".md")}
+    texts = {f"{folder}/{path}": data.decode("utf-8", "replace")
+             for path, data in handwritten.items() if path.endswith(".md")}
+    shown = site_texts(project.config)
+    if shown:
+        texts[project.config.name] = shown
+    return texts
 
 
 def _markdown_pages(handwritten: dict[str, bytes]) -> dict[str, str]:
@@ -460,6 +477,19 @@ def _unlinked_ids(study: Study, shown: Study) -> list[Identifier]:
     """For a build that hides clinicians: the original dyad and excerpt ids, which no
     published byte may carry."""
     return [] if shown.clinician_links else gate_identifiers(study, neutral_ids(study))
+
+
+def _withheld_ids(prepared: Prepared) -> list[Identifier]:
+    """For a public build: the ids of the case studies it leaves out (draft, no public
+    consent, withdrawn), which no published byte may name: a withheld case stays
+    unidentifiable (its id, and its excerpts' ids, which begin with it)."""
+    if prepared.audience != "public" or not prepared.shown.clinician_links:
+        return []  # (a study that hides clinicians gates every original id already)
+    shown = {c.id for c in prepared.shown.clinicians} | {d.id for d in prepared.shown.dyads}
+    every = [c.id for c in prepared.deidentified.clinicians]
+    every += [d.id for d in prepared.deidentified.dyads]
+    return [Identifier(text=case, replacement=WITHHELD_CASE, kind=IdentifierKind.other,
+                       case_sensitive=True) for case in every if case not in shown]
 
 
 def _clinicians_on_dyad_pages(staging: Path, shown: Study) -> list[Leak]:

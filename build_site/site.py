@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from build_site.errors import Problem, StudyError
+from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
 
@@ -117,7 +118,8 @@ def vet_config(config: Path, seen: frozenset[Path] = frozenset()) -> None:
     Refused: YAML tags that construct Python objects (except naming ``material.`` and
     ``pymdownx.`` objects, as Material's documentation does), ``hooks`` (Python files MkDocs
     would run), a ``docs_dir`` or ``custom_dir`` outside the configuration's folder or inside a
-    ``private/`` folder; the same for every file it INHERITs.
+    ``private/`` folder, Markdown extensions that copy other files into pages
+    (:data:`FILE_INCLUDING_EXTENSIONS`); the same for every file it INHERITs.
 
     Raises:
         StudyError: naming the file and, where known, the line.
@@ -140,6 +142,13 @@ def vet_config(config: Path, seen: frozenset[Path] = frozenset()) -> None:
     if data.get("hooks"):
         problems.append(Problem(str(config), 0, "refused: 'hooks' would run Python files",
                                 "remove hooks; build-site never runs code from mkdocs.yml"))
+    for name in _extension_names(data.get("markdown_extensions")):
+        if name in FILE_INCLUDING_EXTENSIONS:
+            problems.append(Problem(
+                str(config), 0, f"refused: the Markdown extension '{name}' puts files from "
+                "outside the docs folder into pages (a transcript under private/ among them), "
+                "unseen by the sign-off",
+                "remove it and write the text into the page itself"))
     theme: dict[str, Any] = data["theme"] if isinstance(data.get("theme"), dict) else {}
     for key, value in (("docs_dir", data.get("docs_dir")), ("custom_dir", theme.get("custom_dir"))):
         if isinstance(value, str) and _outside(config.parent, value):
@@ -150,6 +159,24 @@ def vet_config(config: Path, seen: frozenset[Path] = frozenset()) -> None:
         raise StudyError(problems)
     if isinstance(data.get("INHERIT"), str):
         vet_config((config.parent / data["INHERIT"]).resolve(), seen | {config})
+
+
+# Markdown extensions that copy other files' text into a page at build time.
+FILE_INCLUDING_EXTENSIONS = frozenset({"pymdownx.snippets", "markdown_include.include",
+                                       "mdx_include", "markdown_include"})
+
+
+def _extension_names(extensions: Any) -> list[str]:
+    """The names in an ``markdown_extensions`` list (strings, or one-key mappings)."""
+    if not isinstance(extensions, list):
+        return []
+    names = []
+    for entry in extensions:
+        if isinstance(entry, str):
+            names.append(entry)
+        elif isinstance(entry, dict):
+            names += [str(key) for key in entry]
+    return names
 
 
 def _outside(base: Path, value: str) -> bool:
@@ -189,6 +216,19 @@ def custom_dir(config: Path) -> Path | None:
     return (config.parent / str(own)).resolve() if own else None
 
 
+SHOWN_SETTINGS = ("site_name", "site_description", "site_author", "copyright")
+
+
+def site_texts(config: Path) -> str:
+    """The text of the site configuration that every page shows (site name, description,
+    author, copyright; ``INHERIT`` resolved), one setting a line, for the detectors; "" for
+    the package default, which holds none of the study's."""
+    if config == default_config():
+        return ""
+    raw = _raw_config(config)
+    return "\n".join(str(raw[key]) for key in SHOWN_SETTINGS if isinstance(raw.get(key), str))
+
+
 def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     """Read the site configuration in force and its hand-written pages (``docs_dir``).
 
@@ -219,6 +259,12 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     project.docs = docs
     problems = []
     for path in sorted(docs.rglob("*")):
+        if path.name == OUTPUT_MARKER:  # the mark of a folder build-site wrote
+            problems.append(Problem(
+                str(path.parent), 0, "holds a site build-site wrote (a review copy, say): it "
+                "would be published with the hand-written pages",
+                "build into a folder outside the docs folder and delete this one"))
+            continue
         if not path.is_file() or path.name.startswith("."):
             continue
         rel = path.relative_to(docs).as_posix()

@@ -87,6 +87,13 @@ CASES: list[tuple[str, Edit, int, str]] = [
      "is outside the configuration's folder"),
     ("docs_dir private", _write("mkdocs.yml", b"site_name: x\ndocs_dir: private\n"), 2,
      "inside a private/ folder"),
+    ("snippets include private files",
+     _write("mkdocs.yml", b"site_name: x\nmarkdown_extensions:\n  - pymdownx.snippets:\n"
+                          b"      base_path: [private]\n"), 2,
+     "'pymdownx.snippets' puts files from outside the docs folder into pages"),
+    ("a build output inside the pages",
+     _write("docs/review/.build-site", b"review\n"), 2,
+     "holds a site build-site wrote"),
 ]
 
 

@@ -313,3 +313,30 @@ def test_a_disguised_listed_name_is_refused_or_replaced_without_trace(
     replaced = Matcher(LISTED).replace(text)
     assert Matcher(LISTED).contains(replaced) == [], repr(replaced)
     assert replaced.startswith("<p>Seen by ") and replaced.endswith(" today.</p>")
+
+
+ALCOTT = Identifier(text="Wren Alcott", replacement="C1", kind="person", variants=["Alcott"])
+
+
+@pytest.mark.parametrize("shown", [
+    "She met \u202ettoclA\u202c in town.",          # stored backwards, shown forwards
+    "She met \u202ettoclA in town.",                 # override running to the end of the line
+    "She met ᴀʟᴄᴏᴛᴛ in town.",                        # small capitals
+    "She met 🅰🅻🅲🅾🆃🆃 in town.",                      # negative squared letters
+    "She met 🅐🅛🅒🅞🅣🅣 in town.",                      # negative circled letters
+    "She met 🇦🇱🇨🇴🇹🇹 in town.",                      # regional indicator letters
+])
+def test_forms_a_reader_reads_as_the_name_are_refused(tmp_path: Path, shown: str) -> None:
+    from build_site.gate import scan_text
+
+    assert scan_text(shown, [ALCOTT]) == [ALCOTT]
+    (tmp_path / "page.html").write_text(f"<p>{shown}</p>", encoding="utf-8")
+    assert [leak.identifier for leak in scan_tree(tmp_path, [ALCOTT])] == [ALCOTT]
+
+
+def test_an_override_elsewhere_reads_as_written(tmp_path: Path) -> None:
+    from build_site.gate import scan_text, visual_order
+
+    assert visual_order("abc \u202edef\u202c ghi") == "abc fed\u202c ghi"
+    assert scan_text("She met \u202eAlcott\u202c in town.", [ALCOTT]) == [ALCOTT]  # both ways
+    assert scan_text("Small acts, ʀᴇᴀʟʟʏ.", [ALCOTT]) == []

@@ -168,3 +168,20 @@ def test_encrypted_copy_is_refused_inside_the_output_or_the_study(
     assert result.exit_code == 2, result.output
     assert "the encrypted copy would be written inside" in result.output
     assert not target.exists() and not (tmp_path / "r").exists()
+
+
+def test_encrypted_copy_never_replaces_a_file_that_is_not_a_zip(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from build_site.cli import main
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Ours\n", encoding="utf-8")
+    monkeypatch.setenv("BUILD_SITE_PASSWORD", "correct horse battery")
+    for target in (config, tmp_path / "copy.txt"):
+        result = CliRunner().invoke(main, ["build", str(tiny), "--review", "--out",
+                                           str(tmp_path / "r"), "--encrypt", str(target)])
+        assert result.exit_code == 2, result.output
+        assert "must be a .zip file" in " ".join(result.output.split())
+    assert config.read_text(encoding="utf-8") == "site_name: Ours\n"

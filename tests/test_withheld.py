@@ -105,3 +105,23 @@ def test_saturation_keeps_the_count_but_not_what_a_withheld_interview_added(
 def test_the_methods_page_still_counts_the_withheld(withheld_site: Path) -> None:
     page = _article(withheld_site, "methods/index.html")
     assert re.search(r"\b2\b[^.]*not (?:published|shown)", page), page[:3000]
+
+
+@pytest.mark.parametrize("where", ["docs/notes.md", "study.yml"])
+def test_text_naming_a_withheld_case_is_refused(tmp_path: Path, where: str) -> None:
+    from build_site.errors import PrivacyError
+
+    study = tmp_path / "study"
+    shutil.copytree(FIXTURES / "tiny", study)
+    path = study / where
+    path.parent.mkdir(exist_ok=True)
+    text = path.read_text("utf-8") if path.exists() else "# Notes\n"
+    if where == "study.yml":
+        path.write_text(text.replace("overview: A two-clinician fixture for the tests.",
+                                     "overview: See case C2-P1 for the hardest story."), "utf-8")
+    else:
+        path.write_text(text + "\nHer patient C2-P1 taught her most.\n", "utf-8")
+    with pytest.raises(PrivacyError) as caught:
+        build(study, tmp_path / "site")
+    assert "'C2-P1', which this public build leaves out" in str(caught.value)
+    assert not (tmp_path / "site").exists()

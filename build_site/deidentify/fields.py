@@ -65,3 +65,16 @@ def study_prose(raw: RawStudy) -> Iterator[tuple[str, int, str]]:
     for doc, settings in docs:
         for line, text in prose(doc, settings):
             yield doc.path, line, text
+    yield from _team_prose(raw.study)
+
+
+def _team_prose(doc: RawDocument) -> Iterator[tuple[str, int, str]]:
+    """What the team wrote about its members (role, background): their names and
+    affiliations are the study's own vocabulary, the rest is prose like any other."""
+    team = doc.data.get("team") if isinstance(doc.data, dict) else None
+    for index, person in enumerate(team if isinstance(team, list) else []):
+        if not isinstance(person, dict):
+            continue
+        for key in ("role", "background"):
+            if isinstance(person.get(key), str) and person[key].strip():
+                yield doc.path, line_at(doc.data, ("team", index, key)), person[key]

@@ -77,7 +77,31 @@ def prototypes() -> dict[str, str]:
             elif target == "rn":
                 target = "m"
             table[source] = target
+    table.update({c: letter for c, letter in _named_letters().items() if c not in table})
     return table
+
+
+# Blocks holding letters that read as Latin letters without a compatibility decomposition or a
+# confusables.txt entry: IPA and phonetic small capitals, Latin Extended-D, the enclosed
+# alphanumerics (squared, negative squared and negative circled letters, regional indicators).
+_LETTER_BLOCKS = ((0x0250, 0x02AF), (0x1D00, 0x1DBF), (0xA720, 0xA7FF), (0x1F100, 0x1F1FF))
+_LETTER_NAME = re.compile(r"(?:LATIN (?:LETTER SMALL CAPITAL|CAPITAL LETTER|SMALL LETTER)"
+                          r"|REGIONAL INDICATOR SYMBOL LETTER) ([A-Z])$")
+
+
+def _named_letters() -> dict[str, str]:
+    """Characters whose Unicode name says they are a plain Latin letter (``LATIN LETTER SMALL
+    CAPITAL A``, ``NEGATIVE SQUARED LATIN CAPITAL LETTER A``, ``REGIONAL INDICATOR SYMBOL
+    LETTER A``) and that neither NFKC nor TS #39 maps: read as that capital letter, as a
+    reader reads them (a name written ``ᴀʟᴄᴏᴛᴛ`` or ``🅰🅻🅲🅾🆃🆃`` reads ALCOTT)."""
+    found: dict[str, str] = {}
+    for first, last in _LETTER_BLOCKS:
+        for code in range(first, last + 1):
+            char = chr(code)
+            match = _LETTER_NAME.search(unicodedata.name(char, ""))
+            if match and unicodedata.normalize("NFKC", char) == char:
+                found[char] = match.group(1)
+    return found
 
 
 @cache

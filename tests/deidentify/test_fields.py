@@ -130,3 +130,14 @@ def test_check_reports_a_collision_with_its_form_entry_and_fix_and_everything_el
     assert "'Trust', a form of entry 5 ('Trust Nakamura', replaced by 'Ida')" in out
     assert "model.yml (ids, labels, relation kinds)" in out and "case_sensitive: true" in out
     assert PHONE in out  # the finding is reported in the same run
+
+
+def test_team_prose_and_the_site_settings_every_page_shows_are_read(tiny: Path) -> None:
+    line = _append(tiny / "study.yml", "team:\n  - name: Kari Halvorsen\n    role: PI\n"
+                                       f"    background: Reach her on {PHONE}.\n")
+    (tiny / "mkdocs.yml").write_text("site_name: Tiny\ncopyright: Call (312) 867-5309\n",
+                                     encoding="utf-8")
+    found = _found(tiny)
+    assert found[("study.yml", PHONE)] == line + 3
+    assert ("mkdocs.yml", "(312) 867-5309") in found
+    assert not [key for key in found if "Halvorsen" in key[1]]  # a team name is vocabulary
