@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from build_site.errors import Problem
+from build_site.privacy.texts import clean
 from build_site.study import RECONSENT, SUMMARY_ONLY, Clinician, Dyad, Speaker, Study
 
 SUMMARY_REASON = ("analytic summary only: the patient did not agree to share her interview "
@@ -178,11 +179,12 @@ def clinician_page_problems(full: Study, public: Study) -> list[Problem]:
         if clinician is None or not summary_only(dyad):
             continue
         others = [d for d in full.dyads if d.id != dyad.id]
-        own = _case_text(dyad)
+        own = clean(_case_text(dyad))
         names = _names(own, lower) - {n for d in others for n in _names(_case_text(d), lower)}
         runs = _runs(own) - {r for d in others if d.clinician == dyad.clinician
                              for r in _runs(_case_text(d))}
-        for line, text in _clinician_lines(clinician):
+        for line, shown in _clinician_lines(clinician):
+            text = clean(shown)  # entities, look-alikes and markup read as a reader reads them
             hits = sorted({dyad.id} & set(re.findall(r"[\w.-]+", text))
                           | names & set(_CAPITAL.findall(text)))
             if hits or _runs(text) & runs:

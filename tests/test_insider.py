@@ -119,6 +119,10 @@ def test_an_analytic_summary_may_not_quote(tiny: Path) -> None:
     "Her patient C1-P2 is discussed here.",            # her case id
     "She recalls Ottoline and the long winter.",      # a name only her case file holds
     "He spoke of pickled herring and harbour fog every morning.",  # a run of her words
+    "He spoke of pickl&#101;d herring and harbour f&#111;g every morning.",  # entities
+    "He spoke of picklеd herring and harbour fоg every morning.",  # Cyrillic е and о
+    "He spoke of pick*led* herring and har_bour_ fog every morning.",  # markup in words
+    "She recalls Оttoline and the long winter.",  # a look-alike capital
 ])
 def test_her_content_on_the_clinician_page_refuses(tiny: Path, planted: str) -> None:
     _protect(tiny, SUMMARY)

@@ -9,13 +9,14 @@ published or not, each with whether their consent lets them be quoted in public.
 
 from __future__ import annotations
 
+import html
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 from build_site.deidentify import Matcher
+from build_site.deidentify.reading import reading
 from build_site.study import Clinician, Consent, Dyad, Excerpt, Speaker, Study
 
 # Prose fields of study.yml (dotted paths; "[]" walks a list). Dates, versions, citations and
@@ -55,13 +56,25 @@ class Voice:
         return "\n".join(f" {' '.join(t)} " for t in self.texts)
 
 
+# Emphasis or other inline markup inside a word ("tr*u*sted", "re_mem_bers") hides nothing
+# from a reader.
+_INNER_MARKUP = re.compile(r"(?<=\w)[*_~`]+(?=\w)")
+# Quotation marks keep their own characters (the reading would turn “ into '' and ‹ into <),
+# so quotations are still found in the cleaned text.
+_NOT_QUOTES = re.compile("[^“”‘’«»„‚‹›「」『』\"']+")
+
+
 def clean(text: str) -> str:
-    """``text`` in NFKC with invisible format characters dropped (the same reading the
-    detectors and the gate use), so hidden characters cannot split a word."""
-    if text.isascii():  # NFKC leaves ASCII as it is, and it has no format characters
+    """``text`` as a reader reads it, for comparing words: HTML character references decoded,
+    markup inside a word removed, then the leak gate's canonical reading keeping case (NFKC,
+    invisible characters dropped, look-alike letters read as the Latin ones:
+    :func:`build_site.deidentify.reading.reading`), so entities, hidden characters, Cyrillic
+    look-alikes or emphasis cannot disguise a participant's words. Line breaks are kept, so
+    offsets still give the line."""
+    text = _INNER_MARKUP.sub("", html.unescape(text))
+    if text.isascii():
         return text
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _NOT_QUOTES.sub(lambda run: reading(run.group(0), lower=False), text)
 
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")

@@ -38,7 +38,10 @@ really well oh um uh yeah okay ok know mean sort kind get got go going gonna sai
 didnt dont doesnt isnt wasnt werent wont wouldnt couldnt shouldnt cant im ive id ill youre
 youve youd hes shes its were theyre theyve thats theres whats lets hed shed theyd wed weve
 """.split())
-QUOTED = re.compile(r"“([^“”]{1,400})”|\"([^\"\n]{1,400})\"|(?<!\w)‘([^‘’\n]{1,400})’(?!\w)")
+QUOTED = re.compile(
+    r"“([^“”]{1,400})”|\"([^\"\n]{1,400})\"|(?<!\w)‘([^‘’\n]{1,400})’(?!\w)"
+    r"|«\s?([^«»]{1,400}?)\s?»|„([^„“”]{1,400})[“”]|‹\s?([^‹›\n]{1,400}?)\s?›"
+    r"|「([^「」]{1,400})」|『([^『』]{1,400})』")
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def _stretches(covered: list[bool]) -> Iterator[tuple[int, int]]:
 def quoted_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, inner text) of each span in quotation marks in cleaned ``text``."""
     for m in QUOTED.finditer(text):
-        group = next(g for g in range(1, 4) if m.group(g) is not None)
+        group = m.lastindex or 0
         yield m.start(group), m.end(group), m.group(group)
 
 

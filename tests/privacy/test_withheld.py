@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from build_site.privacy.texts import words
 from build_site.privacy.withheld import (
     CONTENT,
@@ -111,3 +113,25 @@ def test_a_quotation_in_the_narrative_of_a_clinician_who_may_not_be_quoted(tiny:
         encoding="utf-8")
     narrate(tiny, "C1", 'She calls her method "just listening" and means it.')
     assert rules(tiny) == [("clinicians/C1.md", "quoted-withheld", "C1")]
+
+
+@pytest.mark.parametrize("disguised", [
+    "She said the doctor still rem&#101;mbers my daughter&#39;s name.",  # character references
+    "She said the doctor still rеmembers my daughtеr's name.",           # Cyrillic е
+    "She said the doctor still re*mem*bers my dau_ght_er's name.",       # markup inside words
+])
+def test_her_words_disguised_as_a_reader_still_reads_them_are_found(tiny: Path,
+                                                                     disguised: str) -> None:
+    withheld_study(tiny)
+    narrate(tiny, "C1-P2", disguised)
+    assert rules(tiny) == [("dyads/C1-P2.md", "withheld-words", "C1-P2")]
+
+
+@pytest.mark.parametrize("marks", [("«", "»"), ("« ", " »"), ("„", "“"), ("‹", "›"),
+                                   ("「", "」"), ("『", "』")])
+def test_quotations_in_other_languages_marks_are_quotations(tiny: Path,
+                                                            marks: tuple[str, str]) -> None:
+    withheld_study(tiny)
+    opening, closing = marks
+    narrate(tiny, "C1-P2", f"She calls it {opening}a proper place to be{closing} and means it.")
+    assert ("dyads/C1-P2.md", "quoted-withheld", "C1-P2") in rules(tiny)
