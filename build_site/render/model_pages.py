@@ -90,6 +90,7 @@ def _model_index(ctx: RenderContext) -> dict[str, Any]:
 
     return {
         "kinds": kinds, "descendants": descendants, "support": ctx.support,
+        "dyads": ctx.support_dyads,
         "relations": ctx.relation_views(),
         "disconfirming": [(n, len(evidence_with_elements(ctx.analysis, n.id).disconfirming))
                           for n in ctx.analysis.nodes.values() if n.is_component],
@@ -120,6 +121,7 @@ def _component(ctx: RenderContext, node: Node) -> dict[str, Any]:
     return {
         "node": node, "kind_title": KIND_TITLES[node.kind], "trail": trail[:-1],
         "children": [analysis.nodes[c] for c in node.children], "support": ctx.support,
+        "dyads": ctx.support_dyads,
         "relations": ctx.relation_views(rel_ids), "summary": summary,
         "groups": _groups(ctx, evidence), "contrastive": evidence.contrastive,
     }
