@@ -78,3 +78,32 @@ def test_withheld_case_is_never_listed(sites: dict[str, Path]) -> None:
         assert "C1-P1" not in row and "C2-P1" not in row, component
     page = re.sub(r"<[^>]+>", "", _page(sites["public"], "model/caring.html"))
     assert "C1-P1" not in page.split("Where this appears", 1)[1].split(".", 1)[0]
+
+
+def _add_clinician_excerpt(tiny: Path, exemplar: str) -> None:
+    """A second 'kindness' excerpt of dyad C1-P2, after its first, flagged as ``exemplar``."""
+    path = tiny / "dyads" / "C1-P2.md"
+    text = path.read_text("utf-8")
+    extra = ("  - id: C1-P2-E3\n    speaker: clinician\n    codes: [kindness]\n"
+             f"{exemplar}    text: I sit with him a while.\n")
+    path.write_text(text.replace("insider_decision:", extra + "insider_decision:", 1), "utf-8")
+
+
+def _figures(html: str) -> list[str]:
+    return re.findall(r'<figure class="bs-excerpt[^"]*" id="([^"]+)"', html)
+
+
+def test_exemplar_comes_first_and_is_marked(tiny: Path, tmp_path: Path) -> None:
+    _add_clinician_excerpt(tiny, "    exemplar: true\n")
+    html = (build(tiny, tmp_path / "site").out / "model" / "caring.html").read_text("utf-8")
+    assert _figures(html)[:2] == ["C1-P2-E3", "C1-P2-E2"]
+    figure = html[html.index('id="C1-P2-E3"'):]
+    assert "exemplar" in html[html.rindex("<figure", 0, html.index('id="C1-P2-E3"')):][:80]
+    assert '<span class="bs-flag">Exemplar</span>' in figure[:figure.index("</figure>")]
+
+
+def test_without_exemplars_the_order_stays(tiny: Path, tmp_path: Path) -> None:
+    _add_clinician_excerpt(tiny, "")
+    html = (build(tiny, tmp_path / "site").out / "model" / "caring.html").read_text("utf-8")
+    assert _figures(html)[:2] == ["C1-P2-E2", "C1-P2-E3"]
+    assert "Exemplar" not in html
