@@ -403,6 +403,9 @@ class Excerpt(_Model):
     text: str = Field(min_length=1)
     contrast: bool = False
     disconfirming: bool = False
+    # The team's choice of an excerpt that shows a component best: shown first and marked
+    # on the component pages (issue 19 item 3). Published (and signed off) like the other flags.
+    exemplar: bool = False
     publish: bool = True
     source: SourceRef | None = Field(default=None, exclude=True)
 

@@ -205,9 +205,10 @@ def test_a_kind_to_kind_relation_links_its_member_relations(bundled_site: Path) 
                      r'Valuing produces Being known</a>; <a href="#abiding-builds-trust">', section)
 
 
-def test_counts_of_dyads_stand_beside_their_caveat(bundled_site: Path) -> None:
-    caveat = "Counts are not strength of evidence"
+def test_public_model_pages_list_dyads_not_counts(bundled_site: Path) -> None:
+    """Issue 19 item 3: where a component appears is a list of linked dyads, not a count."""
     for page in ("model/index.html", "model/valuing.html"):
         html = (bundled_site / page).read_text("utf-8")
-        assert "Dyads with evidence" in html
-        assert html.index(caveat) < html.index("Dyads with evidence"), page
+        assert "Dyads with evidence" not in html
+        assert "Where this appears (dyads)" in html.replace("&#40;", "(").replace("&#41;", ")")
+        assert 'href="../dyads/' in html, page

@@ -117,3 +117,15 @@ def test_the_same_form_with_the_same_replacement_is_accepted(tiny: Path) -> None
     ids = tiny / "private" / "identifiers.yml"
     ids.write_text(ids.read_text() + "  - text: Margery\n    replacement: Ada\n")
     assert load_and_validate(tiny).identifiers[-1].replacement == "Ada"
+
+
+def test_exemplar_flag_is_read_and_must_be_true_or_false(tiny: Path) -> None:
+    """Issue 19 item 3: ``exemplar: true`` marks the team's exemplar excerpts."""
+    path = tiny / "dyads" / "C1-P2.md"
+    _edit(path, "    codes: [long-haul]\n", "    codes: [long-haul]\n    exemplar: true\n")
+    excerpts = {e.id: e for d in load_and_validate(tiny).dyads for e in d.excerpts}
+    assert excerpts["C1-P2-E1"].exemplar and not excerpts["C1-P2-E2"].exemplar
+    _edit(path, "exemplar: true", "exemplar: often")
+    problems = _problems(tiny)
+    assert any(p.startswith("dyads/C1-P2.md:13: excerpts.0.exemplar:") and "true or false" in p
+               for p in problems)

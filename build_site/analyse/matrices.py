@@ -55,11 +55,13 @@ class Column:
 
 @dataclass
 class ClinicianRow:
-    """A clinician's row: per component, the number of their dyads with evidence."""
+    """A clinician's row: per component, the number of their dyads with evidence
+    (``cells``) and those dyads' ids (``cell_dyads``, what public pages list)."""
 
     clinician: str
     dyads: int
     cells: dict[str, int]
+    cell_dyads: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -123,9 +125,9 @@ def meta_matrix(study: Study, analysis: Analysis) -> MetaMatrix:
         return MetaMatrix(cols, rows, clinician_rows, linked=False)
     for clinician in study.clinicians:
         mine = [r for r in rows if r.dyad.clinician == clinician.id]
+        found = {c.node.id: [r.dyad.id for r in mine
+                             if r.cells[c.node.id].state in ("supporting", "both")]
+                 for c in cols}
         clinician_rows.append(ClinicianRow(
-            clinician.id, len(mine),
-            {c.node.id: sum(r.cells[c.node.id].state in ("supporting", "both") for r in mine)
-             for c in cols},
-        ))
+            clinician.id, len(mine), {i: len(ids) for i, ids in found.items()}, found))
     return MetaMatrix(cols, rows, clinician_rows)

@@ -181,6 +181,14 @@ class RenderContext:
         computed once per site: every component page shows it."""
         return {n: len(evidence_dyads_with_elements(self.analysis, n)) for n in self.analysis.nodes}
 
+    @cached_property
+    def support_dyads(self) -> dict[str, list[str]]:
+        """The dyads supporting each component/element (its elements included), sorted: the
+        public pages list these case ids where the review build gives a count (issue 19 item 3).
+        Withheld cases never appear: the analysis holds only what is shown."""
+        return {n: sorted(evidence_dyads_with_elements(self.analysis, n))
+                for n in self.analysis.nodes}
+
     def evidenced_counts(self) -> dict[str, int]:
         """Number of model components and elements evidenced in each dyad."""
         nodes = set(self.analysis.nodes)

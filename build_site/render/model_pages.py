@@ -13,6 +13,7 @@ from typing import Any
 from build_site.analyse import (
     Evidence,
     Node,
+    Quote,
     ancestors,
     evidence_with_elements,
     relation_end_ids,
@@ -90,6 +91,7 @@ def _model_index(ctx: RenderContext) -> dict[str, Any]:
 
     return {
         "kinds": kinds, "descendants": descendants, "support": ctx.support,
+        "dyads": ctx.support_dyads,
         "relations": ctx.relation_views(),
         "disconfirming": [(n, len(evidence_with_elements(ctx.analysis, n.id).disconfirming))
                           for n in ctx.analysis.nodes.values() if n.is_component],
@@ -120,8 +122,10 @@ def _component(ctx: RenderContext, node: Node) -> dict[str, Any]:
     return {
         "node": node, "kind_title": KIND_TITLES[node.kind], "trail": trail[:-1],
         "children": [analysis.nodes[c] for c in node.children], "support": ctx.support,
+        "dyads": ctx.support_dyads,
         "relations": ctx.relation_views(rel_ids), "summary": summary,
-        "groups": _groups(ctx, evidence), "contrastive": evidence.contrastive,
+        "groups": _groups(ctx, evidence),
+        "contrastive": exemplars_first(evidence.contrastive),
     }
 
 
@@ -136,10 +140,26 @@ def _groups(ctx: RenderContext, evidence: Evidence) -> list[dict[str, Any]]:
             case = cases.setdefault(key, {"dyad": q.dyad, "supporting": [],
                                           "disconfirming": []})
             case[name].append(q)
+    for case in cases.values():
+        for name in ("supporting", "disconfirming"):
+            case[name] = exemplars_first(case[name])
     groups: dict[str, list[dict[str, Any]]] = {}
-    for key in sorted(cases, key=lambda k: (order.get(k[0], 0), k[1] == "", k[1])):
+    for key in sorted(cases, key=lambda k: (order.get(k[0], 0), not _has_exemplar(cases[k]),
+                                            k[1] == "", k[1])):
         groups.setdefault(key[0], []).append(cases[key])
     return [{"clinician": c, "cases": v} for c, v in groups.items()]
+
+
+def exemplars_first(quotes: list[Quote]) -> list[Quote]:
+    """``quotes`` with the team's exemplars (``exemplar: true``) first, each part in its
+    order: a study that marks none keeps today's order (issue 19 item 3)."""
+    return sorted(quotes, key=lambda q: not q.excerpt.exemplar)
+
+
+def _has_exemplar(case: dict[str, Any]) -> bool:
+    """Whether a case on a component page holds an exemplar: such cases come first within
+    their group (the groups themselves, by clinician or not, keep their order)."""
+    return any(q.excerpt.exemplar for q in case["supporting"] + case["disconfirming"])
 
 
 def _history(ctx: RenderContext) -> dict[str, Any]:

@@ -44,3 +44,10 @@ def test_clinician_matrix_counts_dyads_not_excerpts(tiny: Path) -> None:
     assert clinicians["C1"].dyads == 2
     assert clinicians["C1"].cells["caring"] == 2  # C1-P1 (spouse, kindness) and C1-P2
     assert clinicians["C2"].cells["staying"] == 0  # disconfirming only
+
+
+def test_clinician_matrix_names_the_dyads_behind_each_count(tiny: Path) -> None:
+    """Issue 19 item 3: public pages list these dyads instead of the count."""
+    clinicians = {r.clinician: r for r in _matrix(tiny).clinician_rows}
+    assert clinicians["C1"].cell_dyads["caring"] == ["C1-P1", "C1-P2"]
+    assert clinicians["C2"].cell_dyads["staying"] == []  # disconfirming only
