@@ -37,8 +37,14 @@ from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
 from build_site.render.pages import SitePages, declare_site
 from build_site.reuse import already_published, fingerprint, record_published
-from build_site.select import TEAM_CHOICES, Withheld, select, select_with_report, withheld_excerpts
-from build_site.site import (
+from build_site.selection import (
+    TEAM_CHOICES,
+    Withheld,
+    select,
+    select_with_report,
+    withheld_excerpts,
+)
+from build_site.site_project import (
     BUILD_FILES,
     Notice,
     SiteProject,
@@ -130,7 +136,7 @@ class Prepared:
 
     @property
     def audience(self) -> Audience:
-        """The selection rule of :mod:`build_site.select` this purpose follows."""
+        """The selection rule of :mod:`build_site.selection` this purpose follows."""
         return "public" if self.purpose in ("public", "archive") else "review"
 
 

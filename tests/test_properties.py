@@ -19,7 +19,7 @@ from build_site.pipeline import load_and_validate
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.fragments import swap_in
 from build_site.render.pages import Page, RenderContext, declare_site
-from build_site.select import select
+from build_site.selection import select
 from build_site.study import Study
 from build_site.validate import validate
 from build_site.yamlsource import YamlProblem, load_yaml

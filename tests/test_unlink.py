@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from build_site.cli import main
 from build_site.deidentify import deidentify
 from build_site.errors import PrivacyError, StudyError
-from build_site.packets import packet_quotes
+from build_site.outputs.packets import packet_quotes
 from build_site.pipeline import build, load_and_validate
-from build_site.select import select
+from build_site.selection import select
 from build_site.signoff import fingerprint
 from build_site.unlink import IdMask, _Terms, neutral_ids
 

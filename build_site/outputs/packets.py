@@ -30,7 +30,7 @@ from build_site.preflight import require_graphviz
 from build_site.publish import discard, publish, staging_dir
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
 from build_site.render.html import inline_text
-from build_site.select import select, speaker_consent
+from build_site.selection import select, speaker_consent
 from build_site.study import KIND_TITLES, Kind, Speaker, Study
 
 if TYPE_CHECKING:

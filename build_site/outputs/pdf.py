@@ -2,7 +2,7 @@
 
 For reviewers who print. The PDF is made from the public build only (the build that
 ``build-site package`` zips) and is refused (exit 3) until ``study.yml`` records a sign-off of
-exactly this content (:func:`build_site.package.require_sign_off`, the same rule).
+exactly this content (:func:`build_site.outputs.package.require_sign_off`, the same rule).
 
 The built pages are joined, in navigation order, into one print document (:func:`print_document`):
 each page's article without Material's chrome (navigation, search, permalinks, the
@@ -41,7 +41,7 @@ from build_site import __version__
 from build_site.errors import PrivacyError, Problem, StudyError, UsageError
 from build_site.gate import scan_text
 from build_site.manifest import source_date_epoch
-from build_site.package import require_sign_off
+from build_site.outputs.package import require_sign_off
 from build_site.pipeline import build
 from build_site.study import Identifier, Study
 from build_site.timing import StageClock
