@@ -22,6 +22,7 @@ from build_site.consent.choices import refuse_consent_statements
 from build_site.consent.contrastive import refuse_contrastive
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
+from build_site.deidentify.linkage import THE_CLINICIAN, linkages
 from build_site.engines import EngineName, SiteJob, run_engine
 from build_site.errors import PrivacyError, Problem
 from build_site.gate import Leak, scan_articles, scan_tree
@@ -54,7 +55,7 @@ from build_site.site_project import (
 )
 from build_site.study import Audience, Identifier, IdentifierKind, Study
 from build_site.timing import StageClock
-from build_site.unlink import THE_CLINICIAN, gate_identifiers, linkages, neutral_ids
+from build_site.unlink import gate_identifiers, neutral_ids
 from build_site.validate import validate
 
 Progress = Callable[[str], None]
@@ -440,7 +441,7 @@ def _leak_problems(out: Path, leaks: list[Leak], study: Study) -> list[Problem]:
 
 def linkage_problems(public: Study, handwritten: dict[str, bytes]) -> list[Problem]:
     """For a study that hides clinicians: what in the public build would still tie dyads to
-    clinicians (:func:`build_site.unlink.linkages`).
+    clinicians (:func:`build_site.deidentify.linkage.linkages`).
 
     Args:
         public: the de-identified study (all of it; the public selection is made here).
