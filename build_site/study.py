@@ -209,7 +209,7 @@ class Publication(_Model):
     ``hide_clinician``: the public build does not show which clinician each dyad belongs to
     (clinicians in a study of named exemplars are few and findable). Dyads then carry neutral
     ids (``case_prefix`` and a number) in an order shuffled by ``case_key``, a secret the team
-    keeps with the study folder; see :mod:`build_site.unlink`.
+    keeps with the study folder; see :mod:`build_site.privacy.unlink`.
     """
 
     contrastive_comments: bool = False

@@ -1,9 +1,9 @@
 """The linkage checker: what would still tie dyads to their clinicians on a site that hides
-the tie (``publication.hide_clinician``; :mod:`build_site.unlink` rewrites what it can).
+the tie (``publication.hide_clinician``; :mod:`build_site.privacy.unlink` rewrites what it can).
 
 :func:`linkages` reports a term (a pseudonym, a bracketed descriptor, a capitalised name) that
 ties a dyad to its clinician's case study, groups several dyads of one clinician, or names a
-patient on the study's own pages. The masks :mod:`build_site.unlink` writes in place of case
+patient on the study's own pages. The masks :mod:`build_site.privacy.unlink` writes in place of case
 ids are defined here, since they are words the checker must not count as terms.
 """
 
