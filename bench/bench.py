@@ -7,7 +7,7 @@ Run from the repository root::
     .venv/bin/python bench/bench.py --quick              # N = 23 once: CI's smoke test
     .venv/bin/python bench/bench.py --profile 230        # cProfile of one cold build
 
-For every size N it writes a synthetic study (``build_site.io.synth``, N dyads, N x 5/23
+For every size N it writes a synthetic study (``build_site.synth``, N dyads, N x 5/23
 clinicians, 8 excerpts per dyad, seed 1) and then, for each run:
 
 1. a *cold* build: a new process running ``python -m build_site build STUDY --out OUT`` with an
@@ -606,19 +606,27 @@ def _clinicians(dyads: int) -> int:
     """The synthetic study's clinicians for ``dyads`` (the bundled study's ratio), from the
     measured source: its generator module, or the command module of sources before that."""
     try:
-        from build_site.io.synth import default_clinicians
-    except ImportError:  # sources before the cli/ package
-        from build_site.io.synth_cli import default_clinicians  # type: ignore[no-redef]
+        from build_site.synth import default_clinicians
+    except ImportError:
+        try:  # sources before refi_qda/ and synth.py left io/
+            from build_site.io.synth import default_clinicians  # type: ignore[no-redef]
+        except ImportError:  # sources before the cli/ package
+            from build_site.io.synth_cli import default_clinicians  # type: ignore[no-redef]
     return int(default_clinicians(dyads))
 
 
 def _study(work: Path, dyads: int) -> Path:
     # The study is written (and signed off) by the build_site that will build it, when that
     # version has the generator; else by this working tree's.
-    source = SOURCE if SOURCE and (SOURCE / "build_site" / "io" / "synth.py").is_file() else REPO
+    generators = ("synth.py", "io/synth.py")  # io/synth.py: sources before synth.py left io/
+    source = SOURCE if SOURCE and any((SOURCE / "build_site" / g).is_file()
+                                      for g in generators) else REPO
     if str(source) not in sys.path:
         sys.path.insert(0, str(source))
-    from build_site.io.synth import write_synthetic_study
+    try:
+        from build_site.synth import write_synthetic_study
+    except ImportError:
+        from build_site.io.synth import write_synthetic_study  # type: ignore[no-redef]
 
     study = work / f"study-{dyads}"
     if not study.is_dir():

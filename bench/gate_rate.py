@@ -12,8 +12,8 @@ import argparse
 import time
 from pathlib import Path
 
-from build_site.gate import scan_tree
 from build_site.pipeline import load_and_validate
+from build_site.privacy.gate import scan_tree
 
 
 def main() -> None:

@@ -22,23 +22,31 @@ from build_site.consent.choices import refuse_consent_statements
 from build_site.consent.contrastive import refuse_contrastive
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
+from build_site.deidentify.linkage import THE_CLINICIAN, linkages
 from build_site.engines import EngineName, SiteJob, run_engine
 from build_site.errors import PrivacyError, Problem
-from build_site.gate import Leak, scan_articles, scan_tree
 from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.outlock import guarded_output
 from build_site.preflight import require_graphviz
 from build_site.privacy import TextReport, consent_problems, scan_published_text
+from build_site.privacy.gate import Leak, scan_articles, scan_tree
+from build_site.privacy.selection import (
+    TEAM_CHOICES,
+    Withheld,
+    select,
+    select_with_report,
+    withheld_excerpts,
+)
+from build_site.privacy.unlink import gate_identifiers, neutral_ids
 from build_site.publish import MARKER, check_output, discard, publish, staging_dir
 from build_site.render.context import RenderContext
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
 from build_site.render.pages import SitePages, declare_site
 from build_site.reuse import already_published, fingerprint, record_published
-from build_site.select import TEAM_CHOICES, Withheld, select, select_with_report, withheld_excerpts
-from build_site.site import (
+from build_site.site_project import (
     BUILD_FILES,
     Notice,
     SiteProject,
@@ -48,7 +56,6 @@ from build_site.site import (
 )
 from build_site.study import Audience, Identifier, IdentifierKind, Study
 from build_site.timing import StageClock
-from build_site.unlink import THE_CLINICIAN, gate_identifiers, linkages, neutral_ids
 from build_site.validate import validate
 
 Progress = Callable[[str], None]
@@ -130,7 +137,7 @@ class Prepared:
 
     @property
     def audience(self) -> Audience:
-        """The selection rule of :mod:`build_site.select` this purpose follows."""
+        """The selection rule of :mod:`build_site.privacy.selection` this purpose follows."""
         return "public" if self.purpose in ("public", "archive") else "review"
 
 
@@ -434,7 +441,7 @@ def _leak_problems(out: Path, leaks: list[Leak], study: Study) -> list[Problem]:
 
 def linkage_problems(public: Study, handwritten: dict[str, bytes]) -> list[Problem]:
     """For a study that hides clinicians: what in the public build would still tie dyads to
-    clinicians (:func:`build_site.unlink.linkages`).
+    clinicians (:func:`build_site.deidentify.linkage.linkages`).
 
     Args:
         public: the de-identified study (all of it; the public selection is made here).

@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from build_site.analyse.evidence import shown_value
-from build_site.site import SiteProject, custom_dir, default_config, resolved_config
+from build_site.site_project import SiteProject, custom_dir, default_config, resolved_config
 from build_site.study import Clinician, Dyad, Publication, SourceRef, Study, StudyMeta
 
 # (model, field) never published, and why:

@@ -31,7 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from build_site.site import _raw_config, default_config
+from build_site.site_project import _raw_config, default_config
 from build_site.study import Identifier
 
 RECORD = "published.json"

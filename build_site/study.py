@@ -7,6 +7,8 @@ misspelt field name is reported instead of silently ignored.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -207,7 +209,7 @@ class Publication(_Model):
     ``hide_clinician``: the public build does not show which clinician each dyad belongs to
     (clinicians in a study of named exemplars are few and findable). Dyads then carry neutral
     ids (``case_prefix`` and a number) in an order shuffled by ``case_key``, a secret the team
-    keeps with the study folder; see :mod:`build_site.unlink`.
+    keeps with the study folder; see :mod:`build_site.privacy.unlink`.
     """
 
     contrastive_comments: bool = False
@@ -594,3 +596,32 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
 }
 
 Audience = Literal["public", "review"]
+
+
+def walk_elements(elements: Iterable[Element]) -> Iterator[Element]:
+    """Yield elements depth-first, each before its own sub-elements."""
+    for element in elements:
+        yield element
+        yield from walk_elements(element.elements)
+
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def normalise_for_matching(text: str) -> str:
+    """Fold line endings, runs of white space and curly quotes so quotations can be compared.
+
+    Returns the text with every white-space run (CRLF, LF, tabs, non-breaking spaces) as one
+    space, curly quotes as straight ones, stripped at both ends.
+    """
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+
+
+def component_ids(model: Model) -> set[str]:
+    """Ids of every component and element of ``model`` (not relations)."""
+    ids: set[str] = set()
+    for comp in model.components:
+        ids.add(comp.id)
+        ids.update(e.id for e in walk_elements(comp.elements))
+    return ids

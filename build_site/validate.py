@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
@@ -41,6 +40,9 @@ from build_site.study import (
     Speaker,
     Study,
     StudyMeta,
+    component_ids,
+    normalise_for_matching,
+    walk_elements,
 )
 from build_site.yamlsource import line_at
 
@@ -118,13 +120,6 @@ def _case_study(doc: RawDocument, model: type[C], problems: list[Problem]) -> C 
             "excerpts": _with_sources(item.excerpts, doc),
         }
     )
-
-
-def walk_elements(elements: Iterable[Element]) -> Iterator[Element]:
-    """Yield elements depth-first, each before its own sub-elements."""
-    for element in elements:
-        yield element
-        yield from walk_elements(element.elements)
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -304,19 +299,6 @@ class _Checker:
                          "quote the transcript verbatim (line breaks and spacing may differ)")
 
 
-_SPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def normalise_for_matching(text: str) -> str:
-    """Fold line endings, runs of white space and curly quotes so quotations can be compared.
-
-    Returns the text with every white-space run (CRLF, LF, tabs, non-breaking spaces) as one
-    space, curly quotes as straight ones, stripped at both ends.
-    """
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
-
-
 def _identifier_problems(study: Study, doc: RawDocument) -> list[Problem]:
     """A replacement that itself contains a listed identifier would publish it, and a form
     listed by two entries with different replacements would make the same person appear
@@ -344,15 +326,6 @@ def _identifier_problems(study: Study, doc: RawDocument) -> list[Problem]:
     return problems
 
 
-
-
-def component_ids(model: Model) -> set[str]:
-    """Ids of every component and element of ``model`` (not relations)."""
-    ids: set[str] = set()
-    for comp in model.components:
-        ids.add(comp.id)
-        ids.update(e.id for e in walk_elements(comp.elements))
-    return ids
 
 
 def validate(raw: RawStudy) -> Study:

@@ -14,7 +14,7 @@ import pytest
 
 from build_site.analyse import model_nodes
 from build_site.pipeline import build, load_and_validate
-from build_site.render.exports import QDC_NS
+from build_site.render.downloads import QDC_NS
 
 from .conftest import REPO
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from build_site.deidentify.matching import is_ordinary_word
 from build_site.deidentify.reading import reading
 from build_site.errors import PrivacyError
-from build_site.gate import is_theme_asset, scan_tree
+from build_site.privacy.gate import is_theme_asset, scan_tree
 from build_site.study import Identifier
 
 from .forms import disguised
@@ -327,7 +327,7 @@ ALCOTT = Identifier(text="Wren Alcott", replacement="C1", kind="person", variant
     "She met 🇦🇱🇨🇴🇹🇹 in town.",                      # regional indicator letters
 ])
 def test_forms_a_reader_reads_as_the_name_are_refused(tmp_path: Path, shown: str) -> None:
-    from build_site.gate import scan_text
+    from build_site.privacy.gate import scan_text
 
     assert scan_text(shown, [ALCOTT]) == [ALCOTT]
     (tmp_path / "page.html").write_text(f"<p>{shown}</p>", encoding="utf-8")
@@ -335,7 +335,7 @@ def test_forms_a_reader_reads_as_the_name_are_refused(tmp_path: Path, shown: str
 
 
 def test_an_override_elsewhere_reads_as_written(tmp_path: Path) -> None:
-    from build_site.gate import scan_text, visual_order
+    from build_site.privacy.gate import scan_text, visual_order
 
     assert visual_order("abc \u202edef\u202c ghi") == "abc fed\u202c ghi"
     assert scan_text("She met \u202eAlcott\u202c in town.", [ALCOTT]) == [ALCOTT]  # both ways

@@ -14,7 +14,7 @@ from build_site.cli import main
 from build_site.errors import PrivacyError, StudyError
 from build_site.insider import SUMMARY_REASON, insider_statements
 from build_site.pipeline import build, load_and_validate, prepare
-from build_site.select import select, withheld_excerpts
+from build_site.privacy.selection import select, withheld_excerpts
 
 REPO = Path(__file__).resolve().parents[1]
 SUMMARY = ("insider_decision:\n  decision: analytic summary only\n"

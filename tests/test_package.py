@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from build_site.errors import PrivacyError
-from build_site.package import package
+from build_site.outputs.package import package
 from build_site.pipeline import build
 from build_site.signoff import fingerprint
 

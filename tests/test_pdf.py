@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from build_site import pdf as pdf_module
 from build_site.cli import main
 from build_site.errors import PrivacyError
-from build_site.gate import scan_tree
-from build_site.pdf import PdfReport, export_pdf, outline, page_anchor
+from build_site.outputs import pdf as pdf_module
+from build_site.outputs.pdf import PdfReport, export_pdf, outline, page_anchor
+from build_site.privacy.gate import scan_tree
 from build_site.signoff import fingerprint
 from build_site.study import Identifier
 

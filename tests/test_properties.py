@@ -16,10 +16,10 @@ from build_site.analyse import analyse
 from build_site.errors import StudyError
 from build_site.load import RawDocument, RawStudy
 from build_site.pipeline import load_and_validate
+from build_site.privacy.selection import select
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.fragments import swap_in
 from build_site.render.pages import Page, RenderContext, declare_site
-from build_site.select import select
 from build_site.study import Study
 from build_site.validate import validate
 from build_site.yamlsource import YamlProblem, load_yaml

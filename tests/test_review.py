@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from build_site.deidentify import deidentify
-from build_site.packets import packet_quotes, write_packets
+from build_site.outputs.packets import packet_quotes, write_packets
 from build_site.pipeline import build, load_and_validate, prepare
-from build_site.select import select, speaker_consent
+from build_site.privacy.selection import select, speaker_consent
 from build_site.signoff import fingerprint
 from build_site.study import Speaker
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from build_site.pipeline import load_and_validate
-from build_site.select import select, select_with_report
+from build_site.privacy.selection import select, select_with_report
 
 
 def _excerpt_ids(study) -> set[str]:  # type: ignore[no-untyped-def]
@@ -43,7 +43,7 @@ def test_missing_consent_publishes_nothing_and_is_reported(tiny: Path) -> None:
 
 
 def test_every_excerpt_left_out_of_the_public_site_says_why(tiny: Path) -> None:
-    from build_site.select import withheld_excerpts
+    from build_site.privacy.selection import withheld_excerpts
 
     assert withheld_excerpts(load_and_validate(tiny)) == {
         "C1-P1-E2": "the spouse did not agree to be quoted",

@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from build_site.errors import UsageError
-from build_site.serve import allowed_host, bind, serve_forever
+from build_site.outputs.serve import allowed_host, bind, serve_forever
 
 
 @pytest.fixture

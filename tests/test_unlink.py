@@ -10,12 +10,13 @@ from click.testing import CliRunner
 
 from build_site.cli import main
 from build_site.deidentify import deidentify
+from build_site.deidentify.linkage import _Terms
 from build_site.errors import PrivacyError, StudyError
-from build_site.packets import packet_quotes
+from build_site.outputs.packets import packet_quotes
 from build_site.pipeline import build, load_and_validate
-from build_site.select import select
+from build_site.privacy.selection import select
+from build_site.privacy.unlink import IdMask, neutral_ids
 from build_site.signoff import fingerprint
-from build_site.unlink import IdMask, _Terms, neutral_ids
 
 ORIGINAL_IDS = ["C1-P1", "C1-P2", "C1-P1-E1", "C1-P2-E2"]
 

@@ -6,7 +6,7 @@ import pytest
 
 from build_site.errors import StudyError
 from build_site.pipeline import load_and_validate
-from build_site.validate import normalise_for_matching
+from build_site.study import normalise_for_matching
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -76,15 +76,15 @@ def test_zensical_writes_nothing_outside_the_build_directory(
 
 
 def test_zensical_output_carries_no_listed_identifier(zensical_build: tuple[Path, Path]) -> None:
-    from build_site.gate import scan_tree
     from build_site.pipeline import load_and_validate
+    from build_site.privacy.gate import scan_tree
 
     site = zensical_build[0]
     assert scan_tree(site, load_and_validate(REPO / "casestudies").identifiers) == []
 
 
 def test_the_gate_knows_zensicals_theme_files(zensical_build: tuple[Path, Path]) -> None:
-    from build_site.gate import is_theme_asset
+    from build_site.privacy.gate import is_theme_asset
 
     bundle = next((zensical_build[0] / "assets" / "javascripts").glob("bundle.*.js"))
     assert is_theme_asset(bundle.read_bytes())

@@ -20,8 +20,8 @@ from build_site.study import (
     KindRef,
     Relation,
     Study,
+    walk_elements,
 )
-from build_site.validate import walk_elements
 
 if TYPE_CHECKING:
     from build_site.analyse.matrices import MetaMatrix

@@ -18,8 +18,8 @@ from build_site.study import (
     Model,
     ModelVersion,
     Relation,
+    walk_elements,
 )
-from build_site.validate import walk_elements
 
 
 @dataclass

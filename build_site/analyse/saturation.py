@@ -51,8 +51,8 @@ def saturation_series(study: Study, named: bool = True,
     """Compute the series from every excerpt of ``study`` (pass the study the team coded).
 
     ``named``: label each point with its participant ("Patient D1-P2"); when False (clinicians
-    hidden in public, see :mod:`build_site.unlink`) only with the kind of interview, since the
-    order of interviews would otherwise group patients by clinician.
+    hidden in public, see :mod:`build_site.privacy.unlink`) only with the kind of interview,
+    since the order of interviews would otherwise group patients by clinician.
     ``published``: the interviews (:func:`interview_keys`) the site shows, when not all: any
     other is labelled "Not published" and its new codes only counted, so the series keeps
     every interview (the coding it describes) without naming a withheld case or what it

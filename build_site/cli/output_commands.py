@@ -20,7 +20,7 @@ from build_site.errors import EXIT_OK
 @handle_errors
 def packets(study: Path, out: Path) -> None:
     """Write member-checking packets for each clinician of STUDY (consent-checked)."""
-    from build_site.packets import write_packets
+    from build_site.outputs.packets import write_packets
     from build_site.pipeline import build_directory, prepare
 
     written = write_packets(prepare(study, "packets", scan=False), out,
@@ -37,7 +37,7 @@ def packets(study: Path, out: Path) -> None:
 @handle_errors
 def package_command(study: Path, out: Path, config: Path | None) -> None:
     """Package the public site of STUDY as a journal supplement (refused until signed off)."""
-    from build_site.package import package
+    from build_site.outputs.package import package
 
     click.echo(package(study, out, config))
 
@@ -51,7 +51,7 @@ def package_command(study: Path, out: Path, config: Path | None) -> None:
 @handle_errors
 def pdf_command(study: Path, out: Path, config: Path | None, quiet: bool) -> None:
     """Write the public site of STUDY as one PDF for print (refused until signed off)."""
-    from build_site.pdf import export_pdf
+    from build_site.outputs.pdf import export_pdf
 
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
     with console.status("Writing the PDF…") as status:

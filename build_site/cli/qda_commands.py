@@ -11,8 +11,7 @@ from pathlib import Path
 import click
 
 from build_site.cli.common import STUDY, err, handle_errors, warn
-from build_site.io.mapping import load_mapping
-from build_site.io.refi_qda import (
+from build_site.refi_qda.exchange import (
     ExportOptions,
     ImportOptions,
     ImportReport,
@@ -20,6 +19,7 @@ from build_site.io.refi_qda import (
     import_qdc,
     import_qdpx,
 )
+from build_site.refi_qda.mapping import load_mapping
 
 
 def _print_import(report: ImportReport, to: Path) -> None:

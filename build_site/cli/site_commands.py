@@ -56,7 +56,7 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool,
     out = out or Path("site-review" if review else "site")
     password = None
     if encrypt:
-        from build_site.encrypt import check_target, read_password
+        from build_site.outputs.encrypt import check_target, read_password
 
         if not review:
             raise UsageError("--encrypt is for review copies", "add --review")
@@ -79,7 +79,7 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool,
                       "checked by the leak gate, was kept as it is.")
     console.print(f"Open {report.out / 'index.html'} in a browser.")
     if encrypt and password:
-        from build_site.encrypt import write_encrypted
+        from build_site.outputs.encrypt import write_encrypted
 
         console.print(f"Encrypted copy: {write_encrypted(report.out, encrypt, password)}")
     sys.exit(EXIT_OK)
@@ -304,7 +304,7 @@ def schema() -> None:
 @handle_errors
 def serve(study: Path, out: Path | None, config: Path | None, port: int, review: bool) -> None:
     """Build STUDY, serve it on 127.0.0.1 and rebuild when the study changes."""
-    from build_site.serve import serve_forever
+    from build_site.outputs.serve import serve_forever
 
     out = out or Path("site-review" if review else "site")
     serve_forever(study, out, config, port, "review" if review else "public", err)

@@ -35,7 +35,7 @@ def synth(dyads: int, clinicians: int | None, excerpts_per_dyad: int, seed: int,
     Every case study is approved with full consent, every name in the text is invented and
     listed in private/identifiers.yml, so the folder builds publicly as it is.
     """
-    from build_site.io.synth import default_clinicians, write_synthetic_study
+    from build_site.synth import default_clinicians, write_synthetic_study
 
     count = clinicians if clinicians is not None else default_clinicians(dyads)
     if count > dyads:

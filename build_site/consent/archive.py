@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from build_site.select import speaker_consent
+from build_site.privacy.selection import speaker_consent
 from build_site.study import Consent, Study
 
 

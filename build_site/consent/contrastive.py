@@ -1,9 +1,9 @@
 """Contrastive statements in free text: criticism of clinicians outside the study.
 
 When ``study.yml`` sets ``publication.contrastive_comments: false`` (the default), excerpts
-flagged ``contrast: true`` are held back (:mod:`build_site.select`), but the same criticism can
-reach the site in a narrative or a summary. This rule-based detector reads those texts sentence
-by sentence and flags a sentence that both
+flagged ``contrast: true`` are held back (:mod:`build_site.privacy.selection`), but the same
+criticism can reach the site in a narrative or a summary. This rule-based detector reads those
+texts sentence by sentence and flags a sentence that both
 
 - refers to a clinician other than the case's own: a role ("an emergency physician", "the
   surgeon", "a specialist", "the doctor before", "another physician", "a pain clinic") or a

@@ -23,7 +23,7 @@ import yaml
 from build_site.deidentify import Matcher, deidentify
 from build_site.deidentify.detectors import detect
 from build_site.deidentify.findings import find_all
-from build_site.gate import scan_tree
+from build_site.privacy.gate import scan_tree
 from build_site.study import Identifier
 
 REPO = Path(__file__).resolve().parents[2]

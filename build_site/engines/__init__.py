@@ -1,12 +1,12 @@
 """Site engines: what turns an assembled build directory into a finished site folder.
 
-The pipeline assembles the pages (:func:`build_site.site.assemble`) and hands one
+The pipeline assembles the pages (:func:`build_site.site_project.assemble`) and hands one
 :class:`SiteJob` to an :class:`Engine`; everything the engines share (the configuration
-overrides of :func:`build_site.site.config_overrides`, the fragment swap as a Python-Markdown
-extension, :mod:`build_site.render.fragments`) lives outside them. Two engines read the same
-``mkdocs.yml``: MkDocs with Material (:mod:`.mkdocs_engine`, the default) and Zensical
-(:mod:`.zensical_engine`), Material's successor, since Material reaches end of life on
-2027-05-05.
+overrides of :func:`build_site.site_project.config_overrides`, the fragment swap as a
+Python-Markdown extension, :mod:`build_site.render.fragments`) lives outside them. Two
+engines read the same ``mkdocs.yml``: MkDocs with Material (:mod:`.mkdocs_engine`, the
+default) and Zensical (:mod:`.zensical_engine`), Material's successor, since Material reaches
+end of life on 2027-05-05.
 """
 
 from __future__ import annotations

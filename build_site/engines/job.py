@@ -22,7 +22,7 @@ class SiteJob:
     """One site build: the ``mkdocs.yml`` in force (``config``), the assembled ``docs_dir``
     (its parent is the build directory, where engines keep their own files), the folder to
     write (``site_dir``), the navigation, the study's title as site name, the banner
-    (:class:`build_site.site.Notice` or None), the date of the sitemap (``epoch``) and the
+    (:class:`build_site.site_project.Notice` or None), the date of the sitemap (``epoch``) and the
     fragments swapped in after Markdown (HTML by marker key)."""
 
     config: Path

@@ -18,7 +18,7 @@ from build_site.errors import Problem, StudyError
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 from build_site.render.theme_text import ThemeText, for_theme
-from build_site.site import config_overrides
+from build_site.site_project import config_overrides
 
 
 class _Collect(logging.Handler):

@@ -32,7 +32,7 @@ import yaml
 
 from build_site.engines.job import SiteJob
 from build_site.errors import Problem, StudyError, UsageError
-from build_site.site import config_overrides, resolved_config
+from build_site.site_project import config_overrides, resolved_config
 
 CONFIG_FILE = "zensical.yml"
 THEME = "zensical-theme"  # the build's theme overrides for Zensical, in the build directory

@@ -12,7 +12,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from build_site.consent.archive import left_out
-from build_site.render import exports
+from build_site.render import downloads
 from build_site.render.analysis_pages import excerpt_rows
 from build_site.render.context import Asset, RenderContext
 from build_site.render.paths import RELATIONS, component_path
@@ -52,7 +52,7 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     site.page("data/cite.md", "How to cite", (DATA, "How to cite"), "cite.md.j2",
               lambda: {"example_excerpt": next(
                   (e.id for d in ctx.study.dyads for e in d.excerpts), "excerpt-id")})
-    site.files(lambda: [Asset("CITATION.cff", exports.citation_cff(ctx.study))],
+    site.files(lambda: [Asset("CITATION.cff", downloads.citation_cff(ctx.study))],
                paths=("CITATION.cff",))
 
 
@@ -63,11 +63,11 @@ def _download_files(ctx: RenderContext) -> Callable[[], dict[str, bytes]]:
     def files() -> dict[str, bytes]:
         if not made:
             out = left_out(ctx.study)  # downloads are kept: archive: false stays out
-            made.update(exports.matrix_files(ctx.analysis, ctx.counts, out))
-            made.update(exports.excerpt_files([r for r in excerpt_rows(ctx, DOWNLOADS_PAGE)
+            made.update(downloads.matrix_files(ctx.analysis, ctx.counts, out))
+            made.update(downloads.excerpt_files([r for r in excerpt_rows(ctx, DOWNLOADS_PAGE)
                                                if r["id"] not in out.excerpts]))
-            made["codebook.qdc"] = exports.codebook_qdc(ctx.study)
-            made["codebook.csv"] = exports.codebook_csv(
+            made["codebook.qdc"] = downloads.codebook_qdc(ctx.study)
+            made["codebook.csv"] = downloads.codebook_csv(
                 ctx.study, ctx.code_counts() if ctx.counts else None)
         return made
 

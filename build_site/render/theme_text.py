@@ -69,7 +69,7 @@ def escaped_nav(nav: list[Any]) -> list[Any]:
 
 
 def for_theme(overrides: dict[str, Any]) -> dict[str, Any]:
-    """Build settings (:func:`build_site.site.config_overrides`) as MkDocs' theme must get
+    """Build settings (:func:`build_site.site_project.config_overrides`) as MkDocs' theme must get
     them: the navigation titles, and the site name when it is the study's title (a
     ``site_name`` of the team's ``mkdocs.yml`` is not among the overrides and stays as
     written), escaped as :class:`Markup`."""
@@ -88,7 +88,7 @@ def striptags_as_text(value: Any) -> Markup:
 
 
 class ThemeText(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """The MkDocs plugin, added to every build by :func:`build_site.site.mkdocs_build`: page
+    """The MkDocs plugin, added to every build by :func:`build_site.site_project.mkdocs_build`: page
     titles from front matter marked as HTML, and a ``striptags`` that returns text."""
 
     def on_env(self, env: Environment, /, **kwargs: Any) -> Environment:

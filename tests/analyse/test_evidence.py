@@ -4,7 +4,7 @@ from pathlib import Path
 
 from build_site.analyse import age_band, analyse, suppressed
 from build_site.pipeline import load_and_validate
-from build_site.select import select
+from build_site.privacy.selection import select
 
 
 def test_age_bands_follow_safe_harbor() -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from build_site.analyse import analyse
 from build_site.pipeline import load_and_validate
-from build_site.select import select
+from build_site.privacy.selection import select
 
 
 def _matrix(tiny: Path, audience: str = "review"):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from build_site.analyse.evidence import demographics_table
 from build_site.analyse.suppress import HIDDEN, protect
 from build_site.manifest import build_manifest
 from build_site.pipeline import load_and_validate, prepare
-from build_site.select import select
+from build_site.privacy.selection import select
 
 
 def _derivable(counts: Counter[str], shown: dict[str, str], minimum: int) -> set[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from build_site.package import package
+from build_site.outputs.package import package
 
 from ..conftest import REPO
 

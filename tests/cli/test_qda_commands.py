@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from build_site.cli import main
 from build_site.pipeline import load_and_validate
-from tests.io.qdpx_builder import CODES, FIXTURES, INTERVIEW, Src, project_xml, write_qdpx
-from tests.io.qdpx_builder import standard_selections as selections
+from tests.refi_qda.qdpx_builder import CODES, FIXTURES, INTERVIEW, Src, project_xml, write_qdpx
+from tests.refi_qda.qdpx_builder import standard_selections as selections
 
 
 @pytest.fixture

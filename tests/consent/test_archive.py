@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from build_site.consent.archive import left_out
-from build_site.package import package
+from build_site.outputs.package import package
 from build_site.pipeline import build, prepare
 from build_site.signoff import fingerprint
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from build_site.packets import write_packets
+from build_site.outputs.packets import write_packets
 from build_site.pipeline import prepare
 
 

@@ -13,13 +13,13 @@ import docx
 import pytest
 
 from build_site.errors import StudyError
-from build_site.io.import_plan import line_ending_mode
-from build_site.io.mapping import load_mapping
-from build_site.io.qde import QdaSelection
-from build_site.io.refi_qda import ImportOptions, ImportReport, import_qdc, import_qdpx
 from build_site.pipeline import load_and_validate
+from build_site.refi_qda.exchange import ImportOptions, ImportReport, import_qdc, import_qdpx
+from build_site.refi_qda.import_plan import line_ending_mode
+from build_site.refi_qda.mapping import load_mapping
+from build_site.refi_qda.qde import QdaSelection
 from build_site.study import Excerpt, Speaker, Study
-from tests.io.qdpx_builder import (
+from tests.refi_qda.qdpx_builder import (
     ACCESS,
     CODES,
     FIXTURES,

@@ -1,11 +1,11 @@
 """Leak gate: search every finished output byte for every listed identifier.
 
 The gate reads the output the way a reader or a search engine would meet it: file and folder
-names, and every file read as what it is (:mod:`build_site.gate_files`: text in any encoding,
-image metadata, PDF text and metadata, the members of zip-based documents, gzip files); text
-with HTML entities, JSON escapes and percent-encoding decoded, with tags kept (attribute values
-such as ``alt`` and ``title`` are read) and with tags removed (so a name split by markup is
-joined again). Matching uses the same rule as the de-identification stage
+names, and every file read as what it is (:mod:`build_site.privacy.gate_files`: text in any
+encoding, image metadata, PDF text and metadata, the members of zip-based documents, gzip
+files); text with HTML entities, JSON escapes and percent-encoding decoded, with tags kept
+(attribute values such as ``alt`` and ``title`` are read) and with tags removed (so a name
+split by markup is joined again). Matching uses the same rule as the de-identification stage
 (:class:`build_site.deidentify.Matcher`: the canonical reading of
 :mod:`build_site.deidentify.reading`, whole words). A file of a kind the gate cannot read is
 refused unless the team recorded its SHA-256 in ``private/reviewed.yml`` (``files``). Files
@@ -28,7 +28,7 @@ from urllib.parse import unquote
 
 from build_site.deidentify import Matcher
 from build_site.errors import PrivacyError, Problem
-from build_site.gate_files import Unreadable, texts
+from build_site.privacy.gate_files import Unreadable, texts
 from build_site.study import Identifier
 
 _TAG = re.compile(r"<[^<>]*>")

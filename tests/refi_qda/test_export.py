@@ -11,13 +11,13 @@ import pytest
 import xmlschema
 
 from build_site.errors import StudyError, UsageError
-from build_site.io.qdpx_write import fold, lf_positions
-from build_site.io.refi_qda import ExportOptions, export_qdpx, import_qdpx
 from build_site.pipeline import load_and_validate
+from build_site.refi_qda.exchange import ExportOptions, export_qdpx, import_qdpx
+from build_site.refi_qda.write import fold, lf_positions
 from build_site.study import Study
 from tests.conftest import FIXTURES, REPO
-from tests.io.qdpx_builder import cases
-from tests.io.test_samples import shared
+from tests.refi_qda.qdpx_builder import cases
+from tests.refi_qda.test_samples import shared
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 STUDIES = {"tiny": FIXTURES / "tiny", "osce": REPO / "examples" / "osce",

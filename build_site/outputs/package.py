@@ -22,10 +22,10 @@ from typing import Any
 
 from build_site.consent.archive import left_out
 from build_site.errors import PrivacyError, Problem, UsageError
-from build_site.gate import scan_tree
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.pipeline import build, build_directory, prepare
-from build_site.render.exports import citation_cff, license_spdx
+from build_site.privacy.gate import scan_tree
+from build_site.render.downloads import citation_cff, license_spdx
 from build_site.study import Study
 
 ARCHIVE_NOTE = ("\nThis supplement leaves out the material of the participants who agreed to "

@@ -794,7 +794,7 @@ def write_synthetic_study(out: Path, dyads: int, clinicians: int, excerpts_per_d
     meta = _study_yml(dyads, clinicians, seed, dyads + clinicians)
     files: dict[str, str] = {
         "study.yml": _yaml(meta),
-        "model.yml": "# A generic model for synthetic studies (build_site.io.synth).\n"
+        "model.yml": "# A generic model for synthetic studies (build_site.synth).\n"
                      + _yaml(MODEL),
         "codebook.yml": _yaml(CODEBOOK),
         "docs/about.md": (

@@ -1,7 +1,7 @@
 """Plan an import: which sources and cases of a REFI-QDA project become which dyads and
 clinicians, and how each source counts CRLF in its positions.
 
-Sources and cases are placed by the mapping file (:mod:`build_site.io.mapping`) first, then by
+Sources and cases are placed by the mapping file (:mod:`build_site.refi_qda.mapping`) first, then by
 the project's ``<Case>`` elements (a case exported by build-site carries the variables
 ``build-site role`` and ``build-site clinician`` and keeps its id), and every remaining text
 source becomes a dyad of its own.
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from build_site.errors import Problem, StudyError
-from build_site.io.mapping import LineEndings, Mapping, MappingEntry, SpeakerName
-from build_site.io.qde import QdaCase, QdaProject, QdaSelection, QdaSource
-from build_site.io.study_files import slug
+from build_site.refi_qda.mapping import LineEndings, Mapping, MappingEntry, SpeakerName
+from build_site.refi_qda.qde import QdaCase, QdaProject, QdaSelection, QdaSource
+from build_site.refi_qda.study_files import slug
 
 ROLE_VARIABLE = "build-site role"
 CLINICIAN_VARIABLE = "build-site clinician"

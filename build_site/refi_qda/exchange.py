@@ -6,15 +6,17 @@ NVivo, MAXQDA, QualCoder and Taguette share; its QDA-XML 1.0 schema (``Project.x
 namespace ``urn:QDA-XML:project:1.0``) describes the project file, and text positions are
 Unicode code points counted from 0 with an exclusive end. The work is split by direction:
 
-- :mod:`build_site.io.safe_zip`: the archive, read without trusting it;
-- :mod:`build_site.io.qde`: the project XML, parsed safely into dataclasses;
-- :mod:`build_site.io.qdpx_read`: the archive's project XML and source texts, vendor quirks
+- :mod:`build_site.refi_qda.safe_zip`: the archive, read without trusting it;
+- :mod:`build_site.refi_qda.qde`: the project XML, parsed safely into dataclasses;
+- :mod:`build_site.refi_qda.read`: the archive's project XML and source texts, vendor quirks
   included;
-- :mod:`build_site.io.import_plan` and :mod:`build_site.io.mapping`: which sources and cases
-  become which dyads and clinicians, and how CRLF was counted;
-- :mod:`build_site.io.study_import`: project -> the files of the study folder;
-- :mod:`build_site.io.study_files`: ids, YAML and the all-or-nothing folder write;
-- :mod:`build_site.io.qdpx_write`: study -> ``.qdpx``.
+- :mod:`build_site.refi_qda.readers`: the readers by file suffix; each returns a
+  :class:`~build_site.refi_qda.qde.QdaProject`, the seam for other import formats;
+- :mod:`build_site.refi_qda.import_plan` and :mod:`build_site.refi_qda.mapping`: which sources
+  and cases become which dyads and clinicians, and how CRLF was counted;
+- :mod:`build_site.refi_qda.study_import`: project -> the files of the study folder;
+- :mod:`build_site.refi_qda.study_files`: ids, YAML and the all-or-nothing folder write;
+- :mod:`build_site.refi_qda.write`: study -> ``.qdpx``.
 
 This module holds the three operations the commands in :mod:`build_site.cli.qda_commands` run.
 """
@@ -24,13 +26,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from build_site.errors import EXIT_INTERNAL, Problem, StudyError
-from build_site.io.import_plan import ImportOptions, ImportReport
-from build_site.io.qdpx_read import read_qdc, read_qdpx
-from build_site.io.qdpx_write import ExportOptions, ExportReport, export_study
-from build_site.io.safe_zip import Limits
-from build_site.io.study_files import check_target, write_folder
-from build_site.io.study_import import build_files
 from build_site.pipeline import load_and_validate
+from build_site.refi_qda.import_plan import ImportOptions, ImportReport
+from build_site.refi_qda.readers import reader_for
+from build_site.refi_qda.safe_zip import Limits
+from build_site.refi_qda.study_files import check_target, write_folder
+from build_site.refi_qda.study_import import build_files
+from build_site.refi_qda.write import ExportOptions, ExportReport, export_study
 
 __all__ = ["ExportOptions", "ExportReport", "ImportOptions", "ImportReport", "Limits",
            "export_qdpx", "import_qdc", "import_qdpx"]
@@ -59,7 +61,7 @@ def import_qdpx(path: Path, to: Path, options: ImportOptions | None = None,
         to: a folder that does not exist yet, or is empty.
         options: line endings, speaker and mapping file (see :class:`ImportOptions`).
         limits: caps on the archive's entries and unpacked bytes (default:
-            ``build_site.io.safe_zip.DEFAULT_LIMITS``).
+            ``build_site.refi_qda.safe_zip.DEFAULT_LIMITS``).
 
     Returns:
         The :class:`ImportReport` (also written as ``import-report.md`` in the folder).
@@ -71,7 +73,7 @@ def import_qdpx(path: Path, to: Path, options: ImportOptions | None = None,
             (exit code 2); the imported folder would not validate (exit code 1, a bug).
     """
     check_target(to)
-    project = read_qdpx(path, limits)
+    project = reader_for(".qdpx")(path, limits)
     files, report = build_files(project, options or ImportOptions(), path.name)
     write_folder(to, files, check=_check_study)
     return report
@@ -90,7 +92,7 @@ def import_qdc(path: Path, to: Path, options: ImportOptions | None = None,
         UsageError, StudyError: as :func:`import_qdpx`.
     """
     check_target(to)
-    project = read_qdc(path, limits)
+    project = reader_for(".qdc")(path, limits)
     files, report = build_files(project, options or ImportOptions(), path.name)
     write_folder(to, files, check=_check_study)
     return report

@@ -11,7 +11,7 @@ A file's kind is told by its first bytes (PNG, JPEG, PDF, ZIP, gzip), else by it
 - PDF: each page's text, the bookmarks and the document information, read with PDFium
   (pypdfium2), and its XMP metadata;
 - ZIP and the documents made of one (docx, xlsx, pptx, odt, epub...): opened with the
-  project's safe ZIP reader (:mod:`build_site.io.safe_zip`); each member's name is read and
+  project's safe ZIP reader (:mod:`build_site.refi_qda.safe_zip`); each member's name is read and
   the member itself read the same way;
 - gzip: unpacked (capped) and read as the file inside.
 
@@ -315,7 +315,7 @@ def zip_texts(name: str, data: bytes, reviewed: frozenset[str], depth: int,
             large), nested too deep, or holds a member the gate cannot read.
     """
     from build_site.errors import StudyError
-    from build_site.io.safe_zip import SafeArchive
+    from build_site.refi_qda.safe_zip import SafeArchive
 
     if depth >= MAX_DEPTH:
         raise _unreadable(name, f"an archive nested more than {MAX_DEPTH} deep", data)

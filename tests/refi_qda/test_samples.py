@@ -15,10 +15,10 @@ import defusedxml.ElementTree as DET
 import pytest
 import xmlschema
 
-from build_site.io.refi_qda import export_qdpx, import_qdpx
 from build_site.pipeline import build, load_and_validate
+from build_site.refi_qda.exchange import export_qdpx, import_qdpx
 from build_site.study import Study
-from tests.io.qdpx_builder import cases
+from tests.refi_qda.qdpx_builder import cases
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "refi-qda"
 NS = {"q": "urn:QDA-XML:project:1.0"}

@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 from build_site.pipeline import load_and_validate
-from build_site.render.exports import (
+from build_site.render.downloads import (
     QDC_NS,
     citation_cff,
     codebook_qdc,

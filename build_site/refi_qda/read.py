@@ -1,5 +1,5 @@
 """Read a REFI-QDA project archive (``.qdpx``) or codebook file (``.qdc``): find the project
-XML, parse it (:mod:`build_site.io.qde`) and read the text of every source and note.
+XML, parse it (:mod:`build_site.refi_qda.qde`) and read the text of every source and note.
 
 The vendor quirks survived here (see ``shared/data/refi-qda/README.md``):
 
@@ -13,7 +13,7 @@ The vendor quirks survived here (see ``shared/data/refi-qda/README.md``):
 - a source file may start with a UTF-8 byte-order mark, which is not text: positions count
   from after it.
 
-The archive is read through :class:`~build_site.io.safe_zip.SafeArchive` (caps, safe paths).
+The archive is read through :class:`~build_site.refi_qda.safe_zip.SafeArchive` (caps, safe paths).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import re
 from pathlib import Path
 
 from build_site.errors import Problem, StudyError
-from build_site.io import safe_zip
-from build_site.io.qde import QdaProject, parse_project, parse_xml
-from build_site.io.safe_zip import Limits, SafeArchive, check_entry_name
+from build_site.refi_qda import safe_zip
+from build_site.refi_qda.qde import QdaProject, parse_project, parse_xml
+from build_site.refi_qda.safe_zip import Limits, SafeArchive, check_entry_name
 
 _SCHEME = re.compile(r"^(internal|relative|absolute|file)\s*:/*(.*)$", re.IGNORECASE)
 

@@ -15,10 +15,10 @@ from click.testing import CliRunner, Result
 
 from build_site.cli import main
 from build_site.errors import StudyError
-from build_site.io import safe_zip
-from build_site.io.qdpx_read import read_qdpx
-from build_site.io.safe_zip import Limits
-from tests.io.qdpx_builder import CODES, INTERVIEW, Src, code_xml, project_xml, write_qdpx
+from build_site.refi_qda import safe_zip
+from build_site.refi_qda.read import read_qdpx
+from build_site.refi_qda.safe_zip import Limits
+from tests.refi_qda.qdpx_builder import CODES, INTERVIEW, Src, code_xml, project_xml, write_qdpx
 
 MB = 1024 * 1024
 PROJECT = project_xml(CODES, [Src(1, "one", "internal://a.txt")])

@@ -2,7 +2,7 @@
 
 For reviewers who print. The PDF is made from the public build only (the build that
 ``build-site package`` zips) and is refused (exit 3) until ``study.yml`` records a sign-off of
-exactly this content (:func:`build_site.package.require_sign_off`, the same rule).
+exactly this content (:func:`build_site.outputs.package.require_sign_off`, the same rule).
 
 The built pages are joined, in navigation order, into one print document (:func:`print_document`):
 each page's article without Material's chrome (navigation, search, permalinks, the
@@ -12,7 +12,7 @@ stay unique, inline SVG diagrams kept inline. WeasyPrint lays it out with the pa
 ``defaults/print.css`` (A4, a title page, contents with page numbers, a landscape page for the
 wide tables) and fetches nothing outside the built site.
 
-The leak gate's reading and matching rules (:func:`build_site.gate.scan_text`: the canonical
+The leak gate's reading and matching rules (:func:`build_site.privacy.gate.scan_text`: the canonical
 reading of :mod:`build_site.deidentify.reading`) are applied to the print document and to what
 the finished PDF holds as text (page text, bookmarks, metadata), read as the site gate reads a
 PDF file; a hit refuses (exit 3) and nothing is written. The PDF is written atomically and is
@@ -39,10 +39,10 @@ from lxml.html import HtmlElement, builder
 
 from build_site import __version__
 from build_site.errors import PrivacyError, Problem, StudyError, UsageError
-from build_site.gate import scan_text
 from build_site.manifest import source_date_epoch
-from build_site.package import require_sign_off
+from build_site.outputs.package import require_sign_off
 from build_site.pipeline import build
+from build_site.privacy.gate import scan_text
 from build_site.study import Identifier, Study
 from build_site.timing import StageClock
 
@@ -577,16 +577,16 @@ def _site_fetcher(site: Path) -> Any:
 def pdf_text(data: bytes) -> Iterator[str]:
     """What the PDF ``data`` holds as text: each page's text, the bookmarks, the document
     information (title, author, keywords...) and XMP metadata, read as the site gate reads a
-    PDF (:func:`build_site.gate_files.pdf_texts`, with PDFium: some 40 times faster than a
+    PDF (:func:`build_site.privacy.gate_files.pdf_texts`, with PDFium: some 40 times faster than a
     pure-Python reader on a 200-page study)."""
-    from build_site.gate_files import pdf_texts
+    from build_site.privacy.gate_files import pdf_texts
 
     yield from pdf_texts(data)
 
 
 def leaks(html: str, data: bytes, identifiers: list[Identifier]) -> list[Problem]:
     """The leak gate on the PDF: the listed identifiers found in the print document ``html`` or
-    in the text of the PDF ``data``, with the rules of :func:`build_site.gate.scan_text`.
+    in the text of the PDF ``data``, with the rules of :func:`build_site.privacy.gate.scan_text`.
 
     Returns:
         One problem per identifier found (empty when both are clean).

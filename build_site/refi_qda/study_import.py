@@ -1,5 +1,5 @@
-"""Turn a parsed REFI-QDA project (:class:`~build_site.io.qde.QdaProject`) into the files
-of a new study folder, in memory; :mod:`build_site.io.refi_qda` writes and checks them.
+"""Turn a parsed REFI-QDA project (:class:`~build_site.refi_qda.qde.QdaProject`) into the files
+of a new study folder, in memory; :mod:`build_site.refi_qda.exchange` writes and checks them.
 
 What goes where (``guide/importing.md`` has the user's view):
 
@@ -18,7 +18,7 @@ What goes where (``guide/importing.md`` has the user's view):
   project back its identities; ``import-report.md`` says what was mapped, guessed or skipped.
 
 Which sources make which case study, and how CRLF is counted, is planned in
-:mod:`build_site.io.import_plan`.
+:mod:`build_site.refi_qda.import_plan`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ import unicodedata
 from typing import Any
 
 from build_site.errors import Problem, StudyError
-from build_site.io.import_plan import (
+from build_site.load import MAX_FILE_BYTES
+from build_site.refi_qda.import_plan import (
     CLINICIAN_VARIABLE,
     ROLE_VARIABLE,
     ImportOptions,
@@ -39,9 +40,9 @@ from build_site.io.import_plan import (
     raw_positions,
     source_label,
 )
-from build_site.io.mapping import Mapping
-from build_site.io.qde import QdaCase, QdaProject, QdaSelection, QdaSource, Scalar
-from build_site.io.study_files import (
+from build_site.refi_qda.mapping import Mapping
+from build_site.refi_qda.qde import QdaCase, QdaProject, QdaSelection, QdaSource, Scalar
+from build_site.refi_qda.study_files import (
     ID_PATTERN,
     MAX_ID,
     IdRegistry,
@@ -49,8 +50,7 @@ from build_site.io.study_files import (
     markdown_file,
     slug,
 )
-from build_site.load import MAX_FILE_BYTES
-from build_site.validate import normalise_for_matching
+from build_site.study import normalise_for_matching
 
 PLACEHOLDER_COMPONENT = "to-be-defined"
 SIDECAR = "private/qdpx-import.yml"

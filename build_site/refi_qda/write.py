@@ -39,12 +39,12 @@ from typing import Any, Literal
 
 from build_site import __version__
 from build_site.errors import UsageError
-from build_site.io.import_plan import CLINICIAN_VARIABLE, ROLE_VARIABLE
-from build_site.io.qde import NS_PROJECT
-from build_site.io.qdpx_read import decode_source
-from build_site.io.study_import import SIDECAR
 from build_site.pipeline import load_and_validate
-from build_site.render.exports import code_guid
+from build_site.refi_qda.import_plan import CLINICIAN_VARIABLE, ROLE_VARIABLE
+from build_site.refi_qda.qde import NS_PROJECT
+from build_site.refi_qda.read import decode_source
+from build_site.refi_qda.study_import import SIDECAR
+from build_site.render.downloads import code_guid
 from build_site.study import Clinician, Dyad, Excerpt, Study
 from build_site.yamlsource import YamlProblem, load_yaml
 

@@ -24,13 +24,13 @@ from markupsafe import Markup
 
 from build_site.analyse import Quote, analyse
 from build_site.errors import PrivacyError, Problem
-from build_site.gate import scan_tree
 from build_site.outlock import guarded_output
 from build_site.preflight import require_graphviz
+from build_site.privacy.gate import scan_tree
+from build_site.privacy.selection import select, speaker_consent
 from build_site.publish import discard, publish, staging_dir
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
 from build_site.render.html import inline_text
-from build_site.select import select, speaker_consent
 from build_site.study import KIND_TITLES, Kind, Speaker, Study
 
 if TYPE_CHECKING:

@@ -9,13 +9,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from build_site import synth
 from build_site.cli import main
 from build_site.deidentify import Matcher
-from build_site.io import synth
-from build_site.io.synth import default_clinicians, write_synthetic_study
 from build_site.pipeline import BuildReport, build, load_and_validate
-from build_site.study import Clinician, Dyad, Identifier, Status, Study
-from build_site.validate import component_ids
+from build_site.study import Clinician, Dyad, Identifier, Status, Study, component_ids
+from build_site.synth import default_clinicians, write_synthetic_study
 
 DYADS, CLINICIANS, EXCERPTS = 5, 2, 4
 

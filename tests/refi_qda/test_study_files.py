@@ -7,8 +7,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_site.io.study_files import ID_PATTERN, IdRegistry, dump_yaml, slug
 from build_site.load import decode_text
+from build_site.refi_qda.study_files import ID_PATTERN, IdRegistry, dump_yaml, slug
 from build_site.yamlsource import load_yaml
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=80)

@@ -10,7 +10,7 @@ A *review* build keeps every case study and excerpt, except those of withdrawn p
 who disappear from every kind of build. Consent not recorded is consent not given.
 
 When ``study.yml`` sets ``publication.hide_clinician``, the public selection is also unlinked
-(:mod:`build_site.unlink`): the public may not see which clinician each dyad belongs to.
+(:mod:`build_site.privacy.unlink`): the public may not see which clinician each dyad belongs to.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from build_site.insider import SUMMARY_REASON, public_update, summary_only
+from build_site.privacy.unlink import neutral_ids, unlink
 from build_site.study import Audience, Consent, Dyad, Excerpt, SourceRef, Speaker, Status, Study
-from build_site.unlink import neutral_ids, unlink
 
 
 def speaker_consent(dyad: Dyad | None, excerpt: Excerpt, clinician_consent: Consent) -> Consent:

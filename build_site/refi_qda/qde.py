@@ -9,8 +9,8 @@ requires at least one ``Set``) is ignored; a UTF-8 byte-order mark before the XM
 
 XML is parsed with defusedxml: a DTD that declares entities (entity expansion, "billion
 laughs") or refers to external resources is refused. Text positions are kept as the file gives
-them (Unicode code points from 0, end exclusive); :mod:`build_site.io.import_plan` decides how
-CRLF was counted. Source texts live in the archive: see :mod:`build_site.io.qdpx_read`.
+them (Unicode code points from 0, end exclusive); :mod:`build_site.refi_qda.import_plan` decides how
+CRLF was counted. Source texts live in the archive: see :mod:`build_site.refi_qda.read`.
 """
 
 from __future__ import annotations
@@ -107,7 +107,9 @@ class QdaNote:
 
 @dataclass
 class QdaProject:
-    """Everything the importer uses from a project or codebook file.
+    """Everything the importer uses from a project or codebook file: the seam for import
+    formats (a reader in :mod:`build_site.refi_qda.readers` returns one; the rest of an import
+    reads nothing else).
 
     ``findings`` lists the quirks met and how they were handled; ``skipped`` what could not be
     used. Both go into the import report.
