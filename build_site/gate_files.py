@@ -12,12 +12,15 @@ A file's kind is told by its first bytes (PNG, JPEG, PDF, ZIP, gzip), else by it
   (pypdfium2), and its XMP metadata;
 - ZIP and the documents made of one (docx, xlsx, pptx, odt, epub...): opened with the
   project's safe ZIP reader (:mod:`build_site.io.safe_zip`); each member's name is read and
-  the member itself read the same way;
+  the member itself read the same way; the archive's comment and the members' comments are
+  read as text;
 - gzip: unpacked (capped) and read as the file inside.
 
 Binary data inside these (thumbnails, maker notes, compressed streams) is not read as letters:
-random bytes would sooner or later spell a short name. What is not read: text drawn in an
-image's pixels, and PDF annotations and form fields. A file of any other name is read only
+random bytes would sooner or later spell a short name. An image holding bytes outside its
+known metadata (after its end, a private PNG chunk, a JPEG application segment that is not
+text) is refused (:mod:`build_site.image_structure`). What is not read: text drawn in an
+image's pixels. A file of any other name is read only
 when it is plainly text (UTF-8 or UTF-16, no control characters); anything else raises
 :class:`Unreadable`: the gate refuses it.
 """
@@ -34,6 +37,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
+
+from build_site.image_structure import jpeg_unread, png_unread
 
 MAX_GZIP_BYTES = 200 * 1024 * 1024
 MAX_DEPTH = 3  # archives inside archives
@@ -105,8 +110,10 @@ def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
             inner = name[:-3] if name.lower().endswith(".gz") else name + ".unpacked"
             yield from texts(inner, _gunzip(name, data), reviewed, depth, budget)
         elif kind == "png":
+            _refuse_unread(name, "PNG", png_unread(data), data)
             yield from png_texts(data)
         elif kind == "jpeg":
+            _refuse_unread(name, "JPEG", jpeg_unread(data, plain_text), data)
             yield from jpeg_texts(data)
         elif kind == "pdf":
             yield from pdf_texts(data)
@@ -121,6 +128,12 @@ def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
         exc.where = exc.where or name
         if exc.digest not in reviewed:
             raise
+
+
+def _refuse_unread(name: str, kind: str, unread: str | None, data: bytes) -> None:
+    if unread:
+        raise _unreadable(name, f"a {kind} image holding {unread}, which the gate does not "
+                          "read", data)
 
 
 def _unreadable(name: str, kind: str, data: bytes) -> Unreadable:
@@ -308,7 +321,8 @@ def pdf_texts(data: bytes) -> Iterator[str]:
 
 def zip_texts(name: str, data: bytes, reviewed: frozenset[str], depth: int,
               budget: list[int] | None) -> Iterator[str]:
-    """Every member's name and texts of a ZIP archive (or a document made of one).
+    """Every member's name and texts of a ZIP archive (or a document made of one), and the
+    archive's and its members' comments (read as text files are).
 
     Raises:
         Unreadable: the archive is refused by the safe ZIP reader (hostile, damaged, too
@@ -321,6 +335,8 @@ def zip_texts(name: str, data: bytes, reviewed: frozenset[str], depth: int,
         raise _unreadable(name, f"an archive nested more than {MAX_DEPTH} deep", data)
     try:
         with SafeArchive(io.BytesIO(data), name, budget=budget) as archive:
+            for comment in archive.comments():
+                yield from decode_text(comment) or [comment.decode("cp1252", "replace")]
             for member in archive.names():
                 yield member
                 content = archive.read(member)
