@@ -116,7 +116,11 @@ def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
             _refuse_unread(name, "JPEG", jpeg_unread(data, plain_text), data)
             yield from jpeg_texts(data)
         elif kind == "pdf":
-            yield from pdf_texts(data)
+            for piece in pdf_texts(data):
+                if isinstance(piece, str):
+                    yield piece
+                else:
+                    yield from _member(name, *piece, reviewed, depth, budget)
         elif kind == "zip":
             yield from zip_texts(name, data, reviewed, depth, budget)
         else:
@@ -128,6 +132,22 @@ def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
         exc.where = exc.where or name
         if exc.digest not in reviewed:
             raise
+
+
+def _member(container: str, name: str, data: bytes, reviewed: frozenset[str], depth: int,
+            budget: list[int] | None) -> Iterator[str]:
+    """The texts of a file inside ``container`` (named ``container!name`` when refused).
+
+    Raises:
+        Unreadable: nested more than :data:`MAX_DEPTH` deep, or the file cannot be read.
+    """
+    if depth >= MAX_DEPTH:
+        raise _unreadable(container, f"a file nested more than {MAX_DEPTH} deep", data)
+    try:
+        yield from texts(name, data, reviewed, depth + 1, budget)
+    except Unreadable as exc:
+        exc.where = f"{container}!{exc.where or name}"
+        raise
 
 
 def _refuse_unread(name: str, kind: str, unread: str | None, data: bytes) -> None:
@@ -293,10 +313,13 @@ def jpeg_texts(data: bytes) -> Iterator[str]:
 _XMP_PACKET = re.compile(rb"<x:xmpmeta\b.*?</x:xmpmeta>", re.S)
 
 
-def pdf_texts(data: bytes) -> Iterator[str]:
-    """What a PDF holds as text: each page's text, the bookmarks and the document information
-    (PDFium, through pypdfium2), and its XMP metadata packets (stored uncompressed, as the
-    PDF standard recommends: ISO 32000-1, 14.3.2).
+def pdf_texts(data: bytes) -> Iterator[str | tuple[str, bytes]]:
+    """What a PDF holds as text: each page's text, its annotations' text (comments, form
+    fields' names and values, link addresses: :func:`annotation_texts`), the bookmarks and
+    the document information (PDFium, through pypdfium2), and its XMP metadata packets
+    (stored uncompressed, as the PDF standard recommends: ISO 32000-1, 14.3.2). Each embedded
+    file (ISO 32000-1, 7.11.4; attached to the document or to an annotation) is yielded as
+    ``(name, bytes)`` for the caller to read as a file of its own.
 
     Raises:
         Unreadable: PDFium cannot open it (damaged, or encrypted).
@@ -311,12 +334,65 @@ def pdf_texts(data: bytes) -> Iterator[str]:
         for index in range(len(document)):
             page = document[index]
             yield page.get_textpage().get_text_range()
+            yield from annotation_texts(page)
         yield from (item.get_title() for item in document.get_toc())
         yield from (str(v) for v in document.get_metadata_dict().values())
+        for index in range(document.count_attachments()):
+            attachment = document.get_attachment(index)
+            yield attachment.get_name()
+            yield attachment.get_name(), bytes(attachment.get_data())
     finally:
         document.close()
     for packet in _XMP_PACKET.finditer(data):
         yield packet.group(0).decode("utf-8", "replace")
+
+
+# Annotation keys that hold text (ISO 32000-1, 12.5.2, 12.5.6, 12.7.3): contents, title
+# (author), subject, name, rich text, and a form field's name, alternate name, mapping name,
+# value and default value.
+_ANNOTATION_KEYS = ("Contents", "T", "Subj", "NM", "RC", "TU", "TM", "V", "DV")
+
+
+def annotation_texts(page: Any) -> Iterator[str | tuple[str, bytes]]:
+    """The text of every annotation of a pypdfium2 page (:data:`_ANNOTATION_KEYS`, and a
+    link's URI), and a file attached to an annotation as ``(name, bytes)``."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    for index in range(pdfium.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium.FPDFPage_GetAnnot(page.raw, index)
+        try:
+            for key in _ANNOTATION_KEYS:
+                size = pdfium.FPDFAnnot_GetStringValue(annot, key.encode(), None, 0)
+                if size > 2:
+                    buffer = ctypes.create_string_buffer(size)
+                    pdfium.FPDFAnnot_GetStringValue(
+                        annot, key.encode(), ctypes.cast(buffer, ctypes.POINTER(
+                            pdfium.FPDF_WCHAR)), size)
+                    yield buffer.raw[:size - 2].decode("utf-16-le", "replace")
+            yield from _link_uri(page, annot)
+            attached = pdfium.FPDFAnnot_GetFileAttachment(annot)
+            if attached:
+                attachment = pypdfium2.PdfAttachment(attached, page.pdf)
+                yield attachment.get_name(), bytes(attachment.get_data())
+        finally:
+            pdfium.FPDFPage_CloseAnnot(annot)
+
+
+def _link_uri(page: Any, annot: Any) -> Iterator[str]:
+    import ctypes
+
+    import pypdfium2.raw as pdfium
+
+    link = pdfium.FPDFAnnot_GetLink(annot)
+    action = pdfium.FPDFLink_GetAction(link) if link else None
+    if action and pdfium.FPDFAction_GetType(action) == pdfium.PDFACTION_URI:
+        size = pdfium.FPDFAction_GetURIPath(page.pdf.raw, action, None, 0)
+        buffer = ctypes.create_string_buffer(size)
+        pdfium.FPDFAction_GetURIPath(page.pdf.raw, action, buffer, size)
+        yield buffer.raw[:size].rstrip(b"\x00").decode("latin-1")
 
 
 def zip_texts(name: str, data: bytes, reviewed: frozenset[str], depth: int,

@@ -399,3 +399,30 @@ def test_zip_archive_and_member_comments_are_read(tmp_path: Path) -> None:
         "docs/member.zip": commented(b"", "Quill né".encode("latin-1")),
         "docs/clean.docx": commented(b"Ada", b"a quilted coat"),
     }) == {"docs/archive.docx", "docs/member.zip"}
+
+
+def test_pdf_annotations_form_fields_and_attachments_are_read(tmp_path: Path) -> None:
+    import pypdfium2
+
+    from .tiny_pdf import tiny_pdf
+
+    def attached(name: str, data: bytes) -> bytes:
+        document = pypdfium2.PdfDocument(tiny_pdf("clean"))
+        document.new_attachment(name).set_data(data)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+    rect = "/Rect [0 0 10 10]"
+    assert _found(tmp_path, {
+        "note.pdf": tiny_pdf("clean", annots=f"<< /Type /Annot /Subtype /Text {rect} "
+                                             "/Contents (Seen by Margery Quill) >>"),
+        "field.pdf": tiny_pdf("clean", annots=f"<< /Type /Annot /Subtype /Widget {rect} "
+                                              "/FT /Tx /T (patient) /V (Quill) >>"),
+        "link.pdf": tiny_pdf("clean", annots=f"<< /Type /Annot /Subtype /Link {rect} /A << "
+                                             "/S /URI /URI (https://x/Margery-Quill) >> >>"),
+        "attached.pdf": attached("notes.txt", "Quill né".encode("latin-1")),
+        "attached-name.pdf": attached("Margery Quill.txt", b"Ada"),
+        "clean.pdf": tiny_pdf("clean", annots=f"<< /Type /Annot /Subtype /Text {rect} "
+                                              "/Contents (Ada) >>"),
+    }) == {"note.pdf", "field.pdf", "link.pdf", "attached.pdf", "attached-name.pdf"}
