@@ -426,3 +426,20 @@ def test_pdf_annotations_form_fields_and_attachments_are_read(tmp_path: Path) ->
         "clean.pdf": tiny_pdf("clean", annots=f"<< /Type /Annot /Subtype /Text {rect} "
                                               "/Contents (Ada) >>"),
     }) == {"note.pdf", "field.pdf", "link.pdf", "attached.pdf", "attached-name.pdf"}
+
+
+def test_css_escapes_and_base64_data_uris_are_decoded(tmp_path: Path) -> None:
+    import base64
+
+    def data_uri(kind: str, content: bytes) -> bytes:
+        return f"data:{kind};base64,{base64.b64encode(content).decode()}".encode()
+
+    svg = b"<svg><text>Margery Q&#117;ill</text></svg>"
+    assert _found(tmp_path, {
+        "assets/extra.css": b'.x::after { content: "Margery \\51 uill"; }',
+        "style.html": b'<style>p::before{content:"\\4D argery \\000051uill"}</style>',
+        "svg.html": b'<img src="' + data_uri("image/svg+xml", svg) + b'">',
+        "text.html": b'<a href="' + data_uri("text/plain;charset=utf-8", b"Quill") + b'">x</a>',
+        "clean.html": b'<img src="' + data_uri("image/svg+xml", b"<svg>Ada</svg>")
+                      + b'"><style>p{content:"\\41 da"}</style>',
+    }) == {"assets/extra.css", "style.html", "svg.html", "text.html"}
