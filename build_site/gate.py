@@ -30,6 +30,7 @@ from build_site.deidentify import Matcher
 from build_site.errors import PrivacyError, Problem
 from build_site.gate_files import Unreadable, decode_text, texts
 from build_site.study import Identifier
+from build_site.svg_order import drawn_order
 
 _TAG = re.compile(r"<[^<>]*>")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})(?:\\u([0-9a-fA-F]{4}))?")
@@ -137,12 +138,17 @@ def shown(text: str, depth: int = 0) -> str:
 
 
 def markup_variants(text: str) -> Iterator[str]:
-    """The ways a reader may meet (decoded) ``text``: as it is, and with tags removed (joined
-    and spaced)."""
+    """The ways a reader may meet (decoded) ``text``: as it is, with tags removed (joined
+    and spaced), and SVG text pieces in the order they are drawn (:mod:`build_site.svg_order`,
+    pieces joined and spaced)."""
     yield text
     if "<" in text:
         yield _TAG.sub("", text)
         yield _TAG.sub(" ", text)
+        drawn = drawn_order(text) if "<text" in text.lower() else []
+        if drawn:
+            yield "\n".join("".join(pieces) for pieces in drawn)
+            yield "\n".join(" ".join(pieces) for pieces in drawn)
 
 
 THEME_PACKAGES = ("material", "mkdocs", "zensical")

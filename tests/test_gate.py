@@ -443,3 +443,15 @@ def test_css_escapes_and_base64_data_uris_are_decoded(tmp_path: Path) -> None:
         "clean.html": b'<img src="' + data_uri("image/svg+xml", b"<svg>Ada</svg>")
                       + b'"><style>p{content:"\\41 da"}</style>',
     }) == {"assets/extra.css", "style.html", "svg.html", "text.html"}
+
+
+def test_svg_text_is_read_in_the_order_it_is_drawn(tmp_path: Path) -> None:
+    assert _found(tmp_path, {
+        "tspans.svg": b'<svg><text y="20"><tspan x="60">ll</tspan><tspan x="0">Q'
+                      b'</tspan><tspan x="20">ui</tspan></text></svg>',
+        "glyphs.svg": b'<svg><text x="40 0 10 20 30" y="9">lQuil</text></svg>',
+        "inline.html": b'<p><svg><text><tspan x="30">ill</tspan><tspan x="1">Qu</tspan>'
+                       b'</text></svg></p>',
+        "clean.svg": b'<svg><text><tspan x="9">Ada</tspan><tspan x="0">Quilted</tspan>'
+                     b'</text></svg>',
+    }) == {"tspans.svg", "glyphs.svg", "inline.html"}
