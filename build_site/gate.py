@@ -2,10 +2,12 @@
 
 The gate reads the output the way a reader or a search engine would meet it: file and folder
 names, and every file read as what it is (:mod:`build_site.gate_files`: text in any encoding,
-image metadata, PDF text and metadata, the members of zip-based documents, gzip files); text
-with HTML entities, JSON escapes and percent-encoding decoded, with tags kept (attribute values
-such as ``alt`` and ``title`` are read) and with tags removed (so a name split by markup is
-joined again). Matching uses the same rule as the de-identification stage
+image metadata, PDF text, annotations, attachments and metadata, the members and comments
+of zip-based documents, gzip files); text with HTML entities, JSON escapes and
+percent-encoding decoded, also with CSS escapes decoded and with the content of base64
+``data:`` URIs of text types, with tags kept (attribute values such as ``alt`` and ``title``
+are read), with tags removed (so a name split by markup is joined again) and with SVG text
+pieces in the order they are drawn. Matching uses the same rule as the de-identification stage
 (:class:`build_site.deidentify.Matcher`: the canonical reading of
 :mod:`build_site.deidentify.reading`, whole words). A file of a kind the gate cannot read is
 refused unless the team recorded its SHA-256 in ``private/reviewed.yml`` (``files``). Files
