@@ -340,3 +340,118 @@ def test_an_override_elsewhere_reads_as_written(tmp_path: Path) -> None:
     assert visual_order("abc \u202edef\u202c ghi") == "abc fed\u202c ghi"
     assert scan_text("She met \u202eAlcott\u202c in town.", [ALCOTT]) == [ALCOTT]  # both ways
     assert scan_text("Small acts, ʀᴇᴀʟʟʏ.", [ALCOTT]) == []
+
+
+# Bytes an image holds outside its known metadata are refused (adversarial review: a name
+# after IEND or EOI, in a private PNG chunk or a Latin-1 JPEG APP segment passed with exit 0).
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(
+        ">I", zlib.crc32(kind + body))
+
+
+def _with_app_segment(jpeg: bytes, marker: int, payload: bytes) -> bytes:
+    import struct
+
+    return jpeg[:2] + bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload \
+        + jpeg[2:]
+
+
+def test_images_with_bytes_outside_their_metadata_are_refused(tmp_path: Path) -> None:
+    png, jpeg = _png(Software="x"), _jpeg(comment=b"Ada")
+    private = png[:33] + _png_chunk(b"prVt", b"Margery Quill") + png[33:]
+    root = _tree(tmp_path, {
+        "after-iend.png": png + b"Margery Quill",
+        "private.png": private,
+        "after-eoi.jpg": jpeg + b"Margery Quill",
+        "latin1-app.jpg": _with_app_segment(jpeg, 0xE9, "Quill né\xff".encode("latin-1")),
+        "clean.png": png, "clean.jpg": jpeg,
+        "text-app.jpg": _with_app_segment(jpeg, 0xE9, b"Ada"),
+    })
+    with pytest.raises(PrivacyError) as exc:
+        scan_tree(root, [NAME])
+    assert exc.value.exit_code == 3
+    refused = {p.file: p.message for p in exc.value.problems}
+    assert set(refused) == {"after-iend.png", "private.png", "after-eoi.jpg",
+                            "latin1-app.jpg"}
+    assert "13 bytes after the end of the image" in refused["after-iend.png"]
+    assert "private PNG chunk 'prVt'" in refused["private.png"]
+    assert "APP9 segment" in refused["latin1-app.jpg"]
+
+
+def test_zip_archive_and_member_comments_are_read(tmp_path: Path) -> None:
+    import zipfile
+
+    def commented(archive_comment: bytes, member_comment: bytes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            info = zipfile.ZipInfo("word/document.xml")
+            info.comment = member_comment
+            archive.writestr(info, b"<w:t>Ada</w:t>")
+            archive.comment = archive_comment
+        return out.getvalue()
+
+    assert _found(tmp_path, {
+        "docs/archive.docx": commented(b"by Margery Quill", b""),
+        "docs/member.zip": commented(b"", "Quill né".encode("latin-1")),
+        "docs/clean.docx": commented(b"Ada", b"a quilted coat"),
+    }) == {"docs/archive.docx", "docs/member.zip"}
+
+
+def test_pdf_annotations_form_fields_and_attachments_are_read(tmp_path: Path) -> None:
+    import pypdfium2
+
+    from .tiny_pdf import tiny_pdf
+
+    def attached(name: str, data: bytes) -> bytes:
+        document = pypdfium2.PdfDocument(tiny_pdf("clean"))
+        document.new_attachment(name).set_data(data)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+    rect = "/Rect [0 0 10 10]"
+    assert _found(tmp_path, {
+        "note.pdf": tiny_pdf("clean", annots=f"<< /Type /Annot /Subtype /Text {rect} "
+                                             "/Contents (Seen by Margery Quill) >>"),
+        "field.pdf": tiny_pdf("clean", annots=f"<< /Type /Annot /Subtype /Widget {rect} "
+                                              "/FT /Tx /T (patient) /V (Quill) >>"),
+        "link.pdf": tiny_pdf("clean", annots=f"<< /Type /Annot /Subtype /Link {rect} /A << "
+                                             "/S /URI /URI (https://x/Margery-Quill) >> >>"),
+        "attached.pdf": attached("notes.txt", "Quill né".encode("latin-1")),
+        "attached-name.pdf": attached("Margery Quill.txt", b"Ada"),
+        "clean.pdf": tiny_pdf("clean", annots=f"<< /Type /Annot /Subtype /Text {rect} "
+                                              "/Contents (Ada) >>"),
+    }) == {"note.pdf", "field.pdf", "link.pdf", "attached.pdf", "attached-name.pdf"}
+
+
+def test_css_escapes_and_base64_data_uris_are_decoded(tmp_path: Path) -> None:
+    import base64
+
+    def data_uri(kind: str, content: bytes) -> bytes:
+        return f"data:{kind};base64,{base64.b64encode(content).decode()}".encode()
+
+    svg = b"<svg><text>Margery Q&#117;ill</text></svg>"
+    assert _found(tmp_path, {
+        "assets/extra.css": b'.x::after { content: "Margery \\51 uill"; }',
+        "style.html": b'<style>p::before{content:"\\4D argery \\000051uill"}</style>',
+        "svg.html": b'<img src="' + data_uri("image/svg+xml", svg) + b'">',
+        "text.html": b'<a href="' + data_uri("text/plain;charset=utf-8", b"Quill") + b'">x</a>',
+        "clean.html": b'<img src="' + data_uri("image/svg+xml", b"<svg>Ada</svg>")
+                      + b'"><style>p{content:"\\41 da"}</style>',
+    }) == {"assets/extra.css", "style.html", "svg.html", "text.html"}
+
+
+def test_svg_text_is_read_in_the_order_it_is_drawn(tmp_path: Path) -> None:
+    assert _found(tmp_path, {
+        "tspans.svg": b'<svg><text y="20"><tspan x="60">ll</tspan><tspan x="0">Q'
+                      b'</tspan><tspan x="20">ui</tspan></text></svg>',
+        "glyphs.svg": b'<svg><text x="40 0 10 20 30" y="9">lQuil</text></svg>',
+        "inline.html": b'<p><svg><text><tspan x="30">ill</tspan><tspan x="1">Qu</tspan>'
+                       b'</text></svg></p>',
+        "clean.svg": b'<svg><text><tspan x="9">Ada</tspan><tspan x="0">Quilted</tspan>'
+                     b'</text></svg>',
+    }) == {"tspans.svg", "glyphs.svg", "inline.html"}

@@ -12,9 +12,10 @@ def _utf16_hex(text: str) -> str:
     return text.encode("utf-16-be").hex().upper()
 
 
-def tiny_pdf(text: str, title: str = "", xmp: str = "") -> bytes:
+def tiny_pdf(text: str, title: str = "", xmp: str = "", annots: str = "") -> bytes:
     """A one-page PDF showing ``text``, titled ``title``, with an XMP packet ``xmp`` (raw
-    XML, stored uncompressed) when given. At most 200 distinct characters."""
+    XML, stored uncompressed) when given, and the page's ``/Annots`` array ``annots`` (PDF
+    dictionaries written out) when given. At most 200 distinct characters."""
     chars = sorted(set(text))
     assert len(chars) <= 200
     code = {c: 0x21 + i for i, c in enumerate(chars)}
@@ -31,7 +32,8 @@ def tiny_pdf(text: str, title: str = "", xmp: str = "") -> bytes:
         + (" /Metadata 7 0 R" if xmp else "") + " >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R"
+        + (f" /Annots [{annots}]" if annots else "") + " >>",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
         f"<< /Length {len(content)} >>\nstream\n{content}endstream",
         f"<< /Length {len(cmap)} >>\nstream\n{cmap}endstream",

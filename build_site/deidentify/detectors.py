@@ -26,6 +26,7 @@ from functools import cache, lru_cache
 
 import phonenumbers
 
+from build_site.deidentify import extra_patterns
 from build_site.deidentify.discourse import repeats, with_surnames
 from build_site.deidentify.lexicon import is_english
 from build_site.deidentify.prose import APOSTROPHES, CAP, HYPHENS, prose_spans
@@ -159,10 +160,10 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 
 def _pattern_detections(text: str) -> Iterator[Detection]:
-    for category, pattern in _PATTERNS:
+    for category, pattern in (*_PATTERNS, *extra_patterns.PATTERNS):
         for m in pattern.finditer(text):
             yield Detection(category, m.group(0).strip(), m.start(), m.end())
-    for category, start, end in prose_spans(text):
+    for category, start, end in (*prose_spans(text), *extra_patterns.birth_years(text)):
         yield Detection(category, text[start:end], start, end)
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID):
         yield Detection("phone", match.raw_string, match.start, match.end)

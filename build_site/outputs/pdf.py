@@ -577,11 +577,11 @@ def _site_fetcher(site: Path) -> Any:
 def pdf_text(data: bytes) -> Iterator[str]:
     """What the PDF ``data`` holds as text: each page's text, the bookmarks, the document
     information (title, author, keywords...) and XMP metadata, read as the site gate reads a
-    PDF (:func:`build_site.privacy.gate_files.pdf_texts`, with PDFium: some 40 times faster than a
-    pure-Python reader on a 200-page study)."""
-    from build_site.privacy.gate_files import pdf_texts
+    PDF (:func:`build_site.privacy.gate_files.texts`, with PDFium: some 40 times faster than a
+    pure-Python reader on a 200-page study), annotations and embedded files included."""
+    from build_site.privacy.gate_files import texts
 
-    yield from pdf_texts(data)
+    yield from texts("document.pdf", data)
 
 
 def leaks(html: str, data: bytes, identifiers: list[Identifier]) -> list[Problem]:

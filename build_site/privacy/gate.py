@@ -2,10 +2,12 @@
 
 The gate reads the output the way a reader or a search engine would meet it: file and folder
 names, and every file read as what it is (:mod:`build_site.privacy.gate_files`: text in any
-encoding, image metadata, PDF text and metadata, the members of zip-based documents, gzip
-files); text with HTML entities, JSON escapes and percent-encoding decoded, with tags kept
-(attribute values such as ``alt`` and ``title`` are read) and with tags removed (so a name
-split by markup is joined again). Matching uses the same rule as the de-identification stage
+encoding, image metadata, PDF text, annotations, attachments and metadata, the members and comments
+of zip-based documents, gzip files); text with HTML entities, JSON escapes and
+percent-encoding decoded, also with CSS escapes decoded and with the content of base64
+``data:`` URIs of text types, with tags kept (attribute values such as ``alt`` and ``title``
+are read), with tags removed (so a name split by markup is joined again) and with SVG text
+pieces in the order they are drawn. Matching uses the same rule as the de-identification stage
 (:class:`build_site.deidentify.Matcher`: the canonical reading of
 :mod:`build_site.deidentify.reading`, whole words). A file of a kind the gate cannot read is
 refused unless the team recorded its SHA-256 in ``private/reviewed.yml`` (``files``). Files
@@ -28,7 +30,8 @@ from urllib.parse import unquote
 
 from build_site.deidentify import Matcher
 from build_site.errors import PrivacyError, Problem
-from build_site.privacy.gate_files import Unreadable, texts
+from build_site.privacy.gate_files import Unreadable, decode_text, texts
+from build_site.privacy.svg_order import drawn_order
 from build_site.study import Identifier
 
 _TAG = re.compile(r"<[^<>]*>")
@@ -77,21 +80,77 @@ def visual_order(text: str) -> str:
     return _RIGHT_TO_LEFT_OVERRIDE.sub(lambda m: m.group(1)[::-1], text)
 
 
-def shown(text: str) -> str:
-    """``text`` decoded (:func:`decode`) and, when it holds a right-to-left override, followed
-    by the same text in the order it is shown (the canonical reading drops the override
+# A CSS escape (CSS Syntax Level 3, 4.3.7): a backslash and one to six hex digits, with one
+# white space after them eaten, or a backslash and any other character but a newline.
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})(?:\r\n|[ \t\r\n\f])?|([^0-9a-fA-F\r\n\f]))")
+
+
+def css_unescape(text: str) -> str:
+    """``text`` with CSS escapes decoded (``"Wren \\41 lcott"`` reads "Wren Alcott"); a code
+    point that is zero, a surrogate or past U+10FFFF reads U+FFFD, as in CSS."""
+    def one(m: re.Match[str]) -> str:
+        if m.group(2) is not None:
+            return m.group(2)
+        code = int(m.group(1), 16)
+        return "\ufffd" if code == 0 or 0xD800 <= code < 0xE000 or code > 0x10FFFF \
+            else chr(code)
+
+    return _CSS_ESCAPE.sub(one, text)
+
+
+# A base64 ``data:`` URI (RFC 2397) of a type that is text: no type (text/plain), text/*, or
+# an XML, SVG, JSON or JavaScript type.
+_DATA_URI = re.compile(
+    r"data:(?P<type>[\w.+-]*/?[\w.+-]*)(?:;[\w.+-]+=?[\w.+-]*)*;base64,"
+    r"(?P<data>[A-Za-z0-9+/_\s-]+=*)", re.I)
+_TEXT_TYPE = re.compile(r"^(?:|text/.*|.*[/+](?:xml|json)|application/(?:x-)?javascript)$",
+                        re.I)
+
+
+def data_uri_texts(text: str) -> Iterator[str]:
+    """The decoded content of every base64 ``data:`` URI of a text type in ``text``."""
+    import base64
+    import binascii
+
+    for match in _DATA_URI.finditer(text):
+        if _TEXT_TYPE.match(match.group("type")):
+            payload = re.sub(r"\s", "", match.group("data")).replace("-", "+").replace("_", "/")
+            try:
+                data = base64.b64decode(payload + "=" * (-len(payload) % 4))
+            except (binascii.Error, ValueError):
+                continue
+            yield from decode_text(data) or []
+
+
+def shown(text: str, depth: int = 0) -> str:
+    """``text`` decoded (:func:`decode`), followed by its other readings when they differ:
+    with CSS escapes decoded (:func:`css_unescape`), the content of base64 ``data:`` URIs of
+    text types (read the same way, two levels deep), and, when it holds a right-to-left
+    override, the text in the order it is shown (the canonical reading drops the override
     itself, so the order must be restored first)."""
     text = decode(text)
-    return f"{text}\n{visual_order(text)}" if "\u202e" in text else text
+    readings = [text]
+    if "\\" in text:
+        readings.append(css_unescape(text))
+    if depth < 2 and "base64," in text:
+        readings.extend(shown(inner, depth + 1) for inner in data_uri_texts(text))
+    if "\u202e" in text:
+        readings.append(visual_order(text))
+    return "\n".join(dict.fromkeys(readings))
 
 
 def markup_variants(text: str) -> Iterator[str]:
-    """The ways a reader may meet (decoded) ``text``: as it is, and with tags removed (joined
-    and spaced)."""
+    """The ways a reader may meet (decoded) ``text``: as it is, with tags removed (joined
+    and spaced), and SVG text pieces in the order they are drawn
+    (:mod:`build_site.privacy.svg_order`, pieces joined and spaced)."""
     yield text
     if "<" in text:
         yield _TAG.sub("", text)
         yield _TAG.sub(" ", text)
+        drawn = drawn_order(text) if "<text" in text.lower() else []
+        if drawn:
+            yield "\n".join("".join(pieces) for pieces in drawn)
+            yield "\n".join(" ".join(pieces) for pieces in drawn)
 
 
 THEME_PACKAGES = ("material", "mkdocs", "zensical")

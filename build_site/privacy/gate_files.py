@@ -12,12 +12,15 @@ A file's kind is told by its first bytes (PNG, JPEG, PDF, ZIP, gzip), else by it
   (pypdfium2), and its XMP metadata;
 - ZIP and the documents made of one (docx, xlsx, pptx, odt, epub...): opened with the
   project's safe ZIP reader (:mod:`build_site.refi_qda.safe_zip`); each member's name is read and
-  the member itself read the same way;
+  the member itself read the same way; the archive's comment and the members' comments are
+  read as text;
 - gzip: unpacked (capped) and read as the file inside.
 
 Binary data inside these (thumbnails, maker notes, compressed streams) is not read as letters:
-random bytes would sooner or later spell a short name. What is not read: text drawn in an
-image's pixels, and PDF annotations and form fields. A file of any other name is read only
+random bytes would sooner or later spell a short name. An image holding bytes outside its
+known metadata (after its end, a private PNG chunk, a JPEG application segment that is not
+text) is refused (:mod:`build_site.privacy.image_structure`). What is not read: text drawn in an
+image's pixels. A file of any other name is read only
 when it is plainly text (UTF-8 or UTF-16, no control characters); anything else raises
 :class:`Unreadable`: the gate refuses it.
 """
@@ -34,6 +37,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
+
+from build_site.privacy.image_structure import jpeg_unread, png_unread
 
 MAX_GZIP_BYTES = 200 * 1024 * 1024
 MAX_DEPTH = 3  # archives inside archives
@@ -105,11 +110,17 @@ def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
             inner = name[:-3] if name.lower().endswith(".gz") else name + ".unpacked"
             yield from texts(inner, _gunzip(name, data), reviewed, depth, budget)
         elif kind == "png":
+            _refuse_unread(name, "PNG", png_unread(data), data)
             yield from png_texts(data)
         elif kind == "jpeg":
+            _refuse_unread(name, "JPEG", jpeg_unread(data, plain_text), data)
             yield from jpeg_texts(data)
         elif kind == "pdf":
-            yield from pdf_texts(data)
+            for piece in pdf_texts(data):
+                if isinstance(piece, str):
+                    yield piece
+                else:
+                    yield from _member(name, *piece, reviewed, depth, budget)
         elif kind == "zip":
             yield from zip_texts(name, data, reviewed, depth, budget)
         else:
@@ -121,6 +132,28 @@ def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
         exc.where = exc.where or name
         if exc.digest not in reviewed:
             raise
+
+
+def _member(container: str, name: str, data: bytes, reviewed: frozenset[str], depth: int,
+            budget: list[int] | None) -> Iterator[str]:
+    """The texts of a file inside ``container`` (named ``container!name`` when refused).
+
+    Raises:
+        Unreadable: nested more than :data:`MAX_DEPTH` deep, or the file cannot be read.
+    """
+    if depth >= MAX_DEPTH:
+        raise _unreadable(container, f"a file nested more than {MAX_DEPTH} deep", data)
+    try:
+        yield from texts(name, data, reviewed, depth + 1, budget)
+    except Unreadable as exc:
+        exc.where = f"{container}!{exc.where or name}"
+        raise
+
+
+def _refuse_unread(name: str, kind: str, unread: str | None, data: bytes) -> None:
+    if unread:
+        raise _unreadable(name, f"a {kind} image holding {unread}, which the gate does not "
+                          "read", data)
 
 
 def _unreadable(name: str, kind: str, data: bytes) -> Unreadable:
@@ -280,10 +313,13 @@ def jpeg_texts(data: bytes) -> Iterator[str]:
 _XMP_PACKET = re.compile(rb"<x:xmpmeta\b.*?</x:xmpmeta>", re.S)
 
 
-def pdf_texts(data: bytes) -> Iterator[str]:
-    """What a PDF holds as text: each page's text, the bookmarks and the document information
-    (PDFium, through pypdfium2), and its XMP metadata packets (stored uncompressed, as the
-    PDF standard recommends: ISO 32000-1, 14.3.2).
+def pdf_texts(data: bytes) -> Iterator[str | tuple[str, bytes]]:
+    """What a PDF holds as text: each page's text, its annotations' text (comments, form
+    fields' names and values, link addresses: :func:`annotation_texts`), the bookmarks and
+    the document information (PDFium, through pypdfium2), and its XMP metadata packets
+    (stored uncompressed, as the PDF standard recommends: ISO 32000-1, 14.3.2). Each embedded
+    file (ISO 32000-1, 7.11.4; attached to the document or to an annotation) is yielded as
+    ``(name, bytes)`` for the caller to read as a file of its own.
 
     Raises:
         Unreadable: PDFium cannot open it (damaged, or encrypted).
@@ -298,17 +334,71 @@ def pdf_texts(data: bytes) -> Iterator[str]:
         for index in range(len(document)):
             page = document[index]
             yield page.get_textpage().get_text_range()
+            yield from annotation_texts(page)
         yield from (item.get_title() for item in document.get_toc())
         yield from (str(v) for v in document.get_metadata_dict().values())
+        for index in range(document.count_attachments()):
+            attachment = document.get_attachment(index)
+            yield attachment.get_name()
+            yield attachment.get_name(), bytes(attachment.get_data())
     finally:
         document.close()
     for packet in _XMP_PACKET.finditer(data):
         yield packet.group(0).decode("utf-8", "replace")
 
 
+# Annotation keys that hold text (ISO 32000-1, 12.5.2, 12.5.6, 12.7.3): contents, title
+# (author), subject, name, rich text, and a form field's name, alternate name, mapping name,
+# value and default value.
+_ANNOTATION_KEYS = ("Contents", "T", "Subj", "NM", "RC", "TU", "TM", "V", "DV")
+
+
+def annotation_texts(page: Any) -> Iterator[str | tuple[str, bytes]]:
+    """The text of every annotation of a pypdfium2 page (:data:`_ANNOTATION_KEYS`, and a
+    link's URI), and a file attached to an annotation as ``(name, bytes)``."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    for index in range(pdfium.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium.FPDFPage_GetAnnot(page.raw, index)
+        try:
+            for key in _ANNOTATION_KEYS:
+                size = pdfium.FPDFAnnot_GetStringValue(annot, key.encode(), None, 0)
+                if size > 2:
+                    buffer = ctypes.create_string_buffer(size)
+                    pdfium.FPDFAnnot_GetStringValue(
+                        annot, key.encode(), ctypes.cast(buffer, ctypes.POINTER(
+                            pdfium.FPDF_WCHAR)), size)
+                    yield buffer.raw[:size - 2].decode("utf-16-le", "replace")
+            yield from _link_uri(page, annot)
+            attached = pdfium.FPDFAnnot_GetFileAttachment(annot)
+            if attached:
+                attachment = pypdfium2.PdfAttachment(attached, page.pdf)
+                yield attachment.get_name(), bytes(attachment.get_data())
+        finally:
+            pdfium.FPDFPage_CloseAnnot(annot)
+
+
+def _link_uri(page: Any, annot: Any) -> Iterator[str]:
+    import ctypes
+
+    import pypdfium2.raw as pdfium
+
+    link = pdfium.FPDFAnnot_GetLink(annot)
+    action = pdfium.FPDFLink_GetAction(link) if link else None
+    if action and pdfium.FPDFAction_GetType(action) == pdfium.PDFACTION_URI:
+        size = pdfium.FPDFAction_GetURIPath(page.pdf.raw, action, None, 0)
+        buffer = ctypes.create_string_buffer(size)
+        pdfium.FPDFAction_GetURIPath(page.pdf.raw, action, buffer, size)
+        yield buffer.raw[:size].rstrip(b"\x00").decode("latin-1")
+
+
 def zip_texts(name: str, data: bytes, reviewed: frozenset[str], depth: int,
               budget: list[int] | None) -> Iterator[str]:
-    """Every member's name and texts of a ZIP archive (or a document made of one).
+    """Every member's name and texts of a ZIP archive (or a document made of one), and the
+    archive's and its members' comments (read as text files are).
 
     Raises:
         Unreadable: the archive is refused by the safe ZIP reader (hostile, damaged, too
@@ -321,6 +411,8 @@ def zip_texts(name: str, data: bytes, reviewed: frozenset[str], depth: int,
         raise _unreadable(name, f"an archive nested more than {MAX_DEPTH} deep", data)
     try:
         with SafeArchive(io.BytesIO(data), name, budget=budget) as archive:
+            for comment in archive.comments():
+                yield from decode_text(comment) or [comment.decode("cp1252", "replace")]
             for member in archive.names():
                 yield member
                 content = archive.read(member)

@@ -127,6 +127,12 @@ class SafeArchive:
         """Every file entry (folders left out), with ``/`` separators, in archive order."""
         return list(self._entries)
 
+    def comments(self) -> list[bytes]:
+        """The archive's comment and every entry's comment (folders too), as stored; empty
+        comments left out (APPNOTE.TXT 4.3.12 and 4.3.16)."""
+        return [c for c in (self._zip.comment, *(i.comment for i in self._zip.infolist()))
+                if c]
+
     def find(self, name: str) -> str | None:
         """The entry called ``name``, matched exactly, else ignoring case (``Sources/`` for
         ``sources/``); None when there is none.

@@ -196,3 +196,40 @@ def test_a_name_that_looks_like_a_plural_of_a_function_word_is_still_a_name() ->
 def test_a_nickname_of_title_and_initial_is_a_name() -> None:
     assert _names("There's Doc Q at the foot of the bed.") == ["Doc Q"]
     assert _names("Thanks Doc, I feel better.") == []
+
+
+# An adversarial review of the detectors: each of these passed without a finding.
+
+@pytest.mark.parametrize(("text", "item", "category"), [
+    ("She was 94 years of age when she moved in.", "94 years of age", "age-over-89"),
+    ("He was born in 1931 on the farm.", "born in 1931", "age-over-89"),
+    ("We buried him on Christmas Day 2019.", "Christmas Day 2019", "date"),
+    ("It was Thanksgiving Day 2019, the last one.", "Thanksgiving Day 2019", "date"),
+    ("Just call 867-5309 after six.", "867-5309", "phone"),
+    ("They lived out on Rural Route 3 past the creek.", "Rural Route 3", "street-address"),
+    ("Write to jane at example dot com if you want.", "jane at example dot com", "email"),
+])
+def test_review_gaps_are_flagged(text: str, item: str, category: str) -> None:
+    _assert_flagged_whole(text, item, category)
+
+
+@pytest.mark.parametrize("text", [
+    # Safe Harbor keeps ages of 89 or less and a year alone (45 CFR 164.514(b)(2)(i)(C)).
+    "She was 44 years of age then.",
+    "She was born in 1990, the spring of the flood.",
+    "Christmas was hard that year.",
+    "We looked at it, dot by dot.",
+    "The seasons ran 1998-2004.",
+])
+def test_what_safe_harbor_keeps_is_not_flagged(text: str) -> None:
+    assert [d for d in detect(text) if d.category != "name"] == []
+
+
+def test_a_birth_year_is_flagged_once_it_tells_an_age_over_89() -> None:
+    from datetime import date
+
+    from build_site.deidentify.extra_patterns import birth_years
+
+    text = "born in 1936"
+    assert list(birth_years(text, date(2025, 6, 1))) == []
+    assert list(birth_years(text, date(2026, 1, 1))) == [("age-over-89", 0, 12)]
