@@ -122,16 +122,35 @@ def data_uri_texts(text: str) -> Iterator[str]:
             yield from decode_text(data) or []
 
 
-def shown(text: str, depth: int = 0) -> str:
+# Where CSS (and so its escapes) is read in HTML or SVG: style elements and style attributes.
+_CSS_IN_MARKUP = re.compile(
+    r"<style\b[^>]*>(.*?)</style\s*>|\bstyle\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.S | re.I)
+
+
+def _css_reading(text: str, stylesheet: bool) -> str | None:
+    """The CSS of ``text`` with its escapes decoded: the whole of a stylesheet, else its style
+    elements and attributes; None when there is no escape to decode. Only CSS reads escapes,
+    so other text (a search index full of JSON backslashes) is not read a second time."""
+    if "\\" not in text:
+        return None
+    if stylesheet:
+        return css_unescape(text)
+    parts = [p for m in _CSS_IN_MARKUP.finditer(text) for p in m.groups() if p and "\\" in p]
+    return "\n".join(css_unescape(p) for p in parts) if parts else None
+
+
+def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
     """``text`` decoded (:func:`decode`), followed by its other readings when they differ:
-    with CSS escapes decoded (:func:`css_unescape`), the content of base64 ``data:`` URIs of
-    text types (read the same way, two levels deep), and, when it holds a right-to-left
-    override, the text in the order it is shown (the canonical reading drops the override
-    itself, so the order must be restored first)."""
+    its CSS with escapes decoded (:func:`css_unescape`; all of it when ``stylesheet``, else
+    its style elements and attributes), the content of base64 ``data:`` URIs of text types
+    (read the same way, two levels deep), and, when it holds a right-to-left override, the
+    text in the order it is shown (the canonical reading drops the override itself, so the
+    order must be restored first)."""
     text = decode(text)
     readings = [text]
-    if "\\" in text:
-        readings.append(css_unescape(text))
+    css = _css_reading(text, stylesheet)
+    if css is not None:
+        readings.append(css)
     if depth < 2 and "base64," in text:
         readings.extend(shown(inner, depth + 1) for inner in data_uri_texts(text))
     if "\u202e" in text:
@@ -223,8 +242,8 @@ def scan_tree(root: Path, identifiers: list[Identifier],
             if not is_theme_asset(data):
                 try:
                     for text in texts(rel, data, digests):
-                        found.update({id(i): i for i in matcher.contains(shown(text),
-                                                                         markup_variants)})
+                        read = shown(text, stylesheet=rel.endswith(".css"))
+                        found.update({id(i): i for i in matcher.contains(read, markup_variants)})
                 except Unreadable as exc:
                     unreadable.append(exc)
         leaks.extend(Leak(rel, ident) for ident in found.values())
