@@ -21,6 +21,7 @@ from build_site.consent.archive import for_archive
 from build_site.consent.choices import refuse_consent_statements
 from build_site.consent.contrastive import refuse_contrastive
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
+from build_site.deidentify.fields import replaced_prose
 from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
 from build_site.deidentify.linkage import THE_CLINICIAN, linkages
 from build_site.engines import EngineName, SiteJob, run_engine
@@ -201,8 +202,10 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
     # Findings count only in what this purpose would publish: its cases, every free-text
     # field of the study's YAML files and the hand-written pages.
     scanned = public if audience == "public" else deidentified
+    # The prose of the study's YAML files, read once for the detectors and the consent checks.
+    prose = replaced_prose(raw, Matcher(study.identifiers)) if scan else []
     findings = unresolved(find_all(scanned, _page_texts(project, handwritten),
-                                   FindingCache(cache) if cache else None, raw),
+                                   FindingCache(cache) if cache else None, prose),
                           study) if scan else []
     clock("de-identify")
     shown, withheld = select_with_report(deidentified, audience)
@@ -218,7 +221,7 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
         analysis=analysis, project=project, handwritten=handwritten,
         warnings=[*project.notes, *_warnings(study, purpose, withheld, held_back)],
         text=scan_published_text(study, deidentified, public, handwritten,
-                                 _study_lines(study_dir)) if scan else TextReport())
+                                 _study_lines(study_dir), prose) if scan else TextReport())
 
 
 def _study_lines(study_dir: Path) -> Callable[[str], list[str]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from build_site.deidentify.matching import Matcher
 from build_site.load import RawDocument, RawStudy
 from build_site.yamlsource import line_at
 
@@ -78,3 +79,9 @@ def _team_prose(doc: RawDocument) -> Iterator[tuple[str, int, str]]:
         for key in ("role", "background"):
             if isinstance(person.get(key), str) and person[key].strip():
                 yield doc.path, line_at(doc.data, ("team", index, key)), person[key]
+
+
+def replaced_prose(raw: RawStudy, matcher: Matcher) -> list[tuple[str, int, str]]:
+    """:func:`study_prose` with listed identifiers replaced as a build replaces them: the
+    published prose of the study's YAML files, for the detectors and the consent checks."""
+    return [(file, line, matcher.replace(text)) for file, line, text in study_prose(raw)]

@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_site.deidentify.detectors import Detection, detect
-from build_site.deidentify.fields import study_prose
 from build_site.deidentify.matching import Matcher
-from build_site.load import RawStudy
 from build_site.study import Clinician, Component, Dyad, Element, Study
 
 DETECTOR_VERSION = "2"  # bump when a rule changes: cached detections are then rescanned
@@ -91,19 +89,17 @@ def _case_texts(case: Clinician | Dyad) -> Iterator[_Text]:
 
 
 def shown_texts(study: Study, pages: dict[str, str] | None = None,
-                raw: RawStudy | None = None) -> Iterator[_Text]:
+                prose: Iterable[tuple[str, int, str]] | None = None) -> Iterator[_Text]:
     """Every string of a (de-identified) study that a reader of some build may see, with its
     file and line; ``pages`` adds hand-written pages (path -> Markdown).
 
-    With ``raw`` (the study as read), every free-text field of ``study.yml``, ``model.yml``,
-    ``codebook.yml`` and the model history is read with its line
-    (:func:`build_site.deidentify.fields.study_prose`), listed identifiers replaced as a build
-    replaces them; without it, only the main fields of ``study.yml``, at line 0.
+    With ``prose`` (:func:`build_site.deidentify.fields.replaced_prose`: every free-text field
+    of ``study.yml``, ``model.yml``, ``codebook.yml`` and the model history as (file, line,
+    text), listed identifiers replaced), those are read; without it, only the main fields of
+    ``study.yml``, at line 0.
     """
-    if raw is not None:
-        matcher = Matcher(study.identifiers)
-        for file, line, text in study_prose(raw):
-            yield _Text(file, line, matcher.replace(text))
+    if prose is not None:
+        yield from (_Text(file, line, text) for file, line, text in prose)
     else:
         yield from _meta_texts(study)
     cases: list[Clinician | Dyad] = [*study.clinicians, *study.dyads]
@@ -178,15 +174,16 @@ class FindingCache:
 
 
 def find_all(study: Study, pages: dict[str, str] | None = None,
-             cache: FindingCache | None = None, raw: RawStudy | None = None) -> list[Finding]:
-    """Every finding in the de-identified ``study`` (and hand-written ``pages``; with ``raw``,
-    every free-text field of the study's YAML files, see :func:`shown_texts`), resolved ones
-    included, in file order."""
+             cache: FindingCache | None = None,
+             prose: Iterable[tuple[str, int, str]] | None = None) -> list[Finding]:
+    """Every finding in the de-identified ``study`` (and hand-written ``pages``; with
+    ``prose``, every free-text field of the study's YAML files, see :func:`shown_texts`),
+    resolved ones included, in file order."""
     cache = cache or FindingCache(None)
     allowed = vocabulary(study)
     allow_key = hashlib.sha256("\0".join(sorted(allowed)).encode()).hexdigest()
     findings: list[Finding] = []
-    for item in shown_texts(study, pages, raw):
+    for item in shown_texts(study, pages, prose):
         for d in cache.detections(item.text, allowed, allow_key):
             if item.team_page and d.category in TEAM_PAGE_LINKS:
                 continue

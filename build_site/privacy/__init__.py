@@ -17,7 +17,7 @@ named reviewer; those entries are part of the sign-off fingerprint (``manifest.p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from build_site.deidentify.findings import finding_key
@@ -71,7 +71,8 @@ class TextReport:
 
 def scan_published_text(study: Study, deidentified: Study, public: Study,
                         handwritten: dict[str, bytes],
-                        lines: Callable[[str], list[str]]) -> TextReport:
+                        lines: Callable[[str], list[str]],
+                        prose: Iterable[tuple[str, int, str]] = ()) -> TextReport:
     """Check every piece of free text the public build publishes.
 
     Args:
@@ -80,6 +81,7 @@ def scan_published_text(study: Study, deidentified: Study, public: Study,
         public: the de-identified public selection (what is published).
         handwritten: the de-identified hand-written pages (docs-relative path -> bytes).
         lines: the lines of a study file as written, by path relative to the study folder.
+        prose: the published prose of the study's YAML files (file, line, text), de-identified.
 
     Returns:
         The :class:`TextReport`.
@@ -87,7 +89,7 @@ def scan_published_text(study: Study, deidentified: Study, public: Study,
     speakers = {v.who: v for v in voices(deidentified, study)}
     index = gram_index({who: grams(v.texts) for who, v in speakers.items() if not v.quotable})
     found: dict[tuple[str, str, str], TextFinding] = {}
-    for passage in published_passages(public, handwritten, lines):
+    for passage in published_passages(public, handwritten, lines, prose):
         for item in _passage_findings(passage, speakers, index):
             found.setdefault((item.file, item.rule, item.key), item)
     closed = {(r.file, r.hash) for r in study.reviewed.consent}

@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 from build_site.deidentify import Matcher
 from build_site.deidentify.reading import reading
 from build_site.study import Clinician, Consent, Dyad, Excerpt, Speaker, Study
-
-# Prose fields of study.yml (dotted paths; "[]" walks a list). Dates, versions, citations and
-# settings are not prose and are left out.
-STUDY_PROSE = ("subtitle", "overview", "methods.*", "interviewer.*", "analysis_steps[].description",
-               "member_checking.description", "member_checking.feedback[].summary",
-               "saturation.statement", "interview_guide", "feedback_questions[]")
 
 
 @dataclass(frozen=True)
@@ -98,14 +92,18 @@ def _case_file(case: Clinician | Dyad) -> tuple[str, int]:
 
 
 def published_passages(public: Study, handwritten: dict[str, bytes],
-                       lines: Callable[[str], list[str]]) -> Iterator[Passage]:
+                       lines: Callable[[str], list[str]],
+                       prose: Iterable[tuple[str, int, str]] = ()) -> Iterator[Passage]:
     """Every piece of free text a public build publishes.
 
     Args:
         public: the de-identified public selection.
         handwritten: the hand-written pages, de-identified (docs-relative path -> bytes).
         lines: the lines of a study file as written (relative path -> lines; empty when
-            unreadable), to give summaries and ``study.yml`` prose their line.
+            unreadable), to give summaries their line.
+        prose: the published prose of the study's YAML files as (file, line, text), listed
+            identifiers replaced (:func:`build_site.deidentify.fields.replaced_prose`, which
+            the detectors read too).
     """
     for clinician in public.clinicians:
         file, body = _case_file(clinician)
@@ -122,31 +120,7 @@ def published_passages(public: Study, handwritten: dict[str, bytes],
     for path, data in sorted(handwritten.items()):
         if path.endswith(".md"):
             yield Passage(f"docs/{path}", 1, data.decode("utf-8", "replace"))
-    yield from _study_prose(public, lines("study.yml"))
-
-
-def _study_prose(public: Study, lines: list[str]) -> Iterator[Passage]:
-    meta = public.meta.model_dump()
-    for spec in STUDY_PROSE:
-        for key, value in _walk(meta, spec.split(".")):
-            yield Passage("study.yml", _key_line(lines, key, value), value)
-
-
-def _walk(node: object, parts: list[str]) -> Iterator[tuple[str, str]]:
-    """(last key, string) for every string at the dotted path ``parts`` of ``node``."""
-    if not parts:
-        if isinstance(node, str) and node.strip():
-            yield "", node
-        return
-    head, rest = parts[0], parts[1:]
-    name, many = head.removesuffix("[]"), head.endswith("[]")
-    if not isinstance(node, dict):
-        return
-    children = list(node.items()) if name == "*" else [(name, node.get(name))]
-    for key, child in children:
-        for item in (child or []) if many else [child]:
-            for sub, text in _walk(item, rest):
-                yield sub or key, text
+    yield from (Passage(file, line, text) for file, line, text in prose)
 
 
 def _key_line(lines: list[str], key: str, value: str) -> int:
