@@ -126,7 +126,8 @@ def _draw(orders: list[int], new: list[int], total: list[int], judged_after: int
                      "</circle>" for i, v in enumerate(total))
     if judged_after and judged_after in orders:
         judged_x = _f(frame.x(orders.index(judged_after) + 1.5, count))
-        parts.append(f'<line x1="{judged_x}" y1="{_f(frame.top)}" x2="{judged_x}" y2="{_f(frame.bottom)}" '
+        parts.append(f'<line x1="{judged_x}" y1="{_f(frame.top)}" x2="{judged_x}" '
+                     f'y2="{_f(frame.bottom)}" '
                      f'stroke="{_JUDGED}" stroke-dasharray="5 4"/>')
     parts.append(f'<path d="M{_f(frame.left)},{_f(frame.top)}V{_f(frame.bottom)}'
                  f'H{_f(frame.right)}" fill="none" stroke="{_AXIS}"/>')
