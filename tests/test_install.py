@@ -48,6 +48,7 @@ def test_wheel_installs_into_a_fresh_environment_and_builds_a_new_study(tmp_path
     # What the tool needs at run time travels in the wheel; the repository's own studies and
     # tests do not.
     assert "build_site/defaults/mkdocs.yml" in names
+    assert "build_site/data/places.txt" in names
     assert any(n.startswith("build_site/render/templates/") for n in names)
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), names
     assert not any(n.startswith(("tests/", "casestudies/")) for n in names)
