@@ -12,7 +12,14 @@ from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
 Scalar = str | int | float | bool
@@ -165,14 +172,34 @@ class ModelVersion(_Model):
 
 
 class Code(_Model):
-    """A codebook entry; ``component`` names the component, element or relation it evidences."""
+    """A codebook entry; ``component`` names the component, element or relation it evidences,
+    or a list of them when the code does analytic work for several (a code spanning
+    components: an excerpt coded with it evidences each)."""
 
     id: Id
     label: str = Field(min_length=1)
     definition: str = ""
     parent: Id | None = None
-    component: Id | None = None
+    component: Id | list[Id] | None = None
     colour: str | None = Field(default=None, pattern=r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+
+    @field_validator("component")
+    @classmethod
+    def _distinct_targets(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(value, list):
+            if not value:
+                raise ValueError("an empty list: name at least one component, or leave it out")
+            repeated = sorted({v for v in value if value.count(v) > 1})
+            if repeated:
+                raise ValueError(f"named twice: {', '.join(repeated)}")
+        return value
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """What the code evidences, in the codebook's order (empty when nothing)."""
+        if self.component is None:
+            return ()
+        return (self.component,) if isinstance(self.component, str) else tuple(self.component)
 
 
 class Codebook(_Model):

@@ -202,10 +202,14 @@ class _Checker:
         codes = {c.id for c in self.study.codebook.codes}
         parents = {c.id: c.parent for c in self.study.codebook.codes}
         for i, code in enumerate(self.study.codebook.codes):
-            if code.component and code.component not in targets:
-                self.add("codebook.yml", ("codes", i, "component"),
-                         f"code '{code.id}': unknown component '{code.component}'"
-                         f"{_suggest(code.component, targets)}",
+            for j, target in enumerate(code.targets):
+                if target in targets:
+                    continue
+                where = ("codes", i, "component") + ((j,) if isinstance(code.component, list)
+                                                      else ())
+                self.add("codebook.yml", where,
+                         f"code '{code.id}': unknown component '{target}'"
+                         f"{_suggest(target, targets)}",
                          "use a component, element or relation id from model.yml")
             if code.parent and code.parent not in codes:
                 self.add("codebook.yml", ("codes", i, "parent"),

@@ -129,3 +129,21 @@ def test_exemplar_flag_is_read_and_must_be_true_or_false(tiny: Path) -> None:
     problems = _problems(tiny)
     assert any(p.startswith("dyads/C1-P2.md:13: excerpts.0.exemplar:") and "true or false" in p
                for p in problems)
+
+
+def test_component_list_names_the_wrong_item_line(tiny: Path) -> None:
+    _edit(tiny / "codebook.yml", "    component: listening\n",
+          "    component:\n      - listening\n      - trusst\n")
+    problems = _problems(tiny)
+    assert any(p.startswith("codebook.yml:7: code 'heard': unknown component 'trusst'")
+               and "did you mean 'trust'" in p for p in problems), problems
+
+
+def test_component_list_may_not_be_empty_or_repeat(tiny: Path) -> None:
+    _edit(tiny / "codebook.yml", "    component: listening\n", "    component: []\n")
+    _edit(tiny / "codebook.yml", "    component: small-acts\n",
+          "    component: [small-acts, small-acts]\n")
+    problems = _problems(tiny)
+    assert any(p.startswith("codebook.yml:5:") and "empty list" in p for p in problems), problems
+    assert any(p.startswith("codebook.yml:9:") and "named twice: small-acts" in p
+               for p in problems), problems

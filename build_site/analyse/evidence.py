@@ -90,7 +90,7 @@ class Analysis:
 
     nodes: dict[str, Node]
     relations: dict[str, Relation]
-    code_target: dict[str, str | None]
+    code_targets: dict[str, tuple[str, ...]]
     evidence: dict[str, Evidence]
     dyad_evidenced: dict[str, set[str]]
     clinician_evidenced: dict[str, set[str]]
@@ -142,11 +142,11 @@ def _quotes(study: Study) -> list[Quote]:
     return quotes
 
 
-def _evidence(study: Study, code_target: dict[str, str | None]) -> dict[str, Evidence]:
+def _evidence(study: Study, code_targets: dict[str, tuple[str, ...]]) -> dict[str, Evidence]:
     evidence: dict[str, Evidence] = defaultdict(Evidence)
     for quote in _quotes(study):
-        targets = {code_target[c] for c in quote.excerpt.codes if code_target.get(c)}
-        for target in sorted(t for t in targets if t):
+        targets = {t for c in quote.excerpt.codes for t in code_targets.get(c, ())}
+        for target in sorted(targets):
             bucket = evidence[target]
             if quote.excerpt.contrast:
                 bucket.contrastive.append(quote)
@@ -158,7 +158,7 @@ def _evidence(study: Study, code_target: dict[str, str | None]) -> dict[str, Evi
 
 
 def _evidenced_by_case(
-    study: Study, nodes: dict[str, Node], code_target: dict[str, str | None]
+    study: Study, nodes: dict[str, Node], code_targets: dict[str, tuple[str, ...]]
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Components and relations with supporting evidence per dyad and per clinician: a
     clinician's dyads, or, when the study hides clinicians, the clinician's own interview."""
@@ -169,11 +169,11 @@ def _evidenced_by_case(
             if excerpt.contrast or excerpt.disconfirming:
                 continue
             for code in excerpt.codes:
-                target = code_target.get(code)
-                if target in nodes:
-                    ids.update(ancestors(nodes, target))
-                elif target:
-                    ids.add(target)
+                for target in code_targets.get(code, ()):
+                    if target in nodes:
+                        ids.update(ancestors(nodes, target))
+                    else:
+                        ids.add(target)
         return ids
 
     per_dyad = {dyad.id: evidenced(dyad.excerpts) for dyad in study.dyads}
@@ -254,8 +254,8 @@ def demographics_table(
 def core_analysis(study: Study) -> Analysis:
     """The model structure, evidence and demographics of ``study``."""
     nodes = model_nodes(study)
-    code_target = {c.id: c.component for c in study.codebook.codes}
-    per_dyad, per_clinician = _evidenced_by_case(study, nodes, code_target)
+    code_targets = {c.id: c.targets for c in study.codebook.codes}
+    per_dyad, per_clinician = _evidenced_by_case(study, nodes, code_targets)
     by_clinician: dict[str, list[Dyad]] = {c.id: [] for c in study.clinicians}
     for dyad in study.dyads:
         by_clinician.setdefault(dyad.clinician, []).append(dyad)
@@ -263,8 +263,8 @@ def core_analysis(study: Study) -> Analysis:
     return Analysis(
         nodes=nodes,
         relations={r.id: r for r in study.model.relations},
-        code_target=code_target,
-        evidence=_evidence(study, code_target),
+        code_targets=code_targets,
+        evidence=_evidence(study, code_targets),
         dyad_evidenced=per_dyad,
         clinician_evidenced=per_clinician,
         dyads_by_clinician=by_clinician,

@@ -78,10 +78,10 @@ def _render(study: Study, clinician_id: str, diagrams: DiagramRenderer) -> str:
     by_component: dict[str, list[Quote]] = {}
     for quote in quotes["others"]:
         for code in quote.excerpt.codes:
-            target = analysis.code_target.get(code)
-            if (target in analysis.nodes and len(by_component.setdefault(target, [])) < 2
-                    and quote not in by_component[target]):
-                by_component[target].append(quote)
+            for target in analysis.code_targets.get(code, ()):
+                if (target in analysis.nodes and len(by_component.setdefault(target, [])) < 2
+                        and quote not in by_component[target]):
+                    by_component[target].append(quote)
     others = [(analysis.nodes[t].label, qs) for t, qs in by_component.items()]
     kinds = []
     for kind in Kind:

@@ -53,7 +53,7 @@ def excerpt_rows(r: RenderContext, page: str) -> list[dict[str, Any]]:
     rows = []
     for q in _quotes(r):
         e = q.excerpt
-        components = sorted({t for c in e.codes if (t := r.analysis.code_target.get(c))})
+        components = sorted({t for c in e.codes for t in r.analysis.code_targets.get(c, ())})
         flags = [f for f, on in (("contrastive", e.contrast), ("disconfirming", e.disconfirming),
                                  ("not for publication",
                                   e.id in r.review_data.get("withheld", {}))) if on]

@@ -220,7 +220,8 @@ class RenderContext:
     def code_link(self, page: str, code_id: str) -> tuple[str, str, str]:
         """A code's label, the URL of what it evidences (from ``page``) and its definition."""
         code = self.codes[code_id]
-        target = code.component
+        # A code spanning several components links to its codebook entry, which lists them.
+        target = code.targets[0] if len(code.targets) == 1 else None
         if target in self.analysis.nodes:
             url = page_url(page, component_path(target))
         elif target in self.analysis.relations:

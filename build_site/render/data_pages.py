@@ -74,6 +74,19 @@ def _download_files(ctx: RenderContext) -> Callable[[], dict[str, bytes]]:
     return files
 
 
+def _target_link(ctx: RenderContext, target: str) -> dict[str, Any]:
+    """The label and URL (from the codebook page) of a component, element or relation."""
+    label, url = "", ""
+    if target in ctx.analysis.nodes:
+        label = ctx.analysis.nodes[target].label
+        url = f"../{component_path(target)}"
+    elif target in ctx.analysis.relations:
+        rel = ctx.relation_views([target])[0]
+        label = f"{rel.from_label} {rel.kind} {rel.to_label}"
+        url = f"../{RELATIONS}#{target}"
+    return {"label": label, "url": Markup(escape(url))}
+
+
 def _codebook(ctx: RenderContext) -> dict[str, Any]:
     """The codebook with hierarchy and the component each code evidences."""
     children: dict[str | None, list[Any]] = {}
@@ -83,17 +96,8 @@ def _codebook(ctx: RenderContext) -> dict[str, Any]:
 
     def walk(parent: str | None, depth: int) -> None:
         for code in children.get(parent, []):
-            target = code.component
-            label, url = "", ""
-            if target in ctx.analysis.nodes:
-                label = ctx.analysis.nodes[target].label
-                url = f"../{component_path(target)}"
-            elif target in ctx.analysis.relations:
-                rel = ctx.relation_views([target])[0]
-                label = f"{rel.from_label} {rel.kind} {rel.to_label}"
-                url = f"../{RELATIONS}#{target}"
-            rows.append({"code": code, "depth": depth, "target": target,
-                         "target_label": label, "target_url": Markup(escape(url))})
+            rows.append({"code": code, "depth": depth,
+                         "targets": [_target_link(ctx, t) for t in code.targets]})
             walk(code.id, depth + 1)
 
     walk(None, 0)

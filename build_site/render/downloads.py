@@ -132,8 +132,8 @@ def codebook_qdc(study: Study) -> bytes:
             attrs["color"] = code.colour
         element = ET.SubElement(parent, f"{{{QDC_NS}}}Code", attrs)
         description = code.definition
-        if code.component:
-            description = f"{description} [evidences: {code.component}]".strip()
+        if code.targets:
+            description = f"{description} [evidences: {', '.join(code.targets)}]".strip()
         if description:
             ET.SubElement(element, f"{{{QDC_NS}}}Description").text = description
         for child in children.get(code.id, []):
@@ -153,7 +153,7 @@ def codebook_csv(study: Study, counts: dict[str, int] | None) -> bytes:
         header.append("excerpts")
     rows = []
     for code in study.codebook.codes:
-        row: list[Any] = [code.id, code.label, code.parent or "", code.component or "",
+        row: list[Any] = [code.id, code.label, code.parent or "", "; ".join(code.targets),
                           code.definition]
         if counts is not None:
             row.append(counts.get(code.id, 0))

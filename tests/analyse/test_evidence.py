@@ -58,3 +58,20 @@ def test_risk_report_flags_unique_combinations(tiny: Path) -> None:
     assert p1.shown == (("age", "90 or older"), ("conditions", "diabetes"), ("gender", "woman"))
     assert p1.unique and p1.k == 1
     assert ("job", "baker") in p2.shown and p2.unique
+
+
+def test_a_code_spanning_components_evidences_each(tiny: Path) -> None:
+    """A codebook ``component`` list (issue 24 item 3): an excerpt coded with the code is
+    evidence for every component named, and marks each as evidenced for its dyad."""
+    codebook = tiny / "codebook.yml"
+    text = codebook.read_text("utf-8")
+    codebook.write_text(text.replace("    component: listening\n",
+                                     "    component: [listening, trust]\n", 1), "utf-8")
+    analysis = analyse(select(load_and_validate(tiny), "review"))
+    assert analysis.code_targets["heard"] == ("listening", "trust")
+    heard = {q.excerpt.id for q in analysis.evidence["listening"].supporting}
+    trusted = {q.excerpt.id for q in analysis.evidence["trust"].supporting}
+    assert "C1-P1-E1" in heard and "C1-P1-E1" in trusted
+    # the excerpt is listed once under trust even though it holds two codes that reach it
+    assert [q.excerpt.id for q in analysis.evidence["trust"].supporting].count("C1-P1-E1") == 1
+    assert {"listening", "trust"} <= analysis.dyad_evidenced["C1-P1"]
