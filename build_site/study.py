@@ -7,12 +7,14 @@ misspelt field name is reported instead of silently ignored.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -148,14 +150,69 @@ class Model(_Model):
     relations: list[Relation] = []
 
 
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                    AfterValidator(lambda v: datetime.date.fromisoformat(v).isoformat())]
+
+
+class Memo(_Model):
+    """A dated analytic memo (a theoretical sampling memo, a note after a negative case): the
+    reasoning that motivated a model version, published with it as the audit trail."""
+
+    on: IsoDate
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+
+# How the codebook changed: a code added, merged into another, split into several, renamed, or
+# retired.
+CodebookChangeKind = Literal["added", "merged", "split", "renamed", "retired"]
+
+
+# How many codes each kind of change takes (``codes``: before; ``into``: after), as
+# (minimum, maximum or None) pairs.
+_CHANGE_SHAPES: dict[str, tuple[tuple[int, int | None], tuple[int, int | None]]] = {
+    "added": ((0, 0), (1, None)),
+    "merged": ((2, None), (1, 1)),
+    "split": ((1, 1), (2, None)),
+    "renamed": ((1, 1), (1, 1)),
+    "retired": ((1, None), (0, 0)),
+}
+
+
+class CodebookChange(_Model):
+    """One change to the codebook made with a model version: ``codes`` as they were,
+    ``into`` as they became (ids), and the team's note on why."""
+
+    change: CodebookChangeKind
+    codes: list[Id] = []
+    into: list[Id] = []
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _shape(self) -> CodebookChange:
+        for name, found, (low, high) in zip(("codes", "into"), (self.codes, self.into),
+                                            _CHANGE_SHAPES[self.change], strict=True):
+            if len(found) < low or (high is not None and len(found) > high):
+                wanted = (f"exactly {low}" if low == high else
+                          f"at least {low}" if high is None else f"{low} to {high}")
+                raise ValueError(f"a '{self.change}' change names {wanted} code(s) in "
+                                 f"'{name}', not {len(found)}")
+        return self
+
+
 class VersionEntry(_Model):
-    """One entry of ``model-history/history.yml``: a model version, when and why."""
+    """One entry of ``model-history/history.yml``: a model version, when and why; optionally
+    the day it was settled (``on``), the dated memos that motivated it and the codebook
+    changes made with it."""
 
     version: str = Field(min_length=1)
     date: str = ""
+    on: IsoDate | None = None
     file: str = Field(min_length=1)
     reason: str = ""
     renamed: dict[str, str] = {}
+    memos: list[Memo] = []
+    codebook: list[CodebookChange] = []
 
 
 class History(_Model):

@@ -44,6 +44,7 @@ from build_site.study import (
     normalise_for_matching,
     walk_elements,
 )
+from build_site.trail import trail_problems
 from build_site.yamlsource import line_at
 
 M = TypeVar("M", bound=BaseModel)
@@ -153,6 +154,7 @@ class _Checker:
         decision_problems(self.study, self.add)
         relation_problems(self.study, self.add)
         checklist_problems(self.study, self.add)
+        self.problems.extend(trail_problems(self.study, self.raw.history))
         return self.problems
 
     def _unique_ids(self) -> None:

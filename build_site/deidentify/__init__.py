@@ -23,12 +23,14 @@ _KEEP = frozenset(
     {"id", "clinician", "codes", "transcript", "role", "others_present", "source", "speaker",
      "status", "component", "parent", "from_", "to", "kind", "team",
      # a relation's chosen cases, their excerpts, its declared basis and model version
-     "case", "excerpt_ids", "basis", "consequence", "since"}
+     "case", "excerpt_ids", "basis", "consequence", "since",
+     # a codebook change in the model history: its kind and the code ids it names
+     "change", "into"}
 )
 # In the model, the codebook and the model history, labels (and versions, files, dates, colours)
 # are the study's vocabulary, published as written; their prose (definitions, descriptions,
 # reasons) is replaced like any other text a reader sees.
-_VOCABULARY = _KEEP | {"label", "version", "file", "date", "colour"}
+_VOCABULARY = _KEEP | {"label", "version", "file", "date", "on", "colour"}
 
 
 T = TypeVar("T")

@@ -169,12 +169,17 @@ def _history(ctx: RenderContext) -> dict[str, Any]:
 
     versions: list[dict[str, Any]] = []
     previous = None
+    labels = {c.id: c.label for c in ctx.study.codebook.codes}
     for version in ctx.study.history:
         analysis = core_analysis(ctx.study.model_copy(update={"model": version.model}))
         anchor = f"version-{version.entry.version}"
         versions.append({
             "entry": version.entry,
             "change": changes(previous, version) if previous else None,
+            "codebook": [{"change": c.change, "note": c.note,
+                          "before": [labels.get(code, code) for code in c.codes],
+                          "after": [labels.get(code, code) for code in c.into]}
+                         for c in version.entry.codebook],
             "diagram": ctx.diagram(HISTORY, None, f"v{version.entry.version}",
                                    f"Model version {version.entry.version}", analysis,
                                    elsewhere=f"#{anchor}"),
