@@ -93,7 +93,7 @@ def import_qdc(path: Path, to: Path, options: ImportOptions | None = None,
     """
     check_target(to)
     project = reader_for(".qdc")(path, limits)
-    files, report = build_files(project, options or ImportOptions(), path.name)
+    files, report = build_files(project, options or ImportOptions(), path.name, "import-qdc")
     write_folder(to, files, check=_check_study)
     return report
 

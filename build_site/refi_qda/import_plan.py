@@ -46,14 +46,18 @@ class ImportReport:
     placeholders: list[str] = field(default_factory=list)
     quirks: list[str] = field(default_factory=list)
     excerpts: int = 0
+    command: str = "import-qdpx"
+    dropped: list[str] = field(default_factory=list)
 
     def markdown(self) -> str:
         """The report as Markdown."""
         parts = [f"# Import report\n\nImported from `{self.source_file}` by "
-                 "`build-site import-qdpx`. This file and `private/` name the original "
+                 f"`build-site {self.command}`. This file and `private/` name the original "
                  "sources: keep them out of any public repository.\n"]
         for title, items in (("Mapped", self.mapped), ("Guessed: check these", self.guessed),
                              ("Skipped", self.skipped),
+                             ("Dropped: in the project, with no place in a study",
+                              self.dropped),
                              ("Placeholders for the team to replace", self.placeholders),
                              ("Vendor quirks handled", self.quirks)):
             parts.append(f"## {title}\n")

@@ -53,10 +53,14 @@ from build_site.refi_qda.study_files import (
 from build_site.study import normalise_for_matching
 
 PLACEHOLDER_COMPONENT = "to-be-defined"
+STAND_IN_HOW = "a stand-in clinician"
 SIDECAR = "private/qdpx-import.yml"
 SEPARATOR = "\n\n"
-PLACEHOLDER = ("> **Placeholder written by `build-site import-qdpx`.** This case study is the "
+PLACEHOLDER = ("> **PLACEHOLDER narrative** written by the importer. This case study is the "
                "team's to write: replace this paragraph with the narrative.")
+STAND_IN = ("> **PLACEHOLDER clinician** written by the importer for the dyads whose clinician "
+            "the project does not say. Give each dyad its clinician (a mapping file, see "
+            "guide/importing.md), then delete this file.")
 
 
 def _memo(author: str, text: str) -> dict[str, str]:
@@ -117,7 +121,7 @@ class Importer:
             if not existing:
                 wanted = self.ids.claim(wanted, "unassigned")
                 planned.append(PlannedCase(wanted, "clinician", True, speaker="clinician",
-                                           how="a placeholder clinician"))
+                                           how=STAND_IN_HOW))
                 self.report.placeholders.append(
                     f"`clinicians/{wanted}.md`: a placeholder clinician for the dyads whose "
                     "clinician the project does not say; assign each dyad its clinician (by "
@@ -149,7 +153,7 @@ class Importer:
                 self._loose_note(ref, f"code '{label}'")
         if not codes:
             codes.append({"id": self.ids.claim("uncoded", "uncoded"), "label": "Uncoded",
-                          "definition": "Placeholder: the project has no codes."})
+                          "definition": "PLACEHOLDER: the project has no codes."})
             self.report.placeholders.append("`codebook.yml`: the project has no codes; a "
                                             "placeholder code 'uncoded' keeps the study valid")
         groups = sum(c.synthesized for c in self.project.codes)
@@ -173,8 +177,8 @@ class Importer:
                                        + (" ..." if len(renamed) > 15 else ""))
         self._put("codebook.yml", dump_yaml(
             {"codes": codes}, f"Imported from {self.report.source_file} by build-site "
-            "import-qdpx.\nLink codes to model components with 'component:' once model.yml "
-            "is written."))
+            f"{self.report.command}.\nLink codes to model components with 'component:' once "
+            "model.yml is written."))
 
     def _note_text(self, ref: str) -> tuple[str, str] | None:
         note = self.project.notes.get(ref)
@@ -251,10 +255,11 @@ class Importer:
             front["excerpts"] = excerpts
         folder = "dyads" if case.kind == "dyad" else "clinicians"
         names = ", ".join(f"'{source_label(s)}'" for s in case.sources) or "none"
-        comment = (f"Imported by build-site import-qdpx: {case.how} (sources: {names}).\n"
+        comment = (f"Imported by build-site {self.report.command}: {case.how} (sources: {names}).\n"
                    "Consent is not recorded, so not given; every excerpt starts with "
                    "publish: false.")
-        self._put(f"{folder}/{case.id}.md", markdown_file(front, PLACEHOLDER, comment))
+        body = STAND_IN if case.how == STAND_IN_HOW else PLACEHOLDER
+        self._put(f"{folder}/{case.id}.md", markdown_file(front, body, comment))
         self.report.mapped.append(
             f"{case.how} -> `{folder}/{case.id}.md` ({len(excerpts)} excerpts"
             + (f", {len(case.sources)} sources" if len(case.sources) > 1 else "")
@@ -360,33 +365,34 @@ class Importer:
         project = self.project
         title = project.name or self.report.source_file.rsplit(".", 1)[0]
         study: dict[str, Any] = {
-            "title": title, "demonstration": False,
-            "overview": "Placeholder written by `build-site import-qdpx`: describe the study "
+            "title": f"{title} (PLACEHOLDER title)", "demonstration": False,
+            "overview": "PLACEHOLDER overview written by the importer: describe the study "
                         "here (question, setting, participants)."}
         if project.origin:
             study["methods"] = {"software": f"Coded in {project.origin}."}
-        self._put("study.yml", dump_yaml(study, "Imported by build-site import-qdpx. Add the "
-                                                "team, citation, licence and methods; see "
-                                                "guide/preparing-your-study.md."))
+        self._put("study.yml", dump_yaml(study, f"Imported by build-site {self.report.command}. "
+                                                "Add the team, citation, licence and methods; "
+                                                "see guide/preparing-your-study.md."))
         self._put("model.yml", dump_yaml(
             {"components": [{"id": PLACEHOLDER_COMPONENT, "kind": "process",
-                             "label": "To be defined",
-                             "definition": "Placeholder written by the importer: the model is "
+                             "label": "To be defined (PLACEHOLDER)",
+                             "definition": "PLACEHOLDER written by the importer: the model is "
                                            "the team's to define. Replace this component with "
                                            "the study's competencies, processes and outcomes, "
                                            "then link codes to them in codebook.yml."}]},
-            "PLACEHOLDER written by build-site import-qdpx: the conceptual model is not part "
+            f"PLACEHOLDER written by build-site {self.report.command}: the conceptual model is "
+            "not part "
             "of a QDA project."))
         self._put("private/identifiers.yml", dump_yaml(
             {"identifiers": []}, "List every identifying name in the transcripts and excerpts "
                                  "with its replacement before building a public site;\nsee "
                                  "guide/preparing-your-study.md."))
         self._put("private/qdpx-import.yml", dump_yaml(
-            self.sidecar, "Written by build-site import-qdpx; read by export-qdpx to give the "
-                          "project back its GUIDs and positions.\nPrivate: it names the "
-                          "original sources. Delete it to export as if the study were new."))
-        self._put(".gitignore", "# Written by build-site import-qdpx: real participants' data\n"
-                                "private/\nimport-report.md\n")
+            self.sidecar, f"Written by build-site {self.report.command}; read by export-qdpx "
+                          "to give the project back its GUIDs and positions.\nPrivate: it names "
+                          "the original sources. Delete it to export as if the study were new."))
+        self._put(".gitignore", f"# Written by build-site {self.report.command}: real "
+                                "participants' data\nprivate/\nimport-report.md\n")
         self.report.placeholders += [
             "`model.yml`: one placeholder component `to-be-defined`; the model is the team's to "
             "define (codes are not linked to components yet)",
@@ -400,14 +406,16 @@ class Importer:
         ]
 
 
-def build_files(project: QdaProject, options: ImportOptions, source_file: str
-                ) -> tuple[dict[str, bytes], ImportReport]:
+def build_files(project: QdaProject, options: ImportOptions, source_file: str,
+                command: str = "import-qdpx") -> tuple[dict[str, bytes], ImportReport]:
     """Plan and write, in memory, the files of the study folder for ``project``.
 
     Args:
         project: the parsed project or code book.
         options: line endings, speaker and mapping.
         source_file: the input file's name, for the report.
+        command: the command that imports (``import-qdpx`` or ``import-qdc``), named in the
+            report and the files' comments.
 
     Returns:
         The files (relative POSIX path -> bytes, ``import-report.md`` included) and the report.
@@ -416,7 +424,7 @@ def build_files(project: QdaProject, options: ImportOptions, source_file: str
         StudyError: the mapping names sources or cases the project lacks, or gives
             conflicting ids.
     """
-    report = ImportReport(source_file, quirks=list(project.findings))
+    report = ImportReport(source_file, quirks=list(project.findings), command=command)
     report.skipped += project.skipped
     planned = Planner(project, options, report).plan()
     importer = Importer(project, options, report)
