@@ -28,6 +28,7 @@ from typing import Any
 
 from build_site.errors import Problem, StudyError
 from build_site.load import MAX_FILE_BYTES
+from build_site.refi_qda.apply import apply_to_files
 from build_site.refi_qda.import_plan import (
     CLINICIAN_VARIABLE,
     ROLE_VARIABLE,
@@ -96,7 +97,8 @@ class Importer:
         self.loose_notes: list[str] = []
         self.used_notes: set[str] = set()
         self.sidecar: dict[str, Any] = {"project": project.name, "origin": project.origin,
-                                        "codes": {}, "sources": [], "excerpts": {}}
+                                        "codes": {}, "sources": [], "excerpts": {},
+                                        "cases": [], "textless": []}
 
     def _put(self, rel: str, text: str) -> None:
         self.files[rel] = text.encode("utf-8")
@@ -201,6 +203,8 @@ class Importer:
         memos: list[dict[str, str]] = []
         demographics: dict[str, Scalar] = {}
         for qda_case in case.cases:
+            self.sidecar["cases"].append({"guid": qda_case.guid, "name": qda_case.name,
+                                          "case": case.id})
             demographics |= _demographics(qda_case, report)
             if qda_case.description.strip():
                 memos.append({"text": f"Case description from the project: "
@@ -217,6 +221,9 @@ class Importer:
                 report.skipped.append(f"source '{label}': {source.whole_source_codings} codings "
                                       "of the whole source (not a quotation)")
             if not text.strip():
+                self.sidecar["textless"].append({
+                    "guid": source.guid, "name": source.name, "case": case.id,
+                    "file": source.plain_path.replace("\\", "/").rsplit("/", 1)[-1]})
                 report.skipped.append(f"source '{label}': no text" + (
                     f" ({len(source.selections)} selections dropped)" if source.selections
                     else " (nothing to quote)"))
@@ -234,6 +241,7 @@ class Importer:
             excerpts += self._excerpts(case, source, text, positions, memos)
             self.sidecar["sources"].append({
                 "guid": source.guid, "name": source.name, "case": case.id,
+                "file": source.plain_path.replace("\\", "/").rsplit("/", 1)[-1],
                 "transcript": f"private/transcripts/{case.id}.txt", "start": offset,
                 "end": offset + len(text)})
             parts.append(text)
@@ -256,8 +264,8 @@ class Importer:
         folder = "dyads" if case.kind == "dyad" else "clinicians"
         names = ", ".join(f"'{source_label(s)}'" for s in case.sources) or "none"
         comment = (f"Imported by build-site {self.report.command}: {case.how} (sources: {names}).\n"
-                   "Consent is not recorded, so not given; every excerpt starts with "
-                   "publish: false.")
+                   "Consent not recorded is consent not given; excerpts start with "
+                   "publish: false unless a mapping says otherwise.")
         body = STAND_IN if case.how == STAND_IN_HOW else PLACEHOLDER
         self._put(f"{folder}/{case.id}.md", markdown_file(front, body, comment))
         self.report.mapped.append(
@@ -422,7 +430,7 @@ def build_files(project: QdaProject, options: ImportOptions, source_file: str,
 
     Raises:
         StudyError: the mapping names sources or cases the project lacks, or gives
-            conflicting ids.
+            conflicting ids; the consent sheet names a case the import does not make.
     """
     report = ImportReport(source_file, quirks=list(project.findings), command=command)
     report.skipped += project.skipped
@@ -431,5 +439,14 @@ def build_files(project: QdaProject, options: ImportOptions, source_file: str,
     importer.run(planned)
     report.mapped.insert(0, f"{report.excerpts} coded selections -> excerpts "
                             "(publish: false)")
+    if options.mapping is not None or options.consent is not None:
+        changes, applied = apply_to_files(importer.files, options.mapping, options.consent)
+        for rel, data in changes.items():
+            if data is None:
+                importer.files.pop(rel, None)
+                report.placeholders = [p for p in report.placeholders if rel not in p]
+            else:
+                importer.files[rel] = data
+        report.mapped += [f"mapping and consent sheet: {line}" for line in applied.lines()]
     importer.files["import-report.md"] = report.markdown().encode("utf-8")
     return importer.files, report
