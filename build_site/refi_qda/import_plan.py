@@ -237,9 +237,10 @@ class Planner:
                 self._add(case, source, f"source '{label}'")
         for source in self.project.sources:
             if source.kind != "TextSource":
-                self.report.skipped.append(
+                self.report.dropped.append(
                     f"{source.kind} '{source_label(source)}' with {source.other_selections} "
-                    "selection(s): only text sources are imported")
+                    f"selection(s) and {source.other_codings} coding(s): only text sources "
+                    "are imported")
         planned = list(self.cases.values())
         if not any(c.kind == "dyad" for c in planned):
             planned.append(PlannedCase("placeholder-dyad", "dyad", False, None,

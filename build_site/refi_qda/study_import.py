@@ -24,6 +24,8 @@ Which sources make which case study, and how CRLF is counted, is planned in
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from build_site.errors import Problem, StudyError
@@ -43,6 +45,7 @@ from build_site.refi_qda.import_plan import (
 )
 from build_site.refi_qda.mapping import Mapping
 from build_site.refi_qda.qde import QdaCase, QdaProject, QdaSelection, QdaSource, Scalar
+from build_site.refi_qda.sets import CaseSources, set_attributes
 from build_site.refi_qda.study_files import (
     ID_PATTERN,
     MAX_ID,
@@ -83,6 +86,29 @@ def _demographics(qda_case: QdaCase, report: ImportReport) -> dict[str, Scalar]:
     return out
 
 
+def _merge_spans(usable: list[tuple[QdaSelection, list[str]]]
+                 ) -> tuple[list[tuple[QdaSelection, list[str]]], dict[str, list[str]]]:
+    """Merge selections of one source with the same span into the first of them, with the
+    codes of all (NVivo writes one selection per code applied to a passage); their notes
+    join the first's.
+
+    Returns:
+        The merged selections in order, and first selection's GUID -> the merged GUIDs.
+    """
+    first: dict[tuple[int, int], tuple[QdaSelection, list[str]]] = {}
+    extra: dict[str, list[str]] = {}
+    for sel, codes in usable:
+        kept = first.get((sel.start, sel.end))
+        if kept is None:
+            first[(sel.start, sel.end)] = (replace(sel, note_refs=list(sel.note_refs)),
+                                           list(codes))
+            continue
+        kept[1].extend(c for c in codes if c not in kept[1])
+        kept[0].note_refs.extend(sel.note_refs)
+        extra.setdefault(kept[0].guid, []).append(sel.guid)
+    return list(first.values()), extra
+
+
 class Importer:
     """Builds the files of the study folder from a planned project. Use :func:`build_files`."""
 
@@ -95,6 +121,8 @@ class Importer:
         self.files: dict[str, bytes] = {}
         self.code_ids: dict[str, str] = {}
         self.loose_notes: list[str] = []
+        self.attributes: dict[str, dict[str, str]] = {}
+        self.merged = 0
         self.used_notes: set[str] = set()
         self.sidecar: dict[str, Any] = {"project": project.name, "origin": project.origin,
                                         "codes": {}, "sources": [], "excerpts": {},
@@ -201,7 +229,7 @@ class Importer:
         parts: list[str] = []
         excerpts: list[dict[str, Any]] = []
         memos: list[dict[str, str]] = []
-        demographics: dict[str, Scalar] = {}
+        demographics: dict[str, Scalar] = dict(self.attributes.get(case.id, {}))
         for qda_case in case.cases:
             self.sidecar["cases"].append({"guid": qda_case.guid, "name": qda_case.name,
                                           "case": case.id})
@@ -218,7 +246,7 @@ class Importer:
                     memos.append(_memo(*found))
             text = source.text or ""
             if source.whole_source_codings:
-                report.skipped.append(f"source '{label}': {source.whole_source_codings} codings "
+                report.dropped.append(f"source '{label}': {source.whole_source_codings} codings "
                                       "of the whole source (not a quotation)")
             if not text.strip():
                 self.sidecar["textless"].append({
@@ -317,6 +345,7 @@ class Importer:
                 uncoded += 1
                 continue
             usable.append((sel, codes))
+        usable, extra = _merge_spans(usable)
         # A selection named like an excerpt of this case (as export-qdpx names them) keeps
         # that id, so a round trip keeps the study's ids; the others are numbered.
         named = [bool(ID_PATTERN.match(sel.name) and len(sel.name) <= MAX_ID
@@ -339,6 +368,9 @@ class Importer:
             out.append(excerpt)
             self.sidecar["excerpts"][excerpt_id] = {"source": source.guid, "selection": sel.guid,
                                                     "start": start, "end": end}
+            if extra.get(sel.guid):
+                self.sidecar["excerpts"][excerpt_id]["merged"] = extra[sel.guid]
+                self.merged += len(extra[sel.guid])
             if not quote.strip():
                 self.report.guessed.append(f"excerpt `{excerpt_id}` is only white space")
             for ref in sel.note_refs:
@@ -350,12 +382,38 @@ class Importer:
                                        "(an excerpt needs one)")
         return out
 
+    def _coders(self, planned: list[PlannedCase]) -> None:
+        """Report the coder of each imported coding, which a study has no place for."""
+        counts: Counter[str] = Counter()
+        for case in planned:
+            for source in case.sources:
+                if not (source.text or "").strip():
+                    continue
+                for sel in source.selections:
+                    for guid in sel.coders:
+                        counts[self.project.users.get(guid or "", "") or
+                               ("a user not in <Users>" if guid else "no coder named")] += 1
+        if counts:
+            who = ", ".join(f"{name} ({n})" for name, n in counts.most_common())
+            self.report.dropped.append(f"the coder of each coding ({sum(counts.values())} "
+                                       f"codings: {who}): an excerpt has no coder")
+
     def run(self, planned: list[PlannedCase]) -> None:
         """Fill ``self.files`` with every file of the study folder."""
         self._claim_cases(planned)
+        self.attributes, mapped, dropped = set_attributes(self.project, [
+            CaseSources(c.id, tuple(s.guid for s in c.sources if (s.text or "").strip()))
+            for c in planned])
+        self.report.mapped += mapped
+        self.report.dropped += dropped
         self._codebook()
         for case in planned:
             self._case_files(case)
+        if self.merged:
+            self.report.mapped.append(
+                f"{self.merged} selection(s) with the same span as another of their source "
+                "merged into it: one excerpt with all their codes")
+        self._coders(planned)
         for ref in self.project.project_note_refs:
             self._loose_note(ref, "the project")
         for guid in self.project.notes:
@@ -434,6 +492,7 @@ def build_files(project: QdaProject, options: ImportOptions, source_file: str,
     """
     report = ImportReport(source_file, quirks=list(project.findings), command=command)
     report.skipped += project.skipped
+    report.dropped += project.dropped
     planned = Planner(project, options, report).plan()
     importer = Importer(project, options, report)
     importer.run(planned)
