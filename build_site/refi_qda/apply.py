@@ -6,8 +6,8 @@ What is set, in this order (a later one wins):
 
 1. the mapping's ``defaults`` (every dyad and clinician);
 2. each mapping entry's ``status``, ``publish``, ``consent`` and ``speaker``, and a dyad's
-   ``clinician`` (a clinician file is created, with a placeholder narrative, when it does not
-   exist yet);
+   ``clinician`` (a clinician file is created, with a placeholder narrative and the defaults,
+   when it does not exist yet);
 3. each row of the consent sheet (:mod:`build_site.refi_qda.consent_sheet`).
 
 A key of the mapping or a row's ``case`` names a case study by its id, or by a source or case
@@ -168,6 +168,7 @@ class _Applier:
         self.resolve = _Resolver(self.cases, sidecar)
         self.problems: list[Problem] = []
         self.report = ApplyReport()
+        self.defaults = CaseSettings()
 
     def _place(self, case: _Case, entry: MappingEntry, where: Problem) -> None:
         is_dyad = case.kind == "dyads"
@@ -198,10 +199,12 @@ class _Applier:
         data: dict[str, Any] = {"id": clinician, "status": "draft"}
         new = _Case(rel, "clinicians", "# Created by build-site apply-mapping.\n", data,
                     NEW_CLINICIAN + "\n", {})
+        _set(new, self.defaults)
         self.cases[clinician] = new
         self.report.created.append(rel)
 
     def mapping(self, mapping: Mapping) -> None:
+        self.defaults = mapping.defaults
         if mapping.defaults.has_settings():
             for case in self.cases.values():
                 _set(case, mapping.defaults)
