@@ -43,7 +43,7 @@ class Placeholder:
 
     def problem(self) -> Problem:
         """The placeholder as a :class:`~build_site.errors.Problem` for printing."""
-        return Problem(self.file, self.line, f"placeholder: {self.what}", self.fix)
+        return Problem(self.file, self.line, self.what, self.fix)
 
 
 def has_mark(text: str) -> bool:

@@ -33,7 +33,8 @@ CONSENT = click.option(
 def _print_import(report: ImportReport, to: Path) -> None:
     click.echo(report.markdown())
     click.echo(f"Imported {report.excerpts} excerpts into {to} (report: {to / 'import-report.md'}"
-               f"). Next: build-site check {to}; build-site build {to} --review")
+               f"). Next: build-site check {to}; build-site build {to} --review; "
+               f"build-site apply-mapping {to} --mapping FILE --consent FILE")
 
 
 @click.command("import-qdpx")

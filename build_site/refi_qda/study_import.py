@@ -153,9 +153,10 @@ class Importer:
                 planned.append(PlannedCase(wanted, "clinician", True, speaker="clinician",
                                            how=STAND_IN_HOW))
                 self.report.placeholders.append(
-                    f"`clinicians/{wanted}.md`: a placeholder clinician for the dyads whose "
-                    "clinician the project does not say; assign each dyad its clinician (by "
-                    "hand or with a mapping file, see guide/importing.md) and delete it")
+                    f"`clinicians/{wanted}.md`: a stand-in clinician for the dyads whose "
+                    "clinician the project does not say; assign each dyad its clinician (a "
+                    "mapping file at import or with build-site apply-mapping, see "
+                    "guide/importing.md), which deletes it")
             for case in planned:
                 if case.kind == "dyad" and not case.clinician:
                     case.clinician = wanted
@@ -460,12 +461,15 @@ class Importer:
         self._put(".gitignore", f"# Written by build-site {self.report.command}: real "
                                 "participants' data\nprivate/\nimport-report.md\n")
         self.report.placeholders += [
+            "each text the importer invents carries the word PLACEHOLDER: `build-site check` "
+            "lists those left, and a public build is refused while it would publish one",
             "`model.yml`: one placeholder component `to-be-defined`; the model is the team's to "
             "define (codes are not linked to components yet)",
             "`study.yml`: title from the project; overview, team, citation and methods to write",
             "every case study's narrative (the Markdown body) is a placeholder",
             "consent: not recorded for anyone (not given), every excerpt `publish: false`, "
-            "status `draft`: a public build shows no case until the team records consent",
+            "status `draft`: a public build shows no case until the team records consent "
+            "(a consent sheet and a mapping file: build-site apply-mapping)",
             "`private/identifiers.yml` is empty: list identifying names before a public build",
             "ids of cases come from source and case names and are published as written: "
             "rename any that identify a participant (or use a mapping file)",
