@@ -30,8 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from build_site.errors import Problem, StudyError
 from build_site.load import decode_text
 from build_site.placeholders import CLINICIAN_MARK
@@ -90,15 +88,24 @@ def _split(rel: str, raw: bytes) -> _Case:
     lines = block.splitlines(keepends=True)
     n = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
     try:
-        data = yaml.safe_load(block)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise StudyError([Problem(rel, (mark.line + 2) if mark else 0,
-                                  "front matter is not valid YAML")]) from None
+        data = _plain(load_yaml(block))
+    except YamlProblem as exc:
+        raise StudyError([Problem(rel, exc.line + 1 if exc.line else 0,
+                                  f"front matter: {exc.message}", exc.hint)]) from None
     if not isinstance(data, dict):
         raise StudyError([Problem(rel, 2, "front matter is not a mapping of fields")])
     return _Case(rel, rel.split("/", 1)[0], "".join(lines[:n]), data, body,
                  copy.deepcopy(data))
+
+
+def _plain(value: Any) -> Any:
+    """The study loader's values (read as it reads them: ``yes`` stays a string) as plain
+    dicts and lists, which the YAML writer takes."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _join(case: _Case) -> bytes:

@@ -146,3 +146,20 @@ def test_apply_mapping_command_exit_2_with_file_and_line(tmp_path: Path) -> None
     assert not load_and_validate(to).dyads[0].consent.patient.quote
     result = CliRunner().invoke(main, ["apply-mapping", str(to)])
     assert result.exit_code == EXIT_INVALID and "--mapping, --consent" in result.output
+
+
+def test_apply_mapping_reads_front_matter_as_the_study_loader_does(tmp_path: Path) -> None:
+    """YAML 1.1 would read 'yes' as true and an octal-looking 0o17 as 15: the rewrite must
+    keep each value as the study loader reads it."""
+    to = tmp_path / "study"
+    import_qdpx(_qdpx(tmp_path), to)
+    dyad = to / "dyads/Interview-one.md"
+    dyad.write_text(dyad.read_text(encoding="utf-8").replace(
+        "status: draft\n", "status: draft\ndemographics: {smoker: yes, code: 0o17}\n", 1),
+        encoding="utf-8")
+    before = load_and_validate(to).dyads[0].demographics
+    mapping = _write(tmp_path / "m.yml", "sources:\n  Interview one: {status: approved}\n")
+    apply_mapping(to, load_mapping(mapping), None)
+    (after,) = [d for d in load_and_validate(to).dyads if d.id == "Interview-one"]
+    assert after.status.value == "approved"
+    assert after.demographics == before == {"smoker": "yes", "code": "0o17"}
