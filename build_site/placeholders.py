@@ -48,7 +48,7 @@ class Placeholder:
 
 def has_mark(text: str) -> bool:
     """True when ``text`` carries the placeholder marker."""
-    return bool(_MARK.search(text))
+    return MARK in text and bool(_MARK.search(text))  # the plain test first: it is fast
 
 
 def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -99,7 +99,8 @@ def _in_file(study_dir: Path | None, rel: str, dumped: dict[str, Any], what: str
 
 def placeholder_clinicians(study: Study) -> set[str]:
     """Ids of the stand-in clinicians (narrative starting ``PLACEHOLDER clinician``)."""
-    return {c.id for c in study.clinicians if _CLINICIAN.search(c.narrative)}
+    return {c.id for c in study.clinicians
+            if CLINICIAN_MARK in c.narrative and _CLINICIAN.search(c.narrative)}
 
 
 def _case(study_dir: Path | None, case: Clinician | Dyad, stand_ins: set[str]
