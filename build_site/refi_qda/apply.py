@@ -161,6 +161,9 @@ def _set(case: _Case, settings: CaseSettings, speaker: str | None = None) -> Non
 
 
 class _Applier:
+    """The case files of a study, changed in memory by a mapping and a consent sheet; the
+    problems found on the way are gathered and raised together by :meth:`result`."""
+
     def __init__(self, files: dict[str, bytes]) -> None:
         self.files = files
         self.cases = {c.id: c for c in (_split(rel, raw) for rel, raw in sorted(files.items())
@@ -178,6 +181,8 @@ class _Applier:
         self.defaults = CaseSettings()
 
     def _place(self, case: _Case, entry: MappingEntry, where: Problem) -> None:
+        """Give a dyad the clinician ``entry`` names; a move to another id or kind is a
+        problem at ``where`` (the mapping's file and line)."""
         is_dyad = case.kind == "dyads"
         if entry.dyad and (entry.dyad != case.id or not is_dyad):
             self.problems.append(Problem(where.file, where.line, f"'{case.id}' is already "
@@ -195,6 +200,7 @@ class _Applier:
             self._ensure_clinician(entry.clinician, where)
 
     def _ensure_clinician(self, clinician: str, where: Problem) -> None:
+        """Create ``clinicians/ID.md`` (placeholder narrative, the defaults) when missing."""
         existing = self.cases.get(clinician)
         if existing is not None:
             if existing.kind != "clinicians":
@@ -211,6 +217,7 @@ class _Applier:
         self.report.created.append(rel)
 
     def mapping(self, mapping: Mapping) -> None:
+        """Apply the defaults, then each entry of ``sources`` and ``cases``."""
         self.defaults = mapping.defaults
         if mapping.defaults.has_settings():
             for case in self.cases.values():
@@ -231,6 +238,7 @@ class _Applier:
                 _set(case, entry.settings(), entry.speaker)
 
     def sheet(self, sheet: ConsentSheet) -> None:
+        """Record each row's consent where its participant belongs."""
         for row in sheet.rows:
             case_id = self.resolve(row.case)
             if case_id is None:
@@ -263,6 +271,7 @@ class _Applier:
                     present.append(who)
 
     def _drop_stand_ins(self) -> None:
+        """Delete stand-in clinicians that no dyad names and that hold no excerpt."""
         named = {c.data.get("clinician") for c in self.cases.values() if c.kind == "dyads"}
         for case_id, case in list(self.cases.items()):
             if (case.kind == "clinicians" and CLINICIAN_MARK in case.body
@@ -271,6 +280,11 @@ class _Applier:
                 self.report.deleted.append(case.rel)
 
     def result(self) -> dict[str, bytes | None]:
+        """The files to write (bytes) or delete (None).
+
+        Raises:
+            StudyError: every problem met while applying.
+        """
         if self.problems:
             raise StudyError(self.problems)
         self._drop_stand_ins()
