@@ -24,6 +24,7 @@ from build_site.deidentify.findings import Finding, transcript_findings, unresol
 from build_site.errors import Problem
 from build_site.insider import Statement, insider_statements, refusals
 from build_site.pipeline import Prepared, declare_pages, prepare
+from build_site.placeholders import Placeholder, find_placeholders, placeholder_clinicians
 from build_site.relation_claims import uncited_warnings
 
 
@@ -48,6 +49,9 @@ class CheckReport:
             summaries, when study.yml does not publish contrastive comments (refused).
         consent_statements: sentences on case pages that state one person's consent choice
             (refused).
+        placeholders: every placeholder an importer wrote that is still in the study
+            (:mod:`build_site.placeholders`); ``blocking`` those a public build would publish
+            (refused, exit 2).
     """
 
     prepared: Prepared
@@ -61,6 +65,8 @@ class CheckReport:
     statements: list[Statement] | None = None
     contrastive: list[Contrastive] = field(default_factory=list)
     consent_statements: list[ConsentStatement] = field(default_factory=list)
+    placeholders: list[Placeholder] = field(default_factory=list)
+    blocking: list[Placeholder] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -110,6 +116,8 @@ def check_study(study_dir: Path, risk: bool = False, insider: bool = False) -> C
         statements=insider_statements(prepared.public) if insider else None,
         contrastive=find_contrastive(prepared.public, study_dir),
         consent_statements=find_consent_statements(prepared.public, study_dir),
+        placeholders=find_placeholders(study, study_dir),
+        blocking=find_placeholders(prepared.public, study_dir, placeholder_clinicians(study)),
     )
 
 

@@ -30,6 +30,7 @@ from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.outlock import guarded_output
+from build_site.placeholders import find_placeholders, refuse_placeholders
 from build_site.preflight import require_graphviz
 from build_site.privacy import TextReport, consent_problems, scan_published_text
 from build_site.privacy.gate import Leak, scan_articles, scan_tree
@@ -310,6 +311,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     report.findings = prepared.findings
     report.warnings += prepared.warnings
     if audience == "public":
+        refuse_placeholders(prepared.shown, prepared.study, study_dir)
         refuse_findings(prepared)
         if prepared.text.consent:
             raise PrivacyError(consent_problems(prepared.text))
@@ -372,7 +374,8 @@ def _render_context(prepared: Prepared, diagrams: DiagramRenderer) -> RenderCont
     review_data = None
     if prepared.audience == "review":
         review_data = {"findings": prepared.findings, "withheld": prepared.held_back,
-                       "exposures": exposures(prepared.public), "text": prepared.text}
+                       "exposures": exposures(prepared.public), "text": prepared.text,
+                       "placeholders": find_placeholders(prepared.study, prepared.study_dir)}
     return RenderContext(prepared.shown, prepared.analysis, prepared.audience, diagrams,
                          coded=prepared.coded, withdrawn=_withdrawn(prepared.study),
                          review_data=review_data)

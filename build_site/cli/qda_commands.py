@@ -1,4 +1,5 @@
-"""The REFI-QDA commands: ``import-qdpx``, ``import-qdc`` and ``export-qdpx``.
+"""The REFI-QDA commands: ``import-qdpx``, ``import-qdc``, ``apply-mapping`` and
+``export-qdpx``.
 
 Exit codes as everywhere in the CLI: 0 success; 2 invalid input or usage (including a refused
 hostile file, with nothing written); 1 an unexpected error (rerun with ``--debug``).
@@ -11,21 +12,29 @@ from pathlib import Path
 import click
 
 from build_site.cli.common import STUDY, err, handle_errors, warn
+from build_site.errors import UsageError
+from build_site.refi_qda.consent_sheet import load_consent_sheet
 from build_site.refi_qda.exchange import (
     ExportOptions,
     ImportOptions,
     ImportReport,
+    apply_mapping,
     export_qdpx,
     import_qdc,
     import_qdpx,
 )
 from build_site.refi_qda.mapping import load_mapping
 
+CONSENT = click.option(
+    "--consent", type=click.Path(path_type=Path, dir_okay=False),
+    help="Consent sheet (CSV, one row per participant; see guide/importing.md).")
+
 
 def _print_import(report: ImportReport, to: Path) -> None:
     click.echo(report.markdown())
     click.echo(f"Imported {report.excerpts} excerpts into {to} (report: {to / 'import-report.md'}"
-               f"). Next: build-site check {to}; build-site build {to} --review")
+               f"). Next: build-site check {to}; build-site build {to} --review; "
+               f"build-site apply-mapping {to} --mapping FILE --consent FILE")
 
 
 @click.command("import-qdpx")
@@ -40,15 +49,38 @@ def _print_import(report: ImportReport, to: Path) -> None:
                    "(the standard) [default: auto].")
 @click.option("--speaker", type=click.Choice(["patient", "clinician"]),
               help="Who speaks dyad excerpts [default: patient, or the mapping's].")
+@CONSENT
 @handle_errors
 def import_qdpx_command(file: Path, to: Path, mapping: Path | None,
-                        line_endings: str | None, speaker: str | None) -> None:
+                        line_endings: str | None, speaker: str | None,
+                        consent: Path | None) -> None:
     """Import the REFI-QDA project FILE (.qdpx) as a new study folder --to."""
     options = ImportOptions(
         line_endings=line_endings,  # type: ignore[arg-type]  # click.Choice checked it
         speaker=speaker,  # type: ignore[arg-type]
-        mapping=load_mapping(mapping) if mapping else None)
+        mapping=load_mapping(mapping) if mapping else None,
+        consent=load_consent_sheet(consent) if consent else None)
     _print_import(import_qdpx(file, to, options), to)
+
+
+@click.command("apply-mapping")
+@click.argument("study", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
+              help="YAML mapping file: clinicians, speakers, status, publish and consent "
+                   "(see guide/importing.md).")
+@CONSENT
+@handle_errors
+def apply_mapping_command(study: Path, mapping: Path | None, consent: Path | None) -> None:
+    """Set roles, consent, status and publish flags of an imported STUDY from a mapping file
+    and a consent sheet, rewriting only the case files that change."""
+    if mapping is None and consent is None:
+        raise UsageError("give --mapping, --consent or both", "see guide/importing.md")
+    report = apply_mapping(study, load_mapping(mapping) if mapping else None,
+                           load_consent_sheet(consent) if consent else None)
+    for line in report.lines():
+        click.echo(f"- {line}")
+    click.echo(f"{len(report.lines())} file(s) changed in {study}. Next: build-site check "
+               f"{study}")
 
 
 @click.command("import-qdc")
@@ -79,4 +111,5 @@ def export_qdpx_command(study: Path, out: Path, line_endings: str) -> None:
     click.echo("It holds raw transcripts and unpublished excerpts: keep it private.")
 
 
-COMMANDS = [import_qdpx_command, import_qdc_command, export_qdpx_command]
+COMMANDS = [import_qdpx_command, import_qdc_command, apply_mapping_command,
+            export_qdpx_command]

@@ -27,6 +27,7 @@ from build_site.errors import EXIT_OK, EXIT_PRIVACY, UsageError
 
 if TYPE_CHECKING:
     from build_site.analyse.risk import Exposure
+    from build_site.check import CheckReport
     from build_site.engines import EngineName
     from build_site.insider import Statement
     from build_site.manifest import Manifest
@@ -143,8 +144,18 @@ def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
         err.print(f"{plural(len(report.findings), 'unresolved finding')}: a public build is "
                   "refused until each is listed or marked reviewed.")
     _print_text(report.prepared.text)
+    _print_placeholders(report)
     if report.refused:
         sys.exit(EXIT_PRIVACY)
+
+
+def _print_placeholders(report: CheckReport) -> None:
+    """List every placeholder, and say how many a public build would refuse."""
+    for item in report.placeholders:
+        err.print(f"[yellow]placeholder[/yellow] {escape(str(item.problem()))}")
+    if report.blocking:
+        err.print(f"{plural(len(report.blocking), 'placeholder')} in what a public site would "
+                  "publish: a public build is refused (exit 2) until each is replaced.")
 
 
 def _print_text(text: TextReport) -> None:

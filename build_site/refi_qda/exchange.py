@@ -16,9 +16,11 @@ Unicode code points counted from 0 with an exclusive end. The work is split by d
   and cases become which dyads and clinicians, and how CRLF was counted;
 - :mod:`build_site.refi_qda.study_import`: project -> the files of the study folder;
 - :mod:`build_site.refi_qda.study_files`: ids, YAML and the all-or-nothing folder write;
+- :mod:`build_site.refi_qda.apply` and :mod:`build_site.refi_qda.consent_sheet`: a mapping's
+  roles, consent, status and publish flags and a consent sheet, at import or afterwards;
 - :mod:`build_site.refi_qda.write`: study -> ``.qdpx``.
 
-This module holds the three operations the commands in :mod:`build_site.cli.qda_commands` run.
+This module holds the four operations the commands in :mod:`build_site.cli.qda_commands` run.
 """
 
 from __future__ import annotations
@@ -27,15 +29,18 @@ from pathlib import Path
 
 from build_site.errors import EXIT_INTERNAL, Problem, StudyError
 from build_site.pipeline import load_and_validate
+from build_site.refi_qda.apply import ApplyReport, apply_to_folder
+from build_site.refi_qda.consent_sheet import ConsentSheet
 from build_site.refi_qda.import_plan import ImportOptions, ImportReport
+from build_site.refi_qda.mapping import Mapping
 from build_site.refi_qda.readers import reader_for
 from build_site.refi_qda.safe_zip import Limits
 from build_site.refi_qda.study_files import check_target, write_folder
 from build_site.refi_qda.study_import import build_files
 from build_site.refi_qda.write import ExportOptions, ExportReport, export_study
 
-__all__ = ["ExportOptions", "ExportReport", "ImportOptions", "ImportReport", "Limits",
-           "export_qdpx", "import_qdc", "import_qdpx"]
+__all__ = ["ApplyReport", "ExportOptions", "ExportReport", "ImportOptions", "ImportReport",
+           "Limits", "apply_mapping", "export_qdpx", "import_qdc", "import_qdpx"]
 
 
 def _check_study(folder: Path) -> None:
@@ -93,9 +98,37 @@ def import_qdc(path: Path, to: Path, options: ImportOptions | None = None,
     """
     check_target(to)
     project = reader_for(".qdc")(path, limits)
-    files, report = build_files(project, options or ImportOptions(), path.name)
+    files, report = build_files(project, options or ImportOptions(), path.name, "import-qdc")
     write_folder(to, files, check=_check_study)
     return report
+
+
+def _check_applied(folder: Path) -> None:
+    """Refuse changes after which the study would not validate (exit code 2)."""
+    try:
+        load_and_validate(folder)
+    except StudyError as exc:
+        raise StudyError(
+            [Problem(p.file, p.line, f"after applying, the study would not validate: "
+                                     f"{p.message}", p.hint or "nothing was changed")
+             for p in exc.problems]) from None
+
+
+def apply_mapping(study: Path, mapping: Mapping | None, sheet: ConsentSheet | None
+                  ) -> ApplyReport:
+    """Apply a mapping file and a consent sheet to an imported study folder (roles, consent,
+    status, publish flags; see :mod:`build_site.refi_qda.apply`), rewriting only the case
+    files whose values change.
+
+    Returns:
+        The :class:`ApplyReport`.
+
+    Raises:
+        StudyError: the folder is not a study, the mapping or sheet names what the study lacks
+            or asks what cannot be done afterwards, or the result would not validate (exit
+            code 2); nothing is changed.
+    """
+    return apply_to_folder(study, mapping, sheet, _check_applied)
 
 
 def export_qdpx(study: Path, out: Path, options: ExportOptions | None = None) -> ExportReport:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from build_site.errors import Problem, StudyError
+from build_site.refi_qda.consent_sheet import ConsentSheet
 from build_site.refi_qda.mapping import LineEndings, Mapping, MappingEntry, SpeakerName
 from build_site.refi_qda.qde import QdaCase, QdaProject, QdaSelection, QdaSource
 from build_site.refi_qda.study_files import slug
@@ -28,11 +29,12 @@ CLINICIAN_VARIABLE = "build-site clinician"
 @dataclass
 class ImportOptions:
     """Choices for an import: how CRLF was counted (None: auto), who speaks dyad excerpts
-    (None: the mapping's, else patient) and the mapping file."""
+    (None: the mapping's, else patient), the mapping file and the consent sheet."""
 
     line_endings: LineEndings | None = None
     speaker: SpeakerName | None = None
     mapping: Mapping | None = None
+    consent: ConsentSheet | None = None
 
 
 @dataclass
@@ -46,14 +48,18 @@ class ImportReport:
     placeholders: list[str] = field(default_factory=list)
     quirks: list[str] = field(default_factory=list)
     excerpts: int = 0
+    command: str = "import-qdpx"
+    dropped: list[str] = field(default_factory=list)
 
     def markdown(self) -> str:
         """The report as Markdown."""
         parts = [f"# Import report\n\nImported from `{self.source_file}` by "
-                 "`build-site import-qdpx`. This file and `private/` name the original "
+                 f"`build-site {self.command}`. This file and `private/` name the original "
                  "sources: keep them out of any public repository.\n"]
         for title, items in (("Mapped", self.mapped), ("Guessed: check these", self.guessed),
                              ("Skipped", self.skipped),
+                             ("Dropped: in the project, with no place in a study",
+                              self.dropped),
                              ("Placeholders for the team to replace", self.placeholders),
                              ("Vendor quirks handled", self.quirks)):
             parts.append(f"## {title}\n")
@@ -163,6 +169,8 @@ class Planner:
                                         f"no text source called '{key}'",
                                         f"the project's text sources: {known or 'none'}"))
                 continue
+            if not entry.places:
+                continue  # settings only: applied once the case is placed
             for source in found:
                 self._add(self._target(entry, f"the mapping file (source '{key}')"), source,
                           "the mapping file")
@@ -178,8 +186,8 @@ class Planner:
 
     def _case_entry(self, qda_case: QdaCase) -> tuple[MappingEntry, str, bool]:
         for key, entry in self.mapping.cases.items():
-            if (key in (qda_case.name, norm_guid(qda_case.guid))
-                    or norm_guid(key) == norm_guid(qda_case.guid)):
+            if entry.places and (key in (qda_case.name, norm_guid(qda_case.guid))
+                                 or norm_guid(key) == norm_guid(qda_case.guid)):
                 return entry, f"the mapping file (case '{key}')", True
         role = qda_case.variables.get(ROLE_VARIABLE)
         given = qda_case.variables.get(CLINICIAN_VARIABLE)
@@ -229,9 +237,10 @@ class Planner:
                 self._add(case, source, f"source '{label}'")
         for source in self.project.sources:
             if source.kind != "TextSource":
-                self.report.skipped.append(
+                self.report.dropped.append(
                     f"{source.kind} '{source_label(source)}' with {source.other_selections} "
-                    "selection(s): only text sources are imported")
+                    f"selection(s) and {source.other_codings} coding(s): only text sources "
+                    "are imported")
         planned = list(self.cases.values())
         if not any(c.kind == "dyad" for c in planned):
             planned.append(PlannedCase("placeholder-dyad", "dyad", False, None,

@@ -10,7 +10,16 @@ sources:                            # by source name, file name or GUID
   pilot.txt: {skip: true}
 cases:                              # by case name or GUID
   Dr Lee: {clinician: D1}           # the clinician's own interview(s)
+defaults:                           # every case study (issue 22 item 1)
+  status: team-reviewed             # draft | team-reviewed | member-checked | approved
+  publish: true                     # every excerpt's publish flag (the import's own: false)
+  consent: {quote: true, public_site: true}   # each case's own participant
 ```
+
+An entry may also set ``status``, ``publish`` and ``consent`` for its case study alone, and
+may give only those (the case then stays where the project puts it). The same file is read by
+``import-qdpx --mapping`` and, afterwards, by ``apply-mapping`` (:mod:`build_site.refi_qda.apply`),
+where a key may also be the id of a dyad or clinician in the study folder.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from build_site.errors import Problem, StudyError
 from build_site.load import decode_text
-from build_site.study import Id
+from build_site.study import Consent, Id, Status
 from build_site.yamlsource import YamlProblem, line_at, load_yaml
 
 SpeakerName = Literal["patient", "clinician"]
@@ -30,23 +39,48 @@ LineEndings = Literal["auto", "one", "two"]
 MAX_MAPPING_BYTES = 1024 * 1024
 
 
-class MappingEntry(BaseModel):
-    """Where one source or case goes: a dyad (of ``clinician``), a clinician's own interview
-    (``clinician`` alone), or nowhere (``skip: true``)."""
+class CaseSettings(BaseModel):
+    """What a mapping sets on a case study besides its place: review status, every excerpt's
+    ``publish`` flag, and the consent of the case's own participant (a dyad's patient, or the
+    clinician of a clinician's own interview). Unset (None) leaves the file as it is."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: Status | None = None
+    publish: bool | None = None
+    consent: Consent | None = None
+
+    def settings(self) -> CaseSettings:
+        """Only the settings (an entry's place dropped)."""
+        return CaseSettings(status=self.status, publish=self.publish, consent=self.consent)
+
+    def has_settings(self) -> bool:
+        """True when anything is set."""
+        return any(v is not None for v in (self.status, self.publish, self.consent))
+
+
+class MappingEntry(CaseSettings):
+    """Where one source or case goes: a dyad (of ``clinician``), a clinician's own interview
+    (``clinician`` alone), or nowhere (``skip: true``); and its settings. An entry with
+    settings only leaves the case where the project puts it."""
 
     dyad: Id | None = None
     clinician: Id | None = None
     speaker: SpeakerName | None = None
     skip: bool = False
 
+    @property
+    def places(self) -> bool:
+        """True when the entry says where the case goes (a dyad, a clinician or skip)."""
+        return bool(self.skip or self.dyad or self.clinician)
+
     @model_validator(mode="after")
     def _one_meaning(self) -> MappingEntry:
-        if self.skip and (self.dyad or self.clinician or self.speaker):
-            raise ValueError("skip: true cannot be combined with dyad, clinician or speaker")
-        if not self.skip and not (self.dyad or self.clinician):
-            raise ValueError("give a dyad, a clinician, or skip: true")
+        if self.skip and (self.dyad or self.clinician or self.speaker or self.has_settings()):
+            raise ValueError("skip: true cannot be combined with other fields")
+        if not self.places and not (self.has_settings() or self.speaker):
+            raise ValueError("give a dyad, a clinician, skip: true, or a status, publish, "
+                             "speaker or consent")
         if self.clinician and not self.dyad and self.speaker == "patient":
             raise ValueError("a clinician's own interview is spoken by the clinician")
         return self
@@ -62,6 +96,7 @@ class Mapping(BaseModel):
     line_endings: LineEndings | None = None
     sources: dict[str, MappingEntry] = {}
     cases: dict[str, MappingEntry] = {}
+    defaults: CaseSettings = CaseSettings()
     file: str = ""
     lines: dict[str, int] = {}
 

@@ -62,6 +62,17 @@ class QdaSelection:
     codes: list[str] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
     user: str | None = None
+    coders: list[str | None] = field(default_factory=list)
+
+
+@dataclass
+class QdaSet:
+    """A ``<Set>``: a named group of sources and codes (``MemberSource``, ``MemberCode``)."""
+
+    guid: str
+    name: str
+    sources: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -80,6 +91,7 @@ class QdaSource:
     note_refs: list[str] = field(default_factory=list)
     whole_source_codings: int = 0
     other_selections: int = 0
+    other_codings: int = 0
 
 
 @dataclass
@@ -112,7 +124,8 @@ class QdaProject:
     reads nothing else).
 
     ``findings`` lists the quirks met and how they were handled; ``skipped`` what could not be
-    used. Both go into the import report.
+    used; ``dropped`` what the project holds that a study has no place for (networks, links).
+    All go into the import report.
     """
 
     name: str
@@ -126,6 +139,8 @@ class QdaProject:
     project_note_refs: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    sets: list[QdaSet] = field(default_factory=list)
 
 
 def _local(tag: str) -> str:
@@ -253,15 +268,17 @@ def _selections(project: QdaProject, source: QdaSource, element: ET.Element) -> 
                                    "missing GUID or invalid positions")
             continue
         codes: list[str] = []
+        coders: list[str | None] = []
         notes = _refs(sel, "NoteRef")
         for coding in _kids(sel, "Coding"):
             ref = _kid(coding, "CodeRef")
             target = (ref.get("targetGUID") or "").strip() if ref is not None else ""
             if target and target not in codes:
                 codes.append(target)
+                coders.append(coding.get("creatingUser") or sel.get("creatingUser"))
             notes += _refs(coding, "NoteRef")
         source.selections.append(QdaSelection(guid, name, start, end, codes, notes,
-                                              sel.get("creatingUser")))
+                                              sel.get("creatingUser"), coders))
 
 
 def _sources(project: QdaProject, sources_el: ET.Element | None) -> None:
@@ -287,6 +304,8 @@ def _sources(project: QdaProject, sources_el: ET.Element | None) -> None:
         else:
             source.other_selections = sum(
                 1 for child in element.iter() if _local(child.tag).endswith("Selection"))
+            source.other_codings = sum(
+                1 for child in element.iter() if _local(child.tag) == "Coding")
         project.sources.append(source)
 
 
@@ -352,9 +371,11 @@ def _sets(project: QdaProject, root: ET.Element) -> None:
     if not members:
         project.findings.append("an empty <Sets/> (written by Taguette; not allowed by the "
                                 "schema) was ignored")
-    else:
-        project.skipped.append(f"{len(members)} set(s) (groups of codes or sources): "
-                               "build-site has no equivalent")
+    for element in members:
+        project.sets.append(QdaSet(
+            (element.get("guid") or "").strip(), (element.get("name") or "").strip(),
+            [r.get("targetGUID", "").strip() for r in _kids(element, "MemberSource")],
+            [r.get("targetGUID", "").strip() for r in _kids(element, "MemberCode")]))
 
 
 def parse_project(root: ET.Element, label: str) -> QdaProject:
@@ -386,6 +407,6 @@ def parse_project(root: ET.Element, label: str) -> QdaProject:
     for name in ("Links", "Graphs"):
         element = _kid(root, name)
         if element is not None and len(element):
-            project.skipped.append(f"{len(element)} {name.lower()}: build-site has no "
-                                   "equivalent")
+            what = "networks (graphs)" if name == "Graphs" else "links between items"
+            project.dropped.append(f"{len(element)} {what}: build-site has no equivalent")
     return project

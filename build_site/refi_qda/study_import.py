@@ -24,10 +24,13 @@ Which sources make which case study, and how CRLF is counted, is planned in
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from build_site.errors import Problem, StudyError
 from build_site.load import MAX_FILE_BYTES
+from build_site.refi_qda.apply import apply_to_files
 from build_site.refi_qda.import_plan import (
     CLINICIAN_VARIABLE,
     ROLE_VARIABLE,
@@ -42,6 +45,7 @@ from build_site.refi_qda.import_plan import (
 )
 from build_site.refi_qda.mapping import Mapping
 from build_site.refi_qda.qde import QdaCase, QdaProject, QdaSelection, QdaSource, Scalar
+from build_site.refi_qda.sets import CaseSources, set_attributes
 from build_site.refi_qda.study_files import (
     ID_PATTERN,
     MAX_ID,
@@ -53,10 +57,14 @@ from build_site.refi_qda.study_files import (
 from build_site.study import normalise_for_matching
 
 PLACEHOLDER_COMPONENT = "to-be-defined"
+STAND_IN_HOW = "a stand-in clinician"
 SIDECAR = "private/qdpx-import.yml"
 SEPARATOR = "\n\n"
-PLACEHOLDER = ("> **Placeholder written by `build-site import-qdpx`.** This case study is the "
+PLACEHOLDER = ("> **PLACEHOLDER narrative** written by the importer. This case study is the "
                "team's to write: replace this paragraph with the narrative.")
+STAND_IN = ("> **PLACEHOLDER clinician** written by the importer for the dyads whose clinician "
+            "the project does not say. Give each dyad its clinician (a mapping file, see "
+            "guide/importing.md), then delete this file.")
 
 
 def _memo(author: str, text: str) -> dict[str, str]:
@@ -78,6 +86,29 @@ def _demographics(qda_case: QdaCase, report: ImportReport) -> dict[str, Scalar]:
     return out
 
 
+def _merge_spans(usable: list[tuple[QdaSelection, list[str]]]
+                 ) -> tuple[list[tuple[QdaSelection, list[str]]], dict[str, list[str]]]:
+    """Merge selections of one source with the same span into the first of them, with the
+    codes of all (NVivo writes one selection per code applied to a passage); their notes
+    join the first's.
+
+    Returns:
+        The merged selections in order, and first selection's GUID -> the merged GUIDs.
+    """
+    first: dict[tuple[int, int], tuple[QdaSelection, list[str]]] = {}
+    extra: dict[str, list[str]] = {}
+    for sel, codes in usable:
+        kept = first.get((sel.start, sel.end))
+        if kept is None:
+            first[(sel.start, sel.end)] = (replace(sel, note_refs=list(sel.note_refs)),
+                                           list(codes))
+            continue
+        kept[1].extend(c for c in codes if c not in kept[1])
+        kept[0].note_refs.extend(sel.note_refs)
+        extra.setdefault(kept[0].guid, []).append(sel.guid)
+    return list(first.values()), extra
+
+
 class Importer:
     """Builds the files of the study folder from a planned project. Use :func:`build_files`."""
 
@@ -90,9 +121,12 @@ class Importer:
         self.files: dict[str, bytes] = {}
         self.code_ids: dict[str, str] = {}
         self.loose_notes: list[str] = []
+        self.attributes: dict[str, dict[str, str]] = {}
+        self.merged = 0
         self.used_notes: set[str] = set()
         self.sidecar: dict[str, Any] = {"project": project.name, "origin": project.origin,
-                                        "codes": {}, "sources": [], "excerpts": {}}
+                                        "codes": {}, "sources": [], "excerpts": {},
+                                        "cases": [], "textless": []}
 
     def _put(self, rel: str, text: str) -> None:
         self.files[rel] = text.encode("utf-8")
@@ -117,11 +151,12 @@ class Importer:
             if not existing:
                 wanted = self.ids.claim(wanted, "unassigned")
                 planned.append(PlannedCase(wanted, "clinician", True, speaker="clinician",
-                                           how="a placeholder clinician"))
+                                           how=STAND_IN_HOW))
                 self.report.placeholders.append(
-                    f"`clinicians/{wanted}.md`: a placeholder clinician for the dyads whose "
-                    "clinician the project does not say; assign each dyad its clinician (by "
-                    "hand or with a mapping file, see guide/importing.md) and delete it")
+                    f"`clinicians/{wanted}.md`: a stand-in clinician for the dyads whose "
+                    "clinician the project does not say; assign each dyad its clinician (a "
+                    "mapping file at import or with build-site apply-mapping, see "
+                    "guide/importing.md), which deletes it")
             for case in planned:
                 if case.kind == "dyad" and not case.clinician:
                     case.clinician = wanted
@@ -149,7 +184,7 @@ class Importer:
                 self._loose_note(ref, f"code '{label}'")
         if not codes:
             codes.append({"id": self.ids.claim("uncoded", "uncoded"), "label": "Uncoded",
-                          "definition": "Placeholder: the project has no codes."})
+                          "definition": "PLACEHOLDER: the project has no codes."})
             self.report.placeholders.append("`codebook.yml`: the project has no codes; a "
                                             "placeholder code 'uncoded' keeps the study valid")
         groups = sum(c.synthesized for c in self.project.codes)
@@ -173,8 +208,8 @@ class Importer:
                                        + (" ..." if len(renamed) > 15 else ""))
         self._put("codebook.yml", dump_yaml(
             {"codes": codes}, f"Imported from {self.report.source_file} by build-site "
-            "import-qdpx.\nLink codes to model components with 'component:' once model.yml "
-            "is written."))
+            f"{self.report.command}.\nLink codes to model components with 'component:' once "
+            "model.yml is written."))
 
     def _note_text(self, ref: str) -> tuple[str, str] | None:
         note = self.project.notes.get(ref)
@@ -195,8 +230,10 @@ class Importer:
         parts: list[str] = []
         excerpts: list[dict[str, Any]] = []
         memos: list[dict[str, str]] = []
-        demographics: dict[str, Scalar] = {}
+        demographics: dict[str, Scalar] = dict(self.attributes.get(case.id, {}))
         for qda_case in case.cases:
+            self.sidecar["cases"].append({"guid": qda_case.guid, "name": qda_case.name,
+                                          "case": case.id})
             demographics |= _demographics(qda_case, report)
             if qda_case.description.strip():
                 memos.append({"text": f"Case description from the project: "
@@ -210,9 +247,12 @@ class Importer:
                     memos.append(_memo(*found))
             text = source.text or ""
             if source.whole_source_codings:
-                report.skipped.append(f"source '{label}': {source.whole_source_codings} codings "
+                report.dropped.append(f"source '{label}': {source.whole_source_codings} codings "
                                       "of the whole source (not a quotation)")
             if not text.strip():
+                self.sidecar["textless"].append({
+                    "guid": source.guid, "name": source.name, "case": case.id,
+                    "file": source.plain_path.replace("\\", "/").rsplit("/", 1)[-1]})
                 report.skipped.append(f"source '{label}': no text" + (
                     f" ({len(source.selections)} selections dropped)" if source.selections
                     else " (nothing to quote)"))
@@ -230,6 +270,7 @@ class Importer:
             excerpts += self._excerpts(case, source, text, positions, memos)
             self.sidecar["sources"].append({
                 "guid": source.guid, "name": source.name, "case": case.id,
+                "file": source.plain_path.replace("\\", "/").rsplit("/", 1)[-1],
                 "transcript": f"private/transcripts/{case.id}.txt", "start": offset,
                 "end": offset + len(text)})
             parts.append(text)
@@ -251,10 +292,11 @@ class Importer:
             front["excerpts"] = excerpts
         folder = "dyads" if case.kind == "dyad" else "clinicians"
         names = ", ".join(f"'{source_label(s)}'" for s in case.sources) or "none"
-        comment = (f"Imported by build-site import-qdpx: {case.how} (sources: {names}).\n"
-                   "Consent is not recorded, so not given; every excerpt starts with "
-                   "publish: false.")
-        self._put(f"{folder}/{case.id}.md", markdown_file(front, PLACEHOLDER, comment))
+        comment = (f"Imported by build-site {self.report.command}: {case.how} (sources: {names}).\n"
+                   "Consent not recorded is consent not given; excerpts start with "
+                   "publish: false unless a mapping says otherwise.")
+        body = STAND_IN if case.how == STAND_IN_HOW else PLACEHOLDER
+        self._put(f"{folder}/{case.id}.md", markdown_file(front, body, comment))
         self.report.mapped.append(
             f"{case.how} -> `{folder}/{case.id}.md` ({len(excerpts)} excerpts"
             + (f", {len(case.sources)} sources" if len(case.sources) > 1 else "")
@@ -304,6 +346,7 @@ class Importer:
                 uncoded += 1
                 continue
             usable.append((sel, codes))
+        usable, extra = _merge_spans(usable)
         # A selection named like an excerpt of this case (as export-qdpx names them) keeps
         # that id, so a round trip keeps the study's ids; the others are numbered.
         named = [bool(ID_PATTERN.match(sel.name) and len(sel.name) <= MAX_ID
@@ -326,6 +369,9 @@ class Importer:
             out.append(excerpt)
             self.sidecar["excerpts"][excerpt_id] = {"source": source.guid, "selection": sel.guid,
                                                     "start": start, "end": end}
+            if extra.get(sel.guid):
+                self.sidecar["excerpts"][excerpt_id]["merged"] = extra[sel.guid]
+                self.merged += len(extra[sel.guid])
             if not quote.strip():
                 self.report.guessed.append(f"excerpt `{excerpt_id}` is only white space")
             for ref in sel.note_refs:
@@ -337,12 +383,38 @@ class Importer:
                                        "(an excerpt needs one)")
         return out
 
+    def _coders(self, planned: list[PlannedCase]) -> None:
+        """Report the coder of each imported coding, which a study has no place for."""
+        counts: Counter[str] = Counter()
+        for case in planned:
+            for source in case.sources:
+                if not (source.text or "").strip():
+                    continue
+                for sel in source.selections:
+                    for guid in sel.coders:
+                        counts[self.project.users.get(guid or "", "") or
+                               ("a user not in <Users>" if guid else "no coder named")] += 1
+        if counts:
+            who = ", ".join(f"{name} ({n})" for name, n in counts.most_common())
+            self.report.dropped.append(f"the coder of each coding ({sum(counts.values())} "
+                                       f"codings: {who}): an excerpt has no coder")
+
     def run(self, planned: list[PlannedCase]) -> None:
         """Fill ``self.files`` with every file of the study folder."""
         self._claim_cases(planned)
+        self.attributes, mapped, dropped = set_attributes(self.project, [
+            CaseSources(c.id, tuple(s.guid for s in c.sources if (s.text or "").strip()))
+            for c in planned])
+        self.report.mapped += mapped
+        self.report.dropped += dropped
         self._codebook()
         for case in planned:
             self._case_files(case)
+        if self.merged:
+            self.report.mapped.append(
+                f"{self.merged} selection(s) with the same span as another of their source "
+                "merged into it: one excerpt with all their codes")
+        self._coders(planned)
         for ref in self.project.project_note_refs:
             self._loose_note(ref, "the project")
         for guid in self.project.notes:
@@ -360,68 +432,84 @@ class Importer:
         project = self.project
         title = project.name or self.report.source_file.rsplit(".", 1)[0]
         study: dict[str, Any] = {
-            "title": title, "demonstration": False,
-            "overview": "Placeholder written by `build-site import-qdpx`: describe the study "
+            "title": f"{title} (PLACEHOLDER title)", "demonstration": False,
+            "overview": "PLACEHOLDER overview written by the importer: describe the study "
                         "here (question, setting, participants)."}
         if project.origin:
             study["methods"] = {"software": f"Coded in {project.origin}."}
-        self._put("study.yml", dump_yaml(study, "Imported by build-site import-qdpx. Add the "
-                                                "team, citation, licence and methods; see "
-                                                "guide/preparing-your-study.md."))
+        self._put("study.yml", dump_yaml(study, f"Imported by build-site {self.report.command}. "
+                                                "Add the team, citation, licence and methods; "
+                                                "see guide/preparing-your-study.md."))
         self._put("model.yml", dump_yaml(
             {"components": [{"id": PLACEHOLDER_COMPONENT, "kind": "process",
-                             "label": "To be defined",
-                             "definition": "Placeholder written by the importer: the model is "
+                             "label": "To be defined (PLACEHOLDER)",
+                             "definition": "PLACEHOLDER written by the importer: the model is "
                                            "the team's to define. Replace this component with "
                                            "the study's competencies, processes and outcomes, "
                                            "then link codes to them in codebook.yml."}]},
-            "PLACEHOLDER written by build-site import-qdpx: the conceptual model is not part "
+            f"PLACEHOLDER written by build-site {self.report.command}: the conceptual model is "
+            "not part "
             "of a QDA project."))
         self._put("private/identifiers.yml", dump_yaml(
             {"identifiers": []}, "List every identifying name in the transcripts and excerpts "
                                  "with its replacement before building a public site;\nsee "
                                  "guide/preparing-your-study.md."))
         self._put("private/qdpx-import.yml", dump_yaml(
-            self.sidecar, "Written by build-site import-qdpx; read by export-qdpx to give the "
-                          "project back its GUIDs and positions.\nPrivate: it names the "
-                          "original sources. Delete it to export as if the study were new."))
-        self._put(".gitignore", "# Written by build-site import-qdpx: real participants' data\n"
-                                "private/\nimport-report.md\n")
+            self.sidecar, f"Written by build-site {self.report.command}; read by export-qdpx "
+                          "to give the project back its GUIDs and positions.\nPrivate: it names "
+                          "the original sources. Delete it to export as if the study were new."))
+        self._put(".gitignore", f"# Written by build-site {self.report.command}: real "
+                                "participants' data\nprivate/\nimport-report.md\n")
         self.report.placeholders += [
+            "each text the importer invents carries the word PLACEHOLDER: `build-site check` "
+            "lists those left, and a public build is refused while it would publish one",
             "`model.yml`: one placeholder component `to-be-defined`; the model is the team's to "
             "define (codes are not linked to components yet)",
             "`study.yml`: title from the project; overview, team, citation and methods to write",
             "every case study's narrative (the Markdown body) is a placeholder",
             "consent: not recorded for anyone (not given), every excerpt `publish: false`, "
-            "status `draft`: a public build shows no case until the team records consent",
+            "status `draft`: a public build shows no case until the team records consent "
+            "(a consent sheet and a mapping file: build-site apply-mapping)",
             "`private/identifiers.yml` is empty: list identifying names before a public build",
             "ids of cases come from source and case names and are published as written: "
             "rename any that identify a participant (or use a mapping file)",
         ]
 
 
-def build_files(project: QdaProject, options: ImportOptions, source_file: str
-                ) -> tuple[dict[str, bytes], ImportReport]:
+def build_files(project: QdaProject, options: ImportOptions, source_file: str,
+                command: str = "import-qdpx") -> tuple[dict[str, bytes], ImportReport]:
     """Plan and write, in memory, the files of the study folder for ``project``.
 
     Args:
         project: the parsed project or code book.
         options: line endings, speaker and mapping.
         source_file: the input file's name, for the report.
+        command: the command that imports (``import-qdpx`` or ``import-qdc``), named in the
+            report and the files' comments.
 
     Returns:
         The files (relative POSIX path -> bytes, ``import-report.md`` included) and the report.
 
     Raises:
         StudyError: the mapping names sources or cases the project lacks, or gives
-            conflicting ids.
+            conflicting ids; the consent sheet names a case the import does not make.
     """
-    report = ImportReport(source_file, quirks=list(project.findings))
+    report = ImportReport(source_file, quirks=list(project.findings), command=command)
     report.skipped += project.skipped
+    report.dropped += project.dropped
     planned = Planner(project, options, report).plan()
     importer = Importer(project, options, report)
     importer.run(planned)
     report.mapped.insert(0, f"{report.excerpts} coded selections -> excerpts "
                             "(publish: false)")
+    if options.mapping is not None or options.consent is not None:
+        changes, applied = apply_to_files(importer.files, options.mapping, options.consent)
+        for rel, data in changes.items():
+            if data is None:
+                importer.files.pop(rel, None)
+                report.placeholders = [p for p in report.placeholders if rel not in p]
+            else:
+                importer.files[rel] = data
+        report.mapped += [f"mapping and consent sheet: {line}" for line in applied.lines()]
     importer.files["import-report.md"] = report.markdown().encode("utf-8")
     return importer.files, report

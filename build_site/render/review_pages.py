@@ -55,6 +55,7 @@ def _dashboard(r: RenderContext, findings: list[Finding], exposures: list[Exposu
     return {"cases": cases, "comments": comments,
             "ready": sum(c["status"] == Status.approved.value for c in cases),
             "findings": sorted(places.items()), "exposures": exposures,
+            "placeholders": r.review_data.get("placeholders", []),
             **_free_text(r.review_data.get("text", TextReport()))}
 
 

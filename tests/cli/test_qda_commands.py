@@ -74,3 +74,28 @@ def test_missing_inputs_exit_2(cli: click.Group, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["export-qdpx", str(tmp_path / "nostudy"), "--out",
                                       str(tmp_path / "x.qdpx")])
     assert result.exit_code == 2 and "study folder not found" in result.output
+
+
+def test_import_with_consent_sheet_and_apply_mapping_commands(cli: click.Group,
+                                                              tmp_path: Path) -> None:
+    qdpx = write_qdpx(tmp_path / "p.qdpx", project_xml(
+        CODES, [Src(1, "one", "internal://a.txt", selections=selections(INTERVIEW))]),
+        {"sources/a.txt": INTERVIEW})
+    sheet = tmp_path / "consent.csv"
+    sheet.write_text("case,participant,quote,public_site,archive,share_with_clinician,"
+                     "withdrawn\none,,yes,yes,no,no,no\n", encoding="utf-8")
+    to = tmp_path / "study"
+    result = CliRunner().invoke(cli, ["import-qdpx", str(qdpx), "--to", str(to),
+                                      "--consent", str(sheet)])
+    assert result.exit_code == 0, result.output
+    assert "build-site apply-mapping" in result.output
+    assert load_and_validate(to).dyads[0].consent.patient.allows_public_quote()
+    mapping = tmp_path / "m.yml"
+    mapping.write_text("cases:\n  one: {dyad: one, clinician: D1, status: approved}\n",
+                       encoding="utf-8")
+    result = CliRunner().invoke(cli, ["apply-mapping", str(to), "--mapping", str(mapping)])
+    assert result.exit_code == 0, result.output
+    assert "created `clinicians/D1.md`" in result.output
+    assert "deleted `clinicians/unassigned.md`" in result.output
+    (dyad,) = load_and_validate(to).dyads
+    assert (dyad.clinician, dyad.status.value) == ("D1", "approved")

@@ -85,8 +85,9 @@ def test_standard_project_maps_everything(tmp_path: Path) -> None:
     assert [e.id for e in dyad.excerpts] == ["Interview-one-E1", "Interview-one-E2",
                                              "Interview-one-E3"]
     assert [c.id for c in study.model.components] == ["to-be-defined"]
-    assert study.meta.title == "Hand-made study" and study.meta.demonstration is False
-    assert "Placeholder" in dyad.narrative
+    assert study.meta.title == "Hand-made study (PLACEHOLDER title)"
+    assert study.meta.demonstration is False
+    assert "PLACEHOLDER" in dyad.narrative
     written = (to / "import-report.md").read_text(encoding="utf-8")
     assert written == report.markdown() and "3 coded selections -> excerpts" in written
     assert "- none" in written.split("## Vendor quirks handled")[1]
@@ -224,7 +225,8 @@ def test_plain_text_content_inline_and_non_text_sources(tmp_path: Path) -> None:
     qde = project_xml(CODES, [src]).replace("</Sources>", pdf + "</Sources>")
     _, report, study = run(tmp_path, qde)
     assert by_text(study) == standard_expected(INTERVIEW)
-    assert any("PDFSource 'scan'" in s for s in report.skipped)
+    assert any("PDFSource 'scan' with 0 selection(s) and 0 coding(s)" in s
+               for s in report.dropped)
 
 
 def test_selections_that_cannot_be_excerpts_are_reported(tmp_path: Path) -> None:
