@@ -9,7 +9,7 @@ bootstrap:
 
 site: bootstrap
 	$(VENV)/build-site build casestudies --out site
-	@echo "To preview while you edit: $(VENV)/build-site serve"
+	@echo "To preview while you edit: $(VENV)/build-site serve casestudies --out site"
 
 lint: bootstrap
 	$(VENV)/ruff check build_site tests bench

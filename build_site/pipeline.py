@@ -41,7 +41,14 @@ from build_site.privacy.selection import (
     withheld_excerpts,
 )
 from build_site.privacy.unlink import gate_identifiers, neutral_ids
-from build_site.publish import MARKER, check_output, discard, publish, staging_dir
+from build_site.publish import (
+    MARKER,
+    check_output,
+    discard,
+    publish,
+    staging_dir,
+    study_identity,
+)
 from build_site.render.context import RenderContext
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
@@ -358,7 +365,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         stage("gate")
         if leaks:
             raise PrivacyError(_leak_problems(out, leaks, study))
-        publish(staging, out, {"study": shown.meta.title, "audience": audience})
+        publish(staging, out, study_identity(study_dir, shown.meta.title, audience))
         record_published(work, out, inputs)
         stage("publish")
     finally:

@@ -84,5 +84,7 @@ def test_a_second_build_waits_then_refuses_with_a_message(tiny: Path, tmp_path: 
 def test_the_marker_names_the_study_and_audience(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(tiny, out, audience="review")
-    assert read_marker(out) == {"audience": "review", "study": "Tiny study"}
+    marker = read_marker(out)
+    assert {k: marker[k] for k in ("audience", "study", "folder")} == {
+        "audience": "review", "study": "Tiny study", "folder": "tiny"}
     assert (out / MARKER).read_text().startswith("This folder was written by build-site")
