@@ -29,6 +29,7 @@ from build_site.errors import PrivacyError, Problem
 from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
+from build_site.offline import refuse_external_loads
 from build_site.outlock import guarded_output
 from build_site.preflight import require_graphviz
 from build_site.privacy import TextReport, consent_problems, scan_published_text
@@ -365,6 +366,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         stage("gate")
         if leaks:
             raise PrivacyError(_leak_problems(out, leaks, study))
+        refuse_external_loads(staging, prepared.project.config)  # offline.py
         publish(staging, out, study_identity(study_dir, shown.meta.title, audience))
         record_published(work, out, inputs)
         stage("publish")

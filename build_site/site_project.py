@@ -19,6 +19,7 @@ from build_site.errors import Problem, StudyError
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
+from build_site.site_theme import merged_theme
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
@@ -385,8 +386,9 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
 def config_overrides(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
                      site_name: str, notice: Notice | None = None) -> dict[str, Any]:
     """What a build sets on top of the ``mkdocs.yml`` in ``config``: the folders, the nav,
-    file URLs, strict mode, the build-site stylesheet, script and Markdown extensions, and the
-    package defaults for whatever the study's configuration leaves out. Engines that read
+    file URLs, strict mode, the build-site stylesheet, script and Markdown extensions, the
+    theme (the team's keys merged into the default's: :func:`merged_theme`) and the
+    package defaults for whatever else the study's configuration leaves out. Engines that read
     ``mkdocs.yml`` (MkDocs, Zensical) get the same site from it.
 
     Returns:
@@ -406,10 +408,11 @@ def config_overrides(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any
         "extra": {**(raw.get("extra") or {}), "polyfills": [
             *((raw.get("extra") or {}).get("polyfills") or []), IFRAME_WORKER]},
     }
-    # A study's own mkdocs.yml need not INHERIT: what it leaves out comes from the defaults.
-    for key in ("theme", "plugins"):
-        if key not in raw:
-            overrides[key] = defaults[key]
+    # A study's own mkdocs.yml need not INHERIT: what it leaves out comes from the defaults,
+    # and its theme keys are merged into the default theme's (site_theme.py).
+    if "plugins" not in raw:
+        overrides["plugins"] = defaults["plugins"]
+    overrides["theme"] = merged_theme(defaults["theme"], raw.get("theme"), config)
     safe_theme = without_html_tooltips(overrides.get("theme", raw.get("theme")))
     if safe_theme is not None:
         overrides["theme"] = safe_theme

@@ -11,7 +11,13 @@ from __future__ import annotations
 import click
 
 from build_site import __version__
-from build_site.cli import output_commands, qda_commands, site_commands, synth_command
+from build_site.cli import (
+    new_command,
+    output_commands,
+    qda_commands,
+    site_commands,
+    synth_command,
+)
 
 
 @click.group()
@@ -22,7 +28,7 @@ def main(debug: bool) -> None:
 
 
 for _command in [*site_commands.COMMANDS, *output_commands.COMMANDS, *qda_commands.COMMANDS,
-                 synth_command.synth]:
+                 synth_command.synth, new_command.new]:
     main.add_command(_command)
 
 __all__ = ["main"]
