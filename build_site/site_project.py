@@ -19,7 +19,7 @@ from build_site.errors import Problem, StudyError
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
-from build_site.site_theme import merged_theme
+from build_site.site_theme import key_line, merged_theme
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
@@ -141,19 +141,24 @@ def vet_config(config: Path, seen: frozenset[Path] = frozenset()) -> None:
         return
     problems = []
     if data.get("hooks"):
-        problems.append(Problem(str(config), 0, "refused: 'hooks' would run Python files",
+        problems.append(Problem(str(config), key_line(config, "hooks"),
+                                "refused: 'hooks' would run Python files",
                                 "remove hooks; build-site never runs code from mkdocs.yml"))
     for name in _extension_names(data.get("markdown_extensions")):
         if name in FILE_INCLUDING_EXTENSIONS:
             problems.append(Problem(
-                str(config), 0, f"refused: the Markdown extension '{name}' puts files from "
+                str(config), key_line(config, "markdown_extensions"),
+                f"refused: the Markdown extension '{name}' puts files from "
                 "outside the docs folder into pages (a transcript under private/ among them), "
                 "unseen by the sign-off",
                 "remove it and write the text into the page itself"))
     theme: dict[str, Any] = data["theme"] if isinstance(data.get("theme"), dict) else {}
-    for key, value in (("docs_dir", data.get("docs_dir")), ("custom_dir", theme.get("custom_dir"))):
+    for keys, value in ((("docs_dir",), data.get("docs_dir")),
+                        (("theme", "custom_dir"), theme.get("custom_dir"))):
+        key = keys[-1]
         if isinstance(value, str) and _outside(config.parent, value):
-            problems.append(Problem(str(config), 0, f"refused: {key} '{value}' is outside the "
+            problems.append(Problem(str(config), key_line(config, *keys),
+                                    f"refused: {key} '{value}' is outside the "
                                     "configuration's folder or inside a private/ folder",
                                     f"keep {key} next to mkdocs.yml"))
     if problems:

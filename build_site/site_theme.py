@@ -19,6 +19,7 @@ and ``font: false`` (Material then links Google Fonts on every page). Here, inst
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +117,13 @@ def key_line(config: Path, *keys: str) -> int:
         line = found[0].start_mark.line + 1
         node = found[1]
     return line
+
+
+_CONFIG_VALUE = re.compile(r"Config value '([^']+)'")
+
+
+def config_value_line(config: Path, message: str) -> int:
+    """The line in ``config`` of the setting a MkDocs message names (``Config value
+    'theme': ...``; a dotted name is followed into nested keys), or 0."""
+    found = _CONFIG_VALUE.search(message)
+    return key_line(config, *found.group(1).split(".")) if found else 0
