@@ -129,11 +129,16 @@ def vet_config(config: Path, seen: frozenset[Path] = frozenset()) -> None:
         return
     try:
         data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigSafetyLoader)
-    except yaml.MarkedYAMLError as exc:
+    except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise StudyError([Problem(str(config), line, f"refused: {exc.problem}",
                                   "remove the tag; build-site never runs code from mkdocs.yml")]
                          ) from None
+    except yaml.MarkedYAMLError as exc:  # a syntax error: its line, not a refusal
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        raise StudyError([Problem(str(config), line, f"not valid YAML: {exc.problem}",
+                                  "fix the YAML at that line (indent with spaces, quote a "
+                                  "value holding ': ')")]) from None
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         raise StudyError([Problem(str(config), 0, f"cannot read site configuration: {exc}",
                                   "fix mkdocs.yml")]) from None

@@ -190,3 +190,10 @@ def test_a_mkdocs_configuration_error_names_the_line(tiny: Path, tmp_path: Path)
 def test_a_refused_setting_names_the_line(tiny: Path, tmp_path: Path) -> None:
     _out, output = _site_with_theme(tiny, tmp_path, "hooks:\n  - evil.py\n")
     assert f"{tiny / 'mkdocs.yml'}:2: refused: 'hooks'" in output.replace("\n", "")
+
+
+def test_a_yaml_syntax_error_in_the_configuration_names_the_line(
+        tiny: Path, tmp_path: Path) -> None:
+    _out, output = _site_with_theme(tiny, tmp_path, "theme:\n  palette:\n\t primary: red\n")
+    text = output.replace("\n", "")
+    assert f"{tiny / 'mkdocs.yml'}:4: not valid YAML" in text and "remove the tag" not in text
