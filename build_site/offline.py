@@ -5,14 +5,17 @@ it. This check reads the finished tree (after the engine, before publish) for ev
 of a resource from another host: ``<script src>``, stylesheets, fonts, preconnects and other
 ``<link>`` loads, images, media, frames, embedded objects, SVG ``<image>``/``<use>``
 references, and CSS ``url()`` and ``@import`` in stylesheets, ``<style>`` elements and
-``style`` attributes. Links a reader follows (``<a href>``, ``rel="canonical"``) are not loads.
+``style`` attributes, URL literals in inline scripts (Material's analytics snippet), and what
+Material's script fetches because of the page (repository facts for ``repo_url``, Mermaid for
+a diagram). Links a reader follows (``<a href>``, ``rel="canonical"``) are not loads.
 
 The team opts in, in ``mkdocs.yml``, with ``extra: {allow_external_resources: [HOST, ...]}``
 (those hosts) or ``true`` (any host).
 
-What it cannot see: a script that fetches from another host when it runs (the site's own
-scripts are Material's and build-site's; the team's ``extra_javascript`` from another host is
-a ``<script src>`` and is caught).
+What it cannot see: what a script file fetches when it runs, beyond the cases above (the
+site's scripts are Material's and build-site's; the team's ``extra_javascript`` from another
+host is a ``<script src>`` and is caught). Material's bundle also loads a ResizeObserver
+polyfill from unpkg.com in browsers without ResizeObserver (none current).
 """
 
 from __future__ import annotations
@@ -100,10 +103,35 @@ def _element_loads(root: Any) -> Iterator[tuple[str, str]]:
                 urls = _srcset_urls(value) if attr == "srcset" else [value]
                 name = etree.QName(attr).localname
                 yield from ((f"<{tag} {name}>", u) for u in urls)
+        yield from _theme_fetches(el, tag)
         if tag == "style" and el.text:
             yield from (("CSS in <style>", u) for u in _css_urls(el.text))
         if el.get("style"):
             yield from (("CSS in a style attribute", u) for u in _css_urls(el.get("style")))
+
+
+# What Material's own script fetches at run time, because of an element on the page.
+MERMAID = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
+_JSON_TYPES = ("application/json", "application/ld+json", "importmap")
+_SCRIPT_URL = re.compile(r"""["'`]((?:https?:)?//[^"'`\s]+)""", re.IGNORECASE)
+
+
+def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:
+    """Loads that a script makes because of ``el``: a URL literal in an inline script (the
+    analytics snippet adds ``<script src=...>`` so), Material's repository facts for its
+    ``source`` link (``repo_url``: GitHub's or GitLab's API) and Mermaid for a ``pre.mermaid``
+    diagram (Material's bundle loads it from unpkg.com)."""
+    if tag == "script" and not el.get("src") and el.text and (
+            (el.get("type") or "").lower() not in _JSON_TYPES):
+        yield from (("a URL in an inline script", u) for u in _SCRIPT_URL.findall(el.text))
+    if el.get("data-md-component") == "source" and el.get("href"):
+        parts = urlsplit(el.get("href"))
+        if external_host(el.get("href")):
+            api = ("https://api.github.com/repos" if parts.hostname == "github.com"
+                   else f"{parts.scheme}://{parts.netloc}/api/v4/projects")
+            yield "Material's repository facts for repo_url, fetched by its script", api
+    if tag == "pre" and "mermaid" in (el.get("class") or "").split():
+        yield "Material's script, to draw a Mermaid diagram", MERMAID
 
 
 def _file_loads(path: Path) -> Iterator[tuple[str, str]]:

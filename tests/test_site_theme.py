@@ -197,3 +197,23 @@ def test_a_yaml_syntax_error_in_the_configuration_names_the_line(
     _out, output = _site_with_theme(tiny, tmp_path, "theme:\n  palette:\n\t primary: red\n")
     text = output.replace("\n", "")
     assert f"{tiny / 'mkdocs.yml'}:4: not valid YAML" in text and "remove the tag" not in text
+
+
+def test_what_materials_script_fetches_because_of_the_page_is_found(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(
+        '<html><head><script id="__config" type="application/json">{"base": "."}</script>'
+        '<script>var t=document.createElement("script");'
+        't.src="https://www.googletagmanager.com/gtag/js?id=G-1"</script>'
+        '<script>__md_scope=new URL(".",location)</script></head><body>'
+        '<a href="https://github.com/team/study" data-md-component="source">repo</a>'
+        '<pre class="mermaid"><code>graph LR; a--&gt;b</code></pre></body></html>',
+        encoding="utf-8")
+    hosts = {load.host for load in external_loads(tmp_path)}
+    assert hosts == {"www.googletagmanager.com", "api.github.com", "unpkg.com"}
+
+
+def test_a_repository_link_in_the_header_is_refused_for_its_api_fetch(
+        tiny: Path, tmp_path: Path) -> None:
+    _out, output = _site_with_theme(tiny, tmp_path, "repo_url: https://github.com/team/study\n")
+    assert "loads https://api.github.com/repos from another host (Material's repository facts" in (
+        output.replace("\n", ""))
