@@ -24,7 +24,15 @@ from build_site.cli import (
 @click.version_option(__version__, prog_name="build-site")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 def main(debug: bool) -> None:
-    """Publish a coded qualitative study as a browsable MkDocs Material site."""
+    """Publish a coded qualitative study as a browsable MkDocs Material site.
+
+    \b
+    Start a study with: build-site new DIR
+    STUDY, where a command takes one, defaults to the folder holding study.yml
+    (this one or the nearest above). Outputs go beside the study folder, named
+    after it (my-study-site/, my-study-site-review/, my-study.pdf, ...), unless
+    --out names another place.
+    """
 
 
 for _command in [*site_commands.COMMANDS, *output_commands.COMMANDS, *qda_commands.COMMANDS,
