@@ -42,14 +42,7 @@ from build_site.privacy.selection import (
     withheld_excerpts,
 )
 from build_site.privacy.unlink import gate_identifiers, neutral_ids
-from build_site.publish import (
-    MARKER,
-    check_output,
-    discard,
-    publish,
-    staging_dir,
-    study_identity,
-)
+from build_site.publish import MARKER, check_output, discard, publish, staging_dir, study_identity
 from build_site.render.context import RenderContext
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported

@@ -11,13 +11,7 @@ from __future__ import annotations
 import click
 
 from build_site import __version__
-from build_site.cli import (
-    new_command,
-    output_commands,
-    qda_commands,
-    site_commands,
-    synth_command,
-)
+from build_site.cli import new_command, output_commands, qda_commands, site_commands, synth_command
 
 
 @click.group()
