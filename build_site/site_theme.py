@@ -12,8 +12,8 @@ and ``font: false`` (Material then links Google Fonts on every page). Here, inst
   a ``scheme``, or a list of schemes, is the team's whole palette and replaces the default;
 - ``features`` is the union of the default features and the team's, in that order; features
   listed under ``remove_features`` (a build-site key, not passed to MkDocs) are taken out;
-- a block without ``name`` takes the default's (``material``); a block naming another theme
-  is the team's own and is used as written.
+- a key left empty keeps the default; a block without ``name`` takes the default's
+  (``material``); a block naming another theme is the team's own and is used as written.
 """
 
 from __future__ import annotations
@@ -52,16 +52,20 @@ def merged_theme(default: dict[str, Any], team: Any, config: Path) -> dict[str, 
         return dict(team)  # another theme: Material's defaults mean nothing to it
     merged = _merge(default, {k: v for k, v in team.items()
                               if k not in ("palette", "features", REMOVE_FEATURES)})
-    if "palette" in team:
+    if team.get("palette") is not None:
         merged["palette"] = _palette(default.get("palette"), team["palette"], config)
     merged["features"] = _features(default.get("features"), team, config)
     return merged
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """``over`` merged into a copy of ``base``: mappings recursively, anything else replaced."""
+    """``over`` merged into a copy of ``base``: mappings recursively, anything else replaced;
+    a key left empty (``font:``, null) keeps the default (an empty ``font`` would otherwise
+    turn Material's web fonts back on)."""
     out = copy.deepcopy(base)
     for key, value in over.items():
+        if value is None:
+            continue
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
         else:

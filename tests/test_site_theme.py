@@ -217,3 +217,9 @@ def test_a_repository_link_in_the_header_is_refused_for_its_api_fetch(
     _out, output = _site_with_theme(tiny, tmp_path, "repo_url: https://github.com/team/study\n")
     assert "loads https://api.github.com/repos from another host (Material's repository facts" in (
         output.replace("\n", ""))
+
+
+def test_an_empty_key_keeps_the_default(tmp_path: Path) -> None:
+    theme = _merge({"font": None, "palette": None, "language": "fr"}, tmp_path)
+    assert theme["font"] is False and theme["language"] == "fr"
+    assert theme["palette"] == _default_theme()["palette"]
