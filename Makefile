@@ -13,7 +13,7 @@ bootstrap-runtime:
 
 site: bootstrap-runtime
 	$(VENV)/build-site build casestudies --out site
-	@echo "To preview while you edit: $(VENV)/build-site serve"
+	@echo "To preview while you edit: $(VENV)/build-site serve casestudies --out site"
 
 lint: bootstrap
 	$(VENV)/ruff check build_site tests bench

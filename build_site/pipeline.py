@@ -29,6 +29,7 @@ from build_site.errors import PrivacyError, Problem
 from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
+from build_site.offline import refuse_external_loads
 from build_site.outlock import guarded_output
 from build_site.placeholders import find_placeholders, refuse_placeholders
 from build_site.preflight import require_graphviz
@@ -42,7 +43,7 @@ from build_site.privacy.selection import (
     withheld_excerpts,
 )
 from build_site.privacy.unlink import gate_identifiers, neutral_ids
-from build_site.publish import MARKER, check_output, discard, publish, staging_dir
+from build_site.publish import MARKER, check_output, discard, publish, staging_dir, study_identity
 from build_site.render.context import RenderContext
 from build_site.render.diagrams import DiagramRenderer
 from build_site.render.methods_pages import unreported
@@ -360,7 +361,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         stage("gate")
         if leaks:
             raise PrivacyError(_leak_problems(out, leaks, study))
-        publish(staging, out, {"study": shown.meta.title, "audience": audience})
+        refuse_external_loads(staging, prepared.project.config)  # offline.py
+        publish(staging, out, study_identity(study_dir, shown.meta.title, audience))
         record_published(work, out, inputs)
         stage("publish")
     finally:

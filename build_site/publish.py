@@ -13,6 +13,7 @@ runs are cleaned.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -54,7 +55,8 @@ def check_output(out: Path, study_dir: Path, home: Path | None = None) -> Path:
 
     Raises:
         UsageError: the path is refused (see :func:`refuse_reason`), is a file, is a non-empty
-            directory that build-site did not create, or its parent cannot be written.
+            directory that build-site did not create, holds the site of another study folder
+            (:func:`other_study`), or its parent cannot be written.
     """
     if not str(out).strip():
         raise UsageError("no output directory given", "name a folder such as ./site", out)
@@ -72,6 +74,13 @@ def check_output(out: Path, study_dir: Path, home: Path | None = None) -> Path:
             "the output directory is not empty and was not created by build-site",
             "choose an empty or new folder (nothing was changed)", out,
         )
+    if other := other_study(out, study_dir):
+        raise UsageError(
+            f"the output directory holds the site of another study ({other}); this build is "
+            f"of {study_dir.resolve()}, and would replace it",
+            "choose another --out (by default each study's site goes beside it, named after "
+            "it), or delete that folder if its site is no longer wanted; nothing was changed",
+            out)
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +91,31 @@ def check_output(out: Path, study_dir: Path, home: Path | None = None) -> Path:
         raise UsageError("cannot write next to the output directory",
                          f"check the permissions of {parent}", out)
     return out
+
+
+def study_identity(study_dir: Path, title: str, audience: str) -> dict[str, str]:
+    """What an output's marker records about the build that wrote it: the study's title, the
+    audience, the study folder's name and a key of its full path (a SHA-256 prefix: the
+    marker travels with the site, so the path itself, which may hold a user name, is not
+    written)."""
+    folder = study_dir.resolve()
+    return {"study": title, "audience": audience, "folder": folder.name,
+            "folder_key": _folder_key(folder)}
+
+
+def _folder_key(folder: Path) -> str:
+    return hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def other_study(out: Path, study_dir: Path) -> str | None:
+    """The study that wrote ``out`` when it was built from another folder than ``study_dir``
+    ("'Title' from folder NAME/"), else None (also when the marker records no folder: a site
+    written before folders were recorded)."""
+    found = read_marker(out)
+    key = found.get("folder_key")
+    if key is None or key == _folder_key(study_dir.resolve()):
+        return None
+    return f"'{found.get('study', '')}' from a folder named {found.get('folder', '')}/"
 
 
 def old_copy(out: Path) -> Path:
@@ -188,7 +222,8 @@ def publish(staging: Path, out: Path, identity: dict[str, str] | None = None) ->
     Args:
         staging: the finished, marked tree.
         out: the output directory.
-        identity: what the marker records about the source (study title, audience).
+        identity: what the marker records about the source (study title, audience, and the
+            study folder, which :func:`check_output` compares).
 
     Raises:
         UsageError: a rename failed (exit 2); the previous site is then back in place.

@@ -19,6 +19,7 @@ from build_site.errors import Problem, StudyError
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
+from build_site.site_theme import key_line, merged_theme
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
@@ -128,11 +129,16 @@ def vet_config(config: Path, seen: frozenset[Path] = frozenset()) -> None:
         return
     try:
         data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigSafetyLoader)
-    except yaml.MarkedYAMLError as exc:
+    except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise StudyError([Problem(str(config), line, f"refused: {exc.problem}",
                                   "remove the tag; build-site never runs code from mkdocs.yml")]
                          ) from None
+    except yaml.MarkedYAMLError as exc:  # a syntax error: its line, not a refusal
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        raise StudyError([Problem(str(config), line, f"not valid YAML: {exc.problem}",
+                                  "fix the YAML at that line (indent with spaces, quote a "
+                                  "value holding ': ')")]) from None
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         raise StudyError([Problem(str(config), 0, f"cannot read site configuration: {exc}",
                                   "fix mkdocs.yml")]) from None
@@ -140,19 +146,24 @@ def vet_config(config: Path, seen: frozenset[Path] = frozenset()) -> None:
         return
     problems = []
     if data.get("hooks"):
-        problems.append(Problem(str(config), 0, "refused: 'hooks' would run Python files",
+        problems.append(Problem(str(config), key_line(config, "hooks"),
+                                "refused: 'hooks' would run Python files",
                                 "remove hooks; build-site never runs code from mkdocs.yml"))
     for name in _extension_names(data.get("markdown_extensions")):
         if name in FILE_INCLUDING_EXTENSIONS:
             problems.append(Problem(
-                str(config), 0, f"refused: the Markdown extension '{name}' puts files from "
+                str(config), key_line(config, "markdown_extensions"),
+                f"refused: the Markdown extension '{name}' puts files from "
                 "outside the docs folder into pages (a transcript under private/ among them), "
                 "unseen by the sign-off",
                 "remove it and write the text into the page itself"))
     theme: dict[str, Any] = data["theme"] if isinstance(data.get("theme"), dict) else {}
-    for key, value in (("docs_dir", data.get("docs_dir")), ("custom_dir", theme.get("custom_dir"))):
+    for keys, value in ((("docs_dir",), data.get("docs_dir")),
+                        (("theme", "custom_dir"), theme.get("custom_dir"))):
+        key = keys[-1]
         if isinstance(value, str) and _outside(config.parent, value):
-            problems.append(Problem(str(config), 0, f"refused: {key} '{value}' is outside the "
+            problems.append(Problem(str(config), key_line(config, *keys),
+                                    f"refused: {key} '{value}' is outside the "
                                     "configuration's folder or inside a private/ folder",
                                     f"keep {key} next to mkdocs.yml"))
     if problems:
@@ -385,8 +396,9 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
 def config_overrides(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any],
                      site_name: str, notice: Notice | None = None) -> dict[str, Any]:
     """What a build sets on top of the ``mkdocs.yml`` in ``config``: the folders, the nav,
-    file URLs, strict mode, the build-site stylesheet, script and Markdown extensions, and the
-    package defaults for whatever the study's configuration leaves out. Engines that read
+    file URLs, strict mode, the build-site stylesheet, script and Markdown extensions, the
+    theme (the team's keys merged into the default's: :func:`merged_theme`) and the
+    package defaults for whatever else the study's configuration leaves out. Engines that read
     ``mkdocs.yml`` (MkDocs, Zensical) get the same site from it.
 
     Returns:
@@ -406,10 +418,11 @@ def config_overrides(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any
         "extra": {**(raw.get("extra") or {}), "polyfills": [
             *((raw.get("extra") or {}).get("polyfills") or []), IFRAME_WORKER]},
     }
-    # A study's own mkdocs.yml need not INHERIT: what it leaves out comes from the defaults.
-    for key in ("theme", "plugins"):
-        if key not in raw:
-            overrides[key] = defaults[key]
+    # A study's own mkdocs.yml need not INHERIT: what it leaves out comes from the defaults,
+    # and its theme keys are merged into the default theme's (site_theme.py).
+    if "plugins" not in raw:
+        overrides["plugins"] = defaults["plugins"]
+    overrides["theme"] = merged_theme(defaults["theme"], raw.get("theme"), config)
     safe_theme = without_html_tooltips(overrides.get("theme", raw.get("theme")))
     if safe_theme is not None:
         overrides["theme"] = safe_theme

@@ -51,14 +51,20 @@ def test_parallel_builds_of_two_studies_never_mix(tmp_path: Path) -> None:
     for round_ in range(ROUNDS):
         order = list(studies.values()) if round_ % 2 else list(studies.values())[::-1]
         procs = [_spawn(study, out) for study in order]
+        built = 0
         for proc in procs:
             _, stderr = proc.communicate(timeout=300)
-            assert proc.returncode == 0, stderr.decode()
+            # The output remembers the study that wrote it: the other study's build, once
+            # it has the lock, is refused rather than replacing that site.
+            assert proc.returncode == 0 or b"holds the site of another study" in stderr, (
+                stderr.decode())
+            built += proc.returncode == 0
+        assert built >= 1, f"round {round_}: neither build published"
         last = read_marker(out).get("study", "")
         assert last in expected, f"round {round_}: marker names no study: {last!r}"
         assert tree_hash(out) == expected[last], f"round {round_}: mixed tree"
-    report = build(studies["Tiny study"], out)
-    assert tree_hash(out) == expected["Tiny study"], f"reused={report.reused}"
+    report = build(studies[last], out)
+    assert tree_hash(out) == expected[last], f"reused={report.reused}"
     assert not lock_path(out).exists()
 
 
@@ -84,5 +90,7 @@ def test_a_second_build_waits_then_refuses_with_a_message(tiny: Path, tmp_path: 
 def test_the_marker_names_the_study_and_audience(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(tiny, out, audience="review")
-    assert read_marker(out) == {"audience": "review", "study": "Tiny study"}
+    marker = read_marker(out)
+    assert {k: marker[k] for k in ("audience", "study", "folder")} == {
+        "audience": "review", "study": "Tiny study", "folder": "tiny"}
     assert (out / MARKER).read_text().startswith("This folder was written by build-site")

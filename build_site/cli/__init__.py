@@ -11,18 +11,26 @@ from __future__ import annotations
 import click
 
 from build_site import __version__
-from build_site.cli import output_commands, qda_commands, site_commands, synth_command
+from build_site.cli import new_command, output_commands, qda_commands, site_commands, synth_command
 
 
 @click.group()
 @click.version_option(__version__, prog_name="build-site")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
 def main(debug: bool) -> None:
-    """Publish a coded qualitative study as a browsable MkDocs Material site."""
+    """Publish a coded qualitative study as a browsable MkDocs Material site.
+
+    \b
+    Start a study with: build-site new DIR
+    STUDY, where a command takes one, defaults to the folder holding study.yml
+    (this one or the nearest above). Outputs go beside the study folder, named
+    after it (my-study-site/, my-study-site-review/, my-study.pdf, ...), unless
+    --out names another place.
+    """
 
 
 for _command in [*site_commands.COMMANDS, *output_commands.COMMANDS, *qda_commands.COMMANDS,
-                 synth_command.synth]:
+                 synth_command.synth, new_command.new]:
     main.add_command(_command)
 
 __all__ = ["main"]

@@ -19,12 +19,15 @@ import click
 from rich.console import Console
 
 from build_site.errors import EXIT_INTERNAL, StudyError
+from build_site.locate import find_study
 from build_site.preflight import operational_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-STUDY = click.argument("study", default="casestudies",
+# No STUDY: the folder holding study.yml, here or above (handle_errors resolves it, so an
+# absent study is reported on the one error path; build_site.locate.find_study).
+STUDY = click.argument("study", required=False, default=None,
                        type=click.Path(path_type=Path, file_okay=False))
 CONFIG = click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
                       help="mkdocs.yml to use (default: the study's own, else the one beside "
@@ -48,7 +51,8 @@ def warn(console: Console, message: str) -> None:
 
 
 def handle_errors(func: F) -> F:
-    """Give a command the one error path of the CLI and a ``--debug`` option."""
+    """Give a command the one error path of the CLI and a ``--debug`` option; a ``study``
+    argument left out becomes the study folder found from here (:func:`find_study`)."""
     @click.option("--debug", "local_debug", is_flag=True,
                   help="Show the traceback of an unexpected error.")
     @wraps(func)
@@ -56,6 +60,8 @@ def handle_errors(func: F) -> F:
         root_debug = click.get_current_context().find_root().params.get("debug", False)
         debug = local_debug or root_debug
         try:
+            if "study" in kwargs and kwargs["study"] is None:
+                kwargs["study"] = find_study(None)
             with operational_errors():  # a full disk: exit 2 with what to do
                 return func(*args, **kwargs)
         except StudyError as exc:

@@ -11,18 +11,21 @@ from rich.console import Console
 
 from build_site.cli.common import CONFIG, STUDY, handle_errors, warn
 from build_site.errors import EXIT_OK
+from build_site.locate import default_output
 
 
 @click.command()
 @STUDY
-@click.option("--out", default="packets", show_default=True, type=click.Path(path_type=Path),
-              help="Folder for the packets (one sub-folder per clinician).")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Folder for the packets (one sub-folder per clinician) [default: beside "
+                   "the study folder, STUDY-packets].")
 @handle_errors
-def packets(study: Path, out: Path) -> None:
+def packets(study: Path, out: Path | None) -> None:
     """Write member-checking packets for each clinician of STUDY (consent-checked)."""
     from build_site.outputs.packets import write_packets
     from build_site.pipeline import build_directory, prepare
 
+    out = out or default_output(study, "packets")
     written = write_packets(prepare(study, "packets", scan=False), out,
                             build_directory(out.resolve()) / "cache" / "diagrams")
     for path in written:
@@ -31,31 +34,32 @@ def packets(study: Path, out: Path) -> None:
 
 @click.command(name="package")
 @STUDY
-@click.option("--out", default="supplement.zip", show_default=True,
-              type=click.Path(path_type=Path, dir_okay=False), help="The zip to write.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="The zip to write [default: beside the study folder, "
+                   "STUDY-supplement.zip].")
 @CONFIG
 @handle_errors
-def package_command(study: Path, out: Path, config: Path | None) -> None:
+def package_command(study: Path, out: Path | None, config: Path | None) -> None:
     """Package the public site of STUDY as a journal supplement (refused until signed off)."""
     from build_site.outputs.package import package
 
-    click.echo(package(study, out, config))
+    click.echo(package(study, out or default_output(study, "supplement"), config))
 
 
 @click.command(name="pdf")
 @STUDY
-@click.option("--out", default="study.pdf", show_default=True,
-              type=click.Path(path_type=Path, dir_okay=False), help="The PDF to write.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              help="The PDF to write [default: beside the study folder, STUDY.pdf].")
 @CONFIG
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the file.")
 @handle_errors
-def pdf_command(study: Path, out: Path, config: Path | None, quiet: bool) -> None:
+def pdf_command(study: Path, out: Path | None, config: Path | None, quiet: bool) -> None:
     """Write the public site of STUDY as one PDF for print (refused until signed off)."""
     from build_site.outputs.pdf import export_pdf
 
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
     with console.status("Writing the PDF…") as status:
-        report = export_pdf(study, out, config,
+        report = export_pdf(study, out or default_output(study, "pdf"), config,
                             progress=lambda stage: status.update(f"PDF: {stage} done"))
     for warning in report.warnings:
         warn(console, warning)

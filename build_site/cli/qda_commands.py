@@ -102,7 +102,7 @@ def import_qdc_command(file: Path, to: Path) -> None:
               help="lf: write sources with LF only, so ATLAS.ti positions agree.")
 @handle_errors
 def export_qdpx_command(study: Path, out: Path, line_endings: str) -> None:
-    """Export STUDY (default: casestudies) as a REFI-QDA project --out (.qdpx)."""
+    """Export STUDY (default: the folder holding study.yml) as a REFI-QDA project --out (.qdpx)."""
     report = export_qdpx(study, out, ExportOptions(
         line_endings="lf" if line_endings == "lf" else "keep"))
     for warning in report.warnings:

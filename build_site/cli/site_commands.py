@@ -24,6 +24,7 @@ from build_site.cli.common import (
 from build_site.consent.choices import consent_statement_problems
 from build_site.consent.contrastive import contrastive_problems
 from build_site.errors import EXIT_OK, EXIT_PRIVACY, UsageError
+from build_site.locate import default_output
 
 if TYPE_CHECKING:
     from build_site.analyse.risk import Exposure
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
 @STUDY
 @click.option("--out", type=click.Path(path_type=Path),
               help="Output directory, replaced as a whole when the build succeeds "
-                   "[default: site, or site-review with --review].")
+                   "[default: beside the study folder, STUDY-site, or STUDY-site-review with "
+                   "--review].")
 @CONFIG
 @click.option("--review", is_flag=True, help="Build the team's review copy.")
 @click.option("--encrypt", type=click.Path(path_type=Path, dir_okay=False),
@@ -51,10 +53,14 @@ if TYPE_CHECKING:
 @handle_errors
 def build(study: Path, out: Path | None, config: Path | None, review: bool,
           encrypt: Path | None, engine: EngineName, quiet: bool) -> None:
-    """Build the site of STUDY (default: casestudies) into --out."""
+    """Build the site of STUDY into --out.
+
+    STUDY defaults to the folder holding study.yml (this one or the nearest above); the site
+    goes beside it (my-study/ -> my-study-site/) unless --out names a folder.
+    """
     from build_site.pipeline import build as run_build
 
-    out = out or Path("site-review" if review else "site")
+    out = out or default_output(study, "review" if review else "site")
     password = None
     if encrypt:
         from build_site.outputs.encrypt import check_target, read_password
@@ -308,7 +314,8 @@ def schema() -> None:
 @click.command()
 @STUDY
 @click.option("--out", type=click.Path(path_type=Path),
-              help="Output directory [default: site, or site-review with --review].")
+              help="Output directory [default: beside the study folder, STUDY-site, or "
+                   "STUDY-site-review with --review].")
 @CONFIG
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--review", is_flag=True, help="Preview the review copy.")
@@ -317,7 +324,7 @@ def serve(study: Path, out: Path | None, config: Path | None, port: int, review:
     """Build STUDY, serve it on 127.0.0.1 and rebuild when the study changes."""
     from build_site.outputs.serve import serve_forever
 
-    out = out or Path("site-review" if review else "site")
+    out = out or default_output(study, "review" if review else "site")
     serve_forever(study, out, config, port, "review" if review else "public", err)
 
 

@@ -19,6 +19,7 @@ from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 from build_site.render.theme_text import ThemeText, for_theme
 from build_site.site_project import config_overrides
+from build_site.site_theme import config_value_line
 
 
 class _Collect(logging.Handler):
@@ -77,8 +78,8 @@ class MkDocsEngine:
                 cfg.plugins.on_shutdown()
         except (MkDocsException, SystemExit) as exc:
             messages = handler.messages or [str(exc)]
-            raise StudyError([Problem(str(job.config), 0, f"MkDocs: {m}")
-                              for m in messages]) from None
+            raise StudyError([Problem(str(job.config), config_value_line(job.config, m),
+                                      f"MkDocs: {m}") for m in messages]) from None
         finally:
             logger.removeHandler(handler)
             logger.setLevel(previous)

@@ -1,0 +1,77 @@
+"""``build-site new``: a small, valid study folder that builds at once (as ``mkdocs new``).
+
+The files are package data (``defaults/new-study/``): one clinician and one dyad with a few
+coded excerpts, consent recorded and status approved, a small model and codebook, an
+identifier list under ``private/``, a site configuration, a hand-written About page and a
+``.gitignore`` that keeps ``private/`` out of version control. Nothing is signed off: the
+sign-off is recorded only when the team asks for it (``build-site manifest --record``), so the
+new site carries the "Not signed off" banner and its About page says how to record one.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from build_site.errors import UsageError
+
+TEMPLATE = ("defaults", "new-study")
+# Package data leaves dot-files out of some builds, so these ship under another name.
+RENAMED = {"gitignore": ".gitignore"}
+PRIVATE = "private"
+
+
+def template_files() -> dict[str, bytes]:
+    """The new study's files by folder-relative POSIX path (``.gitignore`` renamed)."""
+    root = resources.files("build_site").joinpath(*TEMPLATE)
+    files: dict[str, bytes] = {}
+
+    def walk(node: Traversable, prefix: str) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            rel = f"{prefix}{RENAMED.get(child.name, child.name)}"
+            if child.is_dir():
+                walk(child, rel + "/")
+            elif not child.name.startswith(".") and child.name != "__init__.py":
+                files[rel] = child.read_bytes()
+
+    walk(root, "")
+    return files
+
+
+def write_new_study(target: Path) -> list[Path]:
+    """Write the example study folder into ``target`` (created; may exist when empty).
+
+    ``private/`` is made readable by its owner only (0700), like the build's own folders.
+
+    Returns:
+        The files written, in path order.
+
+    Raises:
+        UsageError: ``target`` is a file or a folder that is not empty (exit 2; nothing is
+            written), or cannot be created.
+    """
+    if target.exists() and not target.is_dir():
+        raise UsageError("a file is in the way of the new study folder",
+                         "name a new or empty folder", target)
+    if target.is_dir() and any(target.iterdir()):
+        raise UsageError("the folder is not empty: build-site new writes only into a new or "
+                         "empty folder, so nothing of yours is overwritten",
+                         "name a new folder, e.g. build-site new my-study (nothing was "
+                         "written)", target)
+    files = template_files()
+    written = []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        (target / PRIVATE).mkdir(mode=0o700, exist_ok=True)
+        os.chmod(target / PRIVATE, 0o700)
+        for rel, data in files.items():
+            path = target / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            written.append(path)
+    except OSError as exc:
+        raise UsageError(f"cannot write the new study: {exc.strerror}",
+                         "choose a location you can write to", target) from None
+    return written

@@ -1,0 +1,218 @@
+"""No page of a built site loads anything from another host, unless the team opts in.
+
+A supplement promises to work from disk and to tell no other server that someone is reading
+it. This check reads the finished tree (after the engine, before publish) for every *load*
+of a resource from another host: ``<script src>``, stylesheets, fonts, preconnects and other
+``<link>`` loads, images, media, frames, embedded objects, SVG ``<image>``/``<use>``
+references, and CSS ``url()`` and ``@import`` in stylesheets, ``<style>`` elements and
+``style`` attributes, URL literals in inline scripts (Material's analytics snippet), and what
+Material's script fetches because of the page (repository facts for ``repo_url``, Mermaid for
+a diagram). Links a reader follows (``<a href>``, ``rel="canonical"``) are not loads.
+
+The team opts in, in ``mkdocs.yml``, with ``extra: {allow_external_resources: [HOST, ...]}``
+(those hosts) or ``true`` (any host).
+
+What it cannot see: what a script file fetches when it runs, beyond the cases above (the
+site's scripts are Material's and build-site's; the team's ``extra_javascript`` from another
+host is a ``<script src>`` and is caught). Material's bundle also loads a ResizeObserver
+polyfill from unpkg.com in browsers without ResizeObserver (none current).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from build_site.errors import Problem, StudyError
+from build_site.site_project import resolved_config
+from build_site.site_theme import key_line
+
+OPT_IN = "allow_external_resources"
+
+# <link rel=...> values that name a related document rather than load one.
+_NOT_LOADED = frozenset({"canonical", "alternate", "author", "license", "help", "next",
+                         "prev", "me", "bookmark", "external", "search", "nofollow",
+                         "noopener", "noreferrer", "tag"})
+# Element -> attributes whose URL the browser fetches when it shows the page.
+_LOADS: dict[str, tuple[str, ...]] = {
+    "script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"),
+    "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "iframe": ("src",),
+    "frame": ("src",), "embed": ("src",), "object": ("data",), "input": ("src",),
+    "image": ("href", "{http://www.w3.org/1999/xlink}href"),
+    "use": ("href", "{http://www.w3.org/1999/xlink}href"),
+    "feimage": ("href", "{http://www.w3.org/1999/xlink}href"),
+}
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ExternalLoad:
+    """A load of ``url`` (from host ``host``) by the file ``page`` (site-relative), as
+    ``what`` (an element and attribute, or CSS)."""
+
+    page: str
+    url: str
+    host: str
+    what: str
+
+
+def external_host(url: str) -> str | None:
+    """The host ``url`` would be fetched from when it is on another host (absolute with a
+    network scheme, or protocol-relative ``//host``), else None. Browsers ignore leading
+    white space and read ``\\`` as ``/``, so this does too."""
+    cleaned = url.strip(" \t\r\n\f\x00").replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if parts.scheme.lower() in ("http", "https", "ftp", "ws", "wss") or (
+            not parts.scheme and cleaned.startswith("//")):
+        return (parts.hostname or "?").lower()
+    return None
+
+
+def _css_urls(css: str) -> Iterator[str]:
+    css = _CSS_COMMENT.sub("", css)
+    for match in (*_CSS_URL.finditer(css), *_CSS_IMPORT.finditer(css)):
+        yield next(g for g in match.groups() if g is not None)
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+
+
+def _element_loads(root: Any) -> Iterator[tuple[str, str]]:
+    """(what, url) for every load an HTML or SVG tree asks for."""
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = etree.QName(el).localname.lower()
+        if tag == "link" and el.get("href"):
+            rels = set((el.get("rel") or "").lower().split())
+            if rels and not rels <= _NOT_LOADED:
+                yield f"<link rel=\"{el.get('rel')}\">", el.get("href")
+        for attr in _LOADS.get(tag, ()):
+            value = el.get(attr)
+            if value:
+                urls = _srcset_urls(value) if attr == "srcset" else [value]
+                name = etree.QName(attr).localname
+                yield from ((f"<{tag} {name}>", u) for u in urls)
+        yield from _theme_fetches(el, tag)
+        if tag == "style" and el.text:
+            yield from (("CSS in <style>", u) for u in _css_urls(el.text))
+        if el.get("style"):
+            yield from (("CSS in a style attribute", u) for u in _css_urls(el.get("style")))
+
+
+# What Material's own script fetches at run time, because of an element on the page.
+MERMAID = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
+_JSON_TYPES = ("application/json", "application/ld+json", "importmap")
+_SCRIPT_URL = re.compile(r"""["'`]((?:https?:)?//[^"'`\s]+)""", re.IGNORECASE)
+
+
+def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:
+    """Loads that a script makes because of ``el``: a URL literal in an inline script (the
+    analytics snippet adds ``<script src=...>`` so), Material's repository facts for its
+    ``source`` link (``repo_url``: GitHub's or GitLab's API) and Mermaid for a ``pre.mermaid``
+    diagram (Material's bundle loads it from unpkg.com)."""
+    if tag == "script" and not el.get("src") and el.text and (
+            (el.get("type") or "").lower() not in _JSON_TYPES):
+        yield from (("a URL in an inline script", u) for u in _SCRIPT_URL.findall(el.text))
+    if el.get("data-md-component") == "source" and el.get("href"):
+        parts = urlsplit(el.get("href"))
+        if external_host(el.get("href")):
+            api = ("https://api.github.com/repos" if parts.hostname == "github.com"
+                   else f"{parts.scheme}://{parts.netloc}/api/v4/projects")
+            yield "Material's repository facts for repo_url, fetched by its script", api
+    if tag == "pre" and "mermaid" in (el.get("class") or "").split():
+        yield "Material's script, to draw a Mermaid diagram", MERMAID
+
+
+def _file_loads(path: Path) -> Iterator[tuple[str, str]]:
+    suffix = path.suffix.lower()
+    if suffix == ".css":
+        yield from (("CSS", u) for u in _css_urls(path.read_text("utf-8", "replace")))
+    elif suffix in (".html", ".htm"):
+        text = path.read_text("utf-8", "replace")
+        if text.strip():
+            yield from _element_loads(lxml_html.document_fromstring(text))
+    elif suffix == ".svg":
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
+        root = etree.fromstring(path.read_bytes(), parser)
+        if root is not None:
+            yield from _element_loads(root)
+
+
+def external_loads(site: Path) -> list[ExternalLoad]:
+    """Every load of a resource from another host by the HTML, SVG and CSS files under
+    ``site``, in path order."""
+    found = []
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        page = path.relative_to(site).as_posix()
+        for what, url in _file_loads(path):
+            host = external_host(url)
+            if host is not None:
+                found.append(ExternalLoad(page, url, host, what))
+    return found
+
+
+def allowed_hosts(raw_config: dict[str, Any]) -> frozenset[str] | None:
+    """The hosts the team allows pages to load from (``extra.allow_external_resources``):
+    None for any host (``true``), else a set, empty when the team allows none."""
+    extra = raw_config.get("extra")
+    value = extra.get(OPT_IN) if isinstance(extra, dict) else None
+    if value is True:
+        return None
+    if isinstance(value, list):
+        return frozenset(str(h).lower() for h in value)
+    return frozenset()
+
+
+def refuse_external_loads(site: Path, config: Path) -> None:
+    """Refuse a built ``site`` whose pages load a resource from a host the team did not
+    allow (:func:`allowed_hosts` of the site configuration ``config``).
+
+    Raises:
+        StudyError: one problem per URL, naming the first page that loads it, how many others
+            do, and how to remove it or opt in (exit 2; nothing is published).
+    """
+    allowed = allowed_hosts(resolved_config(config))
+    if allowed is None:
+        return
+    by_url: dict[str, list[ExternalLoad]] = {}
+    for load in external_loads(site):
+        if load.host not in allowed:
+            by_url.setdefault(load.url, []).append(load)
+    if not by_url:
+        return
+    problems = []
+    for url, loads in by_url.items():
+        first = loads[0]
+        others = len({ld.page for ld in loads} - {first.page})
+        where = first.page + (f" (and {others} other file{'s' if others != 1 else ''})"
+                              if others else "")
+        problems.append(Problem(
+            where, 0, f"loads {url} from another host ({first.what}): the site must work "
+            "from disk and tell no other server that someone reads it",
+            _hint(first.host, config)))
+    raise StudyError(problems)
+
+
+def _hint(host: str, config: Path) -> str:
+    """What to do about a load from ``host``, naming ``config`` and, for web fonts, the line
+    of ``theme.font``."""
+    opt_in = (f"or, if the team accepts the request, allow the host in {config}: "
+              f"extra: {{{OPT_IN}: [{host}]}}")
+    font_line = key_line(config, "theme", "font")
+    if host.startswith("fonts.") and font_line:
+        return (f"web fonts: remove theme.font at {config}:{font_line} (build-site's default "
+                f"is font: false, the reader's own fonts), {opt_in}")
+    return f"remove it from {config} or the hand-written page that adds it, {opt_in}"
