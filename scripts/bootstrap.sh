@@ -6,11 +6,12 @@
 #   scripts/bootstrap.sh runtime   what building a site needs (requirements.lock; `make site`)
 #   scripts/bootstrap.sh dev       that plus the test tools (requirements-dev.lock; `make test`)
 #
-# Safe to run again: it does nothing when .venv already holds the current lock. When a lock or
-# pyproject.toml changes, .venv is rebuilt from nothing rather than installed over, because
+# Safe to run again: it does nothing when .venv already holds the current lock. When a lock
+# changes, .venv is rebuilt from nothing rather than installed over, because
 # packages left from an older lock hide missing dependencies. The one exception is adding the
 # development lock to a runtime .venv of the same lock generation: the development lock is
-# resolved with the runtime lock as constraints (`make lock`), so it only adds packages.
+# resolved with the runtime lock as constraints (`make lock`), so it only adds packages. A change
+# to pyproject.toml alone reinstalls only the package itself (its entry points and data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,11 +55,20 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-generation() { cat "$1" pyproject.toml | sha256sum | cut -d' ' -f1; }
+generation() { sha256sum "$1" | cut -d' ' -f1; }
 runtime_stamp="runtime $(generation requirements.lock)"
 dev_stamp="dev $(generation requirements-dev.lock)"
 stamp_file=.venv/.bootstrap-stamp
 have=$(cat "$stamp_file" 2>/dev/null || true)
+# pyproject.toml alone (entry points, package data) needs only the package reinstalled.
+project_stamp_file=.venv/.project-stamp
+project=$(generation pyproject.toml)
+refresh_project() {
+  if [ "$(cat "$project_stamp_file" 2>/dev/null || true)" != "$project" ]; then
+    "${pip[@]}" --no-deps -e .
+    echo "$project" > "$project_stamp_file"
+  fi
+}
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 # A lock lists every package with its hashes, so pip installs it without resolving (--no-deps:
 # pip's resolver would otherwise ask for extras such as fonttools[woff] unpinned); `pip check`
@@ -72,11 +82,13 @@ install_lock() {
 if [ -x .venv/bin/build-site ]; then
   # A development .venv serves a runtime build too; a runtime one serves only itself.
   if [ "$have" = "$dev_stamp" ] || { [ "$MODE" = runtime ] && [ "$have" = "$runtime_stamp" ]; }; then
+    refresh_project
     exit 0
   fi
   if [ "$MODE" = dev ] && [ "$have" = "$runtime_stamp" ]; then
     install_lock requirements-dev.lock
     echo "$dev_stamp" > "$stamp_file"
+    refresh_project
     echo "bootstrap: .venv ready (development lock added)"
     exit 0
   fi
@@ -88,5 +100,6 @@ fi
 "$PYTHON" -m venv .venv
 install_lock "$lock"
 "${pip[@]}" --no-deps -e .
+echo "$project" > "$project_stamp_file"
 if [ "$MODE" = dev ]; then echo "$dev_stamp" > "$stamp_file"; else echo "$runtime_stamp" > "$stamp_file"; fi
 echo "bootstrap: .venv ready ($MODE: $lock)"
