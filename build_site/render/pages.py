@@ -9,7 +9,7 @@ of its section (``model_pages``, ``case_pages``, ``analysis_pages``, ``methods_p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from build_site.render import (
     analysis_pages,
@@ -30,7 +30,8 @@ SECTIONS: tuple[Declare, ...] = (model_pages.declare, case_pages.declare,
 
 
 def declare_site(ctx: RenderContext, handwritten: Iterable[tuple[str, str, str]] = (),
-                 build_files: Iterable[str] = ()) -> SitePages:
+                 build_files: Iterable[str] = (), sections: Mapping[str, str] | None = None
+                 ) -> SitePages:
     """Declare every page of the site.
 
     Args:
@@ -38,6 +39,8 @@ def declare_site(ctx: RenderContext, handwritten: Iterable[tuple[str, str, str]]
         handwritten: the team's own files as (docs-relative path, title, source file); the
             Markdown ones are listed under "About" in the navigation.
         build_files: docs-relative paths of files the site engine adds (stylesheet, script).
+        sections: docs-relative path -> the top-level section a hand-written page names
+            (:func:`build_site.render.handwritten.page_sections`); the others go under About.
 
     Returns:
         The declared pages, in navigation order.
@@ -50,7 +53,9 @@ def declare_site(ctx: RenderContext, handwritten: Iterable[tuple[str, str, str]]
     for declare in SECTIONS:
         declare(site, ctx)
     for path, title, source in handwritten:
-        site.handwritten(path, title, (ABOUT, title) if path.endswith(".md") else None, source)
+        section = (sections or {}).get(path, ABOUT)
+        site.handwritten(path, title, (section, title) if path.endswith(".md") else None,
+                         source)
     review_pages.declare(site, ctx)
     site.refuse_handwritten_collisions(build_files)
     return site
