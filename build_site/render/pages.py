@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
+from build_site.errors import Problem, StudyError
 from build_site.render import (
     analysis_pages,
     case_pages,
@@ -46,14 +47,20 @@ def declare_site(ctx: RenderContext, handwritten: Iterable[tuple[str, str, str]]
         The declared pages, in navigation order.
 
     Raises:
-        StudyError: two pages share a path, or a hand-written file sits at a generated path
-            or in a folder of generated pages (exit 2).
+        StudyError: two pages share a path, a hand-written file sits at a generated path
+            or in a folder of generated pages, or a page's section names a top-level page
+            ("Home") (exit 2).
     """
     site = SitePages()
     for declare in SECTIONS:
         declare(site, ctx)
+    pages = {r.nav[0] for r in site.records if r.nav is not None and len(r.nav) == 1}
     for path, title, source in handwritten:
         section = (sections or {}).get(path, ABOUT)
+        if section in pages:
+            raise StudyError([Problem(source, 0, f"front matter: 'section: {section}' names a "
+                                      "page, not a section of the navigation",
+                                      "name a section such as Methods, or a new one")])
         site.handwritten(path, title, (section, title) if path.endswith(".md") else None,
                          source)
     review_pages.declare(site, ctx)

@@ -52,6 +52,12 @@ def test_a_section_that_is_not_a_title_is_refused_with_its_line(tiny: Path) -> N
     assert "section" in problem.message and "section: Methods" in problem.hint
 
 
+def test_a_section_that_names_a_page_is_refused(tiny: Path) -> None:
+    _write(tiny, "news.md", "---\nsection: Home\n---\n# News\n")
+    with pytest.raises(StudyError, match="names a page, not a section"):
+        declare_pages(prepare(tiny, "public", scan=False))
+
+
 def test_nav_in_the_site_configuration_is_refused_saying_how(tiny: Path) -> None:
     (tiny / "mkdocs.yml").write_text("site_name: Tiny\nnav:\n  - Home: index.md\n",
                                      encoding="utf-8")
