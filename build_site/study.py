@@ -309,7 +309,7 @@ class SignOff(_Model):
     manifest: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
 
 
-Label = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
+Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 
 class KindTitles(_Model):
