@@ -46,6 +46,7 @@ from build_site.privacy.unlink import gate_identifiers, neutral_ids
 from build_site.publish import MARKER, check_output, discard, publish, staging_dir, study_identity
 from build_site.render.context import RenderContext
 from build_site.render.diagrams import DiagramRenderer
+from build_site.render.handwritten import page_sections
 from build_site.render.methods_pages import unreported
 from build_site.render.pages import SitePages, declare_site
 from build_site.reuse import already_published, fingerprint, record_published
@@ -401,7 +402,8 @@ def declare_pages(prepared: Prepared, ctx: RenderContext | None = None) -> SiteP
     project = prepared.project
     handwritten = [(path, _title(path, data) if path.endswith(".md") else path,
                     project.source(path)) for path, data in sorted(prepared.handwritten.items())]
-    return declare_site(ctx, handwritten, BUILD_FILES)
+    return declare_site(ctx, handwritten, BUILD_FILES,
+                        page_sections(prepared.handwritten, project.source))
 
 
 def _unlinked_warning(prepared: Prepared) -> list[str]:

@@ -240,6 +240,29 @@ def site_texts(config: Path) -> str:
     return "\n".join(str(raw[key]) for key in SHOWN_SETTINGS if isinstance(raw.get(key), str))
 
 
+def refuse_nav(config: Path) -> None:
+    """Refuse a ``nav`` in the site configuration (``INHERIT`` resolved): build-site makes the
+    navigation from the pages it declares, so a team's ``nav`` would be silently ignored.
+
+    Raises:
+        StudyError: naming the file and the line of ``nav`` (exit 2), with how to place a
+            hand-written page instead (:mod:`build_site.render.handwritten`).
+    """
+    if config == default_config() or "nav" not in _raw_config(config):
+        return
+    line = 0
+    for number, text in enumerate(config.read_text(encoding="utf-8").splitlines(), 1):
+        if text.startswith("nav:"):
+            line = number
+            break
+    raise StudyError([Problem(
+        str(config), line, "'nav' is not used: build-site makes the navigation from the "
+        "pages it generates and the hand-written pages in docs/",
+        "remove nav; to place a hand-written page, give it front matter naming a top-level "
+        "section ('---', 'section: Methods', '---' at its top); pages without one are listed "
+        "under About")])
+
+
 def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     """Read the site configuration in force and its hand-written pages (``docs_dir``).
 
@@ -248,10 +271,11 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     declared (:func:`build_site.render.pages.declare_site`).
 
     Raises:
-        StudyError: unreadable configuration, a file that leads outside the docs folder, or a
-            Markdown page that is not UTF-8.
+        StudyError: unreadable configuration, a ``nav`` in it (:func:`refuse_nav`), a file
+            that leads outside the docs folder, or a Markdown page that is not UTF-8.
     """
     config = find_config(study_dir, explicit)
+    refuse_nav(config)
     project = SiteProject(config)
     beside = study_dir.parent / "mkdocs.yml"
     if explicit is None and config == default_config() and beside.is_file():

@@ -40,10 +40,12 @@ class Kind(StrEnum):
     outcome = "outcome"
 
 
+# The neutral default titles of the three kinds; a study names its own (``labels.kinds`` in
+# study.yml, :class:`KindTitles`), and pages take them from there.
 KIND_TITLES = {
-    Kind.competency: "Clinician competencies",
-    Kind.process: "Relational processes",
-    Kind.outcome: "Relational outcomes",
+    Kind.competency: "Competencies",
+    Kind.process: "Processes",
+    Kind.outcome: "Outcomes",
 }
 
 
@@ -391,6 +393,50 @@ class SignOff(_Model):
     manifest: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
 
 
+Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class KindTitles(_Model):
+    """``labels.kinds``: how the study titles the model's three kinds of component (headings,
+    navigation, diagram groups, packets). Titles only: the kinds themselves stay."""
+
+    competency: Label = KIND_TITLES[Kind.competency]
+    process: Label = KIND_TITLES[Kind.process]
+    outcome: Label = KIND_TITLES[Kind.outcome]
+
+    def of(self, kind: Kind) -> str:
+        """The title of ``kind``."""
+        title: str = getattr(self, kind.value)
+        return title
+
+
+class Labels(_Model):
+    """``labels`` in study.yml: the words the site uses for the model's kinds and the case
+    studies, so that a study of, say, teachers and pupils does not read "Clinician" and
+    "Patient". Shown as text (escaped) like every other string of the study.
+
+    ``clinician`` and ``dyad`` (singular) come before a case id ("Clinician D1", "Dyad
+    D1-P1"); ``clinicians``, ``dyads`` and ``patients`` title lists and tables of them;
+    ``patient`` and ``clinician`` name who speaks an excerpt.
+    """
+
+    kinds: KindTitles = KindTitles()
+    clinician: Label = "Clinician"
+    clinicians: Label = "Clinicians"
+    dyad: Label = "Dyad"
+    dyads: Label = "Dyads"
+    patient: Label = "Patient"
+    patients: Label = "Patients"
+
+
+def in_sentence(label: str) -> str:
+    """``label`` as written inside a sentence: a leading capital lowered when the word goes on
+    in lower case ("Dyad" -> "dyad"; "OSCE station" and "iPad" stay as written)."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 class StudyMeta(_Model):
     """``study.yml``: title, team, citation, methods facts and publication settings."""
 
@@ -415,6 +461,7 @@ class StudyMeta(_Model):
     publication: Publication = Publication()
     sign_off: SignOff | None = None
     feedback_questions: list[str] = []
+    labels: Labels = Labels()
 
 
 class Consent(_Model):

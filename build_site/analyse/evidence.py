@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from build_site.analyse.suppress import HIDDEN, protect
 from build_site.study import (
+    KIND_TITLES,
     Clinician,
     Component,
     Dyad,
@@ -101,6 +102,7 @@ class Analysis:
     matrix: MetaMatrix | None = None
     saturation: SaturationSeries | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    kind_titles: dict[Kind, str] = field(default_factory=lambda: dict(KIND_TITLES))
 
 
 def model_nodes(study: Study) -> dict[str, Node]:
@@ -260,6 +262,7 @@ def core_analysis(study: Study) -> Analysis:
     for dyad in study.dyads:
         by_clinician.setdefault(dyad.clinician, []).append(dyad)
     pub = study.meta.publication
+    labels = study.meta.labels
     return Analysis(
         nodes=nodes,
         relations={r.id: r for r in study.model.relations},
@@ -268,10 +271,11 @@ def core_analysis(study: Study) -> Analysis:
         dyad_evidenced=per_dyad,
         clinician_evidenced=per_clinician,
         dyads_by_clinician=by_clinician,
-        patient_table=demographics_table("Patients", study.dyads, pub.age_band_width,
+        patient_table=demographics_table(labels.patients, study.dyads, pub.age_band_width,
                                          pub.min_cell_size, pub.dyad_demographics),
-        clinician_table=demographics_table("Clinicians", study.clinicians, pub.age_band_width,
-                                           pub.min_cell_size),
+        clinician_table=demographics_table(labels.clinicians, study.clinicians,
+                                           pub.age_band_width, pub.min_cell_size),
+        kind_titles={kind: labels.kinds.of(kind) for kind in Kind},
     )
 
 

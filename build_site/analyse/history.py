@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from build_site.study import (
-    KIND_TITLES,
     Component,
     Element,
     KindRef,
+    KindTitles,
     Model,
     ModelVersion,
     Relation,
+    in_sentence,
     walk_elements,
 )
 
@@ -46,16 +47,21 @@ def _labels(model: Model) -> dict[str, str]:
     return labels
 
 
-def _relation_text(rel: Relation, labels: dict[str, str]) -> str:
+def _relation_text(rel: Relation, labels: dict[str, str], kinds: KindTitles) -> str:
     def end(e: str | KindRef) -> str:
-        return f"all {KIND_TITLES[e.kind].lower()}" if isinstance(e, KindRef) else labels.get(e, e)
+        if isinstance(e, KindRef):
+            return f"all {in_sentence(kinds.of(e.kind))}"
+        return labels.get(e, e)
 
     tentative = " (tentative)" if rel.tentative else ""
     return f"{end(rel.from_)} {rel.kind} {end(rel.to)}{tentative}"
 
 
-def changes(older: ModelVersion, newer: ModelVersion) -> Change:
-    """What changed from ``older`` to ``newer``."""
+def changes(older: ModelVersion, newer: ModelVersion, kinds: KindTitles | None = None
+            ) -> Change:
+    """What changed from ``older`` to ``newer``; ``kinds``: the study's titles of the kinds
+    of component (``labels.kinds``), which name a relation from or to a whole kind."""
+    kinds = kinds or KindTitles()
     old, new = _labels(older.model), _labels(newer.model)
     renamed = {o: n for o, n in newer.entry.renamed.items() if o in old and n in new}
     change = Change()
@@ -63,8 +69,8 @@ def changes(older: ModelVersion, newer: ModelVersion) -> Change:
     change.added = [new[i] for i in new if i not in old and i not in renamed.values()]
     change.removed = [old[i] for i in old if i not in new and i not in renamed]
     change.relabelled = [f"{old[i]} → {new[i]}" for i in new if i in old and old[i] != new[i]]
-    old_rel = {r.id: _relation_text(r, old) for r in older.model.relations}
-    new_rel = {r.id: _relation_text(r, new) for r in newer.model.relations}
+    old_rel = {r.id: _relation_text(r, old, kinds) for r in older.model.relations}
+    new_rel = {r.id: _relation_text(r, new, kinds) for r in newer.model.relations}
     change.relations_added = [t for i, t in new_rel.items() if i not in old_rel]
     change.relations_removed = [t for i, t in old_rel.items() if i not in new_rel]
     return change

@@ -79,10 +79,13 @@ def saturation_series(study: Study, named: bool = True,
     def shown(key: str) -> bool:
         return published is None or key in published
 
+    words = {"Clinician": study.meta.labels.clinician, "Patient": study.meta.labels.patient}
+
     def label(key: str) -> str:
         if not shown(key):
             return NOT_PUBLISHED
-        return key if named else key.split(" ")[0]
+        kind, case = key.split(" ", 1)  # the key names the kind; the study's word shows it
+        return f"{words[kind]} {case}" if named else words[kind]
 
     for number, key in ordered:
         new = tuple(sorted(codes_by_interview.get(key, set()) - seen))

@@ -31,13 +31,15 @@ from build_site.privacy.selection import select, speaker_consent
 from build_site.publish import discard, publish, staging_dir
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
 from build_site.render.html import inline_text
-from build_site.study import KIND_TITLES, Kind, Speaker, Study
+from build_site.study import Kind, Speaker, Study, in_sentence
 
 if TYPE_CHECKING:
     from build_site.pipeline import Prepared
 
+# Asked when study.yml sets no ``feedback_questions``: about the model and the participant's
+# own words, in terms any study can use (the study's own questions replace them all).
 DEFAULT_QUESTIONS = [
-    "Does this model fit your experience of relationships that heal? Where does it not?",
+    "Does this model fit your experience? Where does it not?",
     "What is missing from it?",
     "Do the excerpts from your own interview say what you meant?",
 ]
@@ -93,7 +95,7 @@ def _render(study: Study, clinician_id: str, diagrams: DiagramRenderer) -> str:
                 nodes.append((current, depth))
                 stack[0:0] = [(analysis.nodes[c], depth + 1) for c in current.children]
         if nodes:
-            kinds.append((kind, KIND_TITLES[kind], nodes))
+            kinds.append((kind, study.meta.labels.kinds.of(kind), nodes))
     dot = model_dot(analysis, DiagramLinks(lambda i: "", lambda i: ""), None, "packet")
     clinician = next(c for c in study.clinicians if c.id == clinician_id)
     return env.get_template("packet.html.j2").render(
@@ -101,7 +103,7 @@ def _render(study: Study, clinician_id: str, diagrams: DiagramRenderer) -> str:
         questions=study.meta.feedback_questions or DEFAULT_QUESTIONS,
         diagram=Markup(clean_svg(diagrams.svg(dot), "Diagram of the model")), kinds=kinds,
         own=quotes["own"], patients=quotes["patients"], others=others, text=inline_text,
-        labels=lambda codes: ", ".join(labels.get(c, c) for c in codes),
+        labels=lambda codes: ", ".join(labels.get(c, c) for c in codes), say=in_sentence,
     )
 
 

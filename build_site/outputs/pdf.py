@@ -313,7 +313,7 @@ def _upright_headers(article: HtmlElement) -> None:
     (WeasyPrint has no vertical writing mode)."""
     matrix = ".//table[" + _CLASS.format("bs-matrix") + "]/thead//th"
     for th in article.xpath(matrix + "[position() > 1][not(. = '')]"):
-        if th.text_content().strip() in ("Dyad", "Clinician"):
+        if "bs-case" in (th.get("class") or "").split():  # the case column, not a component
             continue
         inner = builder.SPAN()
         inner.text, th.text = th.text, None

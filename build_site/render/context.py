@@ -27,7 +27,7 @@ from build_site.render.html import chips, inline_text, page_url
 from build_site.render.paths import RELATIONS, component_path
 from build_site.render.relation_claims import ClaimView, claim_view, reading_list
 from build_site.render.theme_text import front_matter_title
-from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
+from build_site.study import Audience, Clinician, Dyad, Kind, KindRef, Study, in_sentence
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ def _environment(bytecode_cache: BytecodeCache | None = None) -> Environment:
         bytecode_cache=bytecode_cache,
     )
     env.filters["web_link"] = web_link
+    env.filters["in_sentence"] = in_sentence
     return env
 
 
@@ -194,13 +195,17 @@ class RenderContext:
         nodes = set(self.analysis.nodes)
         return {d: len(ids & nodes) for d, ids in self.analysis.dyad_evidenced.items()}
 
+    def kind_title(self, kind: Kind) -> str:
+        """The study's title for ``kind`` (``labels.kinds`` in study.yml), as text."""
+        return self.study.meta.labels.kinds.of(kind)
+
     def top_components(self, kind: Kind) -> list[Node]:
         """The components (not elements) of ``kind``, in the model's order."""
         return [n for n in self.analysis.nodes.values() if n.is_component and n.kind is kind]
 
     def _end_label(self, end: str | KindRef) -> str:
         if isinstance(end, KindRef):
-            return KIND_TITLES[end.kind].lower()
+            return in_sentence(self.kind_title(end.kind))
         return self.analysis.nodes[end].label
 
     def relation_views(self, ids: list[str] | None = None) -> list[RelationView]:
@@ -286,7 +291,7 @@ class RenderContext:
             tops = self.top_components(kind)
             if tops:
                 inner = "".join(item(n) for n in tops)
-                parts.append(f"<li>{escape(KIND_TITLES[kind])}<ul>{inner}</ul></li>")
+                parts.append(f"<li>{escape(self.kind_title(kind))}<ul>{inner}</ul></li>")
         rels = "".join(
             f'<li>{escape(r.from_label)} '
             f'<a href="{escape(page_url(page, RELATIONS, r.id))}">'
@@ -321,7 +326,8 @@ class RenderContext:
         def speaker_label(q: Quote) -> str:
             if q.excerpt.speaker.value == "other":
                 return (q.excerpt.role or "other").capitalize()
-            return q.excerpt.speaker.value.capitalize()
+            labels = self.study.meta.labels
+            return labels.patient if q.excerpt.speaker.value == "patient" else labels.clinician
 
         text = self.env.get_template(template).render(
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,

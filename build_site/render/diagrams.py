@@ -27,7 +27,7 @@ import graphviz
 from build_site.analyse import Analysis, Evidence, Node, relation_end_ids
 from build_site.errors import Problem, StudyError
 from build_site.relation_claims import ASSERTED, TENTATIVE, status
-from build_site.study import KIND_TITLES, Kind, KindRef
+from build_site.study import Kind, KindRef
 
 FONT = "DejaVu Sans"
 
@@ -121,8 +121,9 @@ class _Builder:
                 continue
             name = f"cluster_kind_{kind.value}"
             with g.subgraph(name=name) as sub:
-                sub.attr(label=KIND_TITLES[kind], id=f"{self.prefix}-kind-{kind.value}",
-                         style="rounded,dashed", **{"class": f"kind-group kind-{kind.value}"})
+                sub.attr(label=_text(self.analysis.kind_titles[kind]),
+                         id=f"{self.prefix}-kind-{kind.value}", style="rounded,dashed",
+                         **{"class": f"kind-group kind-{kind.value}"})
                 for node in members:
                     self._item(sub, node)
             self.cluster_name[f"kind:{kind.value}"] = name

@@ -23,7 +23,7 @@ from build_site.render.html import narrative_html
 from build_site.render.paths import HISTORY, MODEL_OVERVIEW, RELATIONS, component_path
 from build_site.render.registry import SitePages
 from build_site.render.relation_claims import READING_NOTE
-from build_site.study import KIND_TITLES, Kind
+from build_site.study import Kind
 
 HOME = "index.md"
 MODEL = "Model"
@@ -37,7 +37,7 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     declared: set[str] = set()
     for kind in Kind:
         for node in ctx.top_components(kind):
-            _declare_node(site, ctx, node, (MODEL, KIND_TITLES[kind]), declared)
+            _declare_node(site, ctx, node, (MODEL, ctx.kind_title(kind)), declared)
     for node in ctx.analysis.nodes.values():  # not reached from a component (none today)
         if node.id not in declared:
             _declare_node(site, ctx, node, None, declared)
@@ -81,7 +81,7 @@ def _model_index(ctx: RenderContext) -> dict[str, Any]:
     for kind in Kind:
         nodes = ctx.top_components(kind)
         if nodes:
-            kinds.append((kind, KIND_TITLES[kind], nodes))
+            kinds.append((kind, ctx.kind_title(kind), nodes))
 
     def descendants(node: Node, depth: int = 1) -> Iterator[dict[str, Any]]:
         for child_id in node.children:
@@ -120,7 +120,7 @@ def _component(ctx: RenderContext, node: Node) -> dict[str, Any]:
         "disconfirming": len(evidence.disconfirming),
     }
     return {
-        "node": node, "kind_title": KIND_TITLES[node.kind], "trail": trail[:-1],
+        "node": node, "kind_title": ctx.kind_title(node.kind), "trail": trail[:-1],
         "children": [analysis.nodes[c] for c in node.children], "support": ctx.support,
         "dyads": ctx.support_dyads,
         "relations": ctx.relation_views(rel_ids), "summary": summary,
@@ -175,7 +175,8 @@ def _history(ctx: RenderContext) -> dict[str, Any]:
         anchor = f"version-{version.entry.version}"
         versions.append({
             "entry": version.entry,
-            "change": changes(previous, version) if previous else None,
+            "change": (changes(previous, version, ctx.study.meta.labels.kinds) if previous
+                       else None),
             "codebook": [{"change": c.change, "note": c.note,
                           "before": [labels.get(code, code) for code in c.codes],
                           "after": [labels.get(code, code) for code in c.into]}

@@ -40,7 +40,8 @@ def _dashboard(r: RenderContext, findings: list[Finding], exposures: list[Exposu
         *((f"dyads/{d.id}.md", d) for d in r.study.dyads),
     ]
     for target, case in items:
-        label = f"Clinician {case.id}" if isinstance(case, Clinician) else f"Dyad {case.id}"
+        labels = r.study.meta.labels
+        label = f"{labels.clinician if isinstance(case, Clinician) else labels.dyad} {case.id}"
         url = Markup(escape(f"../{target}"))  # a Markdown link: MkDocs checks and rewrites it
         cases.append({
             "label": label, "url": url, "status": case.status.value, "memos": len(case.memos),
