@@ -21,6 +21,7 @@ from build_site.checklists import checklist_problems
 from build_site.errors import Problem, StudyError
 from build_site.insider import decision_problems
 from build_site.load import RawDocument, RawStudy
+from build_site.perspectives import episode_problems
 from build_site.relation_claims import relation_problems
 from build_site.render.paths import RESERVED_COMPONENT_IDS
 from build_site.study import (
@@ -113,13 +114,16 @@ def _case_study(doc: RawDocument, model: type[C], problems: list[Problem]) -> C 
                     f"id '{item_id}' does not match the file name '{stem}.md'",
                     f"rename the file to {item_id}.md or change the id")
         )
-    return item.model_copy(
-        update={
-            "narrative": doc.body,
-            "source": SourceRef(file=doc.path, line=1, body_line=doc.body_line),
-            "excerpts": _with_sources(item.excerpts, doc),
-        }
-    )
+    update: dict[str, object] = {
+        "narrative": doc.body,
+        "source": SourceRef(file=doc.path, line=1, body_line=doc.body_line),
+        "excerpts": _with_sources(item.excerpts, doc),
+    }
+    if isinstance(item, Dyad):
+        update["episodes"] = [ep.model_copy(update={"source": SourceRef(
+            file=doc.path, line=line_at(doc.data, ("episodes", i)))})
+            for i, ep in enumerate(item.episodes)]
+    return item.model_copy(update=update)
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -152,6 +156,7 @@ class _Checker:
         self._ages()
         decision_problems(self.study, self.add)
         relation_problems(self.study, self.add)
+        episode_problems(self.study, self.add)
         checklist_problems(self.study, self.add)
         return self.problems
 

@@ -23,7 +23,9 @@ _KEEP = frozenset(
     {"id", "clinician", "codes", "transcript", "role", "others_present", "source", "speaker",
      "status", "component", "parent", "from_", "to", "kind", "team",
      # a relation's chosen cases, their excerpts, its declared basis and model version
-     "case", "excerpt_ids", "basis", "consequence", "since"}
+     "case", "excerpt_ids", "basis", "consequence", "since",
+     # an excerpt's episode key (the id of a pairing in its dyad's episodes) and its mark
+     "episode", "mark"}
 )
 # In the model, the codebook and the model history, labels (and versions, files, dates, colours)
 # are the study's vocabulary, published as written; their prose (definitions, descriptions,

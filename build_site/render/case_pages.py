@@ -12,8 +12,10 @@ from typing import Any
 
 from build_site.analyse import Quote, shown_value
 from build_site.insider import summary_only
+from build_site.perspectives import paired_ids
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
+from build_site.render.perspective_pages import dyad_context
 from build_site.render.registry import SitePages
 from build_site.study import Clinician, Dyad
 
@@ -97,7 +99,9 @@ def _dyad(ctx: RenderContext, case: Dyad) -> dict[str, Any]:
     return {
         "case": case, "facts": _facts(ctx, case), "narrative": narrative_html(case.narrative),
         "summary_only": not ctx.review and summary_only(case),
-        "quotes": [Quote(e, case.clinician, case.id) for e in case.excerpts],
+        "quotes": [Quote(e, case.clinician, case.id) for e in case.excerpts
+                   if e.id not in paired_ids(case)],
+        **dyad_context(case),
         "diagram": ctx.diagram(
             page, ctx.analysis.dyad_evidenced.get(case.id, set()), f"d-{case.id}",
             f"Model diagram: components evidenced in dyad {case.id}"),

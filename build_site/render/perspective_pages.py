@@ -1,0 +1,67 @@
+"""Perspectives on the site: each dyad page shows its pairings (the patient's account first,
+labelled as the team's pairing, with the team's mark and note), and an index lists every
+pairing across the study. The marks are never counted. What a build may show is decided in
+:mod:`build_site.perspectives` (the selection has already dropped what it may not).
+
+:func:`declare` registers the index on a :class:`~build_site.render.registry.SitePages`, only
+when the selected study has a pairing to list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from build_site.analyse import Quote
+from build_site.perspectives import MARK_LABELS, PAIRING_LABEL, episode_accounts
+from build_site.render.context import RenderContext
+from build_site.render.registry import SitePages
+from build_site.study import Dyad, Episode, Study
+
+EPISODES_PATH = "cases/episodes.md"
+EPISODES_TITLE = "Episodes seen from both sides"
+
+
+@dataclass(frozen=True)
+class EpisodeView:
+    """One pairing as a page shows it: the dyad, the episode, and its accounts patient first."""
+
+    dyad: Dyad
+    episode: Episode
+    accounts: tuple[Quote, ...]
+
+    @property
+    def anchor(self) -> str:
+        """The pairing's anchor on its dyad page."""
+        return f"episode-{self.episode.id}"
+
+    @property
+    def mark_label(self) -> str:
+        """The team's mark in words."""
+        return MARK_LABELS[self.episode.mark]
+
+
+def dyad_episodes(dyad: Dyad) -> list[EpisodeView]:
+    """The pairings of ``dyad`` with their accounts, in the order the team listed them."""
+    return [EpisodeView(dyad, ep, tuple(Quote(e, dyad.clinician, dyad.id)
+                                        for e in episode_accounts(dyad, ep.id)))
+            for ep in dyad.episodes]
+
+
+def study_episodes(study: Study) -> list[EpisodeView]:
+    """Every pairing of ``study`` (as selected), by dyad id then in the team's order."""
+    return [v for d in sorted(study.dyads, key=lambda d: d.id) for v in dyad_episodes(d)]
+
+
+def declare(site: SitePages, ctx: RenderContext) -> None:
+    """Declare the index of episodes (in the case-study section) when there is one to list."""
+    episodes = study_episodes(ctx.study)
+    if episodes:
+        site.page(EPISODES_PATH, EPISODES_TITLE, ("Case studies", EPISODES_TITLE),
+                  "episodes.md.j2", lambda: {"episodes": episodes, "pairing": PAIRING_LABEL})
+
+
+def dyad_context(dyad: Dyad) -> dict[str, Any]:
+    """What a dyad page needs to show its pairings: ``perspectives`` (the views) and
+    ``pairing`` (the label)."""
+    return {"perspectives": dyad_episodes(dyad), "pairing": PAIRING_LABEL}
