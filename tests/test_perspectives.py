@@ -260,7 +260,10 @@ def test_review_page_shows_the_pairing_patient_first_and_the_index(
     assert 'href="../dyads/C1-P1.html#episode-first-visit"' in index
     assert 'href="../dyads/C1-P1.html#C1-P1-E1"' in index
     row = _text(index[index.index("<tbody>"):index.index("</tbody>")])
-    assert "first-visit C1-P1 C1-P1-E1 (patient), C1-P1-E9 (clinician) diverging" in row
+    assert ("first-visit dyad C1-P1 C1-P1-E1 (patient) C1-P1-E9 (clinician) diverging : She "
+            "remembers being heard; he remembers hurrying.") in row
+    assert not re.search(r"\b\d+\b", row.replace("C1-P1-E1", "").replace("C1-P1-E9", "")
+                         .replace("C1-P1", ""))  # no count of marks anywhere in the row
 
 
 def test_public_site_without_both_consents_has_no_pairing_and_no_index(

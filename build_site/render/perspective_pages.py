@@ -19,7 +19,7 @@ from build_site.render.registry import SitePages
 from build_site.study import Dyad, Episode, Study
 
 EPISODES_PATH = "cases/episodes.md"
-EPISODES_TITLE = "Episodes seen from both sides"
+EPISODES_TITLE = "Shared episodes"
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     episodes = study_episodes(ctx.study)
     if episodes:
         site.page(EPISODES_PATH, EPISODES_TITLE, ("Case studies", EPISODES_TITLE),
-                  "episodes.md.j2", lambda: {"episodes": episodes, "pairing": PAIRING_LABEL})
+                  "episodes.md.j2", lambda: {"episodes": episodes})
 
 
 def dyad_context(dyad: Dyad) -> dict[str, Any]:
