@@ -103,6 +103,18 @@ def shared_dyad(dyad: Dyad, clinician: Consent, reader: Speaker) -> Dyad:
     return keep_episodes(dyad, dyad, allowed)
 
 
+def neutral_episodes(dyad: Dyad) -> Dyad:
+    """``dyad`` with its episodes renamed ``1``, ``2``... in the team's order
+    (a study that hides which clinician each patient saw: the team's own episode ids may name
+    a clinician or a case; :mod:`build_site.privacy.unlink`)."""
+    names = {ep.id: str(n) for n, ep in enumerate(dyad.episodes, 1)}
+    if not names:
+        return dyad
+    episodes = [ep.model_copy(update={"id": names[ep.id]}) for ep in dyad.episodes]
+    excerpts = [e.model_copy(update={"episode": names.get(e.episode or "")}) for e in dyad.excerpts]
+    return dyad.model_copy(update={"episodes": episodes, "excerpts": excerpts})
+
+
 # --- validation ------------------------------------------------------------------------------
 
 def episode_problems(study: Study, add: Add) -> None:

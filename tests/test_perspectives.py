@@ -295,3 +295,20 @@ def test_bundled_study_pairs_accounts_in_review_only() -> None:
     study = load_and_validate(casestudies)
     assert sum(len(d.episodes) for d in select(study, "review").dyads) >= 3
     assert not any(d.episodes for d in select(study, "public").dyads)
+
+
+def test_hiding_clinicians_renames_the_teams_episode_ids(tiny: Path, tmp_path: Path) -> None:
+    _pair(tiny)
+    _consent(tiny, True, True)
+    for path in (tiny / "dyads" / "C1-P1.md",):
+        path.write_text(path.read_text().replace("first-visit", "C1-first-visit"))
+    _edit(tiny / "study.yml", "publication:\n",
+          'publication:\n  hide_clinician: true\n  case_key: "team-secret-1"\n')
+    public = select(load_and_validate(tiny), "public")
+    dyad = next(d for d in public.dyads if d.episodes)
+    assert [ep.id for ep in dyad.episodes] == ["1"]
+    assert {e.episode for e in dyad.excerpts if e.episode} == {"1"}
+    out = tmp_path / "public"
+    build(tiny, out)
+    pages = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    assert "C1-first-visit" not in pages and 'id="episode-1"' in pages
