@@ -312,3 +312,13 @@ def test_hiding_clinicians_renames_the_teams_episode_ids(tiny: Path, tmp_path: P
     build(tiny, out)
     pages = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
     assert "C1-first-visit" not in pages and 'id="episode-1"' in pages
+
+
+def test_a_published_note_is_read_by_the_consent_checks(tiny: Path) -> None:
+    from build_site.privacy.texts import published_passages
+
+    _pair(tiny)
+    _consent(tiny, True, True)
+    shown = prepare(tiny, "public", scan=False).shown
+    notes = [p for p in published_passages(shown, {}, lambda _: []) if "hurrying" in p.text]
+    assert [(p.file, p.line) for p in notes] == [("dyads/C1-P1.md", 14)]
