@@ -322,3 +322,24 @@ def test_a_published_note_is_read_by_the_consent_checks(tiny: Path) -> None:
     shown = prepare(tiny, "public", scan=False).shown
     notes = [p for p in published_passages(shown, {}, lambda _: []) if "hurrying" in p.text]
     assert [(p.file, p.line) for p in notes] == [("dyads/C1-P1.md", 14)]
+
+
+@pytest.mark.parametrize(("patient", "clinician", "opt_in", "says"), [
+    (True, True, False, "the study does not publish pairings"),
+    (False, True, True, "the patient did not agree to share with the clinician"),
+    (True, False, True, "the clinician did not agree to share with the patient"),
+    (True, True, True, ""),
+])
+def test_review_copy_says_why_a_pairing_stays_off_the_public_site(
+        tiny: Path, tmp_path: Path, patient: bool, clinician: bool, opt_in: bool,
+        says: str) -> None:
+    _pair(tiny)
+    _consent(tiny, patient, clinician, opt_in)
+    out = tmp_path / "review"
+    build(tiny, out, audience="review")
+    page = (out / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
+    pairing = _text(page[page.index('class="bs-pairing"'):page.index('class="bs-accounts"')])
+    if says:
+        assert f"Not for publication: {says}" in pairing
+    else:
+        assert "Not for publication" not in pairing

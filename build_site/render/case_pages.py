@@ -101,7 +101,7 @@ def _dyad(ctx: RenderContext, case: Dyad) -> dict[str, Any]:
         "summary_only": not ctx.review and summary_only(case),
         "quotes": [Quote(e, case.clinician, case.id) for e in case.excerpts
                    if e.id not in paired_ids(case)],
-        **dyad_context(case),
+        **dyad_context(ctx, case),
         "diagram": ctx.diagram(
             page, ctx.analysis.dyad_evidenced.get(case.id, set()), f"d-{case.id}",
             f"Model diagram: components evidenced in dyad {case.id}"),

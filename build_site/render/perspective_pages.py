@@ -9,14 +9,14 @@ when the selected study has a pairing to list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from build_site.analyse import Quote
-from build_site.perspectives import MARK_LABELS, PAIRING_LABEL, episode_accounts
+from build_site.perspectives import MARK_LABELS, PAIRING_LABEL, episode_accounts, public_hold
 from build_site.render.context import RenderContext
 from build_site.render.registry import SitePages
-from build_site.study import Dyad, Episode, Study
+from build_site.study import Consent, Dyad, Episode, Study
 
 EPISODES_PATH = "cases/episodes.md"
 EPISODES_TITLE = "Shared episodes"
@@ -29,6 +29,7 @@ class EpisodeView:
     dyad: Dyad
     episode: Episode
     accounts: tuple[Quote, ...]
+    hold: str = ""  # review copy: why the public site leaves the pairing out
 
     @property
     def anchor(self) -> str:
@@ -61,7 +62,15 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
                   "episodes.md.j2", lambda: {"episodes": episodes})
 
 
-def dyad_context(dyad: Dyad) -> dict[str, Any]:
-    """What a dyad page needs to show its pairings: ``perspectives`` (the views) and
-    ``pairing`` (the label)."""
-    return {"perspectives": dyad_episodes(dyad), "pairing": PAIRING_LABEL}
+def dyad_context(ctx: RenderContext, dyad: Dyad) -> dict[str, Any]:
+    """What a dyad page needs to show its pairings: ``perspectives`` (the views; in a review
+    copy each says why the public site would leave it out) and ``pairing`` (the label)."""
+    views = dyad_episodes(dyad)
+    if ctx.review:
+        clinician = next((c.consent for c in ctx.study.clinicians if c.id == dyad.clinician),
+                         Consent())
+        opted_in = ctx.study.meta.publication.perspectives
+        views = [replace(v, hold=public_hold(
+            dyad, clinician, opted_in,
+            any(ctx.withheld_reason(q.excerpt.id) for q in v.accounts))) for v in views]
+    return {"perspectives": views, "pairing": PAIRING_LABEL}
