@@ -65,16 +65,19 @@ def both_consent(dyad: Dyad, clinician: Consent) -> bool:
 
 def public_hold(dyad: Dyad, clinician: Consent, opted_in: bool,
                 accounts_withheld: bool) -> str:
-    """Why a pairing of ``dyad`` stays off the public site ("" when it would be published),
-    for the review copy: the team's opt-in (``opted_in``), the two consents (``clinician``:
-    the clinician's record), or an account not published (``accounts_withheld``)."""
-    if not opted_in:
-        return "the study does not publish pairings (publication.perspectives)"
-    if not dyad.consent.patient.share_with_clinician:
-        return "the patient did not agree to share with the clinician"
-    if not clinician.share_with_patient:
-        return "the clinician did not agree to share with the patient"
-    return "an account is not for publication" if accounts_withheld else ""
+    """Every reason a pairing of ``dyad`` stays off the public site, for the review copy,
+    joined by "; " ("" when it would be published): the team's opt-in (``opted_in``), the two
+    consents (``clinician``: the clinician's record), an account not published
+    (``accounts_withheld``)."""
+    reasons = [
+        "" if opted_in else "the study does not publish pairings (publication.perspectives)",
+        "" if dyad.consent.patient.share_with_clinician
+        else "the patient did not agree to share with the clinician",
+        "" if clinician.share_with_patient
+        else "the clinician did not agree to share with the patient",
+        "an account is not for publication" if accounts_withheld else "",
+    ]
+    return "; ".join(r for r in reasons if r)
 
 
 def keep_episodes(dyad: Dyad, original: Dyad, allowed: bool) -> Dyad:

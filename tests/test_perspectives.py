@@ -4,6 +4,7 @@ opt-in), its validation, the dyad page (patient first) and the index of episodes
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -240,8 +241,8 @@ def test_an_unknown_mark_is_refused(tiny: Path) -> None:
 
 # --- pages ----------------------------------------------------------------------------------
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+def _text(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def test_review_page_shows_the_pairing_patient_first_and_the_index(
@@ -253,7 +254,7 @@ def test_review_page_shows_the_pairing_patient_first_and_the_index(
     page = (out / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
     section = page[page.index('id="episode-first-visit"'):]
     assert section.index('id="C1-P1-E1"') < section.index('id="C1-P1-E9"')  # patient first
-    assert "The team&#39;s pairing" in section or "The team's pairing" in section
+    assert "The team's pairing" in _text(section)
     assert "diverging" in _text(section[:section.index('id="C1-P1-E1"')])
     assert page.count('id="C1-P1-E9"') == 1  # not repeated among the coded excerpts
     index = (out / "cases" / "episodes.html").read_text(encoding="utf-8")
@@ -329,6 +330,9 @@ def test_a_published_note_is_read_by_the_consent_checks(tiny: Path) -> None:
     (False, True, True, "the patient did not agree to share with the clinician"),
     (True, False, True, "the clinician did not agree to share with the patient"),
     (True, True, True, ""),
+    (False, False, False, "the study does not publish pairings (publication.perspectives); "
+     "the patient did not agree to share with the clinician; the clinician did not agree to "
+     "share with the patient; an account is not for publication"),  # (insider: summary only)
 ])
 def test_review_copy_says_why_a_pairing_stays_off_the_public_site(
         tiny: Path, tmp_path: Path, patient: bool, clinician: bool, opt_in: bool,
