@@ -23,9 +23,20 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from build_site.study import Consent, Dyad, Episode, EpisodeMark, Excerpt, Speaker, Study
+from build_site.study import (
+    Clinician,
+    Consent,
+    Dyad,
+    Episode,
+    EpisodeMark,
+    Excerpt,
+    SourceRef,
+    Speaker,
+    Study,
+)
+from build_site.yamlsource import line_at
 
 Add = Callable[[str, tuple[Any, ...], str, str], None]
 
@@ -133,6 +144,19 @@ def neutral_episodes(dyad: Dyad) -> Dyad:
 
 
 # --- validation ------------------------------------------------------------------------------
+
+C = TypeVar("C", Clinician, Dyad)
+
+
+def with_episode_sources(case: C, path: str, data: Any) -> C:
+    """``case`` with each episode's file and line (``path``, the parsed document ``data``);
+    a clinician file has none."""
+    if not isinstance(case, Dyad) or not case.episodes:
+        return case
+    episodes = [ep.model_copy(update={"source": SourceRef(
+        file=path, line=line_at(data, ("episodes", i)))}) for i, ep in enumerate(case.episodes)]
+    return case.model_copy(update={"episodes": episodes})
+
 
 def episode_problems(study: Study, add: Add) -> None:
     """Check every episode key and pairing; ``add(file, path, message, hint)`` per problem.

@@ -21,7 +21,7 @@ from build_site.checklists import checklist_problems
 from build_site.errors import Problem, StudyError
 from build_site.insider import decision_problems
 from build_site.load import RawDocument, RawStudy
-from build_site.perspectives import episode_problems
+from build_site.perspectives import episode_problems, with_episode_sources
 from build_site.relation_claims import relation_problems
 from build_site.render.paths import RESERVED_COMPONENT_IDS
 from build_site.study import (
@@ -114,16 +114,14 @@ def _case_study(doc: RawDocument, model: type[C], problems: list[Problem]) -> C 
                     f"id '{item_id}' does not match the file name '{stem}.md'",
                     f"rename the file to {item_id}.md or change the id")
         )
-    update: dict[str, object] = {
-        "narrative": doc.body,
-        "source": SourceRef(file=doc.path, line=1, body_line=doc.body_line),
-        "excerpts": _with_sources(item.excerpts, doc),
-    }
-    if isinstance(item, Dyad):
-        update["episodes"] = [ep.model_copy(update={"source": SourceRef(
-            file=doc.path, line=line_at(doc.data, ("episodes", i)))})
-            for i, ep in enumerate(item.episodes)]
-    return item.model_copy(update=update)
+    item = with_episode_sources(item, doc.path, doc.data)
+    return item.model_copy(
+        update={
+            "narrative": doc.body,
+            "source": SourceRef(file=doc.path, line=1, body_line=doc.body_line),
+            "excerpts": _with_sources(item.excerpts, doc),
+        }
+    )
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
