@@ -96,11 +96,12 @@ def _clinician(ctx: RenderContext, case: Clinician) -> dict[str, Any]:
 
 def _dyad(ctx: RenderContext, case: Dyad) -> dict[str, Any]:
     page = dyad_path(case.id)
+    paired = paired_ids(case)  # shown in their pairing (perspective_pages), not again below
     return {
         "case": case, "facts": _facts(ctx, case), "narrative": narrative_html(case.narrative),
         "summary_only": not ctx.review and summary_only(case),
         "quotes": [Quote(e, case.clinician, case.id) for e in case.excerpts
-                   if e.id not in paired_ids(case)],
+                   if e.id not in paired],
         **dyad_context(ctx, case),
         "diagram": ctx.diagram(
             page, ctx.analysis.dyad_evidenced.get(case.id, set()), f"d-{case.id}",
