@@ -347,3 +347,15 @@ def test_review_copy_says_why_a_pairing_stays_off_the_public_site(
         assert f"Not for publication: {says}" in pairing
     else:
         assert "Not for publication" not in pairing
+
+
+def test_a_hostile_note_is_shown_as_text(tiny: Path, tmp_path: Path) -> None:
+    _pair(tiny, note="'<script>alert(1)</script> [x](javascript:alert(2)) *bold*'")
+    out = tmp_path / "review"
+    build(tiny, out, audience="review")
+    for page in (out / "dyads" / "C1-P1.html", out / "cases" / "episodes.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and 'href="javascript' not in text
+        assert "<em>bold</em>" not in text
+        shown = html.unescape(re.sub(r"<[^>]+>", "", text))
+        assert "<script>alert(1)</script> [x](javascript:alert(2)) *bold*" in shown
