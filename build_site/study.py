@@ -306,6 +306,9 @@ class Publication(_Model):
     hide_clinician: bool = False
     case_key: str = ""
     case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z_-]{0,19}$")] = "P"
+    # The team's opt-in to publish the pairings of two accounts of one episode (issue 21
+    # item 2); both participants must consent as well (build_site.perspectives).
+    perspectives: bool = False
 
 
 class Interviewer(_Model):
@@ -469,7 +472,8 @@ class Consent(_Model):
 
     ``quote``: may be quoted verbatim; ``public_site``: may appear on a public website;
     ``archive``: may be deposited; ``share_with_clinician``: their interview may be shown to
-    their own clinician in member checking; ``withdrawn``: left the study.
+    their own clinician in member checking; ``share_with_patient`` (a clinician's): their
+    account may be shown beside, or to, their own patient's; ``withdrawn``: left the study.
 
     Anything not recorded is not given: every permission defaults to false, so a missing
     consent record publishes nothing of that person.
@@ -479,6 +483,7 @@ class Consent(_Model):
     public_site: bool = False
     archive: bool = False
     share_with_clinician: bool = False
+    share_with_patient: bool = False
     withdrawn: bool = False
 
     def allows_public_quote(self) -> bool:
@@ -540,6 +545,9 @@ class Excerpt(_Model):
     # on the component pages (issue 19 item 3). Published (and signed off) like the other flags.
     exemplar: bool = False
     publish: bool = True
+    # The team's pairing of this account with another of the same episode: an id from the
+    # dyad's ``episodes`` (issue 21 item 2, build_site.perspectives).
+    episode: Id | None = None
     source: SourceRef | None = Field(default=None, exclude=True)
 
 
@@ -556,6 +564,26 @@ class Clinician(_Model):
     comments: list[Note] = []
     excerpts: list[Excerpt] = []
     narrative: str = Field(default="", exclude=True)
+    source: SourceRef | None = Field(default=None, exclude=True)
+
+
+class EpisodeMark(StrEnum):
+    """The team's mark on a pairing of two accounts of one episode (never tallied)."""
+
+    converging = "converging"
+    complementary = "complementary"
+    diverging = "diverging"
+    one_account_only = "one-account-only"
+
+
+class Episode(_Model):
+    """The team's pairing of the patient's and the clinician's accounts of one episode
+    (a dyad's ``episodes``; its excerpts name it in ``episode``): the team's ``mark`` and
+    ``note`` (required for ``diverging``). See :mod:`build_site.perspectives`."""
+
+    id: Id
+    mark: EpisodeMark
+    note: str = ""
     source: SourceRef | None = Field(default=None, exclude=True)
 
 
@@ -602,6 +630,7 @@ class Dyad(_Model):
     memos: list[Note] = []
     comments: list[Note] = []
     excerpts: list[Excerpt] = []
+    episodes: list[Episode] = []
     narrative: str = Field(default="", exclude=True)
     source: SourceRef | None = Field(default=None, exclude=True)
 

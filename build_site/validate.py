@@ -21,6 +21,7 @@ from build_site.checklists import checklist_problems
 from build_site.errors import Problem, StudyError
 from build_site.insider import decision_problems
 from build_site.load import RawDocument, RawStudy
+from build_site.perspectives import episode_problems, with_episode_sources
 from build_site.relation_claims import relation_problems
 from build_site.render.paths import RESERVED_COMPONENT_IDS
 from build_site.study import (
@@ -114,6 +115,7 @@ def _case_study(doc: RawDocument, model: type[C], problems: list[Problem]) -> C 
                     f"id '{item_id}' does not match the file name '{stem}.md'",
                     f"rename the file to {item_id}.md or change the id")
         )
+    item = with_episode_sources(item, doc.path, doc.data)
     return item.model_copy(
         update={
             "narrative": doc.body,
@@ -153,6 +155,7 @@ class _Checker:
         self._ages()
         decision_problems(self.study, self.add)
         relation_problems(self.study, self.add)
+        episode_problems(self.study, self.add)
         checklist_problems(self.study, self.add)
         self.problems.extend(trail_problems(self.study, self.raw.history))
         return self.problems

@@ -25,7 +25,9 @@ _KEEP = frozenset(
      # a relation's chosen cases, their excerpts, its declared basis and model version
      "case", "excerpt_ids", "basis", "consequence", "since",
      # a codebook change in the model history: its kind and the code ids it names
-     "change", "into"}
+     "change", "into",
+     # an excerpt's episode key (the id of a pairing in its dyad's episodes) and its mark
+     "episode", "mark"}
 )
 # In the model, the codebook and the model history, labels (and versions, files, dates, colours)
 # are the study's vocabulary, published as written; their prose (definitions, descriptions,

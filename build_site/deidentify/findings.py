@@ -86,6 +86,9 @@ def _case_texts(case: Clinician | Dyad) -> Iterator[_Text]:
     if isinstance(case, Dyad):
         for summary in case.summaries.values():
             yield _Text(file, 0, summary)
+        for episode in case.episodes:  # the team's note on a pairing (perspectives)
+            if episode.note:
+                yield _Text(file, episode.source.line if episode.source else 0, episode.note)
 
 
 def shown_texts(study: Study, pages: dict[str, str] | None = None,

@@ -9,6 +9,9 @@ Patients were interviewed apart from their clinicians, so a packet holds:
   speaker consented to share with the clinician (``share_with_clinician``), whatever the
   excerpt's publication status;
 - illustrations from other clinicians' dyads only where they are cleared for the public site.
+- the team's pairings of the patient's and the clinician's accounts of one episode in the
+  clinician's own dyads, only where the patient agreed to share with him
+  (:func:`packet_episodes`, the rule in :mod:`build_site.perspectives`).
 
 Nothing unpublished from another clinician's dyads ever appears. Packets are de-identified and
 pass the leak gate before they are written.
@@ -25,12 +28,14 @@ from markupsafe import Markup
 from build_site.analyse import Quote, analyse
 from build_site.errors import PrivacyError, Problem
 from build_site.outlock import guarded_output
+from build_site.perspectives import shared_dyad
 from build_site.preflight import require_graphviz
 from build_site.privacy.gate import scan_tree
 from build_site.privacy.selection import select, speaker_consent
 from build_site.publish import discard, publish, staging_dir
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
 from build_site.render.html import inline_text
+from build_site.render.perspective_pages import EpisodeView, dyad_episodes
 from build_site.study import Kind, Speaker, Study, in_sentence
 
 if TYPE_CHECKING:
@@ -71,6 +76,16 @@ def packet_quotes(study: Study, clinician_id: str) -> dict[str, list[Quote]]:
     return {"own": own, "patients": patients, "others": others}
 
 
+def packet_episodes(study: Study, clinician_id: str) -> list[EpisodeView]:
+    """The pairings one clinician's packet may show: those of his own dyads whose patient
+    agreed to share with him (``study`` is the whole, de-identified study)."""
+    review = select(study, "review")
+    consent = {c.id: c.consent for c in review.clinicians}
+    return [view for dyad in review.dyads if dyad.clinician == clinician_id
+            for view in dyad_episodes(shared_dyad(dyad, consent[dyad.clinician],
+                                                  Speaker.clinician))]
+
+
 def _render(study: Study, clinician_id: str, diagrams: DiagramRenderer) -> str:
     env = Environment(loader=PackageLoader("build_site.render", "templates"), autoescape=True,
                       undefined=StrictUndefined)
@@ -103,6 +118,7 @@ def _render(study: Study, clinician_id: str, diagrams: DiagramRenderer) -> str:
         questions=study.meta.feedback_questions or DEFAULT_QUESTIONS,
         diagram=Markup(clean_svg(diagrams.svg(dot), "Diagram of the model")), kinds=kinds,
         own=quotes["own"], patients=quotes["patients"], others=others, text=inline_text,
+        episodes=packet_episodes(study, clinician_id),
         labels=lambda codes: ", ".join(labels.get(c, c) for c in codes), say=in_sentence,
     )
 

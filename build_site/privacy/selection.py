@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from build_site.insider import SUMMARY_REASON, public_update, summary_only
+from build_site.perspectives import select_episodes
 from build_site.privacy.unlink import neutral_ids, unlink
 from build_site.study import Audience, Consent, Dyad, Excerpt, SourceRef, Speaker, Status, Study
 
@@ -163,7 +164,8 @@ def select_with_report(study: Study, audience: Audience, keep_links: bool = Fals
         update = {"excerpts": excerpts}
         if public:
             update |= {"memos": [], "comments": []} | public_update(dyad)
-        dyads.append(dyad.model_copy(update=update))
+        dyads.append(select_episodes(dyad.model_copy(update=update), dyad, cc, public,
+                                     study.meta.publication.perspectives))
     shown = study.model_copy(update={"clinicians": clinicians, "dyads": dyads})
     if public and study.meta.publication.hide_clinician and not keep_links:
         shown = unlink(shown, neutral_ids(study))

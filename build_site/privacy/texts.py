@@ -117,6 +117,10 @@ def published_passages(public: Study, handwritten: dict[str, bytes],
             yield Passage(file, body, dyad.narrative, about)
         for key, summary in dyad.summaries.items():
             yield Passage(file, _key_line(lines(file), key, summary), summary, about)
+        for episode in dyad.episodes:  # the team's note on a pairing (perspectives)
+            if episode.note:
+                yield Passage(file, episode.source.line if episode.source else 0,
+                              episode.note, about)
     for path, data in sorted(handwritten.items()):
         if path.endswith(".md"):
             yield Passage(f"docs/{path}", 1, data.decode("utf-8", "replace"))

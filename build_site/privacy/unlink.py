@@ -38,6 +38,7 @@ from build_site.deidentify.linkage import (
     study_cases,
 )
 from build_site.errors import Problem, StudyError
+from build_site.perspectives import neutral_episodes
 from build_site.relation_claims import unlinked_model
 from build_site.study import Dyad, Identifier, IdentifierKind, Study
 
@@ -140,7 +141,8 @@ def _unlink_dyad(dyad: Dyad, neutral: Neutral, clinician_ids: set[str]) -> Dyad:
         **dict.fromkeys(clinician_ids, ANOTHER_CLINICIAN), dyad.clinician: THE_CLINICIAN,
     })
     excerpts = [e.model_copy(update={"id": neutral.excerpts[e.id]}) for e in dyad.excerpts]
-    masked: Dyad = scrub(dyad.model_copy(update={"excerpts": excerpts}), mask)
+    paired = neutral_episodes(dyad.model_copy(update={"excerpts": excerpts}))
+    masked: Dyad = scrub(paired, mask)
     interview = masked.interview.model_copy(update={"order": None})
     return masked.model_copy(update={"id": own, "clinician": "", "transcript": None,
                                      "interview": interview})

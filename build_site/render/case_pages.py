@@ -12,8 +12,10 @@ from typing import Any
 
 from build_site.analyse import Quote, shown_value
 from build_site.insider import summary_only
+from build_site.perspectives import paired_ids
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
+from build_site.render.perspective_pages import dyad_context
 from build_site.render.registry import SitePages
 from build_site.study import Clinician, Dyad, in_sentence
 
@@ -96,10 +98,13 @@ def _clinician(ctx: RenderContext, case: Clinician) -> dict[str, Any]:
 
 def _dyad(ctx: RenderContext, case: Dyad) -> dict[str, Any]:
     page = dyad_path(case.id)
+    paired = paired_ids(case)  # shown in their pairing (perspective_pages), not again below
     return {
         "case": case, "facts": _facts(ctx, case), "narrative": narrative_html(case.narrative),
         "summary_only": not ctx.review and summary_only(case),
-        "quotes": [Quote(e, case.clinician, case.id) for e in case.excerpts],
+        "quotes": [Quote(e, case.clinician, case.id) for e in case.excerpts
+                   if e.id not in paired],
+        **dyad_context(ctx, case),
         "diagram": ctx.diagram(
             page, ctx.analysis.dyad_evidenced.get(case.id, set()), f"d-{case.id}",
             f"Model diagram: components evidenced in "

@@ -18,6 +18,7 @@ from build_site.render import (
     data_pages,
     methods_pages,
     model_pages,
+    perspective_pages,
     review_pages,
 )
 from build_site.render.context import Asset, Page, RenderContext
@@ -26,8 +27,8 @@ from build_site.render.registry import NavItem, SitePages
 ABOUT = "About"
 Declare = Callable[[SitePages, RenderContext], None]
 SECTIONS: tuple[Declare, ...] = (model_pages.declare, case_pages.declare,
-                                 analysis_pages.declare, methods_pages.declare,
-                                 data_pages.declare)
+                                 perspective_pages.declare, analysis_pages.declare,
+                                 methods_pages.declare, data_pages.declare)
 
 
 def declare_site(ctx: RenderContext, handwritten: Iterable[tuple[str, str, str]] = (),
