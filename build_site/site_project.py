@@ -349,8 +349,8 @@ class Notice:
     head: str = ""  # HTML the home page adds to its <head> (build_site.metadata.webmeta)
 
 
-TEAM_MAIN = "build-site-team-main.html"
-HEAD_KEY = "build_site_home_head"  # config.extra key of Notice.head  # the team's own main.html, which ours extends
+TEAM_MAIN = "build-site-team-main.html"  # the team's own main.html, which ours extends
+HEAD_KEY = "build_site_home_head"  # config.extra key of Notice.head
 
 
 def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: Notice) -> Path:
