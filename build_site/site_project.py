@@ -375,8 +375,9 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
         parent = TEAM_MAIN
     robots = '<meta name="robots" content="noindex,nofollow">' if notice.noindex else ""
     if notice.head:  # a config value, never template text: the team's words are not Jinja
-        robots += ("{% if page and page.is_homepage %}{{ config.extra." + HEAD_KEY
-                   + " | safe }}{% endif %}")
+        # Zensical's is_homepage is false with file URLs: the home page is also index.html
+        robots += ('{% if page and (page.is_homepage or page.url in ["", ".", "./", '
+                   '"index.html"]) %}{{ config.extra.' + HEAD_KEY + " | safe }}{% endif %}")
     announce = ('{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
                 + "</strong>{% endblock %}\n") if notice.text else ""
     main.write_text(

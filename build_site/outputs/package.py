@@ -22,7 +22,8 @@ from pathlib import Path
 from build_site.consent.archive import left_out
 from build_site.errors import PrivacyError, Problem, UsageError
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
-from build_site.metadata.deposit import datacite_metadata, zenodo_metadata
+from build_site.metadata.deposit import datacite_metadata, title, zenodo_metadata
+from build_site.metadata.rocrate import METADATA_FILE, rocrate_json
 from build_site.pipeline import build, build_directory, prepare
 from build_site.privacy.gate import scan_tree
 from build_site.render.downloads import citation_cff
@@ -90,14 +91,15 @@ def package(study_dir: Path, target: Path, config: Path | None = None) -> Path:
                                                       sort_keys=True) + "\n", encoding="utf-8")
         (root / "datacite.json").write_text(json.dumps(datacite_metadata(public), indent=2,
                                                        sort_keys=True) + "\n", encoding="utf-8")
-        (root / "LICENSE.txt").write_text(f"{public.meta.title}\n\n"
+        (root / "LICENSE.txt").write_text(f"{title(public.meta)}\n\n"
                                           f"Licence: {public.meta.license or 'not stated'}\n",
                                           encoding="utf-8")
         (root / "README.txt").write_text(
-            f"{public.meta.title}\n\nOpen site/index.html in a web browser; the site works "
+            f"{title(public.meta)}\n\nOpen site/index.html in a web browser; the site works "
             "from disk, without a server or an internet connection.\n"
             + (ARCHIVE_NOTE if left_out(public) else ""), encoding="utf-8")
         (root / "site" / ".build-site").unlink(missing_ok=True)
+        (root / METADATA_FILE).write_text(rocrate_json(public, root), encoding="utf-8")
         leaks = scan_tree(root, study.identifiers, study.reviewed.file_digests())
         if leaks:
             raise PrivacyError([Problem(leak.where, 0, "listed identifier found in the package",
