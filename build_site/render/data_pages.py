@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from build_site.consent.archive import left_out
 from build_site.metadata.datapackage import DATAPACKAGE, datapackage_json
-from build_site.metadata.demonstration import mark_downloads
+from build_site.metadata.fictional_downloads import mark_downloads
 from build_site.metadata.references import REFERENCE_FILES, reference_blocks, reference_files
 from build_site.render import downloads
 from build_site.render.analysis_pages import excerpt_rows
