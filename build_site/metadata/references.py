@@ -22,6 +22,7 @@ def reference_files(study: Study) -> list[Asset]:
 def reference_blocks(study: Study) -> dict[str, Any]:
     """The cite page's context: ``bibtex`` and ``ris`` as escaped ``<pre>`` blocks."""
     def block(text: str, kind: str) -> Markup:
-        return Markup('<pre class="bs-reference" data-format="{}"><code>{}</code></pre>').format(
+        return Markup('<pre class="bs-reference" data-format="{}" data-search-exclude>'
+                      "<code>{}</code></pre>").format(
             kind, escape(text.replace("\r\n", "\n").rstrip("\n")))
     return {"bibtex": block(bibtex(study), "bibtex"), "ris": block(ris(study), "ris")}
