@@ -13,7 +13,7 @@ from build_site.study import Study
 def with_metadata(notice: Notice | None, shown: Study, audience: str) -> Notice | None:
     """``notice`` (the banner a build already has, or None) with what the study's metadata
     adds: on a public build the home page's head; on a demonstration study the fictional
-    banner before any other, and search engines asked not to index the site.
+    banner after any other, and search engines asked not to index the site.
 
     Returns:
         The notice to build with (None when there is nothing to add to None).
@@ -22,7 +22,7 @@ def with_metadata(notice: Notice | None, shown: Study, audience: str) -> Notice 
     noindex = notice.noindex if notice else False
     head = home_head(shown) if audience == "public" else ""
     if shown.meta.demonstration:
-        text = f"{NOTICE} {text}".strip()
+        text = f"{text} {NOTICE}".strip()
         noindex = True
     if not text and not head:
         return notice
