@@ -21,8 +21,10 @@ from build_site.yamlsource import line_at
 RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 RESERVED_TLDS = ("example", "test", "invalid", "localhost")
 FICTIONAL = "fictional demonstration data"
-NOTICE = ("Fictional demonstration study: every participant, place and conversation here is "
-          "invented.")
+# Worded for every kind of demonstration: invented cases, or real recordings of simulated
+# consultations (the patients are roles); either way no finding is about real patients.
+NOTICE = ("Fictional demonstration study: not research about real patients; do not cite it "
+          "as such.")
 
 
 def reserved_domain(url: str) -> bool:
@@ -39,8 +41,8 @@ def fictional(text: str) -> str:
 
 def fictional_description(text: str) -> str:
     """``text`` (a description) opened by a sentence saying the data are fictional."""
-    opening = ("Fictional demonstration data: every participant, place and conversation in "
-               "it is invented.")
+    opening = ("Fictional demonstration data, made to show how such a study is published: "
+               "not research data about real patients.")
     return f"{opening}\n\n{text}".strip()
 
 
