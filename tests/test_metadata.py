@@ -14,8 +14,9 @@ import yaml
 
 from build_site.errors import StudyError
 from build_site.metadata.bibliographic import bib_escape, bibtex, ris
+from build_site.metadata.demonstration import reserved_domain
 from build_site.metadata.deposit import datacite_metadata, zenodo_metadata
-from build_site.metadata.fictional_downloads import mark_downloads, reserved_domain
+from build_site.metadata.fictional_downloads import mark_downloads
 from build_site.metadata.orcid import TEST_ORCID, check_digit, orcid_problem
 from build_site.metadata.webmeta import citation_tags, home_head, script_json
 from build_site.outputs.package import package
