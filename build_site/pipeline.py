@@ -29,6 +29,7 @@ from build_site.errors import PrivacyError, Problem
 from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
+from build_site.metadata.banner import with_metadata
 from build_site.offline import refuse_external_loads
 from build_site.outlock import guarded_output
 from build_site.placeholders import find_placeholders, refuse_placeholders
@@ -335,10 +336,10 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     report.diagrams_rendered = ctx.diagrams.rendered
     report.diagrams_cached = ctx.diagrams.cached
     stage("render")
-    notice = _notice(prepared, report)
+    notice = with_metadata(_notice(prepared, report), shown, audience)
     report.files_written = assemble(work / "docs", pages, assets, prepared.handwritten)
     settings = {"nav": report.nav, "site_name": shown.meta.title, "audience": audience,
-                "notice": notice and [notice.text, notice.noindex],
+                "notice": notice and [notice.text, notice.noindex, notice.head],
                 "epoch": source_date_epoch(shown),
                 "reviewed_files": sorted(prepared.study.reviewed.file_digests())}  # gate input
     if engine != "mkdocs":

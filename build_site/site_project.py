@@ -381,9 +381,11 @@ class Notice:
 
     text: str
     noindex: bool = False
+    head: str = ""  # HTML the home page adds to its <head> (build_site.metadata.webmeta)
 
 
 TEAM_MAIN = "build-site-team-main.html"  # the team's own main.html, which ours extends
+HEAD_KEY = "build_site_home_head"  # config.extra key of Notice.head
 
 
 def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: Notice) -> Path:
@@ -407,11 +409,15 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
         main.replace(folder / TEAM_MAIN)
         parent = TEAM_MAIN
     robots = '<meta name="robots" content="noindex,nofollow">' if notice.noindex else ""
+    if notice.head:  # a config value, never template text: the team's words are not Jinja
+        # Zensical's is_homepage is false with file URLs: the home page is also index.html
+        robots += ('{% if page and (page.is_homepage or page.url in ["", ".", "./", '
+                   '"index.html"]) %}{{ config.extra.' + HEAD_KEY + " | safe }}{% endif %}")
+    announce = ('{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
+                + "</strong>{% endblock %}\n") if notice.text else ""
     main.write_text(
         '{% extends "' + parent + '" %}\n'
-        "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n"
-        '{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
-        + "</strong>{% endblock %}\n",
+        "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n" + announce,
         encoding="utf-8",
     )
     return folder
@@ -455,6 +461,8 @@ def config_overrides(config: Path, docs_dir: Path, site_dir: Path, nav: list[Any
         if isinstance(theme, dict):
             theme["custom_dir"] = str(_theme_overrides(docs_dir.parent, config, theme, notice))
             overrides["theme"] = theme
+        if notice.head:
+            overrides["extra"][HEAD_KEY] = notice.head
     if raw.get("site_name", DEFAULT_SITE_NAME) == DEFAULT_SITE_NAME:
         overrides["site_name"] = site_name
     return overrides

@@ -23,6 +23,9 @@ from pydantic import (
     model_validator,
 )
 
+from build_site.metadata.orcid import PATTERN as ORCID_PATTERN
+from build_site.metadata.orcid import orcid_problem
+
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
 Scalar = str | int | float | bool
 DemographicValue = Scalar | list[Scalar] | None
@@ -267,6 +270,14 @@ class Codebook(_Model):
     codes: list[Code] = Field(min_length=1)
 
 
+def _valid_orcid(value: str) -> str:
+    """An ORCID iD whose check digit is right (:mod:`build_site.metadata.orcid`), or ""."""
+    problem = orcid_problem(value) if value else None
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 class Person(_Model):
     """A member of the research team."""
 
@@ -274,7 +285,8 @@ class Person(_Model):
     role: str = ""
     background: str = ""
     affiliation: str = ""
-    orcid: str = ""
+    orcid: Annotated[str, AfterValidator(_valid_orcid)] = Field(
+        default="", json_schema_extra={"pattern": ORCID_PATTERN})
 
 
 class Reference(_Model):
@@ -450,6 +462,8 @@ class StudyMeta(_Model):
     team: list[Person] = []
     citation: Reference | None = None
     based_on: Reference | None = None
+    article: Reference | None = None  # the article this site supplements (IsSupplementTo)
+    publisher: str = ""  # who publishes the data (DataCite's publisher), e.g. the university
     license: str = ""
     version: str = ""
     date_released: str = ""

@@ -21,6 +21,7 @@ from build_site.checklists import checklist_problems
 from build_site.errors import Problem, StudyError
 from build_site.insider import decision_problems
 from build_site.load import RawDocument, RawStudy
+from build_site.metadata.demonstration import demonstration_problems
 from build_site.perspectives import episode_problems, with_episode_sources
 from build_site.relation_claims import relation_problems
 from build_site.render.paths import RESERVED_COMPONENT_IDS
@@ -357,6 +358,8 @@ def validate(raw: RawStudy) -> Study:
                                 "add dyads/<ID>.md files"))
     if meta is not None and meta.publication.hide_clinician:
         problems += _hiding_problems(meta, raw)
+    if meta is not None:
+        problems += demonstration_problems(meta, raw.study.path, raw.study.data)
     if problems or meta is None or model is None or codebook is None:
         raise StudyError(problems)
     study = Study(

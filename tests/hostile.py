@@ -99,8 +99,11 @@ class _Filler:
 
 # Every field of study.yml that the schema has, with a placeholder where it is free text.
 STUDY: dict[str, Any] = {
-    "title": "t", "subtitle": "t", "demonstration": True, "overview": "t",
-    "team": [{"name": "t", "role": "t", "background": "t", "affiliation": "t", "orcid": "t"}],
+    # not a demonstration: one refuses DOIs and addresses outside the example domains
+    "title": "t", "subtitle": "t", "demonstration": False, "overview": "t", "publisher": "t",
+    "team": [{"name": "t", "role": "t", "background": "t", "affiliation": "t",
+              "orcid": "0000-0002-1825-0097"}],
+    "article": {"text": "t", "doi": "t", "url": "t"},
     "citation": {"text": "t", "doi": "t", "url": "t"},
     "based_on": {"text": "t", "url": "t", "doi": "t"},
     "license": "t", "version": "t", "date_released": "2026-01-02", "keywords": ["t", "t"],

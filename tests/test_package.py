@@ -48,7 +48,8 @@ def test_package_contents_and_reproducibility(tiny: Path, tmp_path: Path) -> Non
         assert not any(".build" in n or n.endswith(".build-site") for n in names)
         assert {i.date_time for i in archive.infolist()} == {(2026, 11, 29, 0, 0, 0)}
         zenodo = json.loads(archive.read(".zenodo.json"))
-        assert zenodo["title"] == "Tiny study" and zenodo["license"] == "cc-by-4.0"
+        assert zenodo["title"] == "Tiny study (fictional demonstration data)"
+        assert zenodo["license"] == "cc-by-4.0"
         pages = [n for n in names if n.endswith(".html")]
         for name in pages:
             html = archive.read(name).decode("utf-8")

@@ -99,7 +99,8 @@ def test_two_runs_give_identical_pdfs(signed_tiny: Path, tmp_path: Path) -> None
     reader = PdfReader(first.out)
     meta = reader.metadata
     assert meta is not None
-    assert meta.title == "Tiny study" and meta.author == "A. Author, B. Author"
+    assert meta.title == "Tiny study (fictional demonstration data)"
+    assert meta.author == "A. Author, B. Author"
     assert meta["/Keywords"] == "tiny, fixture"
     assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261129000000Z"
     titles = [item.title for item in reader.outline if not isinstance(item, list)]

@@ -34,6 +34,8 @@ def test_review_copy_has_banner_noindex_dashboard_and_memos(tiny: Path, tmp_path
     assert "draft" in dashboard and "C2-P1" in dashboard
     assert "MEMO-SECRET-ONE" in (out / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
     public = tmp_path / "public"
+    study = tiny / "study.yml"  # a demonstration is noindex everywhere (issue 23 item 6)
+    study.write_text(study.read_text().replace("demonstration: true", "demonstration: false"))
     build(tiny, public)
     assert not (public / "review").exists()
     assert "noindex" not in (public / "index.html").read_text(encoding="utf-8")

@@ -20,6 +20,9 @@ from build_site.pipeline import build
 
 from .hostile import Hostile, free_text_paths, hostile_study
 
+# The cite page's BibTeX and RIS blocks show fields in those formats (BibTeX escapes, family
+# name first), not as typed; what runs in them is still checked.
+REFERENCE = "bs-reference"
 SPACE = re.compile(r"\s+")
 MARKER = re.compile(r"zq\d\d")
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction"}
@@ -28,14 +31,12 @@ TEXT_ATTRIBUTES = {"title", "xlink:title", "aria-label", "alt", "content", "plac
                    "value", "summary", "label"}
 
 
-# Free-text fields no page shows, in a public or a review build: CITATION.cff carries the
-# affiliation, ORCID, version and keywords; the feedback packets the questions; the manifest
-# the sign-off. The based_on DOI and the model's version are not published.
+# Free-text fields no page shows, in a public or a review build: the feedback packets carry
+# the questions, the manifest the sign-off; the based_on DOI and the model's version are not
+# published. (Affiliation, ORCID, keywords and version reach the team list and the cite page.)
 NOT_ON_PAGES = [
     "model.yml: version", "study.yml: based_on.doi", "study.yml: feedback_questions",
-    "study.yml: keywords", "study.yml: keywords", "study.yml: sign_off.by",
-    "study.yml: sign_off.role", "study.yml: team.affiliation", "study.yml: team.orcid",
-    "study.yml: version",
+    "study.yml: sign_off.by", "study.yml: sign_off.role",
 ]
 
 
@@ -56,11 +57,11 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         self.attributes += [(tag, name, value or "") for name, value in attrs]
-        if tag in ("script", "style"):
+        if tag in ("script", "style") or (tag == "pre" and ("class", REFERENCE) in attrs):
             self._skip += 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
+        if tag in ("script", "style", "pre") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:

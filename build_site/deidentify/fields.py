@@ -28,7 +28,8 @@ _NOT_PROSE = frozenset({
     "change", "codes", "into",
 })
 # Top-level keys of study.yml that are settings or allowed vocabulary, not prose.
-_STUDY_SETTINGS = frozenset({"publication", "sign_off", "citation", "based_on", "team"})
+_STUDY_SETTINGS = frozenset({"publication", "sign_off", "citation", "based_on", "team",
+                             "article", "publisher"})
 
 
 def _walk(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:

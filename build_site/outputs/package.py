@@ -18,72 +18,19 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
 
 from build_site.consent.archive import left_out
 from build_site.errors import PrivacyError, Problem, UsageError
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
+from build_site.metadata.deposit import datacite_metadata, title, zenodo_metadata
+from build_site.metadata.rocrate import METADATA_FILE, rocrate_json
 from build_site.pipeline import build, build_directory, prepare
 from build_site.privacy.gate import scan_tree
-from build_site.render.downloads import citation_cff, license_spdx
+from build_site.render.downloads import citation_cff
 from build_site.study import Study
 
 ARCHIVE_NOTE = ("\nThis supplement leaves out the material of the participants who agreed to "
                 "appear on the study's website but not to be archived.\n")
-
-
-def zenodo_metadata(study: Study) -> dict[str, Any]:
-    """Zenodo deposit metadata (``.zenodo.json``) from ``study.yml``."""
-    meta = study.meta
-    data: dict[str, Any] = {
-        "title": meta.title,
-        "upload_type": "dataset",
-        "description": meta.overview.strip() or meta.title,
-        "creators": [{"name": _family_first(p.name), **({"affiliation": p.affiliation}
-                                                        if p.affiliation else {})}
-                     for p in meta.team] or [{"name": meta.title}],
-        "access_right": "open",
-    }
-    spdx = license_spdx(meta.license)
-    if spdx:
-        data["license"] = spdx.lower()
-    if meta.keywords:
-        data["keywords"] = meta.keywords
-    if meta.version:
-        data["version"] = meta.version
-    if meta.based_on:
-        data["related_identifiers"] = [{"relation": "isDerivedFrom",
-                                        "identifier": meta.based_on.url or meta.based_on.text}]
-    return data
-
-
-def datacite_metadata(study: Study) -> dict[str, Any]:
-    """DataCite Metadata Schema 4.4 mandatory and recommended properties, as JSON."""
-    meta = study.meta
-    year = (meta.sign_off.date if meta.sign_off else meta.date_released)[:4] or "1980"
-    data: dict[str, Any] = {
-        "types": {"resourceTypeGeneral": "Dataset", "resourceType": "Qualitative study site"},
-        "creators": [{"name": _family_first(p.name), "nameType": "Personal"}
-                     for p in meta.team] or [{"name": meta.title}],
-        "titles": [{"title": meta.title}],
-        "publisher": "build-site",
-        "publicationYear": year,
-        "descriptions": [{"description": meta.overview.strip(), "descriptionType": "Abstract"}],
-        "subjects": [{"subject": k} for k in meta.keywords],
-        "schemaVersion": "http://datacite.org/schema/kernel-4",
-    }
-    if meta.citation and meta.citation.doi:
-        data["identifiers"] = [{"identifier": meta.citation.doi, "identifierType": "DOI"}]
-    spdx = license_spdx(meta.license)
-    if spdx:
-        data["rightsList"] = [{"rights": meta.license, "rightsIdentifier": spdx,
-                               "rightsIdentifierScheme": "SPDX"}]
-    return data
-
-
-def _family_first(name: str) -> str:
-    given, _, family = name.rpartition(" ")
-    return f"{family}, {given}" if given else name
 
 
 def write_zip(folder: Path, target: Path, epoch: int) -> None:
@@ -144,14 +91,15 @@ def package(study_dir: Path, target: Path, config: Path | None = None) -> Path:
                                                       sort_keys=True) + "\n", encoding="utf-8")
         (root / "datacite.json").write_text(json.dumps(datacite_metadata(public), indent=2,
                                                        sort_keys=True) + "\n", encoding="utf-8")
-        (root / "LICENSE.txt").write_text(f"{public.meta.title}\n\n"
+        (root / "LICENSE.txt").write_text(f"{title(public.meta)}\n\n"
                                           f"Licence: {public.meta.license or 'not stated'}\n",
                                           encoding="utf-8")
         (root / "README.txt").write_text(
-            f"{public.meta.title}\n\nOpen site/index.html in a web browser; the site works "
+            f"{title(public.meta)}\n\nOpen site/index.html in a web browser; the site works "
             "from disk, without a server or an internet connection.\n"
             + (ARCHIVE_NOTE if left_out(public) else ""), encoding="utf-8")
         (root / "site" / ".build-site").unlink(missing_ok=True)
+        (root / METADATA_FILE).write_text(rocrate_json(public, root), encoding="utf-8")
         leaks = scan_tree(root, study.identifiers, study.reviewed.file_digests())
         if leaks:
             raise PrivacyError([Problem(leak.where, 0, "listed identifier found in the package",

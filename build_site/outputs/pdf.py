@@ -40,6 +40,8 @@ from lxml.html import HtmlElement, builder
 from build_site import __version__
 from build_site.errors import PrivacyError, Problem, StudyError, UsageError
 from build_site.manifest import source_date_epoch
+from build_site.metadata.demonstration import fictional
+from build_site.metadata.deposit import title as deposit_title
 from build_site.outputs.package import require_sign_off
 from build_site.pipeline import build
 from build_site.privacy.gate import scan_text
@@ -279,7 +281,16 @@ def _link(href: str, here: str, path: str, pages: dict[str, str]) -> str | None:
     return "#" + (f"{pages[target]}--{parts.fragment}" if parts.fragment else pages[target])
 
 
+def _alt_text(article: HtmlElement) -> None:
+    """Give each inline SVG with an ``aria-label`` a ``<title>`` of that text: WeasyPrint's
+    tagged PDF takes a figure's ``/Alt`` from an SVG's ``<title>`` (PDF/UA-1 7.3)."""
+    for svg in article.xpath(".//svg[@aria-label]"):
+        if not any(getattr(child, "tag", "") == "title" for child in svg):
+            svg.insert(0, builder.E("title", svg.get("aria-label")))
+
+
 def _style_diagrams(article: HtmlElement) -> None:
+    _alt_text(article)
     for svg in article.xpath(".//*[" + _CLASS.format("bs-diagram") + "]//svg"):
         style = builder.E("style", _DIAGRAM_STYLE)
         style.set("type", "text/css")
@@ -335,7 +346,10 @@ def _iso(epoch: int) -> str:
 def _title_page(public: Study, digest: str) -> HtmlElement:
     meta = public.meta
     E = builder
-    parts: list[Any] = [E.H1(meta.title, {"class": "bs-doc-title"})]
+    heading = E.H1(meta.title, {"class": "bs-doc-title"})
+    if meta.demonstration:  # the running header of every page says so (print.css)
+        heading.set("data-running", fictional(meta.title))
+    parts: list[Any] = [heading]
     if meta.subtitle:
         parts.append(E.P(meta.subtitle, {"class": "bs-doc-subtitle"}))
     if meta.team:
@@ -345,7 +359,7 @@ def _title_page(public: Study, digest: str) -> HtmlElement:
                         ("Licence", meta.license),
                         ("Cite as", meta.citation.text if meta.citation else ""),
                         ("DOI", meta.citation.doi if meta.citation and meta.citation.doi
-                         else "")):
+                         and not meta.demonstration else "")):
         if value:
             facts += [E.DT(term), E.DD(value)]
     facts += [E.DT("Content"), E.DD(f"the signed-off public site; fingerprint {digest}")]
@@ -447,7 +461,7 @@ def print_document(site: Path, nav: list[Any], public: Study, digest: str,
         sections.append(section)
     body.append(_contents(entries, titles, pages))
     body += sections
-    head = [E.META(charset="utf-8"), E.TITLE(meta.title)]
+    head = [E.META(charset="utf-8"), E.TITLE(deposit_title(meta))]
     head += [E.META(name="author", content=p.name) for p in meta.team]
     if meta.keywords:
         head.append(E.META(name="keywords", content=", ".join(meta.keywords)))
@@ -514,6 +528,13 @@ def _resolve_dangling(document: HtmlElement, pages: dict[str, str]) -> None:
                 element.attrib.pop(name)
 
 
+# WeasyPrint's PDF/UA-1 variant (since v59; tagging is its pdf_tags option, since v61): a
+# structure tree from the HTML elements (headings, paragraphs, lists, tables, links, figures),
+# /MarkInfo /Marked, /Lang from <html lang>, the title shown by viewers (DisplayDocTitle) and
+# the XMP pdfuaid:part claim. What it does not do is listed in guide/pdf-accessibility.md.
+ACCESSIBLE: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
 def stylesheet() -> str:
     """The print stylesheet shipped with the package (``build_site/defaults/print.css``)."""
     return (resources.files("build_site") / "defaults" / PRINT_CSS).read_text(encoding="utf-8")
@@ -541,7 +562,7 @@ def render_pdf(html: str, site: Path, css: str | None = None) -> tuple[bytes, li
                         url_fetcher=fetcher)
         sheet = CSS(string=css if css is not None else stylesheet(), url_fetcher=fetcher)
         data: bytes = document.write_pdf(stylesheets=[sheet], pdf_identifier=b"build-site",
-                                         uncompressed_pdf=False)
+                                         uncompressed_pdf=False, **ACCESSIBLE)
     finally:
         logger.setLevel(previous)
     return data, list(fetcher.refused)

@@ -12,6 +12,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from build_site.consent.archive import left_out
+from build_site.metadata.datapackage import DATAPACKAGE, datapackage_json
+from build_site.metadata.fictional_downloads import mark_downloads
+from build_site.metadata.references import REFERENCE_FILES, reference_blocks, reference_files
 from build_site.render import downloads
 from build_site.render.analysis_pages import excerpt_rows
 from build_site.render.context import Asset, RenderContext
@@ -48,12 +51,15 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     site.page(DOWNLOADS_PAGE, "Downloads", (DATA, "Downloads"), "downloads.md.j2",
               lambda: {"files": [(f"data/{name}", text) for name, text in DOWNLOADS
                                  if name in files()], "left_out": bool(left_out(ctx.study))})
-    site.files(lambda: [Asset(f"data/{name}", data) for name, data in sorted(files().items())])
+    site.files(lambda: [Asset(f"data/{name}", data) for name, data in sorted(files().items())]
+               + [Asset(f"data/{DATAPACKAGE}", datapackage_json(ctx.study, files()))])
     site.page("data/cite.md", "How to cite", (DATA, "How to cite"), "cite.md.j2",
               lambda: {"example_excerpt": next(
-                  (e.id for d in ctx.study.dyads for e in d.excerpts), "excerpt-id")})
-    site.files(lambda: [Asset("CITATION.cff", downloads.citation_cff(ctx.study))],
-               paths=("CITATION.cff",))
+                  (e.id for d in ctx.study.dyads for e in d.excerpts), "excerpt-id"),
+                  **reference_blocks(ctx.study)})
+    site.files(lambda: [Asset("CITATION.cff", downloads.citation_cff(ctx.study)),
+                        *reference_files(ctx.study)],
+               paths=("CITATION.cff", *REFERENCE_FILES))
 
 
 def _download_files(ctx: RenderContext) -> Callable[[], dict[str, bytes]]:
@@ -69,6 +75,8 @@ def _download_files(ctx: RenderContext) -> Callable[[], dict[str, bytes]]:
             made["codebook.qdc"] = downloads.codebook_qdc(ctx.study)
             made["codebook.csv"] = downloads.codebook_csv(
                 ctx.study, ctx.code_counts() if ctx.counts else None)
+            if ctx.study.meta.demonstration:
+                made.update(mark_downloads(made))
         return made
 
     return files

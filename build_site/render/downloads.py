@@ -22,6 +22,9 @@ import yaml
 from build_site.analyse import Analysis
 from build_site.analyse.matrices import ClinicianRow, MatrixRow
 from build_site.consent.archive import LeftOut
+from build_site.metadata.demonstration import fictional, fictional_description
+from build_site.metadata.people import authors
+from build_site.metadata.plaintext import plain_text
 from build_site.study import Study
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -175,29 +178,33 @@ def license_spdx(text: str) -> str | None:
 
 
 def citation_cff(study: Study) -> bytes:
-    """``CITATION.cff`` (Citation File Format 1.2.0) from ``study.yml``."""
+    """``CITATION.cff`` (Citation File Format 1.2.0) from ``study.yml``: authors with
+    affiliation and ORCID iD (URL form, as the format's schema requires), the abstract as
+    plain text; a demonstration study's title and abstract say it is fictional, and it has
+    no DOI."""
     meta = study.meta
-    authors = []
-    for person in meta.team or []:
-        given, _, family = person.name.rpartition(" ")
-        entry: dict[str, str] = {"family-names": family or person.name}
-        if given:
-            entry["given-names"] = given
-        if person.affiliation:
-            entry["affiliation"] = person.affiliation
-        if person.orcid:
-            entry["orcid"] = person.orcid
-        authors.append(entry)
+    demo = meta.demonstration
+    entries = []
+    for author in authors(meta.team or []):
+        entry: dict[str, str] = {"family-names": author.family}
+        if author.given:
+            entry["given-names"] = author.given
+        if author.affiliation:
+            entry["affiliation"] = author.affiliation
+        if author.orcid:
+            entry["orcid"] = author.orcid
+        entries.append(entry)
     data: dict[str, Any] = {
         "cff-version": "1.2.0",
         "message": "If you use this material, please cite it as below.",
         "type": "dataset",
-        "title": meta.title,
-        "authors": authors or [{"name": meta.title}],
+        "title": fictional(meta.title) if demo else meta.title,
+        "authors": entries or [{"name": meta.title}],
     }
     if meta.overview:
-        data["abstract"] = meta.overview.strip()
-    if meta.citation and meta.citation.doi:
+        abstract = plain_text(meta.overview)
+        data["abstract"] = fictional_description(abstract) if demo else abstract
+    if meta.citation and meta.citation.doi and not demo:
         data["doi"] = meta.citation.doi
     if meta.citation and meta.citation.url:
         data["url"] = meta.citation.url

@@ -37,7 +37,8 @@ def test_qdc_holds_every_code_with_hierarchy(tiny: Path) -> None:
 
 def test_citation_cff_is_valid_yaml_with_spdx_licence(tiny: Path) -> None:
     path = tiny / "study.yml"
-    path.write_text(path.read_text() + "license: CC BY 4.0\nteam:\n  - name: Ana M. Pérez\n")
+    real = path.read_text().replace("demonstration: true", "demonstration: false")
+    path.write_text(real + "license: CC BY 4.0\nteam:\n  - name: Ana M. Pérez\n")
     cff = yaml.safe_load(citation_cff(load_and_validate(tiny)))
     assert cff["cff-version"] == "1.2.0" and cff["title"] == "Tiny study"
     assert cff["license"] == "CC-BY-4.0"
