@@ -24,8 +24,9 @@ _NOT_PROSE = frozenset({
     "file", "date", "date_released", "license", "url", "doi", "orcid", "demonstration",
     # who confirmed a reporting-checklist item (initials) and when
     "by", "on",
-    # a codebook change in the model history: its kind and the code ids it names
-    "change", "codes", "into",
+    # a codebook change in the model history: its kind and the code ids it becomes (its
+    # ``codes`` are read like any text: the key also holds the whole codebook)
+    "change", "into",
 })
 # Top-level keys of study.yml that are settings or allowed vocabulary, not prose.
 _STUDY_SETTINGS = frozenset({"publication", "sign_off", "citation", "based_on", "team",
