@@ -20,6 +20,7 @@ from build_site.study import (
     Relation,
     walk_elements,
 )
+from build_site.verbs import verb_for
 
 
 @dataclass
@@ -51,7 +52,7 @@ def _relation_text(rel: Relation, labels: dict[str, str]) -> str:
         return f"all {KIND_TITLES[e.kind].lower()}" if isinstance(e, KindRef) else labels.get(e, e)
 
     tentative = " (tentative)" if rel.tentative else ""
-    return f"{end(rel.from_)} {rel.kind} {end(rel.to)}{tentative}"
+    return f"{end(rel.from_)} {verb_for(rel.from_, rel.kind)} {end(rel.to)}{tentative}"
 
 
 def changes(older: ModelVersion, newer: ModelVersion) -> Change:

@@ -28,6 +28,7 @@ from build_site.render.paths import RELATIONS, component_path
 from build_site.render.relation_claims import ClaimView, claim_view, reading_list
 from build_site.render.theme_text import front_matter_title
 from build_site.study import KIND_TITLES, Audience, Clinician, Dyad, Kind, KindRef, Study
+from build_site.verbs import verb_for
 
 
 @dataclass(frozen=True)
@@ -211,8 +212,8 @@ class RenderContext:
             if ids is None or r.id in ids:
                 evidence = self.analysis.evidence.get(r.id, Evidence())
                 views.append(RelationView(
-                    r.id, r.kind, r.description, r.tentative, self._end_label(r.from_),
-                    self._end_label(r.to), evidence,
+                    r.id, verb_for(r.from_, r.kind), r.description, r.tentative,
+                    self._end_label(r.from_), self._end_label(r.to), evidence,
                     claim_view(r, self.study, len(evidence.all()),
                                reading_list(r, self.analysis) if self.review else None)))
         return views
