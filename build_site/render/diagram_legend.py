@@ -1,0 +1,44 @@
+"""The key beside every model diagram: what the line styles, the box colours and (on a case's
+diagram) the highlighted boxes mean.
+
+The diagram's own styles come from :mod:`build_site.render.diagrams` (solid, dashed and dotted
+edges for established, tentative and asserted relations; ``kind-*`` fills for the three kinds;
+``evidenced`` and ``dim`` on a case's diagram) and the site's stylesheet, which draws the
+swatches here with the same colours (``.bs-key-*``), so the key follows the light and dark
+palettes as the diagram does.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from build_site.relation_claims import ASSERTED, ESTABLISHED, TENTATIVE
+from build_site.study import KIND_TITLES, Kind
+
+LINES = (("solid", ESTABLISHED), ("dashed", TENTATIVE), ("dotted", ASSERTED))
+"""Each relation status with the line style :func:`build_site.render.diagrams` gives it."""
+
+
+def _item(swatch: str, words: str) -> str:
+    return f'<li><span class="{swatch}" aria-hidden="true"></span> {escape(words)}</li>'
+
+
+def legend_html(kinds: list[Kind], highlighted: bool) -> Markup:
+    """The key as an HTML list (one line, safe inside a Markdown page).
+
+    Args:
+        kinds: the kinds of component the diagram shows, in the model's order.
+        highlighted: whether the diagram marks one case's evidence (``evidenced``/``dim``).
+
+    Returns:
+        ``<ul class="bs-diagram-key">`` with a swatch and its meaning per item.
+    """
+    items = [_item(f"bs-key-line {style}", f"relation: {status}") for style, status in LINES]
+    items += [_item(f"bs-key-box kind-{kind.value}", KIND_TITLES[kind]) for kind in kinds]
+    if highlighted:
+        items += [_item("bs-key-box evidenced", "evidenced in this case"),
+                  _item("bs-key-box dim", "not evidenced in this case")]
+    items.append("<li>An arrow runs the way its relation reads (from 'A' to 'B' in 'A produces "
+                 "B'); a box inside a box is an element of that component.</li>")
+    return Markup('<ul class="bs-diagram-key" aria-label="Key to the diagram">'
+                  + "".join(items) + "</ul>")
