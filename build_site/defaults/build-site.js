@@ -6,11 +6,31 @@
   function setupOrder(box) {
     var table = document.getElementById(box.dataset.target);
     if (!table) return;
-    var body = table.tBodies[0];
+    // Rows grouped by clinician sit in one tbody per clinician, under a heading row; any other
+    // order puts every row in the first tbody and hides the headings (class bs-flat).
+    var bodies = Array.prototype.slice.call(table.tBodies);
+    var rows = [];
+    bodies.forEach(function (b) {
+      Array.prototype.forEach.call(b.rows, function (r) {
+        if (!r.classList.contains("bs-group-head")) rows.push(r);
+      });
+    });
+    var home = rows.map(function (r) { return r.parentNode; });
+    rows.forEach(function (r, i) { r.dataset.home = i; });
     var buttons = box.querySelectorAll("button[data-order]");
     var select = box.querySelector("select[data-order]");
+    var summaries = box.querySelector("button[data-summaries]");
+    if (summaries) {
+      // Marks only at first: the summaries show in a cell on hover or focus, or all at once.
+      table.classList.add("bs-compact");
+      summaries.addEventListener("click", function () {
+        var on = table.classList.toggle("bs-compact");
+        summaries.setAttribute("aria-pressed", String(!on));
+      });
+    }
     function sortBy(kind, component) {
-      var rows = Array.prototype.slice.call(body.rows);
+      var flat = bodies.length > 1 && kind !== "clinician";
+      table.classList.toggle("bs-flat", flat);
       rows.sort(function (a, b) {
         if (kind === "order") return (+a.dataset.order) - (+b.dataset.order);
         if (kind === "component") {
@@ -20,7 +40,9 @@
         }
         return (+a.dataset.position) - (+b.dataset.position);
       });
-      rows.forEach(function (row) { body.appendChild(row); });
+      rows.forEach(function (row) {
+        (flat ? bodies[0] : home[+row.dataset.home]).appendChild(row);
+      });
       buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.order === kind)); });
     }
     buttons.forEach(function (b) {
