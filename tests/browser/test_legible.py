@@ -67,3 +67,72 @@ def test_enlarge_opens_the_diagram_in_a_dialog_and_gives_it_back(open_page: Open
 def _dialog_text(page: Page) -> list[float]:
     sizes: list[float] = page.locator("dialog.bs-zoom svg").evaluate(TEXT_SIZES)
     return sizes
+
+
+MATRIX = "analysis/matrix.html"
+
+
+def test_matrix_header_row_and_case_column_stay_in_view(open_page: OpenPage) -> None:
+    """Before: the header row and the case column scrolled away with the cells."""
+    page = open_page(MATRIX, viewport=NARROW)
+    table = page.locator("#bs-meta-matrix")
+    styles = table.evaluate("""t => [
+        getComputedStyle(t.querySelector('thead th:nth-child(3)')).position,
+        getComputedStyle(t.querySelector('thead th.bs-case')).position,
+        getComputedStyle(t.querySelector('tbody th[scope=row]')).position]""")
+    assert styles == ["sticky", "sticky", "sticky"], styles
+    page.get_by_role("button", name="show summaries in every cell").click()
+    box = page.locator(".bs-scroll").first
+    box.scroll_into_view_if_needed()
+    where = """t => [
+        t.querySelector('thead th:nth-child(3)').getBoundingClientRect().top,
+        t.querySelector('tbody th[scope=row]').getBoundingClientRect().left,
+        t.parentElement.getBoundingClientRect().top,
+        t.parentElement.getBoundingClientRect().left]"""
+    before = table.evaluate(where)
+    box.evaluate("b => { b.scrollTop = 600; b.scrollLeft = 500; }")
+    after = table.evaluate(where)
+    assert box.evaluate("b => b.scrollTop > 0 && b.scrollLeft > 0"), "nothing to scroll"
+    assert abs(after[0] - after[2]) < 2, f"header row left the box: {after}"
+    assert abs(after[1] - after[3]) < 2, f"case column left the box: {after}"
+    assert before[0] >= after[0] - 1
+
+
+def test_matrix_shows_marks_only_until_summaries_are_asked_for(open_page: OpenPage) -> None:
+    """Before: every summary showed in its cell, so about four rows fitted the box."""
+    page = open_page(MATRIX, viewport=WIDE)
+    summaries = page.locator("#bs-meta-matrix .bs-summary")
+    assert summaries.count() > 10
+    assert summaries.evaluate_all("s => s.filter(x => x.offsetParent !== null).length") == 0
+    # One cell's summary on demand: hovering (or focusing) its cell.
+    cell = page.locator("#bs-meta-matrix td:has(.bs-summary)").first
+    cell.locator("a").focus()
+    assert cell.locator(".bs-summary").is_visible()
+    rows_in_view = page.locator(".bs-scroll").first.evaluate(
+        """b => Array.from(b.querySelectorAll('tbody tr[data-position]')).filter(r =>
+             r.getBoundingClientRect().bottom <= b.getBoundingClientRect().bottom).length""")
+    assert rows_in_view >= 12, rows_in_view
+    button = page.get_by_role("button", name="show summaries in every cell")
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    assert summaries.evaluate_all("s => s.filter(x => x.offsetParent !== null).length") == (
+        summaries.count())
+
+
+def test_matrix_groups_dyads_under_their_clinician(open_page: OpenPage) -> None:
+    page = open_page(MATRIX, viewport=WIDE)
+    groups = page.locator("#bs-meta-matrix tbody")
+    assert groups.count() == 5
+    for i in range(groups.count()):
+        group = groups.nth(i)
+        head = group.locator("tr.bs-group-head th[scope=rowgroup]").inner_text()
+        clinicians = set(group.locator("tr[data-clinician]").evaluate_all(
+            "rows => rows.map(r => r.dataset.clinician)"))
+        assert clinicians == {head.removeprefix("Clinician ").strip()}, (head, clinicians)
+    # Another order puts every dyad in one list and hides the clinician headings, and back.
+    page.get_by_role("button", name="interview order").click()
+    assert page.locator("#bs-meta-matrix tr.bs-group-head").evaluate_all(
+        "hs => hs.every(h => h.offsetParent === null)")
+    page.get_by_role("button", name="clinician").click()
+    assert groups.nth(1).locator("tr[data-clinician]").count() > 0
+    assert page.locator("#bs-meta-matrix tr.bs-group-head").first.is_visible()
