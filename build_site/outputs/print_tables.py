@@ -16,8 +16,10 @@ import math
 from lxml.html import HtmlElement
 
 COLUMNS_PER_PART = 7
-"""Component columns per part: a landscape A4 text width (273 mm) less the case columns leaves
-about 34 mm per column, room for a summary at 7 pt in about eight lines."""
+"""Component columns per part of a matrix with summaries: a landscape A4 text width (273 mm)
+less the case columns leaves about 34 mm per column, room for a summary at 7 pt."""
+COLUMNS_PER_PART_PLAIN = 12
+"""Component columns per part of a matrix without summaries (marks, counts or case ids)."""
 _CLASS = 'contains(concat(" ", normalize-space(@class), " "), " {} ")'
 
 
@@ -32,9 +34,9 @@ def _case_columns(table: HtmlElement) -> int:
     return max(count, 1)
 
 
-def _parts(columns: int) -> list[range]:
-    """Column ranges of nearly equal size, none larger than :data:`COLUMNS_PER_PART`."""
-    count = math.ceil(columns / COLUMNS_PER_PART)
+def _parts(columns: int, most: int) -> list[range]:
+    """Column ranges of nearly equal size, none larger than ``most``."""
+    count = math.ceil(columns / most)
     size = math.ceil(columns / count)
     return [range(start, min(start + size, columns)) for start in range(0, columns, size)]
 
@@ -52,7 +54,9 @@ def _keep(row: HtmlElement, cases: int, part: range) -> None:
 
 
 def split_table(table: HtmlElement) -> list[HtmlElement]:
-    """The parts of one matrix (``[table]`` itself when it fits one part).
+    """The parts of one matrix (``[table]`` itself when it fits one part): at most
+    :data:`COLUMNS_PER_PART` component columns each when cells hold summaries, else at most
+    :data:`COLUMNS_PER_PART_PLAIN`.
 
     Returns:
         Copies of ``table``, each with the case columns and one run of component columns,
@@ -61,9 +65,11 @@ def split_table(table: HtmlElement) -> list[HtmlElement]:
     cases = _case_columns(table)
     header = table.xpath("./thead/tr[1]/th")
     columns = len(header) - cases
-    if columns <= COLUMNS_PER_PART:
+    most = (COLUMNS_PER_PART if table.xpath(".//*[" + _CLASS.format("bs-summary") + "]")
+            else COLUMNS_PER_PART_PLAIN)
+    if columns <= most:
         return [table]
-    ranges = _parts(columns)
+    ranges = _parts(columns, most)
     parts = []
     for number, part in enumerate(ranges, start=1):
         piece = copy.deepcopy(table)
