@@ -136,3 +136,11 @@ def test_matrix_groups_dyads_under_their_clinician(open_page: OpenPage) -> None:
     page.get_by_role("button", name="clinician").click()
     assert groups.nth(1).locator("tr[data-clinician]").count() > 0
     assert page.locator("#bs-meta-matrix tr.bs-group-head").first.is_visible()
+
+
+def test_excerpt_table_header_and_ids_stay_in_view(open_page: OpenPage) -> None:
+    page = open_page("analysis/excerpts.html", viewport=NARROW)
+    styles = page.locator(".bs-excerpt-table").first.evaluate("""t => [
+        getComputedStyle(t.querySelector('thead th:nth-child(2)')).position,
+        getComputedStyle(t.querySelector('tbody th[scope=row]')).position]""")
+    assert styles == ["sticky", "sticky"], styles
