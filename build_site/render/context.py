@@ -21,7 +21,7 @@ from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from build_site.analyse import Analysis, Evidence, Node, Quote, evidence_dyads_with_elements
-from build_site.render.diagram_legend import legend_html
+from build_site.render.diagram_legend import legend_for
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplate, model_template
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, page_url
@@ -260,9 +260,8 @@ class RenderContext:
             if cacheable:
                 self._templates[key] = template
         alt = self._alt_text(page, highlight) if analysis is None else Markup("")
-        kinds = [k for k in Kind if any(n.kind is k for n in shown.nodes.values())]
         return Diagram(Markup(self.diagrams.placeholder(template, label, prefix, highlight)), alt,
-                       legend_html(kinds, highlight is not None))
+                       legend_for(shown, highlight is not None))
 
     def diagram_fragments(self) -> dict[str, str]:
         """Draw the diagrams the pages asked for; returns the SVG by marker key, laid out as

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from build_site.relation_claims import ASSERTED, ESTABLISHED, TENTATIVE
+from build_site.analyse import Analysis, Evidence
+from build_site.relation_claims import ASSERTED, ESTABLISHED, TENTATIVE, status
 from build_site.study import KIND_TITLES, Kind
 
 LINES = (("solid", ESTABLISHED), ("dashed", TENTATIVE), ("dotted", ASSERTED))
@@ -23,17 +24,28 @@ def _item(swatch: str, words: str) -> str:
     return f'<li><span class="{swatch}" aria-hidden="true"></span> {escape(words)}</li>'
 
 
-def legend_html(kinds: list[Kind], highlighted: bool) -> Markup:
+def legend_for(analysis: Analysis, highlighted: bool) -> Markup:
+    """The key to the diagram of ``analysis``: the line styles of the relation statuses it
+    draws and the kinds of component it shows (see :func:`legend_html`)."""
+    kinds = [k for k in Kind if any(n.kind is k for n in analysis.nodes.values())]
+    shown = {status(r, len(analysis.evidence.get(r.id, Evidence()).all()))
+             for r in analysis.relations.values()}
+    return legend_html(kinds, shown, highlighted)
+
+
+def legend_html(kinds: list[Kind], statuses: set[str], highlighted: bool) -> Markup:
     """The key as an HTML list (one line, safe inside a Markdown page).
 
     Args:
         kinds: the kinds of component the diagram shows, in the model's order.
+        statuses: the relation statuses it draws (only their line styles are explained).
         highlighted: whether the diagram marks one case's evidence (``evidenced``/``dim``).
 
     Returns:
         ``<ul class="bs-diagram-key">`` with a swatch and its meaning per item.
     """
-    items = [_item(f"bs-key-line {style}", f"relation: {status}") for style, status in LINES]
+    items = [_item(f"bs-key-line {style}", f"relation: {shown}")
+             for style, shown in LINES if shown in statuses]
     items += [_item(f"bs-key-box kind-{kind.value}", KIND_TITLES[kind]) for kind in kinds]
     if highlighted:
         items += [_item("bs-key-box evidenced", "evidenced in this case"),

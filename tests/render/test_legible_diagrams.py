@@ -147,5 +147,6 @@ def test_the_key_explains_lines_colours_and_highlight(bundled_site: Path) -> Non
                   "Relational processes", "Relational outcomes"):
         assert words in key.group(0)
     assert "evidenced in this case" not in key.group(0)
+    assert "relation: asserted" not in key.group(0)  # only the line styles it draws
     dyad = (bundled_site / "dyads" / "D1-P1.html").read_text(encoding="utf-8")
     assert "not evidenced in this case" in dyad
