@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -291,3 +292,40 @@ def test_a_disguised_name_in_a_small_pdf_is_refused(data: st.DataObject) -> None
     document = (tiny_pdf(f"Seen by {written} today.") if where == "text"
                 else tiny_pdf("clean", title=f"About {written}"))
     assert pdf_module.leaks("", document, [_QUILL]), repr(written)
+
+
+def _sizes_on(page: Any) -> list[float]:
+    """The rendered size (points) of every text run on a PDF page (font size times the
+    scale of the text and transformation matrices)."""
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if not text.strip():
+            return
+        a = tm[0] * cm[0] + tm[1] * cm[2]
+        b = tm[0] * cm[1] + tm[1] * cm[3]
+        c = tm[2] * cm[0] + tm[3] * cm[2]
+        d = tm[2] * cm[1] + tm[3] * cm[3]
+        sizes.append(size * abs(a * d - b * c) ** 0.5)
+
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_the_meta_matrix_prints_at_7_points_in_parts(
+        bundled_pdf: tuple[PdfReport, bytes]) -> None:
+    """Before: the whole matrix squeezed onto each landscape page, cells at 5.5 to 6 pt."""
+    _, data = bundled_pdf
+    reader = PdfReader(io.BytesIO(data))
+    texts = _text(data)
+    start = next(i for i, t in enumerate(texts) if t.startswith("Meta-matrix"))
+    end = next(i for i, t in enumerate(texts) if i > start and t.startswith("Excerpts"))
+    sizes = [s for i in range(start, end) for s in _sizes_on(reader.pages[i])]
+    assert sizes and min(sizes) >= 7 - 0.01, f"matrix text at {min(sizes):.1f} pt"
+    matrix = " ".join(texts[start:end])
+    parts = re.findall(r"Dyads by model components and elements \(part (\d) of (\d)", matrix)
+    assert len(parts) >= 2 and parts[-1][0] == parts[-1][1], parts
+    # Every part repeats the case column: each dyad is named once per part.
+    assert matrix.count("D1-P1 ") >= len(parts)
+    assert all(reader.pages[i].mediabox.width > reader.pages[i].mediabox.height
+               for i in range(start, end))  # landscape

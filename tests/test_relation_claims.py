@@ -135,7 +135,7 @@ def test_a_relation_with_nothing_shown_is_asserted_never_established(
     assert row and "asserted; evidence not shown" in row.group(0)
     assert "established" not in row.group(0)
     # The diagram's text alternative and the arrow itself.
-    assert re.search(r"listening-helps-caring\">facilitates</a> [^<]*"
+    assert re.search(r"listening-helps-caring\">facilitate</a> [^<]*"
                      r"\(asserted; evidence not shown\)", overview)
     edge = re.search(r'<g id="model-rel-listening-helps-caring" class="([^"]+)"', overview)
     assert edge and "asserted" in edge.group(1)

@@ -21,6 +21,7 @@ from build_site.study import (
     in_sentence,
     walk_elements,
 )
+from build_site.verbs import verb_for
 
 
 @dataclass
@@ -54,7 +55,7 @@ def _relation_text(rel: Relation, labels: dict[str, str], kinds: KindTitles) -> 
         return labels.get(e, e)
 
     tentative = " (tentative)" if rel.tentative else ""
-    return f"{end(rel.from_)} {rel.kind} {end(rel.to)}{tentative}"
+    return f"{end(rel.from_)} {verb_for(rel.from_, rel.kind)} {end(rel.to)}{tentative}"
 
 
 def changes(older: ModelVersion, newer: ModelVersion, kinds: KindTitles | None = None

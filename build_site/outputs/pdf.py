@@ -43,6 +43,7 @@ from build_site.manifest import source_date_epoch
 from build_site.metadata.demonstration import fictional
 from build_site.metadata.deposit import title as deposit_title
 from build_site.outputs.package import require_sign_off
+from build_site.outputs.print_tables import split_wide_tables
 from build_site.pipeline import build
 from build_site.privacy.gate import scan_text
 from build_site.study import Identifier, Study
@@ -312,6 +313,7 @@ def _fit(svg: HtmlElement) -> None:
     if not (sizes[0] and sizes[1]):
         return
     width, height = (float(m.group(1)) * _POINTS[m.group(2)] for m in sizes if m)
+    svg.attrib.pop("style", None)  # the screen's min-width (render/diagrams.py) is no paper size
     if width <= 0 or height <= 0:
         return
     scale = min(1.0, MAX_FIGURE[0] / width, MAX_FIGURE[1] / height)
@@ -436,6 +438,7 @@ def print_document(site: Path, nav: list[Any], public: Study, digest: str,
         done.add(entry.path)
         article = articles[entry.path]
         _style_diagrams(article)
+        split_wide_tables(article)
         _upright_headers(article)
         _rewrite(article, entry.path, pages)
         section = E.SECTION({"class": "bs-page", "id": pages[entry.path],

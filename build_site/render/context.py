@@ -13,7 +13,7 @@ template caches.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -21,6 +21,7 @@ from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from build_site.analyse import Analysis, Evidence, Node, Quote, evidence_dyads_with_elements
+from build_site.render.diagram_legend import legend_for
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplate, model_template
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, page_url
@@ -28,6 +29,7 @@ from build_site.render.paths import RELATIONS, component_path
 from build_site.render.relation_claims import ClaimView, claim_view, reading_list
 from build_site.render.theme_text import front_matter_title
 from build_site.study import Audience, Clinician, Dyad, Kind, KindRef, Study, in_sentence
+from build_site.verbs import verb_for
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,12 @@ class Asset:
 
 @dataclass(frozen=True)
 class Diagram:
-    """A diagram (its marker, replaced by the inline SVG after Markdown) and its text
-    alternative (HTML)."""
+    """A diagram (its marker, replaced by the inline SVG after Markdown), its text
+    alternative (HTML) and its key (HTML, :mod:`build_site.render.diagram_legend`)."""
 
     svg: Markup
     alt: Markup
+    legend: Markup = field(default_factory=Markup)
 
 
 @dataclass(frozen=True)
@@ -216,8 +219,8 @@ class RenderContext:
             if ids is None or r.id in ids:
                 evidence = self.analysis.evidence.get(r.id, Evidence())
                 views.append(RelationView(
-                    r.id, r.kind, r.description, r.tentative, self._end_label(r.from_),
-                    self._end_label(r.to), evidence,
+                    r.id, verb_for(r.from_, r.kind), r.description, r.tentative,
+                    self._end_label(r.from_), self._end_label(r.to), evidence,
                     claim_view(r, self.study, len(evidence.all()),
                                reading_list(r, self.analysis) if self.review else None)))
         return views
@@ -263,7 +266,8 @@ class RenderContext:
             if cacheable:
                 self._templates[key] = template
         alt = self._alt_text(page, highlight) if analysis is None else Markup("")
-        return Diagram(Markup(self.diagrams.placeholder(template, label, prefix, highlight)), alt)
+        return Diagram(Markup(self.diagrams.placeholder(template, label, prefix, highlight)), alt,
+                       legend_for(shown, highlight is not None))
 
     def diagram_fragments(self) -> dict[str, str]:
         """Draw the diagrams the pages asked for; returns the SVG by marker key, laid out as

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import textwrap
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,9 +28,19 @@ import graphviz
 from build_site.analyse import Analysis, Evidence, Node, relation_end_ids
 from build_site.errors import Problem, StudyError
 from build_site.relation_claims import ASSERTED, TENTATIVE, status
+from build_site.render.svg_labels import place_kind_labels
 from build_site.study import Kind, KindRef
+from build_site.verbs import verb_for
 
 FONT = "DejaVu Sans"
+FONT_SIZE = 12
+"""Points, for every text in a diagram (box, group and edge labels; kind titles a point more).
+The site never scales a diagram below 3/4 of its drawn size (see :func:`min_width_style`),
+so no text is ever smaller than 12 CSS px: 12 pt is 16 px, times 3/4."""
+WRAP = 14
+"""Characters per line of a box or group label: long labels wrap onto lines rather than widen
+the drawing (the bundled model's 'Acceptance of the illness experience' took 300 px)."""
+KIND_WRAP = 24
 
 
 def _text(value: str) -> str:
@@ -38,6 +49,16 @@ def _text(value: str) -> str:
     such as a typed ``&amp;`` into the SVG as it is, so it would show as ``&``) and never
     taken for an HTML-like label (``<...>``)."""
     literal = value.replace("\\", "\\\\").replace("&", "&amp;")
+    escaped: str = graphviz.nohtml(literal)
+    return escaped
+
+
+def _wrapped(value: str, width: int = WRAP) -> str:
+    """A label as DOT text (see :func:`_text`) broken at spaces into centred lines of at most
+    ``width`` characters (a longer word keeps its own line; hyphens never break)."""
+    lines = textwrap.wrap(value, width, break_long_words=False, break_on_hyphens=False)
+    literal = "\\n".join(
+        line.replace("\\", "\\\\").replace("&", "&amp;") for line in lines or [value])
     escaped: str = graphviz.nohtml(literal)
     return escaped
 
@@ -81,7 +102,7 @@ class _Builder:
 
     def _node(self, g: graphviz.Digraph, node: Node) -> None:
         url = self.links.component(node.id)
-        g.node(node.id, label=_text(node.label), **({"URL": url} if url else {}),
+        g.node(node.id, label=_wrapped(node.label), **({"URL": url} if url else {}),
                tooltip=_text(f"{node.label}: {node.definition}"[:200]),
                id=f"{self.prefix}-{node.id}", **{"class": _node_classes(node, self.mark)})
         self.anchor[node.id] = node.id
@@ -94,7 +115,7 @@ class _Builder:
         name = f"cluster_{node.id}"
         with g.subgraph(name=name) as sub:
             url = self.links.component(node.id)
-            sub.attr(label=_text(node.label), **({"URL": url} if url else {}),
+            sub.attr(label=_wrapped(node.label), **({"URL": url} if url else {}),
                      tooltip=_text(f"{node.label}: {node.definition}"[:200]),
                      id=f"{self.prefix}-{node.id}", style="rounded",
                      **{"class": "group " + _node_classes(node, self.mark)})
@@ -110,10 +131,11 @@ class _Builder:
     def build(self) -> graphviz.Digraph:
         g = graphviz.Digraph(name=self.prefix)
         g.attr(rankdir="TB", compound="true", bgcolor="transparent", fontname=FONT,
-               nodesep="0.15", ranksep="0.6", id=f"{self.prefix}-graph")
-        g.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="11",
-               margin="0.12,0.05")
-        g.attr("edge", fontname=FONT, fontsize="9")
+               fontsize=str(FONT_SIZE + 1), nodesep="0.15", ranksep="0.6",
+               id=f"{self.prefix}-graph")
+        g.attr("node", shape="box", style="rounded,filled", fontname=FONT,
+               fontsize=str(FONT_SIZE), margin="0.12,0.05")
+        g.attr("edge", fontname=FONT, fontsize=str(FONT_SIZE))
         tops = [n for n in self.analysis.nodes.values() if n.is_component]
         for kind in Kind:
             members = [n for n in tops if n.kind is kind]
@@ -121,7 +143,7 @@ class _Builder:
                 continue
             name = f"cluster_kind_{kind.value}"
             with g.subgraph(name=name) as sub:
-                sub.attr(label=_text(self.analysis.kind_titles[kind]),
+                sub.attr(label=_wrapped(self.analysis.kind_titles[kind], KIND_WRAP),
                          id=f"{self.prefix}-kind-{kind.value}", style="rounded,dashed",
                          **{"class": f"kind-group kind-{kind.value}"})
                 for node in members:
@@ -131,7 +153,7 @@ class _Builder:
             self._last[f"kind:{kind.value}"] = self._last[members[len(members) // 2].id]
         for rel in self.analysis.relations.values():
             shown = status(rel, len(self.analysis.evidence.get(rel.id, Evidence()).all()))
-            self._edge(g, rel.id, rel.from_, rel.to, rel.kind, shown)
+            self._edge(g, rel.id, rel.from_, rel.to, verb_for(rel.from_, rel.kind), shown)
         return g
 
     def _order(self, end: str | KindRef) -> int:
@@ -154,12 +176,18 @@ class _Builder:
         head, lhead = self._end(dst, tail=backwards)
         tentative = shown == TENTATIVE
         asserted = shown == ASSERTED
-        attrs = {"label": _text(f"{label} (asserted)" if asserted else label),
+        # A label sits at the middle of the edge as Graphviz routes it from node to node; an
+        # edge to a whole kind is drawn only from one group's border to the other's, so its
+        # label is drawn as a head label and moved beside that short visible line
+        # (place_kind_labels), not left at the hidden middle beside another edge's label.
+        where = "headlabel" if isinstance(dst, KindRef) else "label"
+        kinds = " kind-edge" if where == "headlabel" else ""
+        attrs = {where: _text(f"{label} (asserted)" if asserted else label),
                  "URL": self.links.relation(rel_id) or "",
                  "tooltip": _text(f"What the relation rests on: {label} ({shown})"),
                  "id": f"{self.prefix}-rel-{rel_id}",
-                 "class": "relation tentative" if tentative else
-                 "relation asserted" if asserted else "relation"}
+                 "class": ("relation tentative" if tentative else
+                           "relation asserted" if asserted else "relation") + kinds}
         if not attrs["URL"]:
             del attrs["URL"]
         if tentative:
@@ -257,15 +285,36 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TITLE = re.compile(r"<title>[^<]*</title>\s*")
 
 
+_WIDTH_PT = re.compile(r'<svg\b[^>]*?\bwidth="([0-9.]+)pt"')
+SMALLEST_SCALE = 0.75
+"""The site shows a diagram at no less than this part of its drawn size: text drawn at
+:data:`FONT_SIZE` points (16 CSS px) stays at 12 CSS px or more (issue 23: legible at a
+1280 px window); a narrower column scrolls sideways instead."""
+
+
+def min_width_style(svg: str) -> str:
+    """The ``style`` attribute value that keeps a diagram at :data:`SMALLEST_SCALE` of its drawn
+    width or more (``min-width`` in CSS px, rounded up), or "" when the root gives no width in
+    points. A point is 4/3 CSS px, so the floor is ``width_pt * 4/3 * 0.75`` px."""
+    found = _WIDTH_PT.search(svg)
+    if not found:
+        return ""
+    floor = float(found.group(1)) * 4 / 3 * SMALLEST_SCALE
+    return f"min-width: {int(floor) + 1}px"
+
+
 def clean_svg(svg: str, label: str) -> str:
     """Make ``dot -Tsvg`` output fit for inlining: drop the XML prolog, DOCTYPE and comments,
     drop Graphviz's ``<title>`` elements (internal DOT names), undo its escaping of hyphens
-    (``&#45;``) so ids read as written, and label the
-    root for screen readers (``role="img"`` plus ``aria-label``)."""
-    svg = _COMMENT.sub("", _PROLOG.sub("", svg, count=1)).replace("&#45;", "-")
+    (``&#45;``) so ids read as written, label the root for screen readers (``role="img"``
+    plus ``aria-label``), give it its smallest legible width (:func:`min_width_style`) and move
+    the labels of edges to a whole kind beside their drawn line (:func:`place_kind_labels`)."""
+    svg = _COMMENT.sub("", _PROLOG.sub("", place_kind_labels(svg), count=1)).replace("&#45;", "-")
     svg = _TITLE.sub("", svg)
     safe = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{safe}" ', 1).strip()
+    style = min_width_style(svg)
+    attrs = f'role="img" aria-label="{safe}"' + (f' style="{style}"' if style else "")
+    return svg.replace("<svg ", f"<svg {attrs} ", 1).strip()
 
 
 PLACEHOLDER = re.compile(r"<!--bs-diagram:([0-9a-f]{64})-->")
