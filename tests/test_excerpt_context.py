@@ -153,3 +153,12 @@ def test_context_needs_labels_and_a_dyad_transcript(tiny: Path) -> None:
     with pytest.raises(StudyError) as err:
         load_and_validate(study)
     assert any("speaker labels" in p.message for p in err.value.problems)
+
+
+def test_context_under_zensical(tiny: Path, tmp_path: Path) -> None:
+    build(_setup(tiny, "{before: 1, after: 1}"), tmp_path / "site", engine="zensical")
+    block = _context_html(tmp_path / "site")
+    assert "PROMPT-WORDS" in block and "[words not published]" in block
+    assert "SPOUSE-CONTEXT-WORDS" not in block
+    index = (tmp_path / "site" / "search.json").read_text(encoding="utf-8")
+    assert "PROMPT-WORDS" not in index  # the excerpt is the entry, not its context
