@@ -162,3 +162,15 @@ def test_context_under_zensical(tiny: Path, tmp_path: Path) -> None:
     assert "SPOUSE-CONTEXT-WORDS" not in block
     index = (tmp_path / "site" / "search.json").read_text(encoding="utf-8")
     assert "PROMPT-WORDS" not in index  # the excerpt is the entry, not its context
+
+
+def test_consent_checks_read_each_speakers_turns(tiny: Path) -> None:
+    """The consent checks read the transcript with the same turn parser: words the spouse
+    (quote: false) said outside any excerpt, repeated in the narrative, are hers, not the
+    patient's (before, the whole transcript counted as the patient's words)."""
+    said = "we drove the long road together past the old paper mill"
+    study = _setup(tiny, "true", TRANSCRIPT + f"S: {said.capitalize()}.\n")
+    path = study / "dyads" / "C1-P1.md"
+    path.write_text(path.read_text("utf-8") + f"\nHer husband remembers that {said}.\n", "utf-8")
+    findings = prepare(study, "public").text.consent
+    assert any(f.file == "dyads/C1-P1.md" and "paper mill" in f.text for f in findings), findings
