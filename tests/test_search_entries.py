@@ -56,3 +56,11 @@ def test_filter_controls_are_not_indexed(entries: list[dict[str, Any]]) -> None:
         assert "allC1-P1" not in entry["text"].replace(" ", "")
         assert "Dyad all" not in entry["text"]
         assert "C1-P1-E1" not in entry["text"]
+
+
+def test_groups_of_copies_are_not_entries(entries: list[dict[str, Any]]) -> None:
+    """A component page groups copies of excerpts under a heading per case: with the copies
+    out of the index those headings would be empty entries, so they are left out too."""
+    copies = [e["location"] for e in entries
+              if e["location"].startswith("model/") and "#dyad-" in e["location"]]
+    assert copies == []
