@@ -20,7 +20,7 @@ from __future__ import annotations
 from build_site.errors import Problem
 from build_site.load import RawDocument, RawStudy
 from build_site.study import Consent, ContextTurn, Dyad, Excerpt, Study
-from build_site.transcripts import Turn, locate, parse_turns
+from build_site.transcripts import Turn, locate, parse_turns, undeclared_labels
 from build_site.yamlsource import line_at
 
 INTERVIEWER = "interviewer"  # the team's own voice: no participant's consent governs it
@@ -115,6 +115,14 @@ def _span(dyad: Dyad, excerpt: Excerpt, turns: list[Turn], has_transcript: bool,
     first, last = span
     before = turns[max(0, first - excerpt.context.before):first]
     after = turns[last + 1:last + 1 + excerpt.context.after]
+    # A turn label the declaration misses would give its words (and its consent) to the
+    # previous speaker.
+    for number, label in (hit for turn in [*before, *turns[first:last + 1], *after]
+                          for hit in undeclared_labels(turn, dyad.speakers)):
+        problems.append(Problem(file, line, f"excerpt '{excerpt.id}': line {number} of "
+                                f"'{dyad.transcript}' starts with '{label}:', which speakers: "
+                                "does not declare", f"declare '{label}' in speakers: too"))
+        return []
     return ([_shown(dyad, t, "before") for t in before]
             + [ContextTurn(speaker=dyad.speakers[turns[first].label], line=turns[first].line,
                            position="excerpt")]

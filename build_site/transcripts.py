@@ -93,3 +93,20 @@ def locate(turns: list[Turn], quotation: str) -> tuple[int, int] | None:
     first = max(i for i, s in enumerate(starts) if s <= at)
     last = max(i for i, s in enumerate(starts) if s < at + len(needle))
     return first, last
+
+
+_LABEL_LIKE = re.compile(r"^[ \t]*(?P<label>[A-Za-z][A-Za-z0-9]{0,23})[ \t]*:", re.M)
+
+
+def undeclared_labels(turn: Turn, labels: Collection[str]) -> list[tuple[int, str]]:
+    """Lines inside ``turn`` (after its first) that start with a declared label in another
+    letter case (``p:`` where ``P`` is declared): most likely a turn the declared labels miss,
+    whose words would be taken for the previous speaker's. Returns (line, label) pairs."""
+    folded = {label.casefold() for label in labels}
+    found = []
+    for match in _LABEL_LIKE.finditer(turn.text):
+        label = match.group("label")
+        offset = turn.text.count("\n", 0, match.start())
+        if offset and label not in labels and label.casefold() in folded:
+            found.append((turn.line + offset, label))
+    return found

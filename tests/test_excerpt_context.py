@@ -174,3 +174,13 @@ def test_consent_checks_read_each_speakers_turns(tiny: Path) -> None:
     path.write_text(path.read_text("utf-8") + f"\nHer husband remembers that {said}.\n", "utf-8")
     findings = prepare(study, "public").text.consent
     assert any(f.file == "dyads/C1-P1.md" and "paper mill" in f.text for f in findings), findings
+
+
+def test_a_label_in_another_case_is_refused_in_context(tiny: Path) -> None:
+    """``p:`` where ``P`` is declared would give the patient's words, and her consent, to the
+    interviewer's turn before it."""
+    study = _setup(tiny, "true", TRANSCRIPT.replace("how did the first visit go?",
+                                                    "how did the first visit go?\np: I forget."))
+    with pytest.raises(StudyError) as err:
+        load_and_validate(study)
+    assert any("line 5" in p.message and "'p:'" in p.message for p in err.value.problems)
