@@ -56,6 +56,9 @@ def test_filter_controls_are_not_indexed(entries: list[dict[str, Any]]) -> None:
         assert "allC1-P1" not in entry["text"].replace(" ", "")
         assert "Dyad all" not in entry["text"]
         assert "C1-P1-E1" not in entry["text"]
+    matrix = [e for e in entries if e["location"].startswith("analysis/matrix.html")]
+    assert matrix and not any("Order rows by" in e["text"] or "choose" in e["text"]
+                              for e in matrix)
 
 
 def test_groups_of_copies_are_not_entries(entries: list[dict[str, Any]]) -> None:
