@@ -43,6 +43,7 @@ NEVER_PUBLISHED: frozenset[tuple[type[BaseModel], str]] = frozenset({
     # (manifest._consent_decisions).
     (Dyad, "insider_decision"),
     (Dyad, "transcript"), (Study, "transcripts"),  # private transcripts
+    (Dyad, "speakers"),  # the transcript's speaker labels (its turns shown are items)
     (Study, "identifiers"), (Study, "reviewed"),  # private/identifiers.yml, private/reviewed.yml
     (Study, "deidentified"),  # a processing state, not content
     (StudyMeta, "sign_off"),  # the sign-off itself (its date must not feed its own hash)

@@ -35,6 +35,10 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The most turns a team may show on either side of an excerpt: context, never the transcript.
+MAX_CONTEXT_TURNS = 10
+
+
 class Kind(StrEnum):
     """The three kinds of model component."""
 
@@ -545,8 +549,36 @@ class Speaker(StrEnum):
     other = "other"
 
 
+class ContextSpan(_Model):
+    """The turns of the transcript shown around an excerpt (issue 21 item 1): ``before`` turns
+    before the turn it starts in (1: the prompt it answers), ``after`` turns after the one it
+    ends in. ``context: true`` in an excerpt means ``{before: 1, after: 0}``."""
+
+    before: int = Field(default=1, ge=0, le=MAX_CONTEXT_TURNS)
+    after: int = Field(default=0, ge=0, le=MAX_CONTEXT_TURNS)
+
+
+class ContextTurn(_Model):
+    """One turn of a transcript shown with an excerpt: filled in by the build from the
+    dyad's transcript (never written by the team). ``speaker``: ``patient``, ``clinician``,
+    ``interviewer`` or a role of ``interview.others_present``; ``line``: the turn's first line
+    in the transcript; ``position``: ``before`` or ``after`` the excerpt, or ``excerpt`` (the
+    excerpt's own turn, its words shown above; no text); ``withheld``: the speaker's consent
+    keeps the words off this build (a public build then carries no text)."""
+
+    speaker: str
+    line: int
+    position: Literal["before", "excerpt", "after"]
+    text: str = ""
+    withheld: bool = False
+
+
 class Excerpt(_Model):
-    """A coded quotation."""
+    """A coded quotation.
+
+    ``context``: the team asks for the turns around it in the dyad's transcript (opt-in;
+    ``true`` is the turn before it); ``context_turns``: those turns, filled in by the build
+    (:mod:`build_site.transcripts`)."""
 
     id: Id
     speaker: Speaker
@@ -562,7 +594,17 @@ class Excerpt(_Model):
     # The team's pairing of this account with another of the same episode: an id from the
     # dyad's ``episodes`` (issue 21 item 2, build_site.perspectives).
     episode: Id | None = None
+    context: ContextSpan | None = None
+    context_turns: list[ContextTurn] = []
     source: SourceRef | None = Field(default=None, exclude=True)
+
+    @field_validator("context", mode="before")
+    @classmethod
+    def _context_true(cls, value: object) -> object:
+        """``context: true`` is the default span, ``false`` none."""
+        if value is True:
+            return {}
+        return None if value is False else value
 
 
 class Clinician(_Model):
@@ -638,6 +680,9 @@ class Dyad(_Model):
     interview: Interview = Interview()
     consent: DyadConsent = DyadConsent()
     transcript: str | None = None
+    # Transcript speaker label -> who speaks: patient, clinician, interviewer or a role of
+    # interview.others_present (build_site.transcripts).
+    speakers: dict[str, str] = {}
     insider_decision: InsiderDecision | None = None
     summaries: dict[str, str] = {}
     quasi_identifiers: dict[str, str] = {}

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from build_site.checklists import checklist_problems
+from build_site.context_spans import attach_context
 from build_site.errors import Problem, StudyError
 from build_site.insider import decision_problems
 from build_site.load import RawDocument, RawStudy
@@ -374,6 +375,8 @@ def validate(raw: RawStudy) -> Study:
         transcripts=raw.transcripts,
     )
     problems.extend(_Checker(study, raw).run())
+    study, context_problems = attach_context(study, raw)  # issue 21.1: excerpts in context
+    problems.extend(context_problems)
     if raw.identifiers is not None:
         problems.extend(_identifier_problems(study, raw.identifiers))
     if problems:

@@ -77,6 +77,9 @@ def _case_texts(case: Clinician | Dyad) -> Iterator[_Text]:
     for excerpt in case.excerpts:
         line = excerpt.source.line if excerpt.source else 0
         yield _Text(file, line, excerpt.text)
+        for turn in excerpt.context_turns:  # the transcript shown around it (issue 21.1)
+            if turn.text:
+                yield _Text(file, line, turn.text)
     for key, value in case.demographics.items():
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str):

@@ -320,6 +320,7 @@ def study_cases(study: Study) -> list[Clinician | Dyad]:
 
 def _texts(case: Clinician | Dyad) -> list[str]:
     texts = [case.narrative, *(e.text for e in case.excerpts),
+             *(t.text for e in case.excerpts for t in e.context_turns),  # issue 21.1
              *(e.role for e in case.excerpts if e.role)]
     if isinstance(case, Dyad):
         texts += [*case.summaries.values(), *case.interview.others_present]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from build_site.context_spans import consented_turns
 from build_site.insider import SUMMARY_REASON, public_update, summary_only
 from build_site.perspectives import select_episodes
 from build_site.privacy.unlink import neutral_ids, unlink
@@ -157,7 +158,7 @@ def select_with_report(study: Study, audience: Audience, keep_links: bool = Fals
             continue
         cc = kept[dyad.clinician]
         excerpts = [
-            e for e in dyad.excerpts
+            consented_turns(dyad, e, cc, public) for e in dyad.excerpts
             if not speaker_consent(dyad, e, cc).withdrawn
             and (not public or _excerpt_public(study, e, speaker_consent(dyad, e, cc)))
         ]

@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from build_site.context_spans import turn_consent
 from build_site.deidentify import Matcher
 from build_site.deidentify.reading import reading
 from build_site.study import Clinician, Consent, Dyad, Excerpt, Speaker, Study
+from build_site.transcripts import parse_turns
 
 
 @dataclass(frozen=True)
@@ -167,15 +169,40 @@ def voices(deidentified: Study, study: Study) -> list[Voice]:
             add(clinician.id, clinician.consent, excerpt.text)
     for dyad in deidentified.dyads:
         transcript = study.transcripts.get(dyad.transcript) if dyad.transcript else None
-        if transcript:
+        own = by_id.get(dyad.clinician)
+        # A transcript with declared speaker labels gives each speaker their own turns
+        # (build_site.transcripts, as the excerpt context reads it); without labels, its words
+        # are the patient's, cut where other speakers' excerpts occur.
+        covered = _turn_voices(dyad, transcript, own, matcher, add) if transcript else set()
+        if transcript and not covered:
             others = [words(e.text) for e in dyad.excerpts if e.speaker != Speaker.patient]
             found[dyad.id][1].extend(
                 _without(words(matcher.replace(transcript)), others))
+            covered = {dyad.id}
         for excerpt in dyad.excerpts:
-            who, consent = _speaker(dyad, excerpt, by_id.get(dyad.clinician))
-            if not (transcript and who == dyad.id):
+            who, consent = _speaker(dyad, excerpt, own)
+            if who not in covered:
                 add(who, consent, excerpt.text)
     return [Voice(who, quotable, tuple(texts)) for who, (quotable, texts) in found.items()]
+
+
+def _turn_voices(dyad: Dyad, transcript: str, clinician: Clinician | None, matcher: Matcher,
+                 add: Callable[[str, Consent, str], None]) -> set[str]:
+    """Add each turn of ``transcript`` (read with the dyad's ``speakers`` labels, listed
+    identifiers replaced) to its speaker's voice through ``add``; the interviewer's turns are
+    the team's. Returns who was given words this way (nobody without declared labels); the
+    others keep their excerpts as their words."""
+    covered: set[str] = set()
+    for turn in parse_turns(transcript, list(dyad.speakers)):
+        speaker = dyad.speakers[turn.label]
+        consent = turn_consent(dyad, speaker, clinician.consent if clinician else Consent())
+        if consent is None:
+            continue
+        who = {"patient": dyad.id, "clinician": dyad.clinician}.get(speaker,
+                                                                    f"{dyad.id}/{speaker}")
+        add(who, consent, matcher.replace(turn.text))
+        covered.add(who)
+    return covered
 
 
 def _without(text: tuple[str, ...], spoken_by_others: list[tuple[str, ...]]

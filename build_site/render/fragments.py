@@ -35,13 +35,13 @@ from mkdocs.structure.pages import Page
 
 PLUGIN_NAME = "build-site-diagrams"
 EXTENSION = "build_site.render.fragments"  # as named in markdown_extensions
-# Raw HTML blocks as the page templates write them, each lifted whole: an excerpt (four
-# lines); a scrolling table, a filter form, an ordering control, a diagram's text
-# alternative or a case's facts (nothing of the kind nested at a line start); and the SVG of
-# a chart inside its ``markdown="0"`` wrapper (the wrapper stays).
+# Raw HTML blocks as the page templates write them, each lifted whole: an excerpt (its
+# figure: lines of HTML, its heading and context among them); a scrolling table, a filter
+# form, an ordering control, a diagram's text alternative or a case's facts (nothing of the
+# kind nested at a line start); and the SVG of a chart inside its ``markdown="0"`` wrapper
+# (the wrapper stays).
 _BLOCKS = re.compile(
-    r'^<figure class="bs-excerpt[^"\n]*" id="[^"\n]*">\n<blockquote>[^\n]*\n'
-    r"<figcaption>[^\n]*\n</figure>$"
+    r'^<figure class="bs-excerpt[^"\n]*"[^\n]*>\n(?:(?!</?figure\b)[^\n]*\n)*?</figure>$'
     r'|^<(?P<tag>div|form|details|dl) class="bs-(?:scroll|filters|order|alt|facts)"[^\n]*>\n'
     r"(?:(?!</?(?:div|form|details|dl)\b)[^\n]*\n)*?</(?P=tag)>$"
     r'|(?<=^<div class="bs-chart" markdown="0">\n)<svg\b[^\n]*\n(?:(?!</?svg\b)[^\n]*\n)*?</svg>$',

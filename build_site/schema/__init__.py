@@ -15,8 +15,9 @@ from build_site.study import FILE_MODELS
 SCHEMA_DIR = Path(__file__).parent
 
 
-# Filled in by the loader (the Markdown body, the file and line), not written by the team.
-_DERIVED = ("narrative", "source")
+# Filled in by the loader (the Markdown body, the file and line) or the build (an excerpt's
+# context turns, from the transcript), not written by the team.
+_DERIVED = ("narrative", "source", "context_turns")
 
 
 def _strip_derived(node: object) -> None:
