@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from build_site.analyse import Analysis, analyse
 from build_site.analyse.risk import exposures
+from build_site.article import unpublished_exemplars
 from build_site.consent.archive import for_archive
 from build_site.consent.choices import refuse_consent_statements
 from build_site.consent.contrastive import refuse_contrastive
@@ -219,7 +220,8 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
         shown=shown, public=public, coded=coded, withheld=withheld, held_back=held_back,
         findings=findings, linkages=linkage_problems(deidentified, handwritten),
         analysis=analysis, project=project, handwritten=handwritten,
-        warnings=[*project.notes, *_warnings(study, purpose, withheld, held_back)],
+        warnings=[*project.notes, *_warnings(study, purpose, withheld, held_back),
+                  *unpublished_exemplars(raw.study, study, shown)],
         text=scan_published_text(study, deidentified, public, handwritten,
                                  _study_lines(study_dir), prose) if scan else TextReport())
 

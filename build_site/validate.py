@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from build_site.article import article_problems
 from build_site.checklists import checklist_problems
 from build_site.errors import Problem, StudyError
 from build_site.insider import decision_problems
@@ -153,6 +154,7 @@ class _Checker:
         decision_problems(self.study, self.add)
         relation_problems(self.study, self.add)
         checklist_problems(self.study, self.add)
+        article_problems(self.study, self.add)
         return self.problems
 
     def _unique_ids(self) -> None:

@@ -38,6 +38,7 @@ from build_site.deidentify.linkage import (
     study_cases,
 )
 from build_site.errors import Problem, StudyError
+from build_site.naturalorder import natural_key
 from build_site.relation_claims import unlinked_model
 from build_site.study import Dyad, Identifier, IdentifierKind, Study
 
@@ -121,7 +122,7 @@ def unlink(study: Study, neutral: Neutral) -> Study:
     clinician_ids = {c.id for c in study.clinicians} | {d.clinician for d in study.dyads}
     elsewhere = IdMask(dict.fromkeys(neutral.dyads, A_PATIENT))
     dyads = sorted((_unlink_dyad(d, neutral, clinician_ids) for d in study.dyads),
-                   key=lambda d: d.id)
+                   key=lambda d: natural_key(d.id))
     clinicians = [scrub(c, elsewhere) for c in study.clinicians]
     # Codes in coding order would place a dyad's codes between its clinician's and the next.
     codes = sorted(study.codebook.codes, key=lambda c: (c.label.lower(), c.id))

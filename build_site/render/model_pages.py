@@ -18,6 +18,7 @@ from build_site.analyse import (
     evidence_with_elements,
     relation_end_ids,
 )
+from build_site.render.article_text import demonstration_note
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
 from build_site.render.paths import HISTORY, MODEL_OVERVIEW, RELATIONS, component_path
@@ -73,6 +74,8 @@ def _home(ctx: RenderContext) -> dict[str, Any]:
         "components": len(ctx.analysis.nodes),
     }
     return {"overview": narrative_html(study.meta.overview), "counts": counts,
+            "abstract": narrative_html(study.meta.abstract),
+            "demonstration_note": demonstration_note(study.meta),
             "diagram": ctx.diagram(HOME, None, "home", "Diagram of the model")}
 
 
