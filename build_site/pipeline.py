@@ -30,6 +30,7 @@ from build_site.errors import PrivacyError, Problem
 from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
+from build_site.notfound import fix_not_found
 from build_site.outlock import guarded_output
 from build_site.preflight import require_graphviz
 from build_site.privacy import TextReport, consent_problems, scan_published_text
@@ -351,6 +352,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     try:
         run_engine(engine, SiteJob(prepared.project.config, work / "docs", staging, report.nav,
                                    shown.meta.title, notice, source_date_epoch(shown), fragments))
+        fix_not_found(staging)
         stage("mkdocs")
         study = prepared.study
         leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown),
