@@ -31,6 +31,18 @@ _BASE_SCRIPT = (
 )
 
 
+# Runs right after the theme's configuration and before its script reads it: the base, from
+# which the theme finds the search index and worker, becomes the root <base> names.
+_CONFIG_SCRIPT = (
+    "<script>(function(){var c=document.getElementById(\"__config\"),"
+    "b=document.querySelector(\"base\");if(!c||!b)return;try{var j=JSON.parse(c.textContent);"
+    "j.base=b.href;if(j.search)j.search=new URL(j.search,b.href).href;"
+    "c.textContent=JSON.stringify(j)}catch(e){}})()</script>"
+)
+_CONFIG = re.compile(r'(<script id="__config" type="application/json">.*?</script>)', re.S)
+_ROOT_SEARCH = re.compile(r'("search":\s*)"/(?!/)')
+
+
 def written_for_root(html: str) -> bool:
     """Whether ``html`` (a built ``404.html``) links from the domain root (``"base": "/"``)."""
     return bool(_ROOT_BASE.search(html))
@@ -38,10 +50,14 @@ def written_for_root(html: str) -> bool:
 
 def relative_to_recorded_root(html: str) -> str:
     """``html`` (a ``404.html`` written for the domain root) with every root-absolute
-    ``href``/``src`` made relative, the theme's base and storage scope relative too, and the
-    head opened by :data:`MARKER` and the script that sets ``<base>``. Other text unchanged."""
+    ``href``/``src`` made relative, the theme's base, search worker and storage scope relative
+    too, the head opened by :data:`MARKER` and the script that sets ``<base>``, and the
+    theme's configuration followed by the script that makes its base that root. Other text
+    unchanged."""
     html = _ROOT_LINK.sub(r'\1="', html)
+    html = _ROOT_SEARCH.sub(r'\1"', html)
     html = _ROOT_BASE.sub(r'\1"."', html)
+    html = _CONFIG.sub(lambda m: m.group(1) + _CONFIG_SCRIPT, html, count=1)
     html = html.replace(_ROOT_SCOPE, 'new URL(".",document.baseURI)')
     return re.sub(r"<head>", "<head>" + MARKER + _BASE_SCRIPT, html, count=1)
 
