@@ -144,6 +144,10 @@ def test_supplement_table_is_a_papers_table_one() -> None:
         ("Gender", "", ""), ("Gender", "man", HIDDEN), ("Gender", "woman", HIDDEN),
         ("Conditions", "not broken down (a group is smaller than 3)", "")]
     assert (shaped.number, shaped.anchor, shaped.n, shaped.multi) == ("S2", "table-s2", 20, False)
+    assert shaped.percentages
+    hidden = Table("Clinicians", 5, [("Age", "not broken down (a group is smaller than 3)",
+                                      HIDDEN)])
+    assert not supplement_table("S1", "Clinicians", "clinicians", hidden).percentages
     many = Table("Patients", 4, [("Conditions", "asthma", "3"), ("Conditions", "gout", "3")])
     assert supplement_table("S2", "Patients", "patients", many).multi
 

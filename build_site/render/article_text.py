@@ -52,6 +52,11 @@ class SupplementTable:
     rows: list[SupplementRow]
     multi: bool = False
 
+    @property
+    def percentages(self) -> bool:
+        """Whether any row shows a percentage (a count not hidden)."""
+        return any("(" in row.shown for row in self.rows)
+
 
 def _n_percent(count: str, n: int) -> str:
     """``count`` of ``n`` as ``3 (60)``, or the hidden word as it stands. Percentages are
