@@ -81,7 +81,8 @@ def article_problems(study: Study, add: Add) -> None:
 
 def unpublished_exemplars(doc: RawDocument, study: Study, shown: Study) -> list[str]:
     """Warnings naming each exemplar of ``study`` (the study as written) that ``shown`` (what
-    one build shows) leaves out, with the line of ``doc`` (the raw ``study.yml``).
+    one build shows, its exemplars under the ids it shows them by) leaves out, with the line
+    of ``doc`` (the raw ``study.yml``).
 
     Returns:
         One line per omitted exemplar: ``study.yml:LINE: results: excerpt 'ID' of
@@ -89,9 +90,11 @@ def unpublished_exemplars(doc: RawDocument, study: Study, shown: Study) -> list[
     """
     shown_ids = excerpt_ids(shown)
     warnings = []
-    for i, result in enumerate(study.meta.results):
-        for k, excerpt_id in enumerate(result.excerpt_ids):
-            if excerpt_id not in shown_ids:
+    for i, (result, as_shown) in enumerate(zip(study.meta.results, shown.meta.results,
+                                               strict=True)):
+        for k, (excerpt_id, shown_id) in enumerate(zip(result.excerpt_ids,
+                                                       as_shown.excerpt_ids, strict=True)):
+            if shown_id not in shown_ids:
                 line = line_at(doc.data, ("results", i, "excerpt_ids", k))
                 warnings.append(
                     f"{doc.path}:{line}: results: excerpt '{excerpt_id}' of "

@@ -187,3 +187,14 @@ def test_bundled_home_and_introduction_do_not_advertise_the_tool(bundled_site: P
         assert "build-site" not in text and "generator" not in text.lower(), page
         head = (bundled_site / page).read_text(encoding="utf-8").split("</head>")[0]
         assert "build-site" not in re.sub(r'(href|src)="[^"]*"', "", head), page
+
+
+def test_hidden_clinicians_results_quote_exemplars_by_their_neutral_ids(
+        tiny: Path, tmp_path: Path) -> None:
+    _append(tiny, '  hide_clinician: true\n  case_key: "a-team-secret"\n' + RESULTS)
+    report = build(tiny, tmp_path / "site")
+    page = _article(report.out, "results.html")
+    assert "C1-P1" not in page and re.search(r'<figure [^>]*id="P0[1-3]-E1"', page)
+    assert 'id="C1-E1"' in page  # a clinician's own words keep their id
+    assert not any("'C1-P1-E1'" in w for w in report.warnings)
+    assert any("results: excerpt 'C2-P1-E1'" in w for w in report.warnings)  # a draft case
