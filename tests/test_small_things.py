@@ -60,6 +60,17 @@ def test_osce_navigation_lists_o2_before_o10(osce_site: Path) -> None:
     assert order == [f"O{n}" for n in range(1, 11)]
 
 
+def test_osce_lists_of_cases_are_in_natural_order(osce_site: Path) -> None:
+    lists = 0
+    for page in sorted((osce_site / "model").glob("*.html")):
+        for found in re.finditer(r"<(p|td)>.*?</\1>", page.read_text(encoding="utf-8"), re.S):
+            ids = re.findall(r'href="\.\./dyads/(O\d+-P\d+)\.html"', found.group(0))
+            if len(ids) > 1:
+                lists += 1
+                assert ids == sorted(ids, key=natural_key), (page.name, ids)
+    assert lists
+
+
 def test_osce_home_does_not_call_real_transcripts_fictional(osce_site: Path) -> None:
     page = (osce_site / "index.html").read_text(encoding="utf-8")
     text = html.unescape(re.sub(r"<[^>]+>", " ", page[page.index("<article"):]))
