@@ -333,10 +333,13 @@ class ComponentResult(_Model):
 class DataAvailability(_Model):
     """What the team adds to the generated data availability statement: ``deposit``, where
     the supplement is archived (a repository and identifier); ``requests``, how material
-    that is not shared may be asked for (and by whom it is decided)."""
+    that is not shared may be asked for (and by whom it is decided); ``transcripts``, the
+    team's own sentence on the full transcripts, in place of the generated reason they are not
+    shared (for a study whose transcripts are published elsewhere)."""
 
     deposit: str = ""
     requests: str = ""
+    transcripts: str = ""
 
 
 class StudyMeta(_Model):

@@ -117,7 +117,7 @@ STUDY: dict[str, Any] = {
     "abstract": "t", "demonstration_note": "t",
     "interview_guide_rounds": [{"round": "t", "from_interview": 1, "changes": "t", "guide": "t"}],
     "results": [{"component": "caring", "text": "t", "excerpt_ids": ["C1-P1-E1"]}],
-    "data_availability": {"deposit": "t", "requests": "t"},
+    "data_availability": {"deposit": "t", "requests": "t", "transcripts": "t"},
     "reporting": {"coreq": {"1": "t"}, "srqr": {"S1": "t"}},
     "sign_off": {"by": "t", "role": "t", "date": "2026-01-02",
                  "manifest": "sha256:" + "0" * 64},

@@ -198,3 +198,13 @@ def test_hidden_clinicians_results_quote_exemplars_by_their_neutral_ids(
     assert 'id="C1-E1"' in page  # a clinician's own words keep their id
     assert not any("'C1-P1-E1'" in w for w in report.warnings)
     assert any("results: excerpt 'C2-P1-E1'" in w for w in report.warnings)  # a draft case
+
+
+def test_data_availability_takes_the_teams_own_transcripts_sentence(
+        tiny: Path, tmp_path: Path) -> None:
+    _append(tiny, "data_availability:\n  transcripts: The transcripts are on figshare.\n"
+                  "  deposit: Zenodo, doi:10.5281/zenodo.1\n")
+    page = html.unescape(_article(build(tiny, tmp_path / "site").out, "methods/index.html"))
+    assert "The transcripts are on figshare." in page
+    assert "The supplement is deposited at Zenodo, doi:10.5281/zenodo.1." in page
+    assert "not shared" not in page and "do not provide for sharing" not in page

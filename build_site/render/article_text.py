@@ -101,6 +101,7 @@ class Availability:
     licence: str
     deposit: str
     requests: str
+    transcripts: str
 
 
 def _consents(study: Study) -> list[Consent]:
@@ -133,6 +134,7 @@ def availability(coded: Study, shown: Study) -> Availability:
         licence=meta.license,
         deposit=" ".join(meta.data_availability.deposit.split()),
         requests=" ".join(meta.data_availability.requests.split()),
+        transcripts=" ".join(meta.data_availability.transcripts.split()),
     )
 
 
