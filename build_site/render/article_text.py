@@ -1,5 +1,6 @@
 """Article-shaped text generated for the site (issue 23 item 3): the demonstration note, the
-supplement tables S1 and S2, and the data availability statement.
+supplement tables S1 and S2, the data availability statement, the methods page's sections in
+an article's order and each round's interview guide.
 
 Every number here is a study-level aggregate (:mod:`build_site.consent.aggregates`): no per-case
 consent mark appears, and table cells follow the small-cell rule of
