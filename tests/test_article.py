@@ -110,7 +110,7 @@ def test_guide_rounds_each_shown_with_the_interviews_they_served(
     page = html.unescape(_article(article_site[1], "methods/interview-guide.html"))
     first, second = page.index("Round 1"), page.index("Round 2")
     assert "Used for interviews 1 to 2." in page[first:second]
-    assert "Used from interview 3 on." in page[second:]
+    assert "<p>Used from interview 3 on.</p>" in page[second:]  # a paragraph of its own
     assert "A question on ruptures was added." in page[second:]
     assert "Has anything gone wrong?" in page[second:] and "gone wrong" not in page[:second]
 
