@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from build_site.errors import Problem, StudyError
+from build_site.naturalorder import natural_key
 from build_site.yamlsource import YamlProblem, load_yaml
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -192,7 +193,8 @@ def _markdown_files(root: Path, folder: str) -> list[Path]:
     directory = root / folder
     if not directory.is_dir():
         return []
-    files = sorted(p for p in directory.iterdir() if p.name.endswith(".md") and p.is_file())
+    files = sorted((p for p in directory.iterdir() if p.name.endswith(".md") and p.is_file()),
+                   key=lambda p: natural_key(p.name))
     odd = sorted(p.name for p in directory.iterdir()
                  if p.suffix.lower() in (".md", ".markdown") and not p.name.endswith(".md"))
     broken = sorted(p.name for p in directory.iterdir() if p.is_symlink() and not p.exists())

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from build_site.analyse import Analysis, analyse
 from build_site.analyse.risk import exposures
+from build_site.article import unpublished_exemplars
 from build_site.consent.archive import for_archive
 from build_site.consent.choices import refuse_consent_statements
 from build_site.consent.contrastive import refuse_contrastive
@@ -30,6 +31,7 @@ from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.metadata.banner import with_metadata
+from build_site.notfound import fix_not_found
 from build_site.offline import refuse_external_loads
 from build_site.outlock import guarded_output
 from build_site.placeholders import find_placeholders, refuse_placeholders
@@ -223,7 +225,8 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
         shown=shown, public=public, coded=coded, withheld=withheld, held_back=held_back,
         findings=findings, linkages=linkage_problems(deidentified, handwritten),
         analysis=analysis, project=project, handwritten=handwritten,
-        warnings=[*project.notes, *_warnings(study, purpose, withheld, held_back)],
+        warnings=[*project.notes, *_warnings(study, purpose, withheld, held_back),
+                  *unpublished_exemplars(raw.study, study, shown)],
         text=scan_published_text(study, deidentified, public, handwritten,
                                  _study_lines(study_dir), prose) if scan else TextReport())
 
@@ -354,6 +357,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     try:
         run_engine(engine, SiteJob(prepared.project.config, work / "docs", staging, report.nav,
                                    shown.meta.title, notice, source_date_epoch(shown), fragments))
+        fix_not_found(staging)
         stage("mkdocs")
         study = prepared.study
         leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown),

@@ -456,6 +456,41 @@ def in_sentence(label: str) -> str:
     return label
 
 
+class GuideRound(_Model):
+    """One round's version of the interview guide (``study.yml`` ``interview_guide_rounds``).
+
+    ``round``: its name ("1", "Round 2"); ``from_interview``: the interview order
+    (``interview.order``) of the first interview that used it; ``changes``: what changed from
+    the round before and why; ``guide``: the questions (Markdown).
+    """
+
+    round: str | int
+    from_interview: int | None = Field(default=None, ge=1)
+    changes: str = ""
+    guide: str = Field(min_length=1)
+
+
+class ComponentResult(_Model):
+    """The team's results text for one model component (``study.yml`` ``results``), with the
+    excerpts it names as exemplars (``excerpt_ids``, shown beneath the text in that order)."""
+
+    component: Id
+    text: str = Field(min_length=1)
+    excerpt_ids: list[Id] = []
+
+
+class DataAvailability(_Model):
+    """What the team adds to the generated data availability statement: ``deposit``, where
+    the supplement is archived (a repository and identifier); ``requests``, how material
+    that is not shared may be asked for (and by whom it is decided); ``transcripts``, the
+    team's own sentence on the full transcripts, in place of the generated reason they are not
+    shared (for a study whose transcripts are published elsewhere)."""
+
+    deposit: str = ""
+    requests: str = ""
+    transcripts: str = ""
+
+
 class StudyMeta(_Model):
     """``study.yml``: title, team, citation, methods facts and publication settings."""
 
@@ -483,6 +518,13 @@ class StudyMeta(_Model):
     sign_off: SignOff | None = None
     feedback_questions: list[str] = []
     labels: Labels = Labels()
+
+
+    abstract: str = ""
+    demonstration_note: str = ""
+    interview_guide_rounds: list[GuideRound] = []
+    results: list[ComponentResult] = []
+    data_availability: DataAvailability = DataAvailability()
 
 
 class Consent(_Model):

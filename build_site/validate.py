@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from build_site.article import article_problems
 from build_site.checklists import checklist_problems
 from build_site.context_spans import attach_context
 from build_site.errors import Problem, StudyError
@@ -160,6 +161,7 @@ class _Checker:
         episode_problems(self.study, self.add)
         checklist_problems(self.study, self.add)
         self.problems.extend(trail_problems(self.study, self.raw.history))
+        article_problems(self.study, self.add)
         return self.problems
 
     def _unique_ids(self) -> None:

@@ -28,7 +28,7 @@ TAIL = ('<img src=x onerror=window.__xss=1> "><svg onload=window.__xss=2> '
 # is the rendered Markdown, not the typed characters): study.yml overview, interview_guide,
 # methods.*, member_checking.description, saturation.statement (on the methods page).
 MARKDOWN_FIELDS = ("overview", "interview_guide", "methods.", "member_checking.description",
-                   "saturation.statement")
+                   "saturation.statement", "abstract", "results.text")
 # Free-text fields that must keep a valid value for the study to be accepted at all.
 KEEP = {
     "publication.case_key",  # a secret, never published
@@ -120,6 +120,10 @@ STUDY: dict[str, Any] = {
     "labels": {"kinds": {"competency": "t", "process": "t", "outcome": "t"},
                **{k: "t" for k in ("clinician", "clinicians", "dyad", "dyads", "patient",
                                    "patients")}},
+    "abstract": "t", "demonstration_note": "t",
+    "interview_guide_rounds": [{"round": "t", "from_interview": 1, "changes": "t", "guide": "t"}],
+    "results": [{"component": "caring", "text": "t", "excerpt_ids": ["C1-P1-E1"]}],
+    "data_availability": {"deposit": "t", "requests": "t", "transcripts": "t"},
     "reporting": {"coreq": {"1": "t"}, "srqr": {"S1": "t"}},
     "sign_off": {"by": "t", "role": "t", "date": "2026-01-02",
                  "manifest": "sha256:" + "0" * 64},

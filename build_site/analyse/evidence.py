@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from build_site.analyse.categories import merge_case_variants, normalise_category
 from build_site.analyse.suppress import HIDDEN, protect
 from build_site.study import (
     KIND_TITLES,
@@ -213,7 +214,7 @@ def shown_value(key: str, value: object, width: int) -> list[str]:
         return [f"{low}-{low + 4}"]
     if isinstance(value, list):
         return [item for v in value for item in shown_value(key, v, width)]
-    return [] if value is None else [str(value)]
+    return [] if value is None else [normalise_category(str(value))]
 
 
 def suppressed(count: int, minimum: int) -> str:
@@ -239,10 +240,12 @@ def demographics_table(
         for key, value in case.demographics.items():
             if fields is not None and key not in fields:
                 continue
-            for shown in set(shown_value(key, value, width)):
+            # one count per case for each value, whatever its letter case
+            for shown in {v.casefold(): v for v in shown_value(key, value, width)}.values():
                 counts[key][shown] += 1
     rows = []
     for key in sorted(counts):
+        counts[key] = merge_case_variants(counts[key])
         cells = protect(counts[key], minimum)
         label = key.replace("_", " ").capitalize()
         if set(cells.values()) == {HIDDEN}:  # the values alone would single people out

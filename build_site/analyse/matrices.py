@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from build_site.analyse.evidence import Analysis, Node, Quote, descendants
+from build_site.naturalorder import natural_key
 from build_site.study import Dyad, Study
 
 
@@ -104,7 +105,7 @@ def cell_for(analysis: Analysis, dyad: Dyad, node_id: str) -> Cell:
                     seen.add(quote.excerpt.id)
                     bucket.append(quote)
     for bucket in (cell.supporting, cell.disconfirming):
-        bucket.sort(key=lambda q: q.excerpt.id)
+        bucket.sort(key=lambda q: natural_key(q.excerpt.id))
     return cell
 
 
@@ -117,7 +118,7 @@ def meta_matrix(study: Study, analysis: Analysis) -> MetaMatrix:
     cols = columns(analysis)
     ordered = [d for c in study.clinicians for d in analysis.dyads_by_clinician.get(c.id, [])]
     if not study.clinician_links:
-        ordered = sorted(study.dyads, key=lambda d: d.id)
+        ordered = sorted(study.dyads, key=lambda d: natural_key(d.id))
     rows = [MatrixRow(dyad, {c.node.id: cell_for(analysis, dyad, c.node.id) for c in cols})
             for dyad in ordered]
     clinician_rows: list[ClinicianRow] = []

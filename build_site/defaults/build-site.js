@@ -179,3 +179,15 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+
+// The site root, recorded for the "page not found" page (build_site/notfound.py): a server
+// shows 404.html at any address, so under a sub-path it finds the root only from here.
+(function () {
+  "use strict";
+  var config = document.getElementById("__config");
+  if (!config || document.querySelector('meta[name="bs-not-found"]')) return;
+  try {
+    var base = JSON.parse(config.textContent).base || ".";
+    sessionStorage.setItem("bs-site-root", new URL(base.replace(/\/?$/, "/"), location).href);
+  } catch (e) { /* storage refused (private mode): the 404 page falls back to "/" */ }
+})();

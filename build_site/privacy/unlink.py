@@ -38,9 +38,10 @@ from build_site.deidentify.linkage import (
     study_cases,
 )
 from build_site.errors import Problem, StudyError
+from build_site.naturalorder import natural_key
 from build_site.perspectives import neutral_episodes
 from build_site.relation_claims import unlinked_model
-from build_site.study import Dyad, Identifier, IdentifierKind, Study
+from build_site.study import Dyad, Identifier, IdentifierKind, Study, StudyMeta
 
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:['-][A-Z]?[a-z]+)*\b")
 
@@ -122,12 +123,13 @@ def unlink(study: Study, neutral: Neutral) -> Study:
     clinician_ids = {c.id for c in study.clinicians} | {d.clinician for d in study.dyads}
     elsewhere = IdMask(dict.fromkeys(neutral.dyads, A_PATIENT))
     dyads = sorted((_unlink_dyad(d, neutral, clinician_ids) for d in study.dyads),
-                   key=lambda d: d.id)
+                   key=lambda d: natural_key(d.id))
     clinicians = [scrub(c, elsewhere) for c in study.clinicians]
     # Codes in coding order would place a dyad's codes between its clinician's and the next.
     codes = sorted(study.codebook.codes, key=lambda c: (c.label.lower(), c.id))
     return study.model_copy(update={
-        "meta": scrub(study.meta, elsewhere), "clinicians": clinicians, "dyads": dyads,
+        "meta": neutral_results(scrub(study.meta, elsewhere), neutral.excerpts),
+        "clinicians": clinicians, "dyads": dyads,
         "model": unlinked_model(study.model, neutral.dyads, neutral.excerpts, elsewhere),
         "codebook": study.codebook.model_copy(update={"codes": codes}),
         "clinician_links": False,
@@ -162,3 +164,11 @@ def gate_identifiers(study: Study, neutral: Neutral) -> list[Identifier]:
                 if clinicians.pattern is not None and clinicians.pattern.search(e.id)
                 and d.id.lower() not in e.id.lower()]
     return entries
+
+
+def neutral_results(meta: StudyMeta, excerpts: dict[str, str]) -> StudyMeta:
+    """``meta`` with the exemplar excerpts of its ``results`` under their neutral ids
+    (``excerpts``: original dyad excerpt id -> neutral id; a clinician's keep theirs)."""
+    results = [r.model_copy(update={"excerpt_ids": [excerpts.get(e, e) for e in r.excerpt_ids]})
+               for r in meta.results]
+    return meta.model_copy(update={"results": results})

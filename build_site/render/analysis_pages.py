@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from build_site.analyse import Quote
 from build_site.consent.aggregates import unpublished_total
+from build_site.naturalorder import natural_key
 from build_site.render import charts
 from build_site.render.context import RenderContext
 from build_site.render.html import page_url
@@ -46,7 +47,8 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
 def _quotes(r: RenderContext) -> list[Quote]:
     quotes = [Quote(e, c.id, None) for c in r.study.clinicians for e in c.excerpts]
     quotes += [Quote(e, d.clinician, d.id) for d in r.study.dyads for e in d.excerpts]
-    return sorted(quotes, key=lambda q: (q.clinician, q.dyad or "", q.excerpt.id))
+    return sorted(quotes, key=lambda q: (natural_key(q.clinician), natural_key(q.dyad or ""),
+                                         natural_key(q.excerpt.id)))
 
 
 def excerpt_rows(r: RenderContext, page: str) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from build_site.analyse import Quote, shown_value
 from build_site.insider import summary_only
+from build_site.naturalorder import natural_key
 from build_site.perspectives import paired_ids
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
@@ -50,7 +51,7 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
         for c in ctx.study.clinicians:
             _declare_clinician(site, ctx, c,
                                (CASES, labels.clinicians, f"{labels.clinician} {c.id}"))
-        dyads = sorted(ctx.study.dyads, key=lambda d: d.id)
+        dyads = sorted(ctx.study.dyads, key=lambda d: natural_key(d.id))
         for start in range(0, len(dyads), DYAD_SECTION):
             chunk = dyads[start:start + DYAD_SECTION]
             title = (labels.dyads if len(dyads) <= DYAD_SECTION
@@ -77,7 +78,7 @@ def _declare_dyad(site: SitePages, ctx: RenderContext, case: Dyad,
 
 def _index(ctx: RenderContext) -> dict[str, Any]:
     return {"clinicians": ctx.study.clinicians, "dyads": ctx.analysis.dyads_by_clinician,
-            "all_dyads": sorted(ctx.study.dyads, key=lambda d: d.id),
+            "all_dyads": sorted(ctx.study.dyads, key=lambda d: natural_key(d.id)),
             "evidenced": ctx.evidenced_counts()}
 
 

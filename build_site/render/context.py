@@ -21,6 +21,7 @@ from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from build_site.analyse import Analysis, Evidence, Node, Quote, evidence_dyads_with_elements
+from build_site.naturalorder import natural_key
 from build_site.render.diagram_legend import legend_for
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplate, model_template
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
@@ -190,7 +191,7 @@ class RenderContext:
         """The dyads supporting each component/element (its elements included), sorted: the
         public pages list these case ids where the review build gives a count (issue 19 item 3).
         Withheld cases never appear: the analysis holds only what is shown."""
-        return {n: sorted(evidence_dyads_with_elements(self.analysis, n))
+        return {n: sorted(evidence_dyads_with_elements(self.analysis, n), key=natural_key)
                 for n in self.analysis.nodes}
 
     def evidenced_counts(self) -> dict[str, int]:

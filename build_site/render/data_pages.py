@@ -17,6 +17,7 @@ from build_site.metadata.fictional_downloads import mark_downloads
 from build_site.metadata.references import REFERENCE_FILES, reference_blocks, reference_files
 from build_site.render import downloads
 from build_site.render.analysis_pages import excerpt_rows
+from build_site.render.article_text import supplement_table
 from build_site.render.context import Asset, RenderContext
 from build_site.render.paths import RELATIONS, component_path
 from build_site.render.registry import SitePages
@@ -43,7 +44,10 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     """Declare the data pages and their files, in navigation order."""
     site.page("data/demographics.md", "Demographics", (DATA, "Demographics"),
               "demographics.md.j2",
-              lambda: {"tables": [ctx.analysis.clinician_table, ctx.analysis.patient_table],
+              lambda: {"tables": [
+                  supplement_table("S1", "Clinicians and their practices", "clinicians",
+                                   ctx.analysis.clinician_table),
+                  supplement_table("S2", "Patients", "patients", ctx.analysis.patient_table)],
                        "min_cell": ctx.study.meta.publication.min_cell_size})
     site.page(CODEBOOK, "Codebook", (DATA, "Codebook"), "codebook.md.j2",
               lambda: _codebook(ctx))

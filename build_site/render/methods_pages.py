@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from build_site.analyse import standards
+from build_site.render.article_text import availability, guide_rounds, methods_sections
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html, page_url
 from build_site.render.registry import SitePages
@@ -27,8 +28,6 @@ _INTERVIEWER_FIELDS = [
     ("participant_knowledge", "What participants knew of the interviewer"),
     ("characteristics", "Characteristics, assumptions and interests"),
 ]
-# Methods keys shown in their own sections above, in a fixed place.
-_PLACED = set(standards.PLACED)
 
 
 def declare(site: SitePages, ctx: RenderContext) -> None:
@@ -36,10 +35,11 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     point to by the titles those pages are declared with."""
     site.page("methods/index.md", "Methods", (METHODS, "Methods"), "methods.md.j2",
               lambda: _methods(ctx))
-    if ctx.study.meta.interview_guide:
+    if ctx.study.meta.interview_guide or ctx.study.meta.interview_guide_rounds:
         site.page("methods/interview-guide.md", "Interview guide",
                   (METHODS, "Interview guide"), "interview_guide.md.j2",
-                  lambda: {"guide": narrative_html(ctx.study.meta.interview_guide)})
+                  lambda: {"guide": narrative_html(ctx.study.meta.interview_guide),
+                           "rounds": guide_rounds(ctx.study.meta)})
     coreq = (
         "methods/coreq.md", "COREQ checklist",
         "The Consolidated criteria for reporting qualitative research (COREQ) list 32 items "
@@ -82,11 +82,11 @@ def _methods(r: RenderContext) -> dict[str, Any]:
         for key, label in _INTERVIEWER_FIELDS
         if meta.interviewer and getattr(meta.interviewer, key)
     ]
-    other = [
-        (standards.methods_anchor(key), key.replace("_", " ").capitalize(), value)
-        for key, value in meta.methods.items() if key not in _PLACED and value
-    ]
-    return {"sample": _sample(r), "interviewer": interviewer, "other_methods": other,
+    anchors = {key: standards.methods_anchor(key) for key in meta.methods}
+    return {"sample": _sample(r), "interviewer": interviewer,
+            "sections": methods_sections(meta, anchors),
+            "availability": availability(r.coded, r.study),
+            "guide_rounds": len(meta.interview_guide_rounds),
             "md": narrative_html, "identifier_count": len(r.study.identifiers)}
 
 

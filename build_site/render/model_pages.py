@@ -18,6 +18,8 @@ from build_site.analyse import (
     evidence_with_elements,
     relation_end_ids,
 )
+from build_site.naturalorder import natural_key
+from build_site.render.article_text import demonstration_note
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
 from build_site.render.paths import HISTORY, MODEL_OVERVIEW, RELATIONS, component_path
@@ -73,6 +75,8 @@ def _home(ctx: RenderContext) -> dict[str, Any]:
         "components": len(ctx.analysis.nodes),
     }
     return {"overview": narrative_html(study.meta.overview), "counts": counts,
+            "abstract": narrative_html(study.meta.abstract),
+            "demonstration_note": demonstration_note(study.meta),
             "diagram": ctx.diagram(HOME, None, "home", "Diagram of the model")}
 
 
@@ -112,7 +116,7 @@ def _component(ctx: RenderContext, node: Node) -> dict[str, Any]:
     ]
     quotes = evidence.supporting + evidence.disconfirming
     summary = {
-        "dyads": sorted({q.dyad for q in evidence.supporting if q.dyad}),
+        "dyads": sorted({q.dyad for q in evidence.supporting if q.dyad}, key=natural_key),
         "clinicians": {q.clinician for q in evidence.supporting if q.clinician},
         "patient": sum(q.excerpt.speaker.value == "patient" for q in quotes),
         "clinician": sum(q.excerpt.speaker.value == "clinician" for q in quotes),
@@ -145,7 +149,7 @@ def _groups(ctx: RenderContext, evidence: Evidence) -> list[dict[str, Any]]:
             case[name] = exemplars_first(case[name])
     groups: dict[str, list[dict[str, Any]]] = {}
     for key in sorted(cases, key=lambda k: (order.get(k[0], 0), not _has_exemplar(cases[k]),
-                                            k[1] == "", k[1])):
+                                            k[1] == "", natural_key(k[1]))):
         groups.setdefault(key[0], []).append(cases[key])
     return [{"clinician": c, "cases": v} for c, v in groups.items()]
 

@@ -19,6 +19,7 @@ from build_site.render import (
     methods_pages,
     model_pages,
     perspective_pages,
+    results_pages,
     review_pages,
 )
 from build_site.render.context import Asset, Page, RenderContext
@@ -26,7 +27,7 @@ from build_site.render.registry import NavItem, SitePages
 
 ABOUT = "About"
 Declare = Callable[[SitePages, RenderContext], None]
-SECTIONS: tuple[Declare, ...] = (model_pages.declare, case_pages.declare,
+SECTIONS: tuple[Declare, ...] = (model_pages.declare, results_pages.declare, case_pages.declare,
                                  perspective_pages.declare, analysis_pages.declare,
                                  methods_pages.declare, data_pages.declare)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from build_site.analyse import Analysis, relation_end_ids
+from build_site.naturalorder import natural_key
 from build_site.relation_claims import rests_on_clinicians, status
 from build_site.study import Basis, Consequence, KindRef, Relation, RelationCase, Study
 
@@ -79,7 +80,7 @@ def reading_list(rel: Relation, analysis: Analysis) -> ReadingList:
     coded = analysis.clinician_evidenced if clinicians else analysis.dyad_evidenced
     ends = [set(relation_end_ids(analysis.nodes, e)) for e in (rel.from_, rel.to)]
     both, one = [], []
-    for case_id in sorted(coded):
+    for case_id in sorted(coded, key=natural_key):
         hits = sum(1 for end in ends if end & coded[case_id])
         if hits == 2:
             both.append(case_id)
