@@ -10,7 +10,9 @@ from build_site.cli import main
 def test_check_reports_valid_study(tiny: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tiny)])
     assert result.exit_code == 0
-    assert "valid (2 clinicians, 3 dyads" in result.output
+    assert "validated (2 clinicians, 3 dyads" in result.output
+    assert result.output.rstrip().endswith("Ready for a public build (sign-off aside: "
+                                           "`build-site manifest --changes`).")
 
 
 def test_invalid_study_exits_2_without_traceback(tiny: Path) -> None:

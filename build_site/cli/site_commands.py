@@ -23,7 +23,7 @@ from build_site.cli.common import (
 )
 from build_site.consent.choices import consent_statement_problems
 from build_site.consent.contrastive import contrastive_problems
-from build_site.errors import EXIT_OK, EXIT_PRIVACY, UsageError
+from build_site.errors import EXIT_INVALID, EXIT_OK, EXIT_PRIVACY, UsageError
 from build_site.locate import default_output
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
         err.print(f"[red]refused[/red] {escape(str(problem))}")
     excerpts = sum(len(d.excerpts) for d in result.dyads)
     click.echo(
-        f"{study}: valid ({plural(len(result.clinicians), 'clinician')}, "
+        f"{study}: read and validated ({plural(len(result.clinicians), 'clinician')}, "
         f"{plural(len(result.dyads), 'dyad')}, {plural(excerpts, 'dyad excerpt')})."
     )
     for warning in report.warnings:
@@ -151,8 +151,15 @@ def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
                   "refused until each is listed or marked reviewed.")
     _print_text(report.prepared.text)
     _print_placeholders(report)
+    # The verdict last, where it is read: "validated" above is not "ready to publish".
     if report.refused:
+        err.print("Not ready for a public build: it would be refused for privacy or consent "
+                  "(above).")
         sys.exit(EXIT_PRIVACY)
+    if report.blocking:
+        err.print("Not ready for a public build: placeholders remain (above).")
+        sys.exit(EXIT_INVALID)
+    click.echo("Ready for a public build (sign-off aside: `build-site manifest --changes`).")
 
 
 def _print_placeholders(report: CheckReport) -> None:

@@ -88,6 +88,10 @@ def test_review_copy_and_check_show_every_placeholder(imported: Path, tmp_path: 
     lines = [line for line in result.output.splitlines() if line.startswith("placeholder ")]
     assert len(lines) == 5 and any(line.startswith("placeholder model.yml:") for line in lines)
     assert "a public build is refused (exit 2)" in result.output
+    # check refuses what a build refuses, and says so last (a new user read "valid" as ready)
+    assert result.exit_code == 2, result.output
+    assert "Not ready for a public build: placeholders remain" in result.output
+    assert "Ready for a public build" not in result.output.replace("Not ready", "")
 
 
 def test_a_replaced_model_is_no_placeholder(imported: Path) -> None:
