@@ -16,11 +16,15 @@ from build_site.errors import UsageError
 
 STUDY_FILE = "study.yml"
 
-OutputKind = Literal["site", "review", "packets", "supplement", "pdf"]
+OutputKind = Literal["site", "review", "preview", "preview-review", "packets", "supplement",
+                     "pdf"]
 
 _SUFFIXES: dict[OutputKind, str] = {
     "site": "-site",
     "review": "-site-review",
+    # serve's working copies: a preview never overwrites the site a build published
+    "preview": "-preview",
+    "preview-review": "-preview-review",
     "packets": "-packets",
     "supplement": "-supplement.zip",
     "pdf": ".pdf",
@@ -62,6 +66,7 @@ def find_study(given: Path | None, cwd: Path | None = None) -> Path:
 def default_output(study: Path, kind: OutputKind) -> Path:
     """Where output ``kind`` of ``study`` goes when the team names none: beside the study
     folder, named after it (``<study>-site``, ``<study>-site-review``, ``<study>-packets``,
-    ``<study>-supplement.zip``, ``<study>.pdf``)."""
+    ``<study>-supplement.zip``, ``<study>.pdf``; ``serve`` previews into ``<study>-preview``
+    or ``<study>-preview-review``, so a preview never replaces a built site)."""
     folder = study.resolve()
     return folder.parent / f"{folder.name}{_SUFFIXES[kind]}"

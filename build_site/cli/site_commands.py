@@ -321,8 +321,8 @@ def schema() -> None:
 @click.command()
 @STUDY
 @click.option("--out", type=click.Path(path_type=Path),
-              help="Output directory [default: beside the study folder, STUDY-site, or "
-                   "STUDY-site-review with --review].")
+              help="Output directory [default: beside the study folder, STUDY-preview, or "
+                   "STUDY-preview-review with --review: never the built site].")
 @CONFIG
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--review", is_flag=True, help="Preview the review copy.")
@@ -331,7 +331,7 @@ def serve(study: Path, out: Path | None, config: Path | None, port: int, review:
     """Build STUDY, serve it on 127.0.0.1 and rebuild when the study changes."""
     from build_site.outputs.serve import serve_forever
 
-    out = out or default_output(study, "review" if review else "site")
+    out = out or default_output(study, "preview-review" if review else "preview")
     serve_forever(study, out, config, port, "review" if review else "public", err)
 
 

@@ -49,6 +49,10 @@ def test_outputs_go_beside_the_study_named_after_it(tiny: Path) -> None:
     assert default_output(tiny, "review") == tiny.parent / "tiny-site-review"
     assert default_output(tiny / ".", "pdf") == tiny.parent / "tiny.pdf"
     assert default_output(tiny, "supplement") == tiny.parent / "tiny-supplement.zip"
+    # serve previews beside the built site, never into it (a new user packaged a signed-off
+    # study while its site folder still held the unsigned preview)
+    assert default_output(tiny, "preview") == tiny.parent / "tiny-preview"
+    assert default_output(tiny, "preview-review") == tiny.parent / "tiny-preview-review"
 
 
 def test_build_and_check_from_inside_a_study_need_no_argument(
