@@ -127,9 +127,16 @@ def _meta_texts(study: Study) -> Iterator[_Text]:
             yield _Text("study.yml", 0, feedback.summary)
 
 
+# Qualitative analysis programs, never taken for a person's or a place's name.
+RESEARCH_SOFTWARE = ["ATLAS.ti", "NVivo", "MAXQDA", "QualCoder", "Taguette", "Dedoose", "Quirkos",
+                     "Transana", "REFI-QDA"]
+
+
 def vocabulary(study: Study) -> list[str]:
     """Words never flagged: the model's and codebook's labels, the pseudonyms and descriptors
-    that replace identifiers, the study's ids, and the allow-list in ``private/reviewed.yml``."""
+    that replace identifiers, the study's ids, the team and its references, analysis software
+    (:data:`RESEARCH_SOFTWARE` and ``methods.software``), and the allow-list in
+    ``private/reviewed.yml``."""
     words = [c.label for c in study.codebook.codes]
     stack: list[Component | Element] = list(study.model.components)
     while stack:
@@ -144,6 +151,12 @@ def vocabulary(study: Study) -> list[str]:
     # The study's own references: their authors are named on the site by design.
     words += [r.text for r in (study.meta.citation, study.meta.based_on) if r]
     words += study.reviewed.allow
+    # Analysis software is named by design (COREQ item 27): the products, and the study's own
+    # statement of what it used (an import writes e.g. "Coded in NVivo for Mac 15.").
+    words += RESEARCH_SOFTWARE
+    software = study.meta.methods.get("software")
+    if isinstance(software, str) and software.strip():
+        words.append(software.strip().rstrip("."))
     return words
 
 

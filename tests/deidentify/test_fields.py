@@ -141,3 +141,15 @@ def test_team_prose_and_the_site_settings_every_page_shows_are_read(tiny: Path) 
     assert found[("study.yml", PHONE)] == line + 3
     assert ("mkdocs.yml", "(312) 867-5309") in found
     assert not [key for key in found if "Halvorsen" in key[1]]  # a team name is vocabulary
+
+
+def test_analysis_software_is_not_taken_for_a_name(tiny: Path) -> None:
+    """An import writes the program's own name ("Coded in NVivo for Mac 15."); a new user had
+    to sign a review for 'NVivo' and 'Mac' as possible names."""
+    study = tiny / "study.yml"
+    study.write_text(study.read_text(encoding="utf-8").replace(
+        "overview: A two-clinician fixture for the tests.",
+        "overview: A two-clinician fixture, coded in NVivo and checked in MAXQDA.\n"
+        "methods:\n  software: Coded in NVivo for Mac 15."), encoding="utf-8")
+    found = _found(tiny)
+    assert not [key for key in found if key[1] in {"NVivo", "MAXQDA", "Mac"}], found
