@@ -118,6 +118,10 @@ def unreported(r: RenderContext) -> list[str]:
                         ("SRQR", standards.srqr_items(r.study))):
         missing = [f"{i.id} {i.title}" for i in items if i.status == "missing"]
         if missing:
-            warnings.append(f"{name} items neither confirmed by the team (study.yml reporting: "
-                            "status, by, on) nor found on the site: " + "; ".join(missing))
+            # A new study misses most items: a count and a few, not a wall of text that
+            # buries the warnings that matter (a new user's finding); the page lists them all.
+            shown = "; ".join(missing[:3]) + ("; ..." if len(missing) > 3 else "")
+            warnings.append(f"{name}: {len(missing)} item(s) neither confirmed by the team "
+                            "(study.yml reporting: status, by, on) nor found on the site "
+                            f"({shown}); the site's {name} page lists each")
     return warnings
