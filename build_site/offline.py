@@ -31,6 +31,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from build_site.errors import Problem, StudyError
+from build_site.privacy.gate import css_unescape
+from build_site.privacy.gate_files import decode_text
 from build_site.site_project import resolved_config
 from build_site.site_theme import key_line
 
@@ -40,18 +42,26 @@ OPT_IN = "allow_external_resources"
 _NOT_LOADED = frozenset({"canonical", "alternate", "author", "license", "help", "next",
                          "prev", "me", "bookmark", "external", "search", "nofollow",
                          "noopener", "noreferrer", "tag"})
-# Element -> attributes whose URL the browser fetches when it shows the page.
+# Element -> attributes whose URL the browser fetches when it shows the page (HTML Living
+# Standard; the HTML parser keeps ``xlink:href`` as that name, the XML parser as a namespace).
+_XLINK = ("href", "xlink:href", "{http://www.w3.org/1999/xlink}href")
 _LOADS: dict[str, tuple[str, ...]] = {
     "script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"),
     "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "iframe": ("src",),
     "frame": ("src",), "embed": ("src",), "object": ("data",), "input": ("src",),
-    "image": ("href", "{http://www.w3.org/1999/xlink}href"),
-    "use": ("href", "{http://www.w3.org/1999/xlink}href"),
-    "feimage": ("href", "{http://www.w3.org/1999/xlink}href"),
+    "link": ("imagesrcset",), "base": ("href",),  # an external <base> moves every load
+    "image": _XLINK, "use": _XLINK, "feimage": _XLINK,
 }
+# Legacy attributes browsers still fetch on any element (body/table/td background, img
+# lowsrc and dynsrc).
+_LOADS_ANYWHERE = ("background", "lowsrc", "dynsrc")
+_SRCSETS = frozenset({"srcset", "imagesrcset"})
+MAX_SRCDOC_DEPTH = 5  # an iframe's srcdoc is a document of its own, read the same way
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
-_CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+# Where a CSS string (not only url()) names what is fetched: image-set(), @import, src:.
+_CSS_LOADING = re.compile(r"(?:-webkit-)?image-set\(|@import\b|\bsrc\s*:", re.IGNORECASE)
+_CSS_STRING = re.compile(r""""([^"]*)"|'([^']*)'""")
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -78,17 +88,31 @@ def external_host(url: str) -> str | None:
 
 
 def _css_urls(css: str) -> Iterator[str]:
-    css = _CSS_COMMENT.sub("", css)
-    for match in (*_CSS_URL.finditer(css), *_CSS_IMPORT.finditer(css)):
+    """Every URL the CSS ``css`` (a stylesheet, a ``<style>`` or a ``style`` attribute) asks
+    to fetch: comments removed, then escapes decoded as the leak gate decodes them
+    (:func:`build_site.privacy.gate.css_unescape`; ``\\68ttps`` is ``https``, ``u\\72l(`` is
+    ``url(``), then each ``url()`` and each string in ``image-set()``, ``@import`` and
+    ``src:``."""
+    css = css_unescape(_CSS_COMMENT.sub("", css))
+    for match in _CSS_URL.finditer(css):
         yield next(g for g in match.groups() if g is not None)
+    for match in _CSS_LOADING.finditer(css):
+        end = _CSS_END.search(css, match.end())
+        body = css[match.end():end.start() if end else len(css)]
+        for string in _CSS_STRING.finditer(body):
+            yield next(g for g in string.groups() if g is not None)
+
+
+_CSS_END = re.compile(r"[;}]")
 
 
 def _srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
-def _element_loads(root: Any) -> Iterator[tuple[str, str]]:
-    """(what, url) for every load an HTML or SVG tree asks for."""
+def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """(what, url) for every load an HTML or SVG tree asks for, an iframe's ``srcdoc`` read
+    as a document of its own (up to :data:`MAX_SRCDOC_DEPTH` deep)."""
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -97,17 +121,24 @@ def _element_loads(root: Any) -> Iterator[tuple[str, str]]:
             rels = set((el.get("rel") or "").lower().split())
             if rels and not rels <= _NOT_LOADED:
                 yield f"<link rel=\"{el.get('rel')}\">", el.get("href")
-        for attr in _LOADS.get(tag, ()):
+        for attr in (*_LOADS.get(tag, ()), *_LOADS_ANYWHERE):
             value = el.get(attr)
             if value:
-                urls = _srcset_urls(value) if attr == "srcset" else [value]
-                name = etree.QName(attr).localname
+                name = etree.QName(attr).localname if attr.startswith("{") else attr
+                urls = _srcset_urls(value) if attr in _SRCSETS else [value]
                 yield from ((f"<{tag} {name}>", u) for u in urls)
         yield from _theme_fetches(el, tag)
         if tag == "style" and el.text:
             yield from (("CSS in <style>", u) for u in _css_urls(el.text))
         if el.get("style"):
             yield from (("CSS in a style attribute", u) for u in _css_urls(el.get("style")))
+        if tag == "iframe" and (el.get("srcdoc") or "").strip():
+            if depth >= MAX_SRCDOC_DEPTH:
+                yield "<iframe srcdoc> nested too deep to read", "//srcdoc.unread"
+            else:
+                inner = lxml_html.document_fromstring(el.get("srcdoc"))
+                yield from ((f"{what} in <iframe srcdoc>", url)
+                            for what, url in _element_loads(inner, depth + 1))
 
 
 # What Material's own script fetches at run time, because of an element on the page.
@@ -135,18 +166,24 @@ def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:
 
 
 def _file_loads(path: Path) -> Iterator[tuple[str, str]]:
+    """(what, url) for every load of the HTML, SVG or CSS file ``path``, its bytes read as the
+    leak gate reads them (:func:`build_site.privacy.gate_files.decode_text`: a byte-order
+    mark, UTF-8, UTF-16 told by its NUL bytes, else the detected encoding), each reading in
+    turn."""
     suffix = path.suffix.lower()
-    if suffix == ".css":
-        yield from (("CSS", u) for u in _css_urls(path.read_text("utf-8", "replace")))
-    elif suffix in (".html", ".htm"):
-        text = path.read_text("utf-8", "replace")
-        if text.strip():
-            yield from _element_loads(lxml_html.document_fromstring(text))
-    elif suffix == ".svg":
+    if suffix not in (".css", ".html", ".htm", ".xhtml", ".svg"):
+        return
+    data = path.read_bytes()
+    if suffix == ".svg":
         parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
-        root = etree.fromstring(path.read_bytes(), parser)
+        root = etree.fromstring(data, parser)
         if root is not None:
             yield from _element_loads(root)
+    for text in decode_text(data) or [data.decode("cp1252", "replace")]:
+        if suffix == ".css":
+            yield from (("CSS", u) for u in _css_urls(text))
+        elif suffix != ".svg" and text.strip():
+            yield from _element_loads(lxml_html.document_fromstring(text))
 
 
 def external_loads(site: Path) -> list[ExternalLoad]:
@@ -157,7 +194,7 @@ def external_loads(site: Path) -> list[ExternalLoad]:
         if not path.is_file():
             continue
         page = path.relative_to(site).as_posix()
-        for what, url in _file_loads(path):
+        for what, url in dict.fromkeys(_file_loads(path)):
             host = external_host(url)
             if host is not None:
                 found.append(ExternalLoad(page, url, host, what))
