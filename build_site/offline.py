@@ -31,9 +31,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from build_site.errors import Problem, StudyError
+from build_site.offline_sources import handwritten_source, source_line
 from build_site.privacy.gate import css_unescape
 from build_site.privacy.gate_files import decode_text
-from build_site.site_project import resolved_config
+from build_site.site_project import SiteProject, default_config, resolved_config
 from build_site.site_theme import key_line
 
 OPT_IN = "allow_external_resources"
@@ -213,14 +214,18 @@ def allowed_hosts(raw_config: dict[str, Any]) -> frozenset[str] | None:
     return frozenset()
 
 
-def refuse_external_loads(site: Path, config: Path) -> None:
+def refuse_external_loads(site: Path, project: SiteProject, study_dir: Path) -> None:
     """Refuse a built ``site`` whose pages load a resource from a host the team did not
-    allow (:func:`allowed_hosts` of the site configuration ``config``).
+    allow (:func:`allowed_hosts` of the site configuration ``project.config``).
 
     Raises:
-        StudyError: one problem per URL, naming the first page that loads it, how many others
-            do, and how to remove it or opt in (exit 2; nothing is published).
+        StudyError: one problem per URL, naming the team's hand-written file that loads it
+            (``docs/about.md`` and the line, not the built ``about.html``) or else the first
+            built page, how many others do, and how to remove it or opt in (in the study's
+            ``mkdocs.yml``, or in one to create beside ``study.yml`` when the study has none):
+            exit 2, nothing is published.
     """
+    config = project.config
     allowed = allowed_hosts(resolved_config(config))
     if allowed is None:
         return
@@ -228,28 +233,53 @@ def refuse_external_loads(site: Path, config: Path) -> None:
     for load in external_loads(site):
         if load.host not in allowed:
             by_url.setdefault(load.url, []).append(load)
-    if not by_url:
-        return
-    problems = []
-    for url, loads in by_url.items():
-        first = loads[0]
-        others = len({ld.page for ld in loads} - {first.page})
-        where = first.page + (f" (and {others} other file{'s' if others != 1 else ''})"
-                              if others else "")
-        problems.append(Problem(
-            where, 0, f"loads {url} from another host ({first.what}): the site must work "
-            "from disk and tell no other server that someone reads it",
-            _hint(first.host, config)))
-    raise StudyError(problems)
+    problems = [_problem(loads, project, study_dir) for loads in by_url.values()]
+    if problems:
+        raise StudyError(problems)
 
 
-def _hint(host: str, config: Path) -> str:
-    """What to do about a load from ``host``, naming ``config`` and, for web fonts, the line
-    of ``theme.font``."""
-    opt_in = (f"or, if the team accepts the request, allow the host in {config}: "
-              f"extra: {{{OPT_IN}: [{host}]}}")
+def _problem(loads: list[ExternalLoad], project: SiteProject, study_dir: Path) -> Problem:
+    """The problem for the loads of one URL: the first that a hand-written file makes, else
+    the first."""
+    sources = [(load, handwritten_source(load.page, project)) for load in loads]
+    first, rel = next(((ld, r) for ld, r in sources if r is not None), (loads[0], None))
+    others = len({ld.page for ld in loads} - {first.page})
+    more = f"{others} other file{'s' if others != 1 else ''}" if others else ""
+    what, where, line = first.what, first.page + (f" (and {more})" if more else ""), 0
+    if rel is not None:
+        where = _shown_path(Path(project.source(rel)), study_dir)
+        line = source_line(project.pages[rel], first.url.strip(), first.host)
+        what += f"; built as {first.page}" + (f", and {more} load it" if more else "")
+    return Problem(where, line, f"loads {first.url} from another host ({what}): the site must "
+                   "work from disk and tell no other server that someone reads it",
+                   _hint(first.host, project.config, study_dir, rel is not None))
+
+
+def _shown_path(path: Path, study_dir: Path) -> str:
+    """``path`` relative to the study folder when inside it (``docs/about.md``), else whole."""
+    try:
+        return path.resolve().relative_to(study_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _hint(host: str, config: Path, study_dir: Path, handwritten: bool) -> str:
+    """What to do about a load from ``host``: remove it (from the hand-written page, or for
+    web fonts the line of ``theme.font`` in ``config``), or opt in, in ``config`` or, when the
+    study has none (the package default is in force), in a ``mkdocs.yml`` to create beside
+    ``study.yml``."""
+    allow = f"extra: {{{OPT_IN}: [{host}]}}"
+    if config == default_config():
+        opt_in = (f"or, if the team accepts the request, create {study_dir / 'mkdocs.yml'} "
+                  f"(beside study.yml) holding {allow}")
+    else:
+        opt_in = f"or, if the team accepts the request, allow the host in {config}: {allow}"
     font_line = key_line(config, "theme", "font")
-    if host.startswith("fonts.") and font_line:
+    if host.startswith("fonts.") and font_line and config != default_config():
         return (f"web fonts: remove theme.font at {config}:{font_line} (build-site's default "
                 f"is font: false, the reader's own fonts), {opt_in}")
+    if handwritten:
+        return f"remove it from that file, {opt_in}"
+    if config == default_config():
+        return f"remove it from the hand-written page or theme override that adds it, {opt_in}"
     return f"remove it from {config} or the hand-written page that adds it, {opt_in}"

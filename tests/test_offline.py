@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from build_site.cli import main
 from build_site.offline import external_loads
 
 
@@ -91,3 +94,22 @@ def test_utf16_pages_and_stylesheets_are_read_as_a_browser_reads_them(
         "body{background:url(https://evil31.example/a.png)}".encode("utf-16"))
     assert _loads(tmp_path) == {("map.html", "https://evil30.example/m.png"),
                                 ("style2.css", "https://evil31.example/a.png")}
+
+
+def test_a_study_without_mkdocs_yml_is_told_its_source_page_and_where_to_opt_in(
+        tiny: Path, tmp_path: Path) -> None:
+    docs = tiny / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text(
+        "# About\n\nWelcome.\n\n<div style=\"background:u\\72l(https://evil21.example/a.png)\">"
+        "x</div>\n", encoding="utf-8")
+    assert not (tiny / "mkdocs.yml").exists()
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(out)])
+    text = result.output.replace("\n", "")
+    assert result.exit_code == 2, result.output
+    assert "docs/about.md:5: loads https://evil21.example/a.png from another host (CSS in a " \
+           "style attribute; built as about.html)" in text
+    assert f"create {tiny / 'mkdocs.yml'} (beside study.yml) holding extra: " \
+           "{allow_external_resources: [evil21.example]}" in text
+    assert "defaults" not in text and not out.exists()
