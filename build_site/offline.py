@@ -249,7 +249,8 @@ def _problem(loads: list[ExternalLoad], project: SiteProject, study_dir: Path) -
     if rel is not None:
         where = _shown_path(Path(project.source(rel)), study_dir)
         line = source_line(project.pages[rel], first.url.strip(), first.host)
-        what += f"; built as {first.page}" + (f", and {more} load it" if more else "")
+        built = [f"built as {first.page}"] if first.page != rel else []
+        what = "; ".join([what, *built, *([f"{more} load it too"] if more else [])])
     return Problem(where, line, f"loads {first.url} from another host ({what}): the site must "
                    "work from disk and tell no other server that someone reads it",
                    _hint(first.host, project.config, study_dir, rel is not None))
