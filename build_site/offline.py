@@ -53,6 +53,11 @@ _LOADS: dict[str, tuple[str, ...]] = {
     "link": ("imagesrcset",), "base": ("href",),  # an external <base> moves every load
     "image": _XLINK, "use": _XLINK, "feimage": _XLINK,
 }
+# SVG elements that may reference another document (an SVG <script> by href; gradients,
+# patterns, filters and text paths by URL): external only when the URL names another host.
+_LOADS.update({tag: (*_LOADS.get(tag, ()), *_XLINK) for tag in (
+    "script", "pattern", "lineargradient", "radialgradient", "filter", "textpath", "mpath",
+    "tref", "cursor")})
 # Legacy attributes browsers still fetch on any element (body/table/td background, img
 # lowsrc and dynsrc).
 _LOADS_ANYWHERE = ("background", "lowsrc", "dynsrc")

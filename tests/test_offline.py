@@ -79,10 +79,13 @@ def test_inline_svg_references_in_a_page_are_loads(tmp_path: Path) -> None:
                     '<image xlink:href="https://evil13.example/x.png"/>'
                     '<use href="https://evil14.example/s.svg#a"/>'
                     '<filter id="f"><feImage xlink:href="//evil15.example/f.png"/></filter>'
+                    '<script xlink:href="https://evil16.example/s.js"></script>'
+                    '<linearGradient id="g" href="https://evil17.example/g.svg#g"/>'
                     '<use href="#local"/></svg>')
     assert {url for _, url in _loads(tmp_path)} == {
         "https://evil13.example/x.png", "https://evil14.example/s.svg#a",
-        "//evil15.example/f.png"}
+        "//evil15.example/f.png", "https://evil16.example/s.js",
+        "https://evil17.example/g.svg#g"}
 
 
 def test_utf16_pages_and_stylesheets_are_read_as_a_browser_reads_them(
