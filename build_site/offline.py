@@ -31,7 +31,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from build_site.errors import Problem, StudyError
-from build_site.site_project import resolved_config
+from build_site.offline_sources import handwritten_source, source_line
+from build_site.privacy.gate import css_unescape
+from build_site.privacy.gate_files import decode_text
+from build_site.site_project import SiteProject, default_config, resolved_config
 from build_site.site_theme import key_line
 
 OPT_IN = "allow_external_resources"
@@ -40,18 +43,31 @@ OPT_IN = "allow_external_resources"
 _NOT_LOADED = frozenset({"canonical", "alternate", "author", "license", "help", "next",
                          "prev", "me", "bookmark", "external", "search", "nofollow",
                          "noopener", "noreferrer", "tag"})
-# Element -> attributes whose URL the browser fetches when it shows the page.
+# Element -> attributes whose URL the browser fetches when it shows the page (HTML Living
+# Standard; the HTML parser keeps ``xlink:href`` as that name, the XML parser as a namespace).
+_XLINK = ("href", "xlink:href", "{http://www.w3.org/1999/xlink}href")
 _LOADS: dict[str, tuple[str, ...]] = {
     "script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"),
     "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "iframe": ("src",),
     "frame": ("src",), "embed": ("src",), "object": ("data",), "input": ("src",),
-    "image": ("href", "{http://www.w3.org/1999/xlink}href"),
-    "use": ("href", "{http://www.w3.org/1999/xlink}href"),
-    "feimage": ("href", "{http://www.w3.org/1999/xlink}href"),
+    "link": ("imagesrcset",), "base": ("href",),  # an external <base> moves every load
+    "image": _XLINK, "use": _XLINK, "feimage": _XLINK,
 }
+# SVG elements that may reference another document (an SVG <script> by href; gradients,
+# patterns, filters and text paths by URL): external only when the URL names another host.
+_LOADS.update({tag: (*_LOADS.get(tag, ()), *_XLINK) for tag in (
+    "script", "pattern", "lineargradient", "radialgradient", "filter", "textpath", "mpath",
+    "tref", "cursor")})
+# Legacy attributes browsers still fetch on any element (body/table/td background, img
+# lowsrc and dynsrc).
+_LOADS_ANYWHERE = ("background", "lowsrc", "dynsrc")
+_SRCSETS = frozenset({"srcset", "imagesrcset"})
+MAX_SRCDOC_DEPTH = 5  # an iframe's srcdoc is a document of its own, read the same way
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
-_CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+# Where a CSS string (not only url()) names what is fetched: image-set(), @import, src:.
+_CSS_LOADING = re.compile(r"(?:-webkit-)?image-set\(|@import\b|\bsrc\s*:", re.IGNORECASE)
+_CSS_STRING = re.compile(r""""([^"]*)"|'([^']*)'""")
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -78,17 +94,31 @@ def external_host(url: str) -> str | None:
 
 
 def _css_urls(css: str) -> Iterator[str]:
-    css = _CSS_COMMENT.sub("", css)
-    for match in (*_CSS_URL.finditer(css), *_CSS_IMPORT.finditer(css)):
+    """Every URL the CSS ``css`` (a stylesheet, a ``<style>`` or a ``style`` attribute) asks
+    to fetch: comments removed, then escapes decoded as the leak gate decodes them
+    (:func:`build_site.privacy.gate.css_unescape`; ``\\68ttps`` is ``https``, ``u\\72l(`` is
+    ``url(``), then each ``url()`` and each string in ``image-set()``, ``@import`` and
+    ``src:``."""
+    css = css_unescape(_CSS_COMMENT.sub("", css))
+    for match in _CSS_URL.finditer(css):
         yield next(g for g in match.groups() if g is not None)
+    for match in _CSS_LOADING.finditer(css):
+        end = _CSS_END.search(css, match.end())
+        body = css[match.end():end.start() if end else len(css)]
+        for string in _CSS_STRING.finditer(body):
+            yield next(g for g in string.groups() if g is not None)
+
+
+_CSS_END = re.compile(r"[;}]")
 
 
 def _srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
-def _element_loads(root: Any) -> Iterator[tuple[str, str]]:
-    """(what, url) for every load an HTML or SVG tree asks for."""
+def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """(what, url) for every load an HTML or SVG tree asks for, an iframe's ``srcdoc`` read
+    as a document of its own (up to :data:`MAX_SRCDOC_DEPTH` deep)."""
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -97,17 +127,24 @@ def _element_loads(root: Any) -> Iterator[tuple[str, str]]:
             rels = set((el.get("rel") or "").lower().split())
             if rels and not rels <= _NOT_LOADED:
                 yield f"<link rel=\"{el.get('rel')}\">", el.get("href")
-        for attr in _LOADS.get(tag, ()):
+        for attr in (*_LOADS.get(tag, ()), *_LOADS_ANYWHERE):
             value = el.get(attr)
             if value:
-                urls = _srcset_urls(value) if attr == "srcset" else [value]
-                name = etree.QName(attr).localname
+                name = etree.QName(attr).localname if attr.startswith("{") else attr
+                urls = _srcset_urls(value) if attr in _SRCSETS else [value]
                 yield from ((f"<{tag} {name}>", u) for u in urls)
         yield from _theme_fetches(el, tag)
         if tag == "style" and el.text:
             yield from (("CSS in <style>", u) for u in _css_urls(el.text))
         if el.get("style"):
             yield from (("CSS in a style attribute", u) for u in _css_urls(el.get("style")))
+        if tag == "iframe" and (el.get("srcdoc") or "").strip():
+            if depth >= MAX_SRCDOC_DEPTH:
+                yield "<iframe srcdoc> nested too deep to read", "//srcdoc.unread"
+            else:
+                inner = lxml_html.document_fromstring(el.get("srcdoc"))
+                yield from ((f"{what} in <iframe srcdoc>", url)
+                            for what, url in _element_loads(inner, depth + 1))
 
 
 # What Material's own script fetches at run time, because of an element on the page.
@@ -135,18 +172,24 @@ def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:
 
 
 def _file_loads(path: Path) -> Iterator[tuple[str, str]]:
+    """(what, url) for every load of the HTML, SVG or CSS file ``path``, its bytes read as the
+    leak gate reads them (:func:`build_site.privacy.gate_files.decode_text`: a byte-order
+    mark, UTF-8, UTF-16 told by its NUL bytes, else the detected encoding), each reading in
+    turn."""
     suffix = path.suffix.lower()
-    if suffix == ".css":
-        yield from (("CSS", u) for u in _css_urls(path.read_text("utf-8", "replace")))
-    elif suffix in (".html", ".htm"):
-        text = path.read_text("utf-8", "replace")
-        if text.strip():
-            yield from _element_loads(lxml_html.document_fromstring(text))
-    elif suffix == ".svg":
+    if suffix not in (".css", ".html", ".htm", ".xhtml", ".svg"):
+        return
+    data = path.read_bytes()
+    if suffix == ".svg":
         parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
-        root = etree.fromstring(path.read_bytes(), parser)
+        root = etree.fromstring(data, parser)
         if root is not None:
             yield from _element_loads(root)
+    for text in decode_text(data) or [data.decode("cp1252", "replace")]:
+        if suffix == ".css":
+            yield from (("CSS", u) for u in _css_urls(text))
+        elif suffix != ".svg" and text.strip():
+            yield from _element_loads(lxml_html.document_fromstring(text))
 
 
 def external_loads(site: Path) -> list[ExternalLoad]:
@@ -157,7 +200,7 @@ def external_loads(site: Path) -> list[ExternalLoad]:
         if not path.is_file():
             continue
         page = path.relative_to(site).as_posix()
-        for what, url in _file_loads(path):
+        for what, url in dict.fromkeys(_file_loads(path)):
             host = external_host(url)
             if host is not None:
                 found.append(ExternalLoad(page, url, host, what))
@@ -176,14 +219,18 @@ def allowed_hosts(raw_config: dict[str, Any]) -> frozenset[str] | None:
     return frozenset()
 
 
-def refuse_external_loads(site: Path, config: Path) -> None:
+def refuse_external_loads(site: Path, project: SiteProject, study_dir: Path) -> None:
     """Refuse a built ``site`` whose pages load a resource from a host the team did not
-    allow (:func:`allowed_hosts` of the site configuration ``config``).
+    allow (:func:`allowed_hosts` of the site configuration ``project.config``).
 
     Raises:
-        StudyError: one problem per URL, naming the first page that loads it, how many others
-            do, and how to remove it or opt in (exit 2; nothing is published).
+        StudyError: one problem per URL, naming the team's hand-written file that loads it
+            (``docs/about.md`` and the line, not the built ``about.html``) or else the first
+            built page, how many others do, and how to remove it or opt in (in the study's
+            ``mkdocs.yml``, or in one to create beside ``study.yml`` when the study has none):
+            exit 2, nothing is published.
     """
+    config = project.config
     allowed = allowed_hosts(resolved_config(config))
     if allowed is None:
         return
@@ -191,28 +238,54 @@ def refuse_external_loads(site: Path, config: Path) -> None:
     for load in external_loads(site):
         if load.host not in allowed:
             by_url.setdefault(load.url, []).append(load)
-    if not by_url:
-        return
-    problems = []
-    for url, loads in by_url.items():
-        first = loads[0]
-        others = len({ld.page for ld in loads} - {first.page})
-        where = first.page + (f" (and {others} other file{'s' if others != 1 else ''})"
-                              if others else "")
-        problems.append(Problem(
-            where, 0, f"loads {url} from another host ({first.what}): the site must work "
-            "from disk and tell no other server that someone reads it",
-            _hint(first.host, config)))
-    raise StudyError(problems)
+    problems = [_problem(loads, project, study_dir) for loads in by_url.values()]
+    if problems:
+        raise StudyError(problems)
 
 
-def _hint(host: str, config: Path) -> str:
-    """What to do about a load from ``host``, naming ``config`` and, for web fonts, the line
-    of ``theme.font``."""
-    opt_in = (f"or, if the team accepts the request, allow the host in {config}: "
-              f"extra: {{{OPT_IN}: [{host}]}}")
+def _problem(loads: list[ExternalLoad], project: SiteProject, study_dir: Path) -> Problem:
+    """The problem for the loads of one URL: the first that a hand-written file makes, else
+    the first."""
+    sources = [(load, handwritten_source(load.page, project)) for load in loads]
+    first, rel = next(((ld, r) for ld, r in sources if r is not None), (loads[0], None))
+    others = len({ld.page for ld in loads} - {first.page})
+    more = f"{others} other file{'s' if others != 1 else ''}" if others else ""
+    what, where, line = first.what, first.page + (f" (and {more})" if more else ""), 0
+    if rel is not None:
+        where = _shown_path(Path(project.source(rel)), study_dir)
+        line = source_line(project.pages[rel], first.url.strip(), first.host)
+        built = [f"built as {first.page}"] if first.page != rel else []
+        what = "; ".join([what, *built, *([f"{more} load it too"] if more else [])])
+    return Problem(where, line, f"loads {first.url} from another host ({what}): the site must "
+                   "work from disk and tell no other server that someone reads it",
+                   _hint(first.host, project.config, study_dir, rel is not None))
+
+
+def _shown_path(path: Path, study_dir: Path) -> str:
+    """``path`` relative to the study folder when inside it (``docs/about.md``), else whole."""
+    try:
+        return path.resolve().relative_to(study_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _hint(host: str, config: Path, study_dir: Path, handwritten: bool) -> str:
+    """What to do about a load from ``host``: remove it (from the hand-written page, or for
+    web fonts the line of ``theme.font`` in ``config``), or opt in, in ``config`` or, when the
+    study has none (the package default is in force), in a ``mkdocs.yml`` to create beside
+    ``study.yml``."""
+    allow = f"extra: {{{OPT_IN}: [{host}]}}"
+    if config == default_config():
+        opt_in = (f"or, if the team accepts the request, create {study_dir / 'mkdocs.yml'} "
+                  f"(beside study.yml) holding {allow}")
+    else:
+        opt_in = f"or, if the team accepts the request, allow the host in {config}: {allow}"
     font_line = key_line(config, "theme", "font")
-    if host.startswith("fonts.") and font_line:
+    if host.startswith("fonts.") and font_line and config != default_config():
         return (f"web fonts: remove theme.font at {config}:{font_line} (build-site's default "
                 f"is font: false, the reader's own fonts), {opt_in}")
+    if handwritten:
+        return f"remove it from that file, {opt_in}"
+    if config == default_config():
+        return f"remove it from the hand-written page or theme override that adds it, {opt_in}"
     return f"remove it from {config} or the hand-written page that adds it, {opt_in}"

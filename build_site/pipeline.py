@@ -367,7 +367,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         stage("gate")
         if leaks:
             raise PrivacyError(_leak_problems(out, leaks, study))
-        refuse_external_loads(staging, prepared.project.config)  # offline.py
+        refuse_external_loads(staging, prepared.project, study_dir)  # offline.py
         publish(staging, out, study_identity(study_dir, shown.meta.title, audience))
         record_published(work, out, inputs)
         stage("publish")

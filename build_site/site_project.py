@@ -19,6 +19,7 @@ from build_site.errors import Problem, StudyError
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
+from build_site.site_config_shape import refuse_bad_shapes
 from build_site.site_theme import key_line, merged_theme
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
@@ -271,11 +272,13 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     declared (:func:`build_site.render.pages.declare_site`).
 
     Raises:
-        StudyError: unreadable configuration, a ``nav`` in it (:func:`refuse_nav`), a file
-            that leads outside the docs folder, or a Markdown page that is not UTF-8.
+        StudyError: unreadable configuration, a ``nav`` in it (:func:`refuse_nav`), a
+            setting of the wrong type (:mod:`build_site.site_config_shape`), a file that leads
+            outside the docs folder, or a Markdown page that is not UTF-8.
     """
     config = find_config(study_dir, explicit)
     refuse_nav(config)
+    refuse_bad_shapes(config, _raw_config(config))  # site_config_shape.py
     project = SiteProject(config)
     beside = study_dir.parent / "mkdocs.yml"
     if explicit is None and config == default_config() and beside.is_file():

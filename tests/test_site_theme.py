@@ -144,8 +144,8 @@ def test_a_hand_written_image_from_elsewhere_is_refused_but_a_link_is_fine(
                                    'alt="logo">\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(out)])
     assert result.exit_code == 2
-    assert "about.html: loads https://example.org/logo.png from another host (<img src>)" in (
-        result.output.replace("\n", ""))
+    assert ("docs/about.md:3: loads https://example.org/logo.png from another host (<img src>; "
+            "built as about.html)") in result.output.replace("\n", "")
 
 
 def test_every_kind_of_load_is_found(tmp_path: Path) -> None:

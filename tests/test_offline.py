@@ -1,0 +1,118 @@
+"""The offline check reads pages and stylesheets as a browser would: the loads an adversary
+hid from it (CSS escapes, image-set(), <base>, legacy attributes, srcdoc, inline SVG, UTF-16
+files), and what its refusal names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from build_site.cli import main
+from build_site.offline import external_loads
+
+
+def _loads(site: Path) -> set[tuple[str, str]]:
+    return {(load.page, load.url) for load in external_loads(site)}
+
+
+def _page(site: Path, body: str, name: str = "page.html") -> None:
+    (site / name).write_text(f"<html><head></head><body>{body}</body></html>",
+                             encoding="utf-8")
+
+
+def test_css_escapes_are_decoded_in_stylesheets_and_style_attributes(tmp_path: Path) -> None:
+    (tmp_path / "extra.css").write_text(
+        "body{background:url(\\68ttps://evil1.example/a.png)}", encoding="utf-8")
+    _page(tmp_path, '<div style="background:u\\72l(https://evil21.example/a.png)">x</div>')
+    assert _loads(tmp_path) == {("extra.css", "https://evil1.example/a.png"),
+                                ("page.html", "https://evil21.example/a.png")}
+
+
+def test_strings_in_image_set_import_and_src_are_loads_but_comments_are_not(
+        tmp_path: Path) -> None:
+    (tmp_path / "a.css").write_text(
+        'h1{background-image:image-set("https://evil2.example/a.png" 1x)}\n'
+        "@import '//evil3.example/b.css';\n"
+        '@font-face{font-family:x;src:"https://evil4.example/f.woff2"}\n'
+        '/* image-set("https://comment.example/x.png" 1x) */\n'
+        'p::before{content:"https://not-a-load.example/"}', encoding="utf-8")
+    _page(tmp_path, "<div style=\"background-image: image-set('https://evil5.example/b.png' "
+                    "1x)\">x</div>")
+    assert _loads(tmp_path) == {("a.css", "https://evil2.example/a.png"),
+                                ("a.css", "//evil3.example/b.css"),
+                                ("a.css", "https://evil4.example/f.woff2"),
+                                ("page.html", "https://evil5.example/b.png")}
+
+
+def test_an_external_base_is_a_load(tmp_path: Path) -> None:
+    _page(tmp_path, '<base href="https://evil5.example/"><script src="bundle.js"></script>')
+    assert _loads(tmp_path) == {("page.html", "https://evil5.example/")}
+
+
+def test_legacy_load_attributes_are_loads(tmp_path: Path) -> None:
+    _page(tmp_path, '<table background=https://evil6.example/t.png><tr>'
+                    '<td background="//evil7.example/c.png">c</td></tr></table>'
+                    '<img src="a.png" lowsrc="https://evil8.example/l.png" '
+                    'dynsrc="https://evil9.example/d.avi">'
+                    '<video poster="https://evil10.example/p.png"></video>'
+                    '<object data="https://evil11.example/o.swf"></object>'
+                    '<link rel="preload" as="image" href="local.png" '
+                    'imagesrcset="local.png 1x, https://evil12.example/i.png 2x">'
+                    '<img src="a.png" longdesc="https://example.org/description.html">')
+    assert {url for _, url in _loads(tmp_path)} == {
+        "https://evil6.example/t.png", "//evil7.example/c.png", "https://evil8.example/l.png",
+        "https://evil9.example/d.avi", "https://evil10.example/p.png",
+        "https://evil11.example/o.swf", "https://evil12.example/i.png"}
+
+
+def test_an_iframe_srcdoc_is_read_as_a_page_of_its_own(tmp_path: Path) -> None:
+    _page(tmp_path, '<iframe srcdoc="&lt;img src=https://evil7.example/a.png&gt;'
+                    '&lt;iframe srcdoc=&quot;&amp;lt;base href=//evil8.example/&amp;gt;'
+                    '&quot;&gt;&lt;/iframe&gt;"></iframe>')
+    assert _loads(tmp_path) == {("page.html", "https://evil7.example/a.png"),
+                                ("page.html", "//evil8.example/")}
+
+
+def test_inline_svg_references_in_a_page_are_loads(tmp_path: Path) -> None:
+    _page(tmp_path, '<svg width="10" height="10">'
+                    '<image xlink:href="https://evil13.example/x.png"/>'
+                    '<use href="https://evil14.example/s.svg#a"/>'
+                    '<filter id="f"><feImage xlink:href="//evil15.example/f.png"/></filter>'
+                    '<script xlink:href="https://evil16.example/s.js"></script>'
+                    '<linearGradient id="g" href="https://evil17.example/g.svg#g"/>'
+                    '<use href="#local"/></svg>')
+    assert {url for _, url in _loads(tmp_path)} == {
+        "https://evil13.example/x.png", "https://evil14.example/s.svg#a",
+        "//evil15.example/f.png", "https://evil16.example/s.js",
+        "https://evil17.example/g.svg#g"}
+
+
+def test_utf16_pages_and_stylesheets_are_read_as_a_browser_reads_them(
+        tmp_path: Path) -> None:
+    (tmp_path / "map.html").write_bytes(
+        '<!doctype html><html><head><meta charset=utf-16></head><body>'
+        '<img src="https://evil30.example/m.png"></body></html>'.encode("utf-16"))
+    (tmp_path / "style2.css").write_bytes(
+        "body{background:url(https://evil31.example/a.png)}".encode("utf-16"))
+    assert _loads(tmp_path) == {("map.html", "https://evil30.example/m.png"),
+                                ("style2.css", "https://evil31.example/a.png")}
+
+
+def test_a_study_without_mkdocs_yml_is_told_its_source_page_and_where_to_opt_in(
+        tiny: Path, tmp_path: Path) -> None:
+    docs = tiny / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text(
+        "# About\n\nWelcome.\n\n<div style=\"background:u\\72l(https://evil21.example/a.png)\">"
+        "x</div>\n", encoding="utf-8")
+    assert not (tiny / "mkdocs.yml").exists()
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(out)])
+    text = result.output.replace("\n", "")
+    assert result.exit_code == 2, result.output
+    assert "docs/about.md:5: loads https://evil21.example/a.png from another host (CSS in a " \
+           "style attribute; built as about.html)" in text
+    assert f"create {tiny / 'mkdocs.yml'} (beside study.yml) holding extra: " \
+           "{allow_external_resources: [evil21.example]}" in text
+    assert "defaults" not in text and not out.exists()
