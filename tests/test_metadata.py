@@ -76,6 +76,40 @@ def test_a_mistyped_orcid_is_refused_with_its_file_and_line(tiny: Path) -> None:
     assert "check digit" in problem.message
 
 
+# --- web addresses and DOIs ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("url", "javascript:alert(5)", "not a web address"),
+    ("url", "data:text/html,<script>alert(1)</script>", "not a web address"),
+    ("url", "https://doi.org\\@example.org/10.1038/x", "backslash"),
+    ("url", "https://doi.org@example.org/10.1038/x", "user name before '@'"),
+    ("url", "https://example.org/a b", "percent-encode"),
+    ("doi", '10.1234/x"><script>alert(4)</script>', "not a DOI"),
+    ("doi", "10.1234/a b", "not a DOI"),
+    ("doi", "https://doi.org/10.1234/x", "write the DOI bare"),
+])
+@pytest.mark.parametrize("key", ["citation", "article"])
+def test_a_reference_takes_only_web_addresses_and_dois(tiny: Path, key: str, field: str,
+                                                       value: str, says: str) -> None:
+    path = _real(tiny) / "study.yml"
+    text = path.read_text()
+    lines = len(text.splitlines())
+    path.write_text(text.replace(f"{key}: {{", "# ") + f"{key}:\n  text: x\n"
+                    f"  {field}: {json.dumps(value)}\n")
+    with pytest.raises(StudyError) as exc:
+        load_and_validate(tiny)
+    [problem] = exc.value.problems
+    assert problem.file == "study.yml" and problem.line == lines + 3, problem
+    assert problem.message.startswith(f"{key}.{field}: ") and says in problem.message
+
+
+def test_good_web_addresses_and_dois_pass(tiny: Path) -> None:
+    _real(tiny, extra="based_on: {text: B, url: 'HTTPS://Example.ORG:8080/a/@me?x=1#y', "
+                      "doi: 10.1000.10/(a)b;c}\n")
+    meta = load_and_validate(tiny).meta
+    assert meta.based_on and meta.based_on.doi == "10.1000.10/(a)b;c"
+
+
 # --- demonstration ---------------------------------------------------------------------------
 
 def test_a_demonstration_refuses_a_real_orcid_a_doi_and_a_real_address(tiny: Path) -> None:
