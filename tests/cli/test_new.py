@@ -3,6 +3,7 @@ arguments (issue 20, item 2)."""
 
 from __future__ import annotations
 
+import shlex
 import tomllib
 from pathlib import Path
 
@@ -81,3 +82,11 @@ def test_the_template_ships_as_package_data() -> None:
     files = {p for p in template.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert files and files <= shipped, sorted(map(str, files - shipped))
     assert ".gitignore" in template_files() and "gitignore" not in template_files()
+
+
+def test_the_cd_hint_is_quoted_as_a_shell_reads_it(tmp_path: Path) -> None:
+    study = tmp_path / "with space é $HOME;x"
+    result = CliRunner().invoke(main, ["new", str(study)])
+    assert result.exit_code == 0, result.output
+    [line] = [ln for ln in result.output.splitlines() if ln.strip().startswith("cd ")]
+    assert shlex.split(line) == ["cd", str(study)]
