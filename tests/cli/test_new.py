@@ -84,6 +84,18 @@ def test_the_template_ships_as_package_data() -> None:
     assert ".gitignore" in template_files() and "gitignore" not in template_files()
 
 
+@pytest.mark.parametrize("inside", ["sub", "a/b"])
+def test_new_refuses_a_folder_inside_a_study(tmp_path: Path, inside: str) -> None:
+    parent = tmp_path / "tiny"
+    assert CliRunner().invoke(main, ["new", str(parent)]).exit_code == 0
+    before = sorted(p.relative_to(parent) for p in parent.rglob("*"))
+    result = CliRunner().invoke(main, ["new", str(parent / inside)])
+    assert result.exit_code == 2, result.output
+    assert f"it is inside the study folder {parent} (it holds study.yml)" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.relative_to(parent) for p in parent.rglob("*")) == before
+
+
 def test_the_cd_hint_is_quoted_as_a_shell_reads_it(tmp_path: Path) -> None:
     study = tmp_path / "with space é $HOME;x"
     result = CliRunner().invoke(main, ["new", str(study)])
