@@ -50,9 +50,11 @@ def write_new_study(target: Path) -> list[Path]:
         The files written, in path order.
 
     Raises:
-        UsageError: ``target`` is a file or a folder that is not empty, inside a study
-            folder, or cannot be created (exit 2; nothing is written).
+        UsageError: ``target`` is a file or a folder that is not empty, a symbolic link to
+            a missing place (or under one), inside a study folder, or cannot be created
+            (exit 2; nothing is written).
     """
+    _refuse_dangling_link(target)
     if target.exists() and not target.is_dir():
         raise UsageError("a file is in the way of the new study folder",
                          "name a new or empty folder", target)
@@ -77,6 +79,23 @@ def write_new_study(target: Path) -> list[Path]:
         raise UsageError(f"cannot write the new study: {exc.strerror}",
                          "choose a location you can write to", target) from None
     return written
+
+
+def _refuse_dangling_link(target: Path) -> None:
+    """Refuse ``target`` when it, or a folder above it, is a symbolic link to a place that
+    does not exist: creating the folder would fail with a bare "File exists".
+
+    Raises:
+        UsageError: naming the link and where it points (exit 2).
+    """
+    for path in (target, *target.parents):
+        if path.is_symlink() and not path.exists():
+            raise UsageError(
+                f"{'it' if path == target else path} is a symbolic link to "
+                f"{os.readlink(path)}, which does not exist: "
+                "build-site new does not follow it to make a folder there",
+                "name another folder, or remove the link (rm on the link removes only the "
+                "link) or make the folder it points to", target)
 
 
 def _refuse_inside_a_study(target: Path) -> None:

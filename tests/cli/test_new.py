@@ -102,3 +102,15 @@ def test_the_cd_hint_is_quoted_as_a_shell_reads_it(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     [line] = [ln for ln in result.output.splitlines() if ln.strip().startswith("cd ")]
     assert shlex.split(line) == ["cd", str(study)]
+
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_new_on_a_dangling_link_says_where_it_points(tmp_path: Path, below: str) -> None:
+    link = tmp_path / "dangling"
+    link.symlink_to(tmp_path / "nonexist")
+    result = CliRunner().invoke(main, ["new", str(link / below) if below else str(link)])
+    assert result.exit_code == 2, result.output
+    said = "it" if not below else str(link)
+    assert (f"{said} is a symbolic link to {tmp_path / 'nonexist'}, which does not exist"
+            in result.output)
+    assert "File exists" not in result.output and not (tmp_path / "nonexist").exists()
