@@ -10,6 +10,7 @@ new site carries the "Not signed off" banner and its About page says how to reco
 
 from __future__ import annotations
 
+import errno
 import os
 import shlex
 from importlib import resources
@@ -92,7 +93,7 @@ def _refuse_dangling_link(target: Path) -> None:
         if path.is_symlink() and not path.exists():
             raise UsageError(
                 f"{'it' if path == target else path} is a symbolic link to "
-                f"{os.readlink(path)}, which does not exist: "
+                f"{os.readlink(path)}, {_where_it_ends(path)}: "
                 "build-site new does not follow it to make a folder there",
                 "name another folder, or remove the link (rm on the link removes only the "
                 "link) or make the folder it points to", target)
@@ -116,3 +117,15 @@ def _refuse_inside_a_study(target: Path) -> None:
                 "inside that study",
                 "make the new study outside it, e.g. build-site new "
                 f"{shlex.quote(str(folder.parent / real.name))} (nothing was written)", target)
+
+
+def _where_it_ends(link: Path) -> str:
+    """Why the symbolic link ``link`` leads nowhere: a loop of links, or a missing place."""
+    try:
+        link.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 and 3.12 report a loop so
+        return "which loops back to itself through links"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "which loops back to itself through links"
+    return "which does not exist"

@@ -114,3 +114,10 @@ def test_new_on_a_dangling_link_says_where_it_points(tmp_path: Path, below: str)
     assert (f"{said} is a symbolic link to {tmp_path / 'nonexist'}, which does not exist"
             in result.output)
     assert "File exists" not in result.output and not (tmp_path / "nonexist").exists()
+
+
+def test_new_on_a_loop_of_links_says_it_loops(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "a")])
+    assert result.exit_code == 2 and "loops back to itself" in result.output, result.output
