@@ -10,7 +10,9 @@ new site carries the "Not signed off" banner and its About page says how to reco
 
 from __future__ import annotations
 
+import errno
 import os
+import shlex
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -49,12 +51,15 @@ def write_new_study(target: Path) -> list[Path]:
         The files written, in path order.
 
     Raises:
-        UsageError: ``target`` is a file or a folder that is not empty (exit 2; nothing is
-            written), or cannot be created.
+        UsageError: ``target`` is a file or a folder that is not empty, a symbolic link to
+            a missing place (or under one), inside a study folder, or cannot be created
+            (exit 2; nothing is written).
     """
+    _refuse_dangling_link(target)
     if target.exists() and not target.is_dir():
         raise UsageError("a file is in the way of the new study folder",
                          "name a new or empty folder", target)
+    _refuse_inside_a_study(target)
     if target.is_dir() and any(target.iterdir()):
         raise UsageError("the folder is not empty: build-site new writes only into a new or "
                          "empty folder, so nothing of yours is overwritten",
@@ -75,3 +80,52 @@ def write_new_study(target: Path) -> list[Path]:
         raise UsageError(f"cannot write the new study: {exc.strerror}",
                          "choose a location you can write to", target) from None
     return written
+
+
+def _refuse_dangling_link(target: Path) -> None:
+    """Refuse ``target`` when it, or a folder above it, is a symbolic link to a place that
+    does not exist: creating the folder would fail with a bare "File exists".
+
+    Raises:
+        UsageError: naming the link and where it points (exit 2).
+    """
+    for path in (target, *target.parents):
+        if path.is_symlink() and not path.exists():
+            raise UsageError(
+                f"{'it' if path == target else path} is a symbolic link to "
+                f"{os.readlink(path)}, {_where_it_ends(path)}: "
+                "build-site new does not follow it to make a folder there",
+                "name another folder, or remove the link (rm on the link removes only the "
+                "link) or make the folder it points to", target)
+
+
+def _refuse_inside_a_study(target: Path) -> None:
+    """Refuse a new study inside a study folder (one that holds ``study.yml``, found from
+    ``target``'s real location up to the root): the new study's private files and its
+    default site (``<folder>-site`` beside it) would land inside the other study, whose
+    folder the tool writes only what its team asks for into.
+
+    Raises:
+        UsageError: naming the study folder found (exit 2).
+    """
+    real = target.resolve()
+    for folder in real.parents:
+        if (folder / "study.yml").is_file():
+            raise UsageError(
+                f"it is inside the study folder {folder} (it holds study.yml): a new study "
+                "there, its private/ folder and its site (built beside it) would all land "
+                "inside that study",
+                "make the new study outside it, e.g. build-site new "
+                f"{shlex.quote(str(folder.parent / real.name))} (nothing was written)", target)
+
+
+def _where_it_ends(link: Path) -> str:
+    """Why the symbolic link ``link`` leads nowhere: a loop of links, or a missing place."""
+    try:
+        link.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 and 3.12 report a loop so
+        return "which loops back to itself through links"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "which loops back to itself through links"
+    return "which does not exist"

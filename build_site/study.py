@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -23,6 +23,12 @@ from pydantic import (
     model_validator,
 )
 
+from build_site.metadata.addresses import (
+    DOI_PATTERN,
+    WEB_PATTERN,
+    doi_problem,
+    web_address_problem,
+)
 from build_site.metadata.orcid import PATTERN as ORCID_PATTERN
 from build_site.metadata.orcid import orcid_problem
 
@@ -293,12 +299,29 @@ class Person(_Model):
         default="", json_schema_extra={"pattern": ORCID_PATTERN})
 
 
+def _check(problem_of: Callable[[str], str | None]) -> Callable[[str], str]:
+    """A pydantic after-validator raising ``problem_of(value)`` as a ValueError if any."""
+    def check(value: str) -> str:
+        problem = problem_of(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+    return check
+
+
+# http(s) only, read as a browser reads it; a bare DOI (build_site.metadata.addresses).
+WebAddress = Annotated[str, AfterValidator(_check(web_address_problem)),
+                       Field(json_schema_extra={"pattern": WEB_PATTERN})]
+Doi = Annotated[str, AfterValidator(_check(doi_problem)),
+                Field(json_schema_extra={"pattern": DOI_PATTERN})]
+
+
 class Reference(_Model):
-    """A citation: free text plus optional URL and DOI."""
+    """A citation: free text plus optional web address (http or https) and DOI."""
 
     text: str
-    url: str | None = None
-    doi: str | None = None
+    url: WebAddress | None = None
+    doi: Doi | None = None
 
 
 class Publication(_Model):

@@ -80,7 +80,9 @@ def _typed(doc: RawDocument, model: type[M], problems: list[Problem]) -> M | Non
         for err in exc.errors():
             loc = tuple(err["loc"])
             where = ".".join(str(p) for p in loc) or "(top level)"
-            message = err["msg"]
+            # A model's own check (ORCID, web address, DOI) says what to do; pydantic's
+            # "Value error, " prefix says nothing to the team.
+            message = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 message = f"unknown field '{loc[-1]}'"
                 hint = "check the spelling; see guide/preparing-your-study.md for the fields"

@@ -90,8 +90,7 @@ class _Filler:
             return [self.fill(file, v, node.get("items", {}), root, path) for v in value]
         if isinstance(value, str) and _free_text(node):
             marker = f"zq{len(self.hostile.typed) + 1:02d}"
-            start = "javascript:window.__xss=5;" if path.endswith("url.") else ""
-            self.hostile.typed[marker] = f"{start}{marker} {TAIL}"
+            self.hostile.typed[marker] = f"{marker} {TAIL}"
             self.hostile.paths[marker] = f"{file}: {path.strip('.')}"
             return self.hostile.typed[marker]
         return value
@@ -103,9 +102,10 @@ STUDY: dict[str, Any] = {
     "title": "t", "subtitle": "t", "demonstration": False, "overview": "t", "publisher": "t",
     "team": [{"name": "t", "role": "t", "background": "t", "affiliation": "t",
               "orcid": "0000-0002-1825-0097"}],
-    "article": {"text": "t", "doi": "t", "url": "t"},
-    "citation": {"text": "t", "doi": "t", "url": "t"},
-    "based_on": {"text": "t", "url": "t", "doi": "t"},
+    # url and doi are checked (http(s) only, DOI syntax), so they are not free text
+    "article": {"text": "t", "doi": "10.1234/t", "url": "https://example.org/t"},
+    "citation": {"text": "t", "doi": "10.1234/t", "url": "https://example.org/t"},
+    "based_on": {"text": "t", "url": "https://example.org/t", "doi": "10.1234/t"},
     "license": "t", "version": "t", "date_released": "2026-01-02", "keywords": ["t", "t"],
     "methods": {"approach": "t", "sampling": "t", "interviews": "t", "analysis": "t",
                 "data_processing": "t", "setting": "t", "ethics": "t"},

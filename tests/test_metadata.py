@@ -76,6 +76,40 @@ def test_a_mistyped_orcid_is_refused_with_its_file_and_line(tiny: Path) -> None:
     assert "check digit" in problem.message
 
 
+# --- web addresses and DOIs ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("url", "javascript:alert(5)", "not a web address"),
+    ("url", "data:text/html,<script>alert(1)</script>", "not a web address"),
+    ("url", "https://doi.org\\@example.org/10.1038/x", "backslash"),
+    ("url", "https://doi.org@example.org/10.1038/x", "user name before '@'"),
+    ("url", "https://example.org/a b", "percent-encode"),
+    ("doi", '10.1234/x"><script>alert(4)</script>', "not a DOI"),
+    ("doi", "10.1234/a b", "not a DOI"),
+    ("doi", "https://doi.org/10.1234/x", "write the DOI bare"),
+])
+@pytest.mark.parametrize("key", ["citation", "article"])
+def test_a_reference_takes_only_web_addresses_and_dois(tiny: Path, key: str, field: str,
+                                                       value: str, says: str) -> None:
+    path = _real(tiny) / "study.yml"
+    text = path.read_text()
+    lines = len(text.splitlines())
+    path.write_text(text.replace(f"{key}: {{", "# ") + f"{key}:\n  text: x\n"
+                    f"  {field}: {json.dumps(value)}\n")
+    with pytest.raises(StudyError) as exc:
+        load_and_validate(tiny)
+    [problem] = exc.value.problems
+    assert problem.file == "study.yml" and problem.line == lines + 3, problem
+    assert problem.message.startswith(f"{key}.{field}: ") and says in problem.message
+
+
+def test_good_web_addresses_and_dois_pass(tiny: Path) -> None:
+    _real(tiny, extra="based_on: {text: B, url: 'HTTPS://Example.ORG:8080/a/@me?x=1#y', "
+                      "doi: 10.1000.10/(a)b;c}\n")
+    meta = load_and_validate(tiny).meta
+    assert meta.based_on and meta.based_on.doi == "10.1000.10/(a)b;c"
+
+
 # --- demonstration ---------------------------------------------------------------------------
 
 def test_a_demonstration_refuses_a_real_orcid_a_doi_and_a_real_address(tiny: Path) -> None:
@@ -87,6 +121,50 @@ def test_a_demonstration_refuses_a_real_orcid_a_doi_and_a_real_address(tiny: Pat
     assert "real person's iD" in messages and "has no DOI" in messages
     assert "real address" in messages
     assert all(p.file == "study.yml" and p.line > 0 for p in exc.value.problems)
+
+
+D1_DOI = "10.1038/s41586-020-2649-2"
+
+
+@pytest.mark.parametrize(("yaml_text", "where", "found"), [
+    (f"citation: {{text: 'Real A. A real study. 2026. doi:{D1_DOI}'}}", "citation.text", D1_DOI),
+    (f"article: {{text: 'Real A. https://doi.org/{D1_DOI}'}}", "article.text", D1_DOI),
+    ("publisher: 'Uni, 10%2E1038%2Fs41586-020-2649-2'", "publisher", D1_DOI),
+    (f"citation: {{text: x, url: 'https://example.org/{D1_DOI}'}}", "citation.url", D1_DOI),
+    (f"team: [{{name: A, affiliation: 'Real University, https://orcid.org/{REAL_ORCID}'}}]",
+     "team.0.affiliation", REAL_ORCID),
+    ("team: [{name: A, role: 'PI (0000\u20130001\u20135109\u20133700)'}]", "team.0.role",
+     REAL_ORCID),
+    ("title: 'Tiny study 0000 0001 5109 3700'", "title", "0000 0001 5109 3700"),
+    ("keywords: ['10.1038/abc']", "keywords.0", "10.1038/abc"),
+])
+def test_a_demonstration_refuses_a_doi_or_orcid_inside_its_text(
+        tiny: Path, yaml_text: str, where: str, found: str) -> None:
+    path = tiny / "study.yml"
+    text = path.read_text().replace("title: Tiny study\n", "")
+    lines = len(text.splitlines())
+    added = yaml_text if yaml_text.startswith("title") else f"title: T\n{yaml_text}"
+    path.write_text(f"{text}{added}\n")
+    with pytest.raises(StudyError) as exc:
+        load_and_validate(tiny)
+    [problem] = exc.value.problems
+    assert problem.file == "study.yml" and problem.line == lines + len(added.splitlines())
+    assert problem.message.startswith(f"{where}: '{found}") and "demonstration" in problem.message
+
+
+def test_a_demonstration_may_cite_a_real_source_in_its_prose_and_use_the_test_orcid(
+        tiny: Path) -> None:
+    path = tiny / "study.yml"
+    path.write_text(path.read_text().replace(OVERVIEW, f"overview: Transcripts from doi:{D1_DOI}.")
+                    + f"team: [{{name: A, affiliation: 'Example U, orcid.org/{TEST_ORCID}'}}]\n")
+    assert load_and_validate(tiny).meta.team[0].affiliation.endswith(TEST_ORCID)
+
+
+def test_a_demonstration_address_is_checked_where_a_browser_goes() -> None:
+    # WHATWG URL parsing: a backslash is a slash, so the host is doi.org, not example.org.
+    assert not reserved_domain(f"https://doi.org\\@example.org/{D1_DOI}")
+    assert not reserved_domain("https://doi.org@example.org/")  # userinfo: refused outright
+    assert not reserved_domain("javascript://example.org/%0aalert(1)")
 
 
 def test_reserved_example_domains() -> None:

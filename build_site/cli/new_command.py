@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -29,7 +30,7 @@ def new(directory: Path) -> None:
     site = default_output(directory, "site")
     click.echo(
         "\nNext, from inside the folder:\n"
-        f"  cd {directory}\n"
+        f"  cd {shlex.quote(str(directory))}\n"
         f"  build-site build      # the public site, into {site}\n"
         "  build-site serve      # or preview it while you edit\n"
         "The site carries a 'Not signed off' banner until the team signs off its content: "

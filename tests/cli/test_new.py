@@ -3,6 +3,7 @@ arguments (issue 20, item 2)."""
 
 from __future__ import annotations
 
+import shlex
 import tomllib
 from pathlib import Path
 
@@ -81,3 +82,42 @@ def test_the_template_ships_as_package_data() -> None:
     files = {p for p in template.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert files and files <= shipped, sorted(map(str, files - shipped))
     assert ".gitignore" in template_files() and "gitignore" not in template_files()
+
+
+@pytest.mark.parametrize("inside", ["sub", "a/b"])
+def test_new_refuses_a_folder_inside_a_study(tmp_path: Path, inside: str) -> None:
+    parent = tmp_path / "tiny"
+    assert CliRunner().invoke(main, ["new", str(parent)]).exit_code == 0
+    before = sorted(p.relative_to(parent) for p in parent.rglob("*"))
+    result = CliRunner().invoke(main, ["new", str(parent / inside)])
+    assert result.exit_code == 2, result.output
+    assert f"it is inside the study folder {parent} (it holds study.yml)" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.relative_to(parent) for p in parent.rglob("*")) == before
+
+
+def test_the_cd_hint_is_quoted_as_a_shell_reads_it(tmp_path: Path) -> None:
+    study = tmp_path / "with space é $HOME;x"
+    result = CliRunner().invoke(main, ["new", str(study)])
+    assert result.exit_code == 0, result.output
+    [line] = [ln for ln in result.output.splitlines() if ln.strip().startswith("cd ")]
+    assert shlex.split(line) == ["cd", str(study)]
+
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_new_on_a_dangling_link_says_where_it_points(tmp_path: Path, below: str) -> None:
+    link = tmp_path / "dangling"
+    link.symlink_to(tmp_path / "nonexist")
+    result = CliRunner().invoke(main, ["new", str(link / below) if below else str(link)])
+    assert result.exit_code == 2, result.output
+    said = "it" if not below else str(link)
+    assert (f"{said} is a symbolic link to {tmp_path / 'nonexist'}, which does not exist"
+            in result.output)
+    assert "File exists" not in result.output and not (tmp_path / "nonexist").exists()
+
+
+def test_new_on_a_loop_of_links_says_it_loops(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "a")])
+    assert result.exit_code == 2 and "loops back to itself" in result.output, result.output
