@@ -32,10 +32,11 @@ TEXT_ATTRIBUTES = {"title", "xlink:title", "aria-label", "alt", "content", "plac
 
 
 # Free-text fields no page shows, in a public or a review build: the feedback packets carry
-# the questions, the manifest the sign-off; the model's version is not published.
+# the questions, the manifest the sign-off; the model's version is not published; the hostile
+# study is a real one, and only a demonstration shows its demonstration_note.
 # (Affiliation, ORCID, keywords and version reach the team list and the cite page.)
 NOT_ON_PAGES = [
-    "model.yml: version", "study.yml: feedback_questions",
+    "model.yml: version", "study.yml: demonstration_note", "study.yml: feedback_questions",
     "study.yml: sign_off.by", "study.yml: sign_off.role",
 ]
 

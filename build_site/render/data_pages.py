@@ -21,6 +21,7 @@ from build_site.render.article_text import supplement_table
 from build_site.render.context import Asset, RenderContext
 from build_site.render.paths import RELATIONS, component_path
 from build_site.render.registry import SitePages
+from build_site.study import in_sentence
 
 DATA = "Data"
 CODEBOOK = "data/codebook.md"
@@ -42,12 +43,14 @@ DOWNLOADS = [
 
 def declare(site: SitePages, ctx: RenderContext) -> None:
     """Declare the data pages and their files, in navigation order."""
+    labels = ctx.study.meta.labels
     site.page("data/demographics.md", "Demographics", (DATA, "Demographics"),
               "demographics.md.j2",
               lambda: {"tables": [
-                  supplement_table("S1", "Clinicians and their practices", "clinicians",
+                  supplement_table("S1", labels.clinicians, in_sentence(labels.clinicians),
                                    ctx.analysis.clinician_table),
-                  supplement_table("S2", "Patients", "patients", ctx.analysis.patient_table)],
+                  supplement_table("S2", labels.patients, in_sentence(labels.patients),
+                                   ctx.analysis.patient_table)],
                        "min_cell": ctx.study.meta.publication.min_cell_size})
     site.page(CODEBOOK, "Codebook", (DATA, "Codebook"), "codebook.md.j2",
               lambda: _codebook(ctx))
