@@ -178,6 +178,17 @@ def test_bundled_study_honours_d2_p4(bundled_site: Path) -> None:
     assert report.insider == []
     dyad = (bundled_site / "dyads" / "D2-P4.html").read_text()
     clinician = (bundled_site / "clinicians" / "D2.html").read_text()
-    for text in ("bracing", "pottery", "a file", "I let myself", "did not consent"):
-        assert text not in dyad and text not in clinician, text
+    # A property of her case file, not of one wording: no run of her words (excerpts, hers or
+    # her physician's, narrative, component summaries) reaches either page.
+    case = next(d for d in load_and_validate(REPO / "casestudies").dyads if d.id == "D2-P4")
+    texts = [e.text for e in case.excerpts] + [case.narrative, *case.summaries.values()]
+    runs = {" ".join(words[i:i + 5]) for t in texts
+            for words in [re.findall(r"[a-z']+", t.lower())] for i in range(len(words) - 4)}
+    shown = {page: " ".join(re.findall(r"[a-z']+", re.sub(r"<[^>]+>", " ", html).lower()))
+             for page, html in (("dyad", dyad), ("clinician", clinician))}
+    summary = " ".join(re.findall(r"[a-z']+", case.insider_decision.analytic_summary.lower()))
+    leaked = sorted(r for r in runs if r not in summary
+                    and any(r in text for text in shown.values()))
+    assert len(runs) > 200 and leaked == [], leaked
+    assert "did not consent" not in dyad and "did not consent" not in clinician
     assert "Analytic summary" in dyad
