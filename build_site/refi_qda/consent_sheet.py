@@ -88,8 +88,8 @@ def parse_consent_sheet(text: str, label: str) -> ConsentSheet:
         The :class:`ConsentSheet`.
 
     Raises:
-        StudyError: a missing column, a value that is not yes or no, an empty ``case``, or the
-            same participant twice; every problem names the file and line (exit code 2).
+        StudyError: a missing column, a row with more or fewer cells than the first row, a
+            value that is not yes or no, an empty ``case``, or the same participant twice; every problem names the file and line (exit code 2).
     """
     reader = csv.reader(io.StringIO(text), _dialect(text))
     try:
@@ -113,7 +113,13 @@ def parse_consent_sheet(text: str, label: str) -> ConsentSheet:
     for line, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = {name: (row[i] if i < len(row) else "") for name, i in at.items()}
+        if len(row) != len(header):
+            problems.append(Problem(label, line, f"{len(row)} cells where the first row names "
+                                    f"{len(header)} columns",
+                                    "give every row one cell per column (an empty cell is "
+                                    "no); a comma inside a cell needs quotes"))
+            continue
+        cells = {name: row[i] for name, i in at.items()}
         case, participant = cells["case"].strip(), cells["participant"].strip().lower()
         if not case:
             problems.append(Problem(label, line, "case is empty",

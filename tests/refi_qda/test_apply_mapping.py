@@ -110,6 +110,10 @@ def test_apply_mapping_refuses_a_rename_and_changes_nothing(tmp_path: Path) -> N
     ("D1,patient,yes,maybe,no,no,no\n", 2, "public_site: 'maybe' is not yes or no"),
     ("D1,patient,yes,yes,no,no,no\nD1,patient,no,no,no,no,no\n", 3, "already on line 2"),
     (",patient,yes,yes,no,no,no\n", 2, "case is empty"),
+    # one cell too many or too few: read by position, withdrawn would be lost or taken as no
+    ("D1,patient,yes,yes,,yes,no,yes\n", 2, "8 cells where the first row names 7 columns"),
+    ("D1,patient,no,no,no,no,no\nD2,patient,yes,yes,yes,yes\n", 3,
+     "6 cells where the first row names 7 columns"),
 ])
 def test_consent_sheet_errors_name_file_and_line(rows: str, line: int, message: str) -> None:
     with pytest.raises(StudyError) as refused:
