@@ -152,6 +152,24 @@ def test_apply_mapping_command_exit_2_with_file_and_line(tmp_path: Path) -> None
     assert result.exit_code == EXIT_INVALID and "--mapping, --consent" in result.output
 
 
+def test_consent_sheet_naming_one_person_twice_is_refused(tmp_path: Path) -> None:
+    """A case named by its id and by its source name, or an empty participant and 'Patient',
+    is the same person: the last row used to win (a withdrawal overridden by a later yes)."""
+    to = tmp_path / "study"
+    import_qdpx(_qdpx(tmp_path), to)
+    sheet = _write(tmp_path / "c.csv", HEADER + "Interview-one,patient,no,no,no,no,yes\n"
+                                                "Interview one,patient,yes,yes,yes,yes,no\n"
+                                                "Interview-two,,no,no,no,no,yes\n"
+                                                "interview-2.txt,Patient,yes,yes,yes,yes,no\n")
+    result = CliRunner().invoke(main, ["apply-mapping", str(to), "--consent", str(sheet)])
+    assert result.exit_code == EXIT_INVALID, result.output
+    assert "c.csv:3: 'Interview one' (patient) is case 'Interview-one', whose patient is " \
+           "already on line 2" in result.output
+    assert "c.csv:5: 'interview-2.txt' (patient) is case 'Interview-two', whose patient is " \
+           "already on line 4" in result.output
+    assert not any(d.consent.patient.quote for d in load_and_validate(to).dyads)
+
+
 def test_apply_mapping_reads_front_matter_as_the_study_loader_does(tmp_path: Path) -> None:
     """YAML 1.1 would read 'yes' as true and an octal-looking 0o17 as 15: the rewrite must
     keep each value as the study loader reads it."""
