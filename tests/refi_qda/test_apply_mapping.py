@@ -137,6 +137,29 @@ def test_consent_sheet_needs_every_column_and_ignores_others() -> None:
     assert "Jane" not in repr(sheet)  # other columns are never kept
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_consent_sheet_in_utf16_with_a_byte_order_mark_is_read(tmp_path: Path,
+                                                               encoding: str) -> None:
+    bom = "" if encoding == "utf-16" else "\ufeff"
+    sheet = tmp_path / "c.csv"
+    sheet.write_bytes((bom + HEADER + "D1,patient,yes,no,no,no,yes\r\n").encode(encoding))
+    (row,) = load_consent_sheet(sheet).rows
+    assert row.case == "D1" and row.consent.quote and row.consent.withdrawn
+
+
+def test_consent_sheet_marked_utf16_but_not_is_an_encoding_error(tmp_path: Path) -> None:
+    """A UTF-16 byte-order mark before UTF-8 bytes read as garbled text and was reported as
+    'missing column(s)', sending the coordinator to look for a misspelt header."""
+    sheet = tmp_path / "c.csv"
+    sheet.write_bytes(b"\xff\xfe" + (HEADER + "D1,patient,yes,no,no,no,yes\n").encode())
+    with pytest.raises(StudyError) as refused:
+        load_consent_sheet(sheet)
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.line) == ("c.csv", 1)
+    assert "UTF-16" in problem.message and "UTF-8" in problem.hint
+    assert "missing column" not in problem.message
+
+
 def test_apply_mapping_command_exit_2_with_file_and_line(tmp_path: Path) -> None:
     to = tmp_path / "study"
     import_qdpx(_qdpx(tmp_path), to)
