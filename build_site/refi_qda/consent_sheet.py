@@ -91,7 +91,8 @@ def parse_consent_sheet(text: str, label: str) -> ConsentSheet:
 
     Raises:
         StudyError: a missing column, a row with more or fewer cells than the first row, a
-            value that is not yes or no, an empty ``case``, or the same participant twice; every problem names the file and line (exit code 2).
+            value that is not yes or no, an empty ``case``, or the same participant twice;
+            every problem names the file and line (exit code 2).
     """
     reader = csv.reader(io.StringIO(text), _dialect(text))
     try:
