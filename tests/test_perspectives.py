@@ -134,6 +134,31 @@ def test_written_packet_carries_the_pairing_only_with_the_patients_consent(
     assert "first-visit" not in page and "he remembers hurrying" not in page
 
 
+def test_packet_refuses_a_note_carrying_words_its_clinician_may_not_see(
+        tiny: Path, tmp_path: Path) -> None:
+    """The spouse (quote: false, no share_with_clinician) is quoted in the team's note: the
+    public build refuses it, and the packet used to show it to the clinician (exit 0)."""
+    from build_site.errors import EXIT_PRIVACY, PrivacyError
+    from build_site.outputs.packets import write_packets
+
+    _pair(tiny, note="Her husband told us SPOUSE-WORDS she phoned us at home.")
+    _consent(tiny, True, True)
+    out = tmp_path / "packets"
+    with pytest.raises(PrivacyError) as refused:
+        write_packets(prepare(tiny, "packets", scan=False), out, tmp_path / "cache")
+    (problem,) = refused.value.problems
+    assert refused.value.exit_code == EXIT_PRIVACY
+    assert problem.file == "dyads/C1-P1.md" and 12 <= problem.line <= 14  # the episode
+    assert "C1-P1/spouse" in problem.message and "SPOUSE-WORDS" in problem.message
+    assert "private/reviewed.yml" in problem.hint
+    assert not out.exists()
+    # The spouse agreeing to share with the clinician lets the clinician read them
+    _edit(tiny / "dyads" / "C1-P1.md", "spouse: {quote: false, public_site: false}",
+          "spouse: {quote: false, public_site: false, share_with_clinician: true}")
+    write_packets(prepare(tiny, "packets", scan=False), out, tmp_path / "cache")
+    assert "SPOUSE-WORDS she phoned" in (out / "C1" / "index.html").read_text(encoding="utf-8")
+
+
 def test_published_pairing_is_in_the_sign_off_items(tiny: Path) -> None:
     _pair(tiny)
     _consent(tiny, True, True)
