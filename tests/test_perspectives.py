@@ -150,6 +150,7 @@ def test_packet_refuses_a_note_carrying_words_its_clinician_may_not_see(
     assert refused.value.exit_code == EXIT_PRIVACY
     assert problem.file == "dyads/C1-P1.md" and 12 <= problem.line <= 14  # the episode
     assert "C1-P1/spouse" in problem.message and "SPOUSE-WORDS" in problem.message
+    assert "clinician C1," in problem.message
     assert "private/reviewed.yml" in problem.hint
     assert not out.exists()
     # The spouse agreeing to share with the clinician lets the clinician read them
@@ -157,6 +158,23 @@ def test_packet_refuses_a_note_carrying_words_its_clinician_may_not_see(
           "spouse: {quote: false, public_site: false, share_with_clinician: true}")
     write_packets(prepare(tiny, "packets", scan=False), out, tmp_path / "cache")
     assert "SPOUSE-WORDS she phoned" in (out / "C1" / "index.html").read_text(encoding="utf-8")
+
+
+def test_packets_refuse_a_model_definition_carrying_words_no_clinician_may_see(
+        tiny: Path, tmp_path: Path) -> None:
+    """Every packet shows the model's definitions: the spouse's words in one refuse them all,
+    as they refuse the public build, with the definition's file and line."""
+    from build_site.errors import PrivacyError
+    from build_site.outputs.packets import write_packets
+
+    _edit(tiny / "model.yml", "definition: Showing care.",
+          "definition: Showing care, as in SPOUSE-WORDS she phoned us at home.")
+    with pytest.raises(PrivacyError) as refused:
+        write_packets(prepare(tiny, "packets", scan=False), tmp_path / "p", tmp_path / "cache")
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.line) == ("model.yml", 9)
+    assert "(C1-P1/spouse)" in problem.message and "clinician C1, C2," in problem.message
+    assert not (tmp_path / "p").exists()
 
 
 def test_published_pairing_is_in_the_sign_off_items(tiny: Path) -> None:

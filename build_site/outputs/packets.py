@@ -11,9 +11,12 @@ Patients were interviewed apart from their clinicians, so a packet holds:
 - illustrations from other clinicians' dyads only where they are cleared for the public site.
 - the team's pairings of the patient's and the clinician's accounts of one episode in the
   clinician's own dyads, only where the patient agreed to share with him
-  (:func:`packet_episodes`, the rule in :mod:`build_site.perspectives`); a pairing's note
-  carrying words he may not see (another person present who did not agree to share with him)
-  refuses the packets, as a public build refuses it (:mod:`build_site.privacy.packet_text`).
+  (:func:`packet_episodes`, the rule in :mod:`build_site.perspectives`).
+
+The team's own text in a packet (a pairing's note, the model's definitions, the questions)
+carrying words its clinician may not see (another person present who did not agree to share
+with him) refuses the packets, as a public build refuses it
+(:mod:`build_site.privacy.packet_text`).
 
 Nothing unpublished from another clinician's dyads ever appears. Packets are de-identified and
 pass the leak gate before they are written.
@@ -33,7 +36,7 @@ from build_site.outlock import guarded_output
 from build_site.perspectives import shared_dyad
 from build_site.preflight import require_graphviz
 from build_site.privacy.gate import scan_tree
-from build_site.privacy.packet_text import packet_note_problems
+from build_site.privacy.packet_text import note_passages, packet_problems, shared_passages
 from build_site.privacy.selection import select, speaker_consent
 from build_site.publish import discard, publish, staging_dir
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
@@ -95,12 +98,14 @@ def packet_episodes(study: Study, clinician_id: str) -> list[EpisodeView]:
 
 
 def packet_consent_problems(prepared: Prepared) -> list[Problem]:
-    """Every pairing note a packet would show that carries words its clinician may not see
+    """Every text of the team a packet would show (a pairing's note, a definition, a feedback
+    question) that carries words its clinician may not see
     (:mod:`build_site.privacy.packet_text`), with file and line."""
     study = prepared.deidentified
-    return [problem for clinician in prepared.coded.clinicians
-            for problem in packet_note_problems(prepared.study, study, clinician.id,
-                                                packet_dyads(study, clinician.id))]
+    shared = shared_passages(prepared.study_dir, prepared.study, study)
+    return packet_problems(prepared.study, study, {
+        c.id: [*note_passages(packet_dyads(study, c.id)), *shared]
+        for c in prepared.coded.clinicians})
 
 
 def _render(study: Study, clinician_id: str, diagrams: DiagramRenderer) -> str:
