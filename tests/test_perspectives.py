@@ -153,6 +153,9 @@ def test_packet_refuses_a_note_carrying_words_its_clinician_may_not_see(
     assert "clinician C1," in problem.message
     assert "private/reviewed.yml" in problem.hint
     assert not out.exists()
+    # the public build's finding is the same one, under the same key
+    (public,) = prepare(tiny, "public").text.consent
+    assert f"hash: {public.key}," in problem.hint and public.file == problem.file
     # The spouse agreeing to share with the clinician lets the clinician read them
     _edit(tiny / "dyads" / "C1-P1.md", "spouse: {quote: false, public_site: false}",
           "spouse: {quote: false, public_site: false, share_with_clinician: true}")
@@ -175,6 +178,13 @@ def test_packets_refuse_a_model_definition_carrying_words_no_clinician_may_see(
     assert (problem.file, problem.line) == ("model.yml", 9)
     assert "(C1-P1/spouse)" in problem.message and "clinician C1, C2," in problem.message
     assert not (tmp_path / "p").exists()
+    # a resolution the team recorded (not-a-match) closes it, as for the public build
+    key = problem.hint.split("hash: ")[1].split(",")[0]
+    (tiny / "private" / "reviewed.yml").write_text(
+        f"consent:\n  - {{file: model.yml, hash: {key}, resolution: not-a-match, by: JS}}\n",
+        encoding="utf-8")
+    write_packets(prepare(tiny, "packets", scan=False), tmp_path / "p", tmp_path / "cache")
+    assert (tmp_path / "p" / "C2" / "index.html").is_file()
 
 
 def test_published_pairing_is_in_the_sign_off_items(tiny: Path) -> None:
