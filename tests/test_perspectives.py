@@ -134,6 +134,59 @@ def test_written_packet_carries_the_pairing_only_with_the_patients_consent(
     assert "first-visit" not in page and "he remembers hurrying" not in page
 
 
+def test_packet_refuses_a_note_carrying_words_its_clinician_may_not_see(
+        tiny: Path, tmp_path: Path) -> None:
+    """The spouse (quote: false, no share_with_clinician) is quoted in the team's note: the
+    public build refuses it, and the packet used to show it to the clinician (exit 0)."""
+    from build_site.errors import EXIT_PRIVACY, PrivacyError
+    from build_site.outputs.packets import write_packets
+
+    _pair(tiny, note="Her husband told us SPOUSE-WORDS she phoned us at home.")
+    _consent(tiny, True, True)
+    out = tmp_path / "packets"
+    with pytest.raises(PrivacyError) as refused:
+        write_packets(prepare(tiny, "packets", scan=False), out, tmp_path / "cache")
+    (problem,) = refused.value.problems
+    assert refused.value.exit_code == EXIT_PRIVACY
+    assert problem.file == "dyads/C1-P1.md" and 12 <= problem.line <= 14  # the episode
+    assert "C1-P1/spouse" in problem.message and "SPOUSE-WORDS" in problem.message
+    assert "clinician C1," in problem.message
+    assert "private/reviewed.yml" in problem.hint
+    assert not out.exists()
+    # the public build's finding is the same one, under the same key
+    (public,) = prepare(tiny, "public").text.consent
+    assert f"hash: {public.key}," in problem.hint and public.file == problem.file
+    # The spouse agreeing to share with the clinician lets the clinician read them
+    _edit(tiny / "dyads" / "C1-P1.md", "spouse: {quote: false, public_site: false}",
+          "spouse: {quote: false, public_site: false, share_with_clinician: true}")
+    write_packets(prepare(tiny, "packets", scan=False), out, tmp_path / "cache")
+    assert "SPOUSE-WORDS she phoned" in (out / "C1" / "index.html").read_text(encoding="utf-8")
+
+
+def test_packets_refuse_a_model_definition_carrying_words_no_clinician_may_see(
+        tiny: Path, tmp_path: Path) -> None:
+    """Every packet shows the model's definitions: the spouse's words in one refuse them all,
+    as they refuse the public build, with the definition's file and line."""
+    from build_site.errors import PrivacyError
+    from build_site.outputs.packets import write_packets
+
+    _edit(tiny / "model.yml", "definition: Showing care.",
+          "definition: Showing care, as in SPOUSE-WORDS she phoned us at home.")
+    with pytest.raises(PrivacyError) as refused:
+        write_packets(prepare(tiny, "packets", scan=False), tmp_path / "p", tmp_path / "cache")
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.line) == ("model.yml", 9)
+    assert "(C1-P1/spouse)" in problem.message and "clinician C1, C2," in problem.message
+    assert not (tmp_path / "p").exists()
+    # a resolution the team recorded (not-a-match) closes it, as for the public build
+    key = problem.hint.split("hash: ")[1].split(",")[0]
+    (tiny / "private" / "reviewed.yml").write_text(
+        f"consent:\n  - {{file: model.yml, hash: {key}, resolution: not-a-match, by: JS}}\n",
+        encoding="utf-8")
+    write_packets(prepare(tiny, "packets", scan=False), tmp_path / "p", tmp_path / "cache")
+    assert (tmp_path / "p" / "C2" / "index.html").is_file()
+
+
 def test_published_pairing_is_in_the_sign_off_items(tiny: Path) -> None:
     _pair(tiny)
     _consent(tiny, True, True)

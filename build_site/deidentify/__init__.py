@@ -33,6 +33,9 @@ _KEEP = frozenset(
 # are the study's vocabulary, published as written; their prose (definitions, descriptions,
 # reasons) is replaced like any other text a reader sees.
 _VOCABULARY = _KEEP | {"label", "version", "file", "date", "on", "colour"}
+# A model-history entry's ``date`` is free text and its ``version`` a label the team wrote,
+# both published on the history page (:mod:`build_site.deidentify.fields` reads them as prose).
+_HISTORY_ENTRY = _VOCABULARY - {"date", "version"}
 
 
 T = TypeVar("T")
@@ -143,7 +146,8 @@ def deidentify(study: Study) -> Study:
 
     The labels of the model and the codebook are the study's vocabulary and are not changed
     (a listed name among them is refused, see :func:`unreplaced_sources`); their definitions
-    and descriptions are replaced like every other text. The identifier list itself is
+    and descriptions are replaced like every other text, and so are the model history's
+    ``date`` (free text) and ``version`` (a label the team wrote). The identifier list itself is
     carried along for the leak gate.
     """
     matcher = Matcher(study.identifiers)
@@ -154,7 +158,10 @@ def deidentify(study: Study) -> Study:
             "dyads": _scrub(study.dyads, matcher),
             "model": _scrub(study.model, matcher, _VOCABULARY),
             "codebook": _scrub(study.codebook, matcher, _VOCABULARY),
-            "history": _scrub(study.history, matcher, _VOCABULARY),
+            "history": [version.model_copy(update={
+                "entry": _scrub(version.entry, matcher, _HISTORY_ENTRY),
+                "model": _scrub(version.model, matcher, _VOCABULARY)})
+                for version in study.history],
             "deidentified": True,
         }
     )

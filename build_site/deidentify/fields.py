@@ -4,7 +4,8 @@ model history, with the line it is on, for the detectors.
 Read from the parsed YAML as written rather than from a hand-kept list of fields, so a field
 added to a schema is scanned without anyone remembering to. Left out: references and settings
 (ids, labels and relation kinds, which are the study's vocabulary; dates, versions, licences,
-web addresses; the publication settings and the sign-off) and the study's own references
+web addresses; the publication settings and the sign-off; but the model history's ``date`` and
+``version``, which the team writes as free text and a label) and the study's own references
 (``citation``, ``based_on``) and ``team``, whose names are allowed vocabulary
 (:func:`build_site.deidentify.findings.vocabulary`).
 """
@@ -28,47 +29,57 @@ _NOT_PROSE = frozenset({
     # ``codes`` are read like any text: the key also holds the whole codebook)
     "change", "into",
 })
+# In ``model-history/history.yml`` a version's ``date`` is free text ("after the second
+# retreat") and its ``version`` a label the team wrote, both published on the history page:
+# read there as prose (its memos' ``on`` stays a date). Elsewhere these keys hold dates and
+# version numbers (sign_off.date, date_released, a model file's version).
+_HISTORY_NOT_PROSE = _NOT_PROSE - {"date", "version"}
 # Top-level keys of study.yml that are settings or allowed vocabulary, not prose.
 _STUDY_SETTINGS = frozenset({"publication", "sign_off", "citation", "based_on", "team",
                              "article", "publisher"})
 
 
-def _walk(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+def _walk(node: Any, path: tuple[Any, ...], not_prose: frozenset[str]
+          ) -> Iterator[tuple[tuple[Any, ...], str]]:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key not in _NOT_PROSE:
-                yield from _walk(value, (*path, key))
+            if key not in not_prose:
+                yield from _walk(value, (*path, key), not_prose)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _walk(value, (*path, index))
+            yield from _walk(value, (*path, index), not_prose)
     elif isinstance(node, str) and node.strip():
         yield path, node
 
 
-def prose(doc: RawDocument, settings: frozenset[str] = frozenset()) -> Iterator[tuple[int, str]]:
+def prose(doc: RawDocument, settings: frozenset[str] = frozenset(),
+          not_prose: frozenset[str] = _NOT_PROSE) -> Iterator[tuple[int, str]]:
     """The free-text strings of one YAML document as (1-based line, text), in file order.
 
     Args:
         doc: the parsed document.
         settings: top-level keys to leave out as well.
+        not_prose: keys whose values are never prose, at any depth.
     """
     data = doc.data if isinstance(doc.data, dict) else {}
     for key, value in data.items():
-        if key in settings or key in _NOT_PROSE:
+        if key in settings or key in not_prose:
             continue
-        for path, text in _walk(value, (key,)):
+        for path, text in _walk(value, (key,), not_prose):
             yield line_at(doc.data, path), text
 
 
 def study_prose(raw: RawStudy) -> Iterator[tuple[str, int, str]]:
     """Every free-text field of the study's YAML files as (file, line, text)."""
-    docs: list[tuple[RawDocument, frozenset[str]]] = [
-        (raw.study, _STUDY_SETTINGS), (raw.model, frozenset()), (raw.codebook, frozenset())]
+    none = frozenset[str]()
+    docs: list[tuple[RawDocument, frozenset[str], frozenset[str]]] = [
+        (raw.study, _STUDY_SETTINGS, _NOT_PROSE), (raw.model, none, _NOT_PROSE),
+        (raw.codebook, none, _NOT_PROSE)]
     if raw.history is not None:
-        docs.append((raw.history, frozenset()))
-    docs += [(doc, frozenset()) for _, doc in sorted(raw.history_models.items())]
-    for doc, settings in docs:
-        for line, text in prose(doc, settings):
+        docs.append((raw.history, none, _HISTORY_NOT_PROSE))
+    docs += [(doc, none, _NOT_PROSE) for _, doc in sorted(raw.history_models.items())]
+    for doc, settings, not_prose in docs:
+        for line, text in prose(doc, settings, not_prose):
             yield doc.path, line, text
     yield from _team_prose(raw.study)
 

@@ -13,6 +13,11 @@ Patients were interviewed apart from their clinicians, so a packet holds:
   clinician's own dyads, only where the patient agreed to share with him
   (:func:`packet_episodes`, the rule in :mod:`build_site.perspectives`).
 
+The team's own text in a packet (a pairing's note, the model's definitions, the questions)
+carrying words its clinician may not see (another person present who did not agree to share
+with him) refuses the packets, as a public build refuses it
+(:mod:`build_site.privacy.packet_text`).
+
 Nothing unpublished from another clinician's dyads ever appears. Packets are de-identified and
 pass the leak gate before they are written.
 """
@@ -31,12 +36,13 @@ from build_site.outlock import guarded_output
 from build_site.perspectives import shared_dyad
 from build_site.preflight import require_graphviz
 from build_site.privacy.gate import scan_tree
+from build_site.privacy.packet_text import note_passages, packet_problems, shared_passages
 from build_site.privacy.selection import select, speaker_consent
 from build_site.publish import discard, publish, staging_dir
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, clean_svg, model_dot
 from build_site.render.html import inline_text
 from build_site.render.perspective_pages import EpisodeView, dyad_episodes
-from build_site.study import Kind, Speaker, Study, in_sentence
+from build_site.study import Dyad, Kind, Speaker, Study, in_sentence
 
 if TYPE_CHECKING:
     from build_site.pipeline import Prepared
@@ -76,14 +82,30 @@ def packet_quotes(study: Study, clinician_id: str) -> dict[str, list[Quote]]:
     return {"own": own, "patients": patients, "others": others}
 
 
-def packet_episodes(study: Study, clinician_id: str) -> list[EpisodeView]:
-    """The pairings one clinician's packet may show: those of his own dyads whose patient
-    agreed to share with him (``study`` is the whole, de-identified study)."""
+def packet_dyads(study: Study, clinician_id: str) -> list[Dyad]:
+    """One clinician's dyads with only the pairings his packet may show: those of dyads whose
+    patient agreed to share with him (``study`` is the whole, de-identified study)."""
     review = select(study, "review")
     consent = {c.id: c.consent for c in review.clinicians}
-    return [view for dyad in review.dyads if dyad.clinician == clinician_id
-            for view in dyad_episodes(shared_dyad(dyad, consent[dyad.clinician],
-                                                  Speaker.clinician))]
+    return [shared_dyad(dyad, consent[dyad.clinician], Speaker.clinician)
+            for dyad in review.dyads if dyad.clinician == clinician_id]
+
+
+def packet_episodes(study: Study, clinician_id: str) -> list[EpisodeView]:
+    """The pairings one clinician's packet may show (:func:`packet_dyads`)."""
+    return [view for dyad in packet_dyads(study, clinician_id)
+            for view in dyad_episodes(dyad)]
+
+
+def packet_consent_problems(prepared: Prepared) -> list[Problem]:
+    """Every text of the team a packet would show (a pairing's note, a definition, a feedback
+    question) that carries words its clinician may not see
+    (:mod:`build_site.privacy.packet_text`), with file and line."""
+    study = prepared.deidentified
+    shared = shared_passages(prepared.study_dir, prepared.study, study)
+    return packet_problems(prepared.study, study, {
+        c.id: [*note_passages(packet_dyads(study, c.id)), *shared]
+        for c in prepared.coded.clinicians})
 
 
 def _render(study: Study, clinician_id: str, diagrams: DiagramRenderer) -> str:
@@ -132,10 +154,14 @@ def write_packets(prepared: Prepared, out: Path, cache: Path) -> list[Path]:
         cache: the diagram cache folder.
 
     Raises:
-        StudyError: a refused output location (exit 2); PrivacyError: the leak gate found a
-        listed identifier (exit 3, nothing written).
+        StudyError: a refused output location (exit 2); PrivacyError: a pairing note carries
+        words its reader may not see (:func:`packet_consent_problems`) or the leak gate found
+        a listed identifier (exit 3, nothing written).
     """
     require_graphviz()
+    refused = packet_consent_problems(prepared)
+    if refused:
+        raise PrivacyError(refused)
     with guarded_output(out, prepared.study_dir) as resolved:
         return _write_packets(prepared, resolved, cache)
 

@@ -238,7 +238,10 @@ class _Applier:
                 _set(case, entry.settings(), entry.speaker)
 
     def sheet(self, sheet: ConsentSheet) -> None:
-        """Record each row's consent where its participant belongs."""
+        """Record each row's consent where its participant belongs; two rows that resolve to
+        the same case and participant (a case named by its id and by its source name, or an
+        empty participant and ``patient``) are a problem naming both lines."""
+        seen: dict[tuple[str, str], int] = {}
         for row in sheet.rows:
             case_id = self.resolve(row.case)
             if case_id is None:
@@ -249,6 +252,12 @@ class _Applier:
             case = self.cases[case_id]
             record = row.consent.model_dump()
             who = row.participant or ("patient" if case.kind == "dyads" else "clinician")
+            first = seen.setdefault((case_id, who), row.line)
+            if first != row.line:
+                self.problems.append(Problem(sheet.file, row.line, f"'{row.case}' ({who}) is "
+                                     f"case '{case_id}', whose {who} is already on line "
+                                     f"{first}", "keep one row per participant"))
+                continue
             if case.kind == "clinicians":
                 if who != "clinician":
                     self.problems.append(Problem(sheet.file, row.line, f"'{row.case}' is a "

@@ -19,11 +19,13 @@ D1,clinician,yes,yes,yes,,no
 
 Every column above must be present (so a misspelt one is an error, not a silent "no"); other
 columns (names, dates, notes a coordinator keeps) are ignored and never copied into the study.
-Commas, semicolons or tabs separate the cells; a UTF-8 byte-order mark (Excel) is accepted.
+Commas, semicolons or tabs separate the cells; every row has one cell per column of the first
+row. UTF-8 (a byte-order mark from Excel is accepted) or UTF-16 with a byte-order mark.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -88,8 +90,9 @@ def parse_consent_sheet(text: str, label: str) -> ConsentSheet:
         The :class:`ConsentSheet`.
 
     Raises:
-        StudyError: a missing column, a value that is not yes or no, an empty ``case``, or the
-            same participant twice; every problem names the file and line (exit code 2).
+        StudyError: a missing column, a row with more or fewer cells than the first row, a
+            value that is not yes or no, an empty ``case``, or the same participant twice;
+            every problem names the file and line (exit code 2).
     """
     reader = csv.reader(io.StringIO(text), _dialect(text))
     try:
@@ -113,7 +116,13 @@ def parse_consent_sheet(text: str, label: str) -> ConsentSheet:
     for line, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = {name: (row[i] if i < len(row) else "") for name, i in at.items()}
+        if len(row) != len(header):
+            problems.append(Problem(label, line, f"{len(row)} cells where the first row names "
+                                    f"{len(header)} columns",
+                                    "give every row one cell per column (an empty cell is "
+                                    "no); a comma inside a cell needs quotes"))
+            continue
+        cells = {name: row[i] for name, i in at.items()}
         case, participant = cells["case"].strip(), cells["participant"].strip().lower()
         if not case:
             problems.append(Problem(label, line, "case is empty",
@@ -137,11 +146,34 @@ def load_consent_sheet(path: Path) -> ConsentSheet:
     """Read the consent sheet at ``path`` (see :func:`parse_consent_sheet`).
 
     Raises:
-        StudyError: the file is missing, larger than 4 MB, not UTF-8 or UTF-16, or invalid.
+        StudyError: the file is missing, larger than 4 MB, not UTF-8 or UTF-16, marked UTF-16
+            but not readable as such, or invalid.
     """
     if not path.is_file():
         raise StudyError([Problem(str(path), 0, "consent sheet not found",
                                   "check the path you gave to --consent")])
     if path.stat().st_size > MAX_SHEET_BYTES:
         raise StudyError([Problem(path.name, 0, "consent sheet is larger than 4 MB")])
-    return parse_consent_sheet(decode_text(path.read_bytes(), path.name), path.name)
+    raw = path.read_bytes()
+    text = decode_text(raw, path.name)
+    _check_utf16(raw, text, path.name)
+    return parse_consent_sheet(text, path.name)
+
+
+def _check_utf16(raw: bytes, text: str, label: str) -> None:
+    """Refuse a sheet marked UTF-16 (a byte-order mark) whose first row, read as UTF-16,
+    names none of the columns: its bytes are something else behind the mark, and "missing
+    column(s)" would send the coordinator looking for a misspelt header.
+
+    Raises:
+        StudyError: naming the encoding and how to save the sheet as UTF-8 (exit code 2).
+    """
+    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    first = text.split("\n", 1)[0].lower()
+    garbled = any(ord(char) > 0x2FF for char in first)  # e.g. ASCII bytes read as UTF-16
+    if garbled and not any(column in first for column in COLUMNS):
+        raise StudyError([Problem(label, 1, "the file is marked UTF-16 (it starts with a "
+                                  "byte-order mark) but does not read as UTF-16 text",
+                                  "save it again as UTF-8 from the program that made it (Excel: "
+                                  "Save As > 'CSV UTF-8 (Comma delimited)')")])

@@ -153,3 +153,46 @@ def test_analysis_software_is_not_taken_for_a_name(tiny: Path) -> None:
         "methods:\n  software: Coded in NVivo for Mac 15."), encoding="utf-8")
     found = _found(tiny)
     assert not [key for key in found if key[1] in {"NVivo", "MAXQDA", "Mac"}], found
+
+
+def _history(tiny: Path, first: tuple[str, str], second: tuple[str, str]) -> None:
+    """Give ``tiny`` a model history of two versions, each (version, date)."""
+    import shutil
+
+    folder = tiny / "model-history"
+    folder.mkdir()
+    shutil.copy(tiny / "model.yml", folder / "v1.yml")
+    (folder / "history.yml").write_text(
+        "versions:\n"
+        f"  - version: \"{first[0]}\"\n    date: \"{first[1]}\"\n    on: 2025-03-10\n"
+        "    file: model-history/v1.yml\n    reason: First model.\n"
+        f"  - version: \"{second[0]}\"\n    date: \"{second[1]}\"\n"
+        "    file: model.yml\n    reason: Second model.\n"
+        "    memos:\n      - on: 2025-05-20\n        title: A memo\n        text: Why.\n",
+        encoding="utf-8")
+
+
+def test_history_date_and_version_are_read_as_prose(tiny: Path) -> None:
+    """A version's date is free text and its version a label: both are published on the
+    history page, and were read by neither the detectors nor the consent checks."""
+    _history(tiny, ("1", "after the spouse said SPOUSE-WORDS she phoned us at home"),
+             ("2, Dr. Halvorsen's round", "after the second round"))
+    prepared = prepare(tiny, "public")
+    consent = [(f.file, f.line, f.who) for f in prepared.text.consent]
+    assert ("model-history/history.yml", 3, "C1-P1/spouse") in consent
+    found = {(f.file, f.text): f.line for f in prepared.findings}
+    assert found.get(("model-history/history.yml", "Dr. Halvorsen")) == 7, found
+    # the memo's and the version's ``on`` stay dates: no exact-date finding for them
+    assert not [f for f in prepared.text.consent if "2025" in f.text]
+
+
+def test_listed_names_in_history_date_and_version_are_replaced(tiny: Path,
+                                                               tmp_path: Path) -> None:
+    _history(tiny, ("1", "after the first round"),
+             ("2, Margery's", "after Margery's interview"))
+    version = prepare(tiny, "public").deidentified.history[1].entry
+    assert (version.version, version.date) == ("2, Ada's", "after Ada's interview")
+    build(tiny, tmp_path / "site")
+    page = (tmp_path / "site" / "model" / "history.html").read_text(encoding="utf-8")
+    assert "after Ada&#39;s interview" in page or "after Ada's interview" in page
+    assert "Margery" not in page

@@ -110,6 +110,10 @@ def test_apply_mapping_refuses_a_rename_and_changes_nothing(tmp_path: Path) -> N
     ("D1,patient,yes,maybe,no,no,no\n", 2, "public_site: 'maybe' is not yes or no"),
     ("D1,patient,yes,yes,no,no,no\nD1,patient,no,no,no,no,no\n", 3, "already on line 2"),
     (",patient,yes,yes,no,no,no\n", 2, "case is empty"),
+    # one cell too many or too few: read by position, withdrawn would be lost or taken as no
+    ("D1,patient,yes,yes,,yes,no,yes\n", 2, "8 cells where the first row names 7 columns"),
+    ("D1,patient,no,no,no,no,no\nD2,patient,yes,yes,yes,yes\n", 3,
+     "6 cells where the first row names 7 columns"),
 ])
 def test_consent_sheet_errors_name_file_and_line(rows: str, line: int, message: str) -> None:
     with pytest.raises(StudyError) as refused:
@@ -133,6 +137,29 @@ def test_consent_sheet_needs_every_column_and_ignores_others() -> None:
     assert "Jane" not in repr(sheet)  # other columns are never kept
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_consent_sheet_in_utf16_with_a_byte_order_mark_is_read(tmp_path: Path,
+                                                               encoding: str) -> None:
+    bom = "" if encoding == "utf-16" else "\ufeff"
+    sheet = tmp_path / "c.csv"
+    sheet.write_bytes((bom + HEADER + "D1,patient,yes,no,no,no,yes\r\n").encode(encoding))
+    (row,) = load_consent_sheet(sheet).rows
+    assert row.case == "D1" and row.consent.quote and row.consent.withdrawn
+
+
+def test_consent_sheet_marked_utf16_but_not_is_an_encoding_error(tmp_path: Path) -> None:
+    """A UTF-16 byte-order mark before UTF-8 bytes read as garbled text and was reported as
+    'missing column(s)', sending the coordinator to look for a misspelt header."""
+    sheet = tmp_path / "c.csv"
+    sheet.write_bytes(b"\xff\xfe" + (HEADER + "D1,patient,yes,no,no,no,yes\n").encode())
+    with pytest.raises(StudyError) as refused:
+        load_consent_sheet(sheet)
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.line) == ("c.csv", 1)
+    assert "UTF-16" in problem.message and "UTF-8" in problem.hint
+    assert "missing column" not in problem.message
+
+
 def test_apply_mapping_command_exit_2_with_file_and_line(tmp_path: Path) -> None:
     to = tmp_path / "study"
     import_qdpx(_qdpx(tmp_path), to)
@@ -146,6 +173,24 @@ def test_apply_mapping_command_exit_2_with_file_and_line(tmp_path: Path) -> None
     assert not load_and_validate(to).dyads[0].consent.patient.quote
     result = CliRunner().invoke(main, ["apply-mapping", str(to)])
     assert result.exit_code == EXIT_INVALID and "--mapping, --consent" in result.output
+
+
+def test_consent_sheet_naming_one_person_twice_is_refused(tmp_path: Path) -> None:
+    """A case named by its id and by its source name, or an empty participant and 'Patient',
+    is the same person: the last row used to win (a withdrawal overridden by a later yes)."""
+    to = tmp_path / "study"
+    import_qdpx(_qdpx(tmp_path), to)
+    sheet = _write(tmp_path / "c.csv", HEADER + "Interview-one,patient,no,no,no,no,yes\n"
+                                                "Interview one,patient,yes,yes,yes,yes,no\n"
+                                                "Interview-two,,no,no,no,no,yes\n"
+                                                "interview-2.txt,Patient,yes,yes,yes,yes,no\n")
+    result = CliRunner().invoke(main, ["apply-mapping", str(to), "--consent", str(sheet)])
+    assert result.exit_code == EXIT_INVALID, result.output
+    assert "c.csv:3: 'Interview one' (patient) is case 'Interview-one', whose patient is " \
+           "already on line 2" in result.output
+    assert "c.csv:5: 'interview-2.txt' (patient) is case 'Interview-two', whose patient is " \
+           "already on line 4" in result.output
+    assert not any(d.consent.patient.quote for d in load_and_validate(to).dyads)
 
 
 def test_apply_mapping_reads_front_matter_as_the_study_loader_does(tmp_path: Path) -> None:
