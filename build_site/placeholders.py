@@ -63,14 +63,19 @@ def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{path}.{n}" if path else str(n))
 
 
+def _lines(study_dir: Path | None, rel: str) -> list[str]:
+    """The lines of ``rel`` in the study folder (none when unknown or unreadable)."""
+    if study_dir is None:
+        return []
+    try:
+        return (study_dir / rel).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+
+
 def _line(study_dir: Path | None, rel: str, start: int = 1) -> int:
     """The first line at or after ``start`` of ``rel`` that carries the marker (0: unknown)."""
-    if study_dir is None:
-        return 0
-    try:
-        lines = (study_dir / rel).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 0
+    lines = _lines(study_dir, rel)
     for n, line in enumerate(lines[start - 1:], start):
         if _MARK.search(line) and not line.lstrip().startswith("#"):
             return n
@@ -79,14 +84,9 @@ def _line(study_dir: Path | None, rel: str, start: int = 1) -> int:
 
 def _key_line(study_dir: Path | None, rel: str, key: str) -> int:
     """The line of the first ``key:`` in ``rel`` (0: unknown)."""
-    if study_dir is None:
-        return 0
-    try:
-        lines = (study_dir / rel).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 0
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
-    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), 0)
+    return next((n for n, line in enumerate(_lines(study_dir, rel), 1) if pattern.match(line)),
+                0)
 
 
 def _in_file(study_dir: Path | None, rel: str, dumped: dict[str, Any], what: str,
