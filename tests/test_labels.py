@@ -69,8 +69,21 @@ def labelled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     study = root / "tiny"
     shutil.copytree(FIXTURES / "tiny", study)
     (study / "study.yml").write_text((study / "study.yml").read_text(encoding="utf-8")
-                                     + LABELS, encoding="utf-8")
+                                     + LABELS + RESULTS, encoding="utf-8")
     return build(study, root / "site").out
+
+
+RESULTS = """results:
+  - component: caring
+    text: Small acts carried the relationship.
+    excerpt_ids: [C1-P2-E2]
+"""
+
+
+def test_results_title_components_by_the_study_kinds(labelled_site: Path) -> None:
+    """The results page named a component's kind by the neutral default ("Processes")."""
+    results = _read(labelled_site, "results.html")
+    assert "Ways of working · " in results and ">Processes<" not in results
 
 
 def _read(site: Path, page: str) -> str:

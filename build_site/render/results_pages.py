@@ -16,7 +16,7 @@ from build_site.analyse import Node, Quote
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
 from build_site.render.registry import SitePages
-from build_site.study import KIND_TITLES, ComponentResult, Study
+from build_site.study import ComponentResult, Study
 
 RESULTS_PAGE = "results.md"
 RESULTS = "Results"
@@ -58,15 +58,15 @@ def result_views(study: Study, ctx: RenderContext) -> list[ResultView]:
         node = ctx.analysis.nodes.get(result.component)
         if node is None:
             continue
-        views.append(_view(result, node, quotes, seen))
+        views.append(_view(result, node, ctx.kind_title(node.kind), quotes, seen))
     return views
 
 
-def _view(result: ComponentResult, node: Node, quotes: dict[str, Quote],
+def _view(result: ComponentResult, node: Node, kind_title: str, quotes: dict[str, Quote],
           seen: set[str]) -> ResultView:
     shown = [quotes[i] for i in result.excerpt_ids if i in quotes]
     fresh = [q for q in shown if q.excerpt.id not in seen]
     above = [q for q in shown if q.excerpt.id in seen]
     seen.update(q.excerpt.id for q in fresh)
-    return ResultView(node, KIND_TITLES[node.kind], narrative_html(result.text), fresh, above)
+    return ResultView(node, kind_title, narrative_html(result.text), fresh, above)
 
