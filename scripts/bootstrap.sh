@@ -36,7 +36,9 @@ fi
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 # Pango for WeasyPrint (build-site pdf), which loads it at run time.
-ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1\.0\.so\.0' || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+# grep reads all of ldconfig's output (-q would stop early, and under pipefail ldconfig's SIGPIPE
+# made Pango look missing on every run)
+ldconfig -p 2>/dev/null | grep 'libpangoft2-1\.0\.so\.0' >/dev/null || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 if [ "$MODE" = dev ]; then
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
