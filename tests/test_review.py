@@ -41,6 +41,21 @@ def test_review_copy_has_banner_noindex_dashboard_and_memos(tiny: Path, tmp_path
     assert "noindex" not in (public / "index.html").read_text(encoding="utf-8")
 
 
+def test_each_memo_and_comment_is_its_own_list_item(tiny: Path, tmp_path: Path) -> None:
+    """Two memos ran into one paragraph ("... - Memo (BD): ...") on the review copy."""
+    dyad = tiny / "dyads" / "C1-P1.md"
+    dyad.write_text(dyad.read_text(encoding="utf-8").replace(
+        '  - {author: AB, text: "MEMO-SECRET-ONE about the case"}\n',
+        '  - {author: AB, text: "MEMO-SECRET-ONE about the case"}\n'
+        '  - {author: CD, text: "MEMO-TWO in reply"}\n'
+        'comments:\n  - {author: EF, text: "COMMENT-THREE on both"}\n'), encoding="utf-8")
+    out = tmp_path / "review"
+    build(tiny, out, audience="review")
+    html = (out / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
+    items = re.findall(r"<li><strong>(Memo|Comment) \((\w+)\):</strong>", html)
+    assert items == [("Memo", "AB"), ("Memo", "CD"), ("Comment", "EF")], items
+
+
 def test_sign_off_banner_follows_the_manifest(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(tiny, out)
