@@ -11,8 +11,10 @@ def test_check_reports_valid_study(tiny: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tiny)])
     assert result.exit_code == 0
     assert "validated (2 clinicians, 3 dyads" in result.output
-    assert result.output.rstrip().endswith("Ready for a public build (sign-off aside: "
-                                           "`build-site manifest --changes`).")
+    assert result.output.rstrip().endswith(
+        "Ready for a public build: nothing above stops it (the build still checks the finished "
+        "site for listed identifiers and loads from other hosts; the sign-off: "
+        "`build-site manifest --changes`).")
 
 
 def test_invalid_study_exits_2_without_traceback(tiny: Path) -> None:

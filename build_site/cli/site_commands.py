@@ -159,7 +159,11 @@ def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
     if report.blocking:
         err.print("Not ready for a public build: placeholders remain (above).")
         sys.exit(EXIT_INVALID)
-    click.echo("Ready for a public build (sign-off aside: `build-site manifest --changes`).")
+    # Honest about its reach: the leak gate and the external-load check read the finished
+    # site, which check does not build.
+    click.echo("Ready for a public build: nothing above stops it (the build still checks the "
+               "finished site for listed identifiers and loads from other hosts; the sign-off: "
+               "`build-site manifest --changes`).")
 
 
 def _print_placeholders(report: CheckReport) -> None:
