@@ -120,9 +120,16 @@ def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
     """(what, url) for every load an HTML or SVG tree asks for, an iframe's ``srcdoc`` read
     as a document of its own (up to :data:`MAX_SRCDOC_DEPTH` deep)."""
     for el in root.iter():
+        if isinstance(el, etree._ProcessingInstruction):
+            yield from _stylesheet_instruction(el)
+            continue
         if not isinstance(el.tag, str):
             continue
         tag = etree.QName(el).localname.lower()
+        if tag == "meta" and (el.get("http-equiv") or "").strip().lower() == "refresh":
+            target = _REFRESH_URL.search(el.get("content") or "")
+            if target:
+                yield "<meta http-equiv=\"refresh\">", target.group(1).strip("'\" ")
         if tag == "link" and el.get("href"):
             rels = set((el.get("rel") or "").lower().split())
             if rels and not rels <= _NOT_LOADED:
@@ -145,6 +152,19 @@ def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
                 inner = lxml_html.document_fromstring(el.get("srcdoc"))
                 yield from ((f"{what} in <iframe srcdoc>", url)
                             for what, url in _element_loads(inner, depth + 1))
+
+
+# A refresh sends the browser to another address by itself, unasked: "5; url=https://...".
+_REFRESH_URL = re.compile(r"url\s*=\s*(\S+)", re.IGNORECASE)
+
+
+def _stylesheet_instruction(node: Any) -> Iterator[tuple[str, str]]:
+    """An ``<?xml-stylesheet href=...?>`` processing instruction (SVG and XML files): the
+    browser loads the stylesheet it names."""
+    if node.target == "xml-stylesheet":
+        href = node.get("href")
+        if href:
+            yield "<?xml-stylesheet?>", href
 
 
 # What Material's own script fetches at run time, because of an element on the page.
@@ -184,6 +204,10 @@ def _file_loads(path: Path) -> Iterator[tuple[str, str]]:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
         root = etree.fromstring(data, parser)
         if root is not None:
+            # instructions before the root element are its preceding siblings
+            for node in reversed(list(root.itersiblings(preceding=True))):
+                if isinstance(node, etree._ProcessingInstruction):
+                    yield from _stylesheet_instruction(node)
             yield from _element_loads(root)
     for text in decode_text(data) or [data.decode("cp1252", "replace")]:
         if suffix == ".css":

@@ -116,3 +116,19 @@ def test_a_study_without_mkdocs_yml_is_told_its_source_page_and_where_to_opt_in(
     assert f"create {tiny / 'mkdocs.yml'} (beside study.yml) holding extra: " \
            "{allow_external_resources: [evil21.example]}" in text
     assert "defaults" not in text and not out.exists()
+
+
+def test_a_refresh_and_an_svg_stylesheet_instruction_are_loads(tmp_path: Path) -> None:
+    """Left open by the first hardening: a page that sends the reader elsewhere unasked, and an
+    SVG whose processing instruction loads a stylesheet from another host."""
+    _page(tmp_path, '<meta http-equiv="Refresh" content="0; URL=https://evil7.example/x">')
+    (tmp_path / "figure.svg").write_text(
+        '<?xml version="1.0"?>\n<?xml-stylesheet type="text/css" '
+        'href="https://evil8.example/s.css"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>',
+        encoding="utf-8")
+    (tmp_path / "local.svg").write_text(
+        '<?xml-stylesheet href="style.css"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+        encoding="utf-8")
+    assert _loads(tmp_path) == {("page.html", "https://evil7.example/x"),
+                                ("figure.svg", "https://evil8.example/s.css")}
