@@ -16,6 +16,7 @@ quotes or angle brackets (a resolver takes them percent-encoded, e.g. ``%3C``).
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 DOI_PATTERN = r"^10\.\d+(?:\.\d+)*/[^\s\"'<>\x00-\x1f\x7f]+$"
 WEB_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\"'<>\\/?#@]+(?:[/?#][^\s\"'<>\\]*)?$"
@@ -71,16 +72,12 @@ def web_address_problem(value: str) -> str | None:
 
 def _authority(value: str) -> str:
     """The part of an ``http(s)`` address between ``//`` and the first ``/``, ``?`` or ``#``."""
-    rest = _SCHEME.sub("", value, count=1)
-    return re.split(r"[/?#]", rest, maxsplit=1)[0]
+    return urlsplit(value).netloc
 
 
 def web_host(value: str) -> str:
     """The host of an ``http(s)`` address that :func:`web_address_problem` accepts: lower
     case, no port, no trailing dot; "" when there is none (or the address has userinfo)."""
-    authority = _authority(value)
-    if "@" in authority or "\\" in value:
+    if "@" in _authority(value) or "\\" in value:
         return ""
-    host = authority[1:].split("]", 1)[0] if authority.startswith("[") else (
-        authority.rsplit(":", 1)[0] if re.search(r":\d*$", authority) else authority)
-    return host.lower().rstrip(".")
+    return (urlsplit(value).hostname or "").rstrip(".")
