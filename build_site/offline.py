@@ -209,10 +209,11 @@ def _file_loads(path: Path) -> Iterator[tuple[str, str]]:
                 if isinstance(node, etree._ProcessingInstruction):
                     yield from _stylesheet_instruction(node)
             yield from _element_loads(root)
+        return  # an SVG is read as XML above, never as text
     for text in decode_text(data) or [data.decode("cp1252", "replace")]:
         if suffix == ".css":
             yield from (("CSS", u) for u in _css_urls(text))
-        elif suffix != ".svg" and text.strip():
+        elif text.strip():
             yield from _element_loads(lxml_html.document_fromstring(text))
 
 
