@@ -8,12 +8,14 @@ patient saw (``publication.hide_clinician``), listed apart in sections of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from build_site.analyse import Quote, shown_value
 from build_site.insider import summary_only
 from build_site.naturalorder import natural_key
 from build_site.perspectives import paired_ids
+from build_site.render.case_ranges import ClinicianRange, clinician_ranges
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
 from build_site.render.perspective_pages import dyad_context
@@ -35,14 +37,20 @@ def dyad_path(case_id: str) -> str:
 
 
 def declare(site: SitePages, ctx: RenderContext) -> None:
-    """Declare the case-study pages, in navigation order."""
-    site.page("cases/index.md", "Case studies", (CASES, "Overview"), "cases_index.md.j2",
-              lambda: _index(ctx))
-    placed: set[str] = set()
+    """Declare the case-study pages, in navigation order: the overview, then a group per
+    clinician (gathered into ranges with index pages when there are many, see
+    :mod:`~build_site.render.case_ranges`), or the clinicians and dyads apart when hidden."""
     labels = ctx.study.meta.labels
+    ranges = clinician_ranges(ctx.study.clinicians, labels.clinicians) if ctx.linked else []
+    site.page("cases/index.md", "Case studies", (CASES, "Overview"), "cases_index.md.j2",
+              lambda: _index(ctx, ctx.study.clinicians) | {"ranges": ranges})
+    placed: set[str] = set()
     if ctx.linked:
+        for r in ranges:
+            _declare_range(site, ctx, r)
+        in_range = {c.id: (CASES, r.title) for r in ranges for c in r.clinicians}
         for c in ctx.study.clinicians:
-            section = (CASES, f"{labels.clinician} {c.id}")
+            section = (*in_range.get(c.id, (CASES,)), f"{labels.clinician} {c.id}")
             _declare_clinician(site, ctx, c, (*section, "Case study"))
             for d in ctx.analysis.dyads_by_clinician.get(c.id, []):
                 _declare_dyad(site, ctx, d, (*section, f"{labels.dyad} {d.id}"))
@@ -64,6 +72,11 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
             _declare_dyad(site, ctx, d, None)
 
 
+def _declare_range(site: SitePages, ctx: RenderContext, r: ClinicianRange) -> None:
+    site.page(r.path, r.title, (CASES, r.title, "Overview"), "cases_range.md.j2",
+              lambda: _index(ctx, r.clinicians) | {"range": r})
+
+
 def _declare_clinician(site: SitePages, ctx: RenderContext, case: Clinician,
                        nav: tuple[str, ...]) -> None:
     site.page(clinician_path(case.id), f"{ctx.study.meta.labels.clinician} {case.id}", nav,
@@ -76,8 +89,9 @@ def _declare_dyad(site: SitePages, ctx: RenderContext, case: Dyad,
               lambda: _dyad(ctx, case))
 
 
-def _index(ctx: RenderContext) -> dict[str, Any]:
-    return {"clinicians": ctx.study.clinicians, "dyads": ctx.analysis.dyads_by_clinician,
+def _index(ctx: RenderContext, clinicians: Sequence[Clinician]) -> dict[str, Any]:
+    """The context of an index page listing ``clinicians`` (the overview: all of them)."""
+    return {"clinicians": clinicians, "dyads": ctx.analysis.dyads_by_clinician,
             "all_dyads": sorted(ctx.study.dyads, key=lambda d: natural_key(d.id)),
             "evidenced": ctx.evidenced_counts()}
 
