@@ -56,9 +56,13 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
                 _declare_dyad(site, ctx, d, (*section, f"{labels.dyad} {d.id}"))
                 placed.add(d.id)
     else:
+        # the same ranges for the clinicians' list; the overview is its index
+        hidden = {c.id: r.title for r in clinician_ranges(ctx.study.clinicians,
+                                                          labels.clinicians)
+                  for c in r.clinicians}
         for c in ctx.study.clinicians:
-            _declare_clinician(site, ctx, c,
-                               (CASES, labels.clinicians, f"{labels.clinician} {c.id}"))
+            _declare_clinician(site, ctx, c, (CASES, hidden.get(c.id, labels.clinicians),
+                                              f"{labels.clinician} {c.id}"))
         dyads = sorted(ctx.study.dyads, key=lambda d: natural_key(d.id))
         for start in range(0, len(dyads), DYAD_SECTION):
             chunk = dyads[start:start + DYAD_SECTION]

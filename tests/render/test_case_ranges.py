@@ -129,3 +129,18 @@ def test_a_case_page_carries_only_its_own_branch(ranged: tuple[Any, Path]) -> No
     other = _sidebar_links(site / "clinicians" / "C2.html")
     assert {"../cases/clinicians-C2.html", "C2.html", "../cases/clinicians-C1.html"} <= other
     assert not {"C1.html", "../dyads/C1-P1.html", "../dyads/C1-P2.html"} & other
+
+
+def test_a_study_hiding_clinicians_ranges_its_clinicians_list_too(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (tiny / "study.yml").read_text()
+    (tiny / "study.yml").write_text(text + '  hide_clinician: true\n  case_key: "team-secret-1"\n')
+    monkeypatch.setattr(case_ranges, "MAX_FLAT_GROUPS", 1)
+    monkeypatch.setattr(case_ranges, "RANGE_SIZE", 1)
+    report = build(tiny, tmp_path / "site")
+    section = _sections(report.nav)
+    titles = [next(iter(item)) for item in section]
+    assert titles[:3] == ["Overview", "Clinicians C1", "Clinicians C2"]
+    assert section[1] == {"Clinicians C1": [{"Clinician C1": "clinicians/C1.md"}]}
+    assert "../clinicians/C1.html" not in _sidebar_links(tmp_path / "site" / "clinicians"
+                                                         / "C2.html")
