@@ -31,6 +31,7 @@ from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.metadata.banner import with_metadata
+from build_site.noop import EarlyCheck
 from build_site.notfound import fix_not_found
 from build_site.offline import refuse_external_loads
 from build_site.outlock import guarded_output
@@ -276,14 +277,15 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         UsageError: Graphviz is missing, or another build held the output too long (exit 2);
         and everything :func:`_build` raises.
     """
-    require_graphviz()
+    graphviz = require_graphviz()
     with guarded_output(out, study_dir):
-        return _build(study_dir, out, config, audience, progress, archive, engine)
+        return _build(study_dir, out, config, audience, progress, archive, engine, graphviz)
 
 
 def _build(study_dir: Path, out: Path, config: Path | None = None,
            audience: Audience = "public", progress: Progress = lambda _: None,
-          archive: bool = False, engine: EngineName = "mkdocs") -> BuildReport:
+          archive: bool = False, engine: EngineName = "mkdocs", graphviz: str = ""
+           ) -> BuildReport:
     """Build the site of the study in ``study_dir`` into ``out``.
 
     Args:
@@ -296,9 +298,10 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
             agree to be archived (:mod:`build_site.consent.archive`).
         progress: called with a short description as each stage finishes.
         engine: the site engine (:mod:`build_site.engines`).
+        graphviz: Graphviz's version (part of the source fingerprint, :mod:`build_site.noop`).
 
     Returns:
-        A ``BuildReport``.
+        A ``BuildReport``; ``reused`` when the output already held this very build.
 
     Raises:
         StudyError: invalid input or output location (exit 2); PrivacyError: unresolved
@@ -313,6 +316,10 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     work.mkdir(parents=True, exist_ok=True, mode=0o700)
     (work / MARKER).touch()
     purpose: Purpose = "archive" if archive and audience == "public" else audience
+    early = EarlyCheck(study_dir, out, config, purpose, engine, graphviz)  # noop.py
+    if early.replay(work, report):
+        stage("fingerprint")
+        return report
     prepared = prepare(study_dir, purpose, config, work / "cache" / "findings", stage)
     report.findings = prepared.findings
     report.warnings += prepared.warnings
@@ -352,6 +359,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     report.reused = already_published(work, out, inputs)  # reuse.py: the gate passed it
     stage("fingerprint")
     if report.reused:
+        if early.sources:  # remembered, so the next no-op stops before prepare()
+            record_published(work, out, inputs, early.record(report))
         return report
     staging = staging_dir(out)
     try:
@@ -369,7 +378,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
             raise PrivacyError(_leak_problems(out, leaks, study))
         refuse_external_loads(staging, prepared.project, study_dir)  # offline.py
         publish(staging, out, study_identity(study_dir, shown.meta.title, audience))
-        record_published(work, out, inputs)
+        record_published(work, out, inputs, early.record(report))
         stage("publish")
     finally:
         discard(staging)
