@@ -163,6 +163,11 @@ def site_inputs(study_dir: Path, explicit: Path | None) -> list[Path]:
     return roots
 
 
+def _today() -> str:
+    """Today's date (local, as ``date.today()`` reads it for the birth-year rule)."""
+    return datetime.date.today().isoformat()
+
+
 def source_fingerprint(study_dir: Path, out: Path, explicit: Path | None, purpose: str,
                        engine: str, graphviz: str) -> str | None:
     """The fingerprint of everything a build of ``study_dir`` reads (module docstring).
@@ -183,7 +188,7 @@ def source_fingerprint(study_dir: Path, out: Path, explicit: Path | None, purpos
         "study": str(study_dir.resolve()), "out": str(out.resolve()),
         "config": str(explicit.resolve()) if explicit else None, "purpose": purpose,
         "engine": engine, "graphviz": graphviz, "python": sys.version,
-        "code": _environment_digest(), "today": datetime.date.today().isoformat(),
+        "code": _environment_digest(), "today": _today(),
         "environment": {name: os.environ.get(name) for name in ENVIRONMENT},
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())
