@@ -11,6 +11,7 @@ output directory; on any failure the previous output stays exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +38,7 @@ from build_site.offline import refuse_external_loads
 from build_site.outlock import guarded_output
 from build_site.placeholders import find_placeholders, refuse_placeholders
 from build_site.preflight import require_graphviz
+from build_site.preview import Plan
 from build_site.privacy import TextReport, consent_problems, scan_published_text
 from build_site.privacy.gate import Leak, scan_articles, scan_tree
 from build_site.privacy.selection import (
@@ -269,7 +271,8 @@ def refuse_findings(prepared: Prepared) -> None:
 
 def build(study_dir: Path, out: Path, config: Path | None = None,
           audience: Audience = "public", progress: Progress = lambda _: None,
-          archive: bool = False, engine: EngineName = "mkdocs") -> BuildReport:
+          archive: bool = False, engine: EngineName = "mkdocs", incremental: bool = False
+          ) -> BuildReport:
     """:func:`_build`, once Graphviz is known to run, with the output's lock held and an
     old copy left by an interrupted build restored first (:func:`outlock.guarded_output`).
 
@@ -279,13 +282,14 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
     """
     graphviz = require_graphviz()
     with guarded_output(out, study_dir):
-        return _build(study_dir, out, config, audience, progress, archive, engine, graphviz)
+        return _build(study_dir, out, config, audience, progress, archive, engine, graphviz,
+                      incremental)
 
 
 def _build(study_dir: Path, out: Path, config: Path | None = None,
            audience: Audience = "public", progress: Progress = lambda _: None,
-          archive: bool = False, engine: EngineName = "mkdocs", graphviz: str = ""
-           ) -> BuildReport:
+          archive: bool = False, engine: EngineName = "mkdocs", graphviz: str = "",
+           incremental: bool = False) -> BuildReport:
     """Build the site of the study in ``study_dir`` into ``out``.
 
     Args:
@@ -299,6 +303,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         progress: called with a short description as each stage finishes.
         engine: the site engine (:mod:`build_site.engines`).
         graphviz: Graphviz's version (part of the source fingerprint, :mod:`build_site.noop`).
+        incremental: a preview (``serve``): rebuild only the pages that changed and gate only
+            the files that changed, when :mod:`build_site.preview` can vouch for it.
 
     Returns:
         A ``BuildReport``; ``reused`` when the output already held this very build.
@@ -362,23 +368,31 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         if early.sources:  # remembered, so the next no-op stops before prepare()
             record_published(work, out, inputs, early.record(report))
         return report
+    study = prepared.study
+    gate_ids = [*study.identifiers, *_unlinked_ids(study, shown), *_withheld_ids(prepared)]
     staging = staging_dir(out)
     try:
-        run_engine(engine, SiteJob(prepared.project.config, work / "docs", staging, report.nav,
-                                   shown.meta.title, notice, source_date_epoch(shown), fragments))
+        job = SiteJob(prepared.project.config, work / "docs", staging, report.nav,
+                      shown.meta.title, notice, source_date_epoch(shown), fragments)
+        plan = Plan(work, out, job, settings, gate_ids, _hidden_clinicians(shown)) if (
+            incremental and engine == "mkdocs") else None  # preview.py: serve's rebuilds
+        if plan:
+            plan.run(lambda j: run_engine(engine, j))
+        else:
+            run_engine(engine, job)
         fix_not_found(staging)
         stage("mkdocs")
-        study = prepared.study
-        leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown),
-                                    *_withheld_ids(prepared)],
-                          study.reviewed.file_digests())
-        leaks += _clinicians_on_dyad_pages(staging, shown)
-        stage("gate")
-        if leaks:
-            raise PrivacyError(_leak_problems(out, leaks, study))
-        refuse_external_loads(staging, prepared.project, study_dir)  # offline.py
+        with plan.checked_tree() if plan else nullcontext(staging) as tree:
+            leaks = scan_tree(tree, gate_ids, study.reviewed.file_digests())
+            leaks += _clinicians_on_dyad_pages(tree, shown)
+            stage("gate")
+            if leaks:
+                raise PrivacyError(_leak_problems(out, leaks, study))
+            refuse_external_loads(tree, prepared.project, study_dir)  # offline.py
         publish(staging, out, study_identity(study_dir, shown.meta.title, audience))
         record_published(work, out, inputs, early.record(report))
+        if plan:
+            plan.record()
         stage("publish")
     finally:
         discard(staging)
@@ -521,6 +535,11 @@ def _withheld_ids(prepared: Prepared) -> list[Identifier]:
     every += [d.id for d in prepared.deidentified.dyads]
     return [Identifier(text=case, replacement=WITHHELD_CASE, kind=IdentifierKind.other,
                        case_sensitive=True) for case in every if case not in shown]
+
+
+def _hidden_clinicians(shown: Study) -> list[str]:
+    """The clinician ids no dyad page may name (a study that hides clinicians), else none."""
+    return [] if shown.clinician_links else [c.id for c in shown.clinicians]
 
 
 def _clinicians_on_dyad_pages(staging: Path, shown: Study) -> list[Leak]:
