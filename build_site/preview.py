@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.plugins import BasePlugin
 
+from build_site.publish import MARKER as MARKER_FILE
 from build_site.render.fragments import MARKER
 from build_site.reuse import _manifest, fingerprint
 from build_site.study import Identifier
@@ -93,9 +94,10 @@ def site_key(config: Path, docs_dir: Path, settings: Mapping[str, Any],
 
 
 def changed_pages(work: Path, out: Path, key: str | None,
-                  pages: Mapping[str, str]) -> set[str] | None:
-    """The Markdown pages to rebuild when the previous preview in ``out`` can be reused
-    (module docstring), else None (a full build)."""
+                  pages: Mapping[str, str]) -> tuple[set[str], dict[str, str]] | None:
+    """The Markdown pages to rebuild and the recorded files of the previous preview (path ->
+    SHA-256), when the previous preview in ``out`` can be reused (module docstring), else
+    None (a full build)."""
     if key is None:
         return None
     try:
@@ -105,9 +107,10 @@ def changed_pages(work: Path, out: Path, key: str | None,
     if (not isinstance(state, dict) or state.get("key") != key
             or state.get("out") != str(out) or set(state.get("pages", {})) != set(pages)):
         return None
-    if _manifest(out) != state.get("files"):
+    files = state.get("files")
+    if not isinstance(files, dict) or _manifest(out) != files:
         return None
-    return {rel for rel, digest in pages.items() if state["pages"][rel] != digest}
+    return {rel for rel, digest in pages.items() if state["pages"][rel] != digest}, files
 
 
 def record(work: Path, out: Path, key: str | None, pages: Mapping[str, str]) -> None:
@@ -140,18 +143,20 @@ def copy_previous(out: Path, staging: Path) -> None:
             shutil.copy2(entry, staging / entry.name)
 
 
-def changed_files(out: Path, staging: Path) -> list[str]:
-    """The files of ``staging`` whose bytes differ from ``out``'s (or that ``out`` lacks).
+def changed_files(published: Mapping[str, str], staging: Path) -> list[str]:
+    """The files of ``staging`` whose bytes differ from the recorded ``published`` tree (path
+    -> SHA-256, "" for folders), or that it lacks. Compared with the record, not with the
+    output as it is now, so nothing copied from it goes unchecked.
 
     Raises:
-        Fallback: a file of ``out`` is missing from ``staging``, or something in it is
-            neither file nor folder.
+        Fallback: a recorded file is missing from ``staging``, or something in it is neither
+            file nor folder.
     """
-    before, after = _manifest(out), _manifest(staging)
-    if before is None or after is None or set(before) - set(after):
+    after = _manifest(staging)
+    if after is None or set(published) - set(after) - {MARKER_FILE}:
         raise Fallback("files removed")
     return sorted(rel for rel, digest in after.items()
-                  if digest and before.get(rel) != digest and not rel.startswith("."))
+                  if digest and published.get(rel) != digest and not rel.startswith("."))
 
 
 @contextmanager
@@ -285,7 +290,9 @@ class Plan:
         self.work, self.out, self.job = work, out, job
         self.pages = page_digests(job.docs_dir, job.fragments)
         self.key = site_key(job.config, job.docs_dir, settings, gate_ids, clinicians)
-        self.only = changed_pages(work, out, self.key, self.pages)
+        previous = changed_pages(work, out, self.key, self.pages)
+        self.only: set[str] | None = previous[0] if previous else None
+        self.published: dict[str, str] = previous[1] if previous else {}
         self.used = False
 
     def run(self, build: Callable[[SiteJob], None]) -> None:
@@ -310,7 +317,7 @@ class Plan:
         files = None
         if self.used:
             try:
-                files = changed_files(self.out, site)
+                files = changed_files(self.published, site)
             except Fallback:
                 files = None
         if files is None:

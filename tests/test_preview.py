@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import build_site.pipeline as pipeline
+import build_site.preview as preview_module
 from build_site.errors import PrivacyError
 from build_site.pipeline import build
 
@@ -94,3 +95,23 @@ def test_a_new_page_or_a_changed_preview_builds_in_full(
     build(tiny, preview, incremental=True)  # the preview is not what was gated
     assert not plans.plans[-1].used
     assert "by hand" not in page.read_text(encoding="utf-8")
+
+
+def test_a_preview_edited_after_it_was_checked_is_still_gated(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    preview = tmp_path / "preview"
+    build(tiny, preview, incremental=True)
+    _edit(tiny / "dyads" / "C1-P1.md", "first met Dr. Alcott", "first met Dr. Alcott again")
+    real_copy = preview_module.copy_previous
+
+    def edit_then_copy(out: Path, staging: Path) -> None:
+        page = out / "dyads" / "C1-P2.html"  # by hand, between the check and the copy
+        page.write_text(page.read_text(encoding="utf-8").replace(
+            "</body>", "<p>Margery Quill</p></body>"), encoding="utf-8")
+        real_copy(out, staging)
+
+    monkeypatch.setattr(preview_module, "copy_previous", edit_then_copy)
+    plans = Plans(monkeypatch)
+    with pytest.raises(PrivacyError):
+        build(tiny, preview, incremental=True)
+    assert plans.plans[-1].used and "dyads/C1-P2.html" in plans.gated[-1]
