@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.plugins import BasePlugin
 
+from build_site.errors import StudyError
 from build_site.publish import MARKER as MARKER_FILE
 from build_site.render.fragments import MARKER
 from build_site.reuse import _manifest, fingerprint
@@ -305,8 +306,8 @@ class Plan:
                 build(replace(self.job, only=frozenset(self.only)))
                 self.used = True
                 return
-            except Fallback:
-                pass
+            except (Fallback, StudyError):
+                pass  # a refusal is the full build's to make, with every page read
         build(self.job)
 
     @contextmanager
