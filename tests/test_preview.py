@@ -115,3 +115,45 @@ def test_a_preview_edited_after_it_was_checked_is_still_gated(
     with pytest.raises(PrivacyError):
         build(tiny, preview, incremental=True)
     assert plans.plans[-1].used and "dyads/C1-P2.html" in plans.gated[-1]
+
+
+def _watch_once(monkeypatch: pytest.MonkeyPatch, study: Path, out: Path, audience: str,
+                edit: Any) -> str:
+    """Run serve's watch loop for one change (``edit``), then stop it; returns what it
+    printed."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from build_site.outputs import serve
+
+    steps = iter([edit, lambda: (_ for _ in ()).throw(KeyboardInterrupt())])
+    monkeypatch.setattr(serve.time, "sleep", lambda _: next(steps)())
+    printed = StringIO()
+    serve._watch(study, out, None, audience, Console(file=printed))  # type: ignore[arg-type]
+    return printed.getvalue()
+
+
+def test_serve_shows_an_edit_through_an_incremental_rebuild(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "tiny-preview"
+    build(tiny, out, incremental=True)  # as serve's first build
+    plans = Plans(monkeypatch)
+    printed = _watch_once(monkeypatch, tiny, out, "public", lambda: _edit(
+        tiny / "dyads" / "C1-P1.md", "first met Dr. Alcott", "first met Dr. Alcott at noon"))
+    assert "Rebuilt" in printed
+    assert plans.plans[-1].used
+    assert "at noon" in (out / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
+
+
+def test_serve_refuses_an_edit_with_an_identifier_and_keeps_the_preview(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "tiny-preview-review"
+    build(tiny, out, audience="review", incremental=True)
+    before = tree_hash(out)
+    plans = Plans(monkeypatch)
+    printed = _watch_once(monkeypatch, tiny, out, "review", lambda: _edit(
+        tiny / "dyads" / "C1-P1.md", "first met Dr. Alcott",
+        "first met Dr. Alcott near Fennick&#32;Falls"))
+    assert "listed identifier" in printed and plans.plans[-1].used
+    assert tree_hash(out) == before
