@@ -5,6 +5,8 @@ Run from the repository root::
 
     .venv/bin/python bench/serve_latency.py [--runs 5] [--port 8765]
 
+(it runs ``python -m build_site`` with this Python and this checkout first on ``PYTHONPATH``).
+
 Copies the bundled study (``casestudies``, with ``mkdocs.yml`` and ``docs/`` beside it) to a
 temporary folder, starts ``build-site serve`` there on 127.0.0.1, waits for the first build,
 then, per run, appends a sentence to one dyad's narrative and polls the dyad's page in the
@@ -50,10 +52,12 @@ def main() -> int:
     shutil.copytree(REPO / "casestudies", work / "casestudies")
     shutil.copy(REPO / "mkdocs.yml", work / "mkdocs.yml")
     shutil.copytree(REPO / "docs", work / "docs")
-    out = work / "site"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    cmd = [str(REPO / ".venv" / "bin" / "build-site"), "serve", "casestudies",
-           "--port", str(args.port)]
+    out = work / "casestudies-preview"  # serve's default output (locate.default_output)
+    # this checkout's package, run by this Python (a worktree may have no .venv of its own)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1",
+               PYTHONPATH=os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH"))
+                                          if p))
+    cmd = [sys.executable, "-m", "build_site", "serve", "casestudies", "--port", str(args.port)]
     proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:

@@ -11,6 +11,7 @@ output directory; on any failure the previous output stays exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,11 +32,13 @@ from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.metadata.banner import with_metadata
+from build_site.noop import EarlyCheck
 from build_site.notfound import fix_not_found
 from build_site.offline import refuse_external_loads
 from build_site.outlock import guarded_output
 from build_site.placeholders import find_placeholders, refuse_placeholders
 from build_site.preflight import require_graphviz
+from build_site.preview import Plan
 from build_site.privacy import TextReport, consent_problems, scan_published_text
 from build_site.privacy.gate import Leak, scan_articles, scan_tree
 from build_site.privacy.selection import (
@@ -268,7 +271,8 @@ def refuse_findings(prepared: Prepared) -> None:
 
 def build(study_dir: Path, out: Path, config: Path | None = None,
           audience: Audience = "public", progress: Progress = lambda _: None,
-          archive: bool = False, engine: EngineName = "mkdocs") -> BuildReport:
+          archive: bool = False, engine: EngineName = "mkdocs", incremental: bool = False
+          ) -> BuildReport:
     """:func:`_build`, once Graphviz is known to run, with the output's lock held and an
     old copy left by an interrupted build restored first (:func:`outlock.guarded_output`).
 
@@ -276,14 +280,16 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         UsageError: Graphviz is missing, or another build held the output too long (exit 2);
         and everything :func:`_build` raises.
     """
-    require_graphviz()
+    graphviz = require_graphviz()
     with guarded_output(out, study_dir):
-        return _build(study_dir, out, config, audience, progress, archive, engine)
+        return _build(study_dir, out, config, audience, progress, archive, engine, graphviz,
+                      incremental)
 
 
 def _build(study_dir: Path, out: Path, config: Path | None = None,
            audience: Audience = "public", progress: Progress = lambda _: None,
-          archive: bool = False, engine: EngineName = "mkdocs") -> BuildReport:
+          archive: bool = False, engine: EngineName = "mkdocs", graphviz: str = "",
+           incremental: bool = False) -> BuildReport:
     """Build the site of the study in ``study_dir`` into ``out``.
 
     Args:
@@ -296,9 +302,12 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
             agree to be archived (:mod:`build_site.consent.archive`).
         progress: called with a short description as each stage finishes.
         engine: the site engine (:mod:`build_site.engines`).
+        graphviz: Graphviz's version (part of the source fingerprint, :mod:`build_site.noop`).
+        incremental: a preview (``serve``): rebuild only the pages that changed and gate only
+            the files that changed, when :mod:`build_site.preview` can vouch for it.
 
     Returns:
-        A ``BuildReport``.
+        A ``BuildReport``; ``reused`` when the output already held this very build.
 
     Raises:
         StudyError: invalid input or output location (exit 2); PrivacyError: unresolved
@@ -313,6 +322,10 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     work.mkdir(parents=True, exist_ok=True, mode=0o700)
     (work / MARKER).touch()
     purpose: Purpose = "archive" if archive and audience == "public" else audience
+    early = EarlyCheck(study_dir, out, config, purpose, engine, graphviz)  # noop.py
+    if early.replay(work, report):
+        stage("fingerprint")
+        return report
     prepared = prepare(study_dir, purpose, config, work / "cache" / "findings", stage)
     report.findings = prepared.findings
     report.warnings += prepared.warnings
@@ -352,24 +365,34 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     report.reused = already_published(work, out, inputs)  # reuse.py: the gate passed it
     stage("fingerprint")
     if report.reused:
+        if early.sources:  # remembered, so the next no-op stops before prepare()
+            record_published(work, out, inputs, early.record(report))
         return report
+    study = prepared.study
+    gate_ids = [*study.identifiers, *_unlinked_ids(study, shown), *_withheld_ids(prepared)]
     staging = staging_dir(out)
     try:
-        run_engine(engine, SiteJob(prepared.project.config, work / "docs", staging, report.nav,
-                                   shown.meta.title, notice, source_date_epoch(shown), fragments))
+        job = SiteJob(prepared.project.config, work / "docs", staging, report.nav,
+                      shown.meta.title, notice, source_date_epoch(shown), fragments)
+        plan = Plan(work, out, job, settings, gate_ids, _hidden_clinicians(shown)) if (
+            incremental and engine == "mkdocs") else None  # preview.py: serve's rebuilds
+        if plan:
+            plan.run(lambda j: run_engine(engine, j))
+        else:
+            run_engine(engine, job)
         fix_not_found(staging)
         stage("mkdocs")
-        study = prepared.study
-        leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown),
-                                    *_withheld_ids(prepared)],
-                          study.reviewed.file_digests())
-        leaks += _clinicians_on_dyad_pages(staging, shown)
-        stage("gate")
-        if leaks:
-            raise PrivacyError(_leak_problems(out, leaks, study))
-        refuse_external_loads(staging, prepared.project, study_dir)  # offline.py
+        with plan.checked_tree() if plan else nullcontext(staging) as tree:
+            leaks = scan_tree(tree, gate_ids, study.reviewed.file_digests())
+            leaks += _clinicians_on_dyad_pages(tree, shown)
+            stage("gate")
+            if leaks:
+                raise PrivacyError(_leak_problems(out, leaks, study))
+            refuse_external_loads(tree, prepared.project, study_dir)  # offline.py
         publish(staging, out, study_identity(study_dir, shown.meta.title, audience))
-        record_published(work, out, inputs)
+        record_published(work, out, inputs, early.record(report))
+        if plan:
+            plan.record()
         stage("publish")
     finally:
         discard(staging)
@@ -512,6 +535,11 @@ def _withheld_ids(prepared: Prepared) -> list[Identifier]:
     every += [d.id for d in prepared.deidentified.dyads]
     return [Identifier(text=case, replacement=WITHHELD_CASE, kind=IdentifierKind.other,
                        case_sensitive=True) for case in every if case not in shown]
+
+
+def _hidden_clinicians(shown: Study) -> list[str]:
+    """The clinician ids no dyad page may name (a study that hides clinicians), else none."""
+    return [] if shown.clinician_links else [c.id for c in shown.clinicians]
 
 
 def _clinicians_on_dyad_pages(staging: Path, shown: Study) -> list[Leak]:

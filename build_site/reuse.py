@@ -119,16 +119,19 @@ def _manifest(out: Path) -> dict[str, str] | None:
     return files
 
 
-def record_published(work: Path, out: Path, inputs: str | None) -> None:
-    """After a publish: record ``inputs`` and what ``out`` now holds (or forget the record
-    when ``inputs`` is None)."""
+def record_published(work: Path, out: Path, inputs: str | None,
+                     extra: Mapping[str, Any] | None = None) -> None:
+    """After a publish: record ``inputs`` and what ``out`` now holds, with ``extra`` (the
+    source fingerprint and report of :mod:`build_site.noop`), or forget the record when
+    ``inputs`` is None."""
     record = work / RECORD
     manifest = _manifest(out) if inputs else None
     if manifest is None or inputs is None:
         record.unlink(missing_ok=True)
         return
     tmp = record.with_name(f"{RECORD}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"out": str(out), "inputs": inputs, "files": manifest}),
+    tmp.write_text(json.dumps({**(extra or {}), "out": str(out), "inputs": inputs,
+                               "files": manifest}),
                    encoding="utf-8")
     tmp.replace(record)
 

@@ -23,7 +23,10 @@ class SiteJob:
     (its parent is the build directory, where engines keep their own files), the folder to
     write (``site_dir``), the navigation, the study's title as site name, the banner
     (:class:`build_site.site_project.Notice` or None), the date of the sitemap (``epoch``) and the
-    fragments swapped in after Markdown (HTML by marker key)."""
+    fragments swapped in after Markdown (HTML by marker key). ``only``: for an incremental
+    preview (:mod:`build_site.preview`), ``site_dir`` already holds the previous site and only
+    these docs-relative Markdown pages are rebuilt (engines that cannot raise
+    ``preview.Fallback``)."""
 
     config: Path
     docs_dir: Path
@@ -33,6 +36,7 @@ class SiteJob:
     notice: Any = None
     epoch: int | None = None
     fragments: Mapping[str, str] = field(default_factory=dict)
+    only: frozenset[str] | None = None  # a preview: rebuild only these pages in site_dir
 
     @property
     def work(self) -> Path:

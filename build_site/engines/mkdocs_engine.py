@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 
+from build_site import preview
 from build_site.engines.job import SiteJob
 from build_site.errors import Problem, StudyError
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
@@ -71,11 +72,18 @@ class MkDocsEngine:
             cfg.plugins[PLUGIN_NAME] = DiagramFragments(job.fragments,
                                                         job.work / "cache" / "theme")
             cfg.plugins[THEME_TEXT] = ThemeText()
+            only = preview.OnlyThesePages(set(job.only)) if job.only is not None else None
+            previous_index = preview.read_search_index(job.site_dir) if only else None
+            if only:
+                cfg.plugins[preview.PLUGIN_NAME] = only
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
-                build(cfg)
+                with preview.quiet_dirty():
+                    build(cfg, dirty=only is not None)
             finally:
                 cfg.plugins.on_shutdown()
+            if only:
+                preview.merge_search_index(previous_index, job.site_dir, only.urls)
         except (MkDocsException, SystemExit) as exc:
             messages = handler.messages or [str(exc)]
             raise StudyError([Problem(str(job.config), config_value_line(job.config, m),

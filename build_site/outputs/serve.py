@@ -7,8 +7,10 @@ on another site whose name an attacker resolves to 127.0.0.1 (DNS rebinding) sen
 name and gets 421, so it cannot read a review preview.
 
 The watch polls file modification times (every POLL_SECONDS) of the study folder and the site
-project's configuration and pages; each rebuild goes through the full pipeline, so a failed
-rebuild prints its errors and leaves the last good site being served.
+project's configuration and pages; each rebuild goes through the whole pipeline (MkDocs then
+rebuilds only the pages that changed and the leak gate reads only the files that changed, when
+:mod:`build_site.preview` can vouch for it), so a failed rebuild prints its errors and leaves
+the last good site being served.
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ def serve_forever(study: Path, out: Path, config: Path | None, port: int,
     server = bind(port, out.resolve())
     try:
         try:
-            report = build(study, out, config, audience)
+            report = build(study, out, config, audience, incremental=True)
         except PrivacyError as exc:
             if audience == "public":  # nothing to preview yet: say how to see the work
                 exc.problems.append(Problem(
@@ -137,7 +139,7 @@ def _watch(study: Path, out: Path, config: Path | None, audience: Audience,
             state = current
             started = time.perf_counter()
             try:
-                build(study, out, config, audience)
+                build(study, out, config, audience, incremental=True)
                 console.print(f"Rebuilt in {time.perf_counter() - started:.1f} s")
             except StudyError as exc:
                 for problem in exc.problems:

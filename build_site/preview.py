@@ -1,0 +1,332 @@
+"""Incremental rebuilds for ``build-site serve``: only the pages whose Markdown changed go
+through MkDocs, and the leak gate reads only the files that changed.
+
+A full build renders and gates every page (about 2 s for the bundled study); an edit to one
+dyad changes one or a few pages. After every preview build that passed the gate, the build
+directory keeps ``preview.json``: a key of everything but the pages (see :func:`site_key`),
+a digest of each page (its Markdown and the fragments swapped into it, :func:`page_digests`)
+and the SHA-256 of every file of the output as published. The next preview build is
+incremental only when all of these hold, else it is a full build:
+
+- the output is still, byte for byte, the recorded tree (so it is a tree that passed the
+  gate);
+- the key is the same: configuration (``INHERIT`` merged), theme ``custom_dir``, the tool's
+  code and every installed distribution's version (:func:`build_site.reuse.fingerprint`), the
+  navigation, site name, banner, sitemap date, audience, engine, every identifier the gate
+  searches for, the reviewed files' digests, the clinicians a dyad page must not name, every
+  file of the docs folder that is not Markdown (stylesheets, scripts, downloads) and the list
+  of Markdown pages. Then every page that did not change renders to the very bytes it had:
+  MkDocs' output for a page depends on its own Markdown, the navigation and the
+  configuration, which are the same;
+- Material's search index can be put together (:func:`merge_search_index`): every changed
+  page's entries replace its entries in the previous index, in the same place.
+
+Then the previous output is copied into a staging folder, MkDocs rebuilds only the changed
+pages there (a dirty build where only those pages count as modified), the search index is
+merged, and the leak gate, the clinician check and the external-load check read every file
+whose bytes differ from the published tree (the rebuilt pages, the search index, the 404 page
+and the sitemap): each of them judges each file on its own, and every other file already passed
+them with the same identifiers. A refusal leaves the previous preview as it was.
+``tests/test_preview.py`` checks that an incremental preview is byte for byte the full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.plugins import BasePlugin
+
+from build_site.errors import StudyError
+from build_site.publish import MARKER as MARKER_FILE
+from build_site.render.fragments import MARKER
+from build_site.reuse import _manifest, fingerprint
+from build_site.study import Identifier
+
+if TYPE_CHECKING:
+    from build_site.engines.job import SiteJob
+
+STATE = "preview.json"
+PLUGIN_NAME = "build-site-preview"
+
+
+class Fallback(Exception):
+    """The incremental path cannot vouch for this build: build in full."""
+
+
+def page_digests(docs_dir: Path, fragments: Mapping[str, str]) -> dict[str, str]:
+    """SHA-256 of each Markdown page under ``docs_dir`` with the fragments its markers name,
+    by docs-relative path."""
+    digests = {}
+    for path in sorted(docs_dir.rglob("*.md")):
+        data = path.read_bytes()
+        digest = hashlib.sha256(data)
+        for key in MARKER.findall(data.decode("utf-8", "replace")):
+            digest.update(b"\0" + fragments.get(key, "").encode())
+        digests[path.relative_to(docs_dir).as_posix()] = digest.hexdigest()
+    return digests
+
+
+def site_key(config: Path, docs_dir: Path, settings: Mapping[str, Any],
+             gate_ids: list[Identifier], clinicians: list[str]) -> str | None:
+    """The key of everything a preview depends on but its pages (module docstring), or None
+    when :func:`build_site.reuse.fingerprint` cannot vouch for the configuration."""
+    with tempfile.TemporaryDirectory() as empty:
+        base = fingerprint(config, Path(empty), {**settings, "clinicians": clinicians}, {},
+                           gate_ids)
+    if base is None:
+        return None
+    digest = hashlib.sha256(base.encode())
+    for path in sorted(docs_dir.rglob("*")):
+        rel = path.relative_to(docs_dir).as_posix()
+        digest.update(rel.encode() + b"\0")
+        if path.is_file() and not rel.endswith(".md"):
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def changed_pages(work: Path, out: Path, key: str | None,
+                  pages: Mapping[str, str]) -> tuple[set[str], dict[str, str]] | None:
+    """The Markdown pages to rebuild and the recorded files of the previous preview (path ->
+    SHA-256), when the previous preview in ``out`` can be reused (module docstring), else
+    None (a full build)."""
+    if key is None:
+        return None
+    try:
+        state = json.loads((work / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (not isinstance(state, dict) or state.get("key") != key
+            or state.get("out") != str(out) or set(state.get("pages", {})) != set(pages)):
+        return None
+    files = state.get("files")
+    if not isinstance(files, dict) or _manifest(out) != files:
+        return None
+    return {rel for rel, digest in pages.items() if state["pages"][rel] != digest}, files
+
+
+def record(work: Path, out: Path, key: str | None, pages: Mapping[str, str]) -> None:
+    """After a preview build passed the gate and was published: remember it (or forget it
+    when ``key`` is None)."""
+    target = work / STATE
+    files = _manifest(out) if key else None
+    if key is None or files is None:
+        target.unlink(missing_ok=True)
+        return
+    tmp = target.with_name(f"{STATE}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"key": key, "out": str(out), "pages": dict(pages),
+                               "files": files}), encoding="utf-8")
+    tmp.replace(target)
+
+
+def forget(work: Path) -> None:
+    """Drop the preview record (before anything can change the output)."""
+    (work / STATE).unlink(missing_ok=True)
+
+
+def copy_previous(out: Path, staging: Path) -> None:
+    """Copy the published tree ``out`` into the (marked, otherwise empty) ``staging``."""
+    for entry in out.iterdir():
+        if entry.name.startswith("."):
+            continue  # the output's marker: the staging folder has its own
+        if entry.is_dir():
+            shutil.copytree(entry, staging / entry.name)
+        else:
+            shutil.copy2(entry, staging / entry.name)
+
+
+def changed_files(published: Mapping[str, str], staging: Path) -> list[str]:
+    """The files of ``staging`` whose bytes differ from the recorded ``published`` tree (path
+    -> SHA-256, "" for folders), or that it lacks. Compared with the record, not with the
+    output as it is now, so nothing copied from it goes unchecked.
+
+    Raises:
+        Fallback: a recorded file is missing from ``staging``, or something in it is neither
+            file nor folder.
+    """
+    after = _manifest(staging)
+    if after is None or set(published) - set(after) - {MARKER_FILE}:
+        raise Fallback("files removed")
+    return sorted(rel for rel, digest in after.items()
+                  if digest and published.get(rel) != digest and not rel.startswith("."))
+
+
+@contextmanager
+def subset(staging: Path, files: list[str]) -> Iterator[Path]:
+    """A temporary tree holding (hard links to) just ``files`` of ``staging``, at the same
+    relative paths, for the checks that read each file on its own."""
+    with tempfile.TemporaryDirectory(dir=staging.parent, prefix=".subset-") as folder:
+        root = Path(folder)
+        for rel in files:
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(staging / rel, target)
+        yield root
+
+
+SEARCH_INDEX = Path("search") / "search_index.json"
+SEARCH_SCRIPT = Path("search") / "search_index.js"
+
+
+def read_search_index(site: Path) -> Any:
+    """The search index of ``site``, parsed.
+
+    Raises:
+        Fallback: it is missing or unreadable.
+    """
+    try:
+        return json.loads((site / SEARCH_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise Fallback("search index") from exc
+
+
+def merge_search_index(old: Any, staging: Path, urls: set[str]) -> None:
+    """Put the search index of ``staging`` together: its entries (of the rebuilt pages at
+    ``urls`` only) replace those pages' entries in ``old`` (the previous index), in their
+    place.
+
+    Raises:
+        Fallback: the new index is missing or unreadable, or a rebuilt page has entries where
+            the previous index had none (its place is unknown).
+    """
+    new = read_search_index(staging)
+    try:
+        old_docs, new_docs = list(old["docs"]), list(new["docs"])
+        same_config = old["config"] == new["config"]
+    except (KeyError, TypeError) as exc:
+        raise Fallback("search index") from exc
+    fresh: dict[str, list[Any]] = {}
+    for entry in new_docs:
+        fresh.setdefault(_page_of(entry), []).append(entry)
+    placed: set[str] = set()
+    docs: list[Any] = []
+    for entry in old_docs:
+        page = _page_of(entry)
+        if page not in urls:
+            docs.append(entry)
+        elif page not in placed:
+            placed.add(page)
+            docs += fresh.get(page, [])
+    if set(fresh) - placed or set(fresh) - urls or not same_config:
+        raise Fallback("search entries of a page that had none")
+    data = json.dumps({"config": new["config"], "docs": docs}, separators=(",", ":"),
+                      default=str)  # as Material writes it
+    (staging / SEARCH_INDEX).write_text(data, encoding="utf-8")
+    script = staging / SEARCH_SCRIPT
+    if script.is_file():  # Material's offline plugin inlines the index, as it does
+        script.write_text(f"var __index = {data}", encoding="utf-8")
+
+
+def _page_of(entry: Mapping[str, Any]) -> str:
+    return str(entry["location"]).split("#", 1)[0]
+
+
+class OnlyThesePages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """An MkDocs plugin for a dirty build: only the pages in ``pages`` (docs-relative paths)
+    count as modified; nothing else is read, rendered or copied. ``urls`` collects their URLs.
+    """
+
+    def __init__(self, pages: set[str]) -> None:
+        super().__init__()
+        self.pages = pages
+        self.urls: set[str] = set()
+
+    def on_files(self, files: Any, /, **kwargs: Any) -> Any:
+        """Mark each file modified or not."""
+        for file in files:
+            modified = file.src_uri in self.pages and file.is_documentation_page()
+            if modified:
+                self.urls.add(file.url)
+            file.is_modified = _constant(modified)
+        return files
+
+
+def _constant(value: bool) -> Callable[[], bool]:
+    return lambda: value
+
+
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+class _QuietDirty(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(DIRTY_WARNING)
+
+
+@contextmanager
+def quiet_dirty() -> Iterator[None]:
+    """Drop MkDocs' warning that a dirty build is being performed (strict mode would stop on
+    it): here every page that changed is rebuilt and the search index merged."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    quiet = _QuietDirty()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
+class Plan:
+    """One preview build: incremental when :func:`changed_pages` allows, else in full.
+
+    Args:
+        work: the build directory; out: the output folder (its previous preview).
+        job: the site job of this build (``site_dir``: the staging folder).
+        settings: the settings of :func:`build_site.reuse.fingerprint` (navigation, ...).
+        gate_ids: every identifier the gate searches for; clinicians: the clinician ids a
+            dyad page must not name (for a study that hides clinicians).
+    """
+
+    def __init__(self, work: Path, out: Path, job: SiteJob, settings: Mapping[str, Any],
+                 gate_ids: list[Identifier], clinicians: list[str]) -> None:
+        self.work, self.out, self.job = work, out, job
+        self.pages = page_digests(job.docs_dir, job.fragments)
+        self.key = site_key(job.config, job.docs_dir, settings, gate_ids, clinicians)
+        previous = changed_pages(work, out, self.key, self.pages)
+        self.only: set[str] | None = previous[0] if previous else None
+        self.published: dict[str, str] = previous[1] if previous else {}
+        self.used = False
+
+    def run(self, build: Callable[[SiteJob], None]) -> None:
+        """Build the site into the job's ``site_dir`` with ``build`` (the MkDocs engine):
+        only the changed pages over a copy of the previous preview, else in full (MkDocs
+        then empties the folder first)."""
+        if self.only is not None:
+            try:
+                copy_previous(self.out, self.job.site_dir)
+                build(replace(self.job, only=frozenset(self.only)))
+                self.used = True
+                return
+            except (Fallback, StudyError):
+                pass  # a refusal is the full build's to make, with every page read
+        build(self.job)
+
+    @contextmanager
+    def checked_tree(self) -> Iterator[Path]:
+        """The tree the gate and the other output checks read: after an incremental build,
+        only the files that differ from the published preview; else the whole site."""
+        site = self.job.site_dir
+        files = None
+        if self.used:
+            try:
+                files = changed_files(self.published, site)
+            except Fallback:
+                files = None
+        if files is None:
+            yield site
+            return
+        with subset(site, files) as tree:
+            yield tree
+
+    def record(self) -> None:
+        """After the publish: remember this preview for the next one."""
+        record(self.work, self.out, self.key, self.pages)
