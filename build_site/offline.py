@@ -116,16 +116,36 @@ def _srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
+# What the loop below reads: the attributes it reads on any element or that name a load
+# (``rel``, ``content``, ``class`` and ``type`` are read only beside one of these or in an
+# element of _TEXT_READ), a plain ``href`` only on the elements of _HREF_READ (and beside
+# ``data-md-component``), and the text of the elements of _TEXT_READ. An element with none of
+# them yields nothing, so it is passed over before any other look-up.
+_READ_ATTRIBUTES = frozenset({
+    *(attr for attrs in _LOADS.values() for attr in attrs), *_LOADS_ANYWHERE,
+    "style", "srcdoc", "http-equiv", "data-md-component"}) - {"href"}
+_HREF_READ = frozenset({"link", *(tag for tag, attrs in _LOADS.items() if "href" in attrs)})
+_TEXT_READ = frozenset({"script", "style", "pre"})
+
+
 def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
     """(what, url) for every load an HTML or SVG tree asks for, an iframe's ``srcdoc`` read
     as a document of its own (up to :data:`MAX_SRCDOC_DEPTH` deep)."""
+    local_names: dict[str, str] = {}
     for el in root.iter():
         if isinstance(el, etree._ProcessingInstruction):
             yield from _stylesheet_instruction(el)
             continue
         if not isinstance(el.tag, str):
             continue
-        tag = etree.QName(el).localname.lower()
+        tag = local_names.get(el.tag)
+        if tag is None:  # QName raises on a name with a prefix the HTML parser kept, as before
+            tag = local_names[el.tag] = etree.QName(el).localname.lower()
+        if tag not in _TEXT_READ:
+            keys = el.keys()
+            if _READ_ATTRIBUTES.isdisjoint(keys) and (tag not in _HREF_READ
+                                                       or "href" not in keys):
+                continue  # nothing below reads this element: most of a page (<a href>)
         if tag == "meta" and (el.get("http-equiv") or "").strip().lower() == "refresh":
             target = _REFRESH_URL.search(el.get("content") or "")
             if target:
