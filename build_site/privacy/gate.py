@@ -178,40 +178,59 @@ def markup_variants(text: str) -> Iterator[str]:
 _TAG_SPLIT = re.compile(r"(<[^<>]*>)")
 
 
-def _folded_variants(read: str, matcher: Matcher) -> Iterator[str]:
-    """What :meth:`Matcher.scan` must search so that it finds exactly the entries and unsure
-    forms it finds in :func:`markup_variants` of ``read`` (a lower-case reading), with less
-    to read: the text as it is is replaced by its tags alone, joined by spaces.
+class _QuickScan:
+    """Whether a text names any listed entry: the verdict of ``matcher.contains(read,
+    markup_variants)``, with less to read (for the gate's first pass over each text).
 
-    Why that finds the same: the Aho-Corasick pass reports every occurrence, overlapping ones
-    included, and judges each by the characters on either side. When no listed form holds
-    ``<`` or ``>``, an occurrence in the text as it is lies inside one tag or inside the text
-    between tags. Inside a tag, its neighbours are the same in the tags joined by spaces
-    (separator runs in a tag end at its brackets, so they collapse alike). Between tags, it
-    is also in the text with tags replaced by spaces, where each neighbour is the same
-    character or a space instead of a bracket: both are not word characters. The three
-    texts are cut from one split of ``read`` at its tags (``_TAG.sub`` gives the same tags).
+    :meth:`Matcher.scan` reports every occurrence, overlapping ones included, and judges each
+    by the characters on either side; this searches texts where it finds exactly the entries
+    and unsure forms it finds in :func:`markup_variants`. The text as it is is replaced by
+    its tags alone, each distinct tag once, joined by spaces, leaving out tags already read
+    in a text that had no occurrence at all. Why that finds the same: when no listed form
+    holds ``<`` or ``>``, an occurrence in the text as it is lies inside one tag or inside
+    the text between tags. Inside a tag, its neighbours are the same in the tags joined by
+    spaces (separator runs in a tag end at its brackets, so they collapse alike), so what a
+    tag holds depends on the tag alone. Between tags, it is also in the text with tags
+    replaced by spaces, where each neighbour is the same character or a space instead of a
+    bracket: both are not word characters. The three texts are cut from one split of the
+    text at its tags (``_TAG.sub`` finds the same tags).
+
+    Args:
+        matcher: the listed entries.
     """
-    if "<" not in read:
-        yield read
-        return
-    parts = _TAG_SPLIT.split(read)
-    gaps = parts[0::2]
-    yield read if matcher.forms_hold_brackets else " ".join(parts[1::2])
-    yield "".join(gaps)
-    yield " ".join(gaps)
-    drawn = drawn_order(read) if "<text" in read.lower() else []
-    if drawn:
-        yield "\n".join("".join(pieces) for pieces in drawn)
-        yield "\n".join(" ".join(pieces) for pieces in drawn)
 
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.clean_tags: set[str] = set()  # tags read in a text without any occurrence
 
-def _names_any(matcher: Matcher, read: str) -> bool:
-    """Whether ``matcher.contains(read, markup_variants)`` names any entry, found faster
-    (:func:`_folded_variants`); forms that are also ordinary words are settled as there."""
-    found, unsure = matcher.scan(_folded_variants(reading(read, lower=True), matcher))
-    return bool(found) or (bool(unsure) and bool(
-        matcher.settle(read, found, unsure, markup_variants)))
+    def names_any(self, read: str) -> bool:
+        """Whether ``matcher.contains(read, markup_variants)`` is not empty."""
+        new_tags: list[str] = []
+        found, unsure = self.matcher.scan(self._variants(reading(read, lower=True), new_tags))
+        if not found and not unsure:
+            self.clean_tags.update(new_tags)
+            return False
+        return bool(found) or bool(self.matcher.settle(read, found, unsure, markup_variants))
+
+    def _variants(self, read: str, new_tags: list[str]) -> Iterator[str]:
+        """The texts to search in the lower-case reading ``read``; the tags searched are
+        added to ``new_tags``."""
+        if "<" not in read:
+            yield read
+            return
+        parts = _TAG_SPLIT.split(read)
+        gaps = parts[0::2]
+        if self.matcher.forms_hold_brackets:
+            yield read
+        else:
+            new_tags.extend(t for t in dict.fromkeys(parts[1::2]) if t not in self.clean_tags)
+            yield " ".join(new_tags)
+        yield "".join(gaps)
+        yield " ".join(gaps)
+        drawn = drawn_order(read) if "<text" in read.lower() else []
+        if drawn:
+            yield "\n".join("".join(pieces) for pieces in drawn)
+            yield "\n".join(" ".join(pieces) for pieces in drawn)
 
 
 THEME_PACKAGES = ("material", "mkdocs", "zensical")
@@ -273,6 +292,7 @@ def scan_tree(root: Path, identifiers: list[Identifier],
     if not identifiers:
         return []
     matcher = Matcher(identifiers)
+    quick = _QuickScan(matcher)
     digests = frozenset(d.lower() for d in reviewed)
     leaks: list[Leak] = []
     unreadable: list[Unreadable] = []
@@ -287,7 +307,7 @@ def scan_tree(root: Path, identifiers: list[Identifier],
                         read = shown(text, stylesheet=rel.endswith(".css"))
                         # a text that names nobody (almost all) is read once, the fast way;
                         # one that does is read again to list its entries in the usual order
-                        if _names_any(matcher, read):
+                        if quick.names_any(read):
                             found.update({id(i): i
                                           for i in matcher.contains(read, markup_variants)})
                 except Unreadable as exc:
