@@ -20,7 +20,7 @@ import hashlib
 import html
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -31,13 +31,17 @@ from urllib.parse import unquote
 from build_site.deidentify import Matcher
 from build_site.deidentify.reading import reading
 from build_site.errors import PrivacyError, Problem
-from build_site.privacy.gate_files import Unreadable, decode_text, texts
+from build_site.privacy.gate_files import Unreadable, decode_text, kind_of, texts
 from build_site.privacy.svg_order import drawn_order
 from build_site.study import Identifier
 
 _TAG = re.compile(r"<[^<>]*>")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})(?:\\u([0-9a-fA-F]{4}))?")
 _SIMPLE_ESCAPES = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\/": "/", "\\\\": "\\"}
+
+
+# what scan_tree(also=...) calls with each file: (path relative to the root, bytes, text)
+FileVisitor = Callable[[str, bytes, "list[str] | None"], None]
 
 
 @dataclass(frozen=True)
@@ -273,7 +277,7 @@ def is_theme_asset(data: bytes) -> bool:
 
 
 def scan_tree(root: Path, identifiers: list[Identifier],
-              reviewed: Iterable[str] = ()) -> list[Leak]:
+              reviewed: Iterable[str] = (), also: FileVisitor | None = None) -> list[Leak]:
     """Scan every file and folder name under ``root``, and every file's content.
 
     Args:
@@ -281,6 +285,11 @@ def scan_tree(root: Path, identifiers: list[Identifier],
         identifiers: the listed identifiers.
         reviewed: SHA-256 digests (hex) of files the team recorded as reviewed in
             ``private/reviewed.yml``; only files the gate cannot read are passed over by them.
+        also: called with each file (theme files included), in path order, as ``also(rel,
+            data, decoded)``: its path relative to ``root``, its bytes, and its text as
+            :func:`~build_site.privacy.gate_files.decode_text` reads it when the gate read it
+            as a text file (else None), so another check reads the tree in the same pass
+            (:class:`build_site.offline.LoadCollector`).
 
     Returns:
         One ``Leak`` per (file, identifier) found; empty when the tree is clean.
@@ -289,7 +298,7 @@ def scan_tree(root: Path, identifiers: list[Identifier],
         PrivacyError: a file (or a member of an archive) of a kind the gate cannot read, not
             recorded as reviewed (exit 3); the leaks found are listed too.
     """
-    if not identifiers:
+    if not identifiers and also is None:
         return []
     matcher = Matcher(identifiers)
     quick = _QuickScan(matcher)
@@ -301,9 +310,14 @@ def scan_tree(root: Path, identifiers: list[Identifier],
         found = {id(i): i for i in matcher.contains(unquote(path.name))}
         if path.is_file():
             data = path.read_bytes()
-            if not is_theme_asset(data):
+            read_here = bool(identifiers) and not is_theme_asset(data)
+            decoded = decode_text(data) if read_here and kind_of(rel, data) == "text" \
+                else None
+            if also is not None:
+                also(rel, data, decoded)
+            if read_here:
                 try:
-                    for text in texts(rel, data, digests):
+                    for text in texts(rel, data, digests, decoded=decoded):
                         read = shown(text, stylesheet=rel.endswith(".css"))
                         # a text that names nobody (almost all) is read once, the fast way;
                         # one that does is read again to list its entries in the usual order
