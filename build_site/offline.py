@@ -128,6 +128,15 @@ _HREF_READ = frozenset({"link", *(tag for tag, attrs in _LOADS.items() if "href"
 _TEXT_READ = frozenset({"script", "style", "pre"})
 
 
+def _may_load(el: Any, tag: str) -> bool:
+    """Whether :func:`_element_loads` reads anything of the element ``el`` (named ``tag``,
+    local and in lower case); when not, it yields nothing for it."""
+    if tag in _TEXT_READ:
+        return True
+    keys = el.keys()
+    return not _READ_ATTRIBUTES.isdisjoint(keys) or (tag in _HREF_READ and "href" in keys)
+
+
 def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
     """(what, url) for every load an HTML or SVG tree asks for, an iframe's ``srcdoc`` read
     as a document of its own (up to :data:`MAX_SRCDOC_DEPTH` deep)."""
@@ -141,11 +150,8 @@ def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
         tag = local_names.get(el.tag)
         if tag is None:  # QName raises on a name with a prefix the HTML parser kept, as before
             tag = local_names[el.tag] = etree.QName(el).localname.lower()
-        if tag not in _TEXT_READ:
-            keys = el.keys()
-            if _READ_ATTRIBUTES.isdisjoint(keys) and (tag not in _HREF_READ
-                                                       or "href" not in keys):
-                continue  # nothing below reads this element: most of a page (<a href>)
+        if not _may_load(el, tag):
+            continue  # most of a page (<a href>, <div class>)
         if tag == "meta" and (el.get("http-equiv") or "").strip().lower() == "refresh":
             target = _REFRESH_URL.search(el.get("content") or "")
             if target:
