@@ -310,3 +310,10 @@ def test_a_tag_read_clean_is_skipped_only_when_it_is_the_same_tag() -> None:
     assert not quick.names_any('<a title="Margery" href="x">hope</a>')
     assert quick.names_any('<a title="Margery" href="x">x</a><b title="Hope">')
     assert '<b title="hope">' not in quick.clean_tags
+
+
+def test_svg_text_is_told_in_the_lower_case_reading_without_lowering_it_again() -> None:
+    """The fast pass looks for "<text" in the lower-case reading as it is: no character but
+    the ASCII ones lower-cases to one of its letters, and those are lower-cased already."""
+    assert not [c for c in range(0x80, 0x110000) if set(chr(c).lower()) & set("<text")]
+    assert "<text" in reading_module.reading('<TEXT x="1">')

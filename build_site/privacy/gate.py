@@ -231,7 +231,8 @@ class _QuickScan:
             yield " ".join(new_tags)
         yield "".join(gaps)
         yield " ".join(gaps)
-        drawn = drawn_order(read) if "<text" in read.lower() else []
+        # read is lower-cased already, and no other character lower-cases to "<text"
+        drawn = drawn_order(read) if "<text" in read else []
         if drawn:
             yield "\n".join("".join(pieces) for pieces in drawn)
             yield "\n".join(" ".join(pieces) for pieces in drawn)
