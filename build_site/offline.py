@@ -307,6 +307,16 @@ def allowed_hosts(raw_config: dict[str, Any]) -> frozenset[str] | None:
     return frozenset()
 
 
+def load_collector(project: SiteProject) -> LoadCollector | None:
+    """A :class:`LoadCollector` for the leak gate's pass over a build of ``project``, or None
+    when the team allows loads from any host (``true``), so that nothing is read for it.
+
+    Raises:
+        StudyError: the site configuration cannot be read (:func:`resolved_config`).
+    """
+    return None if allowed_hosts(resolved_config(project.config)) is None else LoadCollector()
+
+
 def refuse_external_loads(site: Path, project: SiteProject, study_dir: Path,
                           collected: LoadCollector | None = None) -> None:
     """Refuse a built ``site`` whose pages load a resource from a host the team did not

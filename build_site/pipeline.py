@@ -32,7 +32,7 @@ from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.metadata.banner import with_metadata
 from build_site.notfound import fix_not_found
-from build_site.offline import LoadCollector, refuse_external_loads
+from build_site.offline import load_collector, refuse_external_loads
 from build_site.outlock import guarded_output
 from build_site.placeholders import find_placeholders, refuse_placeholders
 from build_site.preflight import require_graphviz
@@ -360,10 +360,10 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         fix_not_found(staging)
         stage("mkdocs")
         study = prepared.study
-        loads = LoadCollector()  # offline.py: read in the gate's pass, judged after it
+        loads = load_collector(prepared.project)  # offline.py: read in the gate's pass
         leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown),
                                     *_withheld_ids(prepared)],
-                          study.reviewed.file_digests(), also=loads.visit)
+                          study.reviewed.file_digests(), also=loads.visit if loads else None)
         leaks += _clinicians_on_dyad_pages(staging, shown)
         stage("gate")
         if leaks:

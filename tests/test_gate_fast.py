@@ -317,3 +317,26 @@ def test_svg_text_is_told_in_the_lower_case_reading_without_lowering_it_again() 
     the ASCII ones lower-cases to one of its letters, and those are lower-cased already."""
     assert not [c for c in range(0x80, 0x110000) if set(chr(c).lower()) & set("<text")]
     assert "<text" in reading_module.reading('<TEXT x="1">')
+
+
+@pytest.mark.parametrize(("opt_in", "reads"), [("true", False), ("[example.org]", True)])
+def test_the_check_reads_files_in_the_gates_pass_unless_any_host_is_allowed(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opt_in: str,
+        reads: bool) -> None:
+    from build_site.pipeline import build
+
+    (tiny / "mkdocs.yml").write_text(
+        f"site_name: Tiny\nextra:\n  allow_external_resources: {opt_in}\n", encoding="utf-8")
+    read: list[str] = []
+    real = offline._file_loads
+
+    def counted(page: str, data: bytes, decoded: list[str] | None = None) -> Iterator[
+            tuple[str, str]]:
+        read.append(page)
+        return real(page, data, decoded)
+
+    monkeypatch.setattr(offline, "_file_loads", counted)
+    build(tiny, tmp_path / "site")
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert ("index.html" in read) is reads
+    assert len(read) == len(set(read))  # each file once
