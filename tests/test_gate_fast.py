@@ -340,3 +340,12 @@ def test_the_check_reads_files_in_the_gates_pass_unless_any_host_is_allowed(
     assert (tmp_path / "site" / "index.html").is_file()
     assert ("index.html" in read) is reads
     assert len(read) == len(set(read))  # each file once
+
+
+def test_the_clean_tags_are_forgotten_past_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gate, "MAX_CLEAN_TAGS", 2)
+    quick = gate._QuickScan(Matcher(LISTED))
+    assert not quick.names_any("<a><b><i>x")
+    assert not quick.names_any("<p><q>y")
+    assert quick.clean_tags == {"<p>", "<q>"}
+    assert quick.names_any('<a title="Quill"><b><i>x')

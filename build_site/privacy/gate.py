@@ -182,6 +182,9 @@ def markup_variants(text: str) -> Iterator[str]:
 _TAG_SPLIT = re.compile(r"(<[^<>]*>)")
 
 
+MAX_CLEAN_TAGS = 300_000
+
+
 class _QuickScan:
     """Whether a text names any listed entry: the verdict of ``matcher.contains(read,
     markup_variants)``, with less to read (for the gate's first pass over each text).
@@ -212,6 +215,8 @@ class _QuickScan:
         new_tags: list[str] = []
         found, unsure = self.matcher.scan(self._variants(reading(read, lower=True), new_tags))
         if not found and not unsure:
+            if len(self.clean_tags) > MAX_CLEAN_TAGS:  # bound the memory (168,079 at N = 1000)
+                self.clean_tags.clear()
             self.clean_tags.update(new_tags)
             return False
         return bool(found) or bool(self.matcher.settle(read, found, unsure, markup_variants))
