@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -116,16 +116,42 @@ def _srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
+# What the loop below reads: the attributes it reads on any element or that name a load
+# (``rel``, ``content``, ``class`` and ``type`` are read only beside one of these or in an
+# element of _TEXT_READ), a plain ``href`` only on the elements of _HREF_READ (and beside
+# ``data-md-component``), and the text of the elements of _TEXT_READ. An element with none of
+# them yields nothing, so it is passed over before any other look-up.
+_READ_ATTRIBUTES = frozenset({
+    *(attr for attrs in _LOADS.values() for attr in attrs), *_LOADS_ANYWHERE,
+    "style", "srcdoc", "http-equiv", "data-md-component"}) - {"href"}
+_HREF_READ = frozenset({"link", *(tag for tag, attrs in _LOADS.items() if "href" in attrs)})
+_TEXT_READ = frozenset({"script", "style", "pre"})
+
+
+def _may_load(el: Any, tag: str) -> bool:
+    """Whether :func:`_element_loads` reads anything of the element ``el`` (named ``tag``,
+    local and in lower case); when not, it yields nothing for it."""
+    if tag in _TEXT_READ:
+        return True
+    keys = el.keys()
+    return not _READ_ATTRIBUTES.isdisjoint(keys) or (tag in _HREF_READ and "href" in keys)
+
+
 def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
     """(what, url) for every load an HTML or SVG tree asks for, an iframe's ``srcdoc`` read
     as a document of its own (up to :data:`MAX_SRCDOC_DEPTH` deep)."""
+    local_names: dict[str, str] = {}
     for el in root.iter():
         if isinstance(el, etree._ProcessingInstruction):
             yield from _stylesheet_instruction(el)
             continue
         if not isinstance(el.tag, str):
             continue
-        tag = etree.QName(el).localname.lower()
+        tag = local_names.get(el.tag)
+        if tag is None:  # QName raises on a name with a prefix the HTML parser kept, as before
+            tag = local_names[el.tag] = etree.QName(el).localname.lower()
+        if not _may_load(el, tag):
+            continue  # most of a page (<a href>, <div class>)
         if tag == "meta" and (el.get("http-equiv") or "").strip().lower() == "refresh":
             target = _REFRESH_URL.search(el.get("content") or "")
             if target:
@@ -191,15 +217,15 @@ def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:
         yield "Material's script, to draw a Mermaid diagram", MERMAID
 
 
-def _file_loads(path: Path) -> Iterator[tuple[str, str]]:
-    """(what, url) for every load of the HTML, SVG or CSS file ``path``, its bytes read as the
-    leak gate reads them (:func:`build_site.privacy.gate_files.decode_text`: a byte-order
-    mark, UTF-8, UTF-16 told by its NUL bytes, else the detected encoding), each reading in
-    turn."""
-    suffix = path.suffix.lower()
+def _file_loads(page: str, data: bytes, decoded: list[str] | None = None
+                ) -> Iterator[tuple[str, str]]:
+    """(what, url) for every load of the HTML, SVG or CSS file ``page`` holding ``data``, its
+    bytes read as the leak gate reads them (:func:`build_site.privacy.gate_files.decode_text`:
+    a byte-order mark, UTF-8, UTF-16 told by its NUL bytes, else the detected encoding), each
+    reading in turn; ``decoded`` is that reading when the caller has it already."""
+    suffix = PurePosixPath(page).suffix.lower()
     if suffix not in (".css", ".html", ".htm", ".xhtml", ".svg"):
         return
-    data = path.read_bytes()
     if suffix == ".svg":
         parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
         root = etree.fromstring(data, parser)
@@ -210,11 +236,48 @@ def _file_loads(path: Path) -> Iterator[tuple[str, str]]:
                     yield from _stylesheet_instruction(node)
             yield from _element_loads(root)
         return  # an SVG is read as XML above, never as text
-    for text in decode_text(data) or [data.decode("cp1252", "replace")]:
+    if decoded is None:
+        decoded = decode_text(data)
+    for text in decoded or [data.decode("cp1252", "replace")]:
         if suffix == ".css":
             yield from (("CSS", u) for u in _css_urls(text))
         elif text.strip():
             yield from _element_loads(lxml_html.document_fromstring(text))
+
+
+class LoadCollector:
+    """The external loads of a tree's files, collected file by file as the leak gate reads
+    them (:func:`build_site.privacy.gate.scan_tree` hands each file's bytes and text to
+    :meth:`visit`), so each file is read and decoded once for both checks.
+
+    ``found`` lists the loads in the order the files were visited (path order, as
+    :func:`external_loads`). An error reading a file is kept and raised by :meth:`loads`, where
+    :func:`refuse_external_loads` would have met it, so that the gate's verdict still comes
+    first; no file is read after it.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[ExternalLoad] = []
+        self.error: Exception | None = None
+
+    def visit(self, page: str, data: bytes, decoded: list[str] | None = None) -> None:
+        """Add the loads of the file ``page`` (site-relative) holding ``data``; ``decoded``
+        is its text as :func:`decode_text` reads it, when the caller has it."""
+        if self.error is not None:
+            return
+        try:
+            for what, url in dict.fromkeys(_file_loads(page, data, decoded)):
+                host = external_host(url)
+                if host is not None:
+                    self.found.append(ExternalLoad(page, url, host, what))
+        except Exception as exc:  # raised again by loads(), after the gate's verdict
+            self.error = exc
+
+    def loads(self) -> list[ExternalLoad]:
+        """The loads found. Raises: the first error met reading a file, as it was."""
+        if self.error is not None:
+            raise self.error
+        return self.found
 
 
 def external_loads(site: Path) -> list[ExternalLoad]:
@@ -225,7 +288,7 @@ def external_loads(site: Path) -> list[ExternalLoad]:
         if not path.is_file():
             continue
         page = path.relative_to(site).as_posix()
-        for what, url in dict.fromkeys(_file_loads(path)):
+        for what, url in dict.fromkeys(_file_loads(page, path.read_bytes())):
             host = external_host(url)
             if host is not None:
                 found.append(ExternalLoad(page, url, host, what))
@@ -244,9 +307,21 @@ def allowed_hosts(raw_config: dict[str, Any]) -> frozenset[str] | None:
     return frozenset()
 
 
-def refuse_external_loads(site: Path, project: SiteProject, study_dir: Path) -> None:
+def load_collector(project: SiteProject) -> LoadCollector | None:
+    """A :class:`LoadCollector` for the leak gate's pass over a build of ``project``, or None
+    when the team allows loads from any host (``true``), so that nothing is read for it.
+
+    Raises:
+        StudyError: the site configuration cannot be read (:func:`resolved_config`).
+    """
+    return None if allowed_hosts(resolved_config(project.config)) is None else LoadCollector()
+
+
+def refuse_external_loads(site: Path, project: SiteProject, study_dir: Path,
+                          collected: LoadCollector | None = None) -> None:
     """Refuse a built ``site`` whose pages load a resource from a host the team did not
-    allow (:func:`allowed_hosts` of the site configuration ``project.config``).
+    allow (:func:`allowed_hosts` of the site configuration ``project.config``). The loads are
+    those ``collected`` while the leak gate read the site, else read from ``site`` here.
 
     Raises:
         StudyError: one problem per URL, naming the team's hand-written file that loads it
@@ -260,7 +335,7 @@ def refuse_external_loads(site: Path, project: SiteProject, study_dir: Path) -> 
     if allowed is None:
         return
     by_url: dict[str, list[ExternalLoad]] = {}
-    for load in external_loads(site):
+    for load in collected.loads() if collected else external_loads(site):
         if load.host not in allowed:
             by_url.setdefault(load.url, []).append(load)
     problems = [_problem(loads, project, study_dir) for loads in by_url.values()]

@@ -34,7 +34,7 @@ from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.metadata.banner import with_metadata
 from build_site.noop import EarlyCheck
 from build_site.notfound import fix_not_found
-from build_site.offline import refuse_external_loads
+from build_site.offline import load_collector, refuse_external_loads
 from build_site.outlock import guarded_output
 from build_site.placeholders import find_placeholders, refuse_placeholders
 from build_site.preflight import require_graphviz
@@ -382,13 +382,15 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
             run_engine(engine, job)
         fix_not_found(staging)
         stage("mkdocs")
+        loads = load_collector(prepared.project)  # offline.py: read in the gate's pass
         with plan.checked_tree() if plan else nullcontext(staging) as tree:
-            leaks = scan_tree(tree, gate_ids, study.reviewed.file_digests())
+            leaks = scan_tree(tree, gate_ids, study.reviewed.file_digests(),
+                              also=loads.visit if loads else None)
             leaks += _clinicians_on_dyad_pages(tree, shown)
             stage("gate")
             if leaks:
                 raise PrivacyError(_leak_problems(out, leaks, study))
-            refuse_external_loads(tree, prepared.project, study_dir)  # offline.py
+            refuse_external_loads(tree, prepared.project, study_dir, loads)  # offline.py
         publish(staging, out, study_identity(study_dir, shown.meta.title, audience))
         record_published(work, out, inputs, early.record(report))
         if plan:

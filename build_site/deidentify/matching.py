@@ -162,6 +162,9 @@ class Matcher:
                 self._automaton.add_word(form, (len(form), ident, sensitive, form))
             self._automaton.make_automaton()
         self._sensitive_patterns: dict[str, re.Pattern[str] | None] = {}
+        # Whether a listed form, in its canonical reading, holds "<" or ">" (the leak gate
+        # then reads markup as it is; see privacy/gate.py, _folded_variants).
+        self.forms_hold_brackets = any("<" in f or ">" in f for _, f in self._by_form)
 
     def contains(self, text: str,
                  variants: Callable[[str], Iterable[str]] | None = None) -> list[Identifier]:
@@ -175,13 +178,27 @@ class Matcher:
         """
         if self._automaton is None:
             return []
-        found: dict[int, Identifier] = {}
-        unsure: dict[str, Identifier] = {}
 
         def search(read: str) -> Iterable[str]:
             return variants(read) if variants else (read,)
 
-        for variant in search(reading(text, lower=True)):
+        found, unsure = self.scan(search(reading(text, lower=True)))
+        return self.settle(text, found, unsure, search)
+
+    def scan(self, folded_variants: Iterable[str]
+             ) -> tuple[dict[int, Identifier], dict[str, Identifier]]:
+        """The first step of :meth:`contains`: one Aho-Corasick pass over each text of
+        ``folded_variants`` (lower-case readings) with separators collapsed.
+
+        Returns:
+            The entries found (by ``id``), and the case-sensitive forms found as whole words
+            (form -> entry), which :meth:`settle` looks for written as a name.
+        """
+        found: dict[int, Identifier] = {}
+        unsure: dict[str, Identifier] = {}
+        if self._automaton is None:
+            return found, unsure
+        for variant in folded_variants:
             folded = _collapse(variant)
             for end, (length, ident, sensitive, form) in self._automaton.iter(folded):
                 start = end - length + 1
@@ -192,6 +209,13 @@ class Matcher:
                         unsure[form] = ident
                     else:
                         found[id(ident)] = ident
+        return found, unsure
+
+    def settle(self, text: str, found: dict[int, Identifier], unsure: dict[str, Identifier],
+               search: Callable[[str], Iterable[str]]) -> list[Identifier]:
+        """The second step of :meth:`contains`: ``found`` (updated) with the entries of the
+        ``unsure`` forms not found yet that occur written as a name in a text of
+        ``search(reading(text, lower=False))``."""
         unsure = {f: i for f, i in unsure.items() if id(i) not in found}
         if unsure:
             kept = list(search(reading(text, lower=False)))

@@ -160,6 +160,31 @@ _ASCII_MAP = [(chr(c), read_char(chr(c), False)) for c in range(128)
               if read_char(chr(c), False) != chr(c)]
 
 
+_ASCII_BYTES = bytes(range(128))
+_MAX_DISTINCT = 64
+
+
+def _read_non_ascii(text: str, table: _Table) -> str:
+    """``text`` with each non-ASCII character replaced by its reading in ``table``: what
+    ``text.translate(table)`` gives, without a dictionary look-up per ASCII character.
+
+    The distinct non-ASCII characters are found in C (UTF-8 bytes without the ASCII ones) and
+    each replaced with one ``str.replace``. That equals translating character by character
+    when no reading holds a character that is itself replaced (else a replacement could be
+    replaced again), which is checked; otherwise, or with many distinct characters, the runs
+    of non-ASCII characters are translated one by one.
+    """
+    chars = set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+                .decode("utf-8", "surrogatepass"))
+    if len(chars) <= _MAX_DISTINCT:
+        changed = {c: read for c in chars if (read := table[ord(c)]) != c}
+        if not changed.keys() & set("".join(changed.values())):
+            for char, read in changed.items():
+                text = text.replace(char, read)
+            return text
+    return _NON_ASCII.sub(lambda run: run.group(0).translate(table), text)
+
+
 def reading(text: str, lower: bool = True) -> str:
     """The canonical reading of ``text`` (see the module docstring); ``lower=False`` keeps
     letter case (for entries matched only as written).
@@ -168,7 +193,7 @@ def reading(text: str, lower: bool = True) -> str:
     in other text only the non-ASCII runs go through the per-character table.
     """
     if not text.isascii():
-        text = _NON_ASCII.sub(lambda run: run.group(0).translate(_TABLES[lower]), text)
+        text = _read_non_ascii(text, _TABLES[lower])
     if lower:
         text = text.lower()
     for char, read in _ASCII_MAP:

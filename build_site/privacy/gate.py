@@ -20,7 +20,7 @@ import hashlib
 import html
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -29,14 +29,19 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from build_site.deidentify import Matcher
+from build_site.deidentify.reading import reading
 from build_site.errors import PrivacyError, Problem
-from build_site.privacy.gate_files import Unreadable, decode_text, texts
+from build_site.privacy.gate_files import Unreadable, decode_text, kind_of, texts
 from build_site.privacy.svg_order import drawn_order
 from build_site.study import Identifier
 
 _TAG = re.compile(r"<[^<>]*>")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})(?:\\u([0-9a-fA-F]{4}))?")
 _SIMPLE_ESCAPES = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\/": "/", "\\\\": "\\"}
+
+
+# what scan_tree(also=...) calls with each file: (path relative to the root, bytes, text)
+FileVisitor = Callable[[str, bytes, "list[str] | None"], None]
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Leak:
 
 
 def _json_unescape(text: str) -> str:
+    if "\\" not in text:  # every escape starts with a backslash
+        return text
     def pair(m: re.Match[str]) -> str:
         high = int(m.group(1), 16)
         if m.group(2):
@@ -172,6 +179,70 @@ def markup_variants(text: str) -> Iterator[str]:
             yield "\n".join(" ".join(pieces) for pieces in drawn)
 
 
+_TAG_SPLIT = re.compile(r"(<[^<>]*>)")
+
+
+MAX_CLEAN_TAGS = 300_000
+
+
+class _QuickScan:
+    """Whether a text names any listed entry: the verdict of ``matcher.contains(read,
+    markup_variants)``, with less to read (for the gate's first pass over each text).
+
+    :meth:`Matcher.scan` reports every occurrence, overlapping ones included, and judges each
+    by the characters on either side; this searches texts where it finds exactly the entries
+    and unsure forms it finds in :func:`markup_variants`. The text as it is is replaced by
+    its tags alone, each distinct tag once, joined by spaces, leaving out tags already read
+    in a text that had no occurrence at all. Why that finds the same: when no listed form
+    holds ``<`` or ``>``, an occurrence in the text as it is lies inside one tag or inside
+    the text between tags. Inside a tag, its neighbours are the same in the tags joined by
+    spaces (separator runs in a tag end at its brackets, so they collapse alike), so what a
+    tag holds depends on the tag alone. Between tags, it is also in the text with tags
+    replaced by spaces, where each neighbour is the same character or a space instead of a
+    bracket: both are not word characters. The three texts are cut from one split of the
+    text at its tags (``_TAG.sub`` finds the same tags).
+
+    Args:
+        matcher: the listed entries.
+    """
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.clean_tags: set[str] = set()  # tags read in a text without any occurrence
+
+    def names_any(self, read: str) -> bool:
+        """Whether ``matcher.contains(read, markup_variants)`` is not empty."""
+        new_tags: list[str] = []
+        found, unsure = self.matcher.scan(self._variants(reading(read, lower=True), new_tags))
+        if not found and not unsure:
+            if len(self.clean_tags) > MAX_CLEAN_TAGS:  # bound the memory (168,079 at N = 1000)
+                self.clean_tags.clear()
+            self.clean_tags.update(new_tags)
+            return False
+        return bool(found) or bool(self.matcher.settle(read, found, unsure, markup_variants))
+
+    def _variants(self, read: str, new_tags: list[str]) -> Iterator[str]:
+        """The texts to search in the lower-case reading ``read``; the tags searched are
+        added to ``new_tags``."""
+        if "<" not in read:
+            yield read
+            return
+        parts = _TAG_SPLIT.split(read)
+        gaps = parts[0::2]
+        if self.matcher.forms_hold_brackets:
+            yield read
+        else:
+            new_tags.extend(t for t in dict.fromkeys(parts[1::2]) if t not in self.clean_tags)
+            yield " ".join(new_tags)
+        yield "".join(gaps)
+        yield " ".join(gaps)
+        # read is lower-cased already, and no other character lower-cases to "<text"
+        drawn = drawn_order(read) if "<text" in read else []
+        if drawn:
+            yield "\n".join("".join(pieces) for pieces in drawn)
+            yield "\n".join(" ".join(pieces) for pieces in drawn)
+
+
 THEME_PACKAGES = ("material", "mkdocs", "zensical")
 THEME_SUFFIXES = frozenset({".js", ".css", ".json", ".svg", ".html", ".map", ".png", ".ico",
                             ".woff", ".woff2", ".ttf", ".gif", ".jpg"})
@@ -212,7 +283,7 @@ def is_theme_asset(data: bytes) -> bool:
 
 
 def scan_tree(root: Path, identifiers: list[Identifier],
-              reviewed: Iterable[str] = ()) -> list[Leak]:
+              reviewed: Iterable[str] = (), also: FileVisitor | None = None) -> list[Leak]:
     """Scan every file and folder name under ``root``, and every file's content.
 
     Args:
@@ -220,6 +291,11 @@ def scan_tree(root: Path, identifiers: list[Identifier],
         identifiers: the listed identifiers.
         reviewed: SHA-256 digests (hex) of files the team recorded as reviewed in
             ``private/reviewed.yml``; only files the gate cannot read are passed over by them.
+        also: called with each file (theme files included), in path order, as ``also(rel,
+            data, decoded)``: its path relative to ``root``, its bytes, and its text as
+            :func:`~build_site.privacy.gate_files.decode_text` reads it when the gate read it
+            as a text file (else None), so another check reads the tree in the same pass
+            (:class:`build_site.offline.LoadCollector`).
 
     Returns:
         One ``Leak`` per (file, identifier) found; empty when the tree is clean.
@@ -228,9 +304,10 @@ def scan_tree(root: Path, identifiers: list[Identifier],
         PrivacyError: a file (or a member of an archive) of a kind the gate cannot read, not
             recorded as reviewed (exit 3); the leaks found are listed too.
     """
-    if not identifiers:
+    if not identifiers and also is None:
         return []
     matcher = Matcher(identifiers)
+    quick = _QuickScan(matcher)
     digests = frozenset(d.lower() for d in reviewed)
     leaks: list[Leak] = []
     unreadable: list[Unreadable] = []
@@ -239,11 +316,20 @@ def scan_tree(root: Path, identifiers: list[Identifier],
         found = {id(i): i for i in matcher.contains(unquote(path.name))}
         if path.is_file():
             data = path.read_bytes()
-            if not is_theme_asset(data):
+            read_here = bool(identifiers) and not is_theme_asset(data)
+            decoded = decode_text(data) if read_here and kind_of(rel, data) == "text" \
+                else None
+            if also is not None:
+                also(rel, data, decoded)
+            if read_here:
                 try:
-                    for text in texts(rel, data, digests):
+                    for text in texts(rel, data, digests, decoded=decoded):
                         read = shown(text, stylesheet=rel.endswith(".css"))
-                        found.update({id(i): i for i in matcher.contains(read, markup_variants)})
+                        # a text that names nobody (almost all) is read once, the fast way;
+                        # one that does is read again to list its entries in the usual order
+                        if quick.names_any(read):
+                            found.update({id(i): i
+                                          for i in matcher.contains(read, markup_variants)})
                 except Unreadable as exc:
                     unreadable.append(exc)
         leaks.extend(Leak(rel, ident) for ident in found.values())

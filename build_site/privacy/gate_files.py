@@ -85,7 +85,8 @@ def kind_of(name: str, data: bytes) -> str:
 
 
 def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
-          depth: int = 0, budget: list[int] | None = None) -> Iterator[str]:
+          depth: int = 0, budget: list[int] | None = None,
+          decoded: list[str] | None = None) -> Iterator[str]:
     """Every text a reader can get from the file ``name`` holding ``data``.
 
     Args:
@@ -94,6 +95,7 @@ def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
         reviewed: SHA-256 digests of files recorded as reviewed: a file of a kind the gate
             cannot read is passed over when its digest is here.
         depth, budget: for archives inside archives (nesting, and bytes left to unpack).
+        decoded: ``decode_text(data)`` when the caller has it already (a text file).
 
     Raises:
         Unreadable: the file, or a member of it, is of a kind the gate cannot read (and not
@@ -102,7 +104,7 @@ def texts(name: str, data: bytes, reviewed: frozenset[str] = frozenset(),
     kind = kind_of(name, data)
     try:
         if kind == "text":
-            text = decode_text(data)
+            text = decoded if decoded is not None else decode_text(data)
             if text is None:
                 raise _unreadable(name, "binary data with a text file's name", data)
             yield from text
