@@ -27,6 +27,7 @@ from build_site.deidentify.findings import Finding, FindingCache, find_all, unre
 from build_site.deidentify.linkage import THE_CLINICIAN, linkages
 from build_site.engines import EngineName, SiteJob, run_engine
 from build_site.errors import PrivacyError, Problem
+from build_site.html_whitespace import strip_site
 from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
@@ -358,6 +359,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         run_engine(engine, SiteJob(prepared.project.config, work / "docs", staging, report.nav,
                                    shown.meta.title, notice, source_date_epoch(shown), fragments))
         fix_not_found(staging)
+        strip_site(staging)  # html_whitespace.py: indentation no browser shows
         stage("mkdocs")
         study = prepared.study
         leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown),
