@@ -59,7 +59,8 @@ def test_material_rules_are_found() -> None:
 
 
 def test_attribute_values_spanning_lines_are_kept() -> None:
-    html = "<div>\n  <a\n     href=\"x\" title=\"one\n     two\"\n     data-x='a\n  b'>t</a>\n</div>"
+    html = ("<div>\n  <a\n     href=\"x\" title=\"one\n     two\"\n     data-x='a\n  b'>t</a>"
+            "\n</div>")
     want = "<div>\n<a\nhref=\"x\" title=\"one\n     two\"\ndata-x='a\n  b'>t</a>\n</div>"
     assert strip_indentation(html) == want
 
