@@ -359,8 +359,9 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         run_engine(engine, SiteJob(prepared.project.config, work / "docs", staging, report.nav,
                                    shown.meta.title, notice, source_date_epoch(shown), fragments))
         fix_not_found(staging)
-        strip_site(staging)  # html_whitespace.py: indentation no browser shows
         stage("mkdocs")
+        strip_site(staging)  # html_whitespace.py: indentation no browser shows
+        stage("tidy")
         study = prepared.study
         leaks = scan_tree(staging, [*study.identifiers, *_unlinked_ids(study, shown),
                                     *_withheld_ids(prepared)],
