@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from build_site.html_whitespace import keep_rules, site_rules, strip_indentation, strip_site
+from build_site.pipeline import build
 
 MATERIAL = ".md-typeset code,.md-typeset kbd,.md-typeset pre{white-space:pre-wrap}" \
            ".md-search__suggest{position:absolute;white-space:pre;opacity:0}"
@@ -93,3 +96,24 @@ def test_strip_site_rewrites_html_only_and_reads_its_css(tmp_path: Path) -> None
         "<div>\n<span class=\"keep\">\n  k</span>\n<p>é</p>\n</div>\n"
     assert saved == 4
     assert (tmp_path / "data.json").read_text(encoding="utf-8") == "{\n  \"a\": 1\n}"
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_build_publishes_pages_without_indentation(engine: str, tiny: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both engines' output goes through the removal before the gate and publish: no page
+    of the built site has indentation left to remove, and the ``pre`` blocks keep theirs."""
+    if engine == "zensical":
+        pytest.importorskip("zensical")
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)  # Zensical writes beside its project, as in test_zensical.py
+    site = tmp_path / "site"
+    build(tiny, site, engine=engine)
+    rules = site_rules(site)
+    pages = sorted(site.rglob("*.html"))
+    assert pages and rules.usable
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert strip_indentation(text, rules) == text, page
+    assert "\n<li" in (site / "index.html").read_text(encoding="utf-8")
