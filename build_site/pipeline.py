@@ -28,6 +28,7 @@ from build_site.deidentify.findings import Finding, FindingCache, find_all, unre
 from build_site.deidentify.linkage import THE_CLINICIAN, linkages
 from build_site.engines import EngineName, SiteJob, run_engine
 from build_site.errors import PrivacyError, Problem
+from build_site.html_whitespace import strip_site
 from build_site.insider import refusals
 from build_site.load import load_study_folder
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
@@ -382,6 +383,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
             run_engine(engine, job)
         fix_not_found(staging)
         stage("mkdocs")
+        strip_site(staging)  # html_whitespace.py: indentation no browser shows
+        stage("tidy")
         loads = load_collector(prepared.project)  # offline.py: read in the gate's pass
         with plan.checked_tree() if plan else nullcontext(staging) as tree:
             leaks = scan_tree(tree, gate_ids, study.reviewed.file_digests(),

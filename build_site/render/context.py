@@ -325,8 +325,11 @@ class RenderContext:
             target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
             return Markup(escape(page_url(page, target, q.excerpt.id)))
 
-        def code_chips(codes: list[str]) -> Markup:
-            return chips(self.code_link(page, c) for c in codes)
+        def code_chips(codes: list[str], compact: bool = False) -> Markup:
+            links = (self.code_link(page, c) for c in codes)
+            if compact:  # large_pages.py: no chip naming this very page, no tooltips
+                links = ((label, to, "") for label, to, _ in links if to)
+            return chips(links)
 
         def speaker_label(q: Quote) -> str:
             if q.excerpt.speaker.value == "other":

@@ -65,9 +65,11 @@ def inline_text(text: str) -> Markup:
 
 
 def chips(links: Iterable[tuple[str, str, str]]) -> Markup:
-    """Code chips: ``(label, url, title)`` triples as links styled as chips."""
+    """Code chips: ``(label, url, title)`` triples as links styled as chips (an empty
+    title: no ``title`` attribute)."""
     parts = [
-        f'<a class="bs-chip" href="{escape(url)}" title="{escape(title)}">{escape(label)}</a>'
+        f'<a class="bs-chip" href="{escape(url)}"'
+        + (f' title="{escape(title)}"' if title else "") + f">{escape(label)}</a>"
         for label, url, title in links
     ]
     return Markup(" ".join(parts))

@@ -22,6 +22,7 @@ from build_site.naturalorder import natural_key
 from build_site.render.article_text import demonstration_note
 from build_site.render.context import RenderContext
 from build_site.render.html import narrative_html
+from build_site.render.large_pages import compact_evidence
 from build_site.render.paths import HISTORY, MODEL_OVERVIEW, RELATIONS, component_path
 from build_site.render.registry import SitePages
 from build_site.render.relation_claims import READING_NOTE
@@ -115,6 +116,7 @@ def _component(ctx: RenderContext, node: Node) -> dict[str, Any]:
             node.id in relation_end_ids(analysis.nodes, end) for end in (r.from_, r.to))
     ]
     quotes = evidence.supporting + evidence.disconfirming
+    groups = _groups(ctx, evidence)
     summary = {
         "dyads": sorted({q.dyad for q in evidence.supporting if q.dyad}, key=natural_key),
         "clinicians": {q.clinician for q in evidence.supporting if q.clinician},
@@ -128,7 +130,7 @@ def _component(ctx: RenderContext, node: Node) -> dict[str, Any]:
         "children": [analysis.nodes[c] for c in node.children], "support": ctx.support,
         "dyads": ctx.support_dyads,
         "relations": ctx.relation_views(rel_ids), "summary": summary,
-        "groups": _groups(ctx, evidence),
+        "groups": groups, "compact": compact_evidence(groups),  # large_pages.py
         "contrastive": exemplars_first(evidence.contrastive),
     }
 

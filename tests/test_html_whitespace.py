@@ -1,0 +1,119 @@
+"""Indentation removed from built HTML only where no browser shows it (issue 25)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_site.html_whitespace import keep_rules, site_rules, strip_indentation, strip_site
+from build_site.pipeline import build
+
+MATERIAL = ".md-typeset code,.md-typeset kbd,.md-typeset pre{white-space:pre-wrap}" \
+           ".md-search__suggest{position:absolute;white-space:pre;opacity:0}"
+
+
+def test_indentation_after_newlines_goes_and_newlines_stay() -> None:
+    html = "<ul>\n    <li>a</li>\n\t\t<li>b\n      c</li>\n</ul>\n"
+    assert strip_indentation(html) == "<ul>\n<li>a</li>\n<li>b\nc</li>\n</ul>\n"
+
+
+def test_inline_text_and_spaces_inside_a_line_are_kept() -> None:
+    html = "<p>two  spaces <b>bold</b> <i>x</i>\n   y</p>"
+    assert strip_indentation(html) == "<p>two  spaces <b>bold</b> <i>x</i>\ny</p>"
+
+
+def test_pre_textarea_script_style_title_kept_byte_for_byte() -> None:
+    kept = ["<pre>\n    indented\n\t  code\n</pre>",
+            "<PRE class=\"x\">\n  upper\n</PRE>",
+            "<textarea name=t>\n   typed\n</textarea>",
+            "<script>\n  if (a < b) { x = '<pre>'; }\n  </script>",
+            "<style>\n  p { color: red }\n</style>",
+            "<title>\n  A title\n</title>",
+            "<svg><text x=\"1\">\n   label\n</text></svg>"]
+    for block in kept:
+        html = f"<div>\n  {block}\n  <p>after</p>\n</div>"
+        assert strip_indentation(html) == f"<div>\n{block}\n<p>after</p>\n</div>", block
+
+
+def test_nested_pre_elements_are_kept_to_their_own_end() -> None:
+    html = "<pre>\n  a<pre>\n  b</pre>\n  c</pre>\n  <p>d</p>"
+    assert strip_indentation(html) == "<pre>\n  a<pre>\n  b</pre>\n  c</pre>\n<p>d</p>"
+
+
+def test_a_pre_wrap_element_of_the_sites_css_is_kept() -> None:
+    rules = keep_rules([MATERIAL, "/* team */ .poem, #verse { white-space: pre-line }"])
+    html = ("<div>\n  <div class=\"md-typeset\">\n    <code>\n  x  y\n    </code>\n"
+            "    <span class=\"a poem\">\n   line one\n   <span>in</span>\n   two</span>\n"
+            "    <div id=\"verse\">\n  v\n</div>\n"
+            "    <p style=\"white-space: pre-wrap\">\n  styled\n</p>\n  </div>\n</div>")
+    want = ("<div>\n<div class=\"md-typeset\">\n<code>\n  x  y\n    </code>\n"
+            "<span class=\"a poem\">\n   line one\n   <span>in</span>\n   two</span>\n"
+            "<div id=\"verse\">\n  v\n</div>\n"
+            "<p style=\"white-space: pre-wrap\">\n  styled\n</p>\n</div>\n</div>")
+    assert strip_indentation(html, rules) == want
+
+
+def test_material_rules_are_found() -> None:
+    rules = keep_rules([MATERIAL])
+    assert {"code", "kbd", "pre"} <= rules.tags
+    assert rules.classes == {"md-search__suggest"}
+    assert rules.usable
+
+
+def test_attribute_values_spanning_lines_are_kept() -> None:
+    html = ("<div>\n  <a\n     href=\"x\" title=\"one\n     two\"\n     data-x='a\n  b'>t</a>"
+            "\n</div>")
+    want = "<div>\n<a\nhref=\"x\" title=\"one\n     two\"\ndata-x='a\n  b'>t</a>\n</div>"
+    assert strip_indentation(html) == want
+
+
+def test_a_rule_that_names_no_element_turns_the_removal_off() -> None:
+    for css in ["* { white-space: pre }", "[data-poem] { white-space: break-spaces }",
+                "@import url(other.css); p { color: red }"]:
+        rules = keep_rules([css])
+        assert not rules.usable, css
+        assert strip_indentation("<p>\n  x</p>", rules) == "<p>\n  x</p>"
+
+
+def test_nowrap_and_normal_do_not_keep_anything() -> None:
+    rules = keep_rules([".a { white-space: nowrap } .b { white-space: normal }"])
+    assert rules.usable and not rules.classes
+    assert strip_indentation("<span class=\"a\">\n  x</span>", rules) == \
+        "<span class=\"a\">\nx</span>"
+
+
+def test_strip_site_rewrites_html_only_and_reads_its_css(tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "team.css").write_text(".keep { white-space: pre }",
+                                                  encoding="utf-8")
+    page = "<div>\n  <span class=\"keep\">\n  k</span>\n  <p>é</p>\n</div>\n"
+    (tmp_path / "index.html").write_text(page, encoding="utf-8")
+    (tmp_path / "data.json").write_text("{\n  \"a\": 1\n}", encoding="utf-8")
+    assert "keep" in site_rules(tmp_path).classes
+    saved = strip_site(tmp_path)
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == \
+        "<div>\n<span class=\"keep\">\n  k</span>\n<p>é</p>\n</div>\n"
+    assert saved == 4
+    assert (tmp_path / "data.json").read_text(encoding="utf-8") == "{\n  \"a\": 1\n}"
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_build_publishes_pages_without_indentation(engine: str, tiny: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both engines' output goes through the removal before the gate and publish: no page
+    of the built site has indentation left to remove, and the ``pre`` blocks keep theirs."""
+    if engine == "zensical":
+        pytest.importorskip("zensical")
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)  # Zensical writes beside its project, as in test_zensical.py
+    site = tmp_path / "site"
+    build(tiny, site, engine=engine)
+    rules = site_rules(site)
+    pages = sorted(site.rglob("*.html"))
+    assert pages and rules.usable
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert strip_indentation(text, rules) == text, page
+    assert "\n<li" in (site / "index.html").read_text(encoding="utf-8")
