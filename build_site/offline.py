@@ -137,6 +137,13 @@ def _may_load(el: Any, tag: str) -> bool:
     return not _READ_ATTRIBUTES.isdisjoint(keys) or (tag in _HREF_READ and "href" in keys)
 
 
+def _local_name(tag: str) -> str:
+    """The local name of an element, in lower case: ``{ns}image`` and ``svg:image`` (a prefix
+    the HTML parser keeps as part of the name; lxml's QName refuses it) both read ``image``, so
+    a prefixed element is checked as the element it names, never passed over or crashed on."""
+    return tag.rpartition("}")[2].rpartition(":")[2].lower()
+
+
 def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
     """(what, url) for every load an HTML or SVG tree asks for, an iframe's ``srcdoc`` read
     as a document of its own (up to :data:`MAX_SRCDOC_DEPTH` deep)."""
@@ -148,8 +155,8 @@ def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
         if not isinstance(el.tag, str):
             continue
         tag = local_names.get(el.tag)
-        if tag is None:  # QName raises on a name with a prefix the HTML parser kept, as before
-            tag = local_names[el.tag] = etree.QName(el).localname.lower()
+        if tag is None:
+            tag = local_names[el.tag] = _local_name(el.tag)
         if not _may_load(el, tag):
             continue  # most of a page (<a href>, <div class>)
         if tag == "meta" and (el.get("http-equiv") or "").strip().lower() == "refresh":

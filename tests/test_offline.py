@@ -132,3 +132,13 @@ def test_a_refresh_and_an_svg_stylesheet_instruction_are_loads(tmp_path: Path) -
         encoding="utf-8")
     assert _loads(tmp_path) == {("page.html", "https://evil7.example/x"),
                                 ("figure.svg", "https://evil8.example/s.css")}
+
+
+def test_an_element_with_a_prefix_is_read_as_the_element_it_names(tmp_path: Path) -> None:
+    # The HTML parser keeps "svg:image" as the element's whole name; lxml's QName refused it,
+    # so the check crashed (an internal error) instead of reading or refusing the page.
+    _page(tmp_path, '<svg:image href="https://evil18.example/a.png"></svg:image>'
+                    '<svg:svg><svg:image xlink:href="https://evil19.example/b.png"/></svg:svg>'
+                    '<x:p>text</x:p>')
+    assert {url for _, url in _loads(tmp_path)} == {
+        "https://evil18.example/a.png", "https://evil19.example/b.png"}
