@@ -213,18 +213,25 @@ class RenderContext:
         return self.analysis.nodes[end].label
 
     def relation_views(self, ids: list[str] | None = None) -> list[RelationView]:
-        """Relations (all, or those with ``ids``) with their end labels and evidence."""
-        rels = self.analysis.relations.values()
+        """Relations (all, or those with ``ids``) with their end labels and evidence, in the
+        model's order."""
+        if ids is None:
+            return list(self._all_relation_views)
+        return [v for v in self._all_relation_views if v.id in ids]
+
+    @cached_property
+    def _all_relation_views(self) -> tuple[RelationView, ...]:
+        """Every relation's view, made once per site: each diagram's text alternative lists
+        them all, so building them per page cost O(pages x relations x cases)."""
         views = []
-        for r in rels:
-            if ids is None or r.id in ids:
-                evidence = self.analysis.evidence.get(r.id, Evidence())
-                views.append(RelationView(
-                    r.id, verb_for(r.from_, r.kind), r.description, r.tentative,
-                    self._end_label(r.from_), self._end_label(r.to), evidence,
-                    claim_view(r, self.study, len(evidence.all()),
-                               reading_list(r, self.analysis) if self.review else None)))
-        return views
+        for r in self.analysis.relations.values():
+            evidence = self.analysis.evidence.get(r.id, Evidence())
+            views.append(RelationView(
+                r.id, verb_for(r.from_, r.kind), r.description, r.tentative,
+                self._end_label(r.from_), self._end_label(r.to), evidence,
+                claim_view(r, self.study, len(evidence.all()),
+                           reading_list(r, self.analysis) if self.review else None)))
+        return tuple(views)
 
     def code_link(self, page: str, code_id: str) -> tuple[str, str, str]:
         """A code's label, the URL of what it evidences (from ``page``) and its definition."""

@@ -34,8 +34,27 @@ def page_url(from_page: str, to_page: str, anchor: str = "") -> str:
     """
     target = posixpath.splitext(to_page)[0] + ".html"
     here = posixpath.dirname(from_page)
-    url = "" if to_page == from_page else posixpath.relpath(target, here or ".")
+    url = "" if to_page == from_page else relative_path(target, here or ".")
     return f"{url}#{anchor}" if anchor else url
+
+
+def relative_path(path: str, start: str) -> str:
+    """``posixpath.relpath(path, start)``, without its two calls of ``os.getcwd`` when both are
+    relative paths that stay inside the current folder (docs-relative page paths always do);
+    anything else goes to ``posixpath.relpath`` itself."""
+    if path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    to = [p for p in posixpath.normpath(path).split("/") if p != "."]
+    base = [p for p in posixpath.normpath(start).split("/") if p != "."]
+    if to[:1] == [".."] or base[:1] == [".."] or not path:
+        return posixpath.relpath(path, start)
+    common = 0
+    for a, b in zip(to, base, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(base) - common) + to[common:]
+    return "/".join(parts) if parts else "."
 
 
 def narrative_html(text: str) -> Markup:

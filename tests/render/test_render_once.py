@@ -1,0 +1,77 @@
+"""Work the render stage does once per site instead of once per page (issue 25) gives the same
+answers as the per-page work it replaced."""
+
+from __future__ import annotations
+
+import itertools
+import posixpath
+from pathlib import Path
+
+import pytest
+
+from build_site.analyse import Evidence, analyse
+from build_site.pipeline import load_and_validate
+from build_site.privacy.selection import select
+from build_site.render.context import RelationView, RenderContext
+from build_site.render.diagrams import DiagramRenderer
+from build_site.render.html import relative_path
+from build_site.render.relation_claims import claim_view, reading_list
+from build_site.study import Audience
+from build_site.verbs import verb_for
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _scanned_views(ctx: RenderContext) -> list[RelationView]:
+    """The relation views as each page used to build them: from scratch, every call."""
+    views = []
+    for r in ctx.analysis.relations.values():
+        evidence = ctx.analysis.evidence.get(r.id, Evidence())
+        views.append(RelationView(
+            r.id, verb_for(r.from_, r.kind), r.description, r.tentative,
+            ctx._end_label(r.from_), ctx._end_label(r.to), evidence,
+            claim_view(r, ctx.study, len(evidence.all()),
+                       reading_list(r, ctx.analysis) if ctx.review else None)))
+    return views
+
+
+@pytest.mark.parametrize("audience", ["public", "review"])
+@pytest.mark.parametrize("study_dir", ["casestudies", "examples/osce"])
+def test_relation_views_made_once_equal_those_made_per_page(
+        study_dir: str, audience: Audience, tmp_path: Path) -> None:
+    shown = select(load_and_validate(REPO / study_dir), audience)
+    ctx = RenderContext(shown, analyse(shown), audience, DiagramRenderer(tmp_path))
+    scanned = _scanned_views(ctx)
+    assert scanned, "the study has relations to compare"
+    assert ctx.relation_views() == scanned
+    for view in scanned:
+        assert ctx.relation_views([view.id]) == [view]
+    some = [v.id for v in scanned[::2]]
+    assert ctx.relation_views(some) == [v for v in scanned if v.id in some]
+    assert ctx.relation_views([]) == []
+
+
+def test_a_caller_changing_its_list_of_views_changes_no_other_page(tmp_path: Path) -> None:
+    shown = select(load_and_validate(REPO / "casestudies"), "public")
+    ctx = RenderContext(shown, analyse(shown), "public", DiagramRenderer(tmp_path))
+    first = ctx.relation_views()
+    first.clear()
+    assert ctx.relation_views() == _scanned_views(ctx)
+
+
+PATHS = ["", ".", "a", "a/b", "a/b/c.html", "x/b", "a/../b", "./a", "a//b", "a/", "..", "../a",
+         "/a", "/a/b", "a/b/../..", "a/b/../../..", "index.html", "dyads/D1-P1.html", "dyads",
+         "model/x.html", "./", "a/./b", "model/../dyads/x.html", "b/a"]
+
+
+def test_relative_path_is_posixpath_relpath() -> None:
+    for path, start in itertools.product(PATHS, PATHS):
+        try:
+            expected: str | type[ValueError] = posixpath.relpath(path, start)
+        except ValueError:
+            expected = ValueError
+        try:
+            got: str | type[ValueError] = relative_path(path, start)
+        except ValueError:
+            got = ValueError
+        assert got == expected, (path, start)
