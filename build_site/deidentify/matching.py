@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -115,7 +116,16 @@ def _pattern(forms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
         parts.append(_SEPARATOR.join(re.escape(w) for w in words if w))
     if not parts:
         return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", flags)
+    return _compiled(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", flags)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str, flags: int) -> re.Pattern[str]:
+    """``re.compile(source, flags)``, kept for every :class:`Matcher` of the build: the
+    de-identification, the team's pages and the YAML prose each make one over the same list,
+    and ask for the same expressions (``re``'s own cache holds 512, fewer than a large study's
+    subsets). A compiled pattern depends on nothing but its source and flags."""
+    return re.compile(source, flags)
 
 
 def _as_a_name(match: str) -> bool:

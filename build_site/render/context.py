@@ -24,6 +24,7 @@ from build_site.analyse import Analysis, Evidence, Node, Quote, evidence_dyads_w
 from build_site.naturalorder import natural_key
 from build_site.render.diagram_legend import legend_for
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplate, model_template
+from build_site.render.excerpt_html import ExcerptWriter
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, page_url
 from build_site.render.paths import RELATIONS, component_path
@@ -319,8 +320,8 @@ class RenderContext:
         Material sidebars to leave out (``"toc"``) so a wide table gets the width.
 
         Every template gets ``url``, ``excerpt_url``, ``code_chips``, ``text``,
-        ``speaker_label``, ``review``, ``withheld``, ``linked`` and ``meta`` besides
-        ``context``.
+        ``speaker_label``, ``review``, ``withheld``, ``excerpt`` (an excerpt's figure,
+        :mod:`build_site.render.excerpt_html`), ``linked`` and ``meta`` besides ``context``.
 
         Raises:
             jinja2.UndefinedError: the template uses a name nobody gave it (a bug).
@@ -341,11 +342,17 @@ class RenderContext:
             labels = self.study.meta.labels
             return labels.patient if q.excerpt.speaker.value == "patient" else labels.clinician
 
+        def withheld(q: Quote) -> str:
+            return self.withheld_reason(q.excerpt.id)
+
+        labels = self.study.meta.labels
+        figures = ExcerptWriter(excerpt_url, url, speaker_label, inline_text, code_chips,
+                                withheld, self.review, labels.dyad, labels.clinician,
+                                self.env.finalize or str)
         text = self.env.get_template(template).render(
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
-            speaker_label=speaker_label, review=self.review,
-            withheld=lambda q: self.withheld_reason(q.excerpt.id),
-            linked=self.linked, meta=self.study.meta, **context,
+            speaker_label=speaker_label, review=self.review, withheld=withheld,
+            excerpt=figures.figure, linked=self.linked, meta=self.study.meta, **context,
         )
         hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
         front = f"---\ntitle: {_yaml_str(front_matter_title(title))}\n{hidden}---\n\n"

@@ -212,3 +212,20 @@ def test_a_form_listed_both_ways_is_matched_in_any_case_for_either_order() -> No
         m = Matcher(order)
         [found] = m.contains("we said grace")
         assert m.replace("we said grace") == f"we said {found.replacement}"
+
+
+def test_matchers_sharing_compiled_patterns_keep_their_own_lists() -> None:
+    # Compiled expressions are shared by source and flags across matchers (issue 25): one
+    # made later over other forms, or the same form case-sensitive, answers by its own list.
+    text = "Ana Reyes met Hope and hope; Reyes again."
+    first = Matcher([ANA])
+    assert first.replace(text) == "Lucia met Hope and hope; Lucia again."
+    other = Matcher([Identifier(text="Ana Reyes", replacement="[her]", kind="person")])
+    assert other.replace(text) == "[her] met Hope and hope; Reyes again."
+    lower = "Reyes and reyes"
+    sensitive = Matcher([Identifier(text="Reyes", replacement="[s]", kind="person",
+                                    case_sensitive=True)])
+    insensitive = Matcher([Identifier(text="Reyes", replacement="[i]", kind="person")])
+    assert sensitive.replace(lower) == "[s] and reyes"
+    assert insensitive.replace(lower) == "[i] and [i]"
+    assert first.replace(text) == "Lucia met Hope and hope; Lucia again."
