@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 import phonenumbers
 
@@ -128,13 +129,38 @@ class Detection:
 
 @cache
 def first_names() -> frozenset[str]:
-    """gender-guesser's first names (about 40,000), folded (no diacritics), lower-case."""
-    import gender_guesser.detector as gender  # type: ignore[import-untyped]
+    """gender-guesser's first names (about 40,000), folded (no diacritics), lower-case.
 
+    Read from its data file as ``gender_guesser.detector.Detector(case_sensitive=False)``
+    reads the names (``tests/deidentify/test_detectors.py`` checks the two give the same set),
+    without the genders and per-country frequencies it also parses: 0.2 s of every cold build.
+    """
     from build_site.deidentify.matching import fold
 
-    detector = gender.Detector(case_sensitive=False)
-    return frozenset(fold(name) for name in detector.names)
+    return frozenset(fold(name) for name in _gender_guesser_names())
+
+
+def _gender_guesser_names() -> set[str]:
+    """The keys of gender-guesser's name dictionary, lower-case: the second field of each line
+    of ``data/nam_dict.txt`` that is not a comment (``#``) or a heading (``=``); a ``+`` in a
+    name stands for nothing, a space or a hyphen (``Detector._eat_name_line`` and ``_set``)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("gender_guesser")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the gender-guesser package is not installed (see requirements.lock)")
+    data = Path(next(iter(spec.submodule_search_locations))) / "data" / "nam_dict.txt"
+    names: set[str] = set()
+    for raw in data.read_text(encoding="utf-8").splitlines():  # codecs' readline splits alike
+        line = raw.strip()
+        if not line or line[0] in "#=":
+            continue
+        name = line.split()[1].lower()
+        if "+" in name:
+            names.update(name.replace("+", joint) for joint in ("", " ", "-"))
+        else:
+            names.add(name)
+    return names
 
 
 @cache
