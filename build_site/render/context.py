@@ -196,7 +196,12 @@ class RenderContext:
                 for n in self.analysis.nodes}
 
     def evidenced_counts(self) -> dict[str, int]:
-        """Number of model components and elements evidenced in each dyad."""
+        """Number of model components and elements evidenced in each dyad (a copy: counted
+        once per site, as every clinician page shows them)."""
+        return dict(self._evidenced_counts)
+
+    @cached_property
+    def _evidenced_counts(self) -> dict[str, int]:
         nodes = set(self.analysis.nodes)
         return {d: len(ids & nodes) for d, ids in self.analysis.dyad_evidenced.items()}
 

@@ -57,13 +57,21 @@ def relative_path(path: str, start: str) -> str:
     return "/".join(parts) if parts else "."
 
 
+@lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    """One converter for every narrative of the build, reset before each (as
+    ``markdown.markdown`` would make anew each time: loading its extensions cost more than
+    converting a narrative; ``sane_lists`` and ``tables`` keep no state between texts)."""
+    return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+
+
 def narrative_html(text: str) -> Markup:
     """Render team- or participant-written Markdown to sanitised HTML.
 
     Headings are shifted down so a narrative's ``#`` never competes with the page title;
     relative links are kept, other schemes than http, https and mailto are dropped.
     """
-    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    html = _markdown().reset().convert(text)
     for level in (2, 1):
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
     clean = nh3.clean(

@@ -75,3 +75,35 @@ def test_relative_path_is_posixpath_relpath() -> None:
         except ValueError:
             got = ValueError
         assert got == expected, (path, start)
+
+
+def test_narratives_through_one_converter_equal_a_new_converter_each() -> None:
+    # One Markdown converter serves every narrative (reset before each): nothing one text
+    # defines (a link reference, a list, a table) may reach the next.
+    import markdown
+
+    from build_site.render import html
+
+    texts = ["See [the clinic][r].\n\n[r]: https://example.org/a",
+             "See [the clinic][r] again.",
+             "1. one\n2. two\n\n* a\n* b",
+             "| a | b |\n|---|---|\n| 1 | 2 |",
+             "# Title\n\n## Part\n\n<script>x</script> *hi*",
+             "See [the clinic][r]."]
+    fresh = [markdown.markdown(t, extensions=["sane_lists", "tables"], output_format="html")
+             for t in texts]
+    assert [html._markdown().reset().convert(t) for t in texts] == fresh
+    assert [html.narrative_html(t) for t in texts][1] == html.narrative_html(texts[1])
+    assert 'href="https://example.org/a"' in html.narrative_html(texts[0])
+    assert "href" not in html.narrative_html(texts[1]) + html.narrative_html(texts[5])
+
+
+def test_evidenced_counts_made_once_equal_the_count(tmp_path: Path) -> None:
+    shown = select(load_and_validate(REPO / "casestudies"), "public")
+    ctx = RenderContext(shown, analyse(shown), "public", DiagramRenderer(tmp_path))
+    nodes = set(ctx.analysis.nodes)
+    counted = {d: len(ids & nodes) for d, ids in ctx.analysis.dyad_evidenced.items()}
+    first = ctx.evidenced_counts()
+    assert first == counted and any(first.values())
+    first.clear()
+    assert ctx.evidenced_counts() == counted
