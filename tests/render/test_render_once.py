@@ -107,3 +107,49 @@ def test_evidenced_counts_made_once_equal_the_count(tmp_path: Path) -> None:
     assert first == counted and any(first.values())
     first.clear()
     assert ctx.evidenced_counts() == counted
+
+
+def _instantiate_by_search(template_svg: str, prefix: str, classes: dict[str, str]) -> str:
+    """diagrams.instantiate as written before issue 25: one search of the whole SVG."""
+    import re
+
+    from build_site.render.diagrams import _ID_OR_CLASS, _MARK_TOKEN, PREFIX_TOKEN
+
+    prefix = prefix.replace("-", "&#45;")
+
+    def attribute(m: re.Match[str]) -> str:
+        value = m.group(2).replace(PREFIX_TOKEN, prefix)
+        value = _MARK_TOKEN.sub(lambda t: classes[t.group(0)], value)
+        return f'{m.group(1)}="{value}"'
+
+    return _ID_OR_CLASS.sub(attribute, template_svg)
+
+
+HANDMADE = ('<svg id="bsprefix_graph0" class="graph"><g id="bsprefix_node1" class="node '
+            'bsmark00000 x"><text>id="bsprefix" class="bsmark00001"</text></g><g id="static" '
+            'class="plain"/><a href="#bsprefix_node1" id="a_bsprefix"/>'
+            '<g class="bsmark00001bsmark00000" id=""/></svg>')
+
+
+def test_diagrams_filled_from_a_cut_template_equal_a_search_of_the_whole(
+        tmp_path: Path) -> None:
+    from build_site.pipeline import _render_context, declare_pages, prepare
+    from build_site.render.diagrams import instantiate
+
+    classes = {"bsmark00000": "evidenced", "bsmark00001": "dim"}
+    for prefix in ("d-D1-P1", "model", "c-bsmark00001", ""):
+        assert instantiate(HANDMADE, prefix, classes) == _instantiate_by_search(
+            HANDMADE, prefix, classes)
+    with pytest.raises(KeyError):
+        instantiate(HANDMADE, "x", {"bsmark00000": "dim"})
+    compared = 0
+    for study_dir in ("casestudies", "examples/osce"):
+        prepared = prepare(REPO / study_dir, "public", scan=False)
+        ctx = _render_context(prepared, DiagramRenderer(tmp_path / study_dir))
+        declare_pages(prepared, ctx).render(ctx)
+        for wanted in ctx.diagrams._wanted.values():
+            raw = ctx.diagrams.svg(wanted.source)
+            assert instantiate(raw, wanted.prefix, wanted.classes) == _instantiate_by_search(
+                raw, wanted.prefix, wanted.classes)
+            compared += 1
+    assert compared > 20
