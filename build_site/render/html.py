@@ -26,16 +26,22 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 
 
-@lru_cache(maxsize=1 << 16)
 def page_url(from_page: str, to_page: str, anchor: str = "") -> str:
     """URL of ``to_page`` (a ``.md`` path in the docs folder) relative to ``from_page``.
 
     Example: ``page_url("dyads/D1-P1.md", "model/valuing.md")`` is ``../model/valuing.html``.
     """
+    url = _page_url(from_page, to_page)
+    return f"{url}#{anchor}" if anchor else url
+
+
+@lru_cache(maxsize=1 << 16)
+def _page_url(from_page: str, to_page: str) -> str:
+    """:func:`page_url` without an anchor, kept per pair of pages (each excerpt's anchor made
+    a pair of its own)."""
     target = posixpath.splitext(to_page)[0] + ".html"
     here = posixpath.dirname(from_page)
-    url = "" if to_page == from_page else relative_path(target, here or ".")
-    return f"{url}#{anchor}" if anchor else url
+    return "" if to_page == from_page else relative_path(target, here or ".")
 
 
 def relative_path(path: str, start: str) -> str:

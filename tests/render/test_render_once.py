@@ -153,3 +153,15 @@ def test_diagrams_filled_from_a_cut_template_equal_a_search_of_the_whole(
                 raw, wanted.prefix, wanted.classes)
             compared += 1
     assert compared > 20
+
+
+def test_page_urls_with_anchors_are_the_page_url_and_the_anchor() -> None:
+    from build_site.render.html import page_url
+
+    pages = ["index.md", "dyads/D1-P1.md", "model/valuing.md", "data/x/deep.md"]
+    for here, there in itertools.product(pages, pages):
+        expected = ("" if here == there else posixpath.relpath(
+            posixpath.splitext(there)[0] + ".html", posixpath.dirname(here) or "."))
+        assert page_url(here, there) == expected
+        for anchor in ("E1", "dyad-D1-P1"):
+            assert page_url(here, there, anchor) == f"{expected}#{anchor}"
