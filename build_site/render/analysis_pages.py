@@ -15,7 +15,8 @@ from build_site.consent.aggregates import unpublished_total
 from build_site.naturalorder import natural_key
 from build_site.render import charts
 from build_site.render.context import RenderContext
-from build_site.render.html import page_url
+from build_site.render.excerpt_table import excerpt_row
+from build_site.render.html import chips, inline_text, page_url
 from build_site.render.paths import RELATIONS, component_path
 from build_site.render.registry import SitePages
 from build_site.study import in_sentence
@@ -100,8 +101,21 @@ def _excerpts(r: RenderContext, page: str) -> dict[str, Any]:
             return Markup(escape(page_url(page, component_path(target))))
         return Markup(escape(page_url(page, RELATIONS, target)))
 
+    def component_label(target: str) -> str:
+        return labels.get(target, target)
+
+    def url(to: str) -> Markup:
+        return Markup(escape(page_url(page, to)))
+
+    def code_chips(codes: list[str]) -> Markup:
+        return chips(r.code_link(page, c) for c in codes)
+
+    def row_html(row: dict[str, Any]) -> Markup:
+        return excerpt_row(row, url, code_chips, component_url, component_label, inline_text,
+                           r.env.finalize or str)
+
     return {"rows": rows, "filters": filters, "component_url": component_url,
-            "component_label": lambda t: labels.get(t, t)}
+            "component_label": component_label, "excerpt_row": row_html}
 
 
 def _saturation(r: RenderContext) -> dict[str, Any]:

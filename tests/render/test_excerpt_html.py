@@ -59,3 +59,28 @@ def _variants(q: Quote) -> list[Quote]:
     other = q.excerpt.model_copy(update={"speaker": Speaker.other, "role": "the *nurse*"})
     return [Quote(flagged, q.clinician, q.dyad), Quote(flagged, q.clinician, None),
             Quote(other, q.clinician, q.dyad)]
+
+
+@pytest.mark.parametrize("purpose", ["public", "review"])
+@pytest.mark.parametrize("study_dir", ["casestudies", "examples/osce"])
+def test_python_table_rows_equal_the_template_line(study_dir: str, purpose: Purpose,
+                                                   tmp_path: Path) -> None:
+    from build_site.render.analysis_pages import _excerpts
+
+    prepared = prepare(REPO / study_dir, purpose)
+    ctx = _render_context(prepared, DiagramRenderer(tmp_path / "diagrams"))
+    env = ctx.env.overlay(loader=ChoiceLoader([FileSystemLoader(TEMPLATES), ctx.env.loader]))
+    ctx.__dict__["env"] = env
+    page = "analysis/excerpts.md"
+    context = _excerpts(ctx, page)
+    rows = context["rows"]
+    odd = {**rows[0], "dyad": None, "text": "A & B <i>|x|</i> *y*\n[z](w)", "speaker_label":
+           "the *nurse* & co", "flags": ["contrastive", "not for publication"],
+           "components": [*rows[0]["components"], "no_such_component"]}
+    context["rows"] = [*rows, odd, {**odd, "codes": rows[0]["codes"][:1], "flags": []}]
+    text = ctx.render("excerpt_row.j2", page, "probe", **context).markdown
+    pairs = PAIR.findall(text)
+    assert len(pairs) == len(context["rows"]) > 2
+    for old, new in pairs:
+        assert new == old
+    assert any(r["dyad"] is None for r in rows) or study_dir == "examples/osce"
