@@ -5,6 +5,7 @@ OSCE studies, in public and review copies, at its home page and elsewhere."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,37 @@ def test_python_table_rows_equal_the_template_line(study_dir: str, purpose: Purp
     for old, new in pairs:
         assert new == old
     assert any(r["dyad"] is None for r in rows) or study_dir == "examples/osce"
+
+
+@pytest.mark.parametrize("purpose", ["public", "review"])
+@pytest.mark.parametrize("study_dir", ["casestudies", "examples/osce"])
+def test_python_matrix_rows_equal_the_template_line(study_dir: str, purpose: Purpose,
+                                                    tmp_path: Path) -> None:
+    from build_site.render.analysis_pages import MATRIX_PAGE, _matrix_writer
+
+    prepared = prepare(REPO / study_dir, purpose)
+    ctx = _render_context(prepared, DiagramRenderer(tmp_path / "diagrams"))
+    env = ctx.env.overlay(loader=ChoiceLoader([FileSystemLoader(TEMPLATES), ctx.env.loader]))
+    ctx.__dict__["env"] = env
+    matrix = ctx.analysis.matrix
+    assert matrix is not None
+    first = matrix.rows[0]
+    undated = first.dyad.model_copy(update={"interview": first.dyad.interview.model_copy(
+        update={"order": None})})
+    cells = {k: type(c)(summary="A & *b* <i>", supporting=c.supporting,
+                        disconfirming=c.disconfirming) for k, c in first.cells.items()}
+    odd = type(first)(undated, cells)
+    shown = replace(matrix, rows=[*matrix.rows, odd])
+    for linked in (True, False):
+        ctx.linked = linked
+        writer = _matrix_writer(ctx)
+        text = ctx.render("matrix_row.j2", MATRIX_PAGE, "probe", matrix=shown,
+                          matrix_row=writer.row, marks=writer.marks,
+                          state_words=writer.state_words, rank=writer.rank,
+                          counts=ctx.counts).markdown
+        pairs = PAIR.findall(text)
+        assert len(pairs) == len(shown.rows)
+        for old, new in pairs:
+            assert new == old
+        if purpose == "review" and study_dir == "casestudies":
+            assert "held back" in text
