@@ -338,8 +338,13 @@ class RenderContext:
             target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
             return Markup(escape(page_url(page, target, q.excerpt.id)))
 
+        made: dict[tuple[str, ...], Markup] = {}  # a page shows the same codes many times
+
         def code_chips(codes: list[str]) -> Markup:
-            return chips(self.code_link(page, c) for c in codes)
+            key = tuple(codes)
+            if key not in made:
+                made[key] = chips(self.code_link(page, c) for c in codes)
+            return made[key]
 
         def speaker_label(q: Quote) -> str:
             if q.excerpt.speaker.value == "other":

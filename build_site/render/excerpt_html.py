@@ -53,7 +53,8 @@ class ExcerptWriter:
         out = self.finalize
         e = q.excerpt
         eid = _out(e.id, out)
-        home = self.excerpt_url(q).startswith("#")
+        link = self.excerpt_url(q)
+        home = link.startswith("#")
         classes = (f"bs-excerpt speaker-{_out(e.speaker.value, out)}"
                    + (" disconfirming" if e.disconfirming else "")
                    + (" exemplar" if e.exemplar else "")
@@ -67,7 +68,7 @@ class ExcerptWriter:
         parts.append(f"<blockquote><p>{_out(self.text(e.text), out)}</p></blockquote>\n")
         if e.context_turns:
             parts.append(self._context(e.context_turns) + "\n")
-        parts.append(f'<figcaption><a class="bs-cite" href="{_out(self.excerpt_url(q), out)}" '
+        parts.append(f'<figcaption><a class="bs-cite" href="{_out(link, out)}" '
                      f'title="Link to this excerpt">{eid}</a> · '
                      f'<span class="bs-speaker">{speaker}</span>')
         if show_case:
