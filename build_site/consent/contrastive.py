@@ -98,11 +98,13 @@ def contrastive_sentences(text: str, own: set[str] | None = None
     (default: :func:`own_names` of ``text``)."""
     mine = own_names(text) if own is None else own
     for offset, sentence in sentences(text):
-        others = [m.group(0) for m in _TITLED.finditer(sentence) if m.group(1) not in mine]
-        role = _ROLE.search(sentence)
-        who = others[0] if others else role.group(0) if role else None
         cue = _NEGATIVE.search(sentence)
-        if who and cue:
+        if not cue:  # most sentences: the reference need not be looked for
+            continue
+        others = [m.group(0) for m in _TITLED.finditer(sentence) if m.group(1) not in mine]
+        role = None if others else _ROLE.search(sentence)
+        who = others[0] if others else role.group(0) if role else None
+        if who:
             yield offset, " ".join(sentence.split()), who, cue.group(0)
 
 
@@ -148,10 +150,12 @@ def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contra
     for case in all_cases(study):
         key = case.id if isinstance(case, Clinician) else case.clinician
         by_clinician.setdefault(key, []).append(case.narrative or "")
+    # Read once per clinician, not once per case of theirs (the same text each time).
+    own_by_clinician = {key: own_names("\n".join(texts)) for key, texts in by_clinician.items()}
     found = []
     for case in all_cases(study):
         key = case.id if isinstance(case, Clinician) else case.clinician
-        own = own_names("\n".join(by_clinician.get(key, [])))
+        own = own_by_clinician[key]
         for file, line, text in case_texts(case, study_dir):
             for offset, sentence, who, cue in contrastive_sentences(text, own):
                 found.append(Contrastive(file, line + offset, sentence, who, cue))

@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 
 import phonenumbers
 
@@ -128,13 +130,38 @@ class Detection:
 
 @cache
 def first_names() -> frozenset[str]:
-    """gender-guesser's first names (about 40,000), folded (no diacritics), lower-case."""
-    import gender_guesser.detector as gender  # type: ignore[import-untyped]
+    """gender-guesser's first names (about 40,000), folded (no diacritics), lower-case.
 
+    Read from its data file as ``gender_guesser.detector.Detector(case_sensitive=False)``
+    reads the names (``tests/deidentify/test_detectors.py`` checks the two give the same set),
+    without the genders and per-country frequencies it also parses: 0.2 s of every cold build.
+    """
     from build_site.deidentify.matching import fold
 
-    detector = gender.Detector(case_sensitive=False)
-    return frozenset(fold(name) for name in detector.names)
+    return frozenset(fold(name) for name in _gender_guesser_names())
+
+
+def _gender_guesser_names() -> set[str]:
+    """The keys of gender-guesser's name dictionary, lower-case: the second field of each line
+    of ``data/nam_dict.txt`` that is not a comment (``#``) or a heading (``=``); a ``+`` in a
+    name stands for nothing, a space or a hyphen (``Detector._eat_name_line`` and ``_set``)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("gender_guesser")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the gender-guesser package is not installed (see requirements.lock)")
+    data = Path(next(iter(spec.submodule_search_locations))) / "data" / "nam_dict.txt"
+    names: set[str] = set()
+    for raw in data.read_text(encoding="utf-8").splitlines():  # codecs' readline splits alike
+        line = raw.strip()
+        if not line or line[0] in "#=":
+            continue
+        name = line.split()[1].lower()
+        if "+" in name:
+            names.update(name.replace("+", joint) for joint in ("", " ", "-"))
+        else:
+            names.add(name)
+    return names
 
 
 @cache
@@ -167,8 +194,53 @@ def _sentence_initial(text: str, start: int) -> bool:
     return bool(_SENTENCE_END.search(text[max(0, start - 12):start]))
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _needs_digit(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` holds a digit (an ASCII digit, ``\\d`` or a class of
+    digits only), read from its parsed expression; False whenever that cannot be read (the
+    parser is ``re``'s own, not a public interface), so the pattern is then always searched."""
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+
+        return _parsed_needs_digit(_parser.parse(pattern.pattern, pattern.flags), _constants)
+    except Exception:  # any surprise in a private module: search as before
+        return False
+
+
+def _parsed_needs_digit(items: Any, c: Any) -> bool:
+    return any(_item_needs_digit(op, av, c) for op, av in items)
+
+
+def _item_needs_digit(op: Any, av: Any, c: Any) -> bool:
+    if op is c.LITERAL:
+        return chr(av) in "0123456789"
+    if op is c.IN:
+        return all((o is c.LITERAL and chr(a) in "0123456789")
+                   or (o is c.RANGE and ord("0") <= a[0] and a[1] <= ord("9"))
+                   or (o is c.CATEGORY and a is c.CATEGORY_DIGIT) for o, a in av)
+    if op is c.SUBPATTERN:
+        return _parsed_needs_digit(av[-1], c)
+    if op is c.BRANCH:
+        return all(_parsed_needs_digit(branch, c) for branch in av[1])
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        return bool(av[0] >= 1 and _parsed_needs_digit(av[2], c))
+    if op is c.ATOMIC_GROUP:
+        return _parsed_needs_digit(av, c)
+    return False
+
+
+# The patterns every match of which holds a digit, checked from their own expressions.
+_DIGIT_PATTERNS = frozenset(id(p) for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)
+                            if _needs_digit(p))
+
+
 def _pattern_detections(text: str) -> Iterator[Detection]:
+    digits = _DIGIT.search(text) is not None
     for category, pattern in (*_PATTERNS, *extra_patterns.PATTERNS):
+        if not digits and id(pattern) in _DIGIT_PATTERNS:
+            continue  # no match can hold a digit the text lacks
         for m in pattern.finditer(text):
             yield Detection(category, m.group(0).strip(), m.start(), m.end())
     for category, start, end in (*prose_spans(text), *extra_patterns.birth_years(text)):

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -115,7 +116,16 @@ def _pattern(forms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
         parts.append(_SEPARATOR.join(re.escape(w) for w in words if w))
     if not parts:
         return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", flags)
+    return _compiled(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])", flags)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str, flags: int) -> re.Pattern[str]:
+    """``re.compile(source, flags)``, kept for every :class:`Matcher` of the build: the
+    de-identification, the team's pages and the YAML prose each make one over the same list,
+    and ask for the same expressions (``re``'s own cache holds 512, fewer than a large study's
+    subsets). A compiled pattern depends on nothing but its source and flags."""
+    return re.compile(source, flags)
 
 
 def _as_a_name(match: str) -> bool:
@@ -150,6 +160,11 @@ class Matcher:
             for form in ident.forms():
                 sensitive = ident.case_sensitive or is_ordinary_word(form)
                 self._by_form.setdefault((sensitive, _canonical(form, True)), ident)
+        # Each entry's own forms (those _by_form gives it), for the patterns of a few entries
+        # without reading the whole list (that was entries x texts).
+        self._forms_of: dict[int, list[tuple[bool, str]]] = {}
+        for key, ident in self._by_form.items():
+            self._forms_of.setdefault(id(ident), []).append(key)
         self._subsets: dict[frozenset[int], tuple[re.Pattern[str] | None,
                                                   re.Pattern[str] | None]] = {}
         self._automaton: ahocorasick.Automaton | None = None
@@ -238,10 +253,9 @@ class Matcher:
         if key not in self._subsets:
             if len(self._subsets) > 4096:
                 self._subsets.clear()
-            self._subsets[key] = (
-                _pattern(f for (s, f), i in self._by_form.items() if not s and id(i) in key),
-                _pattern((f for (s, f), i in self._by_form.items() if s and id(i) in key),
-                         re.IGNORECASE))
+            forms = [form for i in key for form in self._forms_of.get(i, [])]
+            self._subsets[key] = (_pattern(f for s, f in forms if not s),
+                                  _pattern((f for s, f in forms if s), re.IGNORECASE))
         return self._subsets[key]
 
     def find(self, text: str) -> list[Hit]:

@@ -15,7 +15,9 @@ from build_site.consent.aggregates import unpublished_total
 from build_site.naturalorder import natural_key
 from build_site.render import charts
 from build_site.render.context import RenderContext
-from build_site.render.html import page_url
+from build_site.render.excerpt_table import excerpt_row
+from build_site.render.html import chips, inline_text, page_url
+from build_site.render.matrix_table import MatrixWriter
 from build_site.render.paths import RELATIONS, component_path
 from build_site.render.registry import SitePages
 from build_site.study import in_sentence
@@ -28,13 +30,15 @@ STATE_WORDS = {
     "disconfirming": "disconfirming evidence only", "empty": "no evidence",
 }
 RANK = {"both": 3, "supporting": 2, "disconfirming": 1, "empty": 0}
+MATRIX_PAGE = "analysis/matrix.md"
 
 
 def declare(site: SitePages, ctx: RenderContext) -> None:
     """Declare the analysis pages, in navigation order."""
-    site.page("analysis/matrix.md", "Meta-matrix", (ANALYSIS, "Meta-matrix"), "matrix.md.j2",
+    site.page(MATRIX_PAGE, "Meta-matrix", (ANALYSIS, "Meta-matrix"), "matrix.md.j2",
               lambda: {"matrix": ctx.analysis.matrix, "marks": MARKS,
                        "state_words": STATE_WORDS, "rank": RANK, "counts": ctx.counts,
+                       "matrix_row": _matrix_writer(ctx).row,
                        **unpublished_total(ctx.coded, ctx.study)},
               hide=("toc",))
     page = "analysis/excerpts.md"
@@ -42,6 +46,18 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
               lambda: _excerpts(ctx, page), hide=("toc",))
     site.page("analysis/saturation.md", "Saturation", (ANALYSIS, "Saturation"),
               "saturation.md.j2", lambda: _saturation(ctx))
+
+
+def _matrix_writer(r: RenderContext) -> MatrixWriter:
+    """What writes the meta-matrix's rows, bound to its page."""
+    assert r.analysis.matrix is not None
+
+    def url(to: str, anchor: str = "") -> Markup:
+        return Markup(escape(page_url(MATRIX_PAGE, to, anchor)))
+
+    return MatrixWriter(r.analysis.matrix.columns, url,
+                        lambda q: r.withheld_reason(q.excerpt.id), r.linked, r.review, r.counts,
+                        MARKS, STATE_WORDS, RANK, r.env.finalize or str)
 
 
 def _quotes(r: RenderContext) -> list[Quote]:
@@ -100,8 +116,21 @@ def _excerpts(r: RenderContext, page: str) -> dict[str, Any]:
             return Markup(escape(page_url(page, component_path(target))))
         return Markup(escape(page_url(page, RELATIONS, target)))
 
+    def component_label(target: str) -> str:
+        return labels.get(target, target)
+
+    def url(to: str) -> Markup:
+        return Markup(escape(page_url(page, to)))
+
+    def code_chips(codes: list[str]) -> Markup:
+        return chips(r.code_link(page, c) for c in codes)
+
+    def row_html(row: dict[str, Any]) -> Markup:
+        return excerpt_row(row, url, code_chips, component_url, component_label, inline_text,
+                           r.env.finalize or str)
+
     return {"rows": rows, "filters": filters, "component_url": component_url,
-            "component_label": lambda t: labels.get(t, t)}
+            "component_label": component_label, "excerpt_row": row_html}
 
 
 def _saturation(r: RenderContext) -> dict[str, Any]:

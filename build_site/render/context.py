@@ -24,6 +24,7 @@ from build_site.analyse import Analysis, Evidence, Node, Quote, evidence_dyads_w
 from build_site.naturalorder import natural_key
 from build_site.render.diagram_legend import legend_for
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplate, model_template
+from build_site.render.excerpt_html import ExcerptWriter
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, page_url
 from build_site.render.paths import RELATIONS, component_path
@@ -195,7 +196,12 @@ class RenderContext:
                 for n in self.analysis.nodes}
 
     def evidenced_counts(self) -> dict[str, int]:
-        """Number of model components and elements evidenced in each dyad."""
+        """Number of model components and elements evidenced in each dyad (a copy: counted
+        once per site, as every clinician page shows them)."""
+        return dict(self._evidenced_counts)
+
+    @cached_property
+    def _evidenced_counts(self) -> dict[str, int]:
         nodes = set(self.analysis.nodes)
         return {d: len(ids & nodes) for d, ids in self.analysis.dyad_evidenced.items()}
 
@@ -213,18 +219,25 @@ class RenderContext:
         return self.analysis.nodes[end].label
 
     def relation_views(self, ids: list[str] | None = None) -> list[RelationView]:
-        """Relations (all, or those with ``ids``) with their end labels and evidence."""
-        rels = self.analysis.relations.values()
+        """Relations (all, or those with ``ids``) with their end labels and evidence, in the
+        model's order."""
+        if ids is None:
+            return list(self._all_relation_views)
+        return [v for v in self._all_relation_views if v.id in ids]
+
+    @cached_property
+    def _all_relation_views(self) -> tuple[RelationView, ...]:
+        """Every relation's view, made once per site: each diagram's text alternative lists
+        them all, so building them per page cost O(pages x relations x cases)."""
         views = []
-        for r in rels:
-            if ids is None or r.id in ids:
-                evidence = self.analysis.evidence.get(r.id, Evidence())
-                views.append(RelationView(
-                    r.id, verb_for(r.from_, r.kind), r.description, r.tentative,
-                    self._end_label(r.from_), self._end_label(r.to), evidence,
-                    claim_view(r, self.study, len(evidence.all()),
-                               reading_list(r, self.analysis) if self.review else None)))
-        return views
+        for r in self.analysis.relations.values():
+            evidence = self.analysis.evidence.get(r.id, Evidence())
+            views.append(RelationView(
+                r.id, verb_for(r.from_, r.kind), r.description, r.tentative,
+                self._end_label(r.from_), self._end_label(r.to), evidence,
+                claim_view(r, self.study, len(evidence.all()),
+                           reading_list(r, self.analysis) if self.review else None)))
+        return tuple(views)
 
     def code_link(self, page: str, code_id: str) -> tuple[str, str, str]:
         """A code's label, the URL of what it evidences (from ``page``) and its definition."""
@@ -312,8 +325,8 @@ class RenderContext:
         Material sidebars to leave out (``"toc"``) so a wide table gets the width.
 
         Every template gets ``url``, ``excerpt_url``, ``code_chips``, ``text``,
-        ``speaker_label``, ``review``, ``withheld``, ``linked`` and ``meta`` besides
-        ``context``.
+        ``speaker_label``, ``review``, ``withheld``, ``excerpt`` (an excerpt's figure,
+        :mod:`build_site.render.excerpt_html`), ``linked`` and ``meta`` besides ``context``.
 
         Raises:
             jinja2.UndefinedError: the template uses a name nobody gave it (a bug).
@@ -325,11 +338,16 @@ class RenderContext:
             target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
             return Markup(escape(page_url(page, target, q.excerpt.id)))
 
+        made: dict[tuple[tuple[str, ...], bool], Markup] = {}  # a page repeats its codes
+
         def code_chips(codes: list[str], compact: bool = False) -> Markup:
-            links = (self.code_link(page, c) for c in codes)
-            if compact:  # large_pages.py: no chip naming this very page, no tooltips
-                links = ((label, to, "") for label, to, _ in links if to)
-            return chips(links)
+            key = (tuple(codes), compact)
+            if key not in made:
+                links = (self.code_link(page, c) for c in codes)
+                if compact:  # large_pages.py: no chip naming this very page, no tooltips
+                    links = ((label, to, "") for label, to, _ in links if to)
+                made[key] = chips(links)
+            return made[key]
 
         def speaker_label(q: Quote) -> str:
             if q.excerpt.speaker.value == "other":
@@ -337,11 +355,17 @@ class RenderContext:
             labels = self.study.meta.labels
             return labels.patient if q.excerpt.speaker.value == "patient" else labels.clinician
 
+        def withheld(q: Quote) -> str:
+            return self.withheld_reason(q.excerpt.id)
+
+        labels = self.study.meta.labels
+        figures = ExcerptWriter(excerpt_url, url, speaker_label, inline_text, code_chips,
+                                withheld, self.review, labels.dyad, labels.clinician,
+                                self.env.finalize or str)
         text = self.env.get_template(template).render(
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
-            speaker_label=speaker_label, review=self.review,
-            withheld=lambda q: self.withheld_reason(q.excerpt.id),
-            linked=self.linked, meta=self.study.meta, **context,
+            speaker_label=speaker_label, review=self.review, withheld=withheld,
+            excerpt=figures.figure, linked=self.linked, meta=self.study.meta, **context,
         )
         hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
         front = f"---\ntitle: {_yaml_str(front_matter_title(title))}\n{hidden}---\n\n"

@@ -26,16 +26,49 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 
 
-@lru_cache(maxsize=1 << 16)
 def page_url(from_page: str, to_page: str, anchor: str = "") -> str:
     """URL of ``to_page`` (a ``.md`` path in the docs folder) relative to ``from_page``.
 
     Example: ``page_url("dyads/D1-P1.md", "model/valuing.md")`` is ``../model/valuing.html``.
     """
+    url = _page_url(from_page, to_page)
+    return f"{url}#{anchor}" if anchor else url
+
+
+@lru_cache(maxsize=1 << 16)
+def _page_url(from_page: str, to_page: str) -> str:
+    """:func:`page_url` without an anchor, kept per pair of pages (each excerpt's anchor made
+    a pair of its own)."""
     target = posixpath.splitext(to_page)[0] + ".html"
     here = posixpath.dirname(from_page)
-    url = "" if to_page == from_page else posixpath.relpath(target, here or ".")
-    return f"{url}#{anchor}" if anchor else url
+    return "" if to_page == from_page else relative_path(target, here or ".")
+
+
+def relative_path(path: str, start: str) -> str:
+    """``posixpath.relpath(path, start)``, without its two calls of ``os.getcwd`` when both are
+    relative paths that stay inside the current folder (docs-relative page paths always do);
+    anything else goes to ``posixpath.relpath`` itself."""
+    if path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    to = [p for p in posixpath.normpath(path).split("/") if p != "."]
+    base = [p for p in posixpath.normpath(start).split("/") if p != "."]
+    if to[:1] == [".."] or base[:1] == [".."] or not path:
+        return posixpath.relpath(path, start)
+    common = 0
+    for a, b in zip(to, base, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(base) - common) + to[common:]
+    return "/".join(parts) if parts else "."
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> markdown.Markdown:
+    """One converter for every narrative of the build, reset before each (as
+    ``markdown.markdown`` would make anew each time: loading its extensions cost more than
+    converting a narrative; ``sane_lists`` and ``tables`` keep no state between texts)."""
+    return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 
 def narrative_html(text: str) -> Markup:
@@ -44,7 +77,7 @@ def narrative_html(text: str) -> Markup:
     Headings are shifted down so a narrative's ``#`` never competes with the page title;
     relative links are kept, other schemes than http, https and mailto are dropped.
     """
-    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    html = _markdown().reset().convert(text)
     for level in (2, 1):
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
     clean = nh3.clean(

@@ -97,3 +97,33 @@ def test_bundled_study_has_no_contrastive_statement() -> None:
     study = REPO / "casestudies"
     assert load_and_validate(study).meta.publication.contrastive_comments is False
     assert find_contrastive(prepare(study, "review", scan=False).public, study) == []
+
+
+def _before_issue_25(text: str, own: set[str]) -> list[tuple[int, str, str, str]]:
+    """contrastive_sentences as written before issue 25 looked for the cue first."""
+    from build_site.consent import contrastive as c
+
+    found = []
+    for offset, sentence in c.sentences(text):
+        others = [m.group(0) for m in c._TITLED.finditer(sentence) if m.group(1) not in own]
+        role = c._ROLE.search(sentence)
+        who = others[0] if others else role.group(0) if role else None
+        cue = c._NEGATIVE.search(sentence)
+        if who and cue:
+            found.append((offset, " ".join(sentence.split()), who, cue.group(0)))
+    return found
+
+
+def test_cue_first_finds_what_the_rule_found_before() -> None:
+    study = load_and_validate(REPO / "casestudies")
+    texts = [case.narrative for case in [*study.clinicians, *study.dyads] if case.narrative]
+    texts += [s for d in study.dyads for s in d.summaries.values()]
+    texts.append("Dr. Mercer was kind. Dr. Pelham ignored her. A surgeon dismissed her. "
+                 "The specialist explained. Dr. Mercer dismissed nothing, Dr. Hale judged.")
+    flagged = 0
+    for text in texts:
+        for own in ({"Mercer"}, set(), own_names(text)):
+            expected = _before_issue_25(text, own)
+            assert list(contrastive_sentences(text, own)) == expected
+            flagged += len(expected)
+    assert flagged >= 3

@@ -60,3 +60,66 @@ def test_detectors_read_compatibility_letters_and_invisible_characters() -> None
     assert name.text == "Dr. Whitcombe"
     assert text[name.start:name.end] == "Dr. \uff37hit\u200bcombe"  # offsets into the text
     assert "street-address" in found
+
+
+def test_first_names_read_from_the_data_file_are_gender_guessers() -> None:
+    # Issue 25: the names are read from gender-guesser's file directly (its Detector also
+    # parses genders and frequencies per country, 0.2 s of each cold build).
+    import gender_guesser.detector as gender  # type: ignore[import-untyped]
+
+    from build_site.deidentify.detectors import _gender_guesser_names, first_names
+    from build_site.deidentify.matching import fold
+
+    names = gender.Detector(case_sensitive=False).names
+    assert _gender_guesser_names() == set(names)
+    assert first_names() == frozenset(fold(name) for name in names)
+    assert {"jenn", "joey", "abdel aziz", "abdel-aziz", "abdelaziz"} <= first_names()
+
+
+def test_patterns_skipped_without_a_digit_are_those_whose_matches_hold_one() -> None:
+    # Issue 25: a text without a digit is not searched by a pattern every match of which
+    # holds one, read from the pattern's own expression.
+    from build_site.deidentify import extra_patterns
+    from build_site.deidentify.detectors import _DIGIT_PATTERNS, _PATTERNS
+
+    marked = [(c, id(p) in _DIGIT_PATTERNS) for c, p in (*_PATTERNS, *extra_patterns.PATTERNS)]
+    assert marked == [
+        ("email", False), ("url", False), ("ip-address", True), ("date", True), ("date", True),
+        ("date", True), ("date", True), ("age-over-89", False), ("street-address", True),
+        ("street-address", True), ("zip-code", True), ("record-number", True),
+        ("record-number", True), ("institution", False), ("institution", False),
+        ("name", False), ("date", True), ("date", True), ("age-over-89", True),
+        ("phone", True), ("street-address", True), ("email", False)]
+
+
+@pytest.mark.parametrize("pattern, needs", [
+    (r"\d", True), (r"[0-9]+x", True), (r"a(?:1|2)b", True), (r"a(?:1|b)", False),
+    (r"\d?", False), (r"\d*", False), (r"[^\d]", False), (r"(?=\d)\w", False),
+    (r"[0-9a]", False), (r"(?i:x\d{2,})", True), (r"x|\d", False), (r"(\d)\1", True),
+    (r"[\d]", True), (r"(?>\d)", True), (r"\d++", True), ("\uff11", False)])
+def test_reading_whether_a_match_holds_a_digit(pattern: str, needs: bool) -> None:
+    import re
+
+    from build_site.deidentify.detectors import _needs_digit
+
+    assert _needs_digit(re.compile(pattern)) is needs
+
+
+def test_detections_with_and_without_the_digit_shortcut_agree(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import build_site.deidentify.detectors as detectors
+    from build_site.pipeline import load_and_validate
+
+    study = load_and_validate(REPO / "casestudies")
+    corpus = load_corpus(DEFAULT_CORPUS)
+    texts = [c.narrative for c in [*study.clinicians, *study.dyads]]
+    texts += [e.text for d in study.dyads for e in d.excerpts]
+    texts += [case["text"] for key in ("listed", "unlisted", "keep", "false_alarms_ok")
+              for case in corpus.get(key, []) if isinstance(case, dict) and "text" in case]
+    texts += ["Born in nineteen thirty, she is in her nineties; write jo at example dot com.",
+              "No digits here: March the third, at St. Mary's Hospital, Route One."]
+    with_shortcut = [detect(t) for t in texts]
+    monkeypatch.setattr(detectors, "_DIGIT_PATTERNS", frozenset())
+    assert [detect(t) for t in texts] == with_shortcut
+    assert sum(map(len, with_shortcut)) > 20
+    assert sum(1 for t in texts if not any(ch.isdigit() for ch in t)) > 100

@@ -7,6 +7,8 @@ from build_site.deidentify import Matcher, deidentify
 from build_site.pipeline import load_and_validate
 from build_site.study import Identifier
 
+REPO = Path(__file__).resolve().parents[2]
+
 ANA = Identifier(text="Ana Reyes", replacement="Lucia", kind="person",
                  variants=["Ana", "Mrs. Reyes", "Reyes"])
 VAN = Identifier(text="Pieter van der Berg", replacement="[a nurse]", kind="person",
@@ -212,3 +214,43 @@ def test_a_form_listed_both_ways_is_matched_in_any_case_for_either_order() -> No
         m = Matcher(order)
         [found] = m.contains("we said grace")
         assert m.replace("we said grace") == f"we said {found.replacement}"
+
+
+def test_matchers_sharing_compiled_patterns_keep_their_own_lists() -> None:
+    # Compiled expressions are shared by source and flags across matchers (issue 25): one
+    # made later over other forms, or the same form case-sensitive, answers by its own list.
+    text = "Ana Reyes met Hope and hope; Reyes again."
+    first = Matcher([ANA])
+    assert first.replace(text) == "Lucia met Hope and hope; Lucia again."
+    other = Matcher([Identifier(text="Ana Reyes", replacement="[her]", kind="person")])
+    assert other.replace(text) == "[her] met Hope and hope; Reyes again."
+    lower = "Reyes and reyes"
+    sensitive = Matcher([Identifier(text="Reyes", replacement="[s]", kind="person",
+                                    case_sensitive=True)])
+    insensitive = Matcher([Identifier(text="Reyes", replacement="[i]", kind="person")])
+    assert sensitive.replace(lower) == "[s] and reyes"
+    assert insensitive.replace(lower) == "[i] and [i]"
+    assert first.replace(text) == "Lucia met Hope and hope; Lucia again."
+
+
+def test_patterns_of_a_few_entries_equal_those_read_from_the_whole_list() -> None:
+    # Issue 25: the forms of the entries present are looked up per entry, not by reading
+    # every form of the list for each text.
+    import random
+
+    from build_site.deidentify.matching import _pattern
+
+    identifiers = [*load_and_validate(REPO / "casestudies").identifiers, ANA, VAN, HOPE, JOSE]
+    matcher = Matcher(identifiers)
+    chooser = random.Random(25)
+    subsets = [identifiers[:1], identifiers, [HOPE], [HOPE, ANA]]
+    subsets += [chooser.sample(identifiers, k) for k in (2, 3, 5, 8, 13) for _ in range(4)]
+    for present in subsets:
+        key = {id(i) for i in present}
+        by_form = matcher._by_form.items()
+        expected = (_pattern(f for (s, f), i in by_form if not s and id(i) in key),
+                    _pattern((f for (s, f), i in by_form if s and id(i) in key), re.IGNORECASE))
+        got = matcher._patterns_for(present)
+        assert [p and (p.pattern, p.flags) for p in got] == [
+            p and (p.pattern, p.flags) for p in expected]
+    assert any(p is not None for p in matcher._patterns_for([HOPE]))

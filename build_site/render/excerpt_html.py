@@ -1,0 +1,125 @@
+"""An excerpt's figure as pages show it, built as a string (issue 25).
+
+This was the ``excerpt`` macro of ``_macros.j2``, the template work every component, case,
+results and relations page repeats (7,235 figures at 230 dyads, a third of the render stage's
+Jinja time). It writes the same bytes: every value a template printed goes through the
+environment's ``finalize`` (:func:`~build_site.render.context.markdown_safe`) and autoescape,
+here :func:`_out`; ``tests/render/test_excerpt_html.py`` compares it with the macro for every
+excerpt of the bundled and OSCE studies, public and review.
+
+Search: at its home (its case's page, where ``excerpt_url`` points) an excerpt is its own
+search entry (a heading carrying its anchor starts a section under both engines' indexers);
+every copy elsewhere is left out of the index, so a quote search lands on the excerpt itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from build_site.analyse import Quote
+from build_site.study import ContextTurn, in_sentence
+
+WITHHELD_TURN = "no consent to be quoted in public"
+
+
+def _out(value: Any, finalize: Callable[[Any], Any]) -> str:
+    """What ``{{ value }}`` prints in the package's templates: finalized, then escaped."""
+    return str(escape(finalize(value)))
+
+
+@dataclass(frozen=True)
+class ExcerptWriter:
+    """The page-bound helpers an excerpt figure needs (those :meth:`RenderContext.render`
+    gives every template) and the environment's ``finalize``."""
+
+    excerpt_url: Callable[[Quote], Markup]
+    url: Callable[[str], Markup]
+    speaker_label: Callable[[Quote], str]
+    text: Callable[[str], Markup]
+    code_chips: Callable[[list[str], bool], Markup]
+    withheld: Callable[[Quote], str]
+    review: bool
+    dyad_label: str
+    clinician_label: str
+    finalize: Callable[[Any], Any]
+
+    def figure(self, q: Quote, show_case: bool = True, heading_level: int = 0,
+               compact: bool = False) -> Markup:
+        """The excerpt's ``<figure>``; ``show_case`` adds links to its dyad and clinician;
+        ``compact`` leaves out the chip naming this very page and the chips' tooltips (a large
+        study's component pages, :mod:`build_site.render.large_pages`). ``heading_level`` is
+        accepted, as the macro accepted it, and unused."""
+        out = self.finalize
+        e = q.excerpt
+        eid = _out(e.id, out)
+        link = self.excerpt_url(q)
+        home = link.startswith("#")
+        classes = (f"bs-excerpt speaker-{_out(e.speaker.value, out)}"
+                   + (" disconfirming" if e.disconfirming else "")
+                   + (" exemplar" if e.exemplar else "")
+                   + (" contrast" if e.contrast else ""))
+        where = f' data-excerpt="{eid}"' if home else f' id="{eid}" data-search-exclude="true"'
+        speaker = _out(self.speaker_label(q), out)
+        parts = [f'<figure class="{classes}"{where}>\n']
+        if home:
+            parts.append(f'<h3 class="bs-excerpt-title" id="{eid}">Excerpt {eid} · {speaker}'
+                         "</h3>\n")
+        parts.append(f"<blockquote><p>{_out(self.text(e.text), out)}</p></blockquote>\n")
+        if e.context_turns:
+            parts.append(self._context(e.context_turns) + "\n")
+        parts.append(f'<figcaption><a class="bs-cite" href="{_out(link, out)}" '
+                     f'title="Link to this excerpt">{eid}</a> · '
+                     f'<span class="bs-speaker">{speaker}</span>')
+        if show_case:
+            parts.append(" · ")
+            if q.dyad:
+                parts.append(f'<a href="{_out(self.url("dyads/" + str(q.dyad) + ".md"), out)}">'
+                             f"{_out(in_sentence(self.dyad_label), out)} {_out(q.dyad, out)}"
+                             "</a>")
+                if q.clinician:
+                    parts.append(", ")
+            if q.clinician:
+                parts.append(
+                    f'<a href="{_out(self.url("clinicians/" + str(q.clinician) + ".md"), out)}">'
+                    f"{_out(in_sentence(self.clinician_label), out)} {_out(q.clinician, out)}"
+                    "</a>")
+        if e.exemplar:
+            parts.append(' · <span class="bs-flag">Exemplar</span>')
+        if e.disconfirming:
+            parts.append(' · <span class="bs-flag">Disconfirming</span>')
+        if e.contrast:
+            parts.append(' · <span class="bs-flag">Contrastive comment</span>')
+        if self.review and self.withheld(q):
+            parts.append(' · <span class="bs-flag">Not for publication: '
+                         f"{_out(self.withheld(q), out)}</span>")
+        chips = _out(self.code_chips(e.codes, compact), out)
+        parts.append(f'<br><span class="bs-chips">{chips}</span></figcaption>\n</figure>')
+        return Markup("".join(parts))
+
+    def _context(self, turns: list[ContextTurn]) -> str:
+        """Issue 21.1: the turns of the transcript the team chose to show around an excerpt,
+        collapsed, numbered by their line in the transcript; kept out of the search index
+        (the excerpt is the entry). One line, inside the excerpt's figure."""
+        out = self.finalize
+        items = []
+        for t in turns:
+            if t.position == "excerpt":
+                words = "<em>the excerpt above</em>"
+            elif t.withheld and not t.text:
+                words = "<em>[words not published]</em>"
+            else:
+                words = _out(self.text(t.text), out)
+                if t.withheld:
+                    words += f' <span class="bs-flag">Not for publication: {WITHHELD_TURN}</span>'
+            items.append(f'<li value="{_out(t.line, out)}" class="bs-turn-{_out(t.position, out)}">'
+                         f'<span class="bs-turn-speaker">{_out(t.speaker.capitalize(), out)}:'
+                         f"</span> {words}</li>")
+        return ('<details class="bs-context" data-search-exclude="true"><summary>In context: '
+                'the transcript around this excerpt</summary><ol class="bs-turns">'
+                + "".join(items)
+                + '</ol><p class="bs-context-note">Numbers are lines of the transcript.</p>'
+                "</details>")
