@@ -31,17 +31,23 @@ from pathlib import Path
 # Elements whose contents HTML itself does not collapse, or parses as raw text.
 _RAW = ("script", "style", "textarea", "title", "xmp", "plaintext")
 _PRE = ("pre", "listing", "text")  # "text": SVG's, see the module docstring
-_PRE_VALUES = r"(?:pre|pre-wrap|pre-line|break-spaces)\b"
 _RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
-_PRE_DECL = re.compile(r"white-space\s*:\s*" + _PRE_VALUES, re.I)
+_WS_DECL = re.compile(r"white-space(?:-collapse)?\s*:\s*([^;{}]*)", re.I)
+# Values after which a newline and the spaces after it still collapse to one space (CSS Text
+# 3 and 4: ``white-space`` and ``white-space-collapse``, ``text-wrap-mode``'s values, the
+# CSS-wide keywords: every element they can inherit pre-formatting from is kept whole).
+# Any other value (``pre``, ``preserve``, ``break-spaces``, ``var(--x)``...) keeps.
+_COLLAPSING = frozenset({"normal", "nowrap", "collapse", "wrap", "inherit", "initial",
+                         "unset", "revert", "revert-layer", "!important", "!", "important"})
 _COMMENT_CSS = re.compile(r"/\*.*?\*/", re.S)
 _SIMPLE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)?((?:[.#][A-Za-z_-][A-Za-z0-9_-]*)*)"
                      r"(?:::?[A-Za-z-]+(?:\([^()]*\))?)*$")
 _INDENT = re.compile(r"\n[ \t]+")
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
-_CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_STYLE_WS = re.compile(r"""\bstyle\s*=\s*(?:"[^"]*white-space|'[^']*white-space)""", re.I)
+# One attribute of a start tag (HTML 13.2.5.32-38): a name, then maybe a value.
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'"""
+                        r"""|([^\s"'>]+)))?""")
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
@@ -101,26 +107,40 @@ def keep_rules(css_texts: list[str]) -> KeepRules:
         if "@import" in css:
             rules.usable = False
         for selectors, body in _RULE.findall(css):
-            if _PRE_DECL.search(body):
+            if keeps_white_space(body):
                 for selector in selectors.split(","):
                     rules.add_selector(selector.split("}")[-1].split(";")[-1])
     return rules
 
 
+def _attributes(attrs: str) -> dict[str, str]:
+    """A start tag's attributes (the text after its name), by lower-case name; the first of
+    a repeated name counts, as in HTML."""
+    found: dict[str, str] = {}
+    for match in _ATTRIBUTE.finditer(attrs):
+        name = match.group(1).lower()
+        if name not in found:
+            found[name] = match.group(2) or match.group(3) or match.group(4) or ""
+    return found
+
+
+def keeps_white_space(declarations: str) -> bool:
+    """Whether CSS ``declarations`` (a rule's body or a ``style`` attribute) set
+    ``white-space`` or ``white-space-collapse`` to a value that is not known to collapse."""
+    return any(not set(value.lower().replace("!", " !").split()) <= _COLLAPSING
+               for value in _WS_DECL.findall(declarations))
+
+
 def _kept(name: str, attrs: str, rules: KeepRules) -> bool:
     """Whether a start tag opens an element whose white space must stay."""
-    if name in _RAW or name in rules.tags or _STYLE_WS.search(attrs):
+    if name in _RAW or name in rules.tags:
         return True
-    if rules.classes and "class" in attrs:
-        found = _CLASS.search(attrs)
-        if found and rules.classes.intersection((found.group(1) or found.group(2)
-                                                 or found.group(3) or "").split()):
-            return True
-    if rules.ids and "id" in attrs:
-        found = _ID.search(attrs)
-        if found and (found.group(1) or found.group(2) or found.group(3)) in rules.ids:
-            return True
-    return False
+    found = _attributes(attrs)
+    if "white-space" in found.get("style", "").lower():
+        return True  # whatever its value: an element's style is its own
+    if rules.classes.intersection(found.get("class", "").split()):
+        return True
+    return bool(rules.ids) and found.get("id") in rules.ids
 
 
 def _end_of(html: str, name: str, start: int) -> int:
@@ -193,7 +213,7 @@ def strip_indentation(html: str, rules: KeepRules | None = None) -> str:
     Returns:
         The page, unchanged when ``rules`` is not usable.
     """
-    rules = rules or KeepRules()
+    rules = with_style_elements(rules or KeepRules(), html)
     if not rules.usable:
         return html
     out: list[str] = []
@@ -212,6 +232,17 @@ def strip_indentation(html: str, rules: KeepRules | None = None) -> str:
         done = end
     out.append(_strip_segment(html[done:]))
     return "".join(out)
+
+
+def with_style_elements(rules: KeepRules, html: str) -> KeepRules:
+    """``rules`` with those of the page's own ``<style>`` elements added (a hand-written
+    page's raw HTML, a theme override); ``rules`` itself when the page has none."""
+    inline = _STYLE_ELEMENT.findall(html) if "<style" in html.lower() else []
+    if not inline:
+        return rules
+    own = keep_rules(inline)
+    return KeepRules(rules.tags | own.tags, rules.classes | own.classes, rules.ids | own.ids,
+                     rules.usable and own.usable)
 
 
 def site_rules(site: Path) -> KeepRules:
