@@ -455,3 +455,13 @@ def test_svg_text_is_read_in_the_order_it_is_drawn(tmp_path: Path) -> None:
         "clean.svg": b'<svg><text><tspan x="9">Ada</tspan><tspan x="0">Quilted</tspan>'
                      b'</text></svg>',
     }) == {"tspans.svg", "glyphs.svg", "inline.html"}
+
+
+@pytest.mark.parametrize("mark", ["\u2039", "\u203a", "\uff1c", "\uff1e", "\ufe64"])
+def test_a_name_split_by_a_tag_holding_a_bracket_look_alike_is_found(
+        tmp_path: Path, mark: str) -> None:
+    # the canonical reading turns "‹" or "＞" into "<" or ">", so the tag between the halves
+    # no longer reads as one tag; a browser still shows "Quill"
+    (tmp_path / "page.html").write_text(f"<p>Qu<b title=\"{mark}\">ill</b></p>",
+                                        encoding="utf-8")
+    assert [leak.identifier for leak in scan_tree(tmp_path, [NAME])] == [NAME]
