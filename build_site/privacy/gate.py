@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from build_site.deidentify import Matcher
-from build_site.deidentify.reading import reading
+from build_site.deidentify.reading import reading, reads_as_bracket
 from build_site.errors import PrivacyError, Problem
 from build_site.privacy.gate_files import Unreadable, decode_text, kind_of, texts
 from build_site.privacy.svg_order import drawn_order
@@ -152,7 +152,10 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
     its style elements and attributes), the content of base64 ``data:`` URIs of text types
     (read the same way, two levels deep), and, when it holds a right-to-left override, the
     text in the order it is shown (the canonical reading drops the override itself, so the
-    order must be restored first)."""
+    order must be restored first), and, when a character of it reads as ``<`` or ``>``
+    (:func:`~build_site.deidentify.reading.reads_as_bracket`: ``title="‹"`` would read as
+    markup that is not there and hide "Qu<b title="‹">ill" from the tags' removal), the
+    text with its own tags removed, joined and spaced."""
     text = decode(text)
     readings = [text]
     css = _css_reading(text, stylesheet)
@@ -162,6 +165,8 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
         readings.extend(shown(inner, depth + 1) for inner in data_uri_texts(text))
     if "\u202e" in text:
         readings.append(visual_order(text))
+    if reads_as_bracket(text):  # its tags removed before the reading adds brackets
+        readings += [_TAG.sub("", text), _TAG.sub(" ", text)]
     return "\n".join(dict.fromkeys(readings))
 
 
