@@ -151,3 +151,9 @@ def test_the_class_id_and_style_read_are_the_elements_own(tag: str) -> None:
     rules = keep_rules([".poem, #verse { white-space: pre }"])
     block = f"{tag}\n  a\n    b\n</div>"
     assert strip_indentation(f"<main>\n  {block}\n</main>", rules) == f"<main>\n{block}\n</main>"
+
+
+def test_an_attribute_value_holding_a_less_than_sign_does_not_hide_its_tag() -> None:
+    rules = keep_rules([".poem { white-space: pre }"])
+    block = "<div title=\"a < b\" class=\"poem\">\n  a\n    b\n</div>"
+    assert strip_indentation(f"<main>\n  {block}\n</main>", rules) == f"<main>\n{block}\n</main>"
