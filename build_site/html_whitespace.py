@@ -180,9 +180,23 @@ def _candidates(html: str, rules: KeepRules) -> list[int]:
     found = {m.start() for m in names.finditer(html)}
     for word in words:
         for hit in word.finditer(html):
-            found.add(html.rfind("<", 0, hit.start()))
+            found.add(_tag_around(html, hit.start()))
     found.discard(-1)
     return sorted(found)
+
+
+def _tag_around(html: str, at: int) -> int:
+    """Where the start tag holding position ``at`` begins, or the nearest ``<`` before it
+    when none does: a ``<`` that starts no tag (one inside an attribute value, as in
+    ``title="a < b"``) is passed over, back to the first that starts a tag."""
+    start = html.rfind("<", 0, at)
+    first = start
+    while start >= 0:
+        found = _START.match(html, start)
+        if found:
+            return start if found.end() > at else first
+        start = html.rfind("<", 0, start)
+    return first
 
 
 # A quote opening an attribute value that spans lines: the slow, careful path.
