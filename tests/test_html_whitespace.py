@@ -157,3 +157,11 @@ def test_an_attribute_value_holding_a_less_than_sign_does_not_hide_its_tag() -> 
     rules = keep_rules([".poem { white-space: pre }"])
     block = "<div title=\"a < b\" class=\"poem\">\n  a\n    b\n</div>"
     assert strip_indentation(f"<main>\n  {block}\n</main>", rules) == f"<main>\n{block}\n</main>"
+
+
+def test_an_end_tag_inside_a_comment_does_not_end_a_kept_element() -> None:
+    rules = keep_rules([".poem { white-space: pre }"])
+    for block in ["<pre>x <!-- </pre> -->\n   y</pre>",
+                  "<div class=\"poem\"><!-- </div> -->\n  a\n    b</div>"]:
+        html = f"<main>\n  {block}\n  <p>c</p>\n</main>"
+        assert strip_indentation(html, rules) == f"<main>\n{block}\n<p>c</p>\n</main>", block
