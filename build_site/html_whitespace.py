@@ -145,18 +145,21 @@ def _kept(name: str, attrs: str, rules: KeepRules) -> bool:
 
 def _end_of(html: str, name: str, start: int) -> int:
     """Where the element opened just before ``start`` ends (after its end tag), counting
-    nested elements of the same name; the end of the text when it is never closed."""
+    nested elements of the same name and passing over comments; the end of the text when it
+    is never closed."""
     if name in _RAW:
         found = re.compile(r"</" + re.escape(name) + r"\s*>", re.I).search(html, start)
         return found.end() if found else len(html)
     depth = 1
-    pattern = re.compile(r"<(/?)" + re.escape(name) + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
-                         re.I)
+    pattern = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)" + re.escape(name)
+                         + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I | re.S)
     while depth:
         found = pattern.search(html, start)
         if not found:
             return len(html)
         start = found.end()
+        if found.group(2) is None:
+            continue  # a comment: an end tag in it ends nothing
         if found.group(1):
             depth -= 1
         elif not found.group(2).rstrip().endswith("/"):
