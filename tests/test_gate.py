@@ -465,3 +465,16 @@ def test_a_name_split_by_a_tag_holding_a_bracket_look_alike_is_found(
     (tmp_path / "page.html").write_text(f"<p>Qu<b title=\"{mark}\">ill</b></p>",
                                         encoding="utf-8")
     assert [leak.identifier for leak in scan_tree(tmp_path, [NAME])] == [NAME]
+
+
+@pytest.mark.parametrize("text", ["Quill|C1", "seen by|Quill", "x|Margery Quill|y",
+                                  "<code>Quill|C1</code>"])
+def test_a_name_beside_a_pipe_is_found(tmp_path: Path, text: str) -> None:
+    # the reading reads "|" as "l" (a look-alike), which glued it to the name: "quilll"
+    (tmp_path / "page.html").write_text(f"<p>{text}</p>", encoding="utf-8")
+    assert [leak.identifier for leak in scan_tree(tmp_path, [NAME])] == [NAME]
+
+
+def test_a_pipe_inside_a_name_is_still_read_as_a_letter(tmp_path: Path) -> None:
+    (tmp_path / "page.txt").write_text("Qui|l came", encoding="utf-8")
+    assert [leak.identifier for leak in scan_tree(tmp_path, [NAME])] == [NAME]
