@@ -478,3 +478,11 @@ def test_a_name_beside_a_pipe_is_found(tmp_path: Path, text: str) -> None:
 def test_a_pipe_inside_a_name_is_still_read_as_a_letter(tmp_path: Path) -> None:
     (tmp_path / "page.txt").write_text("Qui|l came", encoding="utf-8")
     assert [leak.identifier for leak in scan_tree(tmp_path, [NAME])] == [NAME]
+
+
+def test_the_text_read_around_a_pipe_cuts_no_word() -> None:
+    from build_site.privacy.gate import PIPE_WINDOW, around_pipes
+
+    word = "Jo" + "a" * 16 + "nn"
+    text = f"{word} {'y' * (PIPE_WINDOW - 11)}|"  # the window starts inside the word
+    assert around_pipes(text).split()[0] == word

@@ -155,7 +155,8 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
     order must be restored first), and, when a character of it reads as ``<`` or ``>``
     (:func:`~build_site.deidentify.reading.reads_as_bracket`: ``title="‹"`` would read as
     markup that is not there and hide "Qu<b title="‹">ill" from the tags' removal), the
-    text with its own tags removed, joined and spaced."""
+    text with its own tags removed, joined and spaced; and around each "|", the text with
+    the pipe read as a space (:func:`around_pipes`)."""
     text = decode(text)
     readings = [text]
     css = _css_reading(text, stylesheet)
@@ -167,7 +168,33 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
         readings.append(visual_order(text))
     if reads_as_bracket(text):  # its tags removed before the reading adds brackets
         readings += [_TAG.sub("", text), _TAG.sub(" ", text)]
+    if "|" in text:
+        readings.append(around_pipes(text))
     return "\n".join(dict.fromkeys(readings))
+
+
+PIPE_WINDOW = 256
+"""Characters read on either side of a "|" by :func:`around_pipes` (longer than any form)."""
+
+
+def around_pipes(text: str) -> str:
+    """The stretches of ``text`` within :data:`PIPE_WINDOW` characters of a "|", each "|" a
+    space, one stretch a line. The canonical reading reads "|" as the letter "l" (TS #39: so
+    "A|cott" reads "Alcott"), which glues a pipe to the name beside it: "Alcott|C1" would
+    read "alcottlc1", no whole word. Read so as well, a name beside a pipe is whole again."""
+    spans: list[list[int]] = []
+    for match in re.finditer(r"\|", text):
+        start = max(0, match.start() - PIPE_WINDOW)
+        end = min(len(text), match.end() + PIPE_WINDOW)
+        while start > 0 and text[start - 1].isalnum():  # whole words only: a word cut
+            start -= 1  # in two could read as a shorter listed name
+        while end < len(text) and text[end].isalnum():
+            end += 1
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return "\n".join(text[a:b].replace("|", " ") for a, b in spans)
 
 
 def markup_variants(text: str) -> Iterator[str]:
