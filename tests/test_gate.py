@@ -468,9 +468,11 @@ def test_a_name_split_by_a_tag_holding_a_bracket_look_alike_is_found(
 
 
 @pytest.mark.parametrize("text", ["Quill|C1", "seen by|Quill", "x|Margery Quill|y",
-                                  "<code>Quill|C1</code>"])
-def test_a_name_beside_a_pipe_is_found(tmp_path: Path, text: str) -> None:
-    # the reading reads "|" as "l" (a look-alike), which glued it to the name: "quilll"
+                                  "<code>Quill|C1</code>", "Quill\u00b9 wrote", "Quill\u2122",
+                                  "\u00bdQuill", "Quill\uff5cC1", "Quill\u2223C1"])
+def test_a_name_beside_a_character_read_as_a_letter_is_found(tmp_path: Path, text: str) -> None:
+    # the reading reads "|" as "l" (a look-alike) and "¹" as "1", which glued them to the
+    # name: "quilll", "quill1"
     (tmp_path / "page.html").write_text(f"<p>{text}</p>", encoding="utf-8")
     assert [leak.identifier for leak in scan_tree(tmp_path, [NAME])] == [NAME]
 
@@ -481,8 +483,8 @@ def test_a_pipe_inside_a_name_is_still_read_as_a_letter(tmp_path: Path) -> None:
 
 
 def test_the_text_read_around_a_pipe_cuts_no_word() -> None:
-    from build_site.privacy.gate import PIPE_WINDOW, around_pipes
+    from build_site.privacy.gate import GLUE_WINDOW, around_glue
 
     word = "Jo" + "a" * 16 + "nn"
-    text = f"{word} {'y' * (PIPE_WINDOW - 11)}|"  # the window starts inside the word
-    assert around_pipes(text).split()[0] == word
+    text = f"{word} {'y' * (GLUE_WINDOW - 11)}|"  # the window starts inside the word
+    assert around_glue(text).split()[0] == word

@@ -20,6 +20,7 @@ import hashlib
 import html
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -156,7 +157,7 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
     (:func:`~build_site.deidentify.reading.reads_as_bracket`: ``title="‹"`` would read as
     markup that is not there and hide "Qu<b title="‹">ill" from the tags' removal), the
     text with its own tags removed, joined and spaced; and around each "|", the text with
-    the pipe read as a space (:func:`around_pipes`)."""
+    the pipe (or "¹", "™"...) read as a space (:func:`around_glue`)."""
     text = decode(text)
     readings = [text]
     css = _css_reading(text, stylesheet)
@@ -168,24 +169,50 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
         readings.append(visual_order(text))
     if reads_as_bracket(text):  # its tags removed before the reading adds brackets
         readings += [_TAG.sub("", text), _TAG.sub(" ", text)]
-    if "|" in text:
-        readings.append(around_pipes(text))
+    glued = around_glue(text)
+    if glued:
+        readings.append(glued)
     return "\n".join(dict.fromkeys(readings))
 
 
-PIPE_WINDOW = 256
-"""Characters read on either side of a "|" by :func:`around_pipes` (longer than any form)."""
+GLUE_WINDOW = 256
+"""Characters read on either side of a glue character by :func:`around_glue` (longer than
+any form)."""
+_ASCII_BYTES = bytes(range(128))
 
 
-def around_pipes(text: str) -> str:
-    """The stretches of ``text`` within :data:`PIPE_WINDOW` characters of a "|", each "|" a
-    space, one stretch a line. The canonical reading reads "|" as the letter "l" (TS #39: so
-    "A|cott" reads "Alcott"), which glues a pipe to the name beside it: "Alcott|C1" would
-    read "alcottlc1", no whole word. Read so as well, a name beside a pipe is whole again."""
+@cache
+def _glues(char: str) -> bool:
+    """Whether ``char`` is no letter but reads as one or as a digit: "|" (read "l"), "∣",
+    "｜", "™" ("tm"), "¹" and "½" ("1", "1/2"), "①"."""
+    if char == "|":
+        return True
+    if char.isascii() or unicodedata.category(char)[0] in "LM":
+        return False
+    return any(c.isalnum() for c in reading(char))
+
+
+def around_glue(text: str) -> str:
+    """The stretches of ``text`` within :data:`GLUE_WINDOW` characters (and whole words) of
+    a character that is no letter but reads as one (:func:`_glues`), each such character a
+    space, one stretch a line; "" when there is none. The canonical reading reads "|" as "l"
+    (TS #39, so that "A|cott" reads "Alcott") and "¹" as "1", which glues it to a name
+    beside it: "Alcott|C1" reads "alcottlc1" and "Alcott¹" "alcott1", no whole word. Read
+    so as well, a name beside such a character is whole again."""
+    if text.isascii():
+        if "|" not in text:
+            return ""
+        glue = ["|"]
+    else:
+        others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+        glue = [c for c in set(others.decode("utf-8", "surrogatepass")) | {"|"} if _glues(c)]
+        if glue == ["|"] and "|" not in text:
+            return ""
+    marks = re.compile("[" + "".join(re.escape(c) for c in glue) + "]")
     spans: list[list[int]] = []
-    for match in re.finditer(r"\|", text):
-        start = max(0, match.start() - PIPE_WINDOW)
-        end = min(len(text), match.end() + PIPE_WINDOW)
+    for match in marks.finditer(text):
+        start = max(0, match.start() - GLUE_WINDOW)
+        end = min(len(text), match.end() + GLUE_WINDOW)
         while start > 0 and text[start - 1].isalnum():  # whole words only: a word cut
             start -= 1  # in two could read as a shorter listed name
         while end < len(text) and text[end].isalnum():
@@ -194,7 +221,7 @@ def around_pipes(text: str) -> str:
             spans[-1][1] = end
         else:
             spans.append([start, end])
-    return "\n".join(text[a:b].replace("|", " ") for a, b in spans)
+    return "\n".join(marks.sub(" ", text[a:b]) for a, b in spans)
 
 
 def markup_variants(text: str) -> Iterator[str]:
