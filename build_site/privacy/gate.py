@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from build_site.deidentify import Matcher
-from build_site.deidentify.reading import reading, reads_as_bracket
+from build_site.deidentify.reading import bracket_look_alikes, distinct_non_ascii, reading
 from build_site.errors import PrivacyError, Problem
 from build_site.privacy.gate_files import Unreadable, decode_text, kind_of, texts
 from build_site.privacy.svg_order import drawn_order
@@ -153,8 +153,8 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
     its style elements and attributes), the content of base64 ``data:`` URIs of text types
     (read the same way, two levels deep), and, when it holds a right-to-left override, the
     text in the order it is shown (the canonical reading drops the override itself, so the
-    order must be restored first), and, when a character of it reads as ``<`` or ``>``
-    (:func:`~build_site.deidentify.reading.reads_as_bracket`: ``title="‹"`` would read as
+    order must be restored first), and, when a character of a tag reads as ``<`` or ``>``
+    (:func:`_look_alike_in_tag`: ``title="‹"`` would read as
     markup that is not there and hide "Qu<b title="‹">ill" from the tags' removal), the
     text with its own tags removed, joined and spaced; and around each "|", the text with
     the pipe (or "¹", "™"...) read as a space (:func:`around_glue`)."""
@@ -167,18 +167,32 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
         readings.extend(shown(inner, depth + 1) for inner in data_uri_texts(text))
     if "\u202e" in text:
         readings.append(visual_order(text))
-    if reads_as_bracket(text):  # its tags removed before the reading adds brackets
+    chars = distinct_non_ascii(text)
+    if chars and _look_alike_in_tag(text, chars):  # tags removed before the reading
         readings += [_TAG.sub("", text), _TAG.sub(" ", text)]
-    glued = around_glue(text)
+    glued = around_glue(text, chars)
     if glued:
         readings.append(glued)
     return "\n".join(dict.fromkeys(readings))
 
 
+def _look_alike_in_tag(text: str, chars: set[str]) -> bool:
+    """Whether a character that reads as ``<`` or ``>`` (of ``chars``, the distinct
+    non-ASCII characters of ``text``) stands inside a tag of ``text``, where the reading
+    would break the tag apart. One in the text between tags ("Processes › Valuing") breaks
+    none: a tag holds no "<" or ">" (``_TAG``)."""
+    alikes = bracket_look_alikes(chars)
+    if not alikes:
+        return False
+    for mark in re.finditer("[" + "".join(map(re.escape, alikes)) + "]", text):
+        if text.rfind("<", 0, mark.start()) > text.rfind(">", 0, mark.start()):
+            return True
+    return False
+
+
 GLUE_WINDOW = 256
 """Characters read on either side of a glue character by :func:`around_glue` (longer than
 any form)."""
-_ASCII_BYTES = bytes(range(128))
 
 
 @cache
@@ -192,22 +206,20 @@ def _glues(char: str) -> bool:
     return any(c.isalnum() for c in reading(char))
 
 
-def around_glue(text: str) -> str:
+def around_glue(text: str, chars: set[str] | None = None) -> str:
     """The stretches of ``text`` within :data:`GLUE_WINDOW` characters (and whole words) of
     a character that is no letter but reads as one (:func:`_glues`), each such character a
-    space, one stretch a line; "" when there is none. The canonical reading reads "|" as "l"
-    (TS #39, so that "A|cott" reads "Alcott") and "¹" as "1", which glues it to a name
-    beside it: "Alcott|C1" reads "alcottlc1" and "Alcott¹" "alcott1", no whole word. Read
-    so as well, a name beside such a character is whole again."""
-    if text.isascii():
-        if "|" not in text:
-            return ""
-        glue = ["|"]
-    else:
-        others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-        glue = [c for c in set(others.decode("utf-8", "surrogatepass")) | {"|"} if _glues(c)]
-        if glue == ["|"] and "|" not in text:
-            return ""
+    space, one stretch a line; "" when there is none. ``chars``: the distinct non-ASCII
+    characters of ``text`` (:func:`~build_site.deidentify.reading.distinct_non_ascii`), when
+    the caller has them. The canonical reading reads "|" as "l" (TS #39, so that "A|cott"
+    reads "Alcott") and "¹" as "1", which glues it to a name beside it: "Alcott|C1" reads
+    "alcottlc1" and "Alcott¹" "alcott1", no whole word. Read so as well, a name beside such a
+    character is whole again."""
+    glue = [c for c in (distinct_non_ascii(text) if chars is None else chars) if _glues(c)]
+    if "|" in text:
+        glue.append("|")
+    if not glue:
+        return ""
     marks = re.compile("[" + "".join(re.escape(c) for c in glue) + "]")
     spans: list[list[int]] = []
     for match in marks.finditer(text):
