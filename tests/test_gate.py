@@ -469,7 +469,8 @@ def test_a_name_split_by_a_tag_holding_a_bracket_look_alike_is_found(
 
 @pytest.mark.parametrize("text", ["Quill|C1", "seen by|Quill", "x|Margery Quill|y",
                                   "<code>Quill|C1</code>", "Quill\u00b9 wrote", "Quill\u2122",
-                                  "\u00bdQuill", "Quill\uff5cC1", "Quill\u2223C1"])
+                                  "\u00bdQuill", "Quill\uff5cC1", "Quill\u2223C1",
+                                  "Quill\u2014the doctor", "\u2015Quill", "Quill\u00d72"])
 def test_a_name_beside_a_character_read_as_a_letter_is_found(tmp_path: Path, text: str) -> None:
     # the reading reads "|" as "l" (a look-alike) and "¹" as "1", which glued them to the
     # name: "quilll", "quill1"
