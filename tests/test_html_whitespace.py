@@ -165,3 +165,8 @@ def test_an_end_tag_inside_a_comment_does_not_end_a_kept_element() -> None:
                   "<div class=\"poem\"><!-- </div> -->\n  a\n    b</div>"]:
         html = f"<main>\n  {block}\n  <p>c</p>\n</main>"
         assert strip_indentation(html, rules) == f"<main>\n{block}\n<p>c</p>\n</main>", block
+
+
+def test_a_stylesheet_named_in_capitals_is_read(tmp_path: Path) -> None:
+    (tmp_path / "Team.CSS").write_text(".poem { white-space: pre }", encoding="utf-8")
+    assert "poem" in site_rules(tmp_path).classes
