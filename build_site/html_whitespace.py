@@ -263,9 +263,11 @@ def with_style_elements(rules: KeepRules, html: str) -> KeepRules:
 
 
 def site_rules(site: Path) -> KeepRules:
-    """The keep rules of every ``.css`` file under a built site."""
+    """The keep rules of every ``.css`` file under a built site (the suffix in any case: a
+    browser applies a linked stylesheet whatever its name)."""
     return keep_rules([p.read_text(encoding="utf-8", errors="replace")
-                       for p in sorted(site.rglob("*.css"))])
+                       for p in sorted(site.rglob("*"))
+                       if p.suffix.lower() == ".css" and p.is_file()])
 
 
 def strip_site(site: Path) -> int:
