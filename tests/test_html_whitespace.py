@@ -170,3 +170,13 @@ def test_an_end_tag_inside_a_comment_does_not_end_a_kept_element() -> None:
 def test_a_stylesheet_named_in_capitals_is_read(tmp_path: Path) -> None:
     (tmp_path / "Team.CSS").write_text(".poem { white-space: pre }", encoding="utf-8")
     assert "poem" in site_rules(tmp_path).classes
+
+
+@pytest.mark.parametrize("css", [
+    ".poem { white-space: pre; .note { color: red } }",
+    ".poem { color: red; & .x { color: blue } white-space: pre; }",
+    "@media screen { .poem { white-space: pre; b { color: red } } }"])
+def test_a_declaration_beside_nested_rules_is_read(css: str) -> None:
+    # CSS Nesting: a rule's declarations may stand before or after rules nested in it
+    rules = keep_rules([css])
+    assert rules.usable and "poem" in rules.classes
