@@ -25,13 +25,14 @@ turns the removal off for the whole site: the output then stays as the engine wr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # Elements whose contents HTML itself does not collapse, or parses as raw text.
 _RAW = ("script", "style", "textarea", "title", "xmp", "plaintext")
 _PRE = ("pre", "listing", "text")  # "text": SVG's, see the module docstring
-_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+_BRACE_OR_END = re.compile(r"[{};]")
 _WS_DECL = re.compile(r"white-space(?:-collapse)?\s*:\s*([^;{}]*)", re.I)
 # Values after which a newline and the spaces after it still collapse to one space (CSS Text
 # 3 and 4: ``white-space`` and ``white-space-collapse``, ``text-wrap-mode``'s values, the
@@ -106,11 +107,29 @@ def keep_rules(css_texts: list[str]) -> KeepRules:
         css = _COMMENT_CSS.sub("", css)
         if "@import" in css:
             rules.usable = False
-        for selectors, body in _RULE.findall(css):
-            if keeps_white_space(body):
-                for selector in selectors.split(","):
-                    rules.add_selector(selector.split("}")[-1].split(";")[-1])
+        for selectors in _keeping_preludes(css):
+            for selector in selectors.split(","):
+                rules.add_selector(selector)
     return rules
+
+
+def _keeping_preludes(css: str) -> Iterator[str]:
+    """The selector list of every rule of ``css`` (comments removed) one of whose own
+    declarations keeps white space (:func:`keeps_white_space`). Rules may nest (CSS
+    Nesting; inside ``@media`` and the like): a declaration belongs to the innermost rule
+    open around it, before or after the rules nested in it."""
+    open_rules: list[str] = []
+    last = 0
+    for token in _BRACE_OR_END.finditer(css):
+        text = css[last:token.start()]
+        last = token.end()
+        if token.group() == "{":
+            open_rules.append(text.strip())
+            continue
+        if open_rules and not open_rules[-1].startswith("@") and keeps_white_space(text):
+            yield open_rules[-1]
+        if token.group() == "}" and open_rules:
+            open_rules.pop()
 
 
 def _attributes(attrs: str) -> dict[str, str]:
