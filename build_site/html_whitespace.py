@@ -12,10 +12,12 @@ Kept byte for byte:
 - the contents of the raw text and pre-formatted elements (``script``, ``style``,
   ``textarea``, ``title``, ``pre``, ``listing``, ``xmp``, ``plaintext``) and of SVG ``text``
   (SVG 1.1's ``xml:space="default"`` drops newlines instead of turning them into spaces);
-- every element a stylesheet of the site gives ``white-space: pre``, ``pre-wrap``,
-  ``pre-line`` or ``break-spaces``, found by :func:`keep_rules` (Material's
-  ``.md-typeset code, kbd, pre``; a team's own stylesheet too), and every element whose
-  ``style`` attribute sets ``white-space``;
+- every element a stylesheet of the site or a ``<style>`` element of the page gives a
+  ``white-space`` or ``white-space-collapse`` value not known to collapse (``pre``,
+  ``pre-wrap``, ``pre-line``, ``break-spaces``, CSS Text 4's ``preserve``, a ``var()``),
+  found by :func:`keep_rules` (Material's ``.md-typeset code, kbd, pre``; a team's own
+  stylesheet too; nested rules read), and every element whose own ``style`` attribute
+  names ``white-space``;
 - attribute values (a ``title`` or ``data-`` value spanning lines keeps its indentation).
 
 A stylesheet rule this cannot map to a tag, class or id (``*``, an attribute selector alone)
