@@ -12,10 +12,12 @@ Kept byte for byte:
 - the contents of the raw text and pre-formatted elements (``script``, ``style``,
   ``textarea``, ``title``, ``pre``, ``listing``, ``xmp``, ``plaintext``) and of SVG ``text``
   (SVG 1.1's ``xml:space="default"`` drops newlines instead of turning them into spaces);
-- every element a stylesheet of the site gives ``white-space: pre``, ``pre-wrap``,
-  ``pre-line`` or ``break-spaces``, found by :func:`keep_rules` (Material's
-  ``.md-typeset code, kbd, pre``; a team's own stylesheet too), and every element whose
-  ``style`` attribute sets ``white-space``;
+- every element a stylesheet of the site or a ``<style>`` element of the page gives a
+  ``white-space`` or ``white-space-collapse`` value not known to collapse (``pre``,
+  ``pre-wrap``, ``pre-line``, ``break-spaces``, CSS Text 4's ``preserve``, a ``var()``),
+  found by :func:`keep_rules` (Material's ``.md-typeset code, kbd, pre``; a team's own
+  stylesheet too; nested rules read), and every element whose own ``style`` attribute
+  names ``white-space``;
 - attribute values (a ``title`` or ``data-`` value spanning lines keeps its indentation).
 
 A stylesheet rule this cannot map to a tag, class or id (``*``, an attribute selector alone)
@@ -25,23 +27,30 @@ turns the removal off for the whole site: the output then stays as the engine wr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # Elements whose contents HTML itself does not collapse, or parses as raw text.
 _RAW = ("script", "style", "textarea", "title", "xmp", "plaintext")
 _PRE = ("pre", "listing", "text")  # "text": SVG's, see the module docstring
-_PRE_VALUES = r"(?:pre|pre-wrap|pre-line|break-spaces)\b"
-_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
-_PRE_DECL = re.compile(r"white-space\s*:\s*" + _PRE_VALUES, re.I)
+_BRACE_OR_END = re.compile(r"[{};]")
+_WS_DECL = re.compile(r"white-space(?:-collapse)?\s*:\s*([^;{}]*)", re.I)
+# Values after which a newline and the spaces after it still collapse to one space (CSS Text
+# 3 and 4: ``white-space`` and ``white-space-collapse``, ``text-wrap-mode``'s values, the
+# CSS-wide keywords: every element they can inherit pre-formatting from is kept whole).
+# Any other value (``pre``, ``preserve``, ``break-spaces``, ``var(--x)``...) keeps.
+_COLLAPSING = frozenset({"normal", "nowrap", "collapse", "wrap", "inherit", "initial",
+                         "unset", "revert", "revert-layer", "!important", "!", "important"})
 _COMMENT_CSS = re.compile(r"/\*.*?\*/", re.S)
 _SIMPLE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)?((?:[.#][A-Za-z_-][A-Za-z0-9_-]*)*)"
                      r"(?:::?[A-Za-z-]+(?:\([^()]*\))?)*$")
 _INDENT = re.compile(r"\n[ \t]+")
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
-_CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_STYLE_WS = re.compile(r"""\bstyle\s*=\s*(?:"[^"]*white-space|'[^']*white-space)""", re.I)
+# One attribute of a start tag (HTML 13.2.5.32-38): a name, then maybe a value.
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'"""
+                        r"""|([^\s"'>]+)))?""")
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
@@ -100,43 +109,78 @@ def keep_rules(css_texts: list[str]) -> KeepRules:
         css = _COMMENT_CSS.sub("", css)
         if "@import" in css:
             rules.usable = False
-        for selectors, body in _RULE.findall(css):
-            if _PRE_DECL.search(body):
-                for selector in selectors.split(","):
-                    rules.add_selector(selector.split("}")[-1].split(";")[-1])
+        for selectors in _keeping_preludes(css):
+            for selector in selectors.split(","):
+                rules.add_selector(selector)
     return rules
+
+
+def _keeping_preludes(css: str) -> Iterator[str]:
+    """The selector list of every rule of ``css`` (comments removed) one of whose own
+    declarations keeps white space (:func:`keeps_white_space`). Rules may nest (CSS
+    Nesting; inside ``@media`` and the like): a declaration belongs to the innermost rule
+    open around it, before or after the rules nested in it."""
+    open_rules: list[str] = []
+    last = 0
+    for token in _BRACE_OR_END.finditer(css):
+        text = css[last:token.start()]
+        last = token.end()
+        if token.group() == "{":
+            open_rules.append(text.strip())
+            continue
+        if open_rules and not open_rules[-1].startswith("@") and keeps_white_space(text):
+            yield open_rules[-1]
+        if token.group() == "}" and open_rules:
+            open_rules.pop()
+
+
+def _attributes(attrs: str) -> dict[str, str]:
+    """A start tag's attributes (the text after its name), by lower-case name; the first of
+    a repeated name counts, as in HTML."""
+    found: dict[str, str] = {}
+    for match in _ATTRIBUTE.finditer(attrs):
+        name = match.group(1).lower()
+        if name not in found:
+            found[name] = match.group(2) or match.group(3) or match.group(4) or ""
+    return found
+
+
+def keeps_white_space(declarations: str) -> bool:
+    """Whether CSS ``declarations`` (a rule's body or a ``style`` attribute) set
+    ``white-space`` or ``white-space-collapse`` to a value that is not known to collapse."""
+    return any(not set(value.lower().replace("!", " !").split()) <= _COLLAPSING
+               for value in _WS_DECL.findall(declarations))
 
 
 def _kept(name: str, attrs: str, rules: KeepRules) -> bool:
     """Whether a start tag opens an element whose white space must stay."""
-    if name in _RAW or name in rules.tags or _STYLE_WS.search(attrs):
+    if name in _RAW or name in rules.tags:
         return True
-    if rules.classes and "class" in attrs:
-        found = _CLASS.search(attrs)
-        if found and rules.classes.intersection((found.group(1) or found.group(2)
-                                                 or found.group(3) or "").split()):
-            return True
-    if rules.ids and "id" in attrs:
-        found = _ID.search(attrs)
-        if found and (found.group(1) or found.group(2) or found.group(3)) in rules.ids:
-            return True
-    return False
+    found = _attributes(attrs)
+    if "white-space" in found.get("style", "").lower():
+        return True  # whatever its value: an element's style is its own
+    if rules.classes.intersection(found.get("class", "").split()):
+        return True
+    return bool(rules.ids) and found.get("id") in rules.ids
 
 
 def _end_of(html: str, name: str, start: int) -> int:
     """Where the element opened just before ``start`` ends (after its end tag), counting
-    nested elements of the same name; the end of the text when it is never closed."""
+    nested elements of the same name and passing over comments; the end of the text when it
+    is never closed."""
     if name in _RAW:
         found = re.compile(r"</" + re.escape(name) + r"\s*>", re.I).search(html, start)
         return found.end() if found else len(html)
     depth = 1
-    pattern = re.compile(r"<(/?)" + re.escape(name) + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
-                         re.I)
+    pattern = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)" + re.escape(name)
+                         + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I | re.S)
     while depth:
         found = pattern.search(html, start)
         if not found:
             return len(html)
         start = found.end()
+        if found.group(2) is None:
+            continue  # a comment: an end tag in it ends nothing
         if found.group(1):
             depth -= 1
         elif not found.group(2).rstrip().endswith("/"):
@@ -160,9 +204,23 @@ def _candidates(html: str, rules: KeepRules) -> list[int]:
     found = {m.start() for m in names.finditer(html)}
     for word in words:
         for hit in word.finditer(html):
-            found.add(html.rfind("<", 0, hit.start()))
+            found.add(_tag_around(html, hit.start()))
     found.discard(-1)
     return sorted(found)
+
+
+def _tag_around(html: str, at: int) -> int:
+    """Where the start tag holding position ``at`` begins, or the nearest ``<`` before it
+    when none does: a ``<`` that starts no tag (one inside an attribute value, as in
+    ``title="a < b"``) is passed over, back to the first that starts a tag."""
+    start = html.rfind("<", 0, at)
+    first = start
+    while start >= 0:
+        found = _START.match(html, start)
+        if found:
+            return start if found.end() > at else first
+        start = html.rfind("<", 0, start)
+    return first
 
 
 # A quote opening an attribute value that spans lines: the slow, careful path.
@@ -193,7 +251,7 @@ def strip_indentation(html: str, rules: KeepRules | None = None) -> str:
     Returns:
         The page, unchanged when ``rules`` is not usable.
     """
-    rules = rules or KeepRules()
+    rules = with_style_elements(rules or KeepRules(), html)
     if not rules.usable:
         return html
     out: list[str] = []
@@ -214,10 +272,23 @@ def strip_indentation(html: str, rules: KeepRules | None = None) -> str:
     return "".join(out)
 
 
+def with_style_elements(rules: KeepRules, html: str) -> KeepRules:
+    """``rules`` with those of the page's own ``<style>`` elements added (a hand-written
+    page's raw HTML, a theme override); ``rules`` itself when the page has none."""
+    inline = _STYLE_ELEMENT.findall(html) if "<style" in html.lower() else []
+    if not inline:
+        return rules
+    own = keep_rules(inline)
+    return KeepRules(rules.tags | own.tags, rules.classes | own.classes, rules.ids | own.ids,
+                     rules.usable and own.usable)
+
+
 def site_rules(site: Path) -> KeepRules:
-    """The keep rules of every ``.css`` file under a built site."""
+    """The keep rules of every ``.css`` file under a built site (the suffix in any case: a
+    browser applies a linked stylesheet whatever its name)."""
     return keep_rules([p.read_text(encoding="utf-8", errors="replace")
-                       for p in sorted(site.rglob("*.css"))])
+                       for p in sorted(site.rglob("*"))
+                       if p.suffix.lower() == ".css" and p.is_file()])
 
 
 def strip_site(site: Path) -> int:

@@ -35,8 +35,10 @@ full build, whose stages report what is wrong).
 
 The fingerprint is taken at the start of a build, under the output's lock. It is recorded with
 the publish record (``published.json``, :func:`build_site.reuse.record_published`) only when
-the same fingerprint taken again after the publish is unchanged, so a file edited while the
-build read it is never vouched for; and only when :mod:`build_site.reuse` itself could vouch
+the same fingerprint taken again after the publish is unchanged, and so are the files'
+inodes, sizes and change times (``st_ctime``, which any write sets and no tool sets back), so
+a file edited while the build read it is never vouched for, even when put back before the
+end; and only when :mod:`build_site.reuse` itself could vouch
 for the build (no ``!ENV``, only known plugins). Next to it the record keeps what the build
 reported (warnings, findings, page and diagram counts, navigation), so a no-op prints what the
 full build printed.
@@ -80,8 +82,9 @@ class _Unvouched(Exception):
     """Something the fingerprint cannot vouch for (a symlink, an unreadable file)."""
 
 
-def _digest_folder(root: Path, digest: Any) -> None:
-    """Feed every path under ``root`` (and each file's SHA-256) to ``digest``, sorted.
+def _digest_folder(root: Path, digest: Any, state: Any = None) -> None:
+    """Feed every path under ``root`` (and each file's SHA-256) to ``digest``, sorted; and,
+    when ``state`` is given, each file's inode, change time and size to ``state``.
 
     Raises:
         _Unvouched: a symlink, or something neither file nor folder, under ``root``.
@@ -93,6 +96,7 @@ def _digest_folder(root: Path, digest: Any) -> None:
         return
     if root.is_file():
         digest.update(b"file\0" + str(root).encode() + b"\0")
+        _stat(root, state)
         digest.update(hashlib.sha256(root.read_bytes()).digest())
         return
     digest.update(b"folder\0" + str(root).encode() + b"\0")
@@ -106,10 +110,20 @@ def _digest_folder(root: Path, digest: Any) -> None:
         if path.is_dir():
             digest.update(b"d\0" + rel.encode() + b"\0")
         elif path.is_file():
+            _stat(path, state)
             digest.update(b"f\0" + rel.encode() + b"\0" + hashlib.sha256(
                 path.read_bytes()).digest())
         else:
             raise _Unvouched(str(path))
+
+
+def _stat(path: Path, state: Any) -> None:
+    """Feed ``path``'s inode, change time and size to ``state`` (when not None). Any write
+    sets the change time to the clock (no tool can set it back), so a file written and put
+    back while a build read it differs here though its bytes are the same again."""
+    if state is not None:
+        info = path.stat()
+        state.update(f"{path}\0{info.st_ino}\0{info.st_ctime_ns}\0{info.st_size}\0".encode())
 
 
 def _config_chain(config: Path) -> list[Path]:
@@ -183,7 +197,17 @@ def source_fingerprint(study_dir: Path, out: Path, explicit: Path | None, purpos
     Returns:
         A hex digest, or None when something cannot be vouched for (then build in full).
     """
+    both = source_state(study_dir, out, explicit, purpose, engine, graphviz)
+    return both[0] if both else None
+
+
+def source_state(study_dir: Path, out: Path, explicit: Path | None, purpose: str,
+                 engine: str, graphviz: str) -> tuple[str, str] | None:
+    """:func:`source_fingerprint` (same arguments) and a digest of the same files' inodes,
+    change times and sizes: equal at a build's start and end only when no file was written
+    in between, even if put back (the fingerprint alone would not tell); None as there."""
     digest = hashlib.sha256(VERSION.encode() + b"\0")
+    state = hashlib.sha256()
     settings = {
         "study": str(study_dir.resolve()), "out": str(out.resolve()),
         "config": str(explicit.resolve()) if explicit else None, "purpose": purpose,
@@ -193,12 +217,12 @@ def source_fingerprint(study_dir: Path, out: Path, explicit: Path | None, purpos
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())
     try:
-        _digest_folder(study_dir.resolve(), digest)
+        _digest_folder(study_dir.resolve(), digest, state)
         for root in site_inputs(study_dir, explicit):
-            _digest_folder(root, digest)
+            _digest_folder(root, digest, state)
     except (_Unvouched, OSError):
         return None
-    return digest.hexdigest()
+    return digest.hexdigest(), state.hexdigest()
 
 
 class EarlyCheck:
@@ -214,7 +238,8 @@ class EarlyCheck:
     def __init__(self, study_dir: Path, out: Path, explicit: Path | None, purpose: str,
                  engine: str, graphviz: str) -> None:
         self._args = (study_dir, out, explicit, purpose, engine, graphviz)
-        self.sources = source_fingerprint(*self._args)
+        self._start = source_state(*self._args)
+        self.sources = self._start[0] if self._start else None
 
     def replay(self, work: Path, report: Any) -> bool:
         """Whether the output already holds this very build: then ``report`` (a
@@ -234,8 +259,9 @@ class EarlyCheck:
     def record(self, report: Any) -> dict[str, Any]:
         """What to keep with the publish record of the build that ``report`` describes: the
         source fingerprint and the report, when the sources are unchanged since the build
-        started (a file edited while the build read it is never vouched for); else nothing."""
-        if self.sources is None or source_fingerprint(*self._args) != self.sources:
+        started (a file written while the build read it, even if put back, is never vouched
+        for: :func:`source_state`); else nothing."""
+        if self._start is None or source_state(*self._args) != self._start:
             return {}
         return {"sources": self.sources, "outcome": outcome(report)}
 

