@@ -49,7 +49,7 @@ from mkdocs.plugins import BasePlugin
 from build_site.errors import StudyError
 from build_site.publish import MARKER as MARKER_FILE
 from build_site.render.fragments import MARKER
-from build_site.reuse import _manifest, fingerprint
+from build_site.reuse import _manifest, fingerprint, write_record
 from build_site.study import Identifier
 
 if TYPE_CHECKING:
@@ -122,10 +122,7 @@ def record(work: Path, out: Path, key: str | None, pages: Mapping[str, str]) -> 
     if key is None or files is None:
         target.unlink(missing_ok=True)
         return
-    tmp = target.with_name(f"{STATE}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"key": key, "out": str(out), "pages": dict(pages),
-                               "files": files}), encoding="utf-8")
-    tmp.replace(target)
+    write_record(target, {"key": key, "out": str(out), "pages": dict(pages), "files": files})
 
 
 def forget(work: Path) -> None:

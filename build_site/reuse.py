@@ -129,11 +129,16 @@ def record_published(work: Path, out: Path, inputs: str | None,
     if manifest is None or inputs is None:
         record.unlink(missing_ok=True)
         return
-    tmp = record.with_name(f"{RECORD}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({**(extra or {}), "out": str(out), "inputs": inputs,
-                               "files": manifest}),
-                   encoding="utf-8")
-    tmp.replace(record)
+    write_record(record, {**(extra or {}), "out": str(out), "inputs": inputs,
+                          "files": manifest})
+
+
+def write_record(target: Path, data: Mapping[str, Any]) -> None:
+    """Write ``data`` as JSON to ``target`` atomically (a temporary file beside it, then
+    renamed), so an interrupted build never leaves half a record that a later one trusts."""
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(target)
 
 
 def already_published(work: Path, out: Path, inputs: str | None) -> bool:
