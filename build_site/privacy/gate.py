@@ -20,7 +20,6 @@ import hashlib
 import html
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -30,7 +29,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from build_site.deidentify import Matcher
-from build_site.deidentify.reading import bracket_look_alikes, distinct_non_ascii, reading
+from build_site.deidentify.reading import (
+    bracket_look_alikes,
+    distinct_non_ascii,
+    glue_characters,
+    reading,
+)
 from build_site.errors import PrivacyError, Problem
 from build_site.privacy.gate_files import Unreadable, decode_text, kind_of, texts
 from build_site.privacy.svg_order import drawn_order
@@ -195,29 +199,17 @@ GLUE_WINDOW = 256
 any form)."""
 
 
-@cache
-def _glues(char: str) -> bool:
-    """Whether ``char`` is no letter but reads as one or as a digit: "|" (read "l"), "∣",
-    "｜", "™" ("tm"), "¹" and "½" ("1", "1/2"), "①"."""
-    if char == "|":
-        return True
-    if char.isascii() or unicodedata.category(char)[0] in "LM":
-        return False
-    return any(c.isalnum() for c in reading(char))
-
-
 def around_glue(text: str, chars: set[str] | None = None) -> str:
     """The stretches of ``text`` within :data:`GLUE_WINDOW` characters (and whole words) of
-    a character that is no letter but reads as one (:func:`_glues`), each such character a
+    a character that is no letter but reads as one
+    (:func:`~build_site.deidentify.reading.reads_as_letter`), each such character a
     space, one stretch a line; "" when there is none. ``chars``: the distinct non-ASCII
     characters of ``text`` (:func:`~build_site.deidentify.reading.distinct_non_ascii`), when
     the caller has them. The canonical reading reads "|" as "l" (TS #39, so that "A|cott"
     reads "Alcott") and "¹" as "1", which glues it to a name beside it: "Alcott|C1" reads
     "alcottlc1" and "Alcott¹" "alcott1", no whole word. Read so as well, a name beside such a
     character is whole again."""
-    glue = [c for c in (distinct_non_ascii(text) if chars is None else chars) if _glues(c)]
-    if "|" in text:
-        glue.append("|")
+    glue = glue_characters(text, chars)
     if not glue:
         return ""
     marks = re.compile("[" + "".join(re.escape(c) for c in glue) + "]")

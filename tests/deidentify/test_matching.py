@@ -254,3 +254,21 @@ def test_patterns_of_a_few_entries_equal_those_read_from_the_whole_list() -> Non
         assert [p and (p.pattern, p.flags) for p in got] == [
             p and (p.pattern, p.flags) for p in expected]
     assert any(p is not None for p in matcher._patterns_for([HOPE]))
+
+
+ALCOTT = Identifier(text="Wren Alcott", replacement="[the patient]", kind="person",
+                    variants=["Alcott"])
+
+
+def test_a_name_beside_a_character_read_as_a_letter_is_replaced() -> None:
+    # The canonical reading reads "|" as "l", the em dash and horizontal bar as the letter
+    # "ー", "¹" as "1": the name was glued to its neighbour, left in place, and (since the gate
+    # reads such characters both ways) the build refused. Read both ways here too.
+    m = Matcher([ALCOTT])
+    assert m.replace("Alcott\u2014she said so") == "[the patient]\u2014she said so"
+    assert m.replace("it was Wren Alcott\u2015again") == "it was [the patient]\u2015again"
+    assert m.replace("Alcott|C1|yes") == "[the patient]|C1|yes"
+    assert m.replace("Alcott\u00b9 and Alcott\u2122") == "[the patient]\u00b9 and [the patient]\u2122"
+    # ... and still as the letter: "A|cott" (a pipe for an l) is the name
+    assert m.replace("A|cott came") == "[the patient] came"
+    assert m.replace("so\u2014and\u2014so") == "so\u2014and\u2014so"
