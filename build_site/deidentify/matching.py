@@ -194,8 +194,19 @@ class Matcher:
         reading); positions are not reported because separators are collapsed first. A
         case-sensitive form found there is then looked for in the reading that keeps case,
         written as a name. ``variants``, when given, turns a reading of ``text`` into several
-        texts to search (the leak gate's markup removed), so the text is read once.
+        texts to search (the leak gate's markup removed), so the text is read once. A
+        character that is no letter but reads as one is read both ways, as in :meth:`find`.
         """
+        found = self._contains(text, variants)
+        spaced = glue_as_space(text)
+        if spaced != text:
+            seen = {id(i) for i in found}
+            found += [i for i in self._contains(spaced, variants) if id(i) not in seen]
+        return found
+
+    def _contains(self, text: str, variants: Callable[[str], Iterable[str]] | None
+                  ) -> list[Identifier]:
+        """:meth:`contains` for ``text`` read one way (see :meth:`find`)."""
         if self._automaton is None:
             return []
 
@@ -290,7 +301,7 @@ class Matcher:
 
     def _hits(self, text: str) -> list[Hit]:
         """Every hit of every form in ``text``, overlapping ones included (see :meth:`find`)."""
-        present = self.contains(text)
+        present = self._contains(text, None)
         if not present:
             return []
         insensitive, sensitive_pattern = self._patterns_for(present)

@@ -268,7 +268,18 @@ def test_a_name_beside_a_character_read_as_a_letter_is_replaced() -> None:
     assert m.replace("Alcott\u2014she said so") == "[the patient]\u2014she said so"
     assert m.replace("it was Wren Alcott\u2015again") == "it was [the patient]\u2015again"
     assert m.replace("Alcott|C1|yes") == "[the patient]|C1|yes"
-    assert m.replace("Alcott\u00b9 and Alcott\u2122") == "[the patient]\u00b9 and [the patient]\u2122"
+    assert m.replace("Alcott\u00b9 and Alcott\u2122") == (
+        "[the patient]\u00b9 and [the patient]\u2122")
     # ... and still as the letter: "A|cott" (a pipe for an l) is the name
     assert m.replace("A|cott came") == "[the patient] came"
     assert m.replace("so\u2014and\u2014so") == "so\u2014and\u2014so"
+
+
+def test_contains_reads_a_character_read_as_a_letter_both_ways() -> None:
+    # contains() names what find() replaces: the linkage check and the search for a leak's
+    # source (unreplaced_sources) read with it.
+    m = Matcher([ALCOTT])
+    assert m.contains("Alcott\u2014she said") == [ALCOTT]
+    assert m.contains("Alcott|C1") == [ALCOTT]
+    assert m.contains("A|cott") == [ALCOTT]
+    assert m.contains("so\u2014and|so") == []
