@@ -144,3 +144,16 @@ def test_excerpt_table_header_and_ids_stay_in_view(open_page: OpenPage) -> None:
         getComputedStyle(t.querySelector('thead th:nth-child(2)')).position,
         getComputedStyle(t.querySelector('tbody th[scope=row]')).position]""")
     assert styles == ["sticky", "sticky"], styles
+
+
+@pytest.mark.parametrize("path", ["dyads/D1-P1.html", "dyads/D4-P1.html"])
+def test_case_facts_fit_a_phone(open_page: OpenPage, path: str) -> None:
+    """Before: the longest label ("Others present at the interview") set the label column's
+    width, and on a 390 px phone the values ran past the right edge of the page."""
+    page = open_page(path, viewport=NARROW)
+    edges = page.locator(".md-content .bs-facts").first.evaluate(
+        """dl => [dl.getBoundingClientRect().right,
+                  ...Array.from(dl.querySelectorAll('dd, dt')).map(
+                      e => e.getBoundingClientRect().right)]""")
+    assert edges[1:], "no facts on the page"
+    assert max(edges[1:]) <= min(edges[0], NARROW["width"]) + 0.5, edges
