@@ -79,3 +79,23 @@ def test_other_pages_and_the_small_study_are_unchanged(sites: tuple[Path, Path])
     plain_dir, compact_dir = sites
     for page in ("index.html", "relations.html"):
         assert (plain_dir / page).read_bytes() == (compact_dir / page).read_bytes(), page
+
+
+def test_a_compact_page_counts_the_dyads_instead_of_listing_them(
+        sites: tuple[Path, Path]) -> None:
+    # At 1,000 dyads "Where this appears" listed some 900 links before the first excerpt,
+    # and each element's row in the table as many: the headings below already name each case.
+    plain_dir, compact_dir = sites
+    plain = (plain_dir / "caring.html").read_text("utf-8")  # a component with elements
+    compact = (compact_dir / "caring.html").read_text("utf-8")
+    listed = re.search(r"Where this appears[^:]*: dyads (.*?)\.</p>", plain, re.S)
+    assert listed and 'href="../dyads/' in listed.group(1)
+    shown = len(re.findall(r'href="\.\./dyads/[^"]+"', listed.group(1)))
+    counted = re.search(r"Where this appears[^:]*: (\d+) dyads?; the excerpts follow, by "
+                        r"case\.", compact)
+    assert counted and int(counted.group(1)) == shown
+    row = re.compile(r"<tr>\s*<td><a href=\"[^\"]+\">[^<]+</a></td>.*?</tr>", re.S)
+    assert any('href="../dyads/' in r for r in row.findall(plain))
+    rows = row.findall(compact)
+    assert rows and all('href="../dyads/' not in r for r in rows)
+    assert re.search(r"<td>\d+ dyads?</td>", compact)
