@@ -63,7 +63,7 @@ from typing import Any
 import yaml
 
 from build_site.deidentify.findings import Finding
-from build_site.reuse import RECORD, _environment_digest, already_published
+from build_site.reuse import RECORD, _environment_digest, already_published, read_record
 from build_site.site_project import (
     _ConfigSafetyLoader,
     _raw_config,
@@ -279,11 +279,8 @@ def recorded_outcome(work: Path, out: Path, sources: str | None) -> dict[str, An
     published and gated; else None (build in full)."""
     if sources is None:
         return None
-    try:
-        record = json.loads((work / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("sources") != sources:
+    record = read_record(work / RECORD)
+    if record is None or record.get("sources") != sources:
         return None
     seen = record.get("outcome")
     if not isinstance(seen, dict) or not already_published(work, out, record.get("inputs")):

@@ -49,7 +49,7 @@ from mkdocs.plugins import BasePlugin
 from build_site.errors import StudyError
 from build_site.publish import MARKER as MARKER_FILE
 from build_site.render.fragments import MARKER
-from build_site.reuse import _manifest, fingerprint, write_record
+from build_site.reuse import _manifest, fingerprint, read_record, write_record
 from build_site.study import Identifier
 
 if TYPE_CHECKING:
@@ -101,11 +101,8 @@ def changed_pages(work: Path, out: Path, key: str | None,
     None (a full build)."""
     if key is None:
         return None
-    try:
-        state = json.loads((work / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if (not isinstance(state, dict) or state.get("key") != key
+    state = read_record(work / STATE)
+    if (state is None or state.get("key") != key
             or state.get("out") != str(out) or set(state.get("pages", {})) != set(pages)):
         return None
     files = state.get("files")

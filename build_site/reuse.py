@@ -141,15 +141,21 @@ def write_record(target: Path, data: Mapping[str, Any]) -> None:
     tmp.replace(target)
 
 
+def read_record(source: Path) -> dict[str, Any] | None:
+    """The record :func:`write_record` wrote to ``source``; None when there is none or it
+    cannot be read as a JSON object (a build then trusts nothing of it)."""
+    try:
+        record = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
 def already_published(work: Path, out: Path, inputs: str | None) -> bool:
     """Whether ``out`` is byte for byte the tree recorded for these very ``inputs``."""
     if inputs is None or out.is_symlink() or not out.is_dir():
         return False
-    try:
-        record = json.loads((work / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if not isinstance(record, dict) or record.get("inputs") != inputs or record.get(
-            "out") != str(out):
+    record = read_record(work / RECORD)
+    if record is None or record.get("inputs") != inputs or record.get("out") != str(out):
         return False
     return _manifest(out) == record.get("files")
