@@ -227,15 +227,22 @@ class _Applier:
                 where = Problem(mapping.file, mapping.line_of(section, key), "")
                 if entry.skip:
                     continue
-                case_id = self.resolve(key)
+                case_id = self._case_id(key, where.file, where.line)
                 if case_id is None:
-                    self.problems.append(Problem(where.file, where.line, f"no case study, "
-                                         f"source or case called '{key}' in the study",
-                                         f"the study's case studies: {self.resolve.known()}"))
                     continue
                 case = self.cases[case_id]
                 self._place(case, entry, where)
                 _set(case, entry.settings(), entry.speaker)
+
+    def _case_id(self, name: str, file: str, line: int) -> str | None:
+        """The id of the case study ``name`` names (its id, source or case name), else None
+        with a problem at ``file``:``line`` listing the study's case studies."""
+        case_id = self.resolve(name)
+        if case_id is None:
+            self.problems.append(Problem(file, line, f"no case study, source or case called "
+                                         f"'{name}' in the study",
+                                         f"the study's case studies: {self.resolve.known()}"))
+        return case_id
 
     def sheet(self, sheet: ConsentSheet) -> None:
         """Record each row's consent where its participant belongs; two rows that resolve to
@@ -243,11 +250,8 @@ class _Applier:
         empty participant and ``patient``) are a problem naming both lines."""
         seen: dict[tuple[str, str], int] = {}
         for row in sheet.rows:
-            case_id = self.resolve(row.case)
+            case_id = self._case_id(row.case, sheet.file, row.line)
             if case_id is None:
-                self.problems.append(Problem(sheet.file, row.line, f"no case study, source or "
-                                     f"case called '{row.case}'",
-                                     f"the study's case studies: {self.resolve.known()}"))
                 continue
             case = self.cases[case_id]
             record = row.consent.model_dump()
