@@ -30,19 +30,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import tinycss2  # type: ignore[import-untyped]
 
 # Elements whose contents HTML itself does not collapse, or parses as raw text.
 _RAW = ("script", "style", "textarea", "title", "xmp", "plaintext")
 _PRE = ("pre", "listing", "text")  # "text": SVG's, see the module docstring
-_BRACE_OR_END = re.compile(r"[{};]")
-_WS_DECL = re.compile(r"white-space(?:-collapse)?\s*:\s*([^;{}]*)", re.I)
+_WS_PROPERTIES = ("white-space", "white-space-collapse")
 # Values after which a newline and the spaces after it still collapse to one space (CSS Text
 # 3 and 4: ``white-space`` and ``white-space-collapse``, ``text-wrap-mode``'s values, the
 # CSS-wide keywords: every element they can inherit pre-formatting from is kept whole).
 # Any other value (``pre``, ``preserve``, ``break-spaces``, ``var(--x)``...) keeps.
 _COLLAPSING = frozenset({"normal", "nowrap", "collapse", "wrap", "inherit", "initial",
                          "unset", "revert", "revert-layer", "!important", "!", "important"})
-_COMMENT_CSS = re.compile(r"/\*.*?\*/", re.S)
 _SIMPLE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)?((?:[.#][A-Za-z_-][A-Za-z0-9_-]*)*)"
                      r"(?:::?[A-Za-z-]+(?:\([^()]*\))?)*$")
 _INDENT = re.compile(r"\n[ \t]+")
@@ -106,32 +107,41 @@ def keep_rules(css_texts: list[str]) -> KeepRules:
     """
     rules = KeepRules()
     for css in css_texts:
-        css = _COMMENT_CSS.sub("", css)
-        if "@import" in css:
+        nodes = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+        if any(n.type == "at-rule" and n.lower_at_keyword == "import" for n in nodes):
             rules.usable = False
-        for selectors in _keeping_preludes(css):
+        for selectors in _keeping_preludes(nodes, None):
             for selector in selectors.split(","):
                 rules.add_selector(selector)
     return rules
 
 
-def _keeping_preludes(css: str) -> Iterator[str]:
-    """The selector list of every rule of ``css`` (comments removed) one of whose own
-    declarations keeps white space (:func:`keeps_white_space`). Rules may nest (CSS
-    Nesting; inside ``@media`` and the like): a declaration belongs to the innermost rule
-    open around it, before or after the rules nested in it."""
-    open_rules: list[str] = []
-    last = 0
-    for token in _BRACE_OR_END.finditer(css):
-        text = css[last:token.start()]
-        last = token.end()
-        if token.group() == "{":
-            open_rules.append(text.strip())
-            continue
-        if open_rules and not open_rules[-1].startswith("@") and keeps_white_space(text):
-            yield open_rules[-1]
-        if token.group() == "}" and open_rules:
-            open_rules.pop()
+def _keeping_preludes(nodes: list[Any], prelude: str | None) -> Iterator[str]:
+    """The selector list of every rule among ``nodes`` (tinycss2's parse of a stylesheet or
+    of a block) one of whose own declarations keeps white space (:func:`keeps_white_space`).
+    Rules may nest (CSS Nesting): a declaration belongs to the innermost rule around it,
+    before or after the rules nested in it, and inside an at-rule nested in a rule
+    (``@media``) to that rule; ``prelude`` is the rule ``nodes`` belong to, None at the top
+    or inside a top-level at-rule."""
+    kept = False
+    for node in nodes:
+        if node.type in ("qualified-rule", "at-rule") and node.content is not None:
+            inner = tinycss2.parse_blocks_contents(node.content, skip_comments=True,
+                                                   skip_whitespace=True)
+            own = (tinycss2.serialize(node.prelude).strip() if node.type == "qualified-rule"
+                   else prelude)
+            yield from _keeping_preludes(inner, own)
+        elif (node.type == "declaration" and prelude is not None and not kept
+              and node.lower_name in _WS_PROPERTIES and _keeps(node)):
+            kept = True
+            yield prelude
+
+
+def _keeps(declaration: Any) -> bool:
+    """Whether a ``white-space`` or ``white-space-collapse`` declaration has a value not
+    known to collapse (escapes decoded by the parser: ``pr\\65`` is ``pre``)."""
+    value = tinycss2.serialize(declaration.value).lower().replace("!", " !").split()
+    return not set(value) <= _COLLAPSING
 
 
 def _attributes(attrs: str) -> dict[str, str]:
@@ -148,8 +158,10 @@ def _attributes(attrs: str) -> dict[str, str]:
 def keeps_white_space(declarations: str) -> bool:
     """Whether CSS ``declarations`` (a rule's body or a ``style`` attribute) set
     ``white-space`` or ``white-space-collapse`` to a value that is not known to collapse."""
-    return any(not set(value.lower().replace("!", " !").split()) <= _COLLAPSING
-               for value in _WS_DECL.findall(declarations))
+    return any(node.type == "declaration" and node.lower_name in _WS_PROPERTIES
+               and _keeps(node)
+               for node in tinycss2.parse_blocks_contents(declarations, skip_comments=True,
+                                                          skip_whitespace=True))
 
 
 def _kept(name: str, attrs: str, rules: KeepRules) -> bool:

@@ -180,3 +180,14 @@ def test_a_declaration_beside_nested_rules_is_read(css: str) -> None:
     # CSS Nesting: a rule's declarations may stand before or after rules nested in it
     rules = keep_rules([css])
     assert rules.usable and "poem" in rules.classes
+
+
+def test_stylesheets_are_read_as_css_is_parsed() -> None:
+    # tinycss2 reads them: escapes in a property or a value ("white-sp\61 ce: pr\65" is
+    # white-space: pre), a brace inside a string, and a declaration inside an @media nested
+    # in a rule, which belongs to that rule; the hand-written tokenizer missed all three.
+    rules = keep_rules(['a { content: "{"; } .escaped { white-sp\\61 ce: pr\\65 }',
+                        ".outer { @media (min-width: 1px) { white-space: pre } }",
+                        ".plain { white-space: normal !important }"])
+    assert rules.usable
+    assert {"escaped", "outer"} <= rules.classes and "plain" not in rules.classes
