@@ -27,7 +27,7 @@ turns the removal off for the whole site: the output then stays as the engine wr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -318,11 +318,14 @@ def site_rules(site: Path) -> KeepRules:
                        if p.suffix.lower() == ".css" and p.is_file()])
 
 
-def strip_site(site: Path) -> int:
+def strip_site(site: Path, done: Collection[str] = ()) -> int:
     """Removes invisible indentation from every ``.html`` file under a built site.
 
     Args:
         site: the engine's output folder, before the leak gate reads it.
+        done: site-relative paths (``/``-separated) of files already passed through this
+            removal and left as they were (an incremental preview's unchanged pages,
+            :meth:`build_site.preview.Plan.unchanged`): passed over.
 
     Returns:
         The number of bytes removed (0 when a stylesheet makes the removal unsafe).
@@ -332,7 +335,7 @@ def strip_site(site: Path) -> int:
         return 0
     saved = 0
     for path in sorted(site.rglob("*.html")):
-        if path.is_symlink():
+        if path.is_symlink() or (done and path.relative_to(site).as_posix() in done):
             continue
         text = path.read_text(encoding="utf-8")
         stripped = strip_indentation(text, rules)

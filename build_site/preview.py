@@ -243,6 +243,15 @@ def merge_search_index(old: Any, staging: Path, urls: set[str]) -> None:
         script.write_text(f"var __index = {data}", encoding="utf-8")
 
 
+def _has_digest(path: Path, digest: str) -> bool:
+    """Whether ``path`` is a file (not a symlink) whose SHA-256 is ``digest``."""
+    try:
+        return (not path.is_symlink()
+                and hashlib.sha256(path.read_bytes()).hexdigest() == digest)
+    except OSError:
+        return False
+
+
 def _page_of(entry: Mapping[str, Any]) -> str:
     return str(entry["location"]).split("#", 1)[0]
 
@@ -327,6 +336,16 @@ class Plan:
             except (Fallback, StudyError):
                 pass  # a refusal is the full build's to make, with every page read
         build(self.job)
+
+    def unchanged(self) -> frozenset[str]:
+        """After an incremental build: the files of the staging folder that are byte for byte
+        those of the published preview (copied from it and not rebuilt; they passed the
+        indentation removal then); else none."""
+        if not self.used:
+            return frozenset()
+        site = self.job.site_dir
+        return frozenset(rel for rel, digest in self.published.items()
+                         if rel.endswith(".html") and digest and _has_digest(site / rel, digest))
 
     @contextmanager
     def checked_tree(self) -> Iterator[Path]:

@@ -195,3 +195,26 @@ def test_a_changed_stylesheet_builds_in_full(
     full = tmp_path / "full"
     build(tiny, full)
     assert tree_hash(preview) == tree_hash(full)
+
+
+def test_the_indentation_removal_passes_over_the_pages_not_rebuilt(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    preview = tmp_path / "preview"
+    build(tiny, preview, incremental=True)
+    _edit(tiny / "dyads" / "C1-P1.md", "first met Dr. Alcott",
+          "first met Dr. Alcott, on a wet morning,")
+    passed_over: list[frozenset[str]] = []
+    real = pipeline.strip_site
+
+    def strip(site: Path, done: Any = ()) -> int:
+        passed_over.append(frozenset(done))
+        return real(site, done)
+
+    monkeypatch.setattr(pipeline, "strip_site", strip)
+    build(tiny, preview, incremental=True)
+    assert "dyads/C1-P2.html" in passed_over[-1]  # copied from the previous preview
+    assert "dyads/C1-P1.html" not in passed_over[-1]  # rebuilt: its indentation removed
+    assert "\n    <" not in (preview / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
+    full = tmp_path / "full"
+    build(tiny, full)  # a cold build removes it from every page
+    assert tree_hash(preview) == tree_hash(full)
