@@ -48,9 +48,16 @@ def shared_folder() -> Path:
 
 
 def _name(value: Any) -> str:
-    """A stable name for a setting's value: callables by module and qualified name."""
+    """A stable name for a setting's value: a callable by module, qualified name, what Jinja
+    passes it (``jinja_pass_arg``, which the generated code follows) and a digest of its
+    code (a function edited under the same name: an ``autoescape`` function is called while
+    compiling)."""
     if callable(value):
-        return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', '?')}"
+        code = getattr(value, "__code__", None)
+        body = hashlib.sha256(code.co_code + repr(code.co_consts).encode()).hexdigest()[:16] \
+            if code is not None else "?"
+        return (f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', '?')}"
+                f"/{getattr(value, 'jinja_pass_arg', None)}/{body}")
     return repr(value)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
@@ -106,3 +107,20 @@ from jinja2.ext import Extension  # noqa: E402
 
 class Foreign(Extension):
     """An extension from outside Jinja."""
+
+
+def test_a_finalize_that_takes_the_context_is_another_signature(folders) -> None:
+    # the same function, by name and code, once marked to take the context: Jinja's
+    # generated code calls it otherwise
+    from jinja2 import pass_context
+
+    package, _study, local, shared = folders
+
+    def make() -> Any:
+        def finalize(*args: object) -> object:
+            return args[-1]
+        return finalize
+
+    signatures = {environment_signature(_env([package], PackageTemplateCache(
+        local, (package,), shared), finalize=f)) for f in (make(), pass_context(make()))}
+    assert len(signatures) == 2
