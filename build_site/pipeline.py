@@ -383,7 +383,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
             run_engine(engine, job)
         fix_not_found(staging)
         stage("mkdocs")
-        strip_site(staging)  # html_whitespace.py: indentation no browser shows
+        strip_site(staging, plan.unchanged() if plan else ())  # indentation no browser shows
         stage("tidy")
         loads = load_collector(prepared.project)  # offline.py: read in the gate's pass
         with plan.checked_tree() if plan else nullcontext(staging) as tree:

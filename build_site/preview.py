@@ -14,19 +14,21 @@ incremental only when all of these hold, else it is a full build:
   code and every installed distribution's version (:func:`build_site.reuse.fingerprint`), the
   navigation, site name, banner, sitemap date, audience, engine, every identifier the gate
   searches for, the reviewed files' digests, the clinicians a dyad page must not name, every
-  file of the docs folder that is not Markdown (stylesheets, scripts, downloads) and the list
-  of Markdown pages. Then every page that did not change renders to the very bytes it had:
+  stylesheet (and anything MkDocs could read as a template) of the docs folder and the list
+  of all its files. Then every page that did not change renders to the very bytes it had:
   MkDocs' output for a page depends on its own Markdown, the navigation and the
-  configuration, which are the same;
+  configuration, which are the same; and every other file of the docs folder (a download, an
+  image: :func:`copied_alone`) reaches only its own copy, so a changed one is copied again;
 - Material's search index can be put together (:func:`merge_search_index`): every changed
   page's entries replace its entries in the previous index, in the same place.
 
 Then the previous output is copied into a staging folder, MkDocs rebuilds only the changed
-pages there (a dirty build where only those pages count as modified), the search index is
-merged, and the leak gate, the clinician check and the external-load check read every file
-whose bytes differ from the published tree (the rebuilt pages, the search index, the 404 page
-and the sitemap): each of them judges each file on its own, and every other file already passed
-them with the same identifiers. A refusal leaves the previous preview as it was.
+pages there and copies the changed downloads (a dirty build where only those count as
+modified), the search index is merged, and the leak gate, the clinician check and the
+external-load check read every file whose bytes differ from the published tree (the rebuilt
+pages and downloads, the search index, the 404 page and the sitemap): each of them judges
+each file on its own, and every other file already passed them with the same identifiers. A
+refusal leaves the previous preview as it was.
 ``tests/test_preview.py`` checks that an incremental preview is byte for byte the full build.
 """
 
@@ -63,16 +65,37 @@ class Fallback(Exception):
     """The incremental path cannot vouch for this build: build in full."""
 
 
+# Stylesheets (read for every page's indentation removal), Markdown under any suffix MkDocs
+# reads as a page, and what MkDocs could render as a template (``extra_templates``).
+_NOT_ALONE = (".css", ".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".html", ".htm", ".xml")
+
+
+def copied_alone(rel: str) -> bool:
+    """Whether a file of the docs folder (docs-relative path) that is not Markdown reaches
+    no output file but its own copy, so that a change to its bytes is rebuilt by copying it
+    alone: every file but a stylesheet (``.css`` in any case), which the indentation removal
+    reads for every page (:func:`build_site.html_whitespace.site_rules`), Markdown and what
+    could be a template (:data:`_NOT_ALONE`). Pages that show
+    something of such a file (a download's size) say it in their Markdown, which is
+    compared page by page."""
+    return not rel.lower().endswith(_NOT_ALONE)
+
+
 def page_digests(docs_dir: Path, fragments: Mapping[str, str]) -> dict[str, str]:
     """SHA-256 of each Markdown page under ``docs_dir`` with the fragments its markers name,
+    and of each file copied alone (:func:`copied_alone`: the downloads, the team's images),
     by docs-relative path."""
     digests = {}
-    for path in sorted(docs_dir.rglob("*.md")):
+    for path in sorted(docs_dir.rglob("*")):
+        rel = path.relative_to(docs_dir).as_posix()
+        if not path.is_file() or not (rel.endswith(".md") or copied_alone(rel)):
+            continue
         data = path.read_bytes()
         digest = hashlib.sha256(data)
-        for key in MARKER.findall(data.decode("utf-8", "replace")):
-            digest.update(b"\0" + fragments.get(key, "").encode())
-        digests[path.relative_to(docs_dir).as_posix()] = digest.hexdigest()
+        if rel.endswith(".md"):
+            for key in MARKER.findall(data.decode("utf-8", "replace")):
+                digest.update(b"\0" + fragments.get(key, "").encode())
+        digests[rel] = digest.hexdigest()
     return digests
 
 
@@ -89,7 +112,7 @@ def site_key(config: Path, docs_dir: Path, settings: Mapping[str, Any],
     for path in sorted(docs_dir.rglob("*")):
         rel = path.relative_to(docs_dir).as_posix()
         digest.update(rel.encode() + b"\0")
-        if path.is_file() and not rel.endswith(".md"):
+        if path.is_file() and not rel.endswith(".md") and not copied_alone(rel):
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -220,13 +243,23 @@ def merge_search_index(old: Any, staging: Path, urls: set[str]) -> None:
         script.write_text(f"var __index = {data}", encoding="utf-8")
 
 
+def _has_digest(path: Path, digest: str) -> bool:
+    """Whether ``path`` is a file (not a symlink) whose SHA-256 is ``digest``."""
+    try:
+        return (not path.is_symlink()
+                and hashlib.sha256(path.read_bytes()).hexdigest() == digest)
+    except OSError:
+        return False
+
+
 def _page_of(entry: Mapping[str, Any]) -> str:
     return str(entry["location"]).split("#", 1)[0]
 
 
 class OnlyThesePages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """An MkDocs plugin for a dirty build: only the pages in ``pages`` (docs-relative paths)
-    count as modified; nothing else is read, rendered or copied. ``urls`` collects their URLs.
+    """An MkDocs plugin for a dirty build: only the files in ``pages`` (docs-relative paths:
+    pages, and files copied alone) count as modified; nothing else is read, rendered or
+    copied. ``urls`` collects the pages' URLs.
     """
 
     def __init__(self, pages: set[str]) -> None:
@@ -237,8 +270,8 @@ class OnlyThesePages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_files(self, files: Any, /, **kwargs: Any) -> Any:
         """Mark each file modified or not."""
         for file in files:
-            modified = file.src_uri in self.pages and file.is_documentation_page()
-            if modified:
+            modified = file.src_uri in self.pages
+            if modified and file.is_documentation_page():
                 self.urls.add(file.url)
             file.is_modified = _constant(modified)
         return files
@@ -303,6 +336,16 @@ class Plan:
             except (Fallback, StudyError):
                 pass  # a refusal is the full build's to make, with every page read
         build(self.job)
+
+    def unchanged(self) -> frozenset[str]:
+        """After an incremental build: the files of the staging folder that are byte for byte
+        those of the published preview (copied from it and not rebuilt; they passed the
+        indentation removal then); else none."""
+        if not self.used:
+            return frozenset()
+        site = self.job.site_dir
+        return frozenset(rel for rel, digest in self.published.items()
+                         if rel.endswith(".html") and digest and _has_digest(site / rel, digest))
 
     @contextmanager
     def checked_tree(self) -> Iterator[Path]:

@@ -191,3 +191,14 @@ def test_stylesheets_are_read_as_css_is_parsed() -> None:
                         ".plain { white-space: normal !important }"])
     assert rules.usable
     assert {"escaped", "outer"} <= rules.classes and "plain" not in rules.classes
+
+
+def test_a_stylesheet_read_again_after_an_edit_is_read_anew() -> None:
+    # keep_rules remembers each sheet's rules by its text (serve rebuilds read the same
+    # theme sheets again): an edited sheet is parsed again, and a caller's changes to the
+    # rules it got never reach the next caller
+    first = keep_rules([".poem { white-space: pre }"])
+    first.classes.add("tampered")
+    assert keep_rules([".poem { white-space: pre }"]).classes == {"poem"}
+    assert keep_rules([".poem { white-space: normal }"]).classes == set()
+    assert not keep_rules([".poem { white-space: pre }", "@import 'x.css';"]).usable

@@ -157,3 +157,64 @@ def test_serve_refuses_an_edit_with_an_identifier_and_keeps_the_preview(
         "first met Dr. Alcott near Fennick&#32;Falls"))
     assert "listed identifier" in printed and plans.plans[-1].used
     assert tree_hash(out) == before
+
+
+def test_an_excerpt_edit_copies_the_changed_downloads_alone_and_matches_the_full_build(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an excerpt's words are in the data downloads too: they are copied and gated on their
+    # own, with the pages that quote it, instead of a full build
+    preview = tmp_path / "preview"
+    build(tiny, preview, incremental=True)
+    _edit(tiny / "dyads" / "C1-P1.md", "heard me out", "heard me out twice")
+    plans = Plans(monkeypatch)
+    build(tiny, preview, incremental=True)
+    plan = plans.plans[-1]
+    assert plan.used and "dyads/C1-P1.md" in plan.only
+    downloads = {rel for rel in plan.only if rel.startswith("data/")}
+    assert "data/excerpts.csv" in downloads
+    assert "heard me out twice" in (preview / "data" / "excerpts.csv").read_text(
+        encoding="utf-8")
+    gated = plans.gated[-1]
+    assert downloads <= set(gated) and "dyads/C1-P2.html" not in gated
+    full = tmp_path / "full"
+    build(tiny, full)
+    assert tree_hash(preview) == tree_hash(full)
+
+
+def test_a_changed_stylesheet_builds_in_full(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # every page's indentation removal reads the stylesheets: one changed is a full build
+    (tiny / "docs").mkdir()
+    (tiny / "docs" / "extra.css").write_text(".a { color: red }\n", encoding="utf-8")
+    preview = tmp_path / "preview"
+    build(tiny, preview, incremental=True)
+    (tiny / "docs" / "extra.css").write_text(".a { white-space: pre }\n", encoding="utf-8")
+    plans = Plans(monkeypatch)
+    build(tiny, preview, incremental=True)
+    assert not plans.plans[-1].used
+    full = tmp_path / "full"
+    build(tiny, full)
+    assert tree_hash(preview) == tree_hash(full)
+
+
+def test_the_indentation_removal_passes_over_the_pages_not_rebuilt(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    preview = tmp_path / "preview"
+    build(tiny, preview, incremental=True)
+    _edit(tiny / "dyads" / "C1-P1.md", "first met Dr. Alcott",
+          "first met Dr. Alcott, on a wet morning,")
+    passed_over: list[frozenset[str]] = []
+    real = pipeline.strip_site
+
+    def strip(site: Path, done: Any = ()) -> int:
+        passed_over.append(frozenset(done))
+        return real(site, done)
+
+    monkeypatch.setattr(pipeline, "strip_site", strip)
+    build(tiny, preview, incremental=True)
+    assert "dyads/C1-P2.html" in passed_over[-1]  # copied from the previous preview
+    assert "dyads/C1-P1.html" not in passed_over[-1]  # rebuilt: its indentation removed
+    assert "\n    <" not in (preview / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
+    full = tmp_path / "full"
+    build(tiny, full)  # a cold build removes it from every page
+    assert tree_hash(preview) == tree_hash(full)

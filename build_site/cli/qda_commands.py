@@ -8,22 +8,18 @@ hostile file, with nothing written); 1 an unexpected error (rerun with ``--debug
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from build_site.cli.common import STUDY, err, handle_errors, warn
 from build_site.errors import UsageError
-from build_site.refi_qda.consent_sheet import load_consent_sheet
-from build_site.refi_qda.exchange import (
-    ExportOptions,
-    ImportOptions,
-    ImportReport,
-    apply_mapping,
-    export_qdpx,
-    import_qdc,
-    import_qdpx,
-)
-from build_site.refi_qda.mapping import load_mapping
+
+if TYPE_CHECKING:
+    from build_site.refi_qda.exchange import ImportReport
+
+# build_site.refi_qda is imported by the commands that use it: every other command (a build
+# first) starts without it.
 
 CONSENT = click.option(
     "--consent", type=click.Path(path_type=Path, dir_okay=False),
@@ -55,6 +51,10 @@ def import_qdpx_command(file: Path, to: Path, mapping: Path | None,
                         line_endings: str | None, speaker: str | None,
                         consent: Path | None) -> None:
     """Import the REFI-QDA project FILE (.qdpx) as a new study folder --to."""
+    from build_site.refi_qda.consent_sheet import load_consent_sheet
+    from build_site.refi_qda.exchange import ImportOptions, import_qdpx
+    from build_site.refi_qda.mapping import load_mapping
+
     options = ImportOptions(
         line_endings=line_endings,  # type: ignore[arg-type]  # click.Choice checked it
         speaker=speaker,  # type: ignore[arg-type]
@@ -73,6 +73,10 @@ def import_qdpx_command(file: Path, to: Path, mapping: Path | None,
 def apply_mapping_command(study: Path, mapping: Path | None, consent: Path | None) -> None:
     """Set roles, consent, status and publish flags of an imported STUDY from a mapping file
     and a consent sheet, rewriting only the case files that change."""
+    from build_site.refi_qda.consent_sheet import load_consent_sheet
+    from build_site.refi_qda.exchange import apply_mapping
+    from build_site.refi_qda.mapping import load_mapping
+
     if mapping is None and consent is None:
         raise UsageError("give --mapping, --consent or both", "see guide/importing.md")
     report = apply_mapping(study, load_mapping(mapping) if mapping else None,
@@ -90,6 +94,8 @@ def apply_mapping_command(study: Path, mapping: Path | None, consent: Path | Non
 @handle_errors
 def import_qdc_command(file: Path, to: Path) -> None:
     """Import the REFI-QDA code book FILE (.qdc) as a new study folder --to."""
+    from build_site.refi_qda.exchange import import_qdc
+
     _print_import(import_qdc(file, to), to)
 
 
@@ -103,6 +109,8 @@ def import_qdc_command(file: Path, to: Path) -> None:
 @handle_errors
 def export_qdpx_command(study: Path, out: Path, line_endings: str) -> None:
     """Export STUDY (default: the folder holding study.yml) as a REFI-QDA project --out (.qdpx)."""
+    from build_site.refi_qda.exchange import ExportOptions, export_qdpx
+
     report = export_qdpx(study, out, ExportOptions(
         line_endings="lf" if line_endings == "lf" else "keep"))
     for warning in report.warnings:

@@ -33,7 +33,7 @@ from build_site.study import Audience
 HOST = "127.0.0.1"
 LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 """The names a request may carry in its Host header (with or without the bound port)."""
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.1
 """How often the watch looks at modification times: a save is noticed within this."""
 
 

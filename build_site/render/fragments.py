@@ -27,7 +27,7 @@ from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2 import BytecodeCache, Environment
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -63,10 +63,13 @@ def lift_blocks(markdown: str, blocks: dict[str, str]) -> str:
     return _BLOCKS.sub(lift, markdown)
 
 
-def template_bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
-    """A Jinja bytecode cache in ``folder`` (created, private to the user)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return FileSystemBytecodeCache(str(folder))
+def template_bytecode_cache(folder: Path) -> BytecodeCache:
+    """A Jinja bytecode cache in ``folder`` (created, private to the user), except for the
+    templates of installed packages (this one's and Material's), whose compiled code is kept
+    in the user's cache for every study (:mod:`build_site.render.template_cache`)."""
+    from build_site.render.template_cache import PackageTemplateCache, package_roots
+
+    return PackageTemplateCache(folder, package_roots())
 
 
 def swap_in(html: str, fragments: Mapping[str, str]) -> str:
