@@ -10,7 +10,9 @@ fifth of the site. Three things in ``dot -Tsvg`` output draw nothing:
   are inherited properties (SVG 1.1, 10.10 and 10.9.1), so each is written once on the
   drawing's top group and kept only on a text whose value differs;
 - the line breaks between elements: outside ``<text>`` SVG draws no white space between
-  elements (SVG 1.1, 10.15), and no Graphviz text element holds one.
+  elements (SVG 1.1, 10.15), and no Graphviz text element holds one. The one before and after
+  each ``<text>`` stays: it separates the words the site's search reads (the search index is
+  unchanged).
 
 Kept: every element that draws, every ``<text>`` and its words, every link, tooltip, id, class,
 ``role`` and ``aria-label``. ``tests/render/test_svg_compact.py`` checks that, and
@@ -26,7 +28,10 @@ _ANCHOR_GROUP = re.compile(r'<g id="a_[^"]*">(<a\b[^>]*>.*?</a>)\s*</g>', re.S)
 _TEXT_TAG = re.compile(r"<text\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
 _TOP_GROUP = re.compile(r'<g\b[^>]*\bclass="graph"[^>]*>')
-_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+# A line break between elements, except before a text and after one: Material's search indexer
+# reads a diagram's words as text runs, and a run of white space is what keeps two labels two
+# words ("Listening Reflecting", not "ListeningReflecting").
+_BETWEEN_TAGS = re.compile(r"(?<!</text)>\s*\n\s*<(?!text\b)")
 HOISTED = ("font-family", "font-size", "text-anchor")
 """Inherited text properties written once on the top group when every text carries them."""
 
@@ -41,7 +46,7 @@ def compact_svg(svg: str) -> str:
         The compacted SVG; the same string when nothing applies.
     """
     svg = _ANCHOR_GROUP.sub(r"\1", svg)
-    if "<tspan" in svg:  # a text with children: its white space may be drawn
+    if "<tspan" in svg or "<text" not in svg:  # white space that may be drawn or read
         return svg
     svg = _hoist_text_attributes(svg)
     return _BETWEEN_TAGS.sub("><", svg)

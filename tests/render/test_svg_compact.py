@@ -13,6 +13,7 @@ from build_site.analyse import analyse
 from build_site.pipeline import load_and_validate
 from build_site.render import diagrams
 from build_site.render.diagrams import DiagramRenderer, clean_svg, model_dot
+from build_site.render.fragments import stand_in
 from build_site.render.svg_compact import HOISTED, compact_svg
 
 from .test_diagrams import LINKS
@@ -76,6 +77,9 @@ def test_compact_diagram_keeps_texts_links_and_drawing(
     assert [e.get("class") for e in root_lean.iter() if e.get("class")] == classes
     assert '<g id="a_' in full and '<g id="a_' not in lean
     assert "font-family" not in lean.split('class="graph"', 1)[1].split(">", 1)[1]
+    # What Material's search indexer reads: the same words, still apart.
+    assert stand_in(lean) == stand_in(full)
+    assert "Listening<br> <br>" in (stand_in(lean) or "")
 
 
 def test_a_text_with_its_own_size_keeps_it() -> None:
