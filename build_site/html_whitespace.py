@@ -3,9 +3,10 @@
 Material's templates and ours indent every line; at 1,000 dyads that is about 18 MB of the
 site. In normal flow HTML collapses a run of white space that holds a newline into one space
 (CSS Text 3, "white-space processing": the ``normal``, ``nowrap`` values), so the spaces and
-tabs after a newline can go: ``"\\n      <li>"`` becomes ``"\\n<li>"``, which renders the same.
-Nothing else is touched: no line is joined, no text inside a line changes, and the newline
-stays.
+tabs after a newline can go: ``"\\n      <li>"`` becomes ``"\\n<li>"``, which renders the same;
+so can the empty lines after it (a run of newlines collapses as one does; Material's templates
+leave about 1 MB of empty lines per 37 MB at 230 dyads). Nothing else is touched: no line is
+joined, no text inside a line changes, and one newline stays.
 
 Kept byte for byte:
 
@@ -47,7 +48,7 @@ _COLLAPSING = frozenset({"normal", "nowrap", "collapse", "wrap", "inherit", "ini
                          "unset", "revert", "revert-layer", "!important", "!", "important"})
 _SIMPLE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)?((?:[.#][A-Za-z_-][A-Za-z0-9_-]*)*)"
                      r"(?:::?[A-Za-z-]+(?:\([^()]*\))?)*$")
-_INDENT = re.compile(r"\n[ \t]+")
+_INDENT = re.compile(r"\n[ \t\n]+")
 _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
 # One attribute of a start tag (HTML 13.2.5.32-38): a name, then maybe a value.
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'"""
@@ -256,7 +257,7 @@ _MULTILINE_VALUE = re.compile(r"=\s*(?:\"[^\"]*\n|'[^']*\n)")
 _SEGMENT = re.compile(
     r"(<[A-Za-z][^>\"']*(?:(?:\"[^\"\n]*\"|'[^'\n]*')[^>\"']*)*"
     r"(?:\"[^\"]*\n[^\"]*\"|'[^']*\n[^']*')(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)"
-    r"|\n[ \t]+")
+    r"|\n[ \t\n]+")
 _START = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 
 

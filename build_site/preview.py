@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.plugins import BasePlugin
 
+from build_site import search_once
 from build_site.errors import StudyError
 from build_site.publish import MARKER as MARKER_FILE
 from build_site.render.fragments import MARKER
@@ -195,13 +196,13 @@ SEARCH_SCRIPT = Path("search") / "search_index.js"
 
 
 def read_search_index(site: Path) -> Any:
-    """The search index of ``site``, parsed.
+    """The search index of ``site``, parsed (:func:`build_site.search_once.read_index`).
 
     Raises:
         Fallback: it is missing or unreadable.
     """
     try:
-        return json.loads((site / SEARCH_INDEX).read_text(encoding="utf-8"))
+        return search_once.read_index(site)  # the .json, or the .js when it is the only one
     except (OSError, ValueError) as exc:
         raise Fallback("search index") from exc
 

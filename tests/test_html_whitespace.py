@@ -18,6 +18,14 @@ def test_indentation_after_newlines_goes_and_newlines_stay() -> None:
     assert strip_indentation(html) == "<ul>\n<li>a</li>\n<li>b\nc</li>\n</ul>\n"
 
 
+def test_empty_lines_go_where_white_space_collapses_and_stay_where_it_does_not() -> None:
+    html = ("<ul>\n\n\n  <li>a</li>\n  \n\t\n<li>b\n\n  c</li>\n\n</ul>\n\n"
+            "<pre>x\n\n  y</pre>\n\n<p title=\"t\n\n  u\">v</p>\n\n<textarea>\n\n</textarea>")
+    assert strip_indentation(html) == (
+        "<ul>\n<li>a</li>\n<li>b\nc</li>\n</ul>\n"
+        "<pre>x\n\n  y</pre>\n<p title=\"t\n\n  u\">v</p>\n<textarea>\n\n</textarea>")
+
+
 def test_inline_text_and_spaces_inside_a_line_are_kept() -> None:
     html = "<p>two  spaces <b>bold</b> <i>x</i>\n   y</p>"
     assert strip_indentation(html) == "<p>two  spaces <b>bold</b> <i>x</i>\ny</p>"

@@ -39,7 +39,7 @@ def test_bundled_site_has_no_broken_link(bundled_site: Path) -> None:
 
 
 NODE = re.compile(r'<g id="[^"]+" class="(node|cluster)[^"]*">\s*'
-                  r'(<g id="a_[^"]+"><a xlink:href="([^"]+)")?')
+                  r'(?:<g id="a_[^"]+">)?(<a xlink:href="([^"]+)")?')
 
 
 def test_every_diagram_node_links_to_an_existing_page(bundled_site: Path) -> None:
@@ -85,7 +85,7 @@ def test_public_site_respects_consent(bundled_site: Path) -> None:
 def test_text_search_index_and_diagrams_carry_replacements(bundled_site: Path) -> None:
     entries = yaml.safe_load((REPO / "casestudies/private/identifiers.yml").read_text())
     first = entries["identifiers"][0]
-    index = (bundled_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    index = (bundled_site / "search" / "search_index.js").read_text(encoding="utf-8")
     page = (bundled_site / "dyads" / "D1-P1.html").read_text(encoding="utf-8")
     assert first["replacement"] in page and first["replacement"] in index
     for form in [first["text"], *first["variants"]]:

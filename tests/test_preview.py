@@ -55,7 +55,7 @@ def test_an_edit_is_rebuilt_alone_and_matches_the_full_build(
     page = (preview / "dyads" / "C1-P1.html").read_text(encoding="utf-8")
     assert "on a wet morning" in page
     gated = plans.gated[-1]
-    assert "dyads/C1-P1.html" in gated and "search/search_index.json" in gated
+    assert "dyads/C1-P1.html" in gated and "search/search_index.js" in gated
     assert "dyads/C1-P2.html" not in gated  # unchanged: it passed the gate before
     full = tmp_path / "full"
     build(tiny, full)  # a cold, full build of the same study

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 
 from build_site.pipeline import build
+from build_site.search_once import read_index
 
 from .conftest import FIXTURES
 
 # Where each engine writes its index, and the key of its entry list.
-INDEX = {"mkdocs": ("search/search_index.json", "docs"), "zensical": ("search.json", "items")}
+INDEX = {"mkdocs": ("search/search_index.js", "docs"), "zensical": ("search.json", "items")}
 QUOTE = "heard me out"  # from excerpt C1-P1-E1 of the tiny study
 
 
@@ -32,7 +33,8 @@ def entries(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     shutil.copytree(FIXTURES / "tiny", study)
     build(study, work / "site", engine=engine)
     path, key = INDEX[engine]
-    data = json.loads((work / "site" / path).read_text(encoding="utf-8"))
+    data = read_index(work / "site") if engine == "mkdocs" else json.loads(
+        (work / "site" / path).read_text(encoding="utf-8"))
     return list(data[key])
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from build_site.pipeline import build
+from build_site.search_once import read_index
 
 from .hostile import Hostile, free_text_paths, hostile_study
 
@@ -148,7 +149,7 @@ def test_every_field_reaches_a_page(hostile_site: tuple[Path, Hostile]) -> None:
 def test_the_search_index_shows_fields_as_text(hostile_site: tuple[Path, Hostile]) -> None:
     """Material's search shows an entry's title and text as HTML."""
     site, hostile = hostile_site
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    index = read_index(site)
     problems: list[str] = []
     for doc in index["docs"]:
         for key in ("title", "text"):

@@ -4,7 +4,8 @@ What only MkDocs needs stays here: the plugins the build adds itself (never name
 ``mkdocs.yml``): :class:`build_site.render.fragments.DiagramFragments` (search stand-ins that
 keep Material's indexer from parsing every SVG, and the theme's bytecode cache) and
 :class:`build_site.render.theme_text.ThemeText` (theme text escaped as
-``markupsafe.Markup``); the banner Material prints about MkDocs 2; MkDocs' log turned into
+``markupsafe.Markup``); Material's search index kept once (:mod:`build_site.search_once`);
+the banner Material prints about MkDocs 2; MkDocs' log turned into
 errors (strict mode).
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 
-from build_site import preview
+from build_site import preview, search_once
 from build_site.engines.job import SiteJob
 from build_site.errors import Problem, StudyError
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
@@ -84,6 +85,7 @@ class MkDocsEngine:
                 cfg.plugins.on_shutdown()
             if only:
                 preview.merge_search_index(previous_index, job.site_dir, only.urls)
+            search_once.keep_one_index(job.site_dir)
         except (MkDocsException, SystemExit) as exc:
             messages = handler.messages or [str(exc)]
             raise StudyError([Problem(str(job.config), config_value_line(job.config, m),

@@ -28,6 +28,7 @@ import graphviz
 from build_site.analyse import Analysis, Evidence, Node, relation_end_ids
 from build_site.errors import Problem, StudyError
 from build_site.relation_claims import ASSERTED, TENTATIVE, status
+from build_site.render.svg_compact import compact_svg
 from build_site.render.svg_labels import place_kind_labels
 from build_site.study import Kind, KindRef
 from build_site.verbs import verb_for
@@ -333,13 +334,14 @@ def clean_svg(svg: str, label: str) -> str:
     drop Graphviz's ``<title>`` elements (internal DOT names), undo its escaping of hyphens
     (``&#45;``) so ids read as written, label the root for screen readers (``role="img"``
     plus ``aria-label``), give it its smallest legible width (:func:`min_width_style`) and move
-    the labels of edges to a whole kind beside their drawn line (:func:`place_kind_labels`)."""
+    the labels of edges to a whole kind beside their drawn line (:func:`place_kind_labels`),
+    then drop the bytes that draw nothing (:func:`~build_site.render.svg_compact.compact_svg`)."""
     svg = _COMMENT.sub("", _PROLOG.sub("", place_kind_labels(svg), count=1)).replace("&#45;", "-")
     svg = _TITLE.sub("", svg)
     safe = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     style = min_width_style(svg)
     attrs = f'role="img" aria-label="{safe}"' + (f' style="{style}"' if style else "")
-    return svg.replace("<svg ", f"<svg {attrs} ", 1).strip()
+    return compact_svg(svg.replace("<svg ", f"<svg {attrs} ", 1).strip())
 
 
 PLACEHOLDER = re.compile(r"<!--bs-diagram:([0-9a-f]{64})-->")

@@ -71,9 +71,9 @@ def test_not_found_page_links_stay_under_the_sub_path(browser: Browser,
         page.goto(root + "index.html", wait_until="load")
         loaded: list[str] = []
         page.on("response", lambda r: loaded.append(r.url) if r.ok else None)
-        with page.expect_response(lambda r: r.url.endswith("search_index.json")) as index:
+        with page.expect_response(lambda r: r.url.endswith("search_index.js")) as index:
             page.goto(root + "dyads/missing.html", wait_until="load")
-        assert index.value.url == root + "search/search_index.json" and index.value.ok
+        assert index.value.url == root + "search/search_index.js" and index.value.ok
         page.wait_for_function("document.documentElement.classList.contains('js')")
         assert "404" in page.inner_text("article")
         links = page.eval_on_selector_all("header a[href], nav a[href]",

@@ -50,15 +50,24 @@ def _curve(d: str) -> list[tuple[float, float]]:
     return out
 
 
+def _inherited(element: etree._Element, name: str) -> str:
+    """The value of an inherited attribute (``font-size``, ``text-anchor``) as drawn: the
+    element's own or its nearest ancestor's (compacted diagrams write it once on a group)."""
+    for node in (element, *element.iterancestors()):
+        if node.get(name) is not None:
+            return str(node.get(name))
+    raise AssertionError(f"no {name} on {element.text!r} or its ancestors")
+
+
 Box = tuple[float, float, float, float]  # centre x, centre y, half width, half height
 
 
 def _text_box(text: etree._Element) -> Box:
     """The box a label covers (DejaVu Sans: about 0.55 em per character)."""
     x, y = float(text.get("x")), float(text.get("y"))
-    size = float(text.get("font-size"))
+    size = float(_inherited(text, "font-size"))
     width = len(text.text or "") * size * 0.55
-    shift = {"start": width / 2, "middle": 0.0, "end": -width / 2}[text.get("text-anchor")]
+    shift = {"start": width / 2, "middle": 0.0, "end": -width / 2}[_inherited(text, "text-anchor")]
     return x + shift, y - size * 0.35, width / 2, size / 2
 
 
@@ -95,7 +104,7 @@ def test_every_relation_label_is_nearest_its_own_line(tmp_path: Path) -> None:
 
 def test_text_is_drawn_at_12_points_and_kept_legible(tmp_path: Path) -> None:
     root = _bundled_svg(tmp_path)
-    sizes = {float(t.get("font-size")) for t in root.iter(f"{SVG}text")}
+    sizes = {float(_inherited(t, "font-size")) for t in root.iter(f"{SVG}text")}
     assert min(sizes) >= 12, sizes
     width_pt = float(root.get("width").removesuffix("pt"))
     floor = int(re.fullmatch(r"min-width: (\d+)px", root.get("style")).group(1))  # type: ignore[union-attr]

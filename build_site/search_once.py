@@ -1,0 +1,73 @@
+"""Material's search index stored once instead of twice (issue 25: output size).
+
+Material 9.8 with its offline plugin writes the index twice: ``search/search_index.json``
+(the search plugin) and ``search/search_index.js`` (the offline plugin: the same JSON after
+``var __index = ``). Its bundle reads the script when the site is opened from disk
+(``file:``, where a page may not fetch a file) and fetches the JSON everywhere else
+(``function ks(){return location.protocol==="file:"?_t(search_index.js)...:ze(search_index.json)}``
+in ``bundle.*.min.js``). A script loads over HTTP as well as from disk, so the bundle is made
+to take the script's path always, and the JSON goes: at 1,000 dyads 9.4 MB of the site.
+
+Only when the bundle holds that test exactly once: with another Material (another bundle)
+nothing changes and both files stay. ``tests/browser/test_search_once.py`` finds an excerpt
+by a quote from disk and over HTTP; :func:`read_index` reads whichever file a site has.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+SEARCH_JSON = Path("search") / "search_index.json"
+SEARCH_SCRIPT = Path("search") / "search_index.js"
+SCRIPT_PREFIX = "var __index = "
+"""What Material's offline plugin writes before the JSON (``plugins/offline/plugin.py``)."""
+_TEST = 'location.protocol==="file:"?'
+_LOADS_SCRIPT = '_t(`${new URL("search/search_index.js",'
+_PATCHED = "!0?" + _LOADS_SCRIPT
+
+
+def _bundles(site: Path) -> list[Path]:
+    return sorted((site / "assets" / "javascripts").glob("bundle.*.min.js"))
+
+
+def keep_one_index(site: Path) -> int:
+    """Drop ``search_index.json`` from a Material site whose search reads the script.
+
+    Args:
+        site: the folder MkDocs wrote (Material's theme, offline plugin on).
+
+    Returns:
+        The bytes saved; 0 when the site lacks either file or its bundle is not the one
+        this knows (then nothing is changed).
+    """
+    index, script = site / SEARCH_JSON, site / SEARCH_SCRIPT
+    bundles = _bundles(site)
+    if not (index.is_file() and script.is_file()) or len(bundles) != 1:
+        return 0
+    code = bundles[0].read_text(encoding="utf-8")
+    if code.count(_TEST + _LOADS_SCRIPT) == 1:
+        bundles[0].write_text(code.replace(_TEST + _LOADS_SCRIPT, _PATCHED), encoding="utf-8")
+    elif code.count(_PATCHED) != 1:  # already changed by an earlier build of this folder
+        return 0
+    saved = index.stat().st_size
+    index.unlink()
+    return saved
+
+
+def read_index(site: Path) -> Any:
+    """The parsed search index of a built MkDocs site: its ``search_index.json``, or when
+    :func:`keep_one_index` dropped that, the JSON inside ``search_index.js``.
+
+    Raises:
+        OSError: neither file can be read.
+        ValueError: the file is not the index (bad JSON, or a script not shaped as
+            Material's offline plugin writes it).
+    """
+    if (site / SEARCH_JSON).is_file():
+        return json.loads((site / SEARCH_JSON).read_text(encoding="utf-8"))
+    text = (site / SEARCH_SCRIPT).read_text(encoding="utf-8")
+    if not text.startswith(SCRIPT_PREFIX):
+        raise ValueError(f"{SEARCH_SCRIPT} does not start with {SCRIPT_PREFIX!r}")
+    return json.loads(text[len(SCRIPT_PREFIX):])

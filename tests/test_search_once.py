@@ -1,0 +1,55 @@
+"""Material's search index kept once only where the bundle is known to read the script
+(issue 25: output size); the browser test shows search working from disk and over HTTP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from build_site.search_once import SEARCH_JSON, SEARCH_SCRIPT, keep_one_index, read_index
+
+KNOWN = ('function ks(){return location.protocol==="file:"?_t(`${new URL("search/search_index'
+         '.js",Or.base)}`).pipe(m(()=>__index),Z(1)):ze(new URL("search/search_index.json",'
+         'Or.base))}')
+INDEX = {"config": {"lang": ["en"]}, "docs": [{"location": "a.html", "text": "t", "title": "A"}]}
+
+
+def _site(tmp_path: Path, bundle: str) -> Path:
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)
+    (site / "assets" / "javascripts").mkdir(parents=True)
+    (site / "assets" / "javascripts" / "bundle.abc.min.js").write_text(bundle)
+    data = json.dumps(INDEX)
+    (site / SEARCH_JSON).write_text(data)
+    (site / SEARCH_SCRIPT).write_text(f"var __index = {data}")
+    return site
+
+
+def test_the_known_bundle_reads_the_script_always_and_the_json_goes(tmp_path: Path) -> None:
+    site = _site(tmp_path, KNOWN)
+    assert keep_one_index(site) == len(json.dumps(INDEX))
+    bundle = (site / "assets" / "javascripts" / "bundle.abc.min.js").read_text()
+    assert 'return !0?_t(`${new URL("search/search_index.js"' in bundle
+    assert not (site / SEARCH_JSON).exists() and read_index(site) == INDEX
+    # a dirty rebuild over it: the search plugin wrote the JSON again
+    (site / SEARCH_JSON).write_text(json.dumps(INDEX))
+    assert keep_one_index(site) > 0 and not (site / SEARCH_JSON).exists()
+    assert (site / "assets" / "javascripts" / "bundle.abc.min.js").read_text() == bundle
+
+
+@pytest.mark.parametrize("bundle", [KNOWN.replace('"file:"', '"file:"&&x'), KNOWN + KNOWN, ""])
+def test_another_bundle_keeps_both_files(tmp_path: Path, bundle: str) -> None:
+    site = _site(tmp_path, bundle)
+    assert keep_one_index(site) == 0
+    assert (site / SEARCH_JSON).is_file() and (site / SEARCH_SCRIPT).is_file()
+    assert (site / "assets" / "javascripts" / "bundle.abc.min.js").read_text() == bundle
+
+
+def test_a_script_not_shaped_as_materials_is_refused(tmp_path: Path) -> None:
+    site = _site(tmp_path, KNOWN)
+    (site / SEARCH_JSON).unlink()
+    (site / SEARCH_SCRIPT).write_text("window.x = 1")
+    with pytest.raises(ValueError):
+        read_index(site)
