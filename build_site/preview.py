@@ -18,7 +18,8 @@ incremental only when all of these hold, else it is a full build:
   of Markdown pages. Then every page that did not change renders to the very bytes it had:
   MkDocs' output for a page depends on its own Markdown, the navigation and the
   configuration, which are the same;
-- Material's search index can be put together (:func:`merge_search_index`): every changed
+- Material's search index can be put together
+  (:func:`build_site.engines.mkdocs_dirty.merge_search_index`): every changed
   page's entries replace its entries in the previous index, in the same place.
 
 Then the previous output is copied into a staging folder, MkDocs rebuilds only the changed
@@ -33,8 +34,6 @@ them with the same identifiers. A refusal leaves the previous preview as it was.
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
 import os
 import shutil
 import tempfile
@@ -44,8 +43,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mkdocs.plugins import BasePlugin
-
+from build_site.engines.mkdocs_dirty import Fallback
 from build_site.errors import StudyError
 from build_site.publish import MARKER as MARKER_FILE
 from build_site.render.fragments import MARKER
@@ -56,11 +54,6 @@ if TYPE_CHECKING:
     from build_site.engines.job import SiteJob
 
 STATE = "preview.json"
-PLUGIN_NAME = "build-site-preview"
-
-
-class Fallback(Exception):
-    """The incremental path cannot vouch for this build: build in full."""
 
 
 def page_digests(docs_dir: Path, fragments: Mapping[str, str]) -> dict[str, str]:
@@ -165,108 +158,6 @@ def subset(staging: Path, files: list[str]) -> Iterator[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(staging / rel, target)
         yield root
-
-
-SEARCH_INDEX = Path("search") / "search_index.json"
-SEARCH_SCRIPT = Path("search") / "search_index.js"
-
-
-def read_search_index(site: Path) -> Any:
-    """The search index of ``site``, parsed.
-
-    Raises:
-        Fallback: it is missing or unreadable.
-    """
-    try:
-        return json.loads((site / SEARCH_INDEX).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise Fallback("search index") from exc
-
-
-def merge_search_index(old: Any, staging: Path, urls: set[str]) -> None:
-    """Put the search index of ``staging`` together: its entries (of the rebuilt pages at
-    ``urls`` only) replace those pages' entries in ``old`` (the previous index), in their
-    place.
-
-    Raises:
-        Fallback: the new index is missing or unreadable, or a rebuilt page has entries where
-            the previous index had none (its place is unknown).
-    """
-    new = read_search_index(staging)
-    try:
-        old_docs, new_docs = list(old["docs"]), list(new["docs"])
-        same_config = old["config"] == new["config"]
-    except (KeyError, TypeError) as exc:
-        raise Fallback("search index") from exc
-    fresh: dict[str, list[Any]] = {}
-    for entry in new_docs:
-        fresh.setdefault(_page_of(entry), []).append(entry)
-    placed: set[str] = set()
-    docs: list[Any] = []
-    for entry in old_docs:
-        page = _page_of(entry)
-        if page not in urls:
-            docs.append(entry)
-        elif page not in placed:
-            placed.add(page)
-            docs += fresh.get(page, [])
-    if set(fresh) - placed or set(fresh) - urls or not same_config:
-        raise Fallback("search entries of a page that had none")
-    data = json.dumps({"config": new["config"], "docs": docs}, separators=(",", ":"),
-                      default=str)  # as Material writes it
-    (staging / SEARCH_INDEX).write_text(data, encoding="utf-8")
-    script = staging / SEARCH_SCRIPT
-    if script.is_file():  # Material's offline plugin inlines the index, as it does
-        script.write_text(f"var __index = {data}", encoding="utf-8")
-
-
-def _page_of(entry: Mapping[str, Any]) -> str:
-    return str(entry["location"]).split("#", 1)[0]
-
-
-class OnlyThesePages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """An MkDocs plugin for a dirty build: only the pages in ``pages`` (docs-relative paths)
-    count as modified; nothing else is read, rendered or copied. ``urls`` collects their URLs.
-    """
-
-    def __init__(self, pages: set[str]) -> None:
-        super().__init__()
-        self.pages = pages
-        self.urls: set[str] = set()
-
-    def on_files(self, files: Any, /, **kwargs: Any) -> Any:
-        """Mark each file modified or not."""
-        for file in files:
-            modified = file.src_uri in self.pages and file.is_documentation_page()
-            if modified:
-                self.urls.add(file.url)
-            file.is_modified = _constant(modified)
-        return files
-
-
-def _constant(value: bool) -> Callable[[], bool]:
-    return lambda: value
-
-
-DIRTY_WARNING = "A 'dirty' build is being performed"
-
-
-class _QuietDirty(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(DIRTY_WARNING)
-
-
-@contextmanager
-def quiet_dirty() -> Iterator[None]:
-    """Drop MkDocs' warning that a dirty build is being performed (strict mode would stop on
-    it): here every page that changed is rebuilt and the search index merged."""
-    logger = logging.getLogger("mkdocs.commands.build")
-    quiet = _QuietDirty()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
 
 
 class Plan:

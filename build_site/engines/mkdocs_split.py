@@ -1,0 +1,245 @@
+"""The MkDocs build on two cores: this process renders the first run of pages, a forked
+child the rest, and the two outputs are put together into the very bytes one process writes.
+
+MkDocs 1.6 renders page after page in one process; at 1,000 dyads that is half a minute, and
+about 40 % of it is Material's search plugin parsing each page's HTML. Both processes run the
+same configuration as a dirty build (:mod:`build_site.engines.mkdocs_dirty`) in which only
+their pages count as modified:
+
+- the pages, in the order MkDocs builds them, are cut into two consecutive runs of about the
+  same weight (:func:`split_point`: source bytes plus a fixed cost per page), computed the
+  same way in both processes from the same files, so the cut is deterministic;
+- this process writes its pages, every asset, the 404 page and the sitemap into the site
+  folder; the child writes its pages into a hidden folder inside it (``.half-pages``);
+- both read the front matter of the pages they do not render, so the navigation each page
+  shows (titles from the navigation, Material's ``icon``/``status``/``subtitle`` from
+  ``meta``) is the full build's; a split is tried only when every page in the navigation has
+  its title there (else a page's title would come from its rendered heading, which only one
+  of the processes has);
+- the child's pages move into the site folder; its 404 page, sitemap and any other file
+  both wrote must be byte for byte this process's (a check that both saw the same site:
+  else :class:`Fallback`, and the caller builds in one process); the search indexes are
+  joined, the child's entries after this process's, which is the order of one build
+  (Material indexes each page as it is built, in that same order).
+
+Warnings and errors of the child (strict mode) reach the caller as this process's do: its
+messages are added to ``messages`` (those this process did not already report) and its
+failure raised here. A failing child leaves the site folder unfinished, which the pipeline
+then discards (the published site is swapped only after the gate). One process is used below
+:data:`MIN_PAGES` pages, where ``os.fork`` is missing or fails, when this process runs other
+threads, for ``serve``'s incremental rebuilds and when anchor links are validated as warnings
+(each process would only see its own pages' anchors).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import shutil
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from build_site.engines import mkdocs_dirty
+from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
+
+MIN_PAGES = 150  # below this, forking costs more than it saves (guide/performance.md)
+PAGE_COST = 8000  # a page's fixed cost (navigation, theme), in bytes of Markdown
+HALF_DIR = ".half-pages"
+JOINED = {mkdocs_dirty.SEARCH_INDEX.as_posix(), mkdocs_dirty.SEARCH_SCRIPT.as_posix()}
+
+
+def split_point(weights: Sequence[int]) -> int:
+    """Where to cut ``weights`` (one per page, in build order) into two consecutive runs of
+    the closest total weight: the index of the first page of the second run (the lowest such
+    index on a tie; 1 to ``len(weights) - 1``).
+
+    Raises:
+        ValueError: fewer than two pages.
+    """
+    if len(weights) < 2:
+        raise ValueError("two pages or more are needed to split")
+    total, best, running = sum(weights), 1, 0
+    best_gap = None
+    for index in range(1, len(weights)):
+        running += weights[index - 1]
+        gap = abs(total - 2 * running)
+        if best_gap is None or gap < best_gap:
+            best, best_gap = index, gap
+    return best
+
+
+def _halves(docs_dir: Path) -> tuple[mkdocs_dirty.Chooser, mkdocs_dirty.Chooser]:
+    def cut(order: Sequence[str]) -> int:
+        return split_point([(docs_dir / rel).stat().st_size + PAGE_COST for rel in order])
+
+    return (lambda order: set(order[:cut(order)])), (lambda order: set(order[cut(order):]))
+
+
+def can_split(cfg: Any, docs_dir: Path, nav: list[Any]) -> bool:
+    """Whether the build of ``cfg`` (pages in ``docs_dir``, navigation ``nav``) is worth and
+    safe to run in two processes (module docstring)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1 or not _titled(nav):
+        return False
+    if cfg.validation.links.anchors >= logging.WARNING:
+        return False
+    return sum(1 for _ in docs_dir.rglob("*.md")) >= MIN_PAGES
+
+
+def _titled(nav: Any) -> bool:
+    """Whether every page of the navigation ``nav`` (``mkdocs.yml``'s form) has a title."""
+    if isinstance(nav, list):
+        return all(_titled(item) for item in nav)
+    if isinstance(nav, dict):
+        return all(_titled(value) if isinstance(value, list) else isinstance(value, str)
+                   for value in nav.values())
+    return False  # a bare path: MkDocs takes the title from the page
+
+
+def build_in_two(cfg: Any, docs_dir: Path, messages: list[str]) -> None:
+    """Build the site of ``cfg`` (pages in ``docs_dir``) into ``cfg.site_dir`` in two
+    processes (module docstring); ``messages`` is the list that collects MkDocs' warnings.
+
+    Raises:
+        Fallback: a process could not be started or the halves do not fit together (build in
+            one process instead; nothing in the site folder is to be kept).
+        MkDocsException, SystemExit: MkDocs refused either half (the messages of both in
+            ``messages``).
+        Exception: whatever else either half raised, as it raised it.
+    """
+    from mkdocs.exceptions import Abort, MkDocsException
+    from mkdocs.utils import clean_directory
+
+    site = Path(cfg.site_dir)
+    half = site / HALF_DIR
+    clean_directory(str(site))  # what MkDocs' own full build does first
+    shutil.rmtree(half, ignore_errors=True)
+    half.mkdir(parents=True)
+    try:
+        first, second = _halves(docs_dir)
+        mine = OnlyThesePages(first, assets=True, read_others=True)
+        theirs = OnlyThesePages(second, read_others=True)
+        pid, pipe = _fork(cfg, half, theirs, messages)
+        try:
+            failure: BaseException | None = None
+            try:
+                mkdocs_dirty.run(cfg, mine)
+            except (MkDocsException, SystemExit) as exc:
+                failure = exc
+            status, their_messages, error = _receive(pid, pipe)
+            pid = 0
+        finally:
+            if pid:  # this process failed otherwise (or was interrupted): stop the child
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                os.close(pipe)
+        messages += [m for m in their_messages if m not in messages]
+        if status == "error" and isinstance(error, BaseException):
+            raise error
+        if failure is not None:
+            raise failure
+        if status != "ok":
+            raise Abort(str(error))
+        _put_together(site, half, set(mine.left_out))
+    finally:
+        shutil.rmtree(half, ignore_errors=True)
+
+
+def _fork(cfg: Any, half: Path, plugin: OnlyThesePages,
+          messages: list[str]) -> tuple[int, int]:
+    """Start the child that builds ``plugin``'s pages into ``half``: its process id and the
+    read end of the pipe its result comes through.
+
+    Raises:
+        Fallback: the process could not be started.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        os.close(read_end)
+        os.close(write_end)
+        raise Fallback("no second process") from exc
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        _child(cfg, half, plugin, messages, write_end)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _child(cfg: Any, half: Path, plugin: OnlyThesePages, messages: list[str],
+           write_end: int) -> None:
+    from mkdocs.exceptions import MkDocsException
+
+    code = 70
+    try:
+        known = len(messages)
+        cfg["site_dir"] = str(half)
+        result: tuple[str, list[str], Any]
+        try:
+            mkdocs_dirty.run(cfg, plugin)
+            result = ("ok", [], None)
+        except (MkDocsException, SystemExit) as exc:
+            result = ("mkdocs", [], str(exc))
+        except BaseException as exc:  # handed to the parent, raised there
+            result = ("error", [], _picklable(exc))
+        result[1].extend(messages[known:])
+        with os.fdopen(write_end, "wb") as pipe:
+            pickle.dump(result, pipe)
+        code = 0
+    finally:
+        os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # any exception that cannot cross the pipe
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _receive(pid: int, pipe: int) -> tuple[str, list[str], Any]:
+    """The child's result (status, its new messages, its error) once it has ended.
+
+    Raises:
+        Fallback: it ended without one (killed, or out of memory).
+    """
+    with os.fdopen(pipe, "rb") as stream:
+        data = stream.read()
+    os.waitpid(pid, 0)
+    try:
+        status, their_messages, error = pickle.loads(data)
+    except Exception as exc:  # a child that died mid-way wrote nothing whole
+        raise Fallback("the second process ended without a result") from exc
+    return str(status), list(their_messages), error
+
+
+def _put_together(site: Path, half: Path, theirs: set[str]) -> None:
+    """Move the child's pages (``theirs``: their output paths) from ``half`` into ``site``,
+    join the search indexes, and check every other file both wrote is the same.
+
+    Raises:
+        Fallback: a file both wrote differs, or the search indexes cannot be joined.
+    """
+    for path in sorted(half.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(half).as_posix()
+        target = site / rel
+        if rel in JOINED:
+            continue
+        if rel not in theirs and target.exists():
+            if target.read_bytes() != path.read_bytes():
+                raise Fallback(f"{rel} differs between the two halves")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+    if (half / mkdocs_dirty.SEARCH_INDEX).exists() or (site / mkdocs_dirty.SEARCH_INDEX).exists():
+        mkdocs_dirty.join_search_indexes(site, half)
