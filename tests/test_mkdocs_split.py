@@ -13,6 +13,11 @@ from typing import Any
 import pytest
 
 import build_site.engines.mkdocs_split as split
+from build_site.engines.mkdocs_dirty import (
+    join_search_indexes,
+    read_search_index,
+    write_search_index,
+)
 from build_site.errors import StudyError
 from build_site.pipeline import build
 from build_site.synth import write_synthetic_study
@@ -84,13 +89,13 @@ def test_a_synthetic_study_over_the_threshold_splits_by_default_to_the_same_byte
 def test_front_matter_of_the_other_half_shows_in_the_navigation(
         tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Material shows a page's meta icon in the navigation of the pages of its section; the
-    # process that does not render the page must still read it. The two About pages are
-    # built first and last, so by different processes.
+    # process that does not render the page must still read it.
     (tiny / "docs" / "aa").mkdir(parents=True)
     (tiny / "docs" / "aa" / "notes.md").write_text(
         "---\nicon: material/pencil\n---\n# Field notes\n\nHow we kept notes.\n",
         encoding="utf-8")
     _break_a_late_page(tiny, "Nothing broken here.")
+    _child_builds(monkeypatch, {"zz/late.md"})
     one, two, splits = _both(tiny, tmp_path, monkeypatch)
     assert splits.count == 1
     _same(one, two)
@@ -98,21 +103,42 @@ def test_front_matter_of_the_other_half_shows_in_the_navigation(
     assert "<svg" in late.split('href="../aa/notes.html"', 1)[1].split("Field notes", 1)[0]
 
 
-def test_the_cut_is_balanced_deterministic_and_never_empty() -> None:
-    assert split.split_point([1, 1, 1, 1]) == 2
-    assert split.split_point([10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]) == 1
-    assert split.split_point([3, 1, 1, 1, 1, 1]) == 2  # 4 | 4
-    assert split.split_point([5, 5]) == 1
-    assert split.split_point([100, 1, 1]) == 1
-    assert split.split_point([1, 1, 100]) == 2
-    assert split.split_point([1, 2, 1]) == 1  # a tie: the lower index
-    with pytest.raises(ValueError, match="two pages"):
-        split.split_point([3])
+def test_pages_are_dealt_out_alternately_and_the_search_index_joined_in_page_order(
+        tmp_path: Path) -> None:
+    first, second = split._halves()
+    order = ["index.html", "a.html", "b.html", "c.html", "d.html"]
+    assert first(order) == {"index.html", "b.html", "d.html"}
+    assert second(order) == {"a.html", "c.html"}
+    config = {"lang": ["en"], "separator": " ", "pipeline": [], "fields": {}}
+
+    def index(site: Path, docs: list[dict[str, str]]) -> None:
+        (site / "search").mkdir(parents=True)
+        write_search_index(site, config, docs)
+
+    def entry(location: str) -> dict[str, str]:
+        return {"location": location, "title": location, "text": ""}
+
+    index(tmp_path / "one", [entry("index.html"), entry("b.html"), entry("b.html#x"),
+                             entry("d.html")])
+    index(tmp_path / "two", [entry("a.html"), entry("a.html#y"), entry("c.html")])
+    join_search_indexes(tmp_path / "one", tmp_path / "two", order)
+    joined = read_search_index(tmp_path / "one")
+    assert [e["location"] for e in joined["docs"]] == [
+        "index.html", "a.html", "a.html#y", "b.html", "b.html#x", "c.html", "d.html"]
+    index(tmp_path / "three", [entry("b.html")])  # a page indexed by both: not joined
+    with pytest.raises(split.Fallback):
+        join_search_indexes(tmp_path / "one", tmp_path / "three", order)
+
+
+def _child_builds(monkeypatch: pytest.MonkeyPatch, pages: set[str]) -> None:
+    """Make the child build just ``pages`` (docs-relative) and this process every other page."""
+    monkeypatch.setattr(split, "_halves", lambda: ((lambda order: set(order) - pages),
+                                                   (lambda order: set(order) & pages)))
 
 
 def _break_a_late_page(study: Path, body: str = "See [the notes](missing-notes.md).") -> str:
-    """A hand-written page built last (in the second half), by default with a broken link:
-    strict mode stops on it. Returns the page's docs-relative path."""
+    """A hand-written page (``zz/late.html``), by default with a broken link: strict mode
+    stops on it. Returns the page's docs-relative path."""
     page = study / "docs" / "zz" / "late.md"
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text(f"# Late notes\n\n{body}\n", encoding="utf-8")
@@ -122,6 +148,7 @@ def _break_a_late_page(study: Path, body: str = "See [the notes](missing-notes.m
 def test_a_warning_in_the_second_half_fails_the_build_as_one_process_does(
         tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _break_a_late_page(tiny)
+    _child_builds(monkeypatch, {"zz/late.md"})
     monkeypatch.setattr(split, "MIN_PAGES", 10**9)
     with pytest.raises(StudyError) as single:
         build(tiny, tmp_path / "one")
@@ -145,6 +172,7 @@ def test_a_failing_half_keeps_the_previous_site(
     build(tiny, out)
     before = tree_hash(out)
     _break_a_late_page(tiny)
+    _child_builds(monkeypatch, {"zz/late.md"})
     with pytest.raises(StudyError):
         build(tiny, out)
     assert tree_hash(out) == before
@@ -155,6 +183,7 @@ def test_an_error_raised_in_the_child_is_raised_as_in_one_process(
     from build_site.render.fragments import DiagramFragments
 
     late = _break_a_late_page(tiny, "Nothing broken here.")
+    _child_builds(monkeypatch, {"zz/late.md"})
     real = DiagramFragments.on_page_markdown
 
     def explode(self: Any, markdown: str, /, *, page: Any, **kwargs: Any) -> str:
@@ -182,7 +211,7 @@ def test_halves_that_do_not_fit_are_built_again_in_one_process(
     build(tiny, tmp_path / "one")
     monkeypatch.setattr(split, "MIN_PAGES", 0)
 
-    def misfit(site: Path, half: Path, theirs: set[str]) -> None:
+    def misfit(site: Path, half: Path, theirs: set[str], order: list[str]) -> None:
         (site / "404.html").write_text("not what one process writes", encoding="utf-8")
         raise split.Fallback("404.html differs between the two halves")
 

@@ -45,7 +45,8 @@ class OnlyThesePages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             built, so the navigation shows its ``meta`` (Material's ``icon``, ``status``,
             ``subtitle``) as a full build does.
 
-    After the files event, ``urls`` holds the URLs of the pages built, ``built`` and
+    After the files event, ``urls`` holds the URLs of the pages built, ``order`` the URLs of
+    every page in the order MkDocs builds them, ``built`` and
     ``left_out`` the output paths (``dest_uri``) of the pages built and of those not built.
     """
 
@@ -56,6 +57,7 @@ class OnlyThesePages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.assets = assets
         self.read_others = read_others
         self.urls: set[str] = set()
+        self.order: list[str] = []
         self.built: list[str] = []
         self.left_out: list[str] = []
 
@@ -63,6 +65,7 @@ class OnlyThesePages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """Mark each file modified or not."""
         order = [file.src_uri for file in files.documentation_pages()]
         chosen = self.pages(order) if callable(self.pages) else self.pages
+        self.order = [file.url for file in files.documentation_pages()]
         for file in files:
             if file.is_documentation_page():
                 modified = file.src_uri in chosen
@@ -180,21 +183,33 @@ def merge_search_index(old: Any, staging: Path, urls: set[str]) -> None:
     write_search_index(staging, new["config"], docs)
 
 
-def join_search_indexes(first: Path, second: Path) -> None:
-    """Append the entries of ``second``'s search index to ``first``'s, rewriting ``first``'s
-    (for two builds of consecutive runs of pages: the entries end in the order one build of
-    every page writes them, page by page in build order).
+def join_search_indexes(first: Path, second: Path, order: Sequence[str]) -> None:
+    """Put the entries of the search indexes of ``first`` and ``second`` (two builds of
+    disjoint sets of pages) into ``first``'s, page by page in ``order`` (every page's URL in
+    build order): the order in which one build of every page writes them, since Material
+    indexes each page as it is built (``on_page_context``).
 
     Raises:
-        Fallback: an index is missing or unreadable, or their configurations differ.
+        Fallback: an index is missing or unreadable, their configurations differ, a page has
+            entries in both, or an entry belongs to no page of ``order``.
     """
     head, tail = read_search_index(first), read_search_index(second)
     try:
-        docs = [*head["docs"], *tail["docs"]]
         if head["config"] != tail["config"]:
             raise Fallback("search configurations differ")
+        groups: dict[str, list[Any]] = {}
+        for index in (head, tail):
+            mine: dict[str, list[Any]] = {}
+            for entry in index["docs"]:
+                mine.setdefault(_page_of(entry), []).append(entry)
+            if set(mine) & set(groups):
+                raise Fallback("a page indexed by both builds")
+            groups.update(mine)
     except (KeyError, TypeError) as exc:
         raise Fallback("search index") from exc
+    docs = [entry for url in order for entry in groups.pop(url, [])]
+    if groups:
+        raise Fallback("search entries of no page")
     write_search_index(first, head["config"], docs)
 
 

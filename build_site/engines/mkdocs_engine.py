@@ -120,7 +120,7 @@ def _build(job: SiteJob, messages: list[str]) -> None:
         return
     if mkdocs_split.can_split(cfg, job.docs_dir, job.nav):
         try:
-            mkdocs_split.build_in_two(cfg, job.docs_dir, messages)
+            mkdocs_split.build_in_two(cfg, messages)
             return
         except Fallback:
             del messages[:]

@@ -6,9 +6,8 @@ about 40 % of it is Material's search plugin parsing each page's HTML. Both proc
 same configuration as a dirty build (:mod:`build_site.engines.mkdocs_dirty`) in which only
 their pages count as modified:
 
-- the pages, in the order MkDocs builds them, are cut into two consecutive runs of about the
-  same weight (:func:`split_point`: source bytes plus a fixed cost per page), computed the
-  same way in both processes from the same files, so the cut is deterministic;
+- the pages, in the order MkDocs builds them, are dealt out alternately (:func:`_halves`),
+  the same way in both processes from the same files, so the split is deterministic;
 - this process writes its pages, every asset, the 404 page and the sitemap into the site
   folder; the child writes its pages into a hidden folder inside it (``.half-pages``);
 - both read the front matter of the pages they do not render, so the navigation each page
@@ -19,8 +18,8 @@ their pages count as modified:
 - the child's pages move into the site folder; its 404 page, sitemap and any other file
   both wrote must be byte for byte this process's (a check that both saw the same site:
   else :class:`Fallback`, and the caller builds in one process); the search indexes are
-  joined, the child's entries after this process's, which is the order of one build
-  (Material indexes each page as it is built, in that same order).
+  joined page by page in build order, the order of one build (Material indexes each page as
+  it is built).
 
 Warnings and errors of the child (strict mode) reach the caller as this process's do: its
 messages are added to ``messages`` (those this process did not already report) and its
@@ -33,6 +32,7 @@ threads, for ``serve``'s incremental rebuilds and when anchor links are validate
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -40,7 +40,6 @@ import shutil
 import signal
 import sys
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,36 +47,15 @@ from build_site.engines import mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
 
 MIN_PAGES = 150  # below this, forking costs more than it saves (guide/performance.md)
-PAGE_COST = 8000  # a page's fixed cost (navigation, theme), in bytes of Markdown
 HALF_DIR = ".half-pages"
 JOINED = {mkdocs_dirty.SEARCH_INDEX.as_posix(), mkdocs_dirty.SEARCH_SCRIPT.as_posix()}
 
 
-def split_point(weights: Sequence[int]) -> int:
-    """Where to cut ``weights`` (one per page, in build order) into two consecutive runs of
-    the closest total weight: the index of the first page of the second run (the lowest such
-    index on a tie; 1 to ``len(weights) - 1``).
-
-    Raises:
-        ValueError: fewer than two pages.
-    """
-    if len(weights) < 2:
-        raise ValueError("two pages or more are needed to split")
-    total, best, running = sum(weights), 1, 0
-    best_gap = None
-    for index in range(1, len(weights)):
-        running += weights[index - 1]
-        gap = abs(total - 2 * running)
-        if best_gap is None or gap < best_gap:
-            best, best_gap = index, gap
-    return best
-
-
-def _halves(docs_dir: Path) -> tuple[mkdocs_dirty.Chooser, mkdocs_dirty.Chooser]:
-    def cut(order: Sequence[str]) -> int:
-        return split_point([(docs_dir / rel).stat().st_size + PAGE_COST for rel in order])
-
-    return (lambda order: set(order[:cut(order)])), (lambda order: set(order[cut(order):]))
+def _halves() -> tuple[mkdocs_dirty.Chooser, mkdocs_dirty.Chooser]:
+    """Every other page, in build order: this process the first, third...; the child the
+    second, fourth... Neighbouring pages are alike (a folder's pages are built together), so
+    the two halves cost about the same whatever the study's pages weigh."""
+    return (lambda order: set(order[0::2])), (lambda order: set(order[1::2]))
 
 
 def can_split(cfg: Any, docs_dir: Path, nav: list[Any]) -> bool:
@@ -100,9 +78,9 @@ def _titled(nav: Any) -> bool:
     return False  # a bare path: MkDocs takes the title from the page
 
 
-def build_in_two(cfg: Any, docs_dir: Path, messages: list[str]) -> None:
-    """Build the site of ``cfg`` (pages in ``docs_dir``) into ``cfg.site_dir`` in two
-    processes (module docstring); ``messages`` is the list that collects MkDocs' warnings.
+def build_in_two(cfg: Any, messages: list[str]) -> None:
+    """Build the site of ``cfg`` into ``cfg.site_dir`` in two processes (module docstring);
+    ``messages`` is the list that collects MkDocs' warnings.
 
     Raises:
         Fallback: a process could not be started or the halves do not fit together (build in
@@ -120,7 +98,7 @@ def build_in_two(cfg: Any, docs_dir: Path, messages: list[str]) -> None:
     shutil.rmtree(half, ignore_errors=True)
     half.mkdir(parents=True)
     try:
-        first, second = _halves(docs_dir)
+        first, second = _halves()
         mine = OnlyThesePages(first, assets=True, read_others=True)
         theirs = OnlyThesePages(second, read_others=True)
         pid, pipe = _fork(cfg, half, theirs, messages)
@@ -144,7 +122,7 @@ def build_in_two(cfg: Any, docs_dir: Path, messages: list[str]) -> None:
             raise failure
         if status != "ok":
             raise Abort(str(error))
-        _put_together(site, half, set(mine.left_out))
+        _put_together(site, half, set(mine.left_out), mine.order)
     finally:
         shutil.rmtree(half, ignore_errors=True)
 
@@ -160,15 +138,18 @@ def _fork(cfg: Any, half: Path, plugin: OnlyThesePages,
     sys.stdout.flush()
     sys.stderr.flush()
     read_end, write_end = os.pipe()
+    gc.freeze()  # the child's collections then leave the parent's objects (and pages) alone
     try:
         pid = os.fork()
     except OSError as exc:
+        gc.unfreeze()
         os.close(read_end)
         os.close(write_end)
         raise Fallback("no second process") from exc
     if pid == 0:  # the child: never returns
         os.close(read_end)
         _child(cfg, half, plugin, messages, write_end)
+    gc.unfreeze()
     os.close(write_end)
     return pid, read_end
 
@@ -221,9 +202,10 @@ def _receive(pid: int, pipe: int) -> tuple[str, list[str], Any]:
     return str(status), list(their_messages), error
 
 
-def _put_together(site: Path, half: Path, theirs: set[str]) -> None:
+def _put_together(site: Path, half: Path, theirs: set[str], order: list[str]) -> None:
     """Move the child's pages (``theirs``: their output paths) from ``half`` into ``site``,
-    join the search indexes, and check every other file both wrote is the same.
+    join the search indexes (``order``: every page's URL in build order), and check every
+    other file both wrote is the same.
 
     Raises:
         Fallback: a file both wrote differs, or the search indexes cannot be joined.
@@ -242,4 +224,4 @@ def _put_together(site: Path, half: Path, theirs: set[str]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
     if (half / mkdocs_dirty.SEARCH_INDEX).exists() or (site / mkdocs_dirty.SEARCH_INDEX).exists():
-        mkdocs_dirty.join_search_indexes(site, half)
+        mkdocs_dirty.join_search_indexes(site, half, order)
