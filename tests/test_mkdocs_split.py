@@ -238,7 +238,7 @@ def test_one_process_when_fork_fails_or_is_missing_or_threads_run(
     assert splits.count == 0
 
 
-def test_no_split_with_threads_warned_anchors_untitled_pages_or_few_pages(
+def test_no_split_with_threads_one_core_warned_anchors_untitled_or_few_pages(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def config(anchors: int) -> Any:
         return SimpleNamespace(validation=SimpleNamespace(links=SimpleNamespace(anchors=anchors)))
@@ -255,6 +255,9 @@ def test_no_split_with_threads_warned_anchors_untitled_pages_or_few_pages(
     monkeypatch.setattr(split, "MIN_PAGES", 2)
     assert not split.can_split(config(logging.INFO), docs, nav)
     monkeypatch.setattr(split, "MIN_PAGES", 1)
+    monkeypatch.setattr(split, "_cores", lambda: 1)
+    assert not split.can_split(config(logging.INFO), docs, nav)
+    monkeypatch.setattr(split, "_cores", lambda: 2)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()

@@ -25,9 +25,9 @@ Warnings and errors of the child (strict mode) reach the caller as this process'
 messages are added to ``messages`` (those this process did not already report) and its
 failure raised here. A failing child leaves the site folder unfinished, which the pipeline
 then discards (the published site is swapped only after the gate). One process is used below
-:data:`MIN_PAGES` pages, where ``os.fork`` is missing or fails, when this process runs other
-threads, for ``serve``'s incremental rebuilds and when anchor links are validated as warnings
-(each process would only see its own pages' anchors).
+:data:`MIN_PAGES` pages, on one processor, where ``os.fork`` is missing or fails, when this
+process runs other threads, for ``serve``'s incremental rebuilds and when anchor links are
+validated as warnings (each process would only see its own pages' anchors).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from typing import Any
 from build_site.engines import mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
 
-MIN_PAGES = 150  # below this, forking costs more than it saves (guide/performance.md)
+MIN_PAGES = 100  # below this, forking costs more than it saves (guide/performance.md)
 HALF_DIR = ".half-pages"
 JOINED = {mkdocs_dirty.SEARCH_INDEX.as_posix(), mkdocs_dirty.SEARCH_SCRIPT.as_posix()}
 
@@ -63,9 +63,18 @@ def can_split(cfg: Any, docs_dir: Path, nav: list[Any]) -> bool:
     safe to run in two processes (module docstring)."""
     if not hasattr(os, "fork") or threading.active_count() > 1 or not _titled(nav):
         return False
+    if _cores() < 2:
+        return False
     if cfg.validation.links.anchors >= logging.WARNING:
         return False
     return sum(1 for _ in docs_dir.rglob("*.md")) >= MIN_PAGES
+
+
+def _cores() -> int:
+    """The processors this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _titled(nav: Any) -> bool:
