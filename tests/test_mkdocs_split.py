@@ -259,10 +259,18 @@ def test_no_split_with_threads_one_core_warned_anchors_untitled_or_few_pages(
     assert not split.can_split(config(logging.INFO), docs, nav)
     monkeypatch.setattr(split, "_cores", lambda: 2)
     stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
     try:
         assert not split.can_split(config(logging.INFO), docs, nav)
     finally:
         stop.set()
-        thread.join()
+        worker.join()
+    refresh = threading.Thread(target=stop.wait, daemon=True)  # like rich's progress refresh
+    stop.clear()
+    refresh.start()
+    try:
+        assert split.can_split(config(logging.INFO), docs, nav)
+    finally:
+        stop.set()
+        refresh.join()

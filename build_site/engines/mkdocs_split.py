@@ -26,8 +26,8 @@ messages are added to ``messages`` (those this process did not already report) a
 failure raised here. A failing child leaves the site folder unfinished, which the pipeline
 then discards (the published site is swapped only after the gate). One process is used below
 :data:`MIN_PAGES` pages, on one processor, where ``os.fork`` is missing or fails, when this
-process runs other threads, for ``serve``'s incremental rebuilds and when anchor links are
-validated as warnings (each process would only see its own pages' anchors).
+process runs threads other than daemon ones, for ``serve``'s incremental rebuilds and when
+anchor links are validated as warnings (each process would only see its own pages' anchors).
 """
 
 from __future__ import annotations
@@ -61,13 +61,22 @@ def _halves() -> tuple[mkdocs_dirty.Chooser, mkdocs_dirty.Chooser]:
 def can_split(cfg: Any, docs_dir: Path, nav: list[Any]) -> bool:
     """Whether the build of ``cfg`` (pages in ``docs_dir``, navigation ``nav``) is worth and
     safe to run in two processes (module docstring)."""
-    if not hasattr(os, "fork") or threading.active_count() > 1 or not _titled(nav):
+    if not hasattr(os, "fork") or _other_threads() or not _titled(nav):
         return False
     if _cores() < 2:
         return False
     if cfg.validation.links.anchors >= logging.WARNING:
         return False
     return sum(1 for _ in docs_dir.rglob("*.md")) >= MIN_PAGES
+
+
+def _other_threads() -> bool:
+    """Whether threads other than this one and daemon threads run: a daemon thread (the
+    progress display's refresh, ``serve``'s HTTP server) is never joined and the child never
+    touches what it uses (the child writes through stdout and stderr objects of its own), but
+    a worker thread may hold a lock the child would need."""
+    current = threading.current_thread()
+    return any(t is not current and not t.daemon for t in threading.enumerate())
 
 
 def _cores() -> int:
@@ -169,6 +178,7 @@ def _child(cfg: Any, half: Path, plugin: OnlyThesePages, messages: list[str],
 
     code = 70
     try:
+        _own_stdio()
         known = len(messages)
         cfg["site_dir"] = str(half)
         result: tuple[str, list[str], Any]
@@ -185,6 +195,20 @@ def _child(cfg: Any, half: Path, plugin: OnlyThesePages, messages: list[str],
         code = 0
     finally:
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+
+
+def _own_stdio() -> None:
+    """Give the child stdout and stderr objects (and locks) of its own over the same
+    descriptors: a daemon thread of the parent may have held the old ones' locks at the
+    fork."""
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        old = getattr(sys, name)
+        try:
+            new = open(os.dup(fd), "w", encoding=getattr(old, "encoding", None) or "utf-8",  # noqa: SIM115
+                       errors=getattr(old, "errors", None) or "backslashreplace")
+        except OSError:
+            continue  # no such descriptor: nothing to write to anyway
+        setattr(sys, name, new)
 
 
 def _picklable(exc: BaseException) -> BaseException:
