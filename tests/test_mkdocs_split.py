@@ -274,3 +274,14 @@ def test_no_split_with_threads_one_core_warned_anchors_untitled_or_few_pages(
     finally:
         stop.set()
         refresh.join()
+
+
+def test_a_child_that_dies_without_a_result_means_one_process(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "MIN_PAGES", 10**9)
+    build(tiny, tmp_path / "one")
+    splits = Splits(monkeypatch, 0)
+    monkeypatch.setattr(split, "_child", lambda *args: os._exit(9))  # killed, say
+    build(tiny, tmp_path / "two")
+    assert splits.count == 0
+    _same(tmp_path / "one", tmp_path / "two")

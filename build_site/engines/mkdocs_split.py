@@ -126,13 +126,16 @@ def build_in_two(cfg: Any, messages: list[str]) -> None:
                 mkdocs_dirty.run(cfg, mine)
             except (MkDocsException, SystemExit) as exc:
                 failure = exc
-            status, their_messages, error = _receive(pid, pipe)
-            pid = 0
+            result = _receive(pid, pipe)
+            pid = 0  # ended and reaped
         finally:
             if pid:  # this process failed otherwise (or was interrupted): stop the child
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
                 os.close(pipe)
+        if result is None:  # killed, or out of memory: it wrote nothing whole
+            raise Fallback("the second process ended without a result")
+        status, their_messages, error = result
         messages += [m for m in their_messages if m not in messages]
         if status == "error" and isinstance(error, BaseException):
             raise error
@@ -219,19 +222,16 @@ def _picklable(exc: BaseException) -> BaseException:
     return exc
 
 
-def _receive(pid: int, pipe: int) -> tuple[str, list[str], Any]:
-    """The child's result (status, its new messages, its error) once it has ended.
-
-    Raises:
-        Fallback: it ended without one (killed, or out of memory).
-    """
+def _receive(pid: int, pipe: int) -> tuple[str, list[str], Any] | None:
+    """The child's result (status, its new messages, its error) once it has ended and been
+    reaped, or None when it ended without one."""
     with os.fdopen(pipe, "rb") as stream:
         data = stream.read()
     os.waitpid(pid, 0)
     try:
         status, their_messages, error = pickle.loads(data)
-    except Exception as exc:  # a child that died mid-way wrote nothing whole
-        raise Fallback("the second process ended without a result") from exc
+    except Exception:  # a child that died mid-way wrote nothing whole
+        return None
     return str(status), list(their_messages), error
 
 
