@@ -19,7 +19,8 @@ incremental only when all of these hold, else it is a full build:
   MkDocs' output for a page depends on its own Markdown, the navigation and the
   configuration, which are the same; and every other file of the docs folder (a download, an
   image: :func:`copied_alone`) reaches only its own copy, so a changed one is copied again;
-- Material's search index can be put together (:func:`merge_search_index`): every changed
+- Material's search index can be put together
+  (:func:`build_site.engines.mkdocs_dirty.merge_search_index`): every changed
   page's entries replace its entries in the previous index, in the same place.
 
 Then the previous output is copied into a staging folder, MkDocs rebuilds only the changed
@@ -35,8 +36,6 @@ refusal leaves the previous preview as it was.
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
 import os
 import shutil
 import tempfile
@@ -46,9 +45,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mkdocs.plugins import BasePlugin
-
-from build_site import search_once
+from build_site.engines.mkdocs_dirty import Fallback
 from build_site.errors import StudyError
 from build_site.publish import MARKER as MARKER_FILE
 from build_site.render.fragments import MARKER
@@ -59,12 +56,6 @@ if TYPE_CHECKING:
     from build_site.engines.job import SiteJob
 
 STATE = "preview.json"
-PLUGIN_NAME = "build-site-preview"
-
-
-class Fallback(Exception):
-    """The incremental path cannot vouch for this build: build in full."""
-
 
 # Stylesheets (read for every page's indentation removal), Markdown under any suffix MkDocs
 # reads as a page, and what MkDocs could render as a template (``extra_templates``).
@@ -191,59 +182,6 @@ def subset(staging: Path, files: list[str]) -> Iterator[Path]:
         yield root
 
 
-SEARCH_INDEX = Path("search") / "search_index.json"
-SEARCH_SCRIPT = Path("search") / "search_index.js"
-
-
-def read_search_index(site: Path) -> Any:
-    """The search index of ``site``, parsed (:func:`build_site.search_once.read_index`).
-
-    Raises:
-        Fallback: it is missing or unreadable.
-    """
-    try:
-        return search_once.read_index(site)  # the .json, or the .js when it is the only one
-    except (OSError, ValueError) as exc:
-        raise Fallback("search index") from exc
-
-
-def merge_search_index(old: Any, staging: Path, urls: set[str]) -> None:
-    """Put the search index of ``staging`` together: its entries (of the rebuilt pages at
-    ``urls`` only) replace those pages' entries in ``old`` (the previous index), in their
-    place.
-
-    Raises:
-        Fallback: the new index is missing or unreadable, or a rebuilt page has entries where
-            the previous index had none (its place is unknown).
-    """
-    new = read_search_index(staging)
-    try:
-        old_docs, new_docs = list(old["docs"]), list(new["docs"])
-        same_config = old["config"] == new["config"]
-    except (KeyError, TypeError) as exc:
-        raise Fallback("search index") from exc
-    fresh: dict[str, list[Any]] = {}
-    for entry in new_docs:
-        fresh.setdefault(_page_of(entry), []).append(entry)
-    placed: set[str] = set()
-    docs: list[Any] = []
-    for entry in old_docs:
-        page = _page_of(entry)
-        if page not in urls:
-            docs.append(entry)
-        elif page not in placed:
-            placed.add(page)
-            docs += fresh.get(page, [])
-    if set(fresh) - placed or set(fresh) - urls or not same_config:
-        raise Fallback("search entries of a page that had none")
-    data = json.dumps({"config": new["config"], "docs": docs}, separators=(",", ":"),
-                      default=str)  # as Material writes it
-    (staging / SEARCH_INDEX).write_text(data, encoding="utf-8")
-    script = staging / SEARCH_SCRIPT
-    if script.is_file():  # Material's offline plugin inlines the index, as it does
-        script.write_text(f"var __index = {data}", encoding="utf-8")
-
-
 def _has_digest(path: Path, digest: str) -> bool:
     """Whether ``path`` is a file (not a symlink) whose SHA-256 is ``digest``."""
     try:
@@ -251,56 +189,6 @@ def _has_digest(path: Path, digest: str) -> bool:
                 and hashlib.sha256(path.read_bytes()).hexdigest() == digest)
     except OSError:
         return False
-
-
-def _page_of(entry: Mapping[str, Any]) -> str:
-    return str(entry["location"]).split("#", 1)[0]
-
-
-class OnlyThesePages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-    """An MkDocs plugin for a dirty build: only the files in ``pages`` (docs-relative paths:
-    pages, and files copied alone) count as modified; nothing else is read, rendered or
-    copied. ``urls`` collects the pages' URLs.
-    """
-
-    def __init__(self, pages: set[str]) -> None:
-        super().__init__()
-        self.pages = pages
-        self.urls: set[str] = set()
-
-    def on_files(self, files: Any, /, **kwargs: Any) -> Any:
-        """Mark each file modified or not."""
-        for file in files:
-            modified = file.src_uri in self.pages
-            if modified and file.is_documentation_page():
-                self.urls.add(file.url)
-            file.is_modified = _constant(modified)
-        return files
-
-
-def _constant(value: bool) -> Callable[[], bool]:
-    return lambda: value
-
-
-DIRTY_WARNING = "A 'dirty' build is being performed"
-
-
-class _QuietDirty(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(DIRTY_WARNING)
-
-
-@contextmanager
-def quiet_dirty() -> Iterator[None]:
-    """Drop MkDocs' warning that a dirty build is being performed (strict mode would stop on
-    it): here every page that changed is rebuilt and the search index merged."""
-    logger = logging.getLogger("mkdocs.commands.build")
-    quiet = _QuietDirty()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
 
 
 class Plan:

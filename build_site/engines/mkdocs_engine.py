@@ -13,9 +13,17 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
-from build_site import preview, search_once
+from build_site import search_once
+from build_site.engines import mkdocs_dirty, mkdocs_split
 from build_site.engines.job import SiteJob
+from build_site.engines.mkdocs_dirty import (
+    Fallback,
+    OnlyThesePages,
+    merge_search_index,
+    read_search_index,
+)
 from build_site.errors import Problem, StudyError
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
@@ -44,21 +52,16 @@ class MkDocsEngine:
 
         The configuration is the one in ``job.config`` with :func:`config_overrides` set on
         top, the fragment extension among the Markdown extensions and the theme's text
-        escaped (:func:`for_theme`).
+        escaped (:func:`for_theme`). A large site is built on two cores
+        (:mod:`build_site.engines.mkdocs_split`), to the same bytes.
 
         Raises:
             StudyError: MkDocs reported a warning (strict mode) or failed; its messages are
                 listed.
         """
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config
         from mkdocs.exceptions import MkDocsException
 
         os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-        overrides = for_theme(config_overrides(job.config, job.docs_dir, job.site_dir, job.nav,
-                                               job.site_name, job.notice))
-        overrides["markdown_extensions"] = [*overrides["markdown_extensions"],
-                                            job.fragments_extension()]
         previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if job.epoch is not None:
             os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)  # MkDocs dates the sitemap with it
@@ -69,22 +72,7 @@ class MkDocsEngine:
         logger.setLevel(logging.WARNING)
         logger.propagate = False
         try:
-            cfg = load_config(config_file=str(job.config), **overrides)
-            cfg.plugins[PLUGIN_NAME] = DiagramFragments(job.fragments,
-                                                        job.work / "cache" / "theme")
-            cfg.plugins[THEME_TEXT] = ThemeText()
-            only = preview.OnlyThesePages(set(job.only)) if job.only is not None else None
-            previous_index = preview.read_search_index(job.site_dir) if only else None
-            if only:
-                cfg.plugins[preview.PLUGIN_NAME] = only
-            cfg.plugins.on_startup(command="build", dirty=False)
-            try:
-                with preview.quiet_dirty():
-                    build(cfg, dirty=only is not None)
-            finally:
-                cfg.plugins.on_shutdown()
-            if only:
-                preview.merge_search_index(previous_index, job.site_dir, only.urls)
+            _build(job, handler.messages)
             search_once.keep_one_index(job.site_dir)
         except (MkDocsException, SystemExit) as exc:
             messages = handler.messages or [str(exc)]
@@ -98,3 +86,46 @@ class MkDocsEngine:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
+
+
+def _configure(job: SiteJob) -> Any:
+    """A freshly loaded MkDocs configuration for ``job``, with the plugins the build adds.
+
+    Raises:
+        MkDocsException: MkDocs refused the configuration.
+    """
+    from mkdocs.config import load_config
+
+    overrides = for_theme(config_overrides(job.config, job.docs_dir, job.site_dir, job.nav,
+                                           job.site_name, job.notice))
+    overrides["markdown_extensions"] = [*overrides["markdown_extensions"],
+                                        job.fragments_extension()]
+    cfg = load_config(config_file=str(job.config), **overrides)
+    cfg.plugins[PLUGIN_NAME] = DiagramFragments(job.fragments, job.work / "cache" / "theme")
+    cfg.plugins[THEME_TEXT] = ThemeText()
+    return cfg
+
+
+def _build(job: SiteJob, messages: list[str]) -> None:
+    """Build ``job``: only its ``only`` pages over the previous site (serve), else in two
+    processes where :func:`mkdocs_split.can_split` allows, else in one. ``messages``
+    collects MkDocs' warnings.
+
+    Raises:
+        MkDocsException, SystemExit: MkDocs refused the build.
+    """
+    cfg = _configure(job)
+    if job.only is not None:
+        only = OnlyThesePages(set(job.only))
+        previous_index = read_search_index(job.site_dir)
+        mkdocs_dirty.run(cfg, only)
+        merge_search_index(previous_index, job.site_dir, only.urls)
+        return
+    if mkdocs_split.can_split(cfg, job.docs_dir, job.nav):
+        try:
+            mkdocs_split.build_in_two(cfg, messages)
+            return
+        except Fallback:
+            del messages[:]
+            cfg = _configure(job)  # a fresh configuration for every build
+    mkdocs_dirty.run(cfg)

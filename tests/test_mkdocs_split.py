@@ -1,0 +1,287 @@
+"""The MkDocs stage on two cores (engines/mkdocs_split.py): the very bytes of one process,
+MkDocs' warnings and errors from either half, and one process wherever a split is not safe."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+import build_site.engines.mkdocs_split as split
+from build_site.engines.mkdocs_dirty import (
+    join_search_indexes,
+    read_search_index,
+    write_search_index,
+)
+from build_site.errors import StudyError
+from build_site.pipeline import build
+from build_site.synth import write_synthetic_study
+
+from .conftest import REPO, tree_hash
+
+
+class Splits:
+    """Counts the builds that really ran in two processes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, min_pages: int) -> None:
+        self.count = 0
+        real = split._put_together
+
+        def put_together(*args: Any) -> None:
+            self.count += 1
+            real(*args)
+
+        monkeypatch.setattr(split, "_put_together", put_together)
+        monkeypatch.setattr(split, "MIN_PAGES", min_pages)
+
+
+def _both(study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+          audience: str = "public") -> tuple[Path, Path, Splits]:
+    """The site of ``study`` built in one process and in two (below any threshold)."""
+    one, two = tmp_path / f"one-{audience}", tmp_path / f"two-{audience}"
+    monkeypatch.setattr(split, "MIN_PAGES", 10**9)
+    build(study, one, audience=audience)  # type: ignore[arg-type]
+    splits = Splits(monkeypatch, 0)
+    build(study, two, audience=audience)  # type: ignore[arg-type]
+    return one, two, splits
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in site.rglob("*") if p.is_file()}
+
+
+def _same(one: Path, two: Path) -> None:
+    a, b = _files(one), _files(two)
+    assert sorted(a) == sorted(b)
+    assert [rel for rel in a if a[rel] != b[rel]] == []
+
+
+@pytest.mark.parametrize("audience", ["public", "review"])
+def test_the_bundled_study_in_two_processes_is_byte_for_byte_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, audience: str) -> None:
+    one, two, splits = _both(REPO / "casestudies", tmp_path, monkeypatch, audience)
+    assert splits.count == 1
+    _same(one, two)
+    assert not list(two.rglob(split.HALF_DIR))
+
+
+def test_a_synthetic_study_over_the_threshold_splits_by_default_to_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    study = tmp_path / "synth"
+    write_synthetic_study(study, dyads=100, clinicians=22, excerpts_per_dyad=2, seed=3)
+    one = tmp_path / "one"
+    monkeypatch.setattr(split, "MIN_PAGES", 10**9)
+    build(study, one)
+    monkeypatch.undo()
+    splits = Splits(monkeypatch, split.MIN_PAGES)  # the shipped threshold
+    two = tmp_path / "two"
+    build(study, two)
+    assert splits.count == 1
+    _same(one, two)
+
+
+def test_front_matter_of_the_other_half_shows_in_the_navigation(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Material shows a page's meta icon in the navigation of the pages of its section; the
+    # process that does not render the page must still read it.
+    (tiny / "docs" / "aa").mkdir(parents=True)
+    (tiny / "docs" / "aa" / "notes.md").write_text(
+        "---\nicon: material/pencil\n---\n# Field notes\n\nHow we kept notes.\n",
+        encoding="utf-8")
+    _break_a_late_page(tiny, "Nothing broken here.")
+    _child_builds(monkeypatch, {"zz/late.md"})
+    one, two, splits = _both(tiny, tmp_path, monkeypatch)
+    assert splits.count == 1
+    _same(one, two)
+    late = (two / "zz" / "late.html").read_text(encoding="utf-8")
+    assert "<svg" in late.split('href="../aa/notes.html"', 1)[1].split("Field notes", 1)[0]
+
+
+def test_pages_are_dealt_out_alternately_and_the_search_index_joined_in_page_order(
+        tmp_path: Path) -> None:
+    first, second = split._halves()
+    order = ["index.html", "a.html", "b.html", "c.html", "d.html"]
+    assert first(order) == {"index.html", "b.html", "d.html"}
+    assert second(order) == {"a.html", "c.html"}
+    config = {"lang": ["en"], "separator": " ", "pipeline": [], "fields": {}}
+
+    def index(site: Path, docs: list[dict[str, str]]) -> None:
+        (site / "search").mkdir(parents=True)
+        write_search_index(site, config, docs)
+
+    def entry(location: str) -> dict[str, str]:
+        return {"location": location, "title": location, "text": ""}
+
+    index(tmp_path / "one", [entry("index.html"), entry("b.html"), entry("b.html#x"),
+                             entry("d.html")])
+    index(tmp_path / "two", [entry("a.html"), entry("a.html#y"), entry("c.html")])
+    join_search_indexes(tmp_path / "one", tmp_path / "two", order)
+    joined = read_search_index(tmp_path / "one")
+    assert [e["location"] for e in joined["docs"]] == [
+        "index.html", "a.html", "a.html#y", "b.html", "b.html#x", "c.html", "d.html"]
+    index(tmp_path / "three", [entry("b.html")])  # a page indexed by both: not joined
+    with pytest.raises(split.Fallback):
+        join_search_indexes(tmp_path / "one", tmp_path / "three", order)
+
+
+def _child_builds(monkeypatch: pytest.MonkeyPatch, pages: set[str]) -> None:
+    """Make the child build just ``pages`` (docs-relative) and this process every other page."""
+    monkeypatch.setattr(split, "_halves", lambda: ((lambda order: set(order) - pages),
+                                                   (lambda order: set(order) & pages)))
+
+
+def _break_a_late_page(study: Path, body: str = "See [the notes](missing-notes.md).") -> str:
+    """A hand-written page (``zz/late.html``), by default with a broken link: strict mode
+    stops on it. Returns the page's docs-relative path."""
+    page = study / "docs" / "zz" / "late.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(f"# Late notes\n\n{body}\n", encoding="utf-8")
+    return "zz/late.md"
+
+
+def test_a_warning_in_the_second_half_fails_the_build_as_one_process_does(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _break_a_late_page(tiny)
+    _child_builds(monkeypatch, {"zz/late.md"})
+    monkeypatch.setattr(split, "MIN_PAGES", 10**9)
+    with pytest.raises(StudyError) as single:
+        build(tiny, tmp_path / "one")
+    out = tmp_path / "two"
+    splits = Splits(monkeypatch, 0)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    with pytest.raises(StudyError) as double:
+        build(tiny, out)
+    assert forks and splits.count == 0
+    assert [str(p) for p in double.value.problems] == [str(p) for p in single.value.problems]
+    assert any("missing-notes.md" in str(p) for p in double.value.problems)
+    assert double.value.exit_code == single.value.exit_code
+
+
+def test_a_failing_half_keeps_the_previous_site(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    Splits(monkeypatch, 0)
+    build(tiny, out)
+    before = tree_hash(out)
+    _break_a_late_page(tiny)
+    _child_builds(monkeypatch, {"zz/late.md"})
+    with pytest.raises(StudyError):
+        build(tiny, out)
+    assert tree_hash(out) == before
+
+
+def test_an_error_raised_in_the_child_is_raised_as_in_one_process(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from build_site.render.fragments import DiagramFragments
+
+    late = _break_a_late_page(tiny, "Nothing broken here.")
+    _child_builds(monkeypatch, {"zz/late.md"})
+    real = DiagramFragments.on_page_markdown
+
+    def explode(self: Any, markdown: str, /, *, page: Any, **kwargs: Any) -> str:
+        if page.file.src_uri == late:
+            raise RuntimeError(f"cannot read {page.file.src_uri}")
+        return real(self, markdown, page=page, **kwargs)
+
+    monkeypatch.setattr(DiagramFragments, "on_page_markdown", explode)
+    monkeypatch.setattr(split, "MIN_PAGES", 10**9)
+    with pytest.raises(RuntimeError) as single:
+        build(tiny, tmp_path / "one")
+    Splits(monkeypatch, 0)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    with pytest.raises(RuntimeError) as double:
+        build(tiny, tmp_path / "two")
+    assert forks
+    assert str(double.value) == str(single.value) == f"cannot read {late}"
+
+
+def test_halves_that_do_not_fit_are_built_again_in_one_process(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "MIN_PAGES", 10**9)
+    build(tiny, tmp_path / "one")
+    monkeypatch.setattr(split, "MIN_PAGES", 0)
+
+    def misfit(site: Path, half: Path, theirs: set[str], order: list[str]) -> None:
+        (site / "404.html").write_text("not what one process writes", encoding="utf-8")
+        raise split.Fallback("404.html differs between the two halves")
+
+    monkeypatch.setattr(split, "_put_together", misfit)
+    build(tiny, tmp_path / "two")
+    _same(tmp_path / "one", tmp_path / "two")
+
+
+def test_one_process_when_fork_fails_or_is_missing_or_threads_run(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "MIN_PAGES", 10**9)
+    build(tiny, tmp_path / "one")
+    splits = Splits(monkeypatch, 0)
+
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    build(tiny, tmp_path / "no-fork")
+    _same(tmp_path / "one", tmp_path / "no-fork")
+    monkeypatch.delattr(os, "fork")
+    build(tiny, tmp_path / "no-fork-at-all")
+    _same(tmp_path / "one", tmp_path / "no-fork-at-all")
+    assert splits.count == 0
+
+
+def test_no_split_with_threads_one_core_warned_anchors_untitled_or_few_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def config(anchors: int) -> Any:
+        return SimpleNamespace(validation=SimpleNamespace(links=SimpleNamespace(anchors=anchors)))
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n", encoding="utf-8")
+    nav = [{"Home": "a.md"}, {"Section": [{"A": "a.md"}]}]
+    monkeypatch.setattr(split, "MIN_PAGES", 1)
+    assert split.can_split(config(logging.INFO), docs, nav)
+    assert not split.can_split(config(logging.INFO), docs, ["a.md"])
+    assert not split.can_split(config(logging.INFO), docs, [{"Section": ["a.md"]}])
+    assert not split.can_split(config(logging.WARNING), docs, nav)
+    monkeypatch.setattr(split, "MIN_PAGES", 2)
+    assert not split.can_split(config(logging.INFO), docs, nav)
+    monkeypatch.setattr(split, "MIN_PAGES", 1)
+    monkeypatch.setattr(split, "_cores", lambda: 1)
+    assert not split.can_split(config(logging.INFO), docs, nav)
+    monkeypatch.setattr(split, "_cores", lambda: 2)
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert not split.can_split(config(logging.INFO), docs, nav)
+    finally:
+        stop.set()
+        worker.join()
+    refresh = threading.Thread(target=stop.wait, daemon=True)  # like rich's progress refresh
+    stop.clear()
+    refresh.start()
+    try:
+        assert split.can_split(config(logging.INFO), docs, nav)
+    finally:
+        stop.set()
+        refresh.join()
+
+
+def test_a_child_that_dies_without_a_result_means_one_process(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "MIN_PAGES", 10**9)
+    build(tiny, tmp_path / "one")
+    splits = Splits(monkeypatch, 0)
+    monkeypatch.setattr(split, "_child", lambda *args: os._exit(9))  # killed, say
+    build(tiny, tmp_path / "two")
+    assert splits.count == 0
+    _same(tmp_path / "one", tmp_path / "two")
