@@ -1,8 +1,10 @@
 """The leak gate on every core: the files of a large tree read by worker processes.
 
 :func:`scan_pooled` cuts the tree's files (in path order) into runs of about
-:data:`CHUNK_BYTES` and hands them to forked worker processes, while this process reads runs
-from the end of the list; the results are put back in path order. Each file's result (the
+:data:`CHUNK_BYTES` and hands them to forked worker processes, one per usable core (this
+process waits, using no processor time); the results are put back in path order. A fork
+inherits the built matcher and the theme's hashes: nothing is pickled but each run's index
+and its results. Each file's result (the
 entries found, in the order found, and whether the gate could not read it) depends on that
 file alone: what a worker remembers between files (``_QuickScan``'s tags read clean) changes
 how much it reads, never the verdict. So the leaks, their order and the refusals are those
@@ -30,7 +32,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -92,7 +94,7 @@ def chunks(sizes: list[int], chunk_bytes: int) -> list[tuple[int, int]]:
 
 
 def _run(index: int) -> tuple[list[_SentResult], Splittable | None]:
-    """Read run ``index`` of the files (in a worker, or in this process): each file's
+    """Read run ``index`` of the files (in a worker): each file's
     result, as sent back, and the part of ``also`` that visited them."""
     assert _WORK is not None
     root, paths, runs, scanner, also = _WORK
@@ -122,15 +124,13 @@ def pool_pays(total_bytes: int, also: FileVisitor | None) -> bool:
 
 
 def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
-                also: FileVisitor | None, *, force: bool = False, helps: bool = True
-                ) -> list[FileResult] | None:
+                also: FileVisitor | None, *, force: bool = False) -> list[FileResult] | None:
     """Each of ``paths`` (under ``root``, in path order) read by ``scanner`` with ``also``,
-    by worker processes and this one; None when one process should read them instead
-    (module docstring).
+    by one forked worker process per usable core; None when one process should read them
+    instead (module docstring).
 
     Args:
-        force: use workers whatever the size of the tree (tests).
-        helps: this process reads runs too (from the end), besides the workers.
+        force: use workers whatever the size of the tree and the cores (tests).
 
     Returns:
         One result per path, in the order of ``paths``; ``also`` (when splittable) then holds
@@ -138,26 +138,17 @@ def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
     """
     global _WORK
     sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
-    if not force and not pool_pays(sum(sizes), also):
+    if not (force or pool_pays(sum(sizes), also)):
         return None
-    if force and not (also is None or isinstance(also, Splittable)):
+    if also is not None and not isinstance(also, Splittable):
         return None
-    workers = max(1, usable_cores() - 1 if helps else usable_cores())
     runs = chunks(sizes, CHUNK_BYTES)
     splittable = also if isinstance(also, Splittable) else None
     _WORK = (root, paths, runs, scanner, splittable)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures: list[Future[tuple[list[_SentResult], Splittable | None]]] = [
-                pool.submit(_run, index) for index in range(len(runs))]
-            here = {}
-            for index in reversed(range(len(runs))) if helps else ():
-                if not futures[index].cancel():  # a worker has it already
-                    break
-                here[index] = _run(index)
-            outcomes = [here[i] if i in here else futures[i].result()
-                        for i in range(len(runs))]
+        with ProcessPoolExecutor(max(2, usable_cores()), mp_context=context) as pool:
+            outcomes = list(pool.map(_run, range(len(runs))))
     except Exception:  # read again in one process, which raises as it does
         return None
     finally:
