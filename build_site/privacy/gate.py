@@ -147,6 +147,10 @@ def _css_reading(text: str, stylesheet: bool) -> str | None:
         return None
     if stylesheet:
         return css_unescape(text)
+    # Both kinds of _CSS_IN_MARKUP hold "style" in any case, where re.I also reads "ſ" as
+    # "s" (and casefold() does too): a text without it (a search index) is not searched.
+    if "style" not in text.casefold():
+        return None
     parts = [p for m in _CSS_IN_MARKUP.finditer(text) for p in m.groups() if p and "\\" in p]
     return "\n".join(css_unescape(p) for p in parts) if parts else None
 
