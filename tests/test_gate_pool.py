@@ -198,3 +198,24 @@ def test_the_runs_cover_every_file_in_order() -> None:
     assert [i for a, b in runs for i in range(a, b)] == list(range(len(sizes)))
     assert all(b > a for a, b in runs)
     assert gate_pool.chunks([], 10) == []
+
+
+def test_a_quiet_build_runs_no_other_thread_at_the_gate(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build --quiet`` shows no spinner, so no thread keeps the gate from forking."""
+    from click.testing import CliRunner
+
+    from build_site.cli import main
+
+    threads: list[int] = []
+    real = gate_pool.pool_pays
+
+    def pays(total: int, also: object) -> bool:
+        threads.append(threading.active_count())
+        return real(total, also)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gate_pool, "pool_pays", pays)
+    result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(tmp_path / "s"),
+                                       "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert threads == [1]
