@@ -15,8 +15,10 @@ gets its own empty copy (:class:`Splittable`), joined in path order afterwards.
 
 One process reads the tree, and :func:`scan_pooled` returns None, when:
 
-- the tree holds less than :data:`MIN_POOL_BYTES` (the bundled study; a fork and its
-  results cost about as much as reading a few megabytes);
+- the tree holds less than :data:`MIN_POOL_BYTES` (the bundled study, 7 MB, and 230 dyads,
+  37 MB: there the workers cost about 0.3 CPU s more, faulting in their own memory, and
+  saved no wall time on a shared 2-core machine; at 1,000 dyads, 128 MB, they halved it;
+  ``guide/performance.md``);
 - this process may use only one core, or runs other threads (a fork copies one thread of a
   process: a lock another thread held would never be released in the child), or the system
   cannot fork;
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from build_site.privacy.gate import FileScanner, FileVisitor
     from build_site.study import Identifier
 
-MIN_POOL_BYTES = 16_000_000
+MIN_POOL_BYTES = 64_000_000
 CHUNK_BYTES = 1_000_000
 
 # One file's result: the entries found, and the file when the gate cannot read it.
