@@ -21,14 +21,13 @@ polyfill from unpkg.com in browsers without ResizeObserver (none current).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from build_site.errors import Problem, StudyError
 from build_site.offline_sources import handwritten_source, source_line
@@ -182,7 +181,7 @@ def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
             if depth >= MAX_SRCDOC_DEPTH:
                 yield "<iframe srcdoc> nested too deep to read", "//srcdoc.unread"
             else:
-                inner = lxml_html.document_fromstring(el.get("srcdoc"))
+                inner = _html_document(el.get("srcdoc"))
                 yield from ((f"{what} in <iframe srcdoc>", url)
                             for what, url in _element_loads(inner, depth + 1))
 
@@ -224,6 +223,24 @@ def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:
         yield "Material's script, to draw a Mermaid diagram", MERMAID
 
 
+# lxml.html's parser (libxml2's HTML parser, same options) without lxml.html's element
+# classes: the same tree, and no Python look-up of a class for each element read.
+_HTML_PARSER = etree.HTMLParser()
+
+
+def _html_document(text: str) -> Any:
+    """The root element of the HTML document ``text``, as ``lxml.html.document_fromstring``
+    parses it (an ``etree`` element rather than an ``HtmlElement``).
+
+    Raises:
+        etree.ParserError: "Document is empty", as lxml.html raises it.
+    """
+    root = etree.fromstring(text, _HTML_PARSER)
+    if root is None:
+        raise etree.ParserError("Document is empty")
+    return root
+
+
 def _file_loads(page: str, data: bytes, decoded: list[str] | None = None
                 ) -> Iterator[tuple[str, str]]:
     """(what, url) for every load of the HTML, SVG or CSS file ``page`` holding ``data``, its
@@ -249,7 +266,7 @@ def _file_loads(page: str, data: bytes, decoded: list[str] | None = None
         if suffix == ".css":
             yield from (("CSS", u) for u in _css_urls(text))
         elif text.strip():
-            yield from _element_loads(lxml_html.document_fromstring(text))
+            yield from _element_loads(_html_document(text))
 
 
 class LoadCollector:
@@ -279,6 +296,23 @@ class LoadCollector:
                     self.found.append(ExternalLoad(page, url, host, what))
         except Exception as exc:  # raised again by loads(), after the gate's verdict
             self.error = exc
+
+    __call__ = visit  # a file visitor of the gate (scan_tree's ``also``)
+
+    def part(self) -> LoadCollector:
+        """An empty collector for a run of the files (the gate's worker processes,
+        :class:`build_site.privacy.gate_pool.Splittable`)."""
+        return LoadCollector()
+
+    def join(self, parts: Sequence[Any]) -> None:
+        """Add what ``parts`` (collectors of consecutive runs of files, in path order)
+        collected, as if this collector had visited their files in turn: nothing after the
+        first error."""
+        for part in parts:
+            if self.error is not None:
+                return
+            self.found.extend(part.found)
+            self.error = part.error
 
     def loads(self) -> list[ExternalLoad]:
         """The loads found. Raises: the first error met reading a file, as it was."""

@@ -388,7 +388,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         loads = load_collector(prepared.project)  # offline.py: read in the gate's pass
         with plan.checked_tree() if plan else nullcontext(staging) as tree:
             leaks = scan_tree(tree, gate_ids, study.reviewed.file_digests(),
-                              also=loads.visit if loads else None)
+                              also=loads)
             leaks += _clinicians_on_dyad_pages(tree, shown)
             stage("gate")
             if leaks:

@@ -5,6 +5,7 @@ functions read options, print and pick the exit code."""
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,10 +71,16 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool,
         check_target(encrypt, out, study)
         password = read_password()
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
-    with console.status("Building…") as status:
+    # --quiet shows no spinner, so none runs: its thread would keep the leak gate's workers
+    # from being forked (privacy/gate_pool.py)
+    with nullcontext(None) if quiet else console.status("Building…") as status:
+
+        def progress(stage: str) -> None:
+            if status is not None:
+                status.update(f"Building: {stage} done")
+
         report = run_build(study, out, config, "review" if review else "public",
-                           progress=lambda stage: status.update(f"Building: {stage} done"),
-                           engine=engine)
+                           progress=progress, engine=engine)
     for warning in report.warnings:
         warn(console, warning)
     total = sum(report.timings.values())

@@ -147,6 +147,10 @@ def _css_reading(text: str, stylesheet: bool) -> str | None:
         return None
     if stylesheet:
         return css_unescape(text)
+    # Both kinds of _CSS_IN_MARKUP hold "style" in any case, where re.I also reads "ſ" as
+    # "s" (and casefold() does too): a text without it (a search index) is not searched.
+    if "style" not in text.casefold():
+        return None
     parts = [p for m in _CSS_IN_MARKUP.finditer(text) for p in m.groups() if p and "\\" in p]
     return "\n".join(css_unescape(p) for p in parts) if parts else None
 
@@ -345,9 +349,60 @@ def is_theme_asset(data: bytes) -> bool:
         hashlib.sha256(data).hexdigest() in _theme_digests(len(data)))
 
 
+class FileScanner:
+    """The gate's reading of one file or folder of a tree at a time (:func:`scan_tree`, and
+    its worker processes, :mod:`build_site.privacy.gate_pool`).
+
+    Args:
+        identifiers: the listed identifiers.
+        reviewed: SHA-256 digests (hex) of files the team recorded as reviewed.
+    """
+
+    def __init__(self, identifiers: list[Identifier], reviewed: Iterable[str] = ()) -> None:
+        self.identifiers = identifiers
+        self.matcher = Matcher(identifiers)
+        self.quick = _QuickScan(self.matcher)
+        self.digests = frozenset(d.lower() for d in reviewed)
+
+    def scan(self, root: Path, path: Path, also: FileVisitor | None
+             ) -> tuple[list[Identifier], Unreadable | None]:
+        """The entries named by ``path`` (under ``root``): by its name and, for a file, by
+        what it holds, in the order found; and the file when the gate cannot read it. A file
+        is handed to ``also`` as :func:`scan_tree` says.
+
+        Raises:
+            OSError: the file cannot be read.
+        """
+        rel = path.relative_to(root).as_posix()
+        found = {id(i): i for i in self.matcher.contains(unquote(path.name))}
+        if not path.is_file():
+            return list(found.values()), None
+        data = path.read_bytes()
+        read_here = bool(self.identifiers) and not is_theme_asset(data)
+        decoded = decode_text(data) if read_here and kind_of(rel, data) == "text" else None
+        if also is not None:
+            also(rel, data, decoded)
+        if read_here:
+            try:
+                for text in texts(rel, data, self.digests, decoded=decoded):
+                    read = shown(text, stylesheet=rel.endswith(".css"))
+                    # a text that names nobody (almost all) is read once, the fast way;
+                    # one that does is read again to list its entries in the usual order
+                    if self.quick.names_any(read):
+                        found.update({id(i): i
+                                      for i in self.matcher.contains(read, markup_variants)})
+            except Unreadable as exc:
+                return list(found.values()), exc
+        return list(found.values()), None
+
+
 def scan_tree(root: Path, identifiers: list[Identifier],
               reviewed: Iterable[str] = (), also: FileVisitor | None = None) -> list[Leak]:
     """Scan every file and folder name under ``root``, and every file's content.
+
+    A large tree is read by several processes (:mod:`build_site.privacy.gate_pool`: same
+    leaks in the same order, same errors); a small one, or when processes cannot start, by
+    this one.
 
     Args:
         root: the output folder.
@@ -358,7 +413,9 @@ def scan_tree(root: Path, identifiers: list[Identifier],
             data, decoded)``: its path relative to ``root``, its bytes, and its text as
             :func:`~build_site.privacy.gate_files.decode_text` reads it when the gate read it
             as a text file (else None), so another check reads the tree in the same pass
-            (:class:`build_site.offline.LoadCollector`).
+            (:class:`build_site.offline.LoadCollector`). The tree is read by several
+            processes only when ``also`` is None or can be split
+            (:class:`~build_site.privacy.gate_pool.Splittable`).
 
     Returns:
         One ``Leak`` per (file, identifier) found; empty when the tree is clean.
@@ -366,36 +423,23 @@ def scan_tree(root: Path, identifiers: list[Identifier],
     Raises:
         PrivacyError: a file (or a member of an archive) of a kind the gate cannot read, not
             recorded as reviewed (exit 3); the leaks found are listed too.
+        OSError: a file cannot be read.
     """
+    from build_site.privacy import gate_pool
+
     if not identifiers and also is None:
         return []
-    matcher = Matcher(identifiers)
-    quick = _QuickScan(matcher)
-    digests = frozenset(d.lower() for d in reviewed)
+    scanner = FileScanner(identifiers, reviewed)
+    paths = sorted(root.rglob("*"))
+    results = gate_pool.scan_pooled(root, paths, scanner, also)
+    if results is None:  # one process
+        results = [scanner.scan(root, path, also) for path in paths]
     leaks: list[Leak] = []
     unreadable: list[Unreadable] = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        found = {id(i): i for i in matcher.contains(unquote(path.name))}
-        if path.is_file():
-            data = path.read_bytes()
-            read_here = bool(identifiers) and not is_theme_asset(data)
-            decoded = decode_text(data) if read_here and kind_of(rel, data) == "text" \
-                else None
-            if also is not None:
-                also(rel, data, decoded)
-            if read_here:
-                try:
-                    for text in texts(rel, data, digests, decoded=decoded):
-                        read = shown(text, stylesheet=rel.endswith(".css"))
-                        # a text that names nobody (almost all) is read once, the fast way;
-                        # one that does is read again to list its entries in the usual order
-                        if quick.names_any(read):
-                            found.update({id(i): i
-                                          for i in matcher.contains(read, markup_variants)})
-                except Unreadable as exc:
-                    unreadable.append(exc)
-        leaks.extend(Leak(rel, ident) for ident in found.values())
+    for path, (found, bad) in zip(paths, results, strict=True):
+        leaks.extend(Leak(path.relative_to(root).as_posix(), ident) for ident in found)
+        if bad is not None:
+            unreadable.append(bad)
     if unreadable:
         raise PrivacyError([*map(unreadable_problem, unreadable),
                             *(Problem(leak.where, 0, "listed identifier found in the output")

@@ -1,0 +1,160 @@
+"""The leak gate on every core: the files of a large tree read by worker processes.
+
+:func:`scan_pooled` cuts the tree's files (in path order) into runs of about
+:data:`CHUNK_BYTES` and hands them to forked worker processes, one per usable core (this
+process waits, using no processor time); the results are put back in path order. A fork
+inherits the built matcher and the theme's hashes: nothing is pickled but each run's index
+and its results. Each file's result (the
+entries found, in the order found, and whether the gate could not read it) depends on that
+file alone: what a worker remembers between files (``_QuickScan``'s tags read clean) changes
+how much it reads, never the verdict. So the leaks, their order and the refusals are those
+of one process (``tests/test_gate_pool.py`` compares them).
+
+The external-load check read in the gate's pass (``also``) is split the same way: each run
+gets its own empty copy (:class:`Splittable`), joined in path order afterwards.
+
+One process reads the tree, and :func:`scan_pooled` returns None, when:
+
+- the tree holds less than :data:`MIN_POOL_BYTES` (the bundled study, 7 MB, and 230 dyads,
+  37 MB: there the workers cost about 0.3 CPU s more, faulting in their own memory, and
+  saved no wall time on a shared 2-core machine; at 1,000 dyads, 128 MB, they halved it;
+  ``guide/performance.md``);
+- this process may use only one core, or runs other threads (a fork copies one thread of a
+  process: a lock another thread held would never be released in the child), or the system
+  cannot fork;
+- ``also`` is a visitor that cannot be split;
+- anything goes wrong in a worker or in handing results back (a process killed, a result
+  that cannot be pickled, a file that cannot be read): the caller then reads the whole tree
+  in one process, so every error is raised as one process raises it, with the same file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from build_site.privacy.gate_files import Unreadable
+
+if TYPE_CHECKING:
+    from build_site.privacy.gate import FileScanner, FileVisitor
+    from build_site.study import Identifier
+
+MIN_POOL_BYTES = 64_000_000
+CHUNK_BYTES = 1_000_000
+
+# One file's result: the entries found, and the file when the gate cannot read it.
+FileResult = tuple["list[Identifier]", "Unreadable | None"]
+# As sent back by a worker: indices into the identifier list, and (where, kind, digest).
+_SentResult = tuple[list[int], "tuple[str, str, str] | None"]
+
+
+@runtime_checkable
+class Splittable(Protocol):
+    """A file visitor (``also`` of :func:`~build_site.privacy.gate.scan_tree`) that can be
+    split over processes: each run of files is visited by an empty :meth:`part`, and the
+    parts, in path order, are then :meth:`join`-ed into the visitor, which must then hold
+    what visiting every file in path order would."""
+
+    def __call__(self, rel: str, data: bytes, decoded: list[str] | None) -> None: ...
+
+    def part(self) -> Splittable: ...
+
+    def join(self, parts: Sequence[Splittable]) -> None: ...
+
+
+# What the forked workers read: set in this process just before the fork, cleared after.
+_WORK: tuple[Path, list[Path], list[tuple[int, int]], FileScanner,
+             Splittable | None] | None = None
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def chunks(sizes: list[int], chunk_bytes: int) -> list[tuple[int, int]]:
+    """Runs ``(start, end)`` of consecutive indices of ``sizes`` covering every index in
+    order, each holding about ``chunk_bytes`` (at least one file)."""
+    runs: list[tuple[int, int]] = []
+    start, held = 0, 0
+    for index, size in enumerate(sizes):
+        held += size
+        if held >= chunk_bytes:
+            runs.append((start, index + 1))
+            start, held = index + 1, 0
+    if start < len(sizes):
+        runs.append((start, len(sizes)))
+    return runs
+
+
+def _run(index: int) -> tuple[list[_SentResult], Splittable | None]:
+    """Read run ``index`` of the files (in a worker): each file's
+    result, as sent back, and the part of ``also`` that visited them."""
+    assert _WORK is not None
+    root, paths, runs, scanner, also = _WORK
+    part = also.part() if also is not None else None
+    where = {id(ident): k for k, ident in enumerate(scanner.identifiers)}
+    start, end = runs[index]
+    results: list[_SentResult] = []
+    for path in paths[start:end]:
+        found, bad = scanner.scan(root, path, part)
+        results.append(([where[id(ident)] for ident in found],
+                        None if bad is None else (bad.where, bad.kind, bad.digest)))
+    return results, part
+
+
+def _received(scanner: FileScanner, sent: list[_SentResult]) -> list[FileResult]:
+    """Results as sent back, with the entries and the unreadable files they name."""
+    return [([scanner.identifiers[k] for k in found],
+             None if bad is None else Unreadable(*bad)) for found, bad in sent]
+
+
+def pool_pays(total_bytes: int, also: FileVisitor | None) -> bool:
+    """Whether to read a tree of ``total_bytes`` with several processes (module docstring)."""
+    return (total_bytes >= MIN_POOL_BYTES and usable_cores() > 1
+            and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()
+            and (also is None or isinstance(also, Splittable)))
+
+
+def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
+                also: FileVisitor | None, *, force: bool = False) -> list[FileResult] | None:
+    """Each of ``paths`` (under ``root``, in path order) read by ``scanner`` with ``also``,
+    by one forked worker process per usable core; None when one process should read them
+    instead (module docstring).
+
+    Args:
+        force: use workers whatever the size of the tree and the cores (tests).
+
+    Returns:
+        One result per path, in the order of ``paths``; ``also`` (when splittable) then holds
+        what visiting every file in order would.
+    """
+    global _WORK
+    sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
+    if not (force or pool_pays(sum(sizes), also)):
+        return None
+    if also is not None and not isinstance(also, Splittable):
+        return None
+    runs = chunks(sizes, CHUNK_BYTES)
+    splittable = also if isinstance(also, Splittable) else None
+    _WORK = (root, paths, runs, scanner, splittable)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max(2, usable_cores()), mp_context=context) as pool:
+            outcomes = list(pool.map(_run, range(len(runs))))
+    except Exception:  # read again in one process, which raises as it does
+        return None
+    finally:
+        _WORK = None
+    if splittable is not None:
+        splittable.join([part for _, part in outcomes if part is not None])
+    return [result for sent, _ in outcomes for result in _received(scanner, sent)]
