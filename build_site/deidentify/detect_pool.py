@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
@@ -73,15 +74,24 @@ def _in_pool(texts: list[str], allowed: list[str], workers: int
     chunks = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
     _allowed = allowed
     gc.freeze()  # objects made so far are not touched by the workers' collector (copy on write)
+    pool = None
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")
-                                 ) as pool:
-            return [found for part in pool.map(_detect_chunk, chunks) for found in part]
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_quiet)
+        return [found for part in pool.map(_detect_chunk, chunks) for found in part]
     except Exception:  # scanned again here, where any error is raised as it is
         return None
     finally:
+        if pool is not None:  # on Ctrl-C too: the tasks not started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
         _allowed = []
+
+
+def _quiet() -> None:
+    """In a worker: Ctrl-C (sent to the whole terminal's process group) is this process's
+    to handle; a worker ignores it and is stopped by the pool's shutdown."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _detect_chunk(texts: list[str]) -> list[list[Detection]]:
