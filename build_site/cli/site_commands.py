@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.live import Live
+from rich.spinner import Spinner
 
 from build_site.cli.common import (
     CONFIG,
@@ -70,10 +72,16 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool,
         check_target(encrypt, out, study)
         password = read_password()
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
-    with console.status("Building…") as status:
+    spinner = Spinner("dots", "Building…", style="status.spinner")
+    # Redrawn as each stage ends, not by rich's refresh thread: with no other thread running,
+    # the detectors may fork a pool of processes (deidentify/detect_pool.py).
+    with Live(spinner, console=console, auto_refresh=False, transient=True) as live:
+        def progress(stage: str) -> None:
+            spinner.update(text=f"Building: {stage} done")
+            live.refresh()
+
         report = run_build(study, out, config, "review" if review else "public",
-                           progress=lambda stage: status.update(f"Building: {stage} done"),
-                           engine=engine)
+                           progress=progress, engine=engine)
     for warning in report.warnings:
         warn(console, warning)
     total = sum(report.timings.values())

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import build_site.deidentify.detect_pool as detect_pool
 from build_site.deidentify import deidentify
@@ -128,3 +129,24 @@ def test_findings_and_cache_counts_are_the_same_with_the_pool(
     assert find_all(study, None, alone) == found
     assert (with_pool.scanned, with_pool.hits) == (alone.scanned, alone.hits)
     assert pools == [2] and vocabulary(study)
+
+
+def test_the_build_command_runs_no_other_thread_while_it_builds(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # rich's status spinner redrew itself from a thread, so the detectors never forked.
+    import build_site.pipeline as pipeline
+    from build_site.cli import main
+
+    threads: list[int] = []
+
+    def build(study: Path, out: Path, *args: Any, progress: Any, **kwargs: Any
+              ) -> pipeline.BuildReport:
+        threads.append(threading.active_count())
+        progress("load")
+        threads.append(threading.active_count())
+        return pipeline.BuildReport(out)
+
+    monkeypatch.setattr(pipeline, "build", build)
+    result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert threads == [1, 1]
