@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from build_site.deidentify import deidentify, detect_pool
-from build_site.deidentify.findings import FindingCache, Finding, find_all
+from build_site.deidentify.findings import Finding, FindingCache, find_all
 from build_site.pipeline import load_and_validate
 from build_site.privacy.selection import select
 
