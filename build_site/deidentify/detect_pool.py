@@ -77,7 +77,7 @@ def _in_pool(texts: list[str], allowed: list[str], workers: int
     pool = None
     try:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_quiet)
+                                   initializer=_worker_start, initargs=(os.getpid(),))
         return [found for part in pool.map(_detect_chunk, chunks) for found in part]
     except Exception:  # scanned again here, where any error is raised as it is
         return None
@@ -88,10 +88,29 @@ def _in_pool(texts: list[str], allowed: list[str], workers: int
         _allowed = []
 
 
-def _quiet() -> None:
-    """In a worker: Ctrl-C (sent to the whole terminal's process group) is this process's
-    to handle; a worker ignores it and is stopped by the pool's shutdown."""
+def _worker_start(parent: int) -> None:
+    """In a new worker: Ctrl-C (sent to the whole terminal's process group) is the build's
+    own process's to handle, so a worker ignores it and is stopped by the pool's shutdown; and
+    a worker ends when the build's process does (killed mid-scan, it would otherwise wait for
+    tasks for ever, holding the output's lock, ``outlock.py``, that it inherited)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    if os.getppid() != parent:  # the build ended before this worker got here
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to send this process SIGKILL when its parent ends (nothing elsewhere)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _detect_chunk(texts: list[str]) -> list[list[Detection]]:

@@ -150,3 +150,23 @@ def test_the_build_command_runs_no_other_thread_while_it_builds(
     result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     assert threads == [1, 1]
+
+
+def _death_signal() -> int:
+    import ctypes
+
+    value = ctypes.c_int(0)
+    ctypes.CDLL(None).prctl(2, ctypes.byref(value), 0, 0, 0)  # PR_GET_PDEATHSIG
+    return value.value
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="Linux only")
+def test_a_worker_ends_with_the_build_process() -> None:
+    # A worker left waiting after the build was killed would hold the output's lock.
+    import multiprocessing
+    import signal
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                             initializer=detect_pool._worker_start,
+                             initargs=(os.getpid(),)) as pool:
+        assert pool.submit(_death_signal).result() == signal.SIGKILL
