@@ -5,12 +5,13 @@ functions read options, print and pick the exit code."""
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.live import Live
+from rich.spinner import Spinner
 
 from build_site.cli.common import (
     CONFIG,
@@ -71,13 +72,14 @@ def build(study: Path, out: Path | None, config: Path | None, review: bool,
         check_target(encrypt, out, study)
         password = read_password()
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
-    # --quiet shows no spinner, so none runs: its thread would keep the leak gate's workers
-    # from being forked (privacy/gate_pool.py)
-    with nullcontext(None) if quiet else console.status("Building…") as status:
-
+    spinner = Spinner("dots", "Building…", style="status.spinner")
+    # Redrawn as each stage ends, not by rich's refresh thread: with no other thread running,
+    # the stages may fork processes (deidentify/detect_pool.py, engines/mkdocs_split.py,
+    # privacy/gate_pool.py).
+    with Live(spinner, console=console, auto_refresh=False, transient=True) as live:
         def progress(stage: str) -> None:
-            if status is not None:
-                status.update(f"Building: {stage} done")
+            spinner.update(text=f"Building: {stage} done")
+            live.refresh()
 
         report = run_build(study, out, config, "review" if review else "public",
                            progress=progress, engine=engine)

@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from build_site.deidentify.detect_pool import detect_many
 from build_site.deidentify.detectors import Detection, detect
 from build_site.deidentify.matching import Matcher
 from build_site.study import Clinician, Component, Dyad, Element, Study
@@ -227,6 +228,27 @@ class FindingCache:
         self.memory[key] = found
         return found
 
+    def prefetch(self, texts: Iterable[str], allowed: list[str], allow_key: str) -> None:
+        """Scan, all at once, those of ``texts`` that neither memory nor the file holds
+        (:func:`~.detect_pool.detect_many`: both cores for many texts), so the
+        :meth:`detections` that follow find every one in memory; counted as
+        :meth:`detections` would count them."""
+        missing: dict[str, str] = {}
+        for text in texts:
+            key = self.key(text, allow_key)
+            if key in self.memory or key in missing:
+                continue
+            found = _detections(self._stored().get(key))
+            if found is None:
+                missing[key] = text
+            else:
+                self.memory[key] = found
+        for key, found in zip(missing, detect_many(list(missing.values()), allowed),
+                              strict=True):
+            self.memory[key] = found
+        self.scanned += len(missing)
+        self.hits -= len(missing)  # the first look-up of each of these was a scan, not a hit
+
     def _stored(self) -> dict[str, object]:
         if self.stored is None:
             self.stored = {}
@@ -274,7 +296,9 @@ def find_all(study: Study, pages: dict[str, str] | None = None,
     allowed = vocabulary(study)
     allow_key = hashlib.sha256("\0".join(sorted(allowed)).encode()).hexdigest()
     findings: list[Finding] = []
-    for item in shown_texts(study, pages, prose):
+    items = list(shown_texts(study, pages, prose))
+    cache.prefetch((item.text for item in items), allowed, allow_key)
+    for item in items:
         for d in cache.detections(item.text, allowed, allow_key):
             if item.team_page and d.category in TEAM_PAGE_LINKS:
                 continue
