@@ -15,8 +15,9 @@ import logging
 import os
 from typing import Any
 
+import build_site.engines.mkdocs_dirty as mkdocs_dirty
+import build_site.engines.mkdocs_split as mkdocs_split
 from build_site import search_once
-from build_site.engines import mkdocs_dirty, mkdocs_split
 from build_site.engines.job import SiteJob
 from build_site.engines.mkdocs_dirty import (
     Fallback,

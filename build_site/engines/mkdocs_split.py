@@ -43,7 +43,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from build_site.engines import mkdocs_dirty
+import build_site.engines.mkdocs_dirty as mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
 
 MIN_PAGES = 100  # below this, forking costs more than it saves (guide/performance.md)
