@@ -9,13 +9,20 @@ in ``bundle.*.min.js``). A script loads over HTTP as well as from disk, so the b
 to take the script's path always, and the JSON goes: at 1,000 dyads 9.4 MB of the site.
 
 Only when the bundle holds that test exactly once: with another Material (another bundle)
-nothing changes and both files stay. ``tests/browser/test_search_once.py`` finds an excerpt
+nothing changes and both files stay. The changed bundle gets a name of its own (Material names
+its bundle by its content, ``bundle.<digest>.min.js``, so that a browser never reuses a copy
+it cached under that name: a reader of a site built before, whose browser kept the bundle
+that fetches the JSON, would otherwise find search broken), and every page points at it
+(:func:`point_pages`). The change keeps the bundle's length, so Material's source map still
+fits it. ``tests/browser/test_search_once.py`` finds an excerpt
 by a quote from disk and over HTTP; :func:`read_index` reads whichever file a site has.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +32,9 @@ SCRIPT_PREFIX = "var __index = "
 """What Material's offline plugin writes before the JSON (``plugins/offline/plugin.py``)."""
 _TEST = 'location.protocol==="file:"?'
 _LOADS_SCRIPT = '_t(`${new URL("search/search_index.js",'
-_PATCHED = "!0?" + _LOADS_SCRIPT
+_PATCHED = "!0" + " " * (len(_TEST) - 3) + "?" + _LOADS_SCRIPT  # as long: the map still fits
+# A page's script element that loads Material's bundle (``base.html``, block ``scripts``).
+_BUNDLE_SRC = re.compile(rb'(<script src="[^"<>]*assets/javascripts/)bundle\.[0-9a-f]+\.min\.js"')
 
 
 def _bundles(site: Path) -> list[Path]:
@@ -46,14 +55,42 @@ def keep_one_index(site: Path) -> int:
     bundles = _bundles(site)
     if not (index.is_file() and script.is_file()) or len(bundles) != 1:
         return 0
-    code = bundles[0].read_text(encoding="utf-8")
+    bundle = bundles[0]
+    code = bundle.read_text(encoding="utf-8")
     if code.count(_TEST + _LOADS_SCRIPT) == 1:
-        bundles[0].write_text(code.replace(_TEST + _LOADS_SCRIPT, _PATCHED), encoding="utf-8")
-    elif code.count(_PATCHED) != 1:  # already changed by an earlier build of this folder
+        code = code.replace(_TEST + _LOADS_SCRIPT, _PATCHED)
+        digest = hashlib.sha256(code.encode("utf-8")).hexdigest()[:8]
+        renamed = bundle.with_name(f"bundle.{digest}.min.js")
+        renamed.write_text(code, encoding="utf-8")
+        if renamed != bundle:
+            bundle.unlink()
+        bundle = renamed
+    elif code.count(_PATCHED) != 1:  # else changed by an earlier build of this folder (serve)
         return 0
+    point_pages(site, bundle.name)
     saved = index.stat().st_size
     index.unlink()
     return saved
+
+
+def point_pages(site: Path, name: str) -> int:
+    """Make every HTML page of ``site`` load Material's bundle by ``name`` (the pages MkDocs
+    wrote name the bundle Material ships).
+
+    Returns:
+        The number of pages changed.
+    """
+    new = rb"\g<1>" + name.encode("ascii") + b'"'
+    changed = 0
+    for page in site.rglob("*.html"):
+        data = page.read_bytes()
+        if b"javascripts/bundle." not in data:
+            continue
+        text = _BUNDLE_SRC.sub(new, data)
+        if text != data:
+            page.write_bytes(text)
+            changed += 1
+    return changed
 
 
 def read_index(site: Path) -> Any:

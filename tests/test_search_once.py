@@ -27,16 +27,46 @@ def _site(tmp_path: Path, bundle: str) -> Path:
     return site
 
 
+def _bundle(site: Path) -> Path:
+    [bundle] = (site / "assets" / "javascripts").glob("bundle.*.min.js")
+    return bundle
+
+
 def test_the_known_bundle_reads_the_script_always_and_the_json_goes(tmp_path: Path) -> None:
     site = _site(tmp_path, KNOWN)
     assert keep_one_index(site) == len(json.dumps(INDEX))
-    bundle = (site / "assets" / "javascripts" / "bundle.abc.min.js").read_text()
-    assert 'return !0?_t(`${new URL("search/search_index.js"' in bundle
+    bundle = _bundle(site)
+    code = bundle.read_text()
+    assert 'return !0                         ?_t(`${new URL("search/search_index.js"' in code
+    assert len(code) == len(KNOWN)  # Material's source map still fits it
     assert not (site / SEARCH_JSON).exists() and read_index(site) == INDEX
     # a dirty rebuild over it: the search plugin wrote the JSON again
     (site / SEARCH_JSON).write_text(json.dumps(INDEX))
     assert keep_one_index(site) > 0 and not (site / SEARCH_JSON).exists()
-    assert (site / "assets" / "javascripts" / "bundle.abc.min.js").read_text() == bundle
+    assert _bundle(site) == bundle and bundle.read_text() == code
+
+
+def test_the_changed_bundle_has_a_name_of_its_own_and_every_page_loads_it(
+        tmp_path: Path) -> None:
+    """A browser that cached Material's bundle (which fetches the JSON) under its name must
+    never reuse it for the changed one: the name follows the content, as Material's does."""
+    site = _site(tmp_path, KNOWN)
+    page = '<p>bundle.abc.min.js</p><script src="{}assets/javascripts/bundle.abc.min.js"></script>'
+    (site / "index.html").write_text(page.format(""))
+    (site / "model").mkdir()
+    (site / "model" / "a.html").write_text(page.format("../"))
+    keep_one_index(site)
+    name = _bundle(site).name
+    assert name != "bundle.abc.min.js"
+    assert (site / "index.html").read_text() == page.format("").replace(
+        'javascripts/bundle.abc.min.js"', f'javascripts/{name}"')
+    assert f'src="../assets/javascripts/{name}"' in (site / "model" / "a.html").read_text()
+    assert "<p>bundle.abc.min.js</p>" in (site / "index.html").read_text()  # words stay
+    # serve: a page rebuilt over the changed site names Material's bundle again
+    (site / "model" / "a.html").write_text(page.format("../"))
+    (site / SEARCH_JSON).write_text(json.dumps(INDEX))
+    keep_one_index(site)
+    assert f'src="../assets/javascripts/{name}"' in (site / "model" / "a.html").read_text()
 
 
 @pytest.mark.parametrize("bundle", [KNOWN.replace('"file:"', '"file:"&&x'), KNOWN + KNOWN, ""])
