@@ -285,3 +285,60 @@ def test_a_child_that_dies_without_a_result_means_one_process(
     build(tiny, tmp_path / "two")
     assert splits.count == 0
     _same(tmp_path / "one", tmp_path / "two")
+
+
+def _single_and_double(study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                       expected: type[BaseException]) -> tuple[Any, Any]:
+    """The failure of a build of ``study`` in one process and in two (a child forked)."""
+    saved = split.MIN_PAGES
+    monkeypatch.setattr(split, "MIN_PAGES", 10**9)
+    with pytest.raises(expected) as single:
+        build(study, tmp_path / "one")
+    monkeypatch.setattr(split, "MIN_PAGES", 0)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    with pytest.raises(expected) as double:
+        build(study, tmp_path / "two")
+    monkeypatch.setattr(split, "MIN_PAGES", saved)
+    assert forks
+    return single, double
+
+
+def test_warnings_of_both_halves_are_listed_in_the_order_of_one_process(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a page of the child built before a page of this process: one process warns about the
+    # early page first; the researcher reads the list top-down
+    early = tiny / "docs" / "aa" / "early.md"
+    early.parent.mkdir(parents=True)
+    early.write_text("# Early notes\n\nSee [the memo](missing-memo.md).\n", encoding="utf-8")
+    _break_a_late_page(tiny)
+    _child_builds(monkeypatch, {"aa/early.md"})
+    single, double = _single_and_double(tiny, tmp_path, monkeypatch, StudyError)
+    problems = [str(p) for p in single.value.problems]
+    assert len(problems) == 2 and "missing-memo.md" in problems[0]
+    assert [str(p) for p in double.value.problems] == problems
+
+
+def test_an_error_in_the_child_keeps_the_file_and_line_that_raised_it(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the pickled exception of the child has no traceback: the crash report would name
+    # mkdocs_split.py, not the plugin that raised
+    import traceback
+
+    from build_site.render.fragments import DiagramFragments
+
+    late = _break_a_late_page(tiny, "Nothing broken here.")
+    _child_builds(monkeypatch, {"zz/late.md"})
+    real = DiagramFragments.on_page_markdown
+
+    def explode(self: Any, markdown: str, /, *, page: Any, **kwargs: Any) -> str:
+        if page.file.src_uri == late:
+            raise RuntimeError(f"cannot read {page.file.src_uri}")
+        return real(self, markdown, page=page, **kwargs)
+
+    monkeypatch.setattr(DiagramFragments, "on_page_markdown", explode)
+    single, double = _single_and_double(tiny, tmp_path, monkeypatch, RuntimeError)
+    where = traceback.extract_tb(single.value.__traceback__)[-1]
+    assert where.name == "explode"
+    assert traceback.extract_tb(double.value.__traceback__)[-1][:3] == where[:3]

@@ -21,10 +21,13 @@ their pages count as modified:
   joined page by page in build order, the order of one build (Material indexes each page as
   it is built).
 
-Warnings and errors of the child (strict mode) reach the caller as this process's do: its
-messages are added to ``messages`` (those this process did not already report) and its
-failure raised here. A failing child leaves the site folder unfinished, which the pipeline
-then discards (the published site is swapped only after the gate). One process is used below
+A half that fails (a warning in strict mode, or any error) makes the whole site be built
+again in one process (:class:`Fallback`), which then reports it: MkDocs' warnings in the
+order of one build (each half lists only its own pages' warnings, the child's after this
+process's) and an error with the file and line that raised it (an exception that crossed the
+pipe has lost its traceback). A failed build costs a second run; a build that passes, none.
+The site folder of a failed split is unfinished and is emptied by that run (the pipeline
+swaps the published site only after the gate). One process is used below
 :data:`MIN_PAGES` pages, on one processor, where ``os.fork`` is missing or fails, when this
 process runs threads other than daemon ones, for ``serve``'s incremental rebuilds and when
 anchor links are validated as warnings (each process would only see its own pages' anchors).
@@ -101,13 +104,13 @@ def build_in_two(cfg: Any, messages: list[str]) -> None:
     ``messages`` is the list that collects MkDocs' warnings.
 
     Raises:
-        Fallback: a process could not be started or the halves do not fit together (build in
-            one process instead; nothing in the site folder is to be kept).
-        MkDocsException, SystemExit: MkDocs refused either half (the messages of both in
-            ``messages``).
-        Exception: whatever else either half raised, as it raised it.
+        Fallback: a process could not be started, either half failed (MkDocs refused it, or
+            anything else raised in the child), or the halves do not fit together: build in
+            one process instead, which reports any failure as one build does; nothing in the
+            site folder is to be kept.
+        Exception: whatever else this process's half raised, as it raised it.
     """
-    from mkdocs.exceptions import Abort, MkDocsException
+    from mkdocs.exceptions import MkDocsException
     from mkdocs.utils import clean_directory
 
     site = Path(cfg.site_dir)
@@ -135,14 +138,8 @@ def build_in_two(cfg: Any, messages: list[str]) -> None:
                 os.close(pipe)
         if result is None:  # killed, or out of memory: it wrote nothing whole
             raise Fallback("the second process ended without a result")
-        status, their_messages, error = result
-        messages += [m for m in their_messages if m not in messages]
-        if status == "error" and isinstance(error, BaseException):
-            raise error
-        if failure is not None:
-            raise failure
-        if status != "ok":
-            raise Abort(str(error))
+        if failure is not None or result[0] != "ok":
+            raise Fallback("a half failed: one process reports it in order, where it arose")
         _put_together(site, half, set(mine.left_out), mine.order)
     finally:
         shutil.rmtree(half, ignore_errors=True)
