@@ -9,7 +9,10 @@ in ``bundle.*.min.js``). A script loads over HTTP as well as from disk, so the b
 to take the script's path always, and the JSON goes: at 1,000 dyads 9.4 MB of the site.
 
 Only when the bundle holds that test exactly once: with another Material (another bundle)
-nothing changes and both files stay. ``tests/browser/test_search_once.py`` finds an excerpt
+nothing changes and both files stay. Both stay too when a script of the site other than the
+bundle (a team's ``extra_javascript``), or a script in the home or 404 page (a theme
+override's, which every page carries), names ``search_index.json``: it would fetch a file
+that is gone. ``tests/browser/test_search_once.py`` finds an excerpt
 by a quote from disk and over HTTP; :func:`read_index` reads whichever file a site has.
 """
 
@@ -32,6 +35,16 @@ def _bundles(site: Path) -> list[Path]:
     return sorted((site / "assets" / "javascripts").glob("bundle.*.min.js"))
 
 
+def _read_elsewhere(site: Path, bundle: Path) -> bool:
+    """Whether a script of ``site`` other than Material's ``bundle`` (and the search folder's),
+    or the home or 404 page, names the JSON index (see the module's docstring)."""
+    name = SEARCH_JSON.name.encode()
+    scripts = [p for pattern in ("*.js", "*.mjs") for p in site.rglob(pattern)
+               if p != bundle and p.parent != site / SEARCH_JSON.parent]
+    pages = [site / "index.html", site / "404.html"]
+    return any(path.is_file() and name in path.read_bytes() for path in [*scripts, *pages])
+
+
 def keep_one_index(site: Path) -> int:
     """Drop ``search_index.json`` from a Material site whose search reads the script.
 
@@ -39,12 +52,14 @@ def keep_one_index(site: Path) -> int:
         site: the folder MkDocs wrote (Material's theme, offline plugin on).
 
     Returns:
-        The bytes saved; 0 when the site lacks either file or its bundle is not the one
-        this knows (then nothing is changed).
+        The bytes saved; 0 when the site lacks either file, its bundle is not the one
+        this knows, or another script reads the JSON (then nothing is changed).
     """
     index, script = site / SEARCH_JSON, site / SEARCH_SCRIPT
     bundles = _bundles(site)
     if not (index.is_file() and script.is_file()) or len(bundles) != 1:
+        return 0
+    if _read_elsewhere(site, bundles[0]):
         return 0
     code = bundles[0].read_text(encoding="utf-8")
     if code.count(_TEST + _LOADS_SCRIPT) == 1:

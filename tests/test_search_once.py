@@ -53,3 +53,23 @@ def test_a_script_not_shaped_as_materials_is_refused(tmp_path: Path) -> None:
     (site / SEARCH_SCRIPT).write_text("window.x = 1")
     with pytest.raises(ValueError):
         read_index(site)
+
+
+@pytest.mark.parametrize("where", ["js/team.js", "index.html", "404.html"])
+def test_a_team_script_that_reads_the_json_keeps_it(tmp_path: Path, where: str) -> None:
+    # a team's extra_javascript, or a theme override's inline script in every page, that
+    # fetches the index itself would get a 404 once the JSON goes
+    site = _site(tmp_path, KNOWN)
+    (site / where).parent.mkdir(parents=True, exist_ok=True)
+    (site / where).write_text('fetch(base + "search/search_index.json").then(list)')
+    assert keep_one_index(site) == 0
+    assert (site / SEARCH_JSON).is_file()
+    assert (site / "assets" / "javascripts" / "bundle.abc.min.js").read_text() == KNOWN
+
+
+def test_materials_own_files_naming_the_json_do_not_keep_it(tmp_path: Path) -> None:
+    site = _site(tmp_path, KNOWN)
+    (site / "assets" / "javascripts" / "bundle.abc.min.js.map").write_text(
+        '{"sourcesContent": ["search/search_index.json"]}')
+    (site / "index.html").write_text("<p>no fetch here</p>")
+    assert keep_one_index(site) > 0
