@@ -342,3 +342,26 @@ def test_an_error_in_the_child_keeps_the_file_and_line_that_raised_it(
     where = traceback.extract_tb(single.value.__traceback__)[-1]
     assert where.name == "explode"
     assert traceback.extract_tb(double.value.__traceback__)[-1][:3] == where[:3]
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="Linux only")
+def test_the_child_ends_with_the_build_process(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # killed mid-build, the build's process left the child rendering its half, holding the
+    # output's lock (outlock.py: flock, inherited) until it was done
+    import ctypes
+    import signal
+
+    seen = tmp_path / "death-signal"
+
+    def own_stdio() -> None:
+        value = ctypes.c_int(0)
+        ctypes.CDLL(None).prctl(2, ctypes.byref(value), 0, 0, 0)  # PR_GET_PDEATHSIG
+        seen.write_text(f"{os.getpid()} {value.value}", encoding="utf-8")
+
+    monkeypatch.setattr(split, "_own_stdio", own_stdio)
+    splits = Splits(monkeypatch, 0)
+    build(tiny, tmp_path / "two")
+    assert splits.count == 1
+    pid, signal_number = seen.read_text(encoding="utf-8").split()
+    assert int(pid) != os.getpid() and int(signal_number) == signal.SIGKILL

@@ -48,6 +48,7 @@ from typing import Any
 
 from build_site.engines import mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
+from build_site.forked import die_with_parent
 
 MIN_PAGES = 100  # below this, forking costs more than it saves (guide/performance.md)
 HALF_DIR = ".half-pages"
@@ -156,6 +157,7 @@ def _fork(cfg: Any, half: Path, plugin: OnlyThesePages,
     sys.stdout.flush()
     sys.stderr.flush()
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     gc.freeze()  # the child's collections then leave the parent's objects (and pages) alone
     try:
         pid = os.fork()
@@ -166,18 +168,19 @@ def _fork(cfg: Any, half: Path, plugin: OnlyThesePages,
         raise Fallback("no second process") from exc
     if pid == 0:  # the child: never returns
         os.close(read_end)
-        _child(cfg, half, plugin, messages, write_end)
+        _child(cfg, half, plugin, messages, write_end, parent)
     gc.unfreeze()
     os.close(write_end)
     return pid, read_end
 
 
 def _child(cfg: Any, half: Path, plugin: OnlyThesePages, messages: list[str],
-           write_end: int) -> None:
+           write_end: int, parent: int) -> None:
     from mkdocs.exceptions import MkDocsException
 
     code = 70
     try:
+        die_with_parent(parent)  # else it would hold the output's lock after a kill -9
         _own_stdio()
         known = len(messages)
         cfg["site_dir"] = str(half)
