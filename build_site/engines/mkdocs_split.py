@@ -29,7 +29,8 @@ pipe has lost its traceback). A failed build costs a second run; a build that pa
 The site folder of a failed split is unfinished and is emptied by that run (the pipeline
 swaps the published site only after the gate). One process is used below
 :data:`MIN_PAGES` pages, on one processor, where ``os.fork`` is missing or fails, when this
-process runs threads other than daemon ones, for ``serve``'s incremental rebuilds and when
+process runs threads other than daemon ones, with a plugin not known to split
+(:data:`SPLIT_SAFE_PLUGINS`), for ``serve``'s incremental rebuilds and when
 anchor links are validated as warnings (each process would only see its own pages' anchors).
 """
 
@@ -49,8 +50,18 @@ from typing import Any
 from build_site.engines import mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
 from build_site.forked import die_with_parent
+from build_site.render.fragments import PLUGIN_NAME as DIAGRAMS
+from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 
 MIN_PAGES = 100  # below this, forking costs more than it saves (guide/performance.md)
+SPLIT_SAFE_PLUGINS = frozenset({
+    "search", "material/search", "offline", "material/offline",
+    DIAGRAMS, THEME_TEXT, mkdocs_dirty.PLUGIN_NAME})
+"""The plugins known to give, in two processes, the bytes of one (their state is each page's
+own, or checked by :func:`_put_together`). Any other is not split: Material's ``tags``
+collects every page's tags as it renders it (each half's listing would show only its own
+pages), its ``blog`` keeps generated pages in a temporary folder both processes would share
+and each remove."""
 HALF_DIR = ".half-pages"
 JOINED = {mkdocs_dirty.SEARCH_INDEX.as_posix(), mkdocs_dirty.SEARCH_SCRIPT.as_posix()}
 
@@ -66,6 +77,8 @@ def can_split(cfg: Any, docs_dir: Path, nav: list[Any]) -> bool:
     """Whether the build of ``cfg`` (pages in ``docs_dir``, navigation ``nav``) is worth and
     safe to run in two processes (module docstring)."""
     if not hasattr(os, "fork") or _other_threads() or not _titled(nav):
+        return False
+    if any(name not in SPLIT_SAFE_PLUGINS for name in cfg.plugins):
         return False
     if _cores() < 2:
         return False
