@@ -15,7 +15,8 @@ What keys a compiled template:
   template whose source changed is compiled again: :class:`jinja2.FileSystemBytecodeCache`);
 - the folder: a digest of Jinja's version, Python's version and every setting of the
   environment that changes the compiled code (delimiters, white-space handling, autoescape,
-  finalize, the code generator, async, the extensions), so an environment set up otherwise
+  finalize, the code generator, async, the extensions, and what the i18n extension reads
+  while compiling), so an environment set up otherwise
   never reads another's code. An environment with an extension from outside Jinja uses no
   shared folder (its code could change with that extension's version).
 
@@ -67,6 +68,16 @@ def _name(value: Any) -> str:
     return repr(value)
 
 
+def _compile_time_extras(env: Environment) -> list[tuple[str, Any]]:
+    """What an extension installed on ``env`` reads while compiling: Jinja's i18n extension
+    compiles ``{% trans %}`` by ``newstyle_gettext`` and the ``ext.i18n.trimmed`` policy
+    (``jinja2/ext.py``, ``InternationalizationExtension.parse`` and ``_make_node``)."""
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        return []
+    return [("newstyle_gettext", getattr(env, "newstyle_gettext", None)),
+            ("ext.i18n.trimmed", env.policies.get("ext.i18n.trimmed"))]
+
+
 def environment_signature(env: Environment) -> str | None:
     """A digest of what, besides a template's source, decides its compiled code under
     ``env`` (see the module's docstring); None when an extension from outside Jinja is
@@ -77,7 +88,8 @@ def environment_signature(env: Environment) -> str | None:
     parts = [jinja2.__version__, sys.version, *extensions,
              *(f"{s}={_name(getattr(env, s))}" for s in _SETTINGS),
              f"autoescape={_name(env.autoescape)}", f"finalize={_name(env.finalize)}",
-             f"codegen={_name(env.code_generator_class)}"]
+             f"codegen={_name(env.code_generator_class)}",
+             *(f"{key}={_name(value)}" for key, value in _compile_time_extras(env))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 

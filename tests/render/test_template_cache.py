@@ -198,3 +198,28 @@ def test_a_shared_folder_of_another_owner_is_not_read(folders, monkeypatch) -> N
     monkeypatch.setattr(os, "geteuid", lambda: os.stat(shared).st_uid + 1)
     env = _env([package], PackageTemplateCache(local.parent / "l4", (package,), shared))
     assert env.get_template("page.html").render(x=1) == "package 1"
+
+
+@pytest.mark.parametrize("setting", ["newstyle", "trimmed"])
+def test_i18n_settings_that_change_the_compiled_code_are_another_signature(
+        folders, setting: str) -> None:
+    # Jinja's i18n extension compiles {% trans %} by environment.newstyle_gettext and the
+    # ext.i18n.trimmed policy: code compiled under one setting, read under the other, failed
+    # (KeyError) or kept the white space the other trims
+    package, _study, local, shared = folders
+    (package / "t.html").write_text(
+        "{% trans n=2 %}{{ n }} of 3{% endtrans %}|{% trans %}  spaced\n  words {% endtrans %}",
+        encoding="utf-8")
+
+    def env(changed: bool) -> Environment:
+        made = _env([package], PackageTemplateCache(local, (package,), shared),
+                    extensions=["jinja2.ext.i18n"])
+        made.install_null_translations(newstyle=changed and setting == "newstyle")  # type: ignore[attr-defined]
+        made.policies["ext.i18n.trimmed"] = changed and setting == "trimmed"
+        return made
+
+    fresh = Environment(loader=FileSystemLoader(str(package)), extensions=["jinja2.ext.i18n"])
+    fresh.install_null_translations(newstyle=setting == "newstyle")  # type: ignore[attr-defined]
+    fresh.policies["ext.i18n.trimmed"] = setting == "trimmed"
+    env(False).get_template("t.html").render()  # compiled and shared under the plain setting
+    assert env(True).get_template("t.html").render() == fresh.get_template("t.html").render()
