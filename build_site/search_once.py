@@ -45,6 +45,13 @@ def _read_elsewhere(site: Path, bundle: Path) -> bool:
     return any(path.is_file() and name in path.read_bytes() for path in [*scripts, *pages])
 
 
+def _restore(bundle: Path) -> None:
+    """Undo the change :func:`keep_one_index` made to ``bundle``, if it made one."""
+    code = bundle.read_text(encoding="utf-8")
+    if code.count(_PATCHED) == 1:
+        bundle.write_text(code.replace(_PATCHED, _TEST + _LOADS_SCRIPT), encoding="utf-8")
+
+
 def keep_one_index(site: Path) -> int:
     """Drop ``search_index.json`` from a Material site whose search reads the script.
 
@@ -60,6 +67,7 @@ def keep_one_index(site: Path) -> int:
     if not (index.is_file() and script.is_file()) or len(bundles) != 1:
         return 0
     if _read_elsewhere(site, bundles[0]):
+        _restore(bundles[0])  # as a full build leaves it (serve copies the previous site)
         return 0
     code = bundles[0].read_text(encoding="utf-8")
     if code.count(_TEST + _LOADS_SCRIPT) == 1:

@@ -73,3 +73,17 @@ def test_materials_own_files_naming_the_json_do_not_keep_it(tmp_path: Path) -> N
         '{"sourcesContent": ["search/search_index.json"]}')
     (site / "index.html").write_text("<p>no fetch here</p>")
     assert keep_one_index(site) > 0
+
+
+def test_a_script_that_starts_reading_the_json_gets_materials_bundle_back(
+        tmp_path: Path) -> None:
+    # serve's incremental preview copies the previous site (its bundle changed, the JSON
+    # gone) and copies a changed team script alone: the result must be the full build's
+    site = _site(tmp_path, KNOWN)
+    assert keep_one_index(site) > 0
+    (site / "js").mkdir()
+    (site / "js" / "team.js").write_text('fetch("search/search_index.json")')
+    (site / SEARCH_JSON).write_text(json.dumps(INDEX))  # the dirty build writes it again
+    assert keep_one_index(site) == 0
+    assert (site / SEARCH_JSON).is_file()
+    assert (site / "assets" / "javascripts" / "bundle.abc.min.js").read_text() == KNOWN
