@@ -49,8 +49,12 @@ _SETTINGS = ("block_start_string", "block_end_string", "variable_start_string",
 
 def shared_folder() -> Path:
     """The user's folder for compiled package templates: ``$XDG_CACHE_HOME/build-site/
-    templates``, ``~/.cache/build-site/templates`` when the variable is unset or empty."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    templates``, ``~/.cache/build-site/templates`` when the variable is unset, empty or a
+    relative path (the XDG Base Directory Specification: such a path is invalid and is to be
+    ignored; it would put the cache under the folder a build runs in)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = str(Path.home() / ".cache")
     return Path(base) / "build-site" / "templates"
 
 

@@ -223,3 +223,12 @@ def test_i18n_settings_that_change_the_compiled_code_are_another_signature(
     fresh.policies["ext.i18n.trimmed"] = setting == "trimmed"
     env(False).get_template("t.html").render()  # compiled and shared under the plain setting
     assert env(True).get_template("t.html").render() == fresh.get_template("t.html").render()
+
+
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    # the XDG Base Directory spec: a relative path is invalid and is to be ignored; taken as
+    # given it put the cache under whatever folder the build ran in (a study folder)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    assert shared_folder() == Path.home() / ".cache" / "build-site" / "templates"
