@@ -438,3 +438,27 @@ def test_a_plugin_not_known_to_split_means_one_process(
     for other in ("material/tags", "material/blog", "material/meta", "autorefs"):
         config = SimpleNamespace(validation=links, plugins={**ours, other: None})
         assert not split.can_split(config, docs, nav)
+
+
+def test_errors_in_both_halves_raise_the_one_one_process_meets_first(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # this process raised its own page's error even when the child's page, built first in
+    # one process, raised another: the report named a different page
+    from build_site.render.fragments import DiagramFragments
+
+    early = tiny / "docs" / "aa" / "early.md"
+    early.parent.mkdir(parents=True)
+    early.write_text("# Early notes\n\nNothing broken here.\n", encoding="utf-8")
+    late = _break_a_late_page(tiny, "Nothing broken here.")
+    _child_builds(monkeypatch, {"aa/early.md"})
+    real = DiagramFragments.on_page_markdown
+
+    def explode(self: Any, markdown: str, /, *, page: Any, **kwargs: Any) -> str:
+        if page.file.src_uri in ("aa/early.md", late):
+            raise RuntimeError(f"cannot read {page.file.src_uri}")
+        return real(self, markdown, page=page, **kwargs)
+
+    monkeypatch.setattr(DiagramFragments, "on_page_markdown", explode)
+    single, double = _single_and_double(tiny, tmp_path, monkeypatch, RuntimeError)
+    assert str(single.value) == "cannot read aa/early.md"
+    assert str(double.value) == str(single.value)

@@ -25,7 +25,8 @@ A half that fails (a warning in strict mode, or any error) makes the whole site 
 again in one process (:class:`Fallback`), which then reports it: MkDocs' warnings in the
 order of one build (each half lists only its own pages' warnings, the child's after this
 process's) and an error with the file and line that raised it (an exception that crossed the
-pipe has lost its traceback). A failed build costs a second run; a build that passes, none.
+pipe has lost its traceback), the one met first in build order when both halves raise. A
+failed build costs a second run; a build that passes, none.
 The site folder of a failed split is unfinished and is emptied by that run (the pipeline
 swaps the published site only after the gate). One process is used below
 :data:`MIN_PAGES` pages, on one processor, where ``os.fork`` is missing or fails, when this
@@ -122,9 +123,8 @@ def build_in_two(cfg: Any, messages: list[str]) -> None:
             anything else raised in the child), or the halves do not fit together: build in
             one process instead, which reports any failure as one build does; nothing in the
             site folder is to be kept.
-        Exception: whatever else this process's half raised, as it raised it.
+        KeyboardInterrupt: the build was stopped (the child is stopped too).
     """
-    from mkdocs.exceptions import MkDocsException
     from mkdocs.utils import clean_directory
 
     site = Path(cfg.site_dir)
@@ -138,22 +138,21 @@ def build_in_two(cfg: Any, messages: list[str]) -> None:
         theirs = OnlyThesePages(second, read_others=True)
         pid, pipe = _fork(cfg, half, theirs, messages)
         try:
-            failure: BaseException | None = None
             try:
                 mkdocs_dirty.run(cfg, mine)
-            except (MkDocsException, SystemExit) as exc:
-                failure = exc
+            except (Exception, SystemExit) as exc:  # the one-process build reports it
+                raise Fallback("this half failed") from exc
             result = _receive(pid, pipe)
             pid = 0  # ended and reaped
         finally:
-            if pid:  # this process failed otherwise (or was interrupted): stop the child
+            if pid:  # this half failed or was interrupted: stop the child
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
                 os.close(pipe)
         if result is None:  # killed, or out of memory: it wrote nothing whole
             raise Fallback("the second process ended without a result")
-        if failure is not None or result[0] != "ok":
-            raise Fallback("a half failed: one process reports it in order, where it arose")
+        if result[0] != "ok":
+            raise Fallback("the second half failed")
         _put_together(site, half, set(mine.left_out), mine.order)
     finally:
         shutil.rmtree(half, ignore_errors=True)
