@@ -219,3 +219,37 @@ def test_a_quiet_build_runs_no_other_thread_at_the_gate(
                                        "--quiet"])
     assert result.exit_code == 0, result.output
     assert threads == [1]
+
+
+class _DeathSignalScanner:
+    """Reports, as each file's kind, the signal its process gets when its parent ends."""
+
+    identifiers: tuple[Identifier, ...] = ()
+
+    def scan(self, root: Path, path: Path, also: object) -> tuple[list[Identifier], object]:
+        import ctypes
+        import os
+
+        from build_site.privacy.gate_files import Unreadable
+
+        value = ctypes.c_int(0)
+        ctypes.CDLL(None).prctl(2, ctypes.byref(value), 0, 0, 0)  # PR_GET_PDEATHSIG
+        return [], Unreadable(path.name, f"{os.getpid()}:{value.value}", "")
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="Linux only")
+def test_a_worker_ends_with_the_build_process(tmp_path: Path, many_runs: None) -> None:
+    # A build killed during the gate (kill -9, the out-of-memory killer) left its workers
+    # waiting for tasks for ever, holding the output's lock (outlock.py: flock, inherited)
+    import os
+    import signal
+
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_text("x" * 30_000, encoding="utf-8")
+    paths = sorted(tmp_path.iterdir())
+    results = gate_pool.scan_pooled(tmp_path, paths, _DeathSignalScanner(),  # type: ignore[arg-type]
+                                    None, force=True)
+    assert results is not None
+    kinds = [bad.kind.split(":") for _, bad in results if bad is not None]
+    assert len(kinds) == 2 and all(pid != str(os.getpid()) for pid, _ in kinds)
+    assert all(sig == str(int(signal.SIGKILL)) for _, sig in kinds)

@@ -241,7 +241,8 @@ def test_one_process_when_fork_fails_or_is_missing_or_threads_run(
 def test_no_split_with_threads_one_core_warned_anchors_untitled_or_few_pages(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def config(anchors: int) -> Any:
-        return SimpleNamespace(validation=SimpleNamespace(links=SimpleNamespace(anchors=anchors)))
+        return SimpleNamespace(validation=SimpleNamespace(links=SimpleNamespace(anchors=anchors)),
+                               plugins={"material/search": None, "material/offline": None})
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -285,3 +286,179 @@ def test_a_child_that_dies_without_a_result_means_one_process(
     build(tiny, tmp_path / "two")
     assert splits.count == 0
     _same(tmp_path / "one", tmp_path / "two")
+
+
+def _single_and_double(study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                       expected: type[BaseException]) -> tuple[Any, Any]:
+    """The failure of a build of ``study`` in one process and in two (a child forked)."""
+    saved = split.MIN_PAGES
+    monkeypatch.setattr(split, "MIN_PAGES", 10**9)
+    with pytest.raises(expected) as single:
+        build(study, tmp_path / "one")
+    monkeypatch.setattr(split, "MIN_PAGES", 0)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    with pytest.raises(expected) as double:
+        build(study, tmp_path / "two")
+    monkeypatch.setattr(split, "MIN_PAGES", saved)
+    assert forks
+    return single, double
+
+
+def test_warnings_of_both_halves_are_listed_in_the_order_of_one_process(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a page of the child built before a page of this process: one process warns about the
+    # early page first; the researcher reads the list top-down
+    early = tiny / "docs" / "aa" / "early.md"
+    early.parent.mkdir(parents=True)
+    early.write_text("# Early notes\n\nSee [the memo](missing-memo.md).\n", encoding="utf-8")
+    _break_a_late_page(tiny)
+    _child_builds(monkeypatch, {"aa/early.md"})
+    single, double = _single_and_double(tiny, tmp_path, monkeypatch, StudyError)
+    problems = [str(p) for p in single.value.problems]
+    assert len(problems) == 2 and "missing-memo.md" in problems[0]
+    assert [str(p) for p in double.value.problems] == problems
+
+
+def test_an_error_in_the_child_keeps_the_file_and_line_that_raised_it(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the pickled exception of the child has no traceback: the crash report would name
+    # mkdocs_split.py, not the plugin that raised
+    import traceback
+
+    from build_site.render.fragments import DiagramFragments
+
+    late = _break_a_late_page(tiny, "Nothing broken here.")
+    _child_builds(monkeypatch, {"zz/late.md"})
+    real = DiagramFragments.on_page_markdown
+
+    def explode(self: Any, markdown: str, /, *, page: Any, **kwargs: Any) -> str:
+        if page.file.src_uri == late:
+            raise RuntimeError(f"cannot read {page.file.src_uri}")
+        return real(self, markdown, page=page, **kwargs)
+
+    monkeypatch.setattr(DiagramFragments, "on_page_markdown", explode)
+    single, double = _single_and_double(tiny, tmp_path, monkeypatch, RuntimeError)
+    where = traceback.extract_tb(single.value.__traceback__)[-1]
+    assert where.name == "explode"
+    assert traceback.extract_tb(double.value.__traceback__)[-1][:3] == where[:3]
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="Linux only")
+def test_the_child_ends_with_the_build_process(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # killed mid-build, the build's process left the child rendering its half, holding the
+    # output's lock (outlock.py: flock, inherited) until it was done
+    import ctypes
+    import signal
+
+    seen = tmp_path / "death-signal"
+
+    def own_stdio() -> None:
+        value = ctypes.c_int(0)
+        ctypes.CDLL(None).prctl(2, ctypes.byref(value), 0, 0, 0)  # PR_GET_PDEATHSIG
+        seen.write_text(f"{os.getpid()} {value.value}", encoding="utf-8")
+
+    monkeypatch.setattr(split, "_own_stdio", own_stdio)
+    splits = Splits(monkeypatch, 0)
+    build(tiny, tmp_path / "two")
+    assert splits.count == 1
+    pid, signal_number = seen.read_text(encoding="utf-8").split()
+    assert int(pid) != os.getpid() and int(signal_number) == signal.SIGKILL
+
+
+def _tagged_pages(study: Path) -> None:
+    """Hand-written pages tagged in each half, and Material's tags listing."""
+    for name, title in (("interviews", "Interviews"), ("coding", "Coding")):
+        page = study / "docs" / "approach" / f"{name}.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"---\ntags:\n  - method\n---\n# {title}\n\nHow we worked.\n",
+                        encoding="utf-8")
+    (study / "docs" / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n",
+                                            encoding="utf-8")
+
+
+def test_materials_tags_plugin_lists_the_pages_of_both_halves(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # each process's tags plugin sees only the pages it renders: the listing page showed
+    # only its own half's pages, and no file both wrote told the halves apart
+    (tiny / "mkdocs.yml").write_text(
+        "site_name: Tiny study\nplugins:\n  - search\n  - offline\n  - tags:\n"
+        "      export: false\n", encoding="utf-8")
+    _tagged_pages(tiny)
+    one, two, _splits = _both(tiny, tmp_path, monkeypatch)
+    _same(one, two)
+    listing = (two / "tags.html").read_text(encoding="utf-8")
+    assert "Interviews" in listing and "Coding" in listing
+
+
+def test_materials_blog_plugin_is_not_split(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the blog plugin's folder of generated pages (a temporary folder made when the plugin
+    # is loaded) is shared by both processes, and each removes it at shutdown: the build
+    # crashed (FileNotFoundError) or read views the other process was rewriting
+    (tiny / "mkdocs.yml").write_text(
+        "site_name: Tiny study\nplugins:\n  - search\n  - offline\n  - blog\n",
+        encoding="utf-8")
+    posts = tiny / "docs" / "blog" / "posts"
+    posts.mkdir(parents=True)
+    (tiny / "docs" / "blog" / "index.md").write_text("# Blog\n", encoding="utf-8")
+    for i in (1, 2, 3):
+        (posts / f"post{i}.md").write_text(
+            f"---\ndate: 2024-01-0{i}\ncategories:\n  - Fieldwork\n---\n# Post number {i}\n\n"
+            f"Opening paragraph {i}.\n\n<!-- more -->\n\nMore text {i}.\n", encoding="utf-8")
+    keys = {1: "da6e596eea34676a", 2: "312dfb4288350650", 3: "7a2121eec4ac880b"}  # dates
+    reviewed = ["allow: [Blog, Fieldwork, Opening, Post]", "reviewed:"]
+    reviewed += [f"  - {{file: docs/blog/posts/post{i}.md, hash: {key}, category: date, "
+                 "by: JS, why: the post's date}" for i, key in keys.items()]
+    reviewed.append("consent:")
+    reviewed += [f"  - {{file: docs/blog/posts/post{i}.md, hash: {key}, "
+                 "resolution: not-a-match, by: JS}" for i, key in keys.items()]
+    (tiny / "private" / "reviewed.yml").write_text("\n".join(reviewed) + "\n", encoding="utf-8")
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    one, two, _splits = _both(tiny, tmp_path, monkeypatch)
+    _same(one, two)
+    assert forks == []
+
+
+def test_a_plugin_not_known_to_split_means_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n", encoding="utf-8")
+    nav = [{"Home": "a.md"}]
+    monkeypatch.setattr(split, "MIN_PAGES", 1)
+    monkeypatch.setattr(split, "_cores", lambda: 2)
+    links = SimpleNamespace(links=SimpleNamespace(anchors=logging.INFO))
+    ours = {name: None for name in split.SPLIT_SAFE_PLUGINS}
+    assert split.can_split(SimpleNamespace(validation=links, plugins=ours), docs, nav)
+    for other in ("material/tags", "material/blog", "material/meta", "autorefs"):
+        config = SimpleNamespace(validation=links, plugins={**ours, other: None})
+        assert not split.can_split(config, docs, nav)
+
+
+def test_errors_in_both_halves_raise_the_one_one_process_meets_first(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # this process raised its own page's error even when the child's page, built first in
+    # one process, raised another: the report named a different page
+    from build_site.render.fragments import DiagramFragments
+
+    early = tiny / "docs" / "aa" / "early.md"
+    early.parent.mkdir(parents=True)
+    early.write_text("# Early notes\n\nNothing broken here.\n", encoding="utf-8")
+    late = _break_a_late_page(tiny, "Nothing broken here.")
+    _child_builds(monkeypatch, {"aa/early.md"})
+    real = DiagramFragments.on_page_markdown
+
+    def explode(self: Any, markdown: str, /, *, page: Any, **kwargs: Any) -> str:
+        if page.file.src_uri in ("aa/early.md", late):
+            raise RuntimeError(f"cannot read {page.file.src_uri}")
+        return real(self, markdown, page=page, **kwargs)
+
+    monkeypatch.setattr(DiagramFragments, "on_page_markdown", explode)
+    single, double = _single_and_double(tiny, tmp_path, monkeypatch, RuntimeError)
+    assert str(single.value) == "cannot read aa/early.md"
+    assert str(double.value) == str(single.value)

@@ -12,7 +12,7 @@ from build_site.search_once import SEARCH_JSON, SEARCH_SCRIPT, keep_one_index, r
 
 KNOWN = ('function ks(){return location.protocol==="file:"?_t(`${new URL("search/search_index'
          '.js",Or.base)}`).pipe(m(()=>__index),Z(1)):ze(new URL("search/search_index.json",'
-         'Or.base))}')
+         'Or.base))}\n//# sourceMappingURL=bundle.abc.min.js.map\n')
 INDEX = {"config": {"lang": ["en"]}, "docs": [{"location": "a.html", "text": "t", "title": "A"}]}
 
 
@@ -83,3 +83,41 @@ def test_a_script_not_shaped_as_materials_is_refused(tmp_path: Path) -> None:
     (site / SEARCH_SCRIPT).write_text("window.x = 1")
     with pytest.raises(ValueError):
         read_index(site)
+
+
+@pytest.mark.parametrize("where", ["js/team.js", "index.html", "404.html"])
+def test_a_team_script_that_reads_the_json_keeps_it(tmp_path: Path, where: str) -> None:
+    # a team's extra_javascript, or a theme override's inline script in every page, that
+    # fetches the index itself would get a 404 once the JSON goes
+    site = _site(tmp_path, KNOWN)
+    (site / where).parent.mkdir(parents=True, exist_ok=True)
+    (site / where).write_text('fetch(base + "search/search_index.json").then(list)')
+    assert keep_one_index(site) == 0
+    assert (site / SEARCH_JSON).is_file()
+    assert _bundle(site).name == "bundle.abc.min.js" and _bundle(site).read_text() == KNOWN
+
+
+def test_materials_own_files_naming_the_json_do_not_keep_it(tmp_path: Path) -> None:
+    site = _site(tmp_path, KNOWN)
+    (site / "assets" / "javascripts" / "bundle.abc.min.js.map").write_text(
+        '{"sourcesContent": ["search/search_index.json"]}')
+    (site / "index.html").write_text("<p>no fetch here</p>")
+    assert keep_one_index(site) > 0
+
+
+def test_a_script_that_starts_reading_the_json_gets_materials_bundle_back(
+        tmp_path: Path) -> None:
+    # serve's incremental preview copies the previous site (its bundle changed, the JSON
+    # gone) and copies a changed team script alone: the result must be the full build's
+    site = _site(tmp_path, KNOWN)
+    page = '<script src="assets/javascripts/bundle.abc.min.js"></script>'
+    (site / "about.html").write_text(page)
+    assert keep_one_index(site) > 0
+    assert (site / "about.html").read_text() != page
+    (site / "js").mkdir()
+    (site / "js" / "team.js").write_text('fetch("search/search_index.json")')
+    (site / SEARCH_JSON).write_text(json.dumps(INDEX))  # the dirty build writes it again
+    assert keep_one_index(site) == 0
+    assert (site / SEARCH_JSON).is_file()
+    assert _bundle(site).name == "bundle.abc.min.js" and _bundle(site).read_text() == KNOWN
+    assert (site / "about.html").read_text() == page

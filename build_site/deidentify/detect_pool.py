@@ -20,11 +20,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from build_site.deidentify.detectors import Detection, detect
+from build_site.forked import worker_start
 
 # Below this many texts to scan, one process: starting a worker costs more than it saves.
 # (A cold build of 23 dyads scans about 150 texts, of 230 about 1,500, of 1,000 about 6,200.)
@@ -88,29 +88,7 @@ def _in_pool(texts: list[str], allowed: list[str], workers: int
         _allowed = []
 
 
-def _worker_start(parent: int) -> None:
-    """In a new worker: Ctrl-C (sent to the whole terminal's process group) is the build's
-    own process's to handle, so a worker ignores it and is stopped by the pool's shutdown; and
-    a worker ends when the build's process does (killed mid-scan, it would otherwise wait for
-    tasks for ever, holding the output's lock, ``outlock.py``, that it inherited)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
-    if os.getppid() != parent:  # the build ended before this worker got here
-        os._exit(1)
-
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to send this process SIGKILL when its parent ends (nothing elsewhere)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
+_worker_start = worker_start  # the pool's initializer (build_site/forked.py)
 
 
 def _detect_chunk(texts: list[str]) -> list[list[Detection]]:

@@ -21,12 +21,17 @@ their pages count as modified:
   joined page by page in build order, the order of one build (Material indexes each page as
   it is built).
 
-Warnings and errors of the child (strict mode) reach the caller as this process's do: its
-messages are added to ``messages`` (those this process did not already report) and its
-failure raised here. A failing child leaves the site folder unfinished, which the pipeline
-then discards (the published site is swapped only after the gate). One process is used below
+A half that fails (a warning in strict mode, or any error) makes the whole site be built
+again in one process (:class:`Fallback`), which then reports it: MkDocs' warnings in the
+order of one build (each half lists only its own pages' warnings, the child's after this
+process's) and an error with the file and line that raised it (an exception that crossed the
+pipe has lost its traceback), the one met first in build order when both halves raise. A
+failed build costs a second run; a build that passes, none.
+The site folder of a failed split is unfinished and is emptied by that run (the pipeline
+swaps the published site only after the gate). One process is used below
 :data:`MIN_PAGES` pages, on one processor, where ``os.fork`` is missing or fails, when this
-process runs threads other than daemon ones, for ``serve``'s incremental rebuilds and when
+process runs threads other than daemon ones, with a plugin not known to split
+(:data:`SPLIT_SAFE_PLUGINS`), for ``serve``'s incremental rebuilds and when
 anchor links are validated as warnings (each process would only see its own pages' anchors).
 """
 
@@ -45,8 +50,19 @@ from typing import Any
 
 import build_site.engines.mkdocs_dirty as mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
+from build_site.forked import die_with_parent
+from build_site.render.fragments import PLUGIN_NAME as DIAGRAMS
+from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 
 MIN_PAGES = 100  # below this, forking costs more than it saves (guide/performance.md)
+SPLIT_SAFE_PLUGINS = frozenset({
+    "search", "material/search", "offline", "material/offline",
+    DIAGRAMS, THEME_TEXT, mkdocs_dirty.PLUGIN_NAME})
+"""The plugins known to give, in two processes, the bytes of one (their state is each page's
+own, or checked by :func:`_put_together`). Any other is not split: Material's ``tags``
+collects every page's tags as it renders it (each half's listing would show only its own
+pages), its ``blog`` keeps generated pages in a temporary folder both processes would share
+and each remove."""
 HALF_DIR = ".half-pages"
 JOINED = {mkdocs_dirty.SEARCH_INDEX.as_posix(), mkdocs_dirty.SEARCH_SCRIPT.as_posix()}
 
@@ -62,6 +78,8 @@ def can_split(cfg: Any, docs_dir: Path, nav: list[Any]) -> bool:
     """Whether the build of ``cfg`` (pages in ``docs_dir``, navigation ``nav``) is worth and
     safe to run in two processes (module docstring)."""
     if not hasattr(os, "fork") or _other_threads() or not _titled(nav):
+        return False
+    if any(name not in SPLIT_SAFE_PLUGINS for name in cfg.plugins):
         return False
     if _cores() < 2:
         return False
@@ -101,13 +119,12 @@ def build_in_two(cfg: Any, messages: list[str]) -> None:
     ``messages`` is the list that collects MkDocs' warnings.
 
     Raises:
-        Fallback: a process could not be started or the halves do not fit together (build in
-            one process instead; nothing in the site folder is to be kept).
-        MkDocsException, SystemExit: MkDocs refused either half (the messages of both in
-            ``messages``).
-        Exception: whatever else either half raised, as it raised it.
+        Fallback: a process could not be started, either half failed (MkDocs refused it, or
+            anything else raised in the child), or the halves do not fit together: build in
+            one process instead, which reports any failure as one build does; nothing in the
+            site folder is to be kept.
+        KeyboardInterrupt: the build was stopped (the child is stopped too).
     """
-    from mkdocs.exceptions import Abort, MkDocsException
     from mkdocs.utils import clean_directory
 
     site = Path(cfg.site_dir)
@@ -121,28 +138,21 @@ def build_in_two(cfg: Any, messages: list[str]) -> None:
         theirs = OnlyThesePages(second, read_others=True)
         pid, pipe = _fork(cfg, half, theirs, messages)
         try:
-            failure: BaseException | None = None
             try:
                 mkdocs_dirty.run(cfg, mine)
-            except (MkDocsException, SystemExit) as exc:
-                failure = exc
+            except (Exception, SystemExit) as exc:  # the one-process build reports it
+                raise Fallback("this half failed") from exc
             result = _receive(pid, pipe)
             pid = 0  # ended and reaped
         finally:
-            if pid:  # this process failed otherwise (or was interrupted): stop the child
+            if pid:  # this half failed or was interrupted: stop the child
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
                 os.close(pipe)
         if result is None:  # killed, or out of memory: it wrote nothing whole
             raise Fallback("the second process ended without a result")
-        status, their_messages, error = result
-        messages += [m for m in their_messages if m not in messages]
-        if status == "error" and isinstance(error, BaseException):
-            raise error
-        if failure is not None:
-            raise failure
-        if status != "ok":
-            raise Abort(str(error))
+        if result[0] != "ok":
+            raise Fallback("the second half failed")
         _put_together(site, half, set(mine.left_out), mine.order)
     finally:
         shutil.rmtree(half, ignore_errors=True)
@@ -159,6 +169,7 @@ def _fork(cfg: Any, half: Path, plugin: OnlyThesePages,
     sys.stdout.flush()
     sys.stderr.flush()
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     gc.freeze()  # the child's collections then leave the parent's objects (and pages) alone
     try:
         pid = os.fork()
@@ -169,18 +180,19 @@ def _fork(cfg: Any, half: Path, plugin: OnlyThesePages,
         raise Fallback("no second process") from exc
     if pid == 0:  # the child: never returns
         os.close(read_end)
-        _child(cfg, half, plugin, messages, write_end)
+        _child(cfg, half, plugin, messages, write_end, parent)
     gc.unfreeze()
     os.close(write_end)
     return pid, read_end
 
 
 def _child(cfg: Any, half: Path, plugin: OnlyThesePages, messages: list[str],
-           write_end: int) -> None:
+           write_end: int, parent: int) -> None:
     from mkdocs.exceptions import MkDocsException
 
     code = 70
     try:
+        die_with_parent(parent)  # else it would hold the output's lock after a kill -9
         _own_stdio()
         known = len(messages)
         cfg["site_dir"] = str(half)

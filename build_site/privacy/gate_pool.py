@@ -10,6 +10,9 @@ file alone: what a worker remembers between files (``_QuickScan``'s tags read cl
 how much it reads, never the verdict. So the leaks, their order and the refusals are those
 of one process (``tests/test_gate_pool.py`` compares them).
 
+A worker ignores Ctrl-C (this process handles it and shuts the pool down) and ends when
+this process does (:mod:`build_site.forked`: it would otherwise hold the output's lock).
+
 The external-load check read in the gate's pass (``also``) is split the same way: each run
 gets its own empty copy (:class:`Splittable`), joined in path order afterwards.
 
@@ -38,6 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from build_site.forked import worker_start
 from build_site.privacy.gate_files import Unreadable
 
 if TYPE_CHECKING:
@@ -149,7 +153,8 @@ def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
     _WORK = (root, paths, runs, scanner, splittable)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max(2, usable_cores()), mp_context=context) as pool:
+        with ProcessPoolExecutor(max(2, usable_cores()), mp_context=context,
+                                 initializer=worker_start, initargs=(os.getpid(),)) as pool:
             outcomes = list(pool.map(_run, range(len(runs))))
     except Exception:  # read again in one process, which raises as it does
         return None

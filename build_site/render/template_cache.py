@@ -15,17 +15,24 @@ What keys a compiled template:
   template whose source changed is compiled again: :class:`jinja2.FileSystemBytecodeCache`);
 - the folder: a digest of Jinja's version, Python's version and every setting of the
   environment that changes the compiled code (delimiters, white-space handling, autoescape,
-  finalize, the code generator, async, the extensions), so an environment set up otherwise
+  finalize, the code generator, async, the extensions, and what the i18n extension reads
+  while compiling), so an environment set up otherwise
   never reads another's code. An environment with an extension from outside Jinja uses no
   shared folder (its code could change with that extension's version).
 
 A folder that cannot be made or written is no cache: the template is compiled as before.
+Neither is a shared folder (or its ``build-site/templates`` parents) that another user owns
+or that its group or others may write: Jinja runs what it reads there (a pickled checksum,
+then marshalled code), so such a folder would hand every build to whoever can write it. A
+cache file that cannot be read whole (cut short, garbled) is compiled again, as Jinja does
+with one whose header or source checksum differs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,8 +49,12 @@ _SETTINGS = ("block_start_string", "block_end_string", "variable_start_string",
 
 def shared_folder() -> Path:
     """The user's folder for compiled package templates: ``$XDG_CACHE_HOME/build-site/
-    templates``, ``~/.cache/build-site/templates`` when the variable is unset or empty."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    templates``, ``~/.cache/build-site/templates`` when the variable is unset, empty or a
+    relative path (the XDG Base Directory Specification: such a path is invalid and is to be
+    ignored; it would put the cache under the folder a build runs in)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = str(Path.home() / ".cache")
     return Path(base) / "build-site" / "templates"
 
 
@@ -61,6 +72,16 @@ def _name(value: Any) -> str:
     return repr(value)
 
 
+def _compile_time_extras(env: Environment) -> list[tuple[str, Any]]:
+    """What an extension installed on ``env`` reads while compiling: Jinja's i18n extension
+    compiles ``{% trans %}`` by ``newstyle_gettext`` and the ``ext.i18n.trimmed`` policy
+    (``jinja2/ext.py``, ``InternationalizationExtension.parse`` and ``_make_node``)."""
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        return []
+    return [("newstyle_gettext", getattr(env, "newstyle_gettext", None)),
+            ("ext.i18n.trimmed", env.policies.get("ext.i18n.trimmed"))]
+
+
 def environment_signature(env: Environment) -> str | None:
     """A digest of what, besides a template's source, decides its compiled code under
     ``env`` (see the module's docstring); None when an extension from outside Jinja is
@@ -71,8 +92,38 @@ def environment_signature(env: Environment) -> str | None:
     parts = [jinja2.__version__, sys.version, *extensions,
              *(f"{s}={_name(getattr(env, s))}" for s in _SETTINGS),
              f"autoescape={_name(env.autoescape)}", f"finalize={_name(env.finalize)}",
-             f"codegen={_name(env.code_generator_class)}"]
+             f"codegen={_name(env.code_generator_class)}",
+             *(f"{key}={_name(value)}" for key, value in _compile_time_extras(env))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+class _SafeFileCache(FileSystemBytecodeCache):
+    """Jinja's file cache, but a file that cannot be read whole is a missed cache: Jinja's
+    own :meth:`jinja2.bccache.Bucket.load_bytecode` lets the error of a file cut short after
+    its header (pickle's ``EOFError``, ``UnpicklingError``) stop the build."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Jinja's hook: load ``bucket`` from its file; any error reading it resets it."""
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # whatever a damaged file raises: compile the source instead
+            bucket.reset()
+
+
+def _private(folder: Path, top: Path) -> bool:
+    """Whether ``folder`` and each of its parents up to ``top`` (included) is a real folder
+    owned by this user that neither its group nor others may write."""
+    uid = os.geteuid()
+    chain = [folder, *[p for p in folder.parents if p.is_relative_to(top)]]
+    for path in chain:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return False
+        if (not stat.S_ISDIR(info.st_mode) or info.st_uid != uid
+                or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+            return False
+    return True
 
 
 def _inside(filename: str | None, roots: tuple[Path, ...]) -> bool:
@@ -96,7 +147,7 @@ class PackageTemplateCache(BytecodeCache):
     def __init__(self, local: Path, package_roots: tuple[Path, ...],
                  shared: Path | None = None) -> None:
         local.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.local = FileSystemBytecodeCache(str(local))
+        self.local = _SafeFileCache(str(local))
         self.roots = tuple(root.resolve() for root in package_roots)
         self.shared_base = shared if shared is not None else shared_folder()
         self._shared: dict[str, FileSystemBytecodeCache | None] = {}
@@ -109,11 +160,15 @@ class PackageTemplateCache(BytecodeCache):
         if signature not in self._shared:
             folder = self.shared_base / signature
             try:
-                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-                usable = os.access(folder, os.W_OK | os.X_OK)
+                top = self.shared_base.parent
+                top.parent.mkdir(parents=True, exist_ok=True)
+                for path in (top, self.shared_base, folder):  # each private, whatever the umask
+                    path.mkdir(exist_ok=True, mode=0o700)
+                usable = (os.access(folder, os.W_OK | os.X_OK)
+                          and _private(folder, top))
             except OSError:
                 usable = False
-            self._shared[signature] = FileSystemBytecodeCache(str(folder)) if usable else None
+            self._shared[signature] = _SafeFileCache(str(folder)) if usable else None
         return self._shared[signature]
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None,

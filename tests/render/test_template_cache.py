@@ -124,3 +124,111 @@ def test_a_finalize_that_takes_the_context_is_another_signature(folders) -> None
     signatures = {environment_signature(_env([package], PackageTemplateCache(
         local, (package,), shared), finalize=f)) for f in (make(), pass_context(make()))}
     assert len(signatures) == 2
+
+
+def _cache_files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.cache"))
+
+
+@pytest.mark.parametrize("keep", [0, 12, 30, 60])
+def test_a_truncated_cache_file_is_compiled_again(folders, keep: int) -> None:
+    # a build killed mid-write by another tool, a full disk, a copy of a home folder: the
+    # shared file is cut short; Jinja's own reading then raises (pickle's EOFError) and the
+    # build would stop on a cache
+    package, _study, local, shared = folders
+    _env([package], PackageTemplateCache(local, (package,), shared)).get_template(
+        "page.html").render(x=1)
+    (cached,) = _cache_files(shared)
+    cached.write_bytes(cached.read_bytes()[:keep])
+    env = _env([package], PackageTemplateCache(tmp_local := local.parent / "l2", (package,),
+                                               shared))
+    assert env.get_template("page.html").render(x=2) == "package 2"
+    assert tmp_local.is_dir()
+
+
+def test_a_corrupted_local_cache_file_is_compiled_again(folders) -> None:
+    package, study, local, shared = folders
+    _env([study], PackageTemplateCache(local, (package,), shared)).get_template(
+        "main.html").render(x=1)
+    (cached,) = _cache_files(local)
+    from jinja2.bccache import bc_magic
+
+    cached.write_bytes(bc_magic + b"\x80\x02garbage")
+    env = _env([study], PackageTemplateCache(local, (package,), shared))
+    assert env.get_template("main.html").render(x=2) == "study 2"
+
+
+def _plant(shared: Path, package: Path) -> None:
+    """Replace the shared compiled code of page.html by another template's code, under
+    page.html's own key and checksum: what anyone who can write the folder can do."""
+    (cached,) = _cache_files(shared)
+    other = Environment(loader=FileSystemLoader(str(package)))
+    code = compile(other.compile("planted {{ x }}", raw=True), "page.html", "exec")
+    import marshal
+    import pickle
+
+    from jinja2.bccache import bc_magic
+
+    data = cached.read_bytes()
+    checksum = pickle.loads(data[len(bc_magic):])
+    cached.write_bytes(bc_magic + pickle.dumps(checksum, 2) + marshal.dumps(code))
+
+
+@pytest.mark.parametrize("writable", ["folder", "base"])
+def test_a_shared_folder_others_can_write_is_not_read(folders, writable: str) -> None:
+    # compiled code (and the pickled checksum before it) is run as it is read: a folder
+    # another user can write hands them every build of every study
+    package, _study, local, shared = folders
+    _env([package], PackageTemplateCache(local, (package,), shared)).get_template(
+        "page.html").render(x=1)
+    _plant(shared, package)
+    assert _env([package], PackageTemplateCache(local, (package,), shared)).get_template(
+        "page.html").render(x=1) == "planted 1"  # the planted code is what a reader runs
+    (folder,) = [p for p in shared.iterdir() if p.is_dir()]
+    (folder if writable == "folder" else shared).chmod(0o777)
+    env = _env([package], PackageTemplateCache(local.parent / "l3", (package,), shared))
+    assert env.get_template("page.html").render(x=1) == "package 1"
+
+
+def test_a_shared_folder_of_another_owner_is_not_read(folders, monkeypatch) -> None:
+    package, _study, local, shared = folders
+    _env([package], PackageTemplateCache(local, (package,), shared)).get_template(
+        "page.html").render(x=1)
+    _plant(shared, package)
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(shared).st_uid + 1)
+    env = _env([package], PackageTemplateCache(local.parent / "l4", (package,), shared))
+    assert env.get_template("page.html").render(x=1) == "package 1"
+
+
+@pytest.mark.parametrize("setting", ["newstyle", "trimmed"])
+def test_i18n_settings_that_change_the_compiled_code_are_another_signature(
+        folders, setting: str) -> None:
+    # Jinja's i18n extension compiles {% trans %} by environment.newstyle_gettext and the
+    # ext.i18n.trimmed policy: code compiled under one setting, read under the other, failed
+    # (KeyError) or kept the white space the other trims
+    package, _study, local, shared = folders
+    (package / "t.html").write_text(
+        "{% trans n=2 %}{{ n }} of 3{% endtrans %}|{% trans %}  spaced\n  words {% endtrans %}",
+        encoding="utf-8")
+
+    def env(changed: bool) -> Environment:
+        made = _env([package], PackageTemplateCache(local, (package,), shared),
+                    extensions=["jinja2.ext.i18n"])
+        made.install_null_translations(newstyle=changed and setting == "newstyle")  # type: ignore[attr-defined]
+        made.policies["ext.i18n.trimmed"] = changed and setting == "trimmed"
+        return made
+
+    fresh = Environment(loader=FileSystemLoader(str(package)), extensions=["jinja2.ext.i18n"])
+    fresh.install_null_translations(newstyle=setting == "newstyle")  # type: ignore[attr-defined]
+    fresh.policies["ext.i18n.trimmed"] = setting == "trimmed"
+    env(False).get_template("t.html").render()  # compiled and shared under the plain setting
+    assert env(True).get_template("t.html").render() == fresh.get_template("t.html").render()
+
+
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    # the XDG Base Directory spec: a relative path is invalid and is to be ignored; taken as
+    # given it put the cache under whatever folder the build ran in (a study folder)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    assert shared_folder() == Path.home() / ".cache" / "build-site" / "templates"

@@ -1,0 +1,39 @@
+"""What every process this tool forks to share a stage's work does first (the detectors'
+and the leak gate's workers, :mod:`build_site.deidentify.detect_pool` and
+:mod:`build_site.privacy.gate_pool`; the MkDocs half, :mod:`build_site.engines.mkdocs_split`).
+
+A forked process inherits the build's open files, the output's lock among them
+(:mod:`build_site.outlock`: ``flock``, held while any copy of its descriptor is open). A
+worker left waiting for tasks after the build's process was killed (``kill -9``, the
+out-of-memory killer) would hold it for ever, and every later build of that output would
+be refused as locked.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to send this process SIGKILL when its parent (process ``parent``) ends, and
+    end at once when it already has (nothing elsewhere: other systems have no such call)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the build ended before this process got here
+        os._exit(1)
+
+
+def worker_start(parent: int) -> None:
+    """In a new pool worker of the build's process ``parent``: Ctrl-C (sent to the whole
+    terminal's process group) is the build's own process's to handle, so a worker ignores it
+    and is stopped by the pool's shutdown; and it ends when the build's process does."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
