@@ -53,7 +53,7 @@ from build_site.privacy.unlink import gate_identifiers, neutral_ids
 from build_site.publish import MARKER, check_output, discard, publish, staging_dir, study_identity
 from build_site.render.context import RenderContext
 from build_site.render.diagrams import DiagramRenderer
-from build_site.render.handwritten import page_sections
+from build_site.render.handwritten import page_sections, page_title
 from build_site.render.methods_pages import unreported
 from build_site.render.pages import SitePages, declare_site
 from build_site.reuse import already_published, fingerprint, record_published
@@ -584,7 +584,4 @@ def _withdrawn(study: Study) -> int:
 
 
 def _title(path: str, data: bytes) -> str:
-    for line in data.decode("utf-8", "replace").splitlines():
-        if line.startswith("# "):
-            return line[2:].strip()
-    return Path(path).stem.replace("-", " ").replace("_", " ").capitalize()
+    return page_title(data.decode("utf-8", "replace"), path)

@@ -61,6 +61,62 @@ def page_section(text: str, source: str) -> str | None:
     return value.strip()
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX_H1 = re.compile(r"^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
+
+
+def page_title(text: str, path: str) -> str:
+    """The navigation title of the hand-written Markdown page ``text`` at ``path``, as MkDocs
+    takes a page's title: the front matter's ``title``, else the first level-one heading of
+    the page, else the file's name (``mkdocs/structure/pages.py``, ``Page.title``).
+
+    Nothing else is taken: a comment in the front matter (``# note to self``) or a line of a
+    fenced code block that starts with ``#`` (a shell comment) is not a heading, so it never
+    becomes the title every page's navigation shows.
+    """
+    text = text.replace("\r\n", "\n")
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            meta = load_yaml(match.group(1))
+        except YamlProblem:
+            meta = None  # page_section reports it
+        title = meta.get("title") if isinstance(meta, dict) else None
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+        text = text[match.end():]
+    heading = _first_h1(text.splitlines())
+    if heading:
+        return heading
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return stem.replace("-", " ").replace("_", " ").capitalize()
+
+
+def _first_h1(lines: list[str]) -> str | None:
+    """The text of the first level-one heading (ATX ``# T`` or setext ``T`` over ``===``)
+    outside fenced code blocks (CommonMark 4.2, 4.3, 4.5), or None."""
+    fence: str | None = None
+    previous = ""
+    for line in lines:
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and not line.strip().strip(fence[0]) and len(opened.group(1)) >= len(fence):
+                fence = None  # a closing fence: the same character, as long, nothing after
+            previous = ""
+            continue
+        if opened:
+            fence, previous = opened.group(1), ""
+            continue
+        atx = _ATX_H1.match(line)
+        if atx and atx.group(1).strip():
+            return atx.group(1).strip()
+        if previous.strip() and _SETEXT_H1.match(line):
+            return previous.strip()
+        previous = line
+    return None
+
+
 def page_sections(pages: Mapping[str, bytes], source: Callable[[str], str]) -> dict[str, str]:
     """The section of every hand-written Markdown page that names one.
 

@@ -78,3 +78,21 @@ def test_the_built_site_lists_the_page_in_its_section(tiny: Path, tmp_path: Path
     tabs = re.findall(r'md-tabs__item md-tabs__item--active">\s*<a [^>]*>\s*([^<]+?)\s*</a>',
                       page)
     assert tabs == ["Methods"]
+
+
+def test_a_comment_is_never_a_pages_title_in_the_navigation(tiny: Path) -> None:
+    """A front-matter comment or a shell comment in a code block above the heading was taken
+    as the title every page's navigation shows (the first line starting with '# ')."""
+    _write(tiny, "notes.md", "---\n# draft: ask the PI about Dr Alcott\nsection: Methods\n---\n"
+           "```sh\n# private: path to raw audio\n```\n\n# Field notes\n\nText.\n")
+    _write(tiny, "titled.md", "---\ntitle: Ethics approval\n---\n# Board letter\n\nText.\n")
+    _write(tiny, "setext.md", "~~~~\n# not this\n~~~\nstill code\n~~~~\n"
+           "Reading list\n============\n\nBooks.\n")
+    _write(tiny, "untitled_page.md", "    # indented code, not a heading\n\nNo heading.\n")
+    nav = declare_pages(prepare(tiny, "public", scan=False)).nav()
+    assert _section(nav, "Methods")[-1] == {"Field notes": "notes.md"}
+    about = _section(nav, "About")
+    assert {"Ethics approval": "titled.md"} in about
+    assert {"Reading list": "setext.md"} in about
+    assert {"Untitled page": "untitled_page.md"} in about
+    assert "Alcott" not in str(nav) and "private" not in str(nav)
