@@ -140,3 +140,16 @@ def test_a_theme_stylesheets_rules_are_kept_and_read_back(cache_home: Path) -> N
     assert list(cache_home.glob("keep-rules-*.json"))
     assert html_whitespace._sheet_rules(css) == fresh == html_whitespace._parse_sheet_rules(css)
     html_whitespace._sheet_rules.cache_clear()
+
+
+def test_the_environment_digest_names_every_distribution_and_version_as_before() -> None:
+    import hashlib
+    from importlib import metadata
+
+    from build_site import reuse
+
+    expected = hashlib.sha256()
+    reuse._digest_tree(Path(reuse.__file__).parent, expected, skip="__pycache__")
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    expected.update("\n".join(versions).encode())
+    assert reuse._environment_digest.__wrapped__() == expected.hexdigest()
