@@ -27,6 +27,7 @@ turns the removal off for the whole site: the output then stays as the engine wr
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -121,7 +122,31 @@ def keep_rules(css_texts: list[str]) -> KeepRules:
 def _sheet_rules(css: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
     """:func:`keep_rules` of one stylesheet (tags, classes, ids, usable), kept per process
     by the sheet's text: ``serve`` reads the same theme stylesheets (about 0.1 CPU s to
-    parse) at every rebuild."""
+    parse) at every rebuild. Also kept in the user's cache (:mod:`build_site.derived_cache`)
+    keyed by a digest of the sheet's text and of this code when the sheet is a theme's
+    own file (:func:`~build_site.privacy.gate.is_theme_asset`): Material's stylesheets cost about
+    0.1 s of every cold build."""
+    from build_site.derived_cache import cached, code_digest
+    from build_site.privacy.gate import is_theme_asset
+
+    if not is_theme_asset(css.encode("utf-8")):  # a team's sheet: nothing of it leaves
+        return _parse_sheet_rules(css)
+    key = [code_digest(__name__), hashlib.sha256(css.encode("utf-8", "replace")).hexdigest()]
+    return cached(f"keep-rules-{key[1][:16]}", key, lambda: _parse_sheet_rules(css),
+                  lambda v: [sorted(v[0]), sorted(v[1]), sorted(v[2]), v[3]],
+                  _load_sheet_rules)
+
+
+def _load_sheet_rules(data: Any) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
+    tags, classes, ids, usable = data
+    if not isinstance(usable, bool):
+        raise ValueError("not a keep-rules entry")
+    return (frozenset(map(str, tags)), frozenset(map(str, classes)), frozenset(map(str, ids)),
+            usable)
+
+
+def _parse_sheet_rules(css: str) -> tuple[frozenset[str], frozenset[str], frozenset[str],
+                                          bool]:
     rules = KeepRules()
     nodes = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     if any(n.type == "at-rule" and n.lower_at_keyword == "import" for n in nodes):

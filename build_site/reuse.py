@@ -53,7 +53,10 @@ def _environment_digest() -> str:
     name and version."""
     digest = hashlib.sha256()
     _digest_tree(Path(__file__).parent, digest, skip="__pycache__")
-    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    # One parse of each distribution's METADATA (``d.version`` would parse it again): half
+    # of this function's 0.04 s.
+    versions = sorted(f"{m['Name']}=={m['Version']}"
+                      for m in (d.metadata for d in metadata.distributions()))
     digest.update("\n".join(versions).encode())
     return digest.hexdigest()
 

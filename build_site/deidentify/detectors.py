@@ -21,6 +21,7 @@ ordinary word from a proper noun). Nothing is downloaded.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -135,22 +136,44 @@ def first_names() -> frozenset[str]:
     Read from its data file as ``gender_guesser.detector.Detector(case_sensitive=False)``
     reads the names (``tests/deidentify/test_detectors.py`` checks the two give the same set),
     without the genders and per-country frequencies it also parses: 0.2 s of every cold build.
+    Kept in the user's cache (:mod:`build_site.derived_cache`) keyed by a digest of the data
+    file and of this code and :func:`~build_site.deidentify.matching.fold`'s.
     """
+    from build_site.derived_cache import cached, code_digest
+
+    data = _gender_guesser_data()
+    key = [code_digest(__name__, "build_site.deidentify.matching"), str(data),
+           hashlib.sha256(data.read_bytes()).hexdigest()]
+    return cached("first-names", key, lambda: _folded_names(data), sorted,
+                  lambda names: frozenset(str(name) for name in names))
+
+
+def _folded_names(data: Path) -> frozenset[str]:
     from build_site.deidentify.matching import fold
 
-    return frozenset(fold(name) for name in _gender_guesser_names())
+    return frozenset(fold(name) for name in _gender_guesser_names(data))
 
 
-def _gender_guesser_names() -> set[str]:
-    """The keys of gender-guesser's name dictionary, lower-case: the second field of each line
-    of ``data/nam_dict.txt`` that is not a comment (``#``) or a heading (``=``); a ``+`` in a
-    name stands for nothing, a space or a hyphen (``Detector._eat_name_line`` and ``_set``)."""
+def _gender_guesser_data() -> Path:
+    """gender-guesser's ``data/nam_dict.txt``.
+
+    Raises:
+        RuntimeError: gender-guesser is not installed.
+    """
     import importlib.util
 
     spec = importlib.util.find_spec("gender_guesser")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the gender-guesser package is not installed (see requirements.lock)")
-    data = Path(next(iter(spec.submodule_search_locations))) / "data" / "nam_dict.txt"
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "nam_dict.txt"
+
+
+def _gender_guesser_names(data: Path | None = None) -> set[str]:
+    """The keys of gender-guesser's name dictionary, lower-case: the second field of each line
+    of ``data/nam_dict.txt`` (``data``, by default the installed one) that is not a comment
+    (``#``) or a heading (``=``); a ``+`` in a name stands for nothing, a space or a hyphen
+    (``Detector._eat_name_line`` and ``_set``)."""
+    data = data or _gender_guesser_data()
     names: set[str] = set()
     for raw in data.read_text(encoding="utf-8").splitlines():  # codecs' readline splits alike
         line = raw.strip()

@@ -209,3 +209,20 @@ def package_roots() -> tuple[Path, ...]:
     if spec is not None and spec.origin is not None:
         roots.append(Path(spec.origin).parent / "templates")
     return tuple(roots)
+
+
+def private_user_folder(name: str) -> Path | None:
+    """The user's cache folder ``$XDG_CACHE_HOME/build-site/<name>`` (beside
+    :func:`shared_folder`), made private (0700) if missing; None when it cannot be made or
+    written, or when it or ``build-site`` is not a real folder this user owns that neither
+    its group nor others may write (the checks of the shared template folder)."""
+    top = shared_folder().parent
+    folder = top / name
+    try:
+        top.parent.mkdir(parents=True, exist_ok=True)
+        for path in (top, folder):
+            path.mkdir(exist_ok=True, mode=0o700)
+        usable = os.access(folder, os.W_OK | os.X_OK) and _private(folder, top)
+    except OSError:
+        usable = False
+    return folder if usable else None
