@@ -1,6 +1,7 @@
-"""What every process this tool forks to share a stage's work does first (the detectors'
-and the leak gate's workers, :mod:`build_site.deidentify.detect_pool` and
-:mod:`build_site.privacy.gate_pool`; the MkDocs half, :mod:`build_site.engines.mkdocs_split`).
+"""What every process this tool forks to share a stage's work does first (the workers of
+:mod:`build_site.forked_map`: the detectors and the checks of published text; the leak gate's
+workers, :mod:`build_site.privacy.gate_pool`; the MkDocs half,
+:mod:`build_site.engines.mkdocs_split`).
 
 A forked process inherits the build's open files, the output's lock among them
 (:mod:`build_site.outlock`: ``flock``, held while any copy of its descriptor is open). A

@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_site.consent import contrastive
 from build_site.consent.contrastive import all_cases, case_texts, sentences
 from build_site.errors import PrivacyError, Problem
+from build_site.forked_map import map_forked
 from build_site.study import Study
 
 _CHOICE = re.compile(
@@ -41,15 +43,19 @@ def find_consent_statements(study: Study, study_dir: Path | None = None
                             ) -> list[ConsentStatement]:
     """Sentences in the narratives and summaries of ``study`` (give it what would be
     published) that state a participant's consent choice."""
-    found = []
-    for case in all_cases(study):
-        for file, line, text in case_texts(case, study_dir):
-            for offset, sentence in sentences(text):
-                cue = _CHOICE.search(sentence)
-                if cue:
-                    found.append(ConsentStatement(file, line + offset,
-                                                  " ".join(sentence.split()), cue.group(0)))
-    return found
+    texts = [found for case in all_cases(study) for found in case_texts(case, study_dir)]
+    # Each text is read alone, so on both cores when there are many (forked_map.py).
+    per_text = map_forked(lambda item: _choices(item[2]), texts, contrastive.POOL_MIN_TEXTS)
+    return [ConsentStatement(file, line + offset, sentence, cue)
+            for (file, line, _), choices in zip(texts, per_text, strict=True)
+            for offset, sentence, cue in choices]
+
+
+def _choices(text: str) -> list[tuple[int, str, str]]:
+    """The sentences of ``text`` that state a consent choice: (line offset, the sentence on
+    one line, the words found)."""
+    return [(offset, " ".join(sentence.split()), cue.group(0))
+            for offset, sentence in sentences(text) if (cue := _CHOICE.search(sentence))]
 
 
 def consent_statement_problems(found: list[ConsentStatement]) -> list[Problem]:

@@ -28,7 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_site.errors import PrivacyError, Problem
+from build_site.forked_map import map_forked
 from build_site.study import Clinician, Dyad, Study
+
+# Below this many case texts (narratives and summaries), one process, here and in
+# ``choices.py``: a cold build of 1,000 dyads has about 4,200, of 230 about 970, the bundled
+# study about 100 (see guide/performance.md).
+POOL_MIN_TEXTS = 2000
 
 _ROLE = re.compile(
     r"\b(?:emergency (?:physician|doctor|department|room)|ER doctor|(?:the|a|an|his|her|their)"
@@ -148,18 +154,22 @@ def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contra
         return []
     by_clinician: dict[str, list[str]] = {}
     for case in all_cases(study):
-        key = case.id if isinstance(case, Clinician) else case.clinician
-        by_clinician.setdefault(key, []).append(case.narrative or "")
+        by_clinician.setdefault(_clinician(case), []).append(case.narrative or "")
     # Read once per clinician, not once per case of theirs (the same text each time).
     own_by_clinician = {key: own_names("\n".join(texts)) for key, texts in by_clinician.items()}
-    found = []
-    for case in all_cases(study):
-        key = case.id if isinstance(case, Clinician) else case.clinician
-        own = own_by_clinician[key]
-        for file, line, text in case_texts(case, study_dir):
-            for offset, sentence, who, cue in contrastive_sentences(text, own):
-                found.append(Contrastive(file, line + offset, sentence, who, cue))
-    return found
+    texts = [(file, line, text, own_by_clinician[_clinician(case)])
+             for case in all_cases(study) for file, line, text in case_texts(case, study_dir)]
+    # Each text is read alone, so on both cores when there are many (forked_map.py).
+    per_text = map_forked(lambda item: list(contrastive_sentences(item[2], item[3])), texts,
+                          POOL_MIN_TEXTS)
+    return [Contrastive(file, line + offset, sentence, who, cue)
+            for (file, line, _, _), sentences_found in zip(texts, per_text, strict=True)
+            for offset, sentence, who, cue in sentences_found]
+
+
+def _clinician(case: Clinician | Dyad) -> str:
+    """The id of the clinician whose case ``case`` is (theirs, or their dyad's)."""
+    return case.id if isinstance(case, Clinician) else case.clinician
 
 
 def contrastive_problems(found: list[Contrastive]) -> list[Problem]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from build_site.deidentify.findings import finding_key
 from build_site.errors import Problem
+from build_site.forked_map import map_forked
 from build_site.privacy.numbers import number_hits
 from build_site.privacy.sensitive import disclosures
 from build_site.privacy.texts import Passage, Voice, clean, published_passages, voices
@@ -36,6 +37,9 @@ BLOCKING = {
     "exact-date": "a date more specific than a year",
 }
 FOR_REVIEW = {"age-computable": "an age and a duration from which a reader can compute an age"}
+# Below this many published passages, one process (a cold build of 230 dyads publishes about
+# 1,000, of 1,000 dyads about 4,200, the bundled study about 100): see guide/performance.md.
+POOL_MIN_PASSAGES = 1000
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,11 @@ def scan_published_text(study: Study, deidentified: Study, public: Study,
     speakers = {v.who: v for v in voices(deidentified, study)}
     index = gram_index({who: grams(v.texts) for who, v in speakers.items() if not v.quotable})
     found: dict[tuple[str, str, str], TextFinding] = {}
-    for passage in published_passages(public, handwritten, lines, prose):
-        for item in _passage_findings(passage, speakers, index):
+    passages = list(published_passages(public, handwritten, lines, prose))
+    # Each passage is read alone, so on both cores when there are many (forked_map.py).
+    for items in map_forked(lambda passage: _passage_findings(passage, speakers, index),
+                            passages, POOL_MIN_PASSAGES):
+        for item in items:
             found.setdefault((item.file, item.rule, item.key), item)
     closed = {(r.file, r.hash) for r in study.reviewed.consent}
     report = TextReport()

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import build_site.deidentify.detect_pool as detect_pool
+import build_site.forked_map as forked_map
 from build_site.deidentify import deidentify
 from build_site.deidentify.detect_pool import detect_many
 from build_site.deidentify.detectors import detect
@@ -49,13 +50,13 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
             started.append(workers)
             super().__init__(workers, **kwargs)
 
-    monkeypatch.setattr(detect_pool, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(forked_map, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(detect_pool, "POOL_MIN_TEXTS", 2)
     monkeypatch.setattr(detect_pool, "CHUNK", 3)  # many tasks, finished in any order
     yield started
 
 
-needs_two_cores = pytest.mark.skipif(detect_pool._workers(10**6) < 2,
+needs_two_cores = pytest.mark.skipif(forked_map.workers_for(10**6, 1) < 2,
                                      reason="one core or no fork here: no pool to test")
 
 
