@@ -82,3 +82,12 @@ def broken_links(site: Path) -> list[str]:
             ):
                 broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
     return broken
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last, in their own order. Their session fixtures (the local web
+    server's thread, Playwright's) live until the session ends, and the stages that fork
+    worker processes (the detectors, the published-text checks, MkDocs, the gate) stay in one
+    process while any other thread runs: a test that shows a pool at work needs a process
+    without threads, as the build command is."""
+    items.sort(key=lambda item: Path(str(item.path)).parent.name == "browser")
