@@ -7,6 +7,7 @@ import html
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -91,3 +92,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     process while any other thread runs: a test that shows a pool at work needs a process
     without threads, as the build command is."""
     items.sort(key=lambda item: Path(str(item.path)).parent.name == "browser")
+
+
+@pytest.fixture
+def pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The worker counts of the process pools :mod:`build_site.forked_map` starts in a test."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import build_site.forked_map as forked_map
+
+    started: list[int] = []
+
+    class Counted(ProcessPoolExecutor):
+        def __init__(self, workers: int, **kwargs: Any) -> None:
+            started.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(forked_map, "ProcessPoolExecutor", Counted)
+    return started

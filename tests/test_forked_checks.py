@@ -6,10 +6,7 @@ sees among them; and :func:`~build_site.forked_map.map_forked` itself."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -28,19 +25,11 @@ PLANTED = ("Years earlier a specialist rarely looked up from his screen. "
 
 
 @pytest.fixture
-def pools(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+def pools(pools_started: list[int], monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the pools started, with no size threshold."""
-    started: list[int] = []
-
-    class Counted(ProcessPoolExecutor):
-        def __init__(self, workers: int, **kwargs: Any) -> None:
-            started.append(workers)
-            super().__init__(workers, **kwargs)
-
-    monkeypatch.setattr(forked_map, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(privacy, "POOL_MIN_PASSAGES", 2)
     monkeypatch.setattr(contrastive, "POOL_MIN_TEXTS", 2)
-    yield started
+    return pools_started
 
 
 needs_two_cores = pytest.mark.skipif(forked_map.workers_for(10**6, 1) < 2,

@@ -178,20 +178,25 @@ def test_a_failing_half_keeps_the_previous_site(
     assert tree_hash(out) == before
 
 
-def test_an_error_raised_in_the_child_is_raised_as_in_one_process(
-        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _explode_on(monkeypatch: pytest.MonkeyPatch, *pages: str) -> None:
+    """Make the build raise a RuntimeError while it reads any of ``pages``."""
     from build_site.render.fragments import DiagramFragments
 
-    late = _break_a_late_page(tiny, "Nothing broken here.")
-    _child_builds(monkeypatch, {"zz/late.md"})
     real = DiagramFragments.on_page_markdown
 
     def explode(self: Any, markdown: str, /, *, page: Any, **kwargs: Any) -> str:
-        if page.file.src_uri == late:
+        if page.file.src_uri in pages:
             raise RuntimeError(f"cannot read {page.file.src_uri}")
         return real(self, markdown, page=page, **kwargs)
 
     monkeypatch.setattr(DiagramFragments, "on_page_markdown", explode)
+
+
+def test_an_error_raised_in_the_child_is_raised_as_in_one_process(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    late = _break_a_late_page(tiny, "Nothing broken here.")
+    _child_builds(monkeypatch, {"zz/late.md"})
+    _explode_on(monkeypatch, late)
     monkeypatch.setattr(split, "MIN_PAGES", 10**9)
     with pytest.raises(RuntimeError) as single:
         build(tiny, tmp_path / "one")
@@ -327,18 +332,9 @@ def test_an_error_in_the_child_keeps_the_file_and_line_that_raised_it(
     # mkdocs_split.py, not the plugin that raised
     import traceback
 
-    from build_site.render.fragments import DiagramFragments
-
     late = _break_a_late_page(tiny, "Nothing broken here.")
     _child_builds(monkeypatch, {"zz/late.md"})
-    real = DiagramFragments.on_page_markdown
-
-    def explode(self: Any, markdown: str, /, *, page: Any, **kwargs: Any) -> str:
-        if page.file.src_uri == late:
-            raise RuntimeError(f"cannot read {page.file.src_uri}")
-        return real(self, markdown, page=page, **kwargs)
-
-    monkeypatch.setattr(DiagramFragments, "on_page_markdown", explode)
+    _explode_on(monkeypatch, late)
     single, double = _single_and_double(tiny, tmp_path, monkeypatch, RuntimeError)
     where = traceback.extract_tb(single.value.__traceback__)[-1]
     assert where.name == "explode"
@@ -444,21 +440,12 @@ def test_errors_in_both_halves_raise_the_one_one_process_meets_first(
         tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # this process raised its own page's error even when the child's page, built first in
     # one process, raised another: the report named a different page
-    from build_site.render.fragments import DiagramFragments
-
     early = tiny / "docs" / "aa" / "early.md"
     early.parent.mkdir(parents=True)
     early.write_text("# Early notes\n\nNothing broken here.\n", encoding="utf-8")
     late = _break_a_late_page(tiny, "Nothing broken here.")
     _child_builds(monkeypatch, {"aa/early.md"})
-    real = DiagramFragments.on_page_markdown
-
-    def explode(self: Any, markdown: str, /, *, page: Any, **kwargs: Any) -> str:
-        if page.file.src_uri in ("aa/early.md", late):
-            raise RuntimeError(f"cannot read {page.file.src_uri}")
-        return real(self, markdown, page=page, **kwargs)
-
-    monkeypatch.setattr(DiagramFragments, "on_page_markdown", explode)
+    _explode_on(monkeypatch, "aa/early.md", late)
     single, double = _single_and_double(tiny, tmp_path, monkeypatch, RuntimeError)
     assert str(single.value) == "cannot read aa/early.md"
     assert str(double.value) == str(single.value)

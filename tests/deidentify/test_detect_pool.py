@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -41,19 +40,11 @@ def texts(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 
 @pytest.fixture
-def pools(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+def pools(pools_started: list[int], monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the pools started (by the worker count asked for), with no size threshold."""
-    started: list[int] = []
-
-    class Counted(ProcessPoolExecutor):
-        def __init__(self, workers: int, **kwargs: Any) -> None:
-            started.append(workers)
-            super().__init__(workers, **kwargs)
-
-    monkeypatch.setattr(forked_map, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(detect_pool, "POOL_MIN_TEXTS", 2)
     monkeypatch.setattr(detect_pool, "CHUNK", 3)  # many tasks, finished in any order
-    yield started
+    return pools_started
 
 
 needs_two_cores = pytest.mark.skipif(forked_map.workers_for(10**6, 1) < 2,
