@@ -38,3 +38,11 @@ def worker_start(parent: int) -> None:
     and is stopped by the pool's shutdown; and it ends when the build's process does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity on Linux, else every core)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from build_site.forked import worker_start
+from build_site.forked import usable_cores, worker_start
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -72,8 +72,7 @@ def workers_for(count: int, minimum: int) -> int:
         return 1
     if threading.active_count() > 1 or multiprocessing.current_process().daemon:
         return 1
-    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else os.cpu_count() or 1, 2)
+    return min(usable_cores(), 2)
 
 
 def _in_pool(job: Callable[[Item], Result], items: Sequence[Item], chunk: int

@@ -261,9 +261,9 @@ def test_no_split_with_threads_one_core_warned_anchors_untitled_or_few_pages(
     monkeypatch.setattr(split, "MIN_PAGES", 2)
     assert not split.can_split(config(logging.INFO), docs, nav)
     monkeypatch.setattr(split, "MIN_PAGES", 1)
-    monkeypatch.setattr(split, "_cores", lambda: 1)
+    monkeypatch.setattr(split, "usable_cores", lambda: 1)
     assert not split.can_split(config(logging.INFO), docs, nav)
-    monkeypatch.setattr(split, "_cores", lambda: 2)
+    monkeypatch.setattr(split, "usable_cores", lambda: 2)
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait)
     worker.start()
@@ -427,7 +427,7 @@ def test_a_plugin_not_known_to_split_means_one_process(
     (docs / "a.md").write_text("# A\n", encoding="utf-8")
     nav = [{"Home": "a.md"}]
     monkeypatch.setattr(split, "MIN_PAGES", 1)
-    monkeypatch.setattr(split, "_cores", lambda: 2)
+    monkeypatch.setattr(split, "usable_cores", lambda: 2)
     links = SimpleNamespace(links=SimpleNamespace(anchors=logging.INFO))
     ours = {name: None for name in split.SPLIT_SAFE_PLUGINS}
     assert split.can_split(SimpleNamespace(validation=links, plugins=ours), docs, nav)

@@ -50,7 +50,7 @@ from typing import Any
 
 import build_site.engines.mkdocs_dirty as mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
-from build_site.forked import die_with_parent
+from build_site.forked import die_with_parent, usable_cores
 from build_site.render.fragments import PLUGIN_NAME as DIAGRAMS
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 
@@ -81,7 +81,7 @@ def can_split(cfg: Any, docs_dir: Path, nav: list[Any]) -> bool:
         return False
     if any(name not in SPLIT_SAFE_PLUGINS for name in cfg.plugins):
         return False
-    if _cores() < 2:
+    if usable_cores() < 2:
         return False
     if cfg.validation.links.anchors >= logging.WARNING:
         return False
@@ -95,13 +95,6 @@ def _other_threads() -> bool:
     a worker thread may hold a lock the child would need."""
     current = threading.current_thread()
     return any(t is not current and not t.daemon for t in threading.enumerate())
-
-
-def _cores() -> int:
-    """The processors this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _titled(nav: Any) -> bool:

@@ -41,7 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from build_site.forked import worker_start
+from build_site.forked import usable_cores, worker_start
 from build_site.privacy.gate_files import Unreadable
 
 if TYPE_CHECKING:
@@ -74,14 +74,6 @@ class Splittable(Protocol):
 # What the forked workers read: set in this process just before the fork, cleared after.
 _WORK: tuple[Path, list[Path], list[tuple[int, int]], FileScanner,
              Splittable | None] | None = None
-
-
-def usable_cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def chunks(sizes: list[int], chunk_bytes: int) -> list[tuple[int, int]]:
