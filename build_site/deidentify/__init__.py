@@ -8,11 +8,13 @@ machine-readable fields are left alone (they are checked by the leak gate like e
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 from build_site.deidentify.matching import Hit, Matcher
+from build_site.deidentify.replace_pool import replaced_in_advance
 from build_site.errors import Problem
 from build_site.study import Clinician, Component, Dyad, Element, Study
 
@@ -151,17 +153,45 @@ def deidentify(study: Study) -> Study:
     carried along for the leak gate.
     """
     matcher = Matcher(study.identifiers)
+    replacer = replaced_in_advance(matcher, (
+        text for value, keep in _shown_parts(study) for text in _strings(value, keep)))
     return study.model_copy(
         update={
-            "meta": _scrub(study.meta, matcher),
-            "clinicians": _scrub(study.clinicians, matcher),
-            "dyads": _scrub(study.dyads, matcher),
-            "model": _scrub(study.model, matcher, _VOCABULARY),
-            "codebook": _scrub(study.codebook, matcher, _VOCABULARY),
+            "meta": _scrub(study.meta, replacer),
+            "clinicians": _scrub(study.clinicians, replacer),
+            "dyads": _scrub(study.dyads, replacer),
+            "model": _scrub(study.model, replacer, _VOCABULARY),
+            "codebook": _scrub(study.codebook, replacer, _VOCABULARY),
             "history": [version.model_copy(update={
-                "entry": _scrub(version.entry, matcher, _HISTORY_ENTRY),
-                "model": _scrub(version.model, matcher, _VOCABULARY)})
+                "entry": _scrub(version.entry, replacer, _HISTORY_ENTRY),
+                "model": _scrub(version.model, replacer, _VOCABULARY)})
                 for version in study.history],
             "deidentified": True,
         }
     )
+
+
+def _shown_parts(study: Study) -> Iterator[tuple[Any, frozenset[str]]]:
+    """The parts :func:`deidentify` scrubs, each with the fields it leaves alone (the strings
+    they hold are replaced ahead; one missed here is replaced when met)."""
+    yield from ((study.meta, _KEEP), (study.clinicians, _KEEP), (study.dyads, _KEEP),
+                (study.model, _VOCABULARY), (study.codebook, _VOCABULARY))
+    for version in study.history:
+        yield version.entry, _HISTORY_ENTRY
+        yield version.model, _VOCABULARY
+
+
+def _strings(value: Any, keep: frozenset[str]) -> Iterator[str]:
+    """Every string :func:`_scrub` would replace in ``value``, in its order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, keep)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item, keep)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name not in keep:
+                yield from _strings(getattr(value, name), keep)
