@@ -9,7 +9,6 @@ that lead outside the study folder through a symlink.
 from __future__ import annotations
 
 import codecs
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,36 +119,16 @@ def _read(root: Path, path: Path) -> str:
 
 
 def _parse_yaml(text: str, rel: str, line_offset: int = 0) -> Any:
+    """``text`` parsed (:func:`load_yaml`), its lines counted from ``line_offset`` + 1.
+
+    Raises:
+        StudyError: the YAML cannot be read (file ``rel``, the line in the file).
+    """
     try:
-        data = load_yaml(text)
+        # Empty lines ahead number every node, and every error, as lines of the file.
+        return load_yaml("\n" * line_offset + text)
     except YamlProblem as exc:
-        line = exc.line + line_offset if exc.line else 0
-        message = re.sub(r"\(first on line (\d+)\)",
-                         lambda m: f"(first on line {int(m.group(1)) + line_offset})", exc.message)
-        raise StudyError([Problem(rel, line, message, exc.hint)]) from None
-    if line_offset:
-        _shift_lines(data, line_offset)
-    return data
-
-
-def _shift_lines(node: Any, offset: int, seen: set[int] | None = None) -> None:
-    seen = set() if seen is None else seen
-    if id(node) in seen:
-        return  # an alias shares the node: shift it once, and never walk it again
-    if isinstance(node, (dict, list)):
-        seen.add(id(node))
-    if hasattr(node, "line"):
-        node.line += offset
-    if isinstance(node, dict):
-        if hasattr(node, "key_lines"):
-            node.key_lines = {k: v + offset for k, v in node.key_lines.items()}
-        for value in node.values():
-            _shift_lines(value, offset, seen)
-    elif isinstance(node, list):
-        if hasattr(node, "item_lines"):
-            node.item_lines = [v + offset for v in node.item_lines]
-        for value in node:
-            _shift_lines(value, offset, seen)
+        raise StudyError([Problem(rel, exc.line, exc.message, exc.hint)]) from None
 
 
 def read_yaml_file(root: Path, path: Path) -> RawDocument:
