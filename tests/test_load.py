@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+import build_site.forked_map as forked_map
+import build_site.load as load
 from build_site.errors import StudyError
 from build_site.load import decode_text, load_study_folder, read_markdown_file
+from build_site.synth import default_clinicians, write_synthetic_study
 
 
 def test_decodes_utf16_with_bom_and_crlf() -> None:
@@ -74,3 +77,61 @@ def test_transcript_outside_study_is_refused(tiny: Path) -> None:
     path.write_text(path.read_text().replace("status: draft", "status: draft\ntranscript: ../x"))
     with pytest.raises(StudyError, match="outside the study folder"):
         load_study_folder(tiny)
+
+needs_two_cores = pytest.mark.skipif(forked_map.workers_for(10**6, 1) < 2,
+                                     reason="one core or no fork here: no pool to test")
+
+
+def _lines(value: object) -> object:
+    """``value`` with the line numbers the loader attached, for comparing two loads."""
+    if isinstance(value, dict):
+        return (getattr(value, "line", None), getattr(value, "key_lines", None),
+                {k: _lines(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return (getattr(value, "line", None), getattr(value, "item_lines", None),
+                [_lines(v) for v in value])
+    return value
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> Path:
+    """A synthetic study of 12 dyads (4 clinicians)."""
+    folder = tmp_path / "study"
+    write_synthetic_study(folder, 12, default_clinicians(12), 4, 1)
+    return folder
+
+
+@needs_two_cores
+def test_case_files_read_on_two_cores_are_what_one_process_reads(
+        synthetic: Path, pools_started: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(load, "CHUNK", 3)  # many tasks, finished in any order
+    pooled = load_study_folder(synthetic)
+    assert pools_started == [2, 2]  # clinicians, then dyads
+    monkeypatch.setattr(load, "POOL_MIN_FILES", 10**9)
+    alone = load_study_folder(synthetic)
+    assert pools_started == [2, 2]
+    for kind in ("clinicians", "dyads"):
+        got, want = getattr(pooled, kind), getattr(alone, kind)
+        assert [(d.path, d.body, d.body_line, _lines(d.data)) for d in got] == [
+            (d.path, d.body, d.body_line, _lines(d.data)) for d in want]
+    assert len(pooled.dyads) == 12 and pooled.dyads[0].data.key_lines["id"] == 2
+
+
+@needs_two_cores
+def test_broken_case_files_read_on_two_cores_name_their_file_and_line(
+        synthetic: Path, pools_started: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    dyads = sorted((synthetic / "dyads").glob("*.md"))
+    for path in (dyads[1], dyads[-1]):
+        path.write_text(path.read_text(encoding="utf-8").replace("\nid:", "\nid: [", 1),
+                        encoding="utf-8")
+    monkeypatch.setattr(load, "POOL_MIN_FILES", 2)
+    with pytest.raises(StudyError) as pooled:
+        load_study_folder(synthetic)
+    assert pools_started[-1] == 2
+    monkeypatch.setattr(load, "POOL_MIN_FILES", 10**9)
+    with pytest.raises(StudyError) as alone:
+        load_study_folder(synthetic)
+    assert pooled.value.problems == alone.value.problems
+    assert [(p.file, p.line) for p in pooled.value.problems] == [
+        (f"dyads/{dyads[1].name}", 3), (f"dyads/{dyads[-1].name}", 3)]  # the line after "id: ["
