@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from build_site.deidentify.matching import Matcher
 from build_site.forked_map import map_forked
 
-# Below this many distinct strings, one process: the pool costs more than it saves. (A study
-# of 230 dyads shows about 4,400 strings, of 1,000 about 19,000.)
-POOL_MIN_STRINGS = 8000
+# Below this many distinct strings, one process: the pool costs more than it saves. (A
+# synthetic study of 230 dyads shows about 1,900 distinct strings, of 1,000 about 7,500; the
+# bundled study about 650.)
+POOL_MIN_STRINGS = 4000
 # Strings per task: most are short, so a task holds many.
 CHUNK = 256
 
