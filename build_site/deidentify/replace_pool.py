@@ -43,19 +43,18 @@ class Replaced:
         return self.matcher.replace(text) if replaced is None else replaced
 
 
-def replaced_in_advance(matcher: Matcher, strings: Iterable[str]) -> Replaced | Matcher:
+def replaced_in_advance(matcher: Matcher, strings: Iterable[str]) -> Replaced:
     """A replacer for ``strings`` (any order, repeats allowed) that answers as ``matcher``.
 
     Returns:
-        ``matcher`` itself when there are too few distinct strings for the pool; else a
-        :class:`Replaced` holding each string's replacement, made on two processes.
+        A :class:`Replaced` holding the replacement of each distinct string (a study repeats
+        many: 7,500 distinct of 19,000 at 1,000 synthetic dyads), made on two processes when
+        there are at least :data:`POOL_MIN_STRINGS`.
 
     Raises:
         Whatever :meth:`Matcher.replace` raises for one of the strings, from this process.
     """
     distinct = list(dict.fromkeys(strings))
-    if len(distinct) < POOL_MIN_STRINGS:
-        return matcher
     return Replaced(matcher, dict(zip(distinct, map_forked(matcher.replace, distinct,
                                                             POOL_MIN_STRINGS, CHUNK),
                                       strict=True)))
