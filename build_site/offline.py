@@ -226,8 +226,7 @@ def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:
 # lxml.html's parser (libxml2's HTML parser, same options) without lxml.html's element
 # classes: the same tree, and no Python look-up of a class for each element read. Without
 # the table of ``id`` values (``collect_ids``), used only by ``getElementById`` and XPath's
-# ``id()`` (nothing here): libxml2 then also stops reporting each repeated id to lxml's
-# error log, a third of the parse on Material's pages (``guide/performance.md``, tidy2).
+# ``id()`` (nothing here): a few per cent of the parse (``guide/performance.md``, tidy2).
 _HTML_PARSER = etree.HTMLParser(collect_ids=False)
 
 
