@@ -376,8 +376,8 @@ def strip_site(site: Path, done: Collection[str] = ()) -> int:
         worker stripped before the pool failed counts 0).
 
     Raises:
-        UnicodeDecodeError: a page is not UTF-8 (raised from this process, as without a
-            pool), OSError: a page cannot be read or written.
+        OSError: a page cannot be read or written (raised from this process, with the
+            page's path, as without a pool).
     """
     rules = site_rules(site)
     if not rules.usable:
@@ -399,8 +399,13 @@ def strip_site(site: Path, done: Collection[str] = ()) -> int:
 def _strip_file(path: Path, rules: KeepRules, scratch: Path | None) -> int:
     """Strips one page in place (:func:`strip_indentation`) and returns the bytes removed;
     written through a new file in ``scratch`` renamed over the page when given (a pool's
-    worker), else in place."""
-    text = path.read_text(encoding="utf-8")
+    worker), else in place. A page that is not UTF-8 (a team's hand-written HTML in
+    Latin-1, copied by the engine as it is) is left as it is: the leak gate and the
+    external-load check read it in its own encoding."""
+    try:
+        text = path.read_text(encoding="utf-8")  # newlines read as before: \r\n is \n
+    except UnicodeDecodeError:
+        return 0
     stripped = strip_indentation(text, rules)
     if stripped == text:
         return 0
