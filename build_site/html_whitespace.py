@@ -28,14 +28,19 @@ turns the removal off for the whole site: the output then stays as the engine wr
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import tinycss2  # type: ignore[import-untyped]
+
+from build_site.forked_map import map_forked, workers_for
 
 # Elements whose contents HTML itself does not collapse, or parses as raw text.
 _RAW = ("script", "style", "textarea", "title", "xmp", "plaintext")
@@ -55,6 +60,10 @@ _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'"""
                         r"""|([^\s"'>]+)))?""")
 _STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
+# Pages from which two processes strip them (about 1.7 ms of CPU a page at 1,000 dyads; below
+# this the two forks cost about what they save on a shared 2-core machine: guide/performance.md,
+# tidy2).
+POOL_MIN_PAGES = 600
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
@@ -345,7 +354,16 @@ def site_rules(site: Path) -> KeepRules:
 
 
 def strip_site(site: Path, done: Collection[str] = ()) -> int:
-    """Removes invisible indentation from every ``.html`` file under a built site.
+    """Removes invisible indentation from every ``.html`` file under a built site, on two
+    processes from :data:`POOL_MIN_PAGES` pages (:func:`build_site.forked_map.map_forked`:
+    each page's bytes depend on that page and the site's stylesheets alone, so the site is
+    byte for byte the one a single process writes).
+
+    A worker writes each page whole (a new file in a scratch folder inside ``site``, then
+    renamed over the page), so a worker that dies leaves every page either as the engine
+    wrote it or stripped; the pool's fallback then strips the pages again in this process,
+    which leaves a stripped page as it is (:func:`strip_indentation` is idempotent, tested).
+    The scratch folder is removed before this returns or raises.
 
     Args:
         site: the engine's output folder, before the leak gate reads it.
@@ -354,19 +372,49 @@ def strip_site(site: Path, done: Collection[str] = ()) -> int:
             :meth:`build_site.preview.Plan.unchanged`): passed over.
 
     Returns:
-        The number of bytes removed (0 when a stylesheet makes the removal unsafe).
+        The number of bytes removed (0 when a stylesheet makes the removal unsafe; a page a
+        worker stripped before the pool failed counts 0).
+
+    Raises:
+        OSError: a page cannot be read or written (raised from this process, with the
+            page's path, as without a pool).
     """
     rules = site_rules(site)
     if not rules.usable:
         return 0
-    saved = 0
-    for path in sorted(site.rglob("*.html")):
-        if path.is_symlink() or (done and path.relative_to(site).as_posix() in done):
-            continue
-        text = path.read_text(encoding="utf-8")
-        stripped = strip_indentation(text, rules)
-        if stripped != text:
-            data = stripped.encode("utf-8")
-            saved += len(text.encode("utf-8")) - len(data)
-            path.write_bytes(data)
-    return saved
+    pages = [path for path in sorted(site.rglob("*.html"))
+             if not path.is_symlink()
+             and not (done and path.relative_to(site).as_posix() in done)]
+    if workers_for(len(pages), POOL_MIN_PAGES) < 2:
+        return sum(_strip_file(path, rules, None) for path in pages)
+    rules.patterns()  # compiled once, before the fork
+    scratch = Path(tempfile.mkdtemp(prefix=".tidy-", dir=site))
+    try:
+        return sum(map_forked(partial(_strip_file, rules=rules, scratch=scratch), pages,
+                              POOL_MIN_PAGES, chunk=16))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _strip_file(path: Path, rules: KeepRules, scratch: Path | None) -> int:
+    """Strips one page in place (:func:`strip_indentation`) and returns the bytes removed;
+    written through a new file in ``scratch`` renamed over the page when given (a pool's
+    worker), else in place. A page that is not UTF-8 (a team's hand-written HTML in
+    Latin-1, copied by the engine as it is) is left as it is: the leak gate and the
+    external-load check read it in its own encoding."""
+    try:
+        text = path.read_text(encoding="utf-8")  # newlines read as before: \r\n is \n
+    except UnicodeDecodeError:
+        return 0
+    stripped = strip_indentation(text, rules)
+    if stripped == text:
+        return 0
+    data = stripped.encode("utf-8")
+    if scratch is None:
+        path.write_bytes(data)
+    else:
+        with tempfile.NamedTemporaryFile(dir=scratch, delete=False) as new:
+            new.write(data)
+        shutil.copymode(path, new.name)  # the page's own mode, not the temporary's 0600
+        os.replace(new.name, path)
+    return len(text.encode("utf-8")) - len(data)

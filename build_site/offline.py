@@ -224,8 +224,10 @@ def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:
 
 
 # lxml.html's parser (libxml2's HTML parser, same options) without lxml.html's element
-# classes: the same tree, and no Python look-up of a class for each element read.
-_HTML_PARSER = etree.HTMLParser()
+# classes: the same tree, and no Python look-up of a class for each element read. Without
+# the table of ``id`` values (``collect_ids``), used only by ``getElementById`` and XPath's
+# ``id()`` (nothing here): a few per cent of the parse (``guide/performance.md``, tidy2).
+_HTML_PARSER = etree.HTMLParser(collect_ids=False)
 
 
 def _html_document(text: str) -> Any:
