@@ -37,8 +37,8 @@ from build_site.deidentify.reading import (
 )
 from build_site.errors import PrivacyError, Problem
 from build_site.privacy.gate_files import Unreadable, decode_text, kind_of, texts
-from build_site.privacy.word_filter import WordFilter
 from build_site.privacy.svg_order import drawn_order
+from build_site.privacy.word_filter import WordFilter
 from build_site.study import Identifier
 
 _TAG = re.compile(r"<[^<>]*>")

@@ -109,7 +109,7 @@ class WordFilter:
         of it when seams cannot be found in bytes (module docstring)."""
         joined = _MARK.join(gaps)
         if self.table is None or joined.count(_MARK) != len(gaps) - 1:
-            return joined.replace(_MARK, "")
+            return "".join(gaps)
         marks = joined.encode("ascii", "replace").translate(self.table)
         spans: list[list[int]] = []
         for seam in _SEAM.finditer(marks):
@@ -128,12 +128,10 @@ class WordFilter:
         while True:
             if way < 0:
                 edge = max(0, seam - width)
-                piece = joined[edge:seam]
-                at_end = edge == 0
+                if edge == 0 or width - joined.count(_MARK, edge, seam) >= need:
+                    return edge
             else:
                 edge = min(len(joined), seam + width)
-                piece = joined[seam:edge]
-                at_end = edge == len(joined)
-            if at_end or len(piece) - piece.count(_MARK) >= need:
-                return edge
+                if edge == len(joined) or width - joined.count(_MARK, seam, edge) >= need:
+                    return edge
             width *= 2
