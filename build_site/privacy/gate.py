@@ -270,6 +270,11 @@ class _QuickScan:
     bracket: both are not word characters. The three texts are cut from one split of the
     text at its tags (``_TAG.sub`` finds the same tags).
 
+    Before that, :class:`~build_site.privacy.word_filter.WordFilter` looks for one word of
+    each form in the same texts uncollapsed (:meth:`_first_look`); a text it clears names
+    nobody (the argument is in its module), and only a text it does not clear is searched as
+    above, so what is found is unchanged.
+
     Args:
         matcher: the listed entries.
     """
