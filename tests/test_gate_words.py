@@ -125,3 +125,22 @@ def test_seams_are_not_looked_for_in_bytes_when_they_cannot_be_told_apart() -> N
     assert WordFilter(["王小明"]).glued_windows(["王", "小明", "x"]) == "王小明x"
     assert WordFilter(["quill"]).glued_windows(["qu\x00", "ill"]) == "qu\x00ill"
     assert WordFilter(["quill"]).glued_windows(["a qu", "ill b"]) == "a quill b"
+
+
+def test_the_word_filter_leaves_out_svg_text_drawn_as_stored() -> None:
+    """An element drawn as its own stored text (one position, no markup, no reference) is
+    read between the tags already; a reordered one, or one holding markup or a reference, is
+    still drawn."""
+    from build_site.privacy.svg_order import drawn_order
+
+    svg = ('<svg><text x="5">Competencies</text><text x="9 0">lA</text>'
+           '<text x="1"><tspan x="4">cott</tspan><tspan x="0">Al</tspan></text>'
+           '<text x="2">Q&amp;uill</text><text x="3">Mar<b>gery</b></text></svg>')
+    assert drawn_order(svg) == [["Competencies"], ["A", "l"], ["Al", "", "cott"], ["Q&uill"],
+                                ["Margery"]]
+    assert drawn_order(svg, reordered_only=True) == [["A", "l"], ["Al", "", "cott"], ["Q&uill"],
+                                                     ["Margery"]]
+    words = WordFilter(["competencies"])
+    quick = gate._QuickScan(Matcher([Identifier(text="Competencies", replacement="x",
+                                                kind="person")]))
+    assert not words.clears(quick._first_look(reading(svg), []))  # between the tags

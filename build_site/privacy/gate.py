@@ -323,7 +323,7 @@ class _QuickScan:
             yield " ".join(new_tags)
         yield " ".join(gaps)
         yield self.words.glued_windows(gaps)
-        drawn = drawn_order(read) if "<text" in read else []
+        drawn = drawn_order(read, reordered_only=True) if "<text" in read else []
         if drawn:
             yield "\n".join("".join(pieces) for pieces in drawn)
             yield "\n".join(" ".join(pieces) for pieces in drawn)
