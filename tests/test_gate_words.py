@@ -144,3 +144,29 @@ def test_the_word_filter_leaves_out_svg_text_drawn_as_stored() -> None:
     quick = gate._QuickScan(Matcher([Identifier(text="Competencies", replacement="x",
                                                 kind="person")]))
     assert not words.clears(quick._first_look(reading(svg), []))  # between the tags
+
+
+def test_the_article_scan_builds_one_matcher_and_finds_what_one_per_page_finds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check that a build hiding clinicians names none on a dyad page built a matcher
+    for every page (``scan_text``); one for the run finds the same."""
+    ids = [Identifier(text=f"C{k}", replacement="the clinician", kind="other",
+                      case_sensitive=True) for k in range(1, 40)]
+    pages = {"a.html": "<nav>C1 C2</nav><article><p>Seen by C12.</p></article>",
+             "b.html": "<article><p>c3, and <b>C</b>4</p></article><article>C39</article>",
+             "c.html": "<nav>C5</nav><article>nobody</article>"}
+    for name, body in pages.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    expected = [gate.Leak(name, ident) for name, body in pages.items()
+                for ident in gate.scan_text(" ".join(gate._ARTICLE.findall(body)), ids)]
+    built: list[int] = []
+
+    class Counted(Matcher):
+        def __init__(self, identifiers: list[Identifier]) -> None:
+            built.append(1)
+            super().__init__(identifiers)
+
+    monkeypatch.setattr(gate, "Matcher", Counted)
+    assert gate.scan_articles(tmp_path, ids) == expected
+    assert [leak.where for leak in expected] == ["a.html", "b.html", "b.html"]
+    assert built == [1]

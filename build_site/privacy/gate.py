@@ -554,9 +554,10 @@ def scan_articles(root: Path, identifiers: list[Identifier]) -> list[Leak]:
     """
     if not identifiers:
         return []
+    matcher = Matcher(identifiers)  # once: scan_text would build one per page
     leaks: list[Leak] = []
     for path in sorted(root.rglob("*.html")):
         content = " ".join(_ARTICLE.findall(path.read_text("utf-8", "replace")))
-        found = {id(i): i for i in scan_text(content, identifiers)}
+        found = {id(i): i for i in matcher.contains(shown(content), markup_variants)}
         leaks.extend(Leak(path.relative_to(root).as_posix(), i) for i in found.values())
     return leaks
