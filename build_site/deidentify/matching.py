@@ -185,6 +185,8 @@ class Matcher:
         # Whether a listed form, in its canonical reading, holds "<" or ">" (the leak gate
         # then reads markup as it is; see privacy/gate.py, _folded_variants).
         self.forms_hold_brackets = any("<" in f or ">" in f for _, f in self._by_form)
+        # Every form in its lower-case reading, separators collapsed (the leak gate's seams).
+        self.forms = frozenset(f for _, f in self._by_form)
 
     def contains(self, text: str,
                  variants: Callable[[str], Iterable[str]] | None = None) -> list[Identifier]:

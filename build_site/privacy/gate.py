@@ -38,6 +38,7 @@ from build_site.deidentify.reading import (
 from build_site.errors import PrivacyError, Problem
 from build_site.privacy.gate_files import Unreadable, decode_text, kind_of, texts
 from build_site.privacy.svg_order import drawn_order
+from build_site.privacy.word_filter import WordFilter
 from build_site.study import Identifier
 
 _TAG = re.compile(r"<[^<>]*>")
@@ -269,6 +270,11 @@ class _QuickScan:
     bracket: both are not word characters. The three texts are cut from one split of the
     text at its tags (``_TAG.sub`` finds the same tags).
 
+    Before that, :class:`~build_site.privacy.word_filter.WordFilter` looks for one word of
+    each form in the same texts uncollapsed (:meth:`_first_look`); a text it clears names
+    nobody (the argument is in its module), and only a text it does not clear is searched as
+    above, so what is found is unchanged.
+
     Args:
         matcher: the listed entries.
     """
@@ -276,17 +282,51 @@ class _QuickScan:
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
         self.clean_tags: set[str] = set()  # tags read in a text without any occurrence
+        self.words = WordFilter(matcher.forms)
 
     def names_any(self, read: str) -> bool:
         """Whether ``matcher.contains(read, markup_variants)`` is not empty."""
+        lower = reading(read, lower=True)
         new_tags: list[str] = []
-        found, unsure = self.matcher.scan(self._variants(reading(read, lower=True), new_tags))
+        # first the words alone (word_filter.py): a text they clear names nobody
+        if self.words.clears(self._first_look(lower, new_tags)):
+            self._remember(new_tags)
+            return False
+        new_tags = []
+        found, unsure = self.matcher.scan(self._variants(lower, new_tags))
         if not found and not unsure:
-            if len(self.clean_tags) > MAX_CLEAN_TAGS:  # bound the memory (168,079 at N = 1000)
-                self.clean_tags.clear()
-            self.clean_tags.update(new_tags)
+            self._remember(new_tags)
             return False
         return bool(found) or bool(self.matcher.settle(read, found, unsure, markup_variants))
+
+    def _remember(self, clean: list[str]) -> None:
+        """Keep ``clean``, tags read in a text without any occurrence, as read clean."""
+        if len(self.clean_tags) > MAX_CLEAN_TAGS:  # bound the memory (168,079 at N = 1000)
+            self.clean_tags.clear()
+        self.clean_tags.update(clean)
+
+    def _first_look(self, read: str, new_tags: list[str]) -> Iterator[str]:
+        """What :class:`~build_site.privacy.word_filter.WordFilter` searches in the lower-case
+        reading ``read``: the texts of :meth:`_variants`, uncollapsed, the text between tags
+        joined without spaces only around its hard seams, the new tags in any order (no
+        occurrence spans two tags: none holds a bracket); the tags searched are added to
+        ``new_tags``."""
+        if "<" not in read:
+            yield read
+            return
+        parts = _TAG_SPLIT.split(read)
+        gaps = parts[0::2]
+        if self.matcher.forms_hold_brackets:
+            yield read
+        else:
+            new_tags.extend(set(parts[1::2]) - self.clean_tags)
+            yield " ".join(new_tags)
+        yield " ".join(gaps)
+        yield self.words.glued_windows(gaps)
+        drawn = drawn_order(read, reordered_only=True) if "<text" in read else []
+        if drawn:
+            yield "\n".join("".join(pieces) for pieces in drawn)
+            yield "\n".join(" ".join(pieces) for pieces in drawn)
 
     def _variants(self, read: str, new_tags: list[str]) -> Iterator[str]:
         """The texts to search in the lower-case reading ``read``; the tags searched are
@@ -514,9 +554,10 @@ def scan_articles(root: Path, identifiers: list[Identifier]) -> list[Leak]:
     """
     if not identifiers:
         return []
+    matcher = Matcher(identifiers)  # once: scan_text would build one per page
     leaks: list[Leak] = []
     for path in sorted(root.rglob("*.html")):
         content = " ".join(_ARTICLE.findall(path.read_text("utf-8", "replace")))
-        found = {id(i): i for i in scan_text(content, identifiers)}
+        found = {id(i): i for i in matcher.contains(shown(content), markup_variants)}
         leaks.extend(Leak(path.relative_to(root).as_posix(), i) for i in found.values())
     return leaks

@@ -25,6 +25,12 @@ def _positions(attributes: str) -> list[float]:
     return [float(n) for n in _NUMBER.findall(match.group(1))] if match else []
 
 
+def _one_position(attributes: str) -> bool:
+    """Whether the ``x`` attribute in ``attributes`` gives at most one position."""
+    match = _X.search(attributes)
+    return not match or len(_NUMBER.findall(match.group(1))) <= 1
+
+
 def _placed(attributes: str, content: str, start: float) -> list[tuple[float, str]]:
     """The characters (or whole run) of one piece with the x position each is drawn at."""
     text = html.unescape(_TAG.sub("", content))
@@ -36,13 +42,21 @@ def _placed(attributes: str, content: str, start: float) -> list[tuple[float, st
     return [(xs[0] if xs else start, text)]
 
 
-def drawn_order(markup: str) -> list[list[str]]:
+def drawn_order(markup: str, reordered_only: bool = False) -> list[list[str]]:
     """The pieces of each SVG ``<text>`` element in ``markup`` whose pieces carry explicit
     ``x`` positions (tspans, or characters given positions of their own), sorted by
-    position; elements without positions are left out (they are read as stored)."""
+    position; elements without positions are left out (they are read as stored).
+
+    With ``reordered_only``, also an element drawn as one piece that is its own text as
+    stored (no markup or character reference inside, at most one ``x`` position): that text
+    stands between two tags, so whoever reads the text between tags reads it already (the
+    leak gate's word filter, :mod:`build_site.privacy.word_filter`)."""
     readings = []
     for attributes, body in _TEXT.findall(markup):
         if "x" not in body and not _X.search(attributes):
+            continue
+        if reordered_only and "<" not in body and "&" not in body and _one_position(
+                attributes):
             continue
         pieces = _placed(attributes, _TSPAN.sub("", body), 0.0) if _X.search(attributes) \
             else []

@@ -1,0 +1,137 @@
+"""A cheaper first look for the leak gate: whether a text may name a listed entry at all.
+
+The gate's fast pass (:class:`build_site.privacy.gate._QuickScan`) searches several readings
+of each text (its tags, the text between tags joined with spaces and without, SVG text in
+drawn order), each with separators collapsed (:meth:`~build_site.deidentify.Matcher.scan`:
+runs of white space, ``*`` and ``_`` become one space). :class:`WordFilter` first searches the
+same readings for *words* only, without collapsing them and, for the text joined without
+spaces, only around the places where it differs. A text it clears names nobody; a text it
+does not clear is read by the fast pass as before, which gives the verdict. So it may raise a
+false alarm (costing one more reading), never miss a leak. Why:
+
+**Words.** Each listed form (canonical lower-case reading, separators collapsed) is cut at
+its spaces; a one-word form is kept whole and a form of several words gives its longest word
+(:func:`filter_words`). If a form occurs as a whole word (neighbours not letters, digits or
+``_``) in a collapsed text, each of its words occurs in the text as it was, uncollapsed, with
+no letter or digit on either side: collapsing changes only separator runs, none of which is
+inside a word, and each side of the word is a space (a separator run before collapsing), or
+the form's own neighbour, which is the same character in both. So the filter looks for its
+words in the uncollapsed texts, a hit counting when neither neighbour is a letter or digit
+(``_`` counts as none: more hits, never fewer).
+
+**The text between tags joined without spaces.** (A name split by markup, "Mar<b>gery</b>",
+is whole there.) It is the text joined with a space at every tag ("seam") but for those
+spaces. A word occurring there with no seam inside it occurs in the spaced text too, its
+neighbours the same characters or a space. One with a seam inside it has the characters on
+both sides of that seam, which are then characters of a word (``alphabet``). So only
+the joined text around such *hard seams* can hold a word the spaced text does not: a word
+has at most ``L`` characters (the longest word), no separator inside, and one character or
+more on each side of the seam, so it and its neighbours lie within ``L + 1`` characters of
+the joined text on either side (:meth:`WordFilter.glued_windows`). Cutting a window can only
+make a false alarm (a word cut short at the window's edge looks whole).
+
+Seams are found in C: the gaps joined by NUL, encoded as ASCII (a non-ASCII character becomes
+one ``?``, so offsets are kept), each byte mapped by one table to ``a`` (a character of a
+word), NUL, or ``-``; then one bytes expression. That needs the words' characters to be ASCII
+other than ``?``, and no NUL in the text; otherwise the whole joined text is read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import ahocorasick
+
+_SEAM = re.compile(rb"a(\x00+)(?=a)")
+_MARK = "\x00"
+
+
+def filter_words(forms: Iterable[str]) -> set[str]:
+    """The words :class:`WordFilter` looks for (``forms``: canonical lower-case readings,
+    single spaces): each one-word form, and one word of each form of several words. Any word
+    of a form finds it; the one chosen is looked for the least in vain: a word that is a
+    one-word form already ("brennwick" of "brennwick family practice"), else the longest
+    word that is not ordinary English (:func:`~build_site.deidentify.lexicon.is_english`),
+    else the longest."""
+    from build_site.deidentify.lexicon import is_english
+
+    forms = [form for form in forms if form.strip()]
+    words = {form for form in forms if " " not in form}
+    for form in forms:
+        parts = [part for part in form.split(" ") if part]
+        if len(parts) > 1 and not words.intersection(parts):
+            words.add(max(parts, key=lambda part: (not is_english(part), len(part))))
+    return words
+
+
+class WordFilter:
+    """Whether texts may hold a listed form (module docstring).
+
+    Args:
+        forms: the listed forms (:attr:`build_site.deidentify.Matcher.forms`).
+    """
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        words = filter_words(forms)
+        self.longest = max(map(len, words), default=0)
+        self.automaton: ahocorasick.Automaton | None = None
+        if words:
+            self.automaton = ahocorasick.Automaton()
+            for word in words:
+                self.automaton.add_word(word, len(word))
+            self.automaton.make_automaton()
+        alphabet = set("".join(words))
+        self.table: bytes | None = None  # None: seams are not found in bytes
+        if all(c.isascii() and c not in "?\x00" for c in alphabet):
+            table = bytearray(b"-" * 256)
+            table[0] = 0
+            for char in alphabet:
+                table[ord(char)] = ord("a")
+            self.table = bytes(table)
+
+    def clears(self, texts: Iterable[str]) -> bool:
+        """Whether no text of ``texts`` holds a word with no letter or digit beside it (so no
+        collapsed reading of them holds a listed form)."""
+        if self.automaton is None:
+            return True
+        for text in texts:
+            for end, length in self.automaton.iter(text):
+                start = end - length + 1
+                if not (start > 0 and text[start - 1].isalnum()) and not (
+                        end + 1 < len(text) and text[end + 1].isalnum()):
+                    return False
+        return True
+
+    def glued_windows(self, gaps: list[str]) -> str:
+        """What the filter needs of ``"".join(gaps)`` (the text between tags, ``gaps``,
+        joined without spaces): the text around each hard seam, one window a line, or all
+        of it when seams cannot be found in bytes (module docstring)."""
+        joined = _MARK.join(gaps)
+        if self.table is None or joined.count(_MARK) != len(gaps) - 1:
+            return "".join(gaps)
+        marks = joined.encode("ascii", "replace").translate(self.table)
+        spans: list[list[int]] = []
+        for seam in _SEAM.finditer(marks):
+            start, end = seam.start(1), seam.end(1)
+            if spans and start < spans[-1][1]:  # within the last window: extend it
+                spans[-1][1] = self._reach(joined, end, 1)
+            else:
+                spans.append([self._reach(joined, start, -1), self._reach(joined, end, 1)])
+        return "\n".join(joined[a:b].replace(_MARK, "") for a, b in spans)
+
+    def _reach(self, joined: str, seam: int, way: int) -> int:
+        """The edge of a window on one side of a seam (``way`` -1: before ``seam``, 1: from
+        ``seam`` on): ``L + 1`` characters of the joined text (NUL marks not counted), or the
+        text's own edge."""
+        need = width = self.longest + 1
+        while True:
+            if way < 0:
+                edge = max(0, seam - width)
+                if edge == 0 or width - joined.count(_MARK, edge, seam) >= need:
+                    return edge
+            else:
+                edge = min(len(joined), seam + width)
+                if edge == len(joined) or width - joined.count(_MARK, seam, edge) >= need:
+                    return edge
+            width *= 2
