@@ -24,6 +24,7 @@ same pixels, light and dark.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[A-Za-z]|-?(?:\d+\.?\d*|\.\d+)")
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)$")
@@ -51,6 +52,7 @@ def _path_tag(tag: re.Match[str]) -> str:
                   tag.group(0), count=1)
 
 
+@lru_cache(maxsize=8192)  # the case diagrams share the model's layout: the same paths recur
 def compact_d(d: str, straight: bool = True) -> str:
     """Graphviz path data ``d`` (``M x,y C x1,y1 x2,y2 x3,y3 ...``) with each straight cubic as
     ``H``, ``V`` or ``L`` (only when ``straight``: false for a dashed path) and the other
@@ -106,6 +108,7 @@ def _joined(numbers: list[str]) -> str:
     return numbers[0] + "".join(n if n.startswith("-") else " " + n for n in numbers[1:])
 
 
+@lru_cache(maxsize=8192)
 def compact_points(points: str) -> str:
     """A Graphviz ``points`` value (``x,y x,y ...``) without the comma or space before a
     negative number; ``points`` itself when it is not pairs of numbers so written."""
