@@ -1,9 +1,11 @@
-"""Graphviz's path data written shorter keeps every shape: each segment ends where it did,
-each curve keeps its control points, each polygon its points (issue 25: output size)."""
+"""Graphviz's path data written shorter keeps every curve: each cubic ends and bends where it
+did, to the same single-precision numbers a browser reads; each polygon keeps its points
+(issue 25: output size)."""
 
 from __future__ import annotations
 
 import re
+import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,9 +13,9 @@ import pytest
 
 from build_site.analyse import analyse
 from build_site.pipeline import load_and_validate
-from build_site.render import diagrams
+from build_site.render import svg_compact
 from build_site.render.diagrams import DiagramRenderer, clean_svg, model_dot
-from build_site.render.svg_paths import compact_d, compact_paths, compact_points
+from build_site.render.svg_paths import compact_d, compact_points
 
 from .test_diagrams import LINKS
 
@@ -22,71 +24,63 @@ ROUNDED_BOX = ("M558,-575C558,-575 482,-575 482,-575 476,-575 470,-569 470,-563 
                "470,-551 470,-551 470,-545 476,-539 482,-539 482,-539 558,-539 558,-539 "
                "564,-539 570,-545 570,-551 570,-551 570,-563 570,-563 570,-569 564,-575 "
                "558,-575")
-Point = tuple[float, float]
-Cubic = tuple[Point, Point, Point, Point]
 
 
-def cubics(d: str) -> list[Cubic]:
-    """Every segment of ``d`` (``M``, ``C``, ``H``, ``V``, ``L``, absolute) as the cubic it
-    draws: a line from P0 to P3 is the cubic with P1 = P0 and P2 = P3 (SVG 1.1, 8.3.6)."""
-    tokens = re.findall(r"[MCHVL]|-?\d+\.?\d*", d)
-    found: list[Cubic] = []
-    here: Point = (0.0, 0.0)
-    command = ""
-    i = 0
-    while i < len(tokens):
-        if tokens[i].isalpha():
-            command = tokens[i]
-            i += 1
-        n = [float(t) for t in tokens[i:i + {"M": 2, "C": 6, "L": 2, "H": 1, "V": 1}[command]]]
-        if command == "M":
-            here = (n[0], n[1])
-        elif command == "C":
-            found.append((here, (n[0], n[1]), (n[2], n[3]), (n[4], n[5])))
-            here = (n[4], n[5])
-        else:
-            end = {"H": (n[0], here[1]), "V": (here[0], n[0])}.get(command, (n[0], n[-1]))
-            found.append((here, here, end, end))
-            here = end
-        i += len(n)
+def f32(value: str | float) -> float:
+    """``value`` rounded to single precision (a sum of two singles, rounded so, is the
+    single-precision sum)."""
+    return float(struct.unpack("f", struct.pack("f", float(value)))[0])
+
+
+def cubics(d: str) -> list[tuple[float, ...]]:
+    """Every cubic of ``d`` (``M``, then ``C`` or ``c`` with implicit repeats) as the absolute
+    points a browser computes: single-precision numbers, a relative point added to the
+    current point in single precision (as Chromium's SVG path parser does)."""
+    tokens = re.findall(r"[MCc]|-?\d+\.?\d*", d)
+    here = (f32(tokens[1]), f32(tokens[2]))
+    found: list[tuple[float, ...]] = []
+    command, numbers = "", list[float]()
+    for token in tokens[3:]:
+        if token in ("C", "c"):
+            command = token
+            continue
+        numbers.append(f32(token))
+        if len(numbers) == 6:
+            if command == "c":
+                numbers = [f32(n + here[i % 2]) for i, n in enumerate(numbers)]
+            found.append(tuple(numbers))
+            here = (numbers[4], numbers[5])
+            numbers = []
+    assert not numbers
     return found
 
 
-def test_a_rounded_box_keeps_its_corners_and_writes_its_sides_as_lines() -> None:
+def test_a_rounded_box_as_relative_cubics() -> None:
     lean = compact_d(ROUNDED_BOX)
-    assert lean == ("M558-575H482C476-575 470-569 470-563V-551C470-545 476-539 482-539"
-                    "H558C564-539 570-545 570-551V-563C570-569 564-575 558-575")
+    assert lean == ("M558-575c0 0-76 0-76 0-6 0-12 6-12 12 0 0 0 12 0 12 0 6 6 12 12 12 0 0 76 "
+                    "0 76 0 6 0 12-6 12-12 0 0 0-12 0-12 0-6-6-12-12-12")
     assert cubics(lean) == cubics(ROUNDED_BOX) and len(cubics(lean)) == 8
     assert len(lean) < 0.6 * len(ROUNDED_BOX)
 
 
-def test_a_curve_keeps_its_control_points_and_digits() -> None:
+def test_halves_stay_exact() -> None:
+    d = "M352.5,-575C352.5,-575 293.5,-575 293.5,-575 287.5,-575 281.5,-569 281.5,-563.5"
+    assert compact_d(d) == "M352.5-575c0 0-59 0-59 0-6 0-12 6-12 11.5"
+    assert cubics(compact_d(d)) == cubics(d)
+
+
+def test_a_curve_with_other_digits_stays_absolute_with_its_digits() -> None:
+    # 201.48 - 1.71 need not be 199.77 in single precision: no relative numbers here.
     d = "M213.18,-52.24C231.57,-67.97 256.02,-88.93 257,-90 292.05,-128.31 309.13,-135.56 325,-185"
-    assert compact_d(d) == "M213.18-52.24C231.57-67.97 256.02-88.93 257-90C292.05-128.31 " \
-        "309.13-135.56 325-185"
+    assert compact_d(d) == ("M213.18-52.24C231.57-67.97 256.02-88.93 257-90 292.05-128.31 "
+                            "309.13-135.56 325-185")
     assert cubics(compact_d(d)) == cubics(d)
 
 
 @pytest.mark.parametrize("d", ["M1,2L3,4", "M1e3,2C1,2 3,4 5,6", "M1,2C1,2 3,4", "M1,2Z",
-                               "", "C1,2 3,4 5,6"])
+                               "", "C1,2 3,4 5,6", "M1,2C1,2 3,4 5,6Z"])
 def test_path_data_not_shaped_as_graphviz_writes_it_is_kept(d: str) -> None:
     assert compact_d(d) == d
-
-
-def test_a_straight_cubic_of_zero_length_stays_a_cubic() -> None:
-    # A line would draw the same nothing, but nothing is gained by trusting that.
-    assert compact_d("M5,5C5,5 5,5 5,5") == "M5 5C5 5 5 5 5 5"
-
-
-def test_a_dashed_path_keeps_its_straight_cubics() -> None:
-    # Chromium lays a dash pattern along a cubic's flattening: as lines, the dashes of a
-    # cluster's outline moved (tests/browser/test_diagram_pixels.py saw it).
-    svg = f'<path fill="none" stroke="black" stroke-dasharray="5,2" d="{ROUNDED_BOX}"/>'
-    lean = compact_paths(svg)
-    assert 'd="M558-575C558-575 482-575 482-575C476-575' in lean
-    assert not re.search("[HVL]", lean.split(' d="')[1])
-    assert cubics(lean.split(' d="')[1].rstrip('"/>')) == cubics(ROUNDED_BOX)
-    assert "H482" in compact_paths(svg.replace(' stroke-dasharray="5,2"', ""))
 
 
 def test_polygon_points_keep_their_numbers() -> None:
@@ -95,25 +89,22 @@ def test_polygon_points_keep_their_numbers() -> None:
     assert compact_points("1,2 3") == "1,2 3"
 
 
-def test_every_shape_of_a_diagram_is_the_same(
+def test_every_curve_of_a_diagram_is_the_same(
         tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     analysis = analyse(load_and_validate(tiny))
     raw = DiagramRenderer(tmp_path / "cache").svg(
         model_dot(analysis, LINKS, highlight={"caring", "small-acts"}, prefix="d-x"))
     lean = ET.fromstring(clean_svg(raw, "Diagram"))
-    monkeypatch.setattr(diagrams, "compact_paths", lambda svg: svg, raising=False)
-    monkeypatch.setattr("build_site.render.svg_compact.compact_paths", lambda svg: svg)
+    monkeypatch.setattr(svg_compact, "compact_paths", lambda svg: svg)
     full = ET.fromstring(clean_svg(raw, "Diagram"))
-    paths = [(a.get("d"), b.get("d")) for a, b in zip(full.iter(f"{SVG}path"),
-                                                      lean.iter(f"{SVG}path"), strict=True)]
-    assert len(paths) > 5 and any(a != b for a, b in paths)
-    assert all(cubics(b or "") == cubics(a or "") for a, b in paths)
-    solid = [(a, b) for (a, b), e in zip(paths, lean.iter(f"{SVG}path"), strict=True)
-             if not e.get("stroke-dasharray")]
-    straight = sum(len(re.findall("[HVL]", b or "")) for _, b in solid)
-    assert straight >= 4 * sum(1 for a, _ in solid if (a or "").count(" ") > 12) > 0
-    polygons = [(a.get("points"), b.get("points"))
+    paths = [(a.get("d") or "", b.get("d") or "")
+             for a, b in zip(full.iter(f"{SVG}path"), lean.iter(f"{SVG}path"), strict=True)]
+    assert len(paths) > 5 and sum(len(b) for _, b in paths) < 0.7 * sum(len(a) for a, _ in paths)
+    assert all(cubics(b) == cubics(a) for a, b in paths)
+    assert sum("c" in b for _, b in paths) >= 4  # the boxes, relative
+    polygons = [(a.get("points") or "", b.get("points") or "")
                 for a, b in zip(full.iter(f"{SVG}polygon"), lean.iter(f"{SVG}polygon"),
                                 strict=True)]
-    assert polygons and all(re.findall(r"-?[\d.]+", a or "") == re.findall(r"-?[\d.]+", b or "")
+    assert polygons and all(re.findall(r"-?[\d.]+", a) == re.findall(r"-?[\d.]+", b)
                             for a, b in polygons)
+
