@@ -1,7 +1,7 @@
 """Fewer bytes for a Graphviz SVG that draws exactly the same (issue 25: output size).
 
 A case page carries its own highlight diagram, about 21 KB, and at 1,000 dyads those are a
-fifth of the site. Three things in ``dot -Tsvg`` output draw nothing:
+fifth of the site. Four things in ``dot -Tsvg`` output draw nothing or are written twice:
 
 - the ``<g id="a_...">`` group Graphviz wraps around every link: it has no attribute but
   its id, which nothing on the site refers to (the link inside keeps its target, tooltip and
@@ -9,6 +9,8 @@ fifth of the site. Three things in ``dot -Tsvg`` output draw nothing:
 - the same ``font-family``, ``font-size`` and ``text-anchor`` written on every ``<text>``: they
   are inherited properties (SVG 1.1, 10.10 and 10.9.1), so each is written once on the
   drawing's top group and kept only on a text whose value differs;
+- Graphviz's path data: straight sides written as cubics, and the separators before negative
+  numbers (:mod:`build_site.render.svg_paths`);
 - the line breaks between elements: outside ``<text>`` SVG draws no white space between
   elements (SVG 1.1, 10.15), and no Graphviz text element holds one. The one before and after
   each ``<text>`` stays: it separates the words the site's search reads (the search index is
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+
+from build_site.render.svg_paths import compact_paths
 
 _ANCHOR_GROUP = re.compile(r'<g id="a_[^"]*">(<a\b[^>]*>.*?</a>)\s*</g>', re.S)
 _TEXT_TAG = re.compile(r"<text\b([^>]*)>")
@@ -45,7 +49,7 @@ def compact_svg(svg: str) -> str:
     Returns:
         The compacted SVG; the same string when nothing applies.
     """
-    svg = _ANCHOR_GROUP.sub(r"\1", svg)
+    svg = compact_paths(_ANCHOR_GROUP.sub(r"\1", svg))
     if "<tspan" in svg or "<text" not in svg:  # white space that may be drawn or read
         return svg
     svg = _hoist_text_attributes(svg)

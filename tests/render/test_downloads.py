@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import yaml
 
+from build_site.analyse import analyse
 from build_site.pipeline import load_and_validate
 from build_site.render.downloads import (
     QDC_NS,
     citation_cff,
     codebook_qdc,
     license_spdx,
+    matrix_files,
     safe_cell,
     to_csv,
+    to_json,
 )
 
 
@@ -45,3 +49,24 @@ def test_citation_cff_is_valid_yaml_with_spdx_licence(tiny: Path) -> None:
     assert cff["authors"] == [{"family-names": "Pérez", "given-names": "Ana M."}]
     assert license_spdx("CC BY-NC-SA 4.0") == "CC-BY-NC-SA-4.0"
     assert license_spdx("All rights reserved") is None
+
+
+def test_json_downloads_hold_the_same_data_one_record_a_line(tiny: Path) -> None:
+    # Issue 25 (output size): the indented JSON was a third indentation at 1,000 dyads.
+    analysis = analyse(load_and_validate(tiny))
+    files = matrix_files(analysis, counts=False)
+    for name in ("meta-matrix.json", "clinician-matrix.json"):
+        text = files[name].decode()
+        data = json.loads(text)
+        assert text == to_json(data).decode()
+        assert len(text) < 0.75 * len(json.dumps(data, indent=2, sort_keys=True,
+                                                 ensure_ascii=False))
+    matrix = json.loads(files["meta-matrix.json"])
+    lines = files["meta-matrix.json"].decode().splitlines()
+    rows = [json.loads(line.rstrip(",")) for line in lines if line.startswith('{"')]
+    assert rows == matrix["rows"] and len(rows) > 1  # each row a line of its own
+    assert lines[0] == "{" and lines[1].startswith('"columns":') and lines[-1] == "}"
+    records = [{"id": "E1", "text": "Naïve \"quoted\"\nline"}, {"id": "E2", "text": ""}]
+    assert to_json(records).decode() == (
+        '[\n{"id":"E1","text":"Naïve \\"quoted\\"\\nline"},\n{"id":"E2","text":""}\n]\n')
+    assert json.loads(to_json(records)) == records

@@ -15,6 +15,7 @@ from build_site.render import diagrams
 from build_site.render.diagrams import DiagramRenderer, clean_svg, model_dot
 from build_site.render.fragments import stand_in
 from build_site.render.svg_compact import HOISTED, compact_svg
+from build_site.render.svg_paths import compact_paths
 
 from .test_diagrams import LINKS
 
@@ -23,12 +24,14 @@ XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 def _both(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    """The highlight diagram of the tiny study cleaned as before (no compaction) and now."""
+    """The highlight diagram of the tiny study cleaned as before (no compaction) and now,
+    both with their path data as written now (``tests/render/test_svg_paths.py`` compares
+    the shapes that data draws)."""
     analysis = analyse(load_and_validate(tiny))
     raw = DiagramRenderer(tmp_path / "cache").svg(
         model_dot(analysis, LINKS, highlight={"caring", "small-acts"}, prefix="d-x"))
     lean = clean_svg(raw, "Diagram")
-    monkeypatch.setattr(diagrams, "compact_svg", lambda svg: svg)
+    monkeypatch.setattr(diagrams, "compact_svg", compact_paths)
     return clean_svg(raw, "Diagram"), lean
 
 
