@@ -406,6 +406,17 @@ class DiagramRenderer:
         self._wanted[key] = _Wanted(template.source, label, prefix, classes)
         return f"<!--bs-diagram:{key}-->"
 
+    def asked(self) -> dict[str, _Wanted]:
+        """Start a new list of the diagrams asked for; returns the list kept so far, which
+        :meth:`ask` can add back (a page rendered apart, :mod:`.render_pool`)."""
+        kept, self._wanted = self._wanted, {}
+        return kept
+
+    def ask(self, wanted: dict[str, _Wanted]) -> None:
+        """Ask for the diagrams of ``wanted`` (a list :meth:`asked` returned) after those
+        asked for so far, in its order."""
+        self._wanted.update(wanted)
+
     def render(self) -> dict[str, str]:
         """Draw every diagram asked for with :meth:`placeholder`.
 
