@@ -137,3 +137,17 @@ def test_the_downloads_page_names_the_files_that_are_made(
         ctx = _render_context(prepare(folder, "public"), DiagramRenderer(Path("unused")))
         assert download_names(ctx) == set(_download_files(ctx)())
         assert ("clinician-matrix.json" in download_names(ctx)) is linked
+
+
+def test_the_work_order_is_every_piece_once_files_early_and_case_pages_last() -> None:
+    class Record:
+        def __init__(self, template: str) -> None:
+            self.template = template
+
+    pages = [Record(t) for t in ("home", "dyad", "matrix", "dyad", "component", "component",
+                                 "dyad", "excerpts")]
+    order = render_pool._order(pages, 2)
+    assert sorted(order) == list(range(len(pages) + 2))
+    assert order[:3] == [0, 8, 9]  # the first page (before the fork), then the files
+    assert [pages[i].template for i in order[3:]] == [
+        "matrix", "excerpts", "component", "component", "dyad", "dyad", "dyad"]

@@ -13,12 +13,14 @@ With :data:`POOL_MIN_PAGES` pages or more they go to :func:`build_site.forked_ma
 (two forked workers; one process where it cannot fork, on one core, beside another thread, or
 when anything fails in the pool, which then does every page again here, so a page's error is
 raised from this process with its own message, file and exit code). The files (the data
-downloads, several seconds at 1,000 dyads) are put first in the workers' queue, so one worker
-makes them while the other renders pages.
+downloads, about a second at 1,000 dyads) are put first in the workers' queue, so one worker
+makes them while the other renders pages, and the pages whose template few pages share (the
+excerpt browser, the meta-matrix) before the many case pages (:func:`_order`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -53,14 +55,11 @@ def render_site(ctx: RenderContext, pages: Sequence[Any], makers: Sequence[Maker
     Raises:
         Whatever rendering a page or making a file raises, from this process.
     """
-    work: list[Callable[[], Any]] = [_page(render, p) for p in pages]
-    work += list(makers)
-    # The first page is rendered here before any fork (it loads what every page uses), then
-    # the files, the largest pieces, so that a worker starts on them at once.
-    order = [*range(min(1, len(pages))), *range(len(pages), len(work)),
-             *range(min(1, len(pages)), len(pages))]
     if workers_for(len(pages), POOL_MIN_PAGES) > 1:
         _load_templates(ctx)
+    work: list[Callable[[], Any]] = [_page(render, p) for p in pages]
+    work += list(makers)
+    order = _order(pages, len(makers))
     done = map_forked(lambda i: ctx.apart(work[i]), order, POOL_MIN_PAGES, CHUNK)
     results: list[Any] = [None] * len(work)
     for index, (value, asked) in zip(order, done, strict=True):
@@ -69,6 +68,18 @@ def render_site(ctx: RenderContext, pages: Sequence[Any], makers: Sequence[Maker
         ctx.take(asked)
     return ([value for value, _ in results[:len(pages)]],
             [asset for made, _ in results[len(pages):] for asset in made])
+
+
+def _order(pages: Sequence[Any], makers: int) -> list[int]:
+    """The order the work is done in (the results are put back in declared order, so it
+    changes nothing but how evenly two workers share it): the first page, rendered here
+    before any fork (it loads what every page uses); then the files, the largest pieces, so
+    that a worker starts on them at once; then the pages whose template fewer pages share
+    first (site-wide tables: the excerpt browser, the meta-matrix), the many small case pages
+    alike last, so that neither worker is left with a large page at the end."""
+    shared = Counter(getattr(p, "template", "") for p in pages)
+    rest = sorted(range(1, len(pages)), key=lambda i: shared[getattr(pages[i], "template", "")])
+    return [*range(min(1, len(pages))), *range(len(pages), len(pages) + makers), *rest]
 
 
 def _page(render: Callable[[Any], Page], page: Any) -> Callable[[], Page]:
