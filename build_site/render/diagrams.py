@@ -340,7 +340,6 @@ def clean_svg(svg: str, label: str) -> str:
     return labelled_svg(clean_drawn(svg), label)
 
 
-@lru_cache(maxsize=16)
 def clean_drawn(svg: str) -> str:
     """What :func:`clean_svg` does but the label: done once per drawn template, whose
     diagrams then differ only in their ids and classes (:func:`instantiate` with ``dash="-"``)
@@ -445,7 +444,8 @@ class DiagramRenderer:
         sources = sorted({w.source for w in self._wanted.values()})
         with ThreadPoolExecutor(DOT_PROCESSES) as pool:
             raw = dict(zip(sources, pool.map(self.svg, sources), strict=True))
-        return {key: labelled_svg(instantiate(clean_drawn(raw[w.source]), w.prefix, w.classes,
+        cleaned = {source: clean_drawn(svg) for source, svg in raw.items()}  # once each
+        return {key: labelled_svg(instantiate(cleaned[w.source], w.prefix, w.classes,
                                               dash="-"), w.label)
                 for key, w in self._wanted.items()}
 
