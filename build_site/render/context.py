@@ -13,9 +13,10 @@ template caches.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -50,6 +51,19 @@ class Asset:
 
     path: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What rendering apart asked of the site besides its result
+    (:meth:`RenderContext.apart`): the raw HTML blocks lifted out of its Markdown and the
+    diagrams it asked for, each by marker key, in the order asked."""
+
+    blocks: dict[str, str]
+    diagrams: dict[str, Any]
+
+
+Value = TypeVar("Value")
 
 
 @dataclass(frozen=True)
@@ -293,6 +307,34 @@ class RenderContext:
         """
         svgs = {key: tidy(svg).rstrip("\n") for key, svg in self.diagrams.render().items()}
         return {**self._blocks, **svgs}
+
+    def apart(self, work: Callable[[], Value]) -> tuple[Value, Asked]:
+        """``work()`` (rendering a page, making a file) with the HTML blocks and diagrams it
+        asks for returned instead of kept, so it can run in another process
+        (:mod:`build_site.render.render_pool`); :meth:`take` adds them to the site.
+
+        Raises:
+            Whatever ``work`` raises (nothing it asked for is kept then).
+        """
+        blocks, diagrams = self._blocks, self.diagrams.asked()
+        self._blocks = {}
+        try:
+            value = work()
+            asked = Asked(self._blocks, self.diagrams.asked())
+        except BaseException:
+            self.diagrams.asked()  # what the failed work asked for is dropped
+            raise
+        finally:
+            self._blocks = blocks
+            self.diagrams.ask(diagrams)
+        return value, asked
+
+    def take(self, asked: Asked) -> None:
+        """Add what one piece of work rendered :meth:`apart` asked for after what the site
+        asked for so far (the blocks and diagrams end in the order one process asks for
+        them, when every piece is taken in that order)."""
+        self._blocks.update(asked.blocks)
+        self.diagrams.ask(asked.diagrams)
 
     def _alt_text(self, page: str, highlight: set[str] | None) -> Markup:
         def item(node: Node) -> str:

@@ -57,7 +57,8 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     files = _download_files(ctx)
     site.page(DOWNLOADS_PAGE, "Downloads", (DATA, "Downloads"), "downloads.md.j2",
               lambda: {"files": [(f"data/{name}", text) for name, text in DOWNLOADS
-                                 if name in files()], "left_out": bool(left_out(ctx.study))})
+                                 if name in download_names(ctx)],
+                       "left_out": bool(left_out(ctx.study))})
     site.files(lambda: [Asset(f"data/{name}", data) for name, data in sorted(files().items())]
                + [Asset(f"data/{DATAPACKAGE}", datapackage_json(ctx.study, files()))])
     site.page("data/cite.md", "How to cite", (DATA, "How to cite"), "cite.md.j2",
@@ -67,6 +68,17 @@ def declare(site: SitePages, ctx: RenderContext) -> None:
     site.files(lambda: [Asset("CITATION.cff", downloads.citation_cff(ctx.study)),
                         *reference_files(ctx.study)],
                paths=("CITATION.cff", *REFERENCE_FILES))
+
+
+def download_names(ctx: RenderContext) -> set[str]:
+    """The names of the downloadable files (the keys of what :func:`_download_files` makes),
+    without making them: the downloads page lists them, and may be rendered in another
+    process than the one making the files (:mod:`build_site.render.render_pool`)."""
+    matrix = ctx.analysis.matrix
+    clinicians = ["clinician-matrix.csv", "clinician-matrix.json"] if (
+        matrix is not None and matrix.linked) else []
+    return {"meta-matrix.csv", "meta-matrix.json", *clinicians, "excerpts.csv",
+            "excerpts.json", "codebook.qdc", "codebook.csv"}
 
 
 def _download_files(ctx: RenderContext) -> Callable[[], dict[str, bytes]]:

@@ -250,7 +250,8 @@ def model_template(analysis: Analysis, links: DiagramLinks, highlighted: bool) -
     return DotTemplate(source, marks if highlighted else {})
 
 
-def instantiate(template_svg: str, prefix: str, classes: dict[str, str]) -> str:
+def instantiate(template_svg: str, prefix: str, classes: dict[str, str],
+                dash: str = "&#45;") -> str:
     """The raw SVG of one diagram from its template's SVG: :data:`PREFIX_TOKEN` replaced by
     ``prefix`` and each mark token by its class in ``classes`` (token -> ``evidenced`` or
     ``dim``), inside ``id`` and ``class`` attribute values only, escaped as ``dot`` escapes
@@ -259,7 +260,7 @@ def instantiate(template_svg: str, prefix: str, classes: dict[str, str]) -> str:
     Raises:
         KeyError: the SVG holds a mark token ``classes`` does not name.
     """
-    prefix = prefix.replace("-", "&#45;")
+    prefix = prefix.replace("-", dash)  # dash="-": into an SVG already cleaned (clean_drawn)
 
     def attribute(name: str, value: str) -> str:
         value = value.replace(PREFIX_TOKEN, prefix)
@@ -336,12 +337,26 @@ def clean_svg(svg: str, label: str) -> str:
     plus ``aria-label``), give it its smallest legible width (:func:`min_width_style`) and move
     the labels of edges to a whole kind beside their drawn line (:func:`place_kind_labels`),
     then drop the bytes that draw nothing (:func:`~build_site.render.svg_compact.compact_svg`)."""
+    return labelled_svg(clean_drawn(svg), label)
+
+
+def clean_drawn(svg: str) -> str:
+    """What :func:`clean_svg` does but the label: done once per drawn template, whose
+    diagrams then differ only in their ids and classes (:func:`instantiate` with ``dash="-"``)
+    and label: none of these steps reads or changes an ``id`` or ``class`` value but by the
+    ``&#45;`` every one of them loses (``tests/render/test_diagrams.py`` compares both ways
+    for every diagram of a study)."""
     svg = _COMMENT.sub("", _PROLOG.sub("", place_kind_labels(svg), count=1)).replace("&#45;", "-")
-    svg = _TITLE.sub("", svg)
+    return compact_svg(_TITLE.sub("", svg).strip())
+
+
+def labelled_svg(svg: str, label: str) -> str:
+    """A cleaned SVG (:func:`clean_drawn`) labelled ``label`` for screen readers
+    (``role="img"`` plus ``aria-label``) with its smallest legible width."""
     safe = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     style = min_width_style(svg)
     attrs = f'role="img" aria-label="{safe}"' + (f' style="{style}"' if style else "")
-    return compact_svg(svg.replace("<svg ", f"<svg {attrs} ", 1).strip())
+    return svg.replace("<svg ", f"<svg {attrs} ", 1)
 
 
 PLACEHOLDER = re.compile(r"<!--bs-diagram:([0-9a-f]{64})-->")
@@ -406,6 +421,17 @@ class DiagramRenderer:
         self._wanted[key] = _Wanted(template.source, label, prefix, classes)
         return f"<!--bs-diagram:{key}-->"
 
+    def asked(self) -> dict[str, _Wanted]:
+        """Start a new list of the diagrams asked for; returns the list kept so far, which
+        :meth:`ask` can add back (a page rendered apart, :mod:`.render_pool`)."""
+        kept, self._wanted = self._wanted, {}
+        return kept
+
+    def ask(self, wanted: dict[str, _Wanted]) -> None:
+        """Ask for the diagrams of ``wanted`` (a list :meth:`asked` returned) after those
+        asked for so far, in its order."""
+        self._wanted.update(wanted)
+
     def render(self) -> dict[str, str]:
         """Draw every diagram asked for with :meth:`placeholder`.
 
@@ -418,7 +444,9 @@ class DiagramRenderer:
         sources = sorted({w.source for w in self._wanted.values()})
         with ThreadPoolExecutor(DOT_PROCESSES) as pool:
             raw = dict(zip(sources, pool.map(self.svg, sources), strict=True))
-        return {key: clean_svg(instantiate(raw[w.source], w.prefix, w.classes), w.label)
+        cleaned = {source: clean_drawn(svg) for source, svg in raw.items()}  # once each
+        return {key: labelled_svg(instantiate(cleaned[w.source], w.prefix, w.classes,
+                                              dash="-"), w.label)
                 for key, w in self._wanted.items()}
 
     def svg(self, dot_source: str) -> str:

@@ -27,8 +27,18 @@ WITHHELD_TURN = "no consent to be quoted in public"
 
 
 def _out(value: Any, finalize: Callable[[Any], Any]) -> str:
-    """What ``{{ value }}`` prints in the package's templates: finalized, then escaped."""
-    return str(escape(finalize(value)))
+    """What ``{{ value }}`` prints in the package's templates: finalized, then escaped.
+
+    ``escape`` keeps a ``Markup`` as it is and changes a string without ``&<>'"`` in
+    nothing: those two (ids, and text the finalize made safe) skip its call and the copy it
+    makes (called about 475,000 times at 1,000 dyads)."""
+    shown = finalize(value)
+    if type(shown) is Markup:
+        return str(shown)
+    if type(shown) is str and not ("&" in shown or "<" in shown or ">" in shown
+                                   or "'" in shown or '"' in shown):
+        return shown
+    return str(escape(shown))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from build_site.errors import Problem, StudyError
 from build_site.render.context import Asset, Page, RenderContext
+from build_site.render.render_pool import render_site
 
 NavItem = dict[str, Any]
 Context = Callable[[], Mapping[str, Any]]
@@ -164,11 +165,12 @@ class SitePages:
             raise StudyError(problems)
 
     def render(self, ctx: RenderContext) -> tuple[list[Page], list[Asset]]:
-        """Render every generated page and make every declared file."""
-        pages = [ctx.render(r.template, r.path, r.title, r.hide, **r.context())
-                 for r in self.records if r.generated]
-        assets = [asset for _, make in self._files for asset in make()]
-        return pages, assets
+        """Render every generated page and make every declared file (on both cores when
+        there are many: :mod:`build_site.render.render_pool`)."""
+        return render_site(ctx, [r for r in self.records if r.generated],
+                           [make for _, make in self._files],
+                           lambda r: ctx.render(r.template, r.path, r.title, r.hide,
+                                                **r.context()))
 
 
 def _who(record: PageRecord) -> str:

@@ -150,3 +150,28 @@ def test_tables_index_through_stand_ins_and_paragraphs_do_not() -> None:
     assert _indexed(page.format(cheap)) == _indexed(page.format(table))
     assert stand_in("<figure><blockquote><p>Said.</p></blockquote></figure>") is None
     assert stand_in('<div data-search-exclude><span>x</span></div>') is None
+
+
+def test_each_template_cleaned_once_gives_what_cleaning_each_diagram_gives(
+        tmp_path: Path) -> None:
+    """The render stage cleans a drawn template once and fills in each diagram's ids, classes
+    and label after (branch rpool); every diagram of the bundled study's review copy, and one
+    with a label to escape and a prefix full of dashes, equal the cleaning of each
+    diagram's own SVG."""
+    from build_site.pipeline import _render_context, declare_pages, prepare
+    from build_site.render.diagrams import instantiate
+
+    from ..conftest import REPO
+
+    prepared = prepare(REPO / "casestudies", "review")
+    ctx = _render_context(prepared, DiagramRenderer(tmp_path / "cache"))
+    declare_pages(prepared, ctx).render(ctx)
+    template = model_template(prepared.analysis, LINKS, highlighted=True)
+    ctx.diagrams.placeholder(template, 'A "quoted" <label> & more', "-a--b-",
+                             set(list(prepared.analysis.nodes)[:3]))
+    wanted = dict(ctx.diagrams._wanted)
+    svgs = ctx.diagrams.render()
+    assert len(wanted) > 30 and any("kind-edge" in s for s in svgs.values())
+    for key, w in wanted.items():
+        raw = ctx.diagrams.svg(w.source)
+        assert svgs[key] == clean_svg(instantiate(raw, w.prefix, w.classes), w.label), w.prefix
