@@ -46,3 +46,16 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def core_free() -> bool:
+    """Whether a core is free for a second process: the load average of the last minute
+    (this process included, and processes waiting for a core) leaves at least one of the
+    usable cores idle. False where the system has no load average. For stages whose second
+    process pays only when it runs beside this one, not after it (a small input: the fork
+    and what the child repeats cost about as much as it saves, so on a busy machine it only
+    adds CPU)."""
+    try:
+        return os.getloadavg()[0] <= usable_cores() - 1
+    except (AttributeError, OSError):  # not a Unix, or no load average to read
+        return False

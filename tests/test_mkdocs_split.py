@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import build_site.engines.mkdocs_split as split
+import build_site.forked as forked
 from build_site.engines.mkdocs_dirty import (
     join_search_indexes,
     read_search_index,
@@ -137,7 +138,7 @@ def test_a_core_is_free_when_the_load_average_leaves_one_idle(
         monkeypatch: pytest.MonkeyPatch, load: float, cores: int, free: bool) -> None:
     monkeypatch.undo()  # the real rule
     monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
-    monkeypatch.setattr(split, "usable_cores", lambda: cores)
+    monkeypatch.setattr(forked, "usable_cores", lambda: cores)
     assert split.core_free() is free
 
 

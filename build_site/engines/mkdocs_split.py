@@ -51,7 +51,7 @@ from typing import Any
 
 import build_site.engines.mkdocs_dirty as mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
-from build_site.forked import die_with_parent, usable_cores
+from build_site.forked import core_free, die_with_parent, usable_cores
 from build_site.render.fragments import PLUGIN_NAME as DIAGRAMS
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 
@@ -93,16 +93,6 @@ def can_split(cfg: Any, docs_dir: Path, nav: list[Any]) -> bool:
         return False
     pages = sum(1 for _ in docs_dir.rglob("*.md"))
     return pages >= MIN_PAGES or (pages >= MIN_PAGES_CORE_FREE and core_free())
-
-
-def core_free() -> bool:
-    """Whether a core is free for the second process: the load average of the last minute
-    (this process included, processes waiting for a core too) leaves at least one of the
-    usable cores idle. False where the system has no load average."""
-    try:
-        return os.getloadavg()[0] <= usable_cores() - 1
-    except (AttributeError, OSError):  # not a Unix, or no load average to read
-        return False
 
 
 def _other_threads() -> bool:
