@@ -50,12 +50,15 @@ def usable_cores() -> int:
 
 def core_free() -> bool:
     """Whether a core is free for a second process: the load average of the last minute
-    (this process included, and processes waiting for a core) leaves at least one of the
-    usable cores idle. False where the system has no load average. For stages whose second
-    process pays only when it runs beside this one, not after it (a small input: the fork
-    and what the child repeats cost about as much as it saves, so on a busy machine it only
-    adds CPU)."""
+    (processes running or waiting for a core) is under the usable cores less one half. The
+    load counts this build too, and the one before it when builds run back to back: a loop
+    of builds alone on a 2-core machine keeps it near 1 with a core free, another session's
+    busy process beside them near 2. False on one core, and where the system has no load
+    average. For stages whose second process pays only when it runs beside this one (a small
+    input: the fork and what the child repeats cost about what it saves, so on a busy machine
+    it only adds CPU)."""
+    cores = usable_cores()
     try:
-        return os.getloadavg()[0] <= usable_cores() - 1
+        return cores > 1 and os.getloadavg()[0] < cores - 0.5
     except (AttributeError, OSError):  # not a Unix, or no load average to read
         return False

@@ -58,9 +58,9 @@ from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 MIN_PAGES = 100  # below this, forking costs more than it saves on a busy machine
 MIN_PAGES_CORE_FREE = 40
 """From this many pages (and below :data:`MIN_PAGES`) the build splits when a core is free
-(:func:`core_free`): then two processes save about 0.2 s at 42 pages and 0.4 s at 71, the
-bundled study (guide/performance.md, "MkDocs on two cores" and "The bundled study under 3 s");
-while other work keeps both cores busy they only add the fork's CPU."""
+(:func:`~build_site.forked.core_free`): then two processes save about 0.2 s at 42 pages and
+0.4 s at 71, the bundled study (guide/performance.md, "MkDocs on two cores" and "The bundled
+study under 3 s"); while other work keeps both cores busy they only add the fork's CPU."""
 SPLIT_SAFE_PLUGINS = frozenset({
     "search", "material/search", "offline", "material/offline",
     DIAGRAMS, THEME_TEXT, mkdocs_dirty.PLUGIN_NAME})
