@@ -132,8 +132,8 @@ def test_between_the_thresholds_a_free_core_decides(
 
 
 @pytest.mark.parametrize(("load", "cores", "free"), [
-    (0.7, 2, True), (1.0, 2, True), (1.45, 2, True), (1.5, 2, False), (6.5, 2, False),
-    (0.1, 1, False), (3.4, 4, True), (3.5, 4, False)])
+    (0.7, 2, True), (1.0, 2, True), (1.9, 2, True), (2.0, 2, False), (6.5, 2, False),
+    (0.1, 1, False), (3.9, 4, True), (4.0, 4, False)])
 def test_a_core_is_free_when_the_load_average_leaves_one_idle(
         monkeypatch: pytest.MonkeyPatch, load: float, cores: int, free: bool) -> None:
     monkeypatch.undo()  # the real rule
