@@ -46,3 +46,20 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def core_free() -> bool:
+    """Whether a core is free for a second process: the load average of the last minute
+    (processes running or waiting for a core) is under the number of usable cores. The load
+    counts this build too, and the ones before it when builds run back to back: a loop of
+    builds alone on a 2-core machine keeps it near 1.2 with a core free, and half a core of
+    other work brings it to 1.7, where two processes still saved a quarter of the MkDocs
+    stage (guide/performance.md); two busy processes of other sessions bring it over 2.
+    False on one core, and where the system has no load average. For stages whose second
+    process pays only when it runs beside this one (a small input: the fork and what the
+    child repeats cost about what it saves, so on a busy machine it only adds CPU)."""
+    cores = usable_cores()
+    try:
+        return cores > 1 and os.getloadavg()[0] < cores
+    except (AttributeError, OSError):  # not a Unix, or no load average to read
+        return False

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import metadata
@@ -35,6 +36,7 @@ from build_site.site_project import _raw_config, default_config
 from build_site.study import Identifier
 
 RECORD = "published.json"
+_LINE_END = re.compile(r"\r\n|\r|\n")  # the e-mail parser's line ends (not splitlines')
 _SAFE_PLUGINS = frozenset({"search", "offline", "material/search", "material/offline"})
 
 
@@ -53,12 +55,29 @@ def _environment_digest() -> str:
     name and version."""
     digest = hashlib.sha256()
     _digest_tree(Path(__file__).parent, digest, skip="__pycache__")
-    # One parse of each distribution's METADATA (``d.version`` would parse it again): half
-    # of this function's 0.04 s.
-    versions = sorted(f"{m['Name']}=={m['Version']}"
-                      for m in (d.metadata for d in metadata.distributions()))
+    versions = sorted(_name_version(d) for d in metadata.distributions())
     digest.update("\n".join(versions).encode())
     return digest.hexdigest()
+
+
+def _name_version(dist: metadata.Distribution) -> str:
+    """``Name==Version`` of an installed distribution, read from the header lines of its
+    ``METADATA`` (or ``PKG-INFO``) alone: ``dist.metadata`` runs the e-mail parser over the
+    whole file, long description included (0.03 of a cold build's 0.04 s here). The first
+    ``Name`` and ``Version`` headers, as that parser's ``m['Name']`` gives them."""
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO")
+    if text is None:
+        meta = dist.metadata
+        return f"{meta['Name']}=={meta['Version']}"
+    found: dict[str, str] = {}
+    for line in _LINE_END.split(text):
+        if not line.strip():
+            break  # the headers end at the first empty line
+        key, colon, value = line.partition(":")
+        key = key.lower()
+        if colon and key in ("name", "version") and key not in found:
+            found[key] = value.lstrip(" \t")  # as compat32's header_source_parse
+    return f"{found.get('name')}=={found.get('version')}"
 
 
 def _plugin_names(raw: Mapping[str, Any]) -> set[str]:

@@ -153,3 +153,25 @@ def test_the_environment_digest_names_every_distribution_and_version_as_before()
     versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     expected.update("\n".join(versions).encode())
     assert reuse._environment_digest.__wrapped__() == expected.hexdigest()
+
+
+@pytest.mark.parametrize("text", [
+    "Metadata-Version: 2.1\nName: plain\nVersion: 1.0\n\nName: not-a-header\n",
+    "Metadata-Version: 2.1\nname: lower-case\nVERSION: 2.0rc1\nSummary: folded\n  over lines\n",
+    "Metadata-Version: 2.1\nSummary: Name: inside a value\nName: second\nVersion: 3\n"
+    "Name: third\n\nVersion: 4\n",
+    "Metadata-Version: 2.1\r\nName: crlf\r\nVersion: 5.0\r\n\r\nbody\r\n",
+    "Metadata-Version: 2.1\nName:   spaced   \nVersion:\t6\n",
+    "Metadata-Version: 2.1\nSummary: no name or version\n",
+])
+def test_name_and_version_read_from_the_headers_as_the_email_parser_reads_them(
+        tmp_path: Path, text: str) -> None:
+    from importlib import metadata
+
+    from build_site import reuse
+
+    info = tmp_path / "x-1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_bytes(text.encode())
+    dist = metadata.PathDistribution(info)
+    assert reuse._name_version(dist) == f"{dist.metadata['Name']}=={dist.metadata['Version']}"

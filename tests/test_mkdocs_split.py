@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import build_site.engines.mkdocs_split as split
+import build_site.forked as forked
 from build_site.engines.mkdocs_dirty import (
     join_search_indexes,
     read_search_index,
@@ -38,6 +39,13 @@ class Splits:
 
         monkeypatch.setattr(split, "_put_together", put_together)
         monkeypatch.setattr(split, "MIN_PAGES", min_pages)
+
+
+@pytest.fixture(autouse=True)
+def busy_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No core free, whatever the load: the thresholds these tests set decide alone (the
+    free-core rule has tests of its own below)."""
+    monkeypatch.setattr(split, "core_free", lambda: False)
 
 
 def _both(study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -84,6 +92,66 @@ def test_a_synthetic_study_over_the_threshold_splits_by_default_to_the_same_byte
     build(study, two)
     assert splits.count == 1
     _same(one, two)
+
+
+def test_the_bundled_study_splits_at_the_shipped_thresholds_when_a_core_is_free(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 71 pages: under MIN_PAGES, over MIN_PAGES_CORE_FREE
+    one = tmp_path / "one"
+    build(REPO / "casestudies", one)  # busy: one process
+    splits = Splits(monkeypatch, split.MIN_PAGES)  # the shipped threshold
+    assert splits.count == 0
+    monkeypatch.setattr(split, "core_free", lambda: True)
+    two = tmp_path / "two"
+    build(REPO / "casestudies", two)
+    assert splits.count == 1
+    _same(one, two)
+
+
+def test_between_the_thresholds_a_free_core_decides(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = SimpleNamespace(validation=SimpleNamespace(links=SimpleNamespace(anchors=0)),
+                             plugins={"material/search": None})
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3):
+        (docs / f"p{i}.md").write_text(f"# P{i}\n", encoding="utf-8")
+    nav = [{f"P{i}": f"p{i}.md"} for i in range(3)]
+    monkeypatch.setattr(split, "MIN_PAGES", 4)
+    monkeypatch.setattr(split, "MIN_PAGES_CORE_FREE", 3)
+    free = [False]
+    monkeypatch.setattr(split, "core_free", lambda: free[0])
+    assert not split.can_split(config, docs, nav)
+    free[0] = True
+    assert split.can_split(config, docs, nav)
+    monkeypatch.setattr(split, "MIN_PAGES_CORE_FREE", 4)  # too few pages even so
+    assert not split.can_split(config, docs, nav)
+    monkeypatch.setattr(split, "MIN_PAGES", 3)  # enough pages for a busy machine
+    free[0] = False
+    assert split.can_split(config, docs, nav)
+
+
+@pytest.mark.parametrize(("load", "cores", "free"), [
+    (0.7, 2, True), (1.0, 2, True), (1.9, 2, True), (2.0, 2, False), (6.5, 2, False),
+    (0.1, 1, False), (3.9, 4, True), (4.0, 4, False)])
+def test_a_core_is_free_when_the_load_average_leaves_one_idle(
+        monkeypatch: pytest.MonkeyPatch, load: float, cores: int, free: bool) -> None:
+    monkeypatch.undo()  # the real rule
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    monkeypatch.setattr(forked, "usable_cores", lambda: cores)
+    assert split.core_free() is free
+
+
+def test_no_load_average_means_no_core_known_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+
+    def unreadable() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(os, "getloadavg", unreadable)
+    assert split.core_free() is False
+    monkeypatch.delattr(os, "getloadavg")
+    assert split.core_free() is False
 
 
 def test_front_matter_of_the_other_half_shows_in_the_navigation(

@@ -8,6 +8,9 @@ the one error path of :func:`build_site.cli.common.handle_errors`.
 
 from __future__ import annotations
 
+import atexit
+import gc
+
 import click
 
 from build_site import __version__
@@ -32,5 +35,10 @@ def main(debug: bool) -> None:
 for _command in [*site_commands.COMMANDS, *output_commands.COMMANDS, *qda_commands.COMMANDS,
                  synth_command.synth, new_command.new]:
     main.add_command(_command)
+
+# What a command built is garbage once it ends, yet Python's finalization would walk all of
+# it in its last collections (0.12 s after a build of the bundled study): frozen first (the
+# handlers registered before this one, logging's flush among them, still run after it).
+atexit.register(gc.freeze)
 
 __all__ = ["main"]

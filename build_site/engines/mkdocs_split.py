@@ -29,7 +29,8 @@ pipe has lost its traceback), the one met first in build order when both halves 
 failed build costs a second run; a build that passes, none.
 The site folder of a failed split is unfinished and is emptied by that run (the pipeline
 swaps the published site only after the gate). One process is used below
-:data:`MIN_PAGES` pages, on one processor, where ``os.fork`` is missing or fails, when this
+:data:`MIN_PAGES` pages unless a core is free (from :data:`MIN_PAGES_CORE_FREE` pages on),
+on one processor, where ``os.fork`` is missing or fails, when this
 process runs threads other than daemon ones, with a plugin not known to split
 (:data:`SPLIT_SAFE_PLUGINS`), for ``serve``'s incremental rebuilds and when
 anchor links are validated as warnings (each process would only see its own pages' anchors).
@@ -50,11 +51,16 @@ from typing import Any
 
 import build_site.engines.mkdocs_dirty as mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
-from build_site.forked import die_with_parent, usable_cores
+from build_site.forked import core_free, die_with_parent, usable_cores
 from build_site.render.fragments import PLUGIN_NAME as DIAGRAMS
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 
-MIN_PAGES = 100  # below this, forking costs more than it saves (guide/performance.md)
+MIN_PAGES = 100  # below this, forking costs more than it saves on a busy machine
+MIN_PAGES_CORE_FREE = 40
+"""From this many pages (and below :data:`MIN_PAGES`) the build splits when a core is free
+(:func:`~build_site.forked.core_free`): then two processes save about 0.2 s at 42 pages and
+0.4 s at 71, the bundled study (guide/performance.md, "MkDocs on two cores" and "The bundled
+study under 3 s"); while other work keeps both cores busy they only add the fork's CPU."""
 SPLIT_SAFE_PLUGINS = frozenset({
     "search", "material/search", "offline", "material/offline",
     DIAGRAMS, THEME_TEXT, mkdocs_dirty.PLUGIN_NAME})
@@ -85,7 +91,8 @@ def can_split(cfg: Any, docs_dir: Path, nav: list[Any]) -> bool:
         return False
     if cfg.validation.links.anchors >= logging.WARNING:
         return False
-    return sum(1 for _ in docs_dir.rglob("*.md")) >= MIN_PAGES
+    pages = sum(1 for _ in docs_dir.rglob("*.md"))
+    return pages >= MIN_PAGES or (pages >= MIN_PAGES_CORE_FREE and core_free())
 
 
 def _other_threads() -> bool:
