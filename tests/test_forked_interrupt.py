@@ -54,10 +54,9 @@ def test_the_map_still_gives_every_result_in_order() -> None:
 
 def test_held_interrupt_delivers_a_ctrl_c_pressed_inside_it_afterwards() -> None:
     reached = []
-    with pytest.raises(KeyboardInterrupt):
-        with held_interrupt():
-            signal.raise_signal(signal.SIGINT)
-            for _ in range(1000):
-                pass
-            reached.append("end of the block")
+    with pytest.raises(KeyboardInterrupt), held_interrupt():
+        signal.raise_signal(signal.SIGINT)
+        for _ in range(1000):
+            pass
+        reached.append("end of the block")
     assert reached == ["end of the block"]
