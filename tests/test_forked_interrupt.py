@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,21 @@ def test_held_interrupt_delivers_a_ctrl_c_pressed_inside_it_afterwards() -> None
             pass
         reached.append("end of the block")
     assert reached == ["end of the block"]
+
+
+@needs_a_pool
+def test_ctrl_c_while_the_gate_forks_its_workers_stops_the_gate(tmp_path: Path) -> None:
+    from build_site.privacy import gate_pool
+    from build_site.privacy.gate import FileScanner
+    from build_site.study import Identifier
+
+    for n in range(4):
+        (tmp_path / f"p{n}.html").write_text(f"<p>page {n}</p>", "utf-8")
+    paths = sorted(tmp_path.rglob("*"))
+    scanner = FileScanner([Identifier(text="Margery Quill", replacement="[x]", kind="person")])
+    _armed.append(True)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            gate_pool.scan_pooled(tmp_path, paths, scanner, None, force=True)
+    finally:
+        _armed.clear()
