@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -37,6 +39,8 @@ def worker_start(parent: int) -> None:
     terminal's process group) is the build's own process's to handle, so a worker ignores it
     and is stopped by the pool's shutdown; and it ends when the build's process does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # forked while held (held_interrupt): now ignored
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     die_with_parent(parent)
 
 
@@ -63,3 +67,23 @@ def core_free() -> bool:
         return cores > 1 and os.getloadavg()[0] < cores
     except (AttributeError, OSError):  # not a Unix, or no load average to read
         return False
+
+
+@contextmanager
+def held_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back in this thread while the block runs, and deliver one pressed
+    meanwhile when it ends (as a KeyboardInterrupt, by Python's handler).
+
+    For the forks of a pool: Python runs its at-fork handlers (logging's) in this process just
+    after a fork, and a KeyboardInterrupt raised in one of them is printed and dropped, so the
+    build would run on as if Ctrl-C had not been pressed. A child forked meanwhile starts
+    with SIGINT held too (:func:`worker_start` ignores it, then lets it through). Where this
+    thread's signal mask cannot be set (not POSIX), the block runs as it is."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)

@@ -51,7 +51,7 @@ from typing import Any
 
 import build_site.engines.mkdocs_dirty as mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
-from build_site.forked import core_free, die_with_parent, usable_cores
+from build_site.forked import core_free, die_with_parent, held_interrupt, usable_cores
 from build_site.render.fragments import PLUGIN_NAME as DIAGRAMS
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 
@@ -172,7 +172,8 @@ def _fork(cfg: Any, half: Path, plugin: OnlyThesePages,
     parent = os.getpid()
     gc.freeze()  # the child's collections then leave the parent's objects (and pages) alone
     try:
-        pid = os.fork()
+        with held_interrupt():  # a Ctrl-C meanwhile is not dropped (forked.held_interrupt)
+            pid = os.fork()
     except OSError as exc:
         gc.unfreeze()
         os.close(read_end)
