@@ -307,30 +307,19 @@ class _QuickScan:
 
     def _first_look(self, read: str, new_tags: list[str]) -> Iterator[str]:
         """What :class:`~build_site.privacy.word_filter.WordFilter` searches in the lower-case
-        reading ``read``: the texts of :meth:`_variants`, uncollapsed, the text between tags
-        joined without spaces only around its hard seams, the new tags in any order (no
-        occurrence spans two tags: none holds a bracket); the tags searched are added to
-        ``new_tags``."""
-        if "<" not in read:
-            yield read
-            return
-        parts = _TAG_SPLIT.split(read)
-        gaps = parts[0::2]
-        if self.matcher.forms_hold_brackets:
-            yield read
-        else:
-            new_tags.extend(set(parts[1::2]) - self.clean_tags)
-            yield " ".join(new_tags)
-        yield " ".join(gaps)
-        yield self.words.glued_windows(gaps)
-        drawn = drawn_order(read, reordered_only=True) if "<text" in read else []
-        if drawn:
-            yield "\n".join("".join(pieces) for pieces in drawn)
-            yield "\n".join(" ".join(pieces) for pieces in drawn)
+        reading ``read``: the texts of :meth:`_variants`, but the text between tags joined
+        without spaces only around its hard seams, and SVG text drawn as stored left to the
+        text between tags; the tags searched are added to ``new_tags``."""
+        return self._readings(read, new_tags, first_look=True)
 
     def _variants(self, read: str, new_tags: list[str]) -> Iterator[str]:
         """The texts to search in the lower-case reading ``read``; the tags searched are
         added to ``new_tags``."""
+        return self._readings(read, new_tags, first_look=False)
+
+    def _readings(self, read: str, new_tags: list[str], first_look: bool) -> Iterator[str]:
+        """The texts of :meth:`_variants` (``first_look`` False) or :meth:`_first_look`
+        (True), from one list, so that the first look reads what the fast pass reads."""
         if "<" not in read:
             yield read
             return
@@ -341,10 +330,10 @@ class _QuickScan:
         else:
             new_tags.extend(t for t in dict.fromkeys(parts[1::2]) if t not in self.clean_tags)
             yield " ".join(new_tags)
-        yield "".join(gaps)
+        yield self.words.glued_windows(gaps) if first_look else "".join(gaps)
         yield " ".join(gaps)
         # read is lower-cased already, and no other character lower-cases to "<text"
-        drawn = drawn_order(read) if "<text" in read else []
+        drawn = drawn_order(read, reordered_only=first_look) if "<text" in read else []
         if drawn:
             yield "\n".join("".join(pieces) for pieces in drawn)
             yield "\n".join(" ".join(pieces) for pieces in drawn)
