@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -87,3 +88,11 @@ def held_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def start_workers(pool: Executor) -> None:
+    """Start the workers of a pool of forked processes now, with Ctrl-C held meanwhile
+    (:func:`held_interrupt`): with the ``fork`` start method the first task submitted forks
+    every worker, so a Ctrl-C pressed during the forks is delivered after them, not dropped."""
+    with held_interrupt():
+        pool.submit(os.getpid)

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from build_site.forked import held_interrupt, usable_cores, worker_start
+from build_site.forked import start_workers, usable_cores, worker_start
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -87,8 +87,7 @@ def _in_pool(job: Callable[[Item], Result], items: Sequence[Item], chunk: int
     try:
         pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"),
                                    initializer=worker_start, initargs=(os.getpid(),))
-        with held_interrupt():  # the first task forks both workers (see held_interrupt)
-            pool.submit(os.getpid)
+        start_workers(pool)
         return [result for part in pool.map(_run_chunk, bounds) for result in part]
     except Exception:  # done again here, where any error is raised as it is
         return None

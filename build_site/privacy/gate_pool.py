@@ -41,7 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from build_site.forked import held_interrupt, usable_cores, worker_start
+from build_site.forked import start_workers, usable_cores, worker_start
 from build_site.privacy.gate_files import Unreadable
 
 if TYPE_CHECKING:
@@ -147,8 +147,7 @@ def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max(2, usable_cores()), mp_context=context,
                                  initializer=worker_start, initargs=(os.getpid(),)) as pool:
-            with held_interrupt():  # the first task forks the workers (forked.held_interrupt)
-                pool.submit(os.getpid)
+            start_workers(pool)
             outcomes = list(pool.map(_run, range(len(runs))))
     except Exception:  # read again in one process, which raises as it does
         return None
