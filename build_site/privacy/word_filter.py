@@ -58,6 +58,8 @@ from collections.abc import Iterable
 
 import ahocorasick_rs
 
+from build_site.deidentify.matching import char_after, char_before
+
 _SEAM = re.compile(rb"a(\x00+)(?=a)")
 _MARK = "\x00"
 # a character of a word, tags with nothing between them, a character of a word (bytes mapped
@@ -98,7 +100,7 @@ class WordFilter:
         self.automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         if words:
             self.automaton = ahocorasick_rs.BytesAhoCorasick(
-                [word.encode("utf-8") for word in sorted(words)])
+                [word.encode("utf-8", "surrogatepass") for word in sorted(words)])
         alphabet = set("".join(words))
         self.table: bytes | None = None  # None: seams are not found in bytes
         self.seam_table: bytes | None = None  # None: not in the text as it is either
@@ -121,7 +123,8 @@ class WordFilter:
         for text in texts:
             data = text.encode("utf-8", "surrogatepass")
             for _, start, end in self.automaton.find_matches_as_indexes(data, overlapping=True):
-                if not _alnum_before(data, start) and not _alnum_after(data, end):
+                if not char_before(data, start).isalnum() and not char_after(
+                        data, end).isalnum():
                     return False
         return True
 
@@ -211,20 +214,3 @@ def _outside_tag(read: str, pos: int, before: bool) -> int:
         return pos  # that "<" is no tag: text between tags
     return opening if before else following.end()
 
-
-def _alnum_before(data: bytes, start: int) -> bool:
-    """Whether the character of UTF-8 ``data`` that ends at byte ``start`` is a letter or digit
-    (``start`` the edge of a character)."""
-    first = start - 1
-    while first > 0 and 0x80 <= data[first] < 0xC0:  # continuation bytes
-        first -= 1
-    return first >= 0 and data[first:start].decode("utf-8", "surrogatepass").isalnum()
-
-
-def _alnum_after(data: bytes, end: int) -> bool:
-    """Whether the character of UTF-8 ``data`` that starts at byte ``end`` is a letter or
-    digit."""
-    last = end + 1
-    while last < len(data) and 0x80 <= data[last] < 0xC0:
-        last += 1
-    return end < len(data) and data[end:last].decode("utf-8", "surrogatepass").isalnum()
