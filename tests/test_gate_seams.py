@@ -114,3 +114,8 @@ def test_a_site_with_a_name_split_by_markup_fails_the_gate(tmp_path: Path) -> No
                                      "</span><b>wick</b> here</p>", encoding="utf-8")
     (tmp_path / "b.html").write_text("<p>Brenn wick</p>", encoding="utf-8")
     assert [leak.where for leak in gate.scan_tree(tmp_path, [PRACTICE])] == ["a.html"]
+
+
+@given(st.lists(st.sampled_from(["", "a", "ab", "b", "a\n"]), max_size=6))
+def test_readings_are_kept_once_in_order(texts: list[str]) -> None:
+    assert gate._distinct(texts) == list(dict.fromkeys(texts))

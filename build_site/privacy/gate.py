@@ -182,7 +182,17 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
     glued = around_glue(text, chars)
     if glued:
         readings.append(glued)
-    return "\n".join(dict.fromkeys(readings))
+    return "\n".join(_distinct(readings))
+
+
+def _distinct(texts: list[str]) -> list[str]:
+    """``texts`` without repeats, in order (``dict.fromkeys`` without hashing whole pages:
+    texts of different lengths compare unequal at once)."""
+    kept: list[str] = []
+    for text in texts:
+        if text not in kept:
+            kept.append(text)
+    return kept
 
 
 def _look_alike_in_tag(text: str, chars: set[str]) -> bool:
