@@ -5,6 +5,8 @@ with the same whole-word rule as in the text."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 
 from build_site.deidentify import Matcher
 from build_site.deidentify.reading import reading
-from build_site.privacy import gate
+from build_site.privacy import gate, word_filter
 from build_site.privacy.word_filter import WordFilter
 
 from .test_gate_fast import LISTED
@@ -49,8 +51,20 @@ def test_the_text_as_it_is_and_its_seams_clear_only_what_its_split_would_clear(
     words = WordFilter(["brennwick"])
     parts = gate._TAG_SPLIT.split(read)
     gaps, tags = parts[0::2], parts[1::2]
-    if words.clears([read, words.seam_windows(read)]):
-        assert words.clears([" ".join(tags), " ".join(gaps), "".join(gaps)]), read
+    for apart in (0, 3, word_filter.SEAMS_APART):  # a window per seam, or shared
+        with _seams_apart(apart):
+            if words.clears([read, words.seam_windows(read)]):
+                assert words.clears([" ".join(tags), " ".join(gaps), "".join(gaps)]), read
+
+
+@contextmanager
+def _seams_apart(apart: int) -> Iterator[None]:
+    kept = word_filter.SEAMS_APART
+    word_filter.SEAMS_APART = apart
+    try:
+        yield
+    finally:
+        word_filter.SEAMS_APART = kept
 
 
 @settings(max_examples=500, deadline=None)
@@ -75,6 +89,10 @@ def test_a_name_cut_by_tags_is_in_a_window_of_the_text_as_it_is() -> None:
     read = "<p>" + "filler " * 50 + "bren" + "<i></i>" * 100 + "nwick</p>"
     assert "brennwick" in words.seam_windows(read)
     assert not words.clears([words.seam_windows(read)])
+    with _seams_apart(0):  # a window of its own
+        window = words.seam_windows(read)
+        assert window.endswith("filler brennwick")
+        assert window in "".join(gate._TAG_SPLIT.split(read)[0::2])
     # a window's edge is never inside a tag: no part of a tag is read as text
     read = '<a title="x">bren</a><i></i>nwick<b class="' + "y" * 60 + '">zz</b> and more'
     assert words.seam_windows(read) == "brennwickzz and more"

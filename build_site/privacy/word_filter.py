@@ -45,7 +45,9 @@ in the text as it is: a character of a word, one tag or more with nothing betwee
 character of a word (``_HARD_SEAM`` over the text encoded and mapped as above, ``<`` and ``>``
 kept); a tag is what ``_TAG`` finds, ``<`` with no bracket before the next ``>``, which can be
 told from the ``<`` alone. The window around a seam is a stretch of the text whose edges are
-not inside a tag, with its tags removed: the text between tags there, joined.
+not inside a tag, with its tags removed: the text between tags there, joined. Seams close
+together share one window from ``L + 1`` characters before the first to ``L + 1`` after the
+last: it holds the text between them whole, so each seam has at least as much on each side.
 
 Words are searched in the UTF-8 bytes of a text (``ahocorasick_rs``; a word of valid characters
 starts and ends at a character's edge), and the neighbours of a hit decoded.
@@ -66,6 +68,9 @@ _MARK = "\x00"
 # by WordFilter.seam_table); the literal "a<" first lets the expression skip ahead in C
 _HARD_SEAM = re.compile(rb"a<[^<>]*>(?:<[^<>]*>)*(?=a)")
 _TAG = re.compile(r"<[^<>]*>")
+SEAMS_APART = 1024
+"""Seams at most this many characters apart share one window (it holds all between them):
+searching those characters costs less than finding another window's edges."""
 _BRACKET = re.compile(r"[<>]")
 
 
@@ -131,7 +136,8 @@ class WordFilter:
     def seam_windows(self, read: str) -> str:
         """What the filter needs of the text between the tags of ``read`` joined without
         spaces, found in ``read`` as it is: the text between tags around each hard seam, one
-        window a line (module docstring).
+        window a line (module docstring); seams close together (:data:`SEAMS_APART`) share
+        a window, which holds the text between them too.
 
         Raises:
             ValueError: the seams cannot be found in bytes (``seam_table`` is None).
@@ -139,14 +145,16 @@ class WordFilter:
         if self.seam_table is None:
             raise ValueError("the words hold a character that is not plain ASCII, or a bracket")
         marks = read.encode("ascii", "replace").translate(self.seam_table)
-        spans: list[list[int]] = []
+        spans: list[list[int]] = []  # the first seam's start and the last one's end
         for seam in _HARD_SEAM.finditer(marks):
             start, end = seam.start() + 1, seam.end()
-            if spans and start < spans[-1][1]:  # within the last window: extend it
-                spans[-1][1] = self._edge_after(read, end)
+            if spans and start - spans[-1][1] <= SEAMS_APART:  # one window for both
+                spans[-1][1] = end
             else:
-                spans.append([self._edge_before(read, start), self._edge_after(read, end)])
-        return "\n".join(_TAG.sub("", read[a:b]) for a, b in spans)
+                spans.append([start, end])
+        return "\n".join(_TAG.sub("", read[self._edge_before(read, start):
+                                            self._edge_after(read, end)])
+                         for start, end in spans)
 
     def _edge_before(self, read: str, seam: int) -> int:
         """The start of a window that ends at ``seam``: not inside a tag, with ``L + 1``
