@@ -9,7 +9,7 @@ from git) and as it is now, each with one reader per identifier list kept over a
 printed with the reference verdict (``Matcher.contains(read, markup_variants)``): a text
 the base flags and this one clears is a leak. ``--reference`` also compares every verdict
 with the reference. ``--mutant`` checks the fuzzer itself: it reads the text between tags
-joined without spaces nowhere, which it must notice.
+joined without spaces nowhere (no window around a seam), which it must notice.
 
 Usage: python bench/fuzz_gate_words.py [--seconds 60] [--seed 1] [--base c4f5b6b]
 """
@@ -147,6 +147,7 @@ def main() -> None:
         from build_site.privacy.word_filter import WordFilter
 
         WordFilter.glued_windows = lambda self, gaps: " ".join(gaps)  # type: ignore[method-assign]
+        WordFilter.seam_windows = lambda self, read: ""  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as folder:
         found = fuzz(base_gate(args.base, Path(folder)), args.seconds, args.seed,
                      args.reference)

@@ -169,7 +169,7 @@ def vocabulary(study: Study) -> list[str]:
 # data (this folder, data/places.txt), the libraries they read (their versions), Python's
 # Unicode tables and the year (a birth year tells an age over 89 by it: extra_patterns).
 _DETECTOR_DISTRIBUTIONS = ("phonenumberslite", "phonenumbers", "gender-guesser",
-                           "english-words", "confusables", "pyahocorasick")
+                           "english-words", "confusables", "ahocorasick-rs")
 CACHE_FILE = "detections.json"
 
 

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from build_site.deidentify.reading import (
     glue_as_space,
@@ -110,6 +110,25 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+def char_before(data: bytes, start: int) -> str:
+    """The character of UTF-8 ``data`` (lone surrogates passed through) that ends at byte
+    ``start``, an edge of a character; a space at the start. A hit of an Aho-Corasick search
+    in bytes is judged by its neighbours (a pattern of whole characters starts and ends at
+    an edge of a character: a continuation byte never starts one)."""
+    first = start - 1
+    while first > 0 and 0x80 <= data[first] < 0xC0:  # continuation bytes
+        first -= 1
+    return data[first:start].decode("utf-8", "surrogatepass") if first >= 0 else " "
+
+
+def char_after(data: bytes, end: int) -> str:
+    """The character of UTF-8 ``data`` that starts at byte ``end``; a space at the end."""
+    last = end + 1
+    while last < len(data) and 0x80 <= data[last] < 0xC0:
+        last += 1
+    return data[end:last].decode("utf-8", "surrogatepass") if end < len(data) else " "
+
+
 def _canonical(form: str, lower: bool) -> str:
     return re.sub(_SEPARATOR, " ", reading(form, lower)).strip()
 
@@ -172,15 +191,19 @@ class Matcher:
             self._forms_of.setdefault(id(ident), []).append(key)
         self._subsets: dict[frozenset[int], tuple[re.Pattern[str] | None,
                                                   re.Pattern[str] | None]] = {}
-        self._automaton: ahocorasick.Automaton | None = None
-        if self._by_form:
-            self._automaton = ahocorasick.Automaton()
-            for (sensitive, form), ident in self._by_form.items():
-                # A form listed both ways is matched in any case, for the entry that is.
-                if sensitive and self._automaton.exists(form):
-                    continue
-                self._automaton.add_word(form, (len(form), ident, sensitive, form))
-            self._automaton.make_automaton()
+        # One pattern per form: (its entry, whether it is case-sensitive, the form).
+        patterns: dict[str, tuple[Identifier, bool, str]] = {}
+        for (sensitive, form), ident in self._by_form.items():
+            # A form listed both ways is matched in any case, for the entry that is; an empty
+            # form (separators alone) matches nowhere.
+            if not form or (sensitive and form in patterns):
+                continue
+            patterns[form] = (ident, sensitive, form)
+        self._patterns = list(patterns.values())
+        self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
+        if patterns:  # in UTF-8 (lone surrogates passed through, as a text may hold them)
+            self._automaton = ahocorasick_rs.BytesAhoCorasick(
+                [form.encode("utf-8", "surrogatepass") for form in patterns])
         self._sensitive_patterns: dict[str, re.Pattern[str] | None] = {}
         # Whether a listed form, in its canonical reading, holds "<" or ">" (the leak gate
         # then reads markup as it is; see privacy/gate.py, _folded_variants).
@@ -232,12 +255,12 @@ class Matcher:
         if self._automaton is None:
             return found, unsure
         for variant in folded_variants:
-            folded = _collapse(variant)
-            for end, (length, ident, sensitive, form) in self._automaton.iter(folded):
-                start = end - length + 1
-                before = folded[start - 1] if start > 0 else " "
-                after = folded[end + 1] if end + 1 < len(folded) else " "
-                if not _is_word(before) and not _is_word(after):
+            folded = _collapse(variant).encode("utf-8", "surrogatepass")
+            for index, start, end in self._automaton.find_matches_as_indexes(
+                    folded, overlapping=True):
+                ident, sensitive, form = self._patterns[index]
+                if not _is_word(char_before(folded, start)) and not _is_word(
+                        char_after(folded, end)):
                     if sensitive:
                         unsure[form] = ident
                     else:

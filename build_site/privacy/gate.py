@@ -182,7 +182,17 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
     glued = around_glue(text, chars)
     if glued:
         readings.append(glued)
-    return "\n".join(dict.fromkeys(readings))
+    return "\n".join(_distinct(readings))
+
+
+def _distinct(texts: list[str]) -> list[str]:
+    """``texts`` without repeats, in order (``dict.fromkeys`` without hashing whole pages:
+    texts of different lengths compare unequal at once)."""
+    kept: list[str] = []
+    for text in texts:
+        if text not in kept:
+            kept.append(text)
+    return kept
 
 
 def _look_alike_in_tag(text: str, chars: set[str]) -> bool:
@@ -251,6 +261,7 @@ _TAG_SPLIT = re.compile(r"(<[^<>]*>)")
 
 
 MAX_CLEAN_TAGS = 300_000
+MAX_PENDING_CHARS = 1 << 24
 
 
 class _QuickScan:
@@ -281,36 +292,77 @@ class _QuickScan:
 
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
-        self.clean_tags: set[str] = set()  # tags read in a text without any occurrence
+        self._clean_tags: set[str] = set()  # tags read in a text without any occurrence
+        self._pending: list[str] = []  # texts cleared whose tags are not in _clean_tags yet
+        self._pending_chars = 0
         self.words = WordFilter(matcher.forms)
 
     def names_any(self, read: str) -> bool:
         """Whether ``matcher.contains(read, markup_variants)`` is not empty."""
         lower = reading(read, lower=True)
-        new_tags: list[str] = []
         # first the words alone (word_filter.py): a text they clear names nobody
-        if self.words.clears(self._first_look(lower, new_tags)):
-            self._remember(new_tags)
+        if self.words.clears(self._first_look(lower)):
+            self._clear_later(lower)
             return False
-        new_tags = []
+        new_tags: list[str] = []
         found, unsure = self.matcher.scan(self._variants(lower, new_tags))
         if not found and not unsure:
             self._remember(new_tags)
             return False
         return bool(found) or bool(self.matcher.settle(read, found, unsure, markup_variants))
 
+    @property
+    def clean_tags(self) -> set[str]:
+        """The tags read in a text without any occurrence (those the fast pass need not read
+        again). The tags of a text the first look cleared are split from it only here, when
+        asked for: the first look reads a text without splitting it, and the fast pass is
+        seldom needed."""
+        for lower in self._pending:
+            parts = _TAG_SPLIT.split(lower)
+            self._remember([t for t in dict.fromkeys(parts[1::2]) if t not in self._clean_tags])
+        self._pending, self._pending_chars = [], 0
+        return self._clean_tags
+
+    def _clear_later(self, lower: str) -> None:
+        """Keep ``lower``, a text the first look cleared, for :attr:`clean_tags`; past
+        ``MAX_PENDING_CHARS`` the texts kept are dropped (their tags would only be read
+        again)."""
+        if "<" not in lower:
+            return
+        self._pending_chars += len(lower)
+        if self._pending_chars > MAX_PENDING_CHARS:
+            self._pending, self._pending_chars = [], len(lower)
+        self._pending.append(lower)
+
     def _remember(self, clean: list[str]) -> None:
         """Keep ``clean``, tags read in a text without any occurrence, as read clean."""
-        if len(self.clean_tags) > MAX_CLEAN_TAGS:  # bound the memory (168,079 at N = 1000)
-            self.clean_tags.clear()
-        self.clean_tags.update(clean)
+        if len(self._clean_tags) > MAX_CLEAN_TAGS:  # bound the memory (168,079 at N = 1000)
+            self._clean_tags.clear()
+        self._clean_tags.update(clean)
 
-    def _first_look(self, read: str, new_tags: list[str]) -> Iterator[str]:
+    def _first_look(self, read: str, new_tags: list[str] | None = None) -> Iterator[str]:
         """What :class:`~build_site.privacy.word_filter.WordFilter` searches in the lower-case
-        reading ``read``: the texts of :meth:`_variants`, but the text between tags joined
-        without spaces only around its hard seams, and SVG text drawn as stored left to the
-        text between tags; the tags searched are added to ``new_tags``."""
-        return self._readings(read, new_tags, first_look=True)
+        reading ``read``: ``read`` as it is (its tags and the text between tags spaced, at
+        once), the text between tags joined without spaces around its hard seams
+        (:meth:`~build_site.privacy.word_filter.WordFilter.seam_windows`), and SVG text
+        drawn in another order than stored. When a form holds a bracket, or a word a
+        character the seams cannot be found beside in bytes, the texts of :meth:`_variants`
+        instead, but the text between tags joined only around its hard seams; the tags
+        searched are then added to ``new_tags``."""
+        if self.matcher.forms_hold_brackets or self.words.seam_table is None:
+            return self._readings(read, [] if new_tags is None else new_tags, first_look=True)
+        return self._whole(read)
+
+    def _whole(self, read: str) -> Iterator[str]:
+        """:meth:`_first_look` without splitting ``read`` at its tags."""
+        yield read
+        if "<" not in read:
+            return
+        yield self.words.seam_windows(read)
+        drawn = drawn_order(read, reordered_only=True) if "<text" in read else []
+        if drawn:
+            yield "\n".join("".join(pieces) for pieces in drawn)
+            yield "\n".join(" ".join(pieces) for pieces in drawn)
 
     def _variants(self, read: str, new_tags: list[str]) -> Iterator[str]:
         """The texts to search in the lower-case reading ``read``; the tags searched are
@@ -328,7 +380,8 @@ class _QuickScan:
         if self.matcher.forms_hold_brackets:
             yield read
         else:
-            new_tags.extend(t for t in dict.fromkeys(parts[1::2]) if t not in self.clean_tags)
+            clean = self.clean_tags
+            new_tags.extend(t for t in dict.fromkeys(parts[1::2]) if t not in clean)
             yield " ".join(new_tags)
         yield self.words.glued_windows(gaps) if first_look else "".join(gaps)
         yield " ".join(gaps)

@@ -34,6 +34,23 @@ Seams are found in C: the gaps joined by NUL, encoded as ASCII (a non-ASCII char
 one ``?``, so offsets are kept), each byte mapped by one table to ``a`` (a character of a
 word), NUL, or ``-``; then one bytes expression. That needs the words' characters to be ASCII
 other than ``?``, and no NUL in the text; otherwise the whole joined text is read.
+
+**Without splitting the text at its tags** (:meth:`WordFilter.seam_windows`, what the gate
+uses: the split costs more than the search). The text as it is holds each tag with the same
+characters inside it and a bracket beside it, and the text between tags with a bracket where
+the spaced text has a space: a bracket, like a space, is no letter or digit. So when no word
+holds ``<`` or ``>``, a word found as a whole word in the tags or in the spaced text is found
+as one in the text as it is, which the filter reads instead of both. The hard seams are found
+in the text as it is: a character of a word, one tag or more with nothing between them, a
+character of a word (``_HARD_SEAM`` over the text encoded and mapped as above, ``<`` and ``>``
+kept); a tag is what ``_TAG`` finds, ``<`` with no bracket before the next ``>``, which can be
+told from the ``<`` alone. The window around a seam is a stretch of the text whose edges are
+not inside a tag, with its tags removed: the text between tags there, joined. Seams close
+together share one window from ``L + 1`` characters before the first to ``L + 1`` after the
+last: it holds the text between them whole, so each seam has at least as much on each side.
+
+Words are searched in the UTF-8 bytes of a text (``ahocorasick_rs``; a word of valid characters
+starts and ends at a character's edge), and the neighbours of a hit decoded.
 """
 
 from __future__ import annotations
@@ -41,10 +58,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import ahocorasick
+import ahocorasick_rs
+
+from build_site.deidentify.matching import char_after, char_before
 
 _SEAM = re.compile(rb"a(\x00+)(?=a)")
 _MARK = "\x00"
+# a character of a word, tags with nothing between them, a character of a word (bytes mapped
+# by WordFilter.seam_table); the literal "a<" first lets the expression skip ahead in C
+_HARD_SEAM = re.compile(rb"a<[^<>]*>(?:<[^<>]*>)*(?=a)")
+_TAG = re.compile(r"<[^<>]*>")
+SEAMS_APART = 1024
+"""Seams at most this many characters apart share one window (it holds all between them):
+searching those characters costs less than finding another window's edges."""
+_BRACKET = re.compile(r"[<>]")
 
 
 def filter_words(forms: Iterable[str]) -> set[str]:
@@ -75,20 +102,23 @@ class WordFilter:
     def __init__(self, forms: Iterable[str]) -> None:
         words = filter_words(forms)
         self.longest = max(map(len, words), default=0)
-        self.automaton: ahocorasick.Automaton | None = None
+        self.automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         if words:
-            self.automaton = ahocorasick.Automaton()
-            for word in words:
-                self.automaton.add_word(word, len(word))
-            self.automaton.make_automaton()
+            self.automaton = ahocorasick_rs.BytesAhoCorasick(
+                [word.encode("utf-8", "surrogatepass") for word in sorted(words)])
         alphabet = set("".join(words))
         self.table: bytes | None = None  # None: seams are not found in bytes
+        self.seam_table: bytes | None = None  # None: not in the text as it is either
         if all(c.isascii() and c not in "?\x00" for c in alphabet):
             table = bytearray(b"-" * 256)
             table[0] = 0
             for char in alphabet:
                 table[ord(char)] = ord("a")
             self.table = bytes(table)
+            if not alphabet & set("<>"):
+                table[0] = ord("-")
+                table[ord("<")], table[ord(">")] = ord("<"), ord(">")
+                self.seam_table = bytes(table)
 
     def clears(self, texts: Iterable[str]) -> bool:
         """Whether no text of ``texts`` holds a word with no letter or digit beside it (so no
@@ -96,12 +126,56 @@ class WordFilter:
         if self.automaton is None:
             return True
         for text in texts:
-            for end, length in self.automaton.iter(text):
-                start = end - length + 1
-                if not (start > 0 and text[start - 1].isalnum()) and not (
-                        end + 1 < len(text) and text[end + 1].isalnum()):
+            data = text.encode("utf-8", "surrogatepass")
+            for _, start, end in self.automaton.find_matches_as_indexes(data, overlapping=True):
+                if not char_before(data, start).isalnum() and not char_after(
+                        data, end).isalnum():
                     return False
         return True
+
+    def seam_windows(self, read: str) -> str:
+        """What the filter needs of the text between the tags of ``read`` joined without
+        spaces, found in ``read`` as it is: the text between tags around each hard seam, one
+        window a line (module docstring); seams close together (:data:`SEAMS_APART`) share
+        a window, which holds the text between them too.
+
+        Raises:
+            ValueError: the seams cannot be found in bytes (``seam_table`` is None).
+        """
+        if self.seam_table is None:
+            raise ValueError("the words hold a character that is not plain ASCII, or a bracket")
+        marks = read.encode("ascii", "replace").translate(self.seam_table)
+        spans: list[list[int]] = []  # the first seam's start and the last one's end
+        for seam in _HARD_SEAM.finditer(marks):
+            start, end = seam.start() + 1, seam.end()
+            if spans and start - spans[-1][1] <= SEAMS_APART:  # one window for both
+                spans[-1][1] = end
+            else:
+                spans.append([start, end])
+        return "\n".join(_TAG.sub("", read[self._edge_before(read, start):
+                                            self._edge_after(read, end)])
+                         for start, end in spans)
+
+    def _edge_before(self, read: str, seam: int) -> int:
+        """The start of a window that ends at ``seam``: not inside a tag, with ``L + 1``
+        characters between tags or more before ``seam``, or the text's start."""
+        need = self.longest + 1
+        width = 4 * need
+        while True:
+            edge = _outside_tag(read, max(0, seam - width), before=True)
+            if edge == 0 or len(_TAG.sub("", read[edge:seam])) >= need:
+                return edge
+            width *= 2
+
+    def _edge_after(self, read: str, seam: int) -> int:
+        """The end of a window that starts at ``seam``, as :meth:`_edge_before`."""
+        need = self.longest + 1
+        width = 4 * need
+        while True:
+            edge = _outside_tag(read, min(len(read), seam + width), before=False)
+            if edge == len(read) or len(_TAG.sub("", read[seam:edge])) >= need:
+                return edge
+            width *= 2
 
     def glued_windows(self, gaps: list[str]) -> str:
         """What the filter needs of ``"".join(gaps)`` (the text between tags, ``gaps``,
@@ -135,3 +209,16 @@ class WordFilter:
                 if edge == len(joined) or width - joined.count(_MARK, seam, edge) >= need:
                     return edge
             width *= 2
+
+
+def _outside_tag(read: str, pos: int, before: bool) -> int:
+    """``pos``, or when it falls inside a tag of ``read`` (as ``_TAG`` finds them: a ``<``
+    whose next bracket is ``>``), that tag's start (``before``) or end."""
+    opening = read.rfind("<", 0, pos)
+    if opening < 0 or read.find(">", opening, pos) >= 0:
+        return pos  # no "<" before, or the last one is closed before pos (or is no tag)
+    following = _BRACKET.search(read, pos)
+    if following is None or following.group() == "<":
+        return pos  # that "<" is no tag: text between tags
+    return opening if before else following.end()
+
