@@ -22,6 +22,8 @@ MAX_FLAT_GROUPS = 50
 """Clinician groups a "Case studies" section shows side by side before they are ranged."""
 RANGE_SIZE = 20
 """Clinicians per range (the last range takes what is left)."""
+RANGE_INDEX_PREFIX = "cases/clinicians-"
+"""Where every range's index page starts (``cases/clinicians-C1-to-C20.md``)."""
 
 
 @dataclass(frozen=True)
@@ -54,5 +56,10 @@ def clinician_ranges(clinicians: Sequence[Clinician], plural: str) -> list[Clini
         first, last = chunk[0].id, chunk[-1].id
         span = first if first == last else f"{first}\u2013{last}"
         slug = first if first == last else f"{first}-to-{last}"
-        ranges.append(ClinicianRange(f"{plural} {span}", f"cases/clinicians-{slug}.md", chunk))
+        ranges.append(ClinicianRange(f"{plural} {span}", f"{RANGE_INDEX_PREFIX}{slug}.md", chunk))
     return ranges
+
+
+def is_range_index(path: str) -> bool:
+    """Whether ``path`` (a page's path in the build's ``docs/``) is a range's index page."""
+    return path.startswith(RANGE_INDEX_PREFIX) and path.endswith(".md")
