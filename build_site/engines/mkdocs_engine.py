@@ -6,7 +6,8 @@ keep Material's indexer from parsing every SVG, and the theme's bytecode cache) 
 :class:`build_site.render.theme_text.ThemeText` (theme text escaped as
 ``markupsafe.Markup``), :class:`build_site.engines.nav_trail.NavTrail` (a ranged case-study
 section's navigation trimmed to each page's trail); Material's search index kept once
-(:mod:`build_site.search_once`); the banner Material prints about MkDocs 2; MkDocs' log turned into
+(:mod:`build_site.search_once`); Material's files no page loads left out
+(:mod:`build_site.theme_assets`); the banner Material prints about MkDocs 2; MkDocs' log turned into
 errors (strict mode).
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 import build_site.engines.mkdocs_dirty as mkdocs_dirty
 import build_site.engines.mkdocs_split as mkdocs_split
-from build_site import search_once
+from build_site import search_once, theme_assets
 from build_site.engines.job import SiteJob
 from build_site.engines.mkdocs_dirty import (
     Fallback,
@@ -78,6 +79,7 @@ class MkDocsEngine:
         try:
             _build(job, handler.messages)
             search_once.keep_one_index(job.site_dir)
+            theme_assets.drop_unused(job.site_dir)
         except (MkDocsException, SystemExit) as exc:
             messages = handler.messages or [str(exc)]
             raise StudyError([Problem(str(job.config), config_value_line(job.config, m),
