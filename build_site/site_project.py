@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from build_site.errors import Problem, StudyError
+from build_site.palette_file import palette_asset, write_partial
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
@@ -351,6 +352,7 @@ def assemble(docs_dir: Path, pages: list[Page], assets: list[Asset],
     wanted[STYLESHEET] = (defaults / "build-site.css").read_bytes()
     wanted[SCRIPT] = (defaults / "build-site.js").read_bytes()
     wanted[IFRAME_WORKER] = (defaults / "vendor" / "iframe-worker-shim.js").read_bytes()
+    wanted.update(palette_asset())
     written = sum(_write_if_changed(docs_dir / rel, data) for rel, data in wanted.items())
     if docs_dir.is_dir():
         for path in sorted(docs_dir.rglob("*"), reverse=True):
@@ -418,6 +420,7 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
                    '"index.html"]) %}{{ config.extra.' + HEAD_KEY + " | safe }}{% endif %}")
     announce = ('{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
                 + "</strong>{% endblock %}\n") if notice.text else ""
+    write_partial(folder)
     main.write_text(
         '{% extends "' + parent + '" %}\n'
         "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n" + announce,
