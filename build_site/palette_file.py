@@ -28,9 +28,9 @@ def theme_palette_script(templates: Path | None = None) -> str | None:
     """The code of the palette partial of ``templates`` (Material's templates folder by
     default), or None when the partial is not exactly one inline ``<script>``."""
     if templates is None:
-        import material
+        from importlib import resources
 
-        templates = Path(material.__file__).parent / "templates"
+        templates = Path(str(resources.files("material"))) / "templates"
     try:
         text = (templates / PARTIAL).read_text(encoding="utf-8")
     except OSError:

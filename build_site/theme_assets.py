@@ -38,9 +38,9 @@ _INDEXES = ("search/search_index.js", "search/search_index.json")
 
 def theme_assets() -> Path:
     """The ``assets`` folder of the installed Material theme."""
-    import material
+    from importlib import resources
 
-    return Path(material.__file__).parent / "templates" / ASSETS
+    return Path(str(resources.files("material"))) / "templates" / ASSETS
 
 
 def search_languages(site: Path) -> list[str] | None:

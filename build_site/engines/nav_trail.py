@@ -78,7 +78,7 @@ def trail_view(nav: Navigation, page: Page) -> Navigation:
     return view
 
 
-class NavTrail(BasePlugin):  # type: ignore[type-arg]
+class NavTrail(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """Hands each page's templates :func:`trail_view` of the navigation."""
 
     def on_page_context(self, context: Any, /, *, page: Page, config: Any,
