@@ -16,12 +16,12 @@ from typing import Any
 import yaml
 
 from build_site.errors import Problem, StudyError
-from build_site.palette_file import palette_asset, write_partial
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
 from build_site.site_config_shape import refuse_bad_shapes
 from build_site.site_theme import key_line, merged_theme
+from build_site.theme_scripts import palette_asset, write_partial
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
