@@ -77,7 +77,7 @@ def _base_partial(code: str) -> str:
             + _loader(BASE_SCRIPT) + "{% endif %}\n")
 
 
-def write_partial(folder: Path) -> bool:
+def write_partials(folder: Path) -> bool:
     """Write the partials that load :data:`PALETTE_SCRIPT` and :data:`BASE_SCRIPT` into the
     theme folder ``folder``, each unless it holds its own or Material's is not as expected.
 
@@ -102,14 +102,14 @@ def write_partial(folder: Path) -> bool:
 
 
 def is_ours(folder: Path) -> bool:
-    """Whether ``folder``'s base partial is the one :func:`write_partial` writes."""
+    """Whether ``folder``'s base partial is the one :func:`write_partials` writes."""
     target = folder / BASE
     base = theme_script(BASE)
     return (base is not None and target.is_file()
             and target.read_text(encoding="utf-8") == _base_partial(base))
 
 
-def palette_asset() -> dict[str, bytes]:
+def script_assets() -> dict[str, bytes]:
     """The script files for the build's ``docs/``: ``{path: code}`` of the palette and base
     scripts (each left out when Material's partial is not as expected)."""
     out: dict[str, bytes] = {}
