@@ -21,6 +21,7 @@ from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
 from build_site.site_config_shape import refuse_bad_shapes
 from build_site.site_theme import key_line, merged_theme
+from build_site.theme_scripts import script_assets, write_partials
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
@@ -351,6 +352,7 @@ def assemble(docs_dir: Path, pages: list[Page], assets: list[Asset],
     wanted[STYLESHEET] = (defaults / "build-site.css").read_bytes()
     wanted[SCRIPT] = (defaults / "build-site.js").read_bytes()
     wanted[IFRAME_WORKER] = (defaults / "vendor" / "iframe-worker-shim.js").read_bytes()
+    wanted.update(script_assets())
     written = sum(_write_if_changed(docs_dir / rel, data) for rel, data in wanted.items())
     if docs_dir.is_dir():
         for path in sorted(docs_dir.rglob("*"), reverse=True):
@@ -418,6 +420,7 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
                    '"index.html"]) %}{{ config.extra.' + HEAD_KEY + " | safe }}{% endif %}")
     announce = ('{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
                 + "</strong>{% endblock %}\n") if notice.text else ""
+    write_partials(folder)
     main.write_text(
         '{% extends "' + parent + '" %}\n'
         "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n" + announce,

@@ -79,6 +79,24 @@ def test_the_bundled_study_in_two_processes_is_byte_for_byte_one(
     assert not list(two.rglob(split.HALF_DIR))
 
 
+def test_a_ranged_navigation_trail_in_two_processes_is_byte_for_byte_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The navigation trail (nav_trail.py) is each page's own: split, the same bytes."""
+    from build_site.render import case_ranges
+
+    monkeypatch.setattr(case_ranges, "MAX_FLAT_GROUPS", 5)
+    monkeypatch.setattr(case_ranges, "RANGE_SIZE", 5)
+    study = tmp_path / "synth"
+    write_synthetic_study(study, dyads=40, clinicians=12, excerpts_per_dyad=1, seed=3)
+    one, two, splits = _both(study, tmp_path, monkeypatch)
+    assert splits.count == 1
+    _same(one, two)
+    dyad = (two / "dyads" / "D7-P1.html").read_text("utf-8")
+    nav = dyad[dyad.index('class="md-nav md-nav--primary'):dyad.index("<article")]
+    assert 'href="../cases/clinicians-D6-to-D10.html"' in nav
+    assert "clinicians-D1-to-D5.html" not in nav and "../clinicians/D8.html" not in nav
+
+
 def test_a_synthetic_study_over_the_threshold_splits_by_default_to_the_same_bytes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     study = tmp_path / "synth"

@@ -4,8 +4,10 @@ What only MkDocs needs stays here: the plugins the build adds itself (never name
 ``mkdocs.yml``): :class:`build_site.render.fragments.DiagramFragments` (search stand-ins that
 keep Material's indexer from parsing every SVG, and the theme's bytecode cache) and
 :class:`build_site.render.theme_text.ThemeText` (theme text escaped as
-``markupsafe.Markup``); Material's search index kept once (:mod:`build_site.search_once`);
-the banner Material prints about MkDocs 2; MkDocs' log turned into
+``markupsafe.Markup``), :class:`build_site.engines.nav_trail.NavTrail` (a ranged case-study
+section's navigation trimmed to each page's trail); Material's search index kept once
+(:mod:`build_site.search_once`); Material's files no page loads left out
+(:mod:`build_site.theme_assets`); the banner Material prints about MkDocs 2; MkDocs' log turned into
 errors (strict mode).
 """
 
@@ -17,7 +19,7 @@ from typing import Any
 
 import build_site.engines.mkdocs_dirty as mkdocs_dirty
 import build_site.engines.mkdocs_split as mkdocs_split
-from build_site import search_once
+from build_site import search_once, theme_assets
 from build_site.engines.job import SiteJob
 from build_site.engines.mkdocs_dirty import (
     Fallback,
@@ -25,6 +27,8 @@ from build_site.engines.mkdocs_dirty import (
     merge_search_index,
     read_search_index,
 )
+from build_site.engines.nav_trail import PLUGIN_NAME as NAV_TRAIL
+from build_site.engines.nav_trail import NavTrail
 from build_site.errors import Problem, StudyError
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
@@ -75,6 +79,7 @@ class MkDocsEngine:
         try:
             _build(job, handler.messages)
             search_once.keep_one_index(job.site_dir)
+            theme_assets.drop_unused(job.site_dir)
         except (MkDocsException, SystemExit) as exc:
             messages = handler.messages or [str(exc)]
             raise StudyError([Problem(str(job.config), config_value_line(job.config, m),
@@ -104,6 +109,7 @@ def _configure(job: SiteJob) -> Any:
     cfg = load_config(config_file=str(job.config), **overrides)
     cfg.plugins[PLUGIN_NAME] = DiagramFragments(job.fragments, job.work / "cache" / "theme")
     cfg.plugins[THEME_TEXT] = ThemeText()
+    cfg.plugins[NAV_TRAIL] = NavTrail()
     return cfg
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from build_site import theme_scripts
 from build_site.engines.job import SiteJob
 from build_site.errors import Problem, StudyError, UsageError
 from build_site.site_project import config_overrides, resolved_config
@@ -90,6 +91,8 @@ def theme_folder(work: Path, own: Path | None) -> Path:
         shutil.rmtree(folder)
     if own is not None:
         shutil.copytree(own, folder)
+        if theme_scripts.is_ours(folder):  # Material's base script: Zensical's differs
+            (folder / theme_scripts.BASE).unlink()
     templates = Path(str(resources.files("zensical") / "templates"))
     for rel in SITE_NAME_PARTIALS:
         target = folder / rel

@@ -7,8 +7,10 @@ group per clinician therefore puts a link to every clinician on every case page:
 are gathered into ranges of :data:`RANGE_SIZE` clinicians, in the study's order; each range is
 a navigation section whose first entry is an index page listing its clinicians and their
 dyads, a line each. A case page then carries the range links, its own range's clinicians and
-its own clinician's pages. A section of at most :data:`MAX_FLAT_GROUPS` groups (the bundled
-study: 5; 230 dyads: 50) keeps its flat navigation.
+its own clinician's pages; under MkDocs only its trail (:mod:`build_site.engines.nav_trail`:
+the overview lists the ranges, a range's index its clinicians). A section of at most
+:data:`MAX_FLAT_GROUPS` groups (the bundled study: 5; 230 dyads: 50) keeps its flat
+navigation.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ MAX_FLAT_GROUPS = 50
 """Clinician groups a "Case studies" section shows side by side before they are ranged."""
 RANGE_SIZE = 20
 """Clinicians per range (the last range takes what is left)."""
+RANGE_INDEX_PREFIX = "cases/clinicians-"
+"""Where every range's index page starts (``cases/clinicians-C1-to-C20.md``)."""
 
 
 @dataclass(frozen=True)
@@ -54,5 +58,10 @@ def clinician_ranges(clinicians: Sequence[Clinician], plural: str) -> list[Clini
         first, last = chunk[0].id, chunk[-1].id
         span = first if first == last else f"{first}\u2013{last}"
         slug = first if first == last else f"{first}-to-{last}"
-        ranges.append(ClinicianRange(f"{plural} {span}", f"cases/clinicians-{slug}.md", chunk))
+        ranges.append(ClinicianRange(f"{plural} {span}", f"{RANGE_INDEX_PREFIX}{slug}.md", chunk))
     return ranges
+
+
+def is_range_index(path: str) -> bool:
+    """Whether ``path`` (a page's path in the build's ``docs/``) is a range's index page."""
+    return path.startswith(RANGE_INDEX_PREFIX) and path.endswith(".md")

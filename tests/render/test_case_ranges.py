@@ -119,16 +119,56 @@ def test_every_case_page_is_linked_from_its_range_index_and_every_range_from_the
     assert {"clinicians-C1.html", "clinicians-C2.html"} <= article_links(cases / "index.html")
 
 
-def test_a_case_page_carries_only_its_own_branch(ranged: tuple[Any, Path]) -> None:
+def test_a_case_page_carries_only_its_own_branch(ranged: tuple[Any, Path],
+                                                request: pytest.FixtureRequest) -> None:
     _, site = ranged
     links = _sidebar_links(site / "dyads" / "C1-P1.html")
-    # its own branch: the range index, its clinician, its dyads; the other range as one link
-    assert {"../cases/clinicians-C1.html", "../clinicians/C1.html", "C1-P1.html", "C1-P2.html",
-            "../cases/clinicians-C2.html"} <= links
+    # its own branch: the overview, the range index, its clinician, its dyads
+    assert {"../cases/index.html", "../cases/clinicians-C1.html", "../clinicians/C1.html",
+            "C1-P1.html", "C1-P2.html"} <= links
     assert "../clinicians/C2.html" not in links
     other = _sidebar_links(site / "clinicians" / "C2.html")
-    assert {"../cases/clinicians-C2.html", "C2.html", "../cases/clinicians-C1.html"} <= other
+    assert {"../cases/clinicians-C2.html", "C2.html"} <= other
     assert not {"C1.html", "../dyads/C1-P1.html", "../dyads/C1-P2.html"} & other
+    # MkDocs shows the trail only (nav_trail.py); Zensical keeps the other range as one link
+    trail_only = request.node.callspec.params["ranged"] == "mkdocs"
+    assert ("../cases/clinicians-C2.html" in links) is not trail_only
+    assert ("../cases/clinicians-C1.html" in other) is not trail_only
+
+
+def _nav_links(page: Path) -> set[str]:
+    """The links of the primary navigation sidebar alone (not the tabs)."""
+    text = page.read_text("utf-8")
+    start = text.index('class="md-nav md-nav--primary')
+    return _normal(HREF.findall(text[start:text.index("md-sidebar--secondary", start)]))
+
+
+def test_mkdocs_shows_a_ranged_section_as_the_page_trail_and_the_entries_it_holds(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case page lists no other range or clinician; the overview lists the ranges and a
+    range's index page its clinicians, so each is one click from the trail."""
+    study = tiny
+    text = (study / "clinicians" / "C2.md").read_text()
+    (study / "clinicians" / "C3.md").write_text(text.replace("C2", "C3"))
+    monkeypatch.setattr(case_ranges, "MAX_FLAT_GROUPS", 1)
+    monkeypatch.setattr(case_ranges, "RANGE_SIZE", 2)
+    site = tmp_path / "site"
+    report = build(study, site)
+    assert [next(iter(item)) for item in _sections(report.nav)] == [
+        "Overview", "Clinicians C1\u2013C2", "Clinicians C3"]
+    dyad = _nav_links(site / "dyads" / "C1-P1.html")
+    assert {"../cases/index.html", "../cases/clinicians-C1-to-C2.html", "../clinicians/C1.html",
+            "C1-P1.html", "C1-P2.html"} <= dyad
+    assert not {"../clinicians/C2.html", "../cases/clinicians-C3.html"} & dyad
+    clinician = _nav_links(site / "clinicians" / "C2.html")
+    assert "C1.html" not in clinician and "../cases/clinicians-C3.html" not in clinician
+    overview = _nav_links(site / "cases" / "index.html")
+    assert {"clinicians-C1-to-C2.html", "clinicians-C3.html"} <= overview
+    assert not {"../clinicians/C1.html", "../clinicians/C2.html"} & overview
+    index = _nav_links(site / "cases" / "clinicians-C1-to-C2.html")
+    assert {"../clinicians/C1.html", "../clinicians/C2.html"} <= index
+    assert "clinicians-C3.html" not in index
+    assert broken_links(site) == []
 
 
 def test_a_study_hiding_clinicians_ranges_its_clinicians_list_too(
