@@ -33,6 +33,8 @@ from markdown.postprocessors import Postprocessor
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
+from build_site.render.search_reduce import reduce_for_search
+
 PLUGIN_NAME = "build-site-diagrams"
 EXTENSION = "build_site.render.fragments"  # as named in markdown_extensions
 # Raw HTML blocks as the page templates write them, each lifted whole: an excerpt (its
@@ -147,7 +149,9 @@ def makeExtension(**kwargs: Any) -> FragmentsExtension:
 
 # A tag as Python's HTML parser reads one (quoted attribute values may hold ">").
 _TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
-_STAND_IN = re.compile(r"<!--bs-search:([0-9a-f]{64})-->.*?<!--/bs-search-->", re.S)
+_STAND_IN = re.compile(r"<!--bs-search:([0-9a-f]{64})-->(.*?)<!--/bs-search-->", re.S)
+# What Material's search plugin takes out of every page it indexed (``on_page_context``).
+SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
 
 # What Material's search indexer treats specially: the tags it keeps or skips, headings, and
@@ -188,6 +192,14 @@ def stand_in(html: str) -> str | None:
     return lead + body + tail if body else lead
 
 
+def search_stand_in(html: str) -> str | None:
+    """What Material's search indexer reads in place of ``html``: the tag-free
+    :func:`stand_in` where it applies, else :func:`reduce_for_search`'s fewer tags, else None
+    (the fragment itself)."""
+    cheap = stand_in(html)
+    return cheap if cheap is not None else reduce_for_search(html)
+
+
 class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """The MkDocs-only plugin around the swap; ``fragments``: HTML by marker key.
 
@@ -225,7 +237,7 @@ class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             if key not in self.fragments:  # a marker quoted in a hand-written code block
                 continue
             if key not in self._stand_ins:
-                self._stand_ins[key] = stand_in(self.fragments[key])
+                self._stand_ins[key] = search_stand_in(self.fragments[key])
             cheap = self._stand_ins[key]
             if cheap is not None:
                 content = content.replace(
@@ -235,8 +247,16 @@ class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     @event_priority(-100)
     def _after_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:
-        page.content = _STAND_IN.sub(lambda m: self.fragments[m.group(1)], page.content or "")
+        page.content = _STAND_IN.sub(self._restore, page.content or "")
         return context
+
+    def _restore(self, m: re.Match[str]) -> str:
+        """The fragment behind the stand-in ``m``, with the search attributes taken out as the
+        search plugin took them out of the stand-in (it strips them from the page it read)."""
+        fragment = self.fragments[m.group(1)]
+        if m.group(2) != self._stand_ins.get(m.group(1)):
+            return SEARCH_ATTRIBUTES.sub("", fragment)
+        return fragment
 
     on_page_context = CombinedEvent(_before_search, _after_search)
     """MkDocs event: SVG out and stand-ins in before the search plugin reads the page, the
