@@ -170,6 +170,9 @@ def _kept(tokens: list[str | _Tag]) -> str | None:
                 t.holds_heading = True
         if tok.pair >= 0:
             open_tags.append(tok)
+    # The root stays (bare) even without a heading inside: at the start of a page its start
+    # tag is what opens the page's first section.
+    root, root_end = tokens[0], tokens[-1]
     out: list[str] = []
     texts: list[str] = []
     in_heading = False
@@ -190,7 +193,8 @@ def _kept(tokens: list[str | _Tag]) -> str | None:
         elif tok.name in _KEPT:
             flush()
             out.append(f"</{tok.name}>" if tok.end else f"<{tok.name}>")
-        elif tok.holds_heading or (tok.end and _holds_heading(tokens, tok)):
+        elif tok is root or tok is root_end or tok.holds_heading \
+                or (tok.end and _holds_heading(tokens, tok)):
             flush()
             out.append(f"</{tok.name}>" if tok.end else f"<{tok.name}>")
         # any other tag is dropped: only a boundary between the runs around it
