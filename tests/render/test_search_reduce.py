@@ -118,7 +118,7 @@ def _random_fragment(rng: random.Random, depth: int = 0, ids: list[int] | None =
             parts.append(rng.choice(["<br>", "<img src=\"i.png\">", "<br/>", "<circle r=\"1\"/>"]))
         elif roll < 0.6 and depth < 3:
             ids[0] += 1
-            inner = "".join(rng.choice(TEXTS + ["<code>c</code>", "<em>e</em>"])
+            inner = "".join(rng.choice([*TEXTS, "<code>c</code>", "<em>e</em>"])
                             for _ in range(rng.randint(0, 3)))
             level = rng.choice("2345")
             parts.append(f'<h{level} id="h{ids[0]}" class="c">{inner}</h{level}>')
