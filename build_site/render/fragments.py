@@ -192,6 +192,10 @@ def stand_in(html: str) -> str | None:
     return lead + body + tail if body else lead
 
 
+def _wrapped(key: str, cheap: str | None) -> str:
+    return f"<!--bs-search:{key}-->{cheap}<!--/bs-search-->"
+
+
 def search_stand_in(html: str) -> str | None:
     """What Material's search indexer reads in place of ``html``: the tag-free
     :func:`stand_in` where it applies, else :func:`reduce_for_search`'s fewer tags, else None
@@ -233,17 +237,37 @@ class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     @event_priority(100)
     def _before_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:
         content = page.content or ""
-        for key in dict.fromkeys(self._keys.get(page.file.src_uri, [])):
-            if key not in self.fragments:  # a marker quoted in a hand-written code block
+        parts: list[str] = []
+        pos = 0
+        elsewhere: list[str] = []
+        # The fragments stand in the HTML in the order of their markers in the Markdown: each
+        # is looked for after the one before, so the page is read once however many it has.
+        for key in self._keys.get(page.file.src_uri, []):
+            cheap = self._stand_in(key)
+            if cheap is None:
                 continue
-            if key not in self._stand_ins:
-                self._stand_ins[key] = search_stand_in(self.fragments[key])
-            cheap = self._stand_ins[key]
-            if cheap is not None:
-                content = content.replace(
-                    self.fragments[key], f"<!--bs-search:{key}-->{cheap}<!--/bs-search-->")
+            fragment = self.fragments[key]
+            at = content.find(fragment, pos)
+            if at < 0:
+                elsewhere.append(key)
+                continue
+            parts += (content[pos:at], _wrapped(key, cheap))
+            pos = at + len(fragment)
+        parts.append(content[pos:])
+        content = "".join(parts)
+        for key in dict.fromkeys(elsewhere):
+            content = content.replace(self.fragments[key], _wrapped(key, self._stand_ins[key]))
         page.content = content
         return context
+
+    def _stand_in(self, key: str) -> str | None:
+        """The search stand-in of fragment ``key`` (computed once), None for none or for a
+        key that is no fragment (a marker quoted in a hand-written code block)."""
+        if key not in self.fragments:
+            return None
+        if key not in self._stand_ins:
+            self._stand_ins[key] = search_stand_in(self.fragments[key])
+        return self._stand_ins[key]
 
     @event_priority(-100)
     def _after_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:

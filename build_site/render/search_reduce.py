@@ -43,12 +43,13 @@ from dataclasses import dataclass
 from html import escape
 from html import unescape as html_unescape
 
-# Start tags and end tags the way Python's HTML parser reads well-formed ones; anything else
-# starting with "<" refuses the fragment.
-_START = re.compile(
-    r"""<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)"""
-    r"""\s*(/?)>""")
-_END = re.compile(r"</([a-zA-Z][a-zA-Z0-9-]*)\s*>")
+# A start or an end tag the way Python's HTML parser reads a well-formed one (groups: the end
+# tag's slash and name; the start tag's name, attributes and closing slash). A fragment where
+# any "<" does not begin one of these is refused.
+_TAG_TOKEN = re.compile(
+    r"""<(?:(/)([a-zA-Z][a-zA-Z0-9-]*)\s*"""
+    r"""|([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)"""
+    r"""\s*(/?))>""")
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 _KEPT = frozenset({"p", "code", "li", "ol", "ul", "sub", "sup"})  # the parser's keep list, less pre
 _REFUSED = frozenset({"pre", "script", "style", "object", "textarea", "title", "xmp", "iframe",
@@ -80,51 +81,64 @@ def _tokens(html: str) -> list[str | _Tag] | None:
     an end tag); None for anything but balanced, well-formed tags."""
     out: list[str | _Tag] = []
     stack: list[int] = []
-    pos = 0
-    while pos < len(html):
-        lt = html.find("<", pos)
-        if lt < 0:
-            out.append(html[pos:])
-            break
-        if lt > pos:
-            out.append(html[pos:lt])
-        if html.startswith("</", lt):
-            m = _END.match(html, lt)
-            if m is None or not stack:
+    pos = count = 0
+    for m in _TAG_TOKEN.finditer(html):
+        if m.start() > pos:
+            out.append(html[pos:m.start()])
+        pos = m.end()
+        count += 1
+        slash, end_name, start_name, attrs, self_closing = m.groups()
+        if slash:
+            name = end_name.lower()
+            if not stack:
                 return None
-            name = m.group(1).lower()
             opened = stack.pop()
             start = out[opened]
             if not isinstance(start, _Tag) or start.name != name:
                 return None
             start.pair = len(out)
             out.append(_Tag(name, True, m.group(0), pair=opened))
-        else:
-            m = _START.match(html, lt)
-            if m is None:
+            continue
+        name = start_name.lower()
+        names = _attr_names(attrs) if name in _HEADINGS else frozenset()
+        if self_closing and name not in _VOID:  # <x/>: the start then the end handler
+            out.append(_Tag(name, False, m.group(0), names, len(out) + 1))
+            out.append(_Tag(name, True, "", pair=len(out) - 1))
+            continue
+        if name not in _VOID:
+            stack.append(len(out))
+        out.append(_Tag(name, False, m.group(0), names))
+    if pos < len(html):
+        out.append(html[pos:])
+    return None if stack or count != html.count("<") else out
+
+
+def _attr_names(attrs: str) -> frozenset[str]:
+    return frozenset(a.lower() for a in _ATTR.findall(attrs))
+
+
+def _excluded(html: str, root: re.Match[str]) -> str | None:
+    """The stand-in of ``html``, whose root element (start tag ``root``) is excluded from
+    search, or None. Only the tags' names are read: the content is skipped whatever it is."""
+    found = _TAG_TOKEN.findall(html)
+    last = html[html.rindex("<"):]
+    if len(found) != html.count("<") or not _TAG_TOKEN.fullmatch(last) or last[1] != "/":
+        return None
+    root_name = root.group(3).lower()
+    stack: list[str] = []
+    for i, (slash, end_name, start_name, _attrs, self_closing) in enumerate(found):
+        if slash:
+            if not stack or stack.pop() != end_name.lower() or (not stack and i < len(found) - 1):
                 return None
-            name = m.group(1).lower()
-            attrs = frozenset(a.lower() for a in _ATTR.findall(m.group(2)))
-            if m.group(3) and name not in _VOID:  # <x/>: the start then the end handler
-                out.append(_Tag(name, False, m.group(0), attrs, len(out) + 1))
-                out.append(_Tag(name, True, "", pair=len(out) - 1))
-            else:
-                if name not in _VOID:
-                    stack.append(len(out))
-                out.append(_Tag(name, False, m.group(0), attrs))
-        pos = m.end()
-    return None if stack else out
-
-
-def _excluded(tokens: list[str | _Tag]) -> str | None:
-    """The stand-in of a fragment whose root element is excluded from search, or None."""
-    root = tokens[0]
-    if not isinstance(root, _Tag) or root.pair != len(tokens) - 1 or root.end:
+            continue
+        name = start_name.lower()
+        if i and (name == root_name or name in _HEADINGS or name in _REFUSED):
+            return None
+        if name not in _VOID and not self_closing:
+            stack.append(name)
+    if stack:
         return None
-    inner = [t for t in tokens[1:-1] if isinstance(t, _Tag)]
-    if any(t.name == root.name or t.name in _HEADINGS or t.name in _REFUSED for t in inner):
-        return None
-    return root.raw + f"</{root.name}>"
+    return root.group(0) + f"</{root_name}>"
 
 
 def _runs(texts: list[str], in_heading: bool) -> list[str]:
@@ -217,14 +231,14 @@ def reduce_for_search(html: str) -> str | None:
     """
     if not (html.startswith("<") and html.endswith(">")) or "<!" in html or "<?" in html:
         return None
-    tokens = _tokens(html)
-    if not tokens:
+    root = _TAG_TOKEN.match(html)
+    if root is None or root.group(1):
         return None
-    root = tokens[0]
-    if isinstance(root, _Tag) and "data-search-exclude" in root.attrs:
-        cheap = _excluded(tokens)
+    if "data-search-exclude" in _attr_names(root.group(4)):
+        cheap = _excluded(html, root)
     else:
-        cheap = _kept(tokens)
+        tokens = _tokens(html)
+        cheap = _kept(tokens) if tokens else None
     if cheap is None or cheap.count("<") >= html.count("<"):
         return None
     return cheap
