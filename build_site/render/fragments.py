@@ -33,7 +33,7 @@ from markdown.postprocessors import Postprocessor
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from build_site.render.search_reduce import reduce_for_search
+from build_site.render.search_reduce import compact_runs, reduce_for_search
 
 PLUGIN_NAME = "build-site-diagrams"
 EXTENSION = "build_site.render.fragments"  # as named in markdown_extensions
@@ -198,10 +198,15 @@ def _wrapped(key: str, cheap: str | None) -> str:
 
 def search_stand_in(html: str) -> str | None:
     """What Material's search indexer reads in place of ``html``: the tag-free
-    :func:`stand_in` where it applies, else :func:`reduce_for_search`'s fewer tags, else None
-    (the fragment itself)."""
+    :func:`stand_in` where it applies (its runs joined where the indexer joins them,
+    :func:`compact_runs`), else :func:`reduce_for_search`'s fewer tags, else None (the
+    fragment itself)."""
     cheap = stand_in(html)
-    return cheap if cheap is not None else reduce_for_search(html)
+    if cheap is None:
+        return reduce_for_search(html)
+    # No text at all: nothing to save, and at a page's start the fragment's first tag is what
+    # opens the page's first section.
+    return compact_runs(cheap) or None
 
 
 class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]

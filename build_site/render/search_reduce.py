@@ -221,6 +221,14 @@ def _holds_heading(tokens: list[str | _Tag], end: _Tag) -> bool:
     return isinstance(start, _Tag) and start.holds_heading
 
 
+def compact_runs(stand_in: str) -> str:
+    """``stand_in`` (text runs between void ``<br>`` tags, outside any heading, as
+    :func:`build_site.render.fragments.stand_in` writes them) in the fewest runs the indexer
+    reads the same way (:func:`_runs`): a diagram's labels, one run each, become one."""
+    runs = _runs([r for r in stand_in.split("<br>") if r], in_heading=False)
+    return "<br>".join(escape(r, quote=False) for r in runs)
+
+
 def reduce_for_search(html: str) -> str | None:
     """What Material's search indexer reads in ``html`` with fewer tags (see the module's
     rules), or None when ``html`` is not a fragment the rules cover or nothing is saved.
