@@ -170,7 +170,7 @@ def _kept(tokens: list[str | _Tag]) -> str | None:
     for tok in tokens:
         if not isinstance(tok, _Tag):
             continue
-        if tok.name in _REFUSED or _SPECIAL.search(tok.raw):
+        if tok.name in _REFUSED:
             return None
         if tok.end:
             if tok.pair >= 0 and open_tags:
@@ -244,6 +244,8 @@ def reduce_for_search(html: str) -> str | None:
         return None
     if "data-search-exclude" in _attr_names(root.group(4)):
         cheap = _excluded(html, root)
+    elif _SPECIAL.search(html):  # anywhere, text included: refusing more is safe
+        return None
     else:
         tokens = _tokens(html)
         cheap = _kept(tokens) if tokens else None
