@@ -40,13 +40,16 @@ EXTENSION = "build_site.render.fragments"  # as named in markdown_extensions
 # Raw HTML blocks as the page templates write them, each lifted whole: an excerpt (its
 # figure: lines of HTML, its heading and context among them); a scrolling table, a filter
 # form, an ordering control, a diagram's text alternative or a case's facts (nothing of the
-# kind nested at a line start); and the SVG of a chart inside its ``markdown="0"`` wrapper
-# (the wrapper stays).
+# kind nested at a line start); the SVG of a chart inside its ``markdown="0"`` wrapper
+# (the wrapper stays); and a heading or paragraph the templates write whole on one line (a
+# compact component page's evidence headings, captions; none with ``markdown=``, an
+# attribute ``md_in_html`` would take out).
 _BLOCKS = re.compile(
     r'^<figure class="bs-excerpt[^"\n]*"[^\n]*>\n(?:(?!</?figure\b)[^\n]*\n)*?</figure>$'
     r'|^<(?P<tag>div|form|details|dl) class="bs-(?:scroll|filters|order|alt|facts)"[^\n]*>\n'
     r"(?:(?!</?(?:div|form|details|dl)\b)[^\n]*\n)*?</(?P=tag)>$"
-    r'|(?<=^<div class="bs-chart" markdown="0">\n)<svg\b[^\n]*\n(?:(?!</?svg\b)[^\n]*\n)*?</svg>$',
+    r'|(?<=^<div class="bs-chart" markdown="0">\n)<svg\b[^\n]*\n(?:(?!</?svg\b)[^\n]*\n)*?</svg>$'
+    r'|^<(?P<line>h[1-6]|p) (?:id="|class="bs-)(?:(?!</?(?P=line)\b| markdown=)[^\n])*</(?P=line)>$',
     re.M)
 MARKER = re.compile(r"<!--bs-(?:diagram|block):([0-9a-f]{64})-->")
 

@@ -5,6 +5,7 @@ whole sites build to the same bytes (search index included) with and without the
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -191,4 +192,46 @@ def _whole_site_same(study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         build(study, old, audience=audience)  # type: ignore[arg-type]
     index = Path("search") / "search_index.js"
     assert (new / index).read_bytes() == (old / index).read_bytes()
+    assert tree_hash(new) == tree_hash(old)
+
+
+ONE_LINE = re.compile(r"^<(?:h[1-6]|p) ", re.M)
+
+
+@pytest.mark.parametrize("which", ["compact synthetic", "bundled"])
+def test_one_line_blocks_lifted_build_to_the_same_bytes(tmp_path: Path, which: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compact component page's raw evidence headings and the templates' one-line
+    paragraphs, lifted out of the Markdown as blocks, come out byte for byte as Markdown
+    passed them through (the whole site: pages, search index)."""
+    import build_site.render.large_pages as large_pages
+
+    if which == "bundled":
+        study = REPO / "casestudies"
+    else:
+        monkeypatch.setattr(large_pages, "MAX_FLAT_GROUPS", 0)  # every component page compact
+        study = tmp_path / "synth"
+        write_synthetic_study(study, dyads=12, clinicians=4, excerpts_per_dyad=4, seed=2)
+    lifted: list[str] = []
+    real = fragments.lift_blocks
+
+    def spy(markdown: str, blocks: dict[str, str]) -> str:
+        out = real(markdown, blocks)
+        lifted.extend(b for b in blocks.values() if ONE_LINE.match(b))
+        return out
+
+    monkeypatch.setattr(fragments, "lift_blocks", spy)
+    import build_site.render.context as context
+
+    monkeypatch.setattr(context, "lift_blocks", spy)
+    new, old = tmp_path / "new", tmp_path / "old"
+    build(study, new)
+    assert any(b.startswith("<p ") for b in lifted)
+    assert which == "bundled" or any(b.startswith("<h4 ") for b in lifted)
+    before = re.compile(fragments._BLOCKS.pattern.rsplit("|^<(?P<line>", 1)[0],
+                        re.M)
+    monkeypatch.setattr(fragments, "_BLOCKS", before)
+    lifted.clear()
+    build(study, old)
+    assert not lifted
     assert tree_hash(new) == tree_hash(old)
