@@ -49,7 +49,8 @@ _BLOCKS = re.compile(
     r'|^<(?P<tag>div|form|details|dl) class="bs-(?:scroll|filters|order|alt|facts)"[^\n]*>\n'
     r"(?:(?!</?(?:div|form|details|dl)\b)[^\n]*\n)*?</(?P=tag)>$"
     r'|(?<=^<div class="bs-chart" markdown="0">\n)<svg\b[^\n]*\n(?:(?!</?svg\b)[^\n]*\n)*?</svg>$'
-    r'|^<(?P<line>h[1-6]|p) (?:id="|class="bs-)(?:(?!</?(?P=line)\b| markdown=)[^\n])*</(?P=line)>$',
+    r'|^<(?P<line>h[1-6]|p) (?:id="|class="bs-)'
+    r"(?:(?!</?(?P=line)\b| markdown=)[^\n])*</(?P=line)>$",
     re.M)
 MARKER = re.compile(r"<!--bs-(?:diagram|block):([0-9a-f]{64})-->")
 
