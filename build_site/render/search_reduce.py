@@ -30,7 +30,8 @@ The rules (each from the parser named above):
 
 A fragment this does not cover (another comment, a processing instruction, an unbalanced or
 unparsable tag, a ``<`` in text, a stand-in no shorter) gives None: the indexer reads the
-fragment itself. The fragments are the raw HTML blocks the templates write at the start of a
+fragment itself; so does one whose tags are mostly kept tags and headings (a diagram's text
+alternative, nested lists), where the reduction would cost more than the parse it saves. The fragments are the raw HTML blocks the templates write at the start of a
 Markdown line (:mod:`build_site.render.fragments`), so they never sit inside a heading, a
 ``pre``, or an excluded element; a test reads the whole index of sites built with and without
 the stand-ins (``tests/render/test_search_reduce.py``).
@@ -57,6 +58,7 @@ _REFUSED = frozenset({"pre", "script", "style", "object", "textarea", "title", "
 # Python's HTML parser's void elements as Material lists them (``void`` in its plugin).
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
+_KEPT_OR_HEADING = re.compile(r"</?(?:p|code|li|ol|ul|sub|sup|h[1-6])[\s>]")
 _ATTR = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _SPECIAL = re.compile(r"data-search-|linenodiv|headerlink", re.I)
 
@@ -246,6 +248,8 @@ def reduce_for_search(html: str) -> str | None:
         cheap = _excluded(html, root)
     elif _SPECIAL.search(html):  # anywhere, text included: refusing more is safe
         return None
+    elif 2 * len(_KEPT_OR_HEADING.findall(html)) > html.count("<"):
+        return None  # mostly tags that stay (a diagram's text alternative): not worth it
     else:
         tokens = _tokens(html)
         cheap = _kept(tokens) if tokens else None
