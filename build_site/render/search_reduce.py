@@ -31,10 +31,12 @@ The rules (each from the parser named above):
 A fragment this does not cover (another comment, a processing instruction, an unbalanced or
 unparsable tag, a ``<`` in text, a stand-in no shorter) gives None: the indexer reads the
 fragment itself; so does one whose tags are mostly kept tags and headings (a diagram's text
-alternative, nested lists), where the reduction would cost more than the parse it saves. The fragments are the raw HTML blocks the templates write at the start of a
-Markdown line (:mod:`build_site.render.fragments`), so they never sit inside a heading, a
-``pre``, or an excluded element; a test reads the whole index of sites built with and without
-the stand-ins (``tests/render/test_search_reduce.py``).
+alternative, nested lists), where the reduction would cost more than the parse it saves.
+
+The fragments are the raw HTML blocks the templates write at the start of a Markdown line
+(:mod:`build_site.render.fragments`), so they never sit inside a heading, a ``pre``, or an
+excluded element; the tests read the parser's sections in many contexts and the whole index
+of sites built with and without the stand-ins (``tests/render/test_search_reduce.py``).
 """
 
 from __future__ import annotations
