@@ -33,18 +33,24 @@ from markdown.postprocessors import Postprocessor
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
+from build_site.render.search_reduce import compact_runs, reduce_for_search
+
 PLUGIN_NAME = "build-site-diagrams"
 EXTENSION = "build_site.render.fragments"  # as named in markdown_extensions
 # Raw HTML blocks as the page templates write them, each lifted whole: an excerpt (its
 # figure: lines of HTML, its heading and context among them); a scrolling table, a filter
 # form, an ordering control, a diagram's text alternative or a case's facts (nothing of the
-# kind nested at a line start); and the SVG of a chart inside its ``markdown="0"`` wrapper
-# (the wrapper stays).
+# kind nested at a line start); the SVG of a chart inside its ``markdown="0"`` wrapper
+# (the wrapper stays); and a heading or paragraph the templates write whole on one line (a
+# compact component page's evidence headings, captions; none with ``markdown=``, an
+# attribute ``md_in_html`` would take out).
 _BLOCKS = re.compile(
     r'^<figure class="bs-excerpt[^"\n]*"[^\n]*>\n(?:(?!</?figure\b)[^\n]*\n)*?</figure>$'
     r'|^<(?P<tag>div|form|details|dl) class="bs-(?:scroll|filters|order|alt|facts)"[^\n]*>\n'
     r"(?:(?!</?(?:div|form|details|dl)\b)[^\n]*\n)*?</(?P=tag)>$"
-    r'|(?<=^<div class="bs-chart" markdown="0">\n)<svg\b[^\n]*\n(?:(?!</?svg\b)[^\n]*\n)*?</svg>$',
+    r'|(?<=^<div class="bs-chart" markdown="0">\n)<svg\b[^\n]*\n(?:(?!</?svg\b)[^\n]*\n)*?</svg>$'
+    r'|^<(?P<line>h[1-6]|p) (?:id="|class="bs-)'
+    r"(?:(?!</?(?P=line)\b| markdown=)[^\n])*</(?P=line)>$",
     re.M)
 MARKER = re.compile(r"<!--bs-(?:diagram|block):([0-9a-f]{64})-->")
 
@@ -147,7 +153,9 @@ def makeExtension(**kwargs: Any) -> FragmentsExtension:
 
 # A tag as Python's HTML parser reads one (quoted attribute values may hold ">").
 _TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
-_STAND_IN = re.compile(r"<!--bs-search:([0-9a-f]{64})-->.*?<!--/bs-search-->", re.S)
+_STAND_IN = re.compile(r"<!--bs-search:([0-9a-f]{64})-->(.*?)<!--/bs-search-->", re.S)
+# What Material's search plugin takes out of every page it indexed (``on_page_context``).
+SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
 
 # What Material's search indexer treats specially: the tags it keeps or skips, headings, and
@@ -188,6 +196,23 @@ def stand_in(html: str) -> str | None:
     return lead + body + tail if body else lead
 
 
+def _wrapped(key: str, cheap: str | None) -> str:
+    return f"<!--bs-search:{key}-->{cheap}<!--/bs-search-->"
+
+
+def search_stand_in(html: str) -> str | None:
+    """What Material's search indexer reads in place of ``html``: the tag-free
+    :func:`stand_in` where it applies (its runs joined where the indexer joins them,
+    :func:`compact_runs`), else :func:`reduce_for_search`'s fewer tags, else None (the
+    fragment itself)."""
+    cheap = stand_in(html)
+    if cheap is None:
+        return reduce_for_search(html)
+    # No text at all: nothing to save, and at a page's start the fragment's first tag is what
+    # opens the page's first section.
+    return compact_runs(cheap) or None
+
+
 class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """The MkDocs-only plugin around the swap; ``fragments``: HTML by marker key.
 
@@ -221,22 +246,50 @@ class DiagramFragments(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     @event_priority(100)
     def _before_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:
         content = page.content or ""
-        for key in dict.fromkeys(self._keys.get(page.file.src_uri, [])):
-            if key not in self.fragments:  # a marker quoted in a hand-written code block
+        parts: list[str] = []
+        pos = 0
+        elsewhere: list[str] = []
+        # The fragments stand in the HTML in the order of their markers in the Markdown: each
+        # is looked for after the one before, so the page is read once however many it has.
+        for key in self._keys.get(page.file.src_uri, []):
+            cheap = self._stand_in(key)
+            if cheap is None:
                 continue
-            if key not in self._stand_ins:
-                self._stand_ins[key] = stand_in(self.fragments[key])
-            cheap = self._stand_ins[key]
-            if cheap is not None:
-                content = content.replace(
-                    self.fragments[key], f"<!--bs-search:{key}-->{cheap}<!--/bs-search-->")
+            fragment = self.fragments[key]
+            at = content.find(fragment, pos)
+            if at < 0:
+                elsewhere.append(key)
+                continue
+            parts += (content[pos:at], _wrapped(key, cheap))
+            pos = at + len(fragment)
+        parts.append(content[pos:])
+        content = "".join(parts)
+        for key in dict.fromkeys(elsewhere):
+            content = content.replace(self.fragments[key], _wrapped(key, self._stand_ins[key]))
         page.content = content
         return context
 
+    def _stand_in(self, key: str) -> str | None:
+        """The search stand-in of fragment ``key`` (computed once), None for none or for a
+        key that is no fragment (a marker quoted in a hand-written code block)."""
+        if key not in self.fragments:
+            return None
+        if key not in self._stand_ins:
+            self._stand_ins[key] = search_stand_in(self.fragments[key])
+        return self._stand_ins[key]
+
     @event_priority(-100)
     def _after_search(self, context: Any, /, *, page: Page, **kwargs: Any) -> Any:
-        page.content = _STAND_IN.sub(lambda m: self.fragments[m.group(1)], page.content or "")
+        page.content = _STAND_IN.sub(self._restore, page.content or "")
         return context
+
+    def _restore(self, m: re.Match[str]) -> str:
+        """The fragment behind the stand-in ``m``, with the search attributes taken out as the
+        search plugin took them out of the stand-in (it strips them from the page it read)."""
+        fragment = self.fragments[m.group(1)]
+        if m.group(2) != self._stand_ins.get(m.group(1)):
+            return SEARCH_ATTRIBUTES.sub("", fragment)
+        return fragment
 
     on_page_context = CombinedEvent(_before_search, _after_search)
     """MkDocs event: SVG out and stand-ins in before the search plugin reads the page, the
