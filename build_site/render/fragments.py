@@ -33,7 +33,7 @@ from markdown.postprocessors import Postprocessor
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from build_site.render.search_reduce import compact_runs, reduce_for_search
+from build_site.render.search_reduce import compact_runs, indexer_known, reduce_for_search
 
 PLUGIN_NAME = "build-site-diagrams"
 EXTENSION = "build_site.render.fragments"  # as named in markdown_extensions
@@ -204,7 +204,10 @@ def search_stand_in(html: str) -> str | None:
     """What Material's search indexer reads in place of ``html``: the tag-free
     :func:`stand_in` where it applies (its runs joined where the indexer joins them,
     :func:`compact_runs`), else :func:`reduce_for_search`'s fewer tags, else None (the
-    fragment itself)."""
+    fragment itself; always None with a Material whose indexer the rules were not read from,
+    :func:`~build_site.render.search_reduce.indexer_known`)."""
+    if not indexer_known():
+        return None
     cheap = stand_in(html)
     if cheap is None:
         return reduce_for_search(html)

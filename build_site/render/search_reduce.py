@@ -41,10 +41,35 @@ of sites built with and without the stand-ins (``tests/render/test_search_reduce
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 import re
 from dataclasses import dataclass
 from html import escape
 from html import unescape as html_unescape
+
+KNOWN_INDEXERS = frozenset({
+    "3227e18afa8a20e15210cd0e298b6edee838f72f05024bd5d191dae87f57fa2b",  # Material 9.8.1
+})
+"""SHA-256 digests of the source of Material's search ``Parser`` class whose rules the
+stand-ins (these and :func:`build_site.render.fragments.stand_in`) were read from and tested
+against. With another Material whose parser differs, pages are indexed as they are."""
+
+
+@functools.lru_cache(maxsize=1)
+def indexer_known() -> bool:
+    """Whether the installed Material's search ``Parser`` is one of :data:`KNOWN_INDEXERS`
+    (False when it cannot be read): the stand-ins rely on its rules, so a Material that
+    changed them gets the slower, exact path instead of a silently different index."""
+    try:
+        from material.plugins.search.plugin import Parser  # type: ignore[import-untyped]
+
+        source = inspect.getsource(Parser)
+    except Exception:  # no Material, no source on disk: nothing to stand in for
+        return False
+    return hashlib.sha256(source.encode()).hexdigest() in KNOWN_INDEXERS
+
 
 # A start or an end tag the way Python's HTML parser reads a well-formed one (groups: the end
 # tag's slash and name; the start tag's name, attributes and closing slash). A fragment where

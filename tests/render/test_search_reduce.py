@@ -12,6 +12,7 @@ import pytest
 from material.plugins.search.plugin import Parser
 
 import build_site.render.fragments as fragments
+import build_site.render.search_reduce as search_reduce
 from build_site.pipeline import build
 from build_site.render.search_reduce import reduce_for_search
 from build_site.synth import write_synthetic_study
@@ -235,3 +236,20 @@ def test_one_line_blocks_lifted_build_to_the_same_bytes(tmp_path: Path, which: s
     build(study, old)
     assert not lifted
     assert tree_hash(new) == tree_hash(old)
+
+
+def test_the_installed_material_indexer_is_one_the_rules_were_read_from() -> None:
+    # Fails after a Material upgrade that changed its search Parser: read the rules in
+    # search_reduce's docstring against the new parser, then add its digest.
+    assert search_reduce.indexer_known()
+
+
+def test_an_unknown_indexer_gets_the_fragment_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    diagram = '<svg><g><title>Listening</title><text x="1">Listening</text></g></svg>'
+    assert fragments.search_stand_in(diagram) is not None
+    monkeypatch.setattr(search_reduce, "KNOWN_INDEXERS", frozenset())
+    search_reduce.indexer_known.cache_clear()
+    try:
+        assert fragments.search_stand_in(diagram) is None
+    finally:
+        search_reduce.indexer_known.cache_clear()
