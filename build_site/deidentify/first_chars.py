@@ -9,11 +9,14 @@ nothing and only refuses positions where no match can start), in about half the 
 dyads (issue 25).
 
 The first characters are read from ``re``'s own parse of the expression (``re._parser``, not a
-public interface): anything this reader does not know (a scoped flag, an optional first item,
-a category other than ``\\d``, a negated set) gives no look-ahead, and the expression is used
-as it is. ``tests/deidentify/test_first_chars.py`` checks every detector expression gives the
-same matches both ways, and that every character a first literal matches, under the
-expression's flags, the look-ahead's set matches too (every code point).
+public interface): anything this reader does not know (a scoped flag the whole expression
+lacks, a first item that may match nothing, a category other than ``\\d``, a negated set, any
+character) gives no look-ahead, and the expression is used as it is. Used by the detectors
+(:mod:`.detectors`, :mod:`.prose`) and the checks of published text
+(:mod:`build_site.privacy.numbers`, :mod:`build_site.privacy.sensitive`,
+:mod:`build_site.consent.contrastive`). ``tests/deidentify/test_first_chars.py`` checks that
+each of those expressions gives the same matches both ways, that random expressions do, and
+that the set takes every code point a first literal matches under the expression's flags.
 """
 
 from __future__ import annotations
@@ -40,12 +43,24 @@ def first_char_set(pattern: re.Pattern[str]) -> str | None:
     try:
         from re import _constants, _parser  # type: ignore[attr-defined]
 
-        found = _first(_parser.parse(pattern.pattern, pattern.flags), _constants)
+        found = _first(_parser.parse(pattern.pattern, pattern.flags), _Reader(
+            _constants, pattern.flags))
     except Exception:  # any surprise in a private module: no look-ahead
         return None
     if not found:
         return None
     return "[" + "".join(sorted(found)) + "]"
+
+
+class _Reader:
+    """``re``'s constants (``c.LITERAL``...) and the flags of the whole expression."""
+
+    def __init__(self, constants: Any, flags: int) -> None:
+        self.constants = constants
+        self.flags = flags
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.constants, name)
 
 
 def _char(code: int) -> str:
@@ -92,8 +107,11 @@ def _first_of(op: Any, av: Any, c: Any) -> set[str] | None:
                 return None
         return members
     if op is c.SUBPATTERN:
-        _group, add_flags, del_flags, body = av
-        return None if add_flags or del_flags else _first(body, c)
+        _group, add_flags, _del_flags, body = av
+        # A flag the whole expression lacks (IGNORECASE in "(?i:...)") would make the set,
+        # read under the expression's flags, take fewer characters; one taken away ("(?-i:")
+        # only more, which a look-ahead allows.
+        return None if add_flags & ~c.flags else _first(body, c)
     if op is c.BRANCH:
         union: set[str] = set()
         for branch in av[1]:

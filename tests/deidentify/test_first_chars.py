@@ -8,19 +8,24 @@ import re
 
 import pytest
 
+from build_site.consent import contrastive
 from build_site.deidentify import detectors, extra_patterns, prose
 from build_site.deidentify.bench import DEFAULT_CORPUS, load_corpus
 from build_site.deidentify.detectors import detect
 from build_site.deidentify.first_chars import first_char_set, with_first_chars
 from build_site.pipeline import load_and_validate
+from build_site.privacy import numbers, sensitive
 from build_site.synth import default_clinicians, write_synthetic_study
 
 from ..conftest import REPO
 
-# Every expression the detectors search behind a look-ahead.
+# Every expression searched behind a look-ahead: the detectors', and the checks of published
+# text (numbers, sensitive disclosures, contrastive comments).
 WRAPPED = [*(p for _, p in (*detectors._PATTERNS, *extra_patterns.PATTERNS)),
            prose._AGE_CUE, prose._ZIP, prose._POSTAL_CA, prose._LANDMARK, prose._PLACE_PREFIX,
-           prose._OLD_LANDMARK, prose._NICKNAMES]
+           prose._OLD_LANDMARK, prose._NICKNAMES, numbers.EXACT_AGE, numbers.EXACT_DATE,
+           numbers.APPROX_AGE, numbers.DURATION, sensitive.PATTERN, contrastive._NEGATIVE,
+           contrastive._ROLE]
 ALL_CHARACTERS = "".join(map(chr, range(0x110000)))
 _MEMBER = re.compile(r"\\U[0-9a-f]{8}-\\U[0-9a-f]{8}|\\U[0-9a-f]{8}|\\d")
 
@@ -33,6 +38,7 @@ def _readable(head: str | None) -> str | None:
     (r"a?b", "[ab]"), (r"(?:x[ ]+){0,3}y", "[xy]"), (r"\b(?:jan|feb)\b", "[fj]"),
     (r"(?<!\d)\b[A-C]\w", "[A-C]"), (r"\d+x", r"[\d]"), (r"(?:ab|c)+", "[ac]"),
     (r"a?", None), (r"x*y?", None), (r"(?:a|)b", None), (r"(?i:a)b", None), (r"[^a]", None),
+    (r"(?i)(?i:a)b", "[a]"), (r"(?i)(?-i:A)b", "[A]"),
     (r"\w", None), (r".", None), (r"\s*a", None), (r"(a)\1", "[a]")])
 def test_the_first_characters_read_from_an_expression(expression: str, head: str | None
                                                       ) -> None:
@@ -48,7 +54,8 @@ def test_the_detectors_get_a_look_ahead_where_it_pays() -> None:
     heads = {p.pattern: _readable(first_char_set(p)) for p in WRAPPED}
     assert heads[detectors._PATTERNS[3][1].pattern] == "[adfjmnos]"  # month names
     assert heads[prose._LANDMARK.pattern] == "[A-Z]"
-    assert sum(head is not None for head in heads.values()) >= 20
+    assert heads[sensitive.PATTERN.pattern] is not None  # "(?-i:HIV)" inside "re.I"
+    assert sum(head is not None for head in heads.values()) >= 27
 
 
 @pytest.mark.parametrize("index", range(len(WRAPPED)))
@@ -95,7 +102,11 @@ def _random_texts(texts: list[str]) -> list[str]:
                "my name is Ana", "Christmas Day 2019", "born in 1931", "RR 2 box 3",
                "jo at example dot com", "www.x.org", "a@b.com", "10.0.0.1", "K1A 0B1",
                "Springbank Park", "Fort Mac", "the old mill", "the Big Apple", "turned 93",
-               "Kilbride Memorial Hospital", "Church of the Good Shepherd", "x1 ", "_", "é"]
+               "Kilbride Memorial Hospital", "Church of the Good Shepherd", "x1 ", "_", "é",
+               "aged 44", "she was thirty-eight", "in her late thirties", "six years later",
+               "HIV", "aids", "PTSD", "opioids", "came out", "prison", "the surgeon",
+               "dismissed", "another doctor", "Dr. Falkner", "waved it away", "Oct 3",
+               "one hundred years old", "Our Lady of Sorrows"]
     out = []
     for _ in range(3000):
         picked = [rng.choice(phrases if rng.random() < 0.4 else words)
@@ -143,7 +154,7 @@ def _random_expression(rng: random.Random, depth: int = 0) -> str:
     """A small expression over the letters a-c and digits: literals, sets, optional and
     repeated items, alternations, groups, word boundaries and look-arounds."""
     atoms = ["a", "b", "c", "1", "[ab]", "[a-c]", r"\d", "[^a]", r"\w", ".", r"\b", " ",
-             "(?=a)", "(?!b)", "(?<=c)", "(?<!a)", "[Bc]", "C"]
+             "(?=a)", "(?!b)", "(?<=c)", "(?<!a)", "[Bc]", "C", "(?i:B)", "(?-i:A)", "(?i:c|A)"]
     parts = []
     for _ in range(rng.randint(1, 4)):
         roll = rng.random()
