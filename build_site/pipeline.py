@@ -28,6 +28,7 @@ from build_site.deidentify.findings import Finding, FindingCache, find_all, unre
 from build_site.deidentify.linkage import THE_CLINICIAN, linkages
 from build_site.engines import EngineName, SiteJob, run_engine
 from build_site.errors import PrivacyError, Problem
+from build_site.gc_stages import settled
 from build_site.html_whitespace import strip_site
 from build_site.insider import refusals
 from build_site.load import load_study_folder
@@ -282,7 +283,7 @@ def build(study_dir: Path, out: Path, config: Path | None = None,
         and everything :func:`_build` raises.
     """
     graphviz = require_graphviz()
-    with guarded_output(out, study_dir):
+    with guarded_output(out, study_dir), settled():  # gc_stages.py: see StageClock below
         return _build(study_dir, out, config, audience, progress, archive, engine, graphviz,
                       incremental)
 
@@ -316,7 +317,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         listed identifier in the output (exit 3). In every case ``out`` is untouched.
     """
     report = BuildReport(out)
-    stage = StageClock(report.timings, progress)
+    stage = StageClock(report.timings, progress, settling=True)
     out = check_output(out, study_dir)
     report.out = out
     work = build_directory(out)

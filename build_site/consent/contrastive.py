@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_site.deidentify.first_chars import with_first_chars
 from build_site.errors import PrivacyError, Problem
 from build_site.forked_map import map_forked
 from build_site.study import Clinician, Dyad, Study
@@ -55,6 +56,9 @@ _NEGATIVE = re.compile(
     r"sent (?:him|her) home|one long look|read (?:her|him),? in|bad visit|worst|"
     r"condescend\w*|patroniz\w*|patronis\w*|ignor\w*|blam\w*|humiliat\w*|insult\w*|"
     r"curt\w*|abrupt\w*|number forty-two|overrul\w*|discharg\w+ (?:him|her) from)\b", re.I)
+# As searched: behind a look-ahead of the characters their matches start with (the same
+# matches in less time, deidentify/first_chars.py).
+_NEGATIVE_SEARCHED, _ROLE_SEARCHED = with_first_chars(_NEGATIVE), with_first_chars(_ROLE)
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’)]*|$)")
 _TITLES_BEFORE_PERIOD = re.compile(r"\b(Dr|St|Mr|Mrs|Ms)\.")
 
@@ -104,11 +108,11 @@ def contrastive_sentences(text: str, own: set[str] | None = None
     (default: :func:`own_names` of ``text``)."""
     mine = own_names(text) if own is None else own
     for offset, sentence in sentences(text):
-        cue = _NEGATIVE.search(sentence)
+        cue = _NEGATIVE_SEARCHED.search(sentence)
         if not cue:  # most sentences: the reference need not be looked for
             continue
         others = [m.group(0) for m in _TITLED.finditer(sentence) if m.group(1) not in mine]
-        role = None if others else _ROLE.search(sentence)
+        role = None if others else _ROLE_SEARCHED.search(sentence)
         who = others[0] if others else role.group(0) if role else None
         if who:
             yield offset, " ".join(sentence.split()), who, cue.group(0)

@@ -145,11 +145,65 @@ def _pattern(forms: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=4096)
 def _compiled(source: str, flags: int) -> re.Pattern[str]:
-    """``re.compile(source, flags)``, kept for every :class:`Matcher` of the build: the
-    de-identification, the team's pages and the YAML prose each make one over the same list,
-    and ask for the same expressions (``re``'s own cache holds 512, fewer than a large study's
-    subsets). A compiled pattern depends on nothing but its source and flags."""
+    """``re.compile(source, flags)``, kept for every :class:`Matcher` of the build (``re``'s
+    own cache holds 512). A compiled pattern depends on nothing but its source and flags."""
     return re.compile(source, flags)
+
+
+@lru_cache(maxsize=16384)
+def _form_pattern(form: str, flags: int) -> re.Pattern[str]:
+    """The expression of one form (a canonical reading: words joined by single spaces) as
+    :func:`_pattern` writes it in its alternation, without the look-behind in front: the
+    word before is checked by :func:`_search`, so that ``re`` can look for the form's first
+    letters as a literal (a look-behind in front keeps it trying every position). Kept for
+    every :class:`Matcher` of the build, as :func:`_compiled`."""
+    body = _SEPARATOR.join(re.escape(w) for w in form.split(" ") if w)
+    return re.compile(body + r"(?![\w])", flags)
+
+
+def _search(pattern: re.Pattern[str], text: str, pos: int) -> re.Match[str] | None:
+    """The first match of ``pattern`` (a :func:`_form_pattern`) in ``text`` from ``pos`` on
+    that does not follow a word character: what ``(?<![\\w])`` in front of it would find
+    (``re``'s ``\\w`` is :func:`_is_word`, a test checks every code point)."""
+    while (m := pattern.search(text, pos)) is not None:
+        start = m.start()
+        if start == 0 or not _is_word(text[start - 1]):
+            return m
+        pos = start + 1
+    return None
+
+
+def _ordered(forms: Iterable[str], flags: int) -> list[re.Pattern[str]]:
+    """The expressions of ``forms`` in :func:`_pattern`'s order of alternatives (longest
+    first, then alphabetical)."""
+    return [_form_pattern(form, flags) for form in sorted(set(forms), key=lambda f: (-len(f), f))]
+
+
+def _leftmost(text: str, patterns: list[re.Pattern[str]]) -> list[re.Match[str]]:
+    """The matches ``_pattern(forms).finditer(text)`` gives, where ``patterns`` are
+    ``_ordered(forms)``: from the start, the leftmost match of any form, the first form in
+    order where several start at one place, then on from its end.
+
+    That is what ``re`` does with the alternation, which tries the alternatives in order at
+    each position. A form matches at a given position in one way only (a run of separators
+    is followed by a letter that is none), so its next match is its own search from there.
+    Compiling one alternation per set of entries present (about 3,000 at 1,000 dyads, each
+    used by a few texts) cost more than the matching; each form is compiled once instead.
+    """
+    following = [_search(p, text, 0) for p in patterns]
+    found: list[re.Match[str]] = []
+    pos = 0
+    while True:
+        best: re.Match[str] | None = None
+        for i, m in enumerate(following):
+            if m is not None and m.start() < pos:  # overlapped by the last match: look on
+                m = following[i] = _search(patterns[i], text, pos)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            return found
+        found.append(best)
+        pos = best.end()
 
 
 def _as_a_name(match: str) -> bool:
@@ -189,8 +243,8 @@ class Matcher:
         self._forms_of: dict[int, list[tuple[bool, str]]] = {}
         for key, ident in self._by_form.items():
             self._forms_of.setdefault(id(ident), []).append(key)
-        self._subsets: dict[frozenset[int], tuple[re.Pattern[str] | None,
-                                                  re.Pattern[str] | None]] = {}
+        self._subsets: dict[frozenset[int], tuple[list[re.Pattern[str]],
+                                                  list[re.Pattern[str]]]] = {}
         # One pattern per form: (its entry, whether it is case-sensitive, the form).
         patterns: dict[str, tuple[Identifier, bool, str]] = {}
         for (sensitive, form), ident in self._by_form.items():
@@ -288,15 +342,16 @@ class Matcher:
         return self._sensitive_patterns[form]
 
     def _patterns_for(self, present: list[Identifier]
-                      ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        """The (case-insensitive, case-sensitive) patterns of the forms of ``present`` only."""
+                      ) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+        """The (case-insensitive, case-sensitive) expressions of the forms of ``present``
+        only, in :func:`_leftmost`'s order (:func:`_ordered`)."""
         key = frozenset(id(i) for i in present)
         if key not in self._subsets:
             if len(self._subsets) > 4096:
                 self._subsets.clear()
             forms = [form for i in key for form in self._forms_of.get(i, [])]
-            self._subsets[key] = (_pattern(f for s, f in forms if not s),
-                                  _pattern((f for s, f in forms if s), re.IGNORECASE))
+            self._subsets[key] = (_ordered((f for s, f in forms if not s), 0),
+                                  _ordered((f for s, f in forms if s), re.IGNORECASE))
         return self._subsets[key]
 
     def find(self, text: str) -> list[Hit]:
@@ -329,13 +384,13 @@ class Matcher:
         present = self._contains(text, None)
         if not present:
             return []
-        insensitive, sensitive_pattern = self._patterns_for(present)
+        insensitive, sensitive_patterns = self._patterns_for(present)
         hits: list[Hit] = []
-        for sensitive, pattern in ((False, insensitive), (True, sensitive_pattern)):
-            if pattern is None:
+        for sensitive, patterns in ((False, insensitive), (True, sensitive_patterns)):
+            if not patterns:
                 continue
             read, offsets = reading_with_map(text, lower=not sensitive)
-            for m in pattern.finditer(read):
+            for m in _leftmost(read, patterns):
                 if sensitive and not _as_a_name(m.group(0)):
                     continue
                 key = (sensitive, _canonical(m.group(0), True))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from build_site.deidentify.first_chars import with_first_chars
+
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "abuse": (r"abus(?:e|ed|ive)", r"assault(?:ed)?", r"rape[ds]?", r"molest\w*",
               r"domestic violence", r"battered", r"incest"),
@@ -49,8 +51,13 @@ PATTERN = re.compile(
                         for i, name in enumerate(_NAMES)) + r")\b", re.IGNORECASE)
 
 
+# As searched: behind a look-ahead of the characters its matches start with (the same
+# matches in less time, deidentify/first_chars.py).
+_SEARCHED = with_first_chars(PATTERN)
+
+
 def disclosures(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, category) of every sensitive term in ``text``."""
-    for m in PATTERN.finditer(text):
+    for m in _SEARCHED.finditer(text):
         group = m.lastgroup or ""
         yield m.start(), m.end(), _NAMES[int(group[1:])]
