@@ -21,7 +21,7 @@ from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
 from build_site.site_config_shape import refuse_bad_shapes
 from build_site.site_theme import key_line, merged_theme
-from build_site.theme_scripts import script_assets, write_partials
+from build_site.theme_scripts import BASE_SCRIPT, PALETTE_SCRIPT, script_assets, write_partials
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 STYLESHEET = "assets/build-site.css"
@@ -30,7 +30,9 @@ SCRIPT = "assets/build-site.js"
 # work from disk with no external script, so a vendored copy (iframe-worker 1.0.4, MIT) is used.
 IFRAME_WORKER = "assets/javascripts/iframe-worker-shim.js"
 DEFAULT_SITE_NAME = "Study site"
-BUILD_FILES = (STYLESHEET, SCRIPT, IFRAME_WORKER)  # added to every site by assemble()
+# added to every site by assemble() (the theme's two scripts whenever Material's partials
+# are as expected: a team's file at either path is refused all the same)
+BUILD_FILES = (STYLESHEET, SCRIPT, IFRAME_WORKER, PALETTE_SCRIPT, BASE_SCRIPT)
 
 
 def default_config() -> Path:

@@ -15,7 +15,8 @@ the study's size, of which the pages load only part:
   quotes, from ``search.a7633da7.min.js`` of Material 9.8.1). An English site loads none.
 
 Only files Material ships, byte for byte as it ships them, go (a team's own file of the same
-name stays), and the search languages only when the site's worker holds that exact code
+name stays, and so does one the team's configuration loads on every page: ``extra_javascript``
+or ``extra_css``), and the search languages only when the site's worker holds that exact code
 (another Material: they all stay). MkDocs only (the engine calls :func:`drop_unused` after
 every build, serve's included).
 """
@@ -23,7 +24,9 @@ every build, serve's included).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 ASSETS = "assets"
 LUNR = "assets/javascripts/lunr"
@@ -85,11 +88,27 @@ def _worker_known(site: Path) -> bool:
     return any(_WORKER_LOADS in p.read_text(encoding="utf-8") for p in workers)
 
 
-def unused(site: Path, theme: Path | None = None) -> list[Path]:
+def named_in_config(config: Mapping[str, Any]) -> frozenset[str]:
+    """The site-relative paths every page loads by the site configuration ``config``
+    (``extra_javascript`` and ``extra_css``: strings, or MkDocs' ``{path: ...}`` entries),
+    without a leading ``./``; addresses of other hosts left out."""
+    named: set[str] = set()
+    for key in ("extra_javascript", "extra_css"):
+        for entry in config.get(key) or []:
+            path = entry.get("path") if isinstance(entry, Mapping) else entry
+            if isinstance(path, str) and "://" not in path and not path.startswith("//"):
+                named.add(path.removeprefix("./").lstrip("/"))
+    return frozenset(named)
+
+
+def unused(site: Path, theme: Path | None = None, keep: Iterable[str] = ()) -> list[Path]:
     """The files of ``site`` (a Material site MkDocs wrote) no page loads: Material's source
-    maps, and the search languages its worker does not load. Each is byte for byte the file
-    of ``theme`` (Material's ``assets``, by default the installed one)."""
+    maps, and the search languages its worker does not load, but those at a site-relative
+    path of ``keep`` (what the team's configuration loads, :func:`named_in_config`). Each is
+    byte for byte the file of ``theme`` (Material's ``assets``, by default the installed
+    one)."""
     theme = theme or theme_assets()
+    kept = frozenset(keep)
     out: list[Path] = []
     for shipped in sorted(theme.rglob("*.map")):
         out.append(site / ASSETS / shipped.relative_to(theme))
@@ -101,18 +120,19 @@ def unused(site: Path, theme: Path | None = None) -> list[Path]:
             rel = shipped.relative_to(lunr).as_posix()
             if shipped.is_file() and rel not in keep:
                 out.append(site / LUNR / rel)
-    return [p for p in out if p.is_file() and p.read_bytes() == (
-        theme / p.relative_to(site / ASSETS)).read_bytes()]
+    return [p for p in out if p.relative_to(site).as_posix() not in kept and p.is_file()
+            and p.read_bytes() == (theme / p.relative_to(site / ASSETS)).read_bytes()]
 
 
-def drop_unused(site: Path) -> int:
-    """Delete :func:`unused` files from ``site`` and the folders they leave empty.
+def drop_unused(site: Path, keep: Iterable[str] = ()) -> int:
+    """Delete :func:`unused` files from ``site`` (but those at a path of ``keep``) and the
+    folders they leave empty.
 
     Returns:
         The number of bytes removed.
     """
     removed = 0
-    for path in unused(site):
+    for path in unused(site, keep=keep):
         removed += path.stat().st_size
         path.unlink()
     lunr = site / LUNR

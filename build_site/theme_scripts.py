@@ -73,7 +73,9 @@ def base_file_code(templates: Path | None = None) -> str | None:
 
 
 def _base_partial(code: str) -> str:
-    return ("{% if config.extra.scope %}<script>" + code + "</script>{% else %}"
+    # "is defined", not truth: Material's d(base_url) replaces only a missing key, so a
+    # scope of "" (the page's own address) or null is Material's inline script as well
+    return ("{% if config.extra.scope is defined %}<script>" + code + "</script>{% else %}"
             + _loader(BASE_SCRIPT) + "{% endif %}\n")
 
 

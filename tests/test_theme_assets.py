@@ -79,3 +79,16 @@ def test_languages_stay_when_the_worker_or_the_index_is_not_as_known(
     drop_unused(site)
     assert sorted(p for p in (site / LUNR).rglob("*") if p.is_file()) == lunr_files
     assert not list(site.rglob("*.map"))
+
+
+def test_a_file_the_teams_configuration_loads_stays(tiny: Path, tmp_path: Path) -> None:
+    # a team page loading Material's own copy of a search language file (extra_javascript)
+    (tiny / "mkdocs.yml").write_text(
+        "site_name: Tiny\nextra_javascript:\n  - assets/javascripts/lunr/tinyseg.js\n"
+        "  - path: ./assets/javascripts/lunr/min/lunr.de.min.js\n", encoding="utf-8")
+    site = tmp_path / "site"
+    build(tiny, site)
+    theme = theme_assets.theme_assets() / "javascripts" / "lunr"
+    for rel in ("tinyseg.js", "min/lunr.de.min.js"):
+        assert (site / LUNR / rel).read_bytes() == (theme / rel).read_bytes()
+    assert not (site / LUNR / "wordcut.js").exists()  # what nothing loads still goes

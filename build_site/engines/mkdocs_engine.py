@@ -33,7 +33,7 @@ from build_site.errors import Problem, StudyError
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 from build_site.render.theme_text import ThemeText, for_theme
-from build_site.site_project import config_overrides
+from build_site.site_project import config_overrides, resolved_config
 from build_site.site_theme import config_value_line
 
 
@@ -79,7 +79,8 @@ class MkDocsEngine:
         try:
             _build(job, handler.messages)
             search_once.keep_one_index(job.site_dir)
-            theme_assets.drop_unused(job.site_dir)
+            theme_assets.drop_unused(job.site_dir, theme_assets.named_in_config(
+                resolved_config(job.config)))
         except (MkDocsException, SystemExit) as exc:
             messages = handler.messages or [str(exc)]
             raise StudyError([Problem(str(job.config), config_value_line(job.config, m),

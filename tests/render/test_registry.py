@@ -63,6 +63,11 @@ def _handwritten(study: Path, rel: str, text: str = "# Notes\n\nOur own page.\n"
     ("dyads/notes.md", "in the folder 'dyads/'"),
     ("CITATION.cff", "'CITATION.cff' is a file build-site generates"),
     ("assets/build-site.css", "'assets/build-site.css' is a file build-site generates"),
+    # Material's palette and base scripts as files (theme_scripts): a team's file there would
+    # be replaced by ours without a word
+    ("assets/build-site-palette.js",
+     "'assets/build-site-palette.js' is a file build-site generates"),
+    ("assets/build-site-base.js", "'assets/build-site-base.js' is a file build-site generates"),
 ])
 def test_a_handwritten_page_at_a_generated_path_is_refused(tiny: Path, tmp_path: Path,
                                                            rel: str, says: str) -> None:
