@@ -91,7 +91,7 @@ def child_build(study: str, out: str, report_path: str, profile_path: str | None
 
     def cpu() -> float:
         own = resource.getrusage(resource.RUSAGE_SELF)
-        kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # dot processes, once reaped
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # dot and forked workers, once reaped
         return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
     stage_cpu: dict[str, float] = {}
@@ -512,7 +512,8 @@ def tables(results: list[SizeResult]) -> list[tuple[list[str], list[list[str]]]]
             _fmt(cold * 1000 / res.dyads if cold is not None else None, 0),
             " ".join(f"{x:.1f}" for x in res.load),
         ])
-    cpu_head = ["dyads", "cold CPU s (python + dot)", "of which dot s",
+    cpu_head = ["dyads", "cold CPU s (this process + children)",
+                "of which child processes s (dot, forked workers)",
                 *(f"{s} CPU s" for s in stages), "own stages CPU s", "no-op CPU s",
                 "no-op own stages CPU s", "no-op mkdocs CPU s"]
     cpu_rows = []
