@@ -7,6 +7,8 @@ from build_site.deidentify import Matcher, deidentify
 from build_site.pipeline import load_and_validate
 from build_site.study import Identifier
 
+from .alternation import alternation_hits
+
 REPO = Path(__file__).resolve().parents[2]
 
 ANA = Identifier(text="Ana Reyes", replacement="Lucia", kind="person",
@@ -98,22 +100,7 @@ def test_fast_fold_equals_the_reference_fold() -> None:
 def _reference_find(matcher: Matcher, text: str) -> list[tuple[int, int, str]]:
     """find() as first written: every form's expression over the whole text (case-sensitive
     forms in any case, then kept only where written with a capital)."""
-    from build_site.deidentify.matching import _canonical, _pattern
-    from build_site.deidentify.reading import original_span, reading_with_map
-
-    hits = []
-    for sensitive in (False, True):
-        pattern = _pattern((f for (s, f) in matcher._by_form if s == sensitive),
-                           re.IGNORECASE if sensitive else 0)
-        if pattern is None:
-            continue
-        read, offsets = reading_with_map(text, lower=not sensitive)
-        for m in pattern.finditer(read):
-            if sensitive and m.group(0).islower():
-                continue
-            ident = matcher._by_form.get((sensitive, _canonical(m.group(0), True)))
-            if ident is not None:
-                hits.append((*original_span(offsets, m.start(), m.end()), ident.text))
+    hits = alternation_hits(matcher, text)
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     kept: list[tuple[int, int, str]] = []
     for hit in hits:

@@ -11,16 +11,16 @@ import pytest
 
 from build_site.deidentify import Matcher, deidentify
 from build_site.deidentify.matching import (
-    _canonical,
     _is_word,
     _leftmost,
     _ordered,
     _pattern,
 )
-from build_site.deidentify.reading import original_span, reading_with_map
 from build_site.pipeline import load_and_validate
 from build_site.study import Study
 from build_site.synth import default_clinicians, write_synthetic_study
+
+from .alternation import alternation_hits
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -69,27 +69,6 @@ def test_random_texts_match_as_the_alternation_does() -> None:
                 _alternation(forms, flags, text), (forms, text, flags)
 
 
-def _alternation_hits(matcher: Matcher, text: str) -> list[tuple[int, int, str]]:
-    """``Matcher._hits`` as it was before: one alternation of the forms of the entries
-    present, for each kind."""
-    present = {id(i) for i in matcher._contains(text, None)}
-    hits = []
-    for sensitive in (False, True):
-        forms = [f for (s, f), i in matcher._by_form.items() if s == sensitive
-                 and id(i) in present]
-        pattern = _pattern(forms, re.IGNORECASE if sensitive else 0)
-        if pattern is None:
-            continue
-        read, offsets = reading_with_map(text, lower=not sensitive)
-        for m in pattern.finditer(read):
-            if sensitive and m.group(0).islower():
-                continue
-            ident = matcher._by_form.get((sensitive, _canonical(m.group(0), True)))
-            if ident is not None:
-                hits.append((*original_span(offsets, m.start(), m.end()), ident.text))
-    return hits
-
-
 @pytest.fixture(scope="module")
 def study(tmp_path_factory: pytest.TempPathFactory) -> Study:
     folder = tmp_path_factory.mktemp("synth") / "study"
@@ -117,6 +96,6 @@ def test_every_string_a_study_replaces_has_the_hits_of_the_alternation(
     hit = 0
     for text in strings:
         got = [(h.start, h.end, h.identifier.text) for h in matcher._hits(text)]
-        assert got == _alternation_hits(matcher, text), repr(text)
+        assert got == alternation_hits(matcher, text, present_only=True), repr(text)
         hit += bool(got)
     assert hit > 20  # names were found: the comparison is not between two empty lists
