@@ -32,6 +32,14 @@ MATERIAL = "material"
 _SCHEME_KEYS = ("scheme", "media")
 
 
+def material_templates() -> Path:
+    """The ``templates`` folder of the installed Material theme (its partials and
+    ``assets``)."""
+    from importlib import resources
+
+    return Path(str(resources.files(MATERIAL))) / "templates"
+
+
 def merged_theme(default: dict[str, Any], team: Any, config: Path) -> dict[str, Any]:
     """The theme in force: ``team`` (the ``theme`` value of ``config``, None when absent)
     merged into ``default`` as the module docstring says.

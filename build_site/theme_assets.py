@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from build_site.site_theme import material_templates
+
 ASSETS = "assets"
 LUNR = "assets/javascripts/lunr"
 _WORKER_LOADS = (
@@ -41,9 +43,7 @@ _INDEXES = ("search/search_index.js", "search/search_index.json")
 
 def theme_assets() -> Path:
     """The ``assets`` folder of the installed Material theme."""
-    from importlib import resources
-
-    return Path(str(resources.files("material"))) / "templates" / ASSETS
+    return material_templates() / ASSETS
 
 
 def search_languages(site: Path) -> list[str] | None:
@@ -114,11 +114,11 @@ def unused(site: Path, theme: Path | None = None, keep: Iterable[str] = ()) -> l
         out.append(site / ASSETS / shipped.relative_to(theme))
     langs = search_languages(site)
     if langs is not None and _worker_known(site):
-        keep = worker_loads(langs)
+        loaded = worker_loads(langs)
         lunr = theme / "javascripts" / "lunr"
         for shipped in sorted(lunr.rglob("*")):
             rel = shipped.relative_to(lunr).as_posix()
-            if shipped.is_file() and rel not in keep:
+            if shipped.is_file() and rel not in loaded:
                 out.append(site / LUNR / rel)
     return [p for p in out if p.relative_to(site).as_posix() not in kept and p.is_file()
             and p.read_bytes() == (theme / p.relative_to(site / ASSETS)).read_bytes()]

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from build_site.site_theme import material_templates
+
 PALETTE_SCRIPT = "assets/build-site-palette.js"
 BASE_SCRIPT = "assets/build-site-base.js"
 PALETTE = "partials/javascripts/palette.html"
@@ -41,17 +43,11 @@ def _loader(path: str) -> str:
     return "<script src=\"{{ '" + path + "' | url }}\"></script>"
 
 
-def _material_templates() -> Path:
-    from importlib import resources
-
-    return Path(str(resources.files("material"))) / "templates"
-
-
 def theme_script(partial: str, templates: Path | None = None) -> str | None:
     """The code of ``partial`` in ``templates`` (Material's templates folder by default), or
     None when the partial is not exactly one inline ``<script>``."""
     try:
-        text = ((templates or _material_templates()) / partial).read_text(encoding="utf-8")
+        text = ((templates or material_templates()) / partial).read_text(encoding="utf-8")
     except OSError:
         return None
     found = _SCRIPT.match(text)
