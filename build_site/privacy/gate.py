@@ -359,10 +359,7 @@ class _QuickScan:
         if "<" not in read:
             return
         yield self.words.seam_windows(read)
-        drawn = drawn_order(read, reordered_only=True) if "<text" in read else []
-        if drawn:
-            yield "\n".join("".join(pieces) for pieces in drawn)
-            yield "\n".join(" ".join(pieces) for pieces in drawn)
+        yield from _drawn_readings(read, reordered_only=True)
 
     def _variants(self, read: str, new_tags: list[str]) -> Iterator[str]:
         """The texts to search in the lower-case reading ``read``; the tags searched are
@@ -385,11 +382,18 @@ class _QuickScan:
             yield " ".join(new_tags)
         yield self.words.glued_windows(gaps) if first_look else "".join(gaps)
         yield " ".join(gaps)
-        # read is lower-cased already, and no other character lower-cases to "<text"
-        drawn = drawn_order(read, reordered_only=first_look) if "<text" in read else []
-        if drawn:
-            yield "\n".join("".join(pieces) for pieces in drawn)
-            yield "\n".join(" ".join(pieces) for pieces in drawn)
+        yield from _drawn_readings(read, reordered_only=first_look)
+
+
+def _drawn_readings(read: str, reordered_only: bool) -> Iterator[str]:
+    """The SVG text of the lower-case reading ``read`` in the order it is drawn, joined
+    without and with spaces (:func:`drawn_order`; with ``reordered_only``, only when that
+    order differs from the stored one)."""
+    # read is lower-cased already, and no other character lower-cases to "<text"
+    drawn = drawn_order(read, reordered_only=reordered_only) if "<text" in read else []
+    if drawn:
+        yield "\n".join("".join(pieces) for pieces in drawn)
+        yield "\n".join(" ".join(pieces) for pieces in drawn)
 
 
 THEME_PACKAGES = ("material", "mkdocs", "zensical")
