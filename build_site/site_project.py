@@ -15,12 +15,13 @@ from typing import Any
 
 import yaml
 
+from build_site.engines import nav_trail
 from build_site.errors import Problem, StudyError
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
 from build_site.site_config_shape import refuse_bad_shapes
-from build_site.site_theme import key_line, merged_theme
+from build_site.site_theme import key_line, material_templates, merged_theme
 from build_site.theme_scripts import BASE_SCRIPT, PALETTE_SCRIPT, script_assets, write_partials
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
@@ -423,6 +424,7 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
     announce = ('{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
                 + "</strong>{% endblock %}\n") if notice.text else ""
     write_partials(folder)
+    nav_trail.write_partial(folder, material_templates())
     main.write_text(
         '{% extends "' + parent + '" %}\n'
         "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n" + announce,
