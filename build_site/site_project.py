@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from build_site import theme_icons
 from build_site.engines import nav_trail
 from build_site.errors import Problem, StudyError
 from build_site.publish import MARKER as OUTPUT_MARKER
@@ -425,6 +426,7 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
                 + "</strong>{% endblock %}\n") if notice.text else ""
     write_partials(folder)
     nav_trail.write_partial(folder, material_templates())
+    theme_icons.write_partials(folder, theme, config.parent / str(own) if own else None)
     main.write_text(
         '{% extends "' + parent + '" %}\n'
         "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n" + announce,
