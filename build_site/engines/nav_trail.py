@@ -52,7 +52,7 @@ _LOOP = re.compile(
     r'\s*)\{\{ render\(item, path ~ "_" ~ loop\.index, level \+ 1, nav_item\) \}\}')
 
 
-def _test() -> str:
+def _trail_statements() -> str:
     """The statements that set ``trail.inside`` and ``trail.trim`` for ``nav_item``."""
     prefix = RANGE_INDEX_PREFIX  # a path in docs/: the page's URL starts the same way
     return (
@@ -80,9 +80,9 @@ def trail_partial(templates: Path) -> str | None:
     if text.count(_MACRO) != 1 or len(_LOOP.findall(text)) != 1:
         return None
     head, body = text.split(_MACRO)
-    if _CHILDREN not in body:
+    if body.count(_CHILDREN) != 1:
         return None
-    body = body.replace(_CHILDREN, _CHILDREN + _test(), 1)
+    body = body.replace(_CHILDREN, _CHILDREN + _trail_statements(), 1)
     body = _LOOP.sub(
         lambda m: ("{% for item in nav_item.children"
                    " if not (trail.trim and item.children and not item.active) %}"
