@@ -399,9 +399,12 @@ HEAD_KEY = "build_site_home_head"  # config.extra key of Notice.head
 
 def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: Notice) -> Path:
     """A theme ``custom_dir`` in ``work`` holding the banner (and ``noindex``) on top of the
-    study's own overrides. A team's own ``main.html`` is kept and extended, not replaced: it is
-    renamed :data:`TEAM_MAIN` and ours extends it, so the team's blocks render and the notice
-    is added to them (Jinja2 template inheritance, as Material documents for overrides)."""
+    study's own overrides, the two scripts as files (:mod:`build_site.theme_scripts`) and, for
+    Material, the navigation trail (:mod:`build_site.engines.nav_trail`) and the icons drawn
+    once (:mod:`build_site.theme_icons`). A team's own ``main.html`` is kept and extended, not
+    replaced: it is renamed :data:`TEAM_MAIN` and ours extends it, so the team's blocks render
+    and the notice is added to them (Jinja2 template inheritance, as Material documents for
+    overrides)."""
     import html
     import shutil
 
@@ -425,8 +428,9 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
     announce = ('{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
                 + "</strong>{% endblock %}\n") if notice.text else ""
     write_partials(folder)
-    nav_trail.write_partial(folder, material_templates())
-    theme_icons.write_partials(folder, theme, config.parent / str(own) if own else None)
+    if theme.get("name") in (None, "material"):  # Material's partials, for Material only
+        nav_trail.write_partial(folder, material_templates())
+        theme_icons.write_partials(folder, theme, config.parent / str(own) if own else None)
     main.write_text(
         '{% extends "' + parent + '" %}\n'
         "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n" + announce,

@@ -78,7 +78,7 @@ def partials(theme: dict[str, Any]) -> dict[str, str]:
     the module's docstring requires."""
     icon = theme.get("icon")
     icons: dict[str, Any] = icon if isinstance(icon, dict) else {}
-    if theme.get("logo"):
+    if theme.get("logo") or theme.get("name") not in (None, "material"):
         return {}
     logo = _icon(str(icons.get("logo") or "material/library"))
     search = _icon(str(icons.get("search") or "material/magnify"))

@@ -52,6 +52,7 @@ def test_the_partials_are_materials_with_the_icons_written_in() -> None:
 
 @pytest.mark.parametrize("theme", [
     {"logo": "images/logo.png"},
+    {"name": "readthedocs"},
     {"icon": {"logo": "material/no-such-icon"}},
     {"icon": {"search": "../../etc/passwd"}},
 ])
