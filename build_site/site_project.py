@@ -15,12 +15,14 @@ from typing import Any
 
 import yaml
 
+from build_site import theme_icons
+from build_site.engines import nav_trail
 from build_site.errors import Problem, StudyError
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
 from build_site.site_config_shape import refuse_bad_shapes
-from build_site.site_theme import key_line, merged_theme
+from build_site.site_theme import key_line, material_templates, merged_theme
 from build_site.theme_scripts import BASE_SCRIPT, PALETTE_SCRIPT, script_assets, write_partials
 
 REQUIRED_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
@@ -397,9 +399,12 @@ HEAD_KEY = "build_site_home_head"  # config.extra key of Notice.head
 
 def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: Notice) -> Path:
     """A theme ``custom_dir`` in ``work`` holding the banner (and ``noindex``) on top of the
-    study's own overrides. A team's own ``main.html`` is kept and extended, not replaced: it is
-    renamed :data:`TEAM_MAIN` and ours extends it, so the team's blocks render and the notice
-    is added to them (Jinja2 template inheritance, as Material documents for overrides)."""
+    study's own overrides, the two scripts as files (:mod:`build_site.theme_scripts`) and, for
+    Material, the navigation trail (:mod:`build_site.engines.nav_trail`) and the icons drawn
+    once (:mod:`build_site.theme_icons`). A team's own ``main.html`` is kept and extended, not
+    replaced: it is renamed :data:`TEAM_MAIN` and ours extends it, so the team's blocks render
+    and the notice is added to them (Jinja2 template inheritance, as Material documents for
+    overrides)."""
     import html
     import shutil
 
@@ -423,6 +428,9 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
     announce = ('{% block announce %}<strong class="bs-notice">' + html.escape(notice.text)
                 + "</strong>{% endblock %}\n") if notice.text else ""
     write_partials(folder)
+    if theme.get("name") in (None, "material"):  # Material's partials, for Material only
+        nav_trail.write_partial(folder, material_templates())
+        theme_icons.write_partials(folder, theme, config.parent / str(own) if own else None)
     main.write_text(
         '{% extends "' + parent + '" %}\n'
         "{% block extrahead %}{{ super() }}" + robots + "{% endblock %}\n" + announce,

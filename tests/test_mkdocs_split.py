@@ -81,7 +81,8 @@ def test_the_bundled_study_in_two_processes_is_byte_for_byte_one(
 
 def test_a_ranged_navigation_trail_in_two_processes_is_byte_for_byte_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The navigation trail (nav_trail.py) is each page's own: split, the same bytes."""
+    """The navigation trail (nav_trail.py, a theme override) is each page's own: split, the
+    same bytes."""
     from build_site.render import case_ranges
 
     monkeypatch.setattr(case_ranges, "MAX_FLAT_GROUPS", 5)

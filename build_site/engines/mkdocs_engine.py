@@ -4,8 +4,7 @@ What only MkDocs needs stays here: the plugins the build adds itself (never name
 ``mkdocs.yml``): :class:`build_site.render.fragments.DiagramFragments` (search stand-ins that
 keep Material's indexer from parsing every SVG, and the theme's bytecode cache) and
 :class:`build_site.render.theme_text.ThemeText` (theme text escaped as
-``markupsafe.Markup``), :class:`build_site.engines.nav_trail.NavTrail` (a ranged case-study
-section's navigation trimmed to each page's trail); Material's search index kept once
+``markupsafe.Markup``); Material's search index kept once
 (:mod:`build_site.search_once`); Material's files no page loads left out
 (:mod:`build_site.theme_assets`); the banner Material prints about MkDocs 2; MkDocs' log turned into
 errors (strict mode).
@@ -27,8 +26,6 @@ from build_site.engines.mkdocs_dirty import (
     merge_search_index,
     read_search_index,
 )
-from build_site.engines.nav_trail import PLUGIN_NAME as NAV_TRAIL
-from build_site.engines.nav_trail import NavTrail
 from build_site.errors import Problem, StudyError
 from build_site.render.fragments import PLUGIN_NAME, DiagramFragments
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
@@ -110,7 +107,6 @@ def _configure(job: SiteJob) -> Any:
     cfg = load_config(config_file=str(job.config), **overrides)
     cfg.plugins[PLUGIN_NAME] = DiagramFragments(job.fragments, job.work / "cache" / "theme")
     cfg.plugins[THEME_TEXT] = ThemeText()
-    cfg.plugins[NAV_TRAIL] = NavTrail()
     return cfg
 
 

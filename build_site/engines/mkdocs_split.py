@@ -51,7 +51,6 @@ from typing import Any
 
 import build_site.engines.mkdocs_dirty as mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
-from build_site.engines.nav_trail import PLUGIN_NAME as NAV_TRAIL
 from build_site.forked import core_free, die_with_parent, held_interrupt, usable_cores
 from build_site.render.fragments import PLUGIN_NAME as DIAGRAMS
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
@@ -64,10 +63,9 @@ MIN_PAGES_CORE_FREE = 40
 study under 3 s"); while other work keeps both cores busy they only add the fork's CPU."""
 SPLIT_SAFE_PLUGINS = frozenset({
     "search", "material/search", "offline", "material/offline",
-    DIAGRAMS, THEME_TEXT, NAV_TRAIL, mkdocs_dirty.PLUGIN_NAME})
+    DIAGRAMS, THEME_TEXT, mkdocs_dirty.PLUGIN_NAME})
 """The plugins known to give, in two processes, the bytes of one (their state is each page's
-own, or checked by :func:`_put_together`; the navigation trail is a function of the
-navigation and the page). Any other is not split: Material's ``tags``
+own, or checked by :func:`_put_together`). Any other is not split: Material's ``tags``
 collects every page's tags as it renders it (each half's listing would show only its own
 pages), its ``blog`` keeps generated pages in a temporary folder both processes would share
 and each remove."""

@@ -30,10 +30,12 @@ from typing import Any
 
 import yaml
 
-from build_site import theme_scripts
+from build_site import theme_icons, theme_scripts
+from build_site.engines import nav_trail
 from build_site.engines.job import SiteJob
 from build_site.errors import Problem, StudyError, UsageError
 from build_site.site_project import config_overrides, resolved_config
+from build_site.site_theme import material_templates
 
 CONFIG_FILE = "zensical.yml"
 THEME = "zensical-theme"  # the build's theme overrides for Zensical, in the build directory
@@ -75,15 +77,19 @@ def zensical_config(job: SiteJob) -> dict[str, Any]:
     if theme.get("custom_dir"):
         own = Path(str(theme["custom_dir"]))
         own = own if own.is_absolute() else job.config.parent / own
-    theme["custom_dir"] = theme_folder(job.work, own).name
+    theme["custom_dir"] = theme_folder(job.work, own, theme).name
     config["theme"] = theme
     return config
 
 
-def theme_folder(work: Path, own: Path | None) -> Path:
+def theme_folder(work: Path, own: Path | None, theme: dict[str, Any] | None = None) -> Path:
     """``work/zensical-theme``: a copy of the theme overrides in force (``own``, or none) plus
     Zensical's partials that escape the (already escaped) site name a second time, without
-    that escape, where ``own`` does not hold its own copy. Returns the folder."""
+    that escape, where ``own`` does not hold its own copy; the navigation trail the build wrote
+    from Material's ``nav-item.html`` (:mod:`build_site.engines.nav_trail`) is written again
+    from Zensical's own, and the icon partials written from Material's for ``theme`` (the
+    theme settings in force; :mod:`build_site.theme_icons`) are left out. Returns the
+    folder."""
     from importlib import resources
 
     folder = work / THEME
@@ -94,6 +100,12 @@ def theme_folder(work: Path, own: Path | None) -> Path:
         if theme_scripts.is_ours(folder):  # Material's base script: Zensical's differs
             (folder / theme_scripts.BASE).unlink()
     templates = Path(str(resources.files("zensical") / "templates"))
+    if nav_trail.is_ours(folder, material_templates()):  # Material's partial: Zensical's differs
+        (folder / nav_trail.PARTIAL).unlink()
+        nav_trail.write_partial(folder, templates)
+    for rel in theme_icons.PARTIALS:  # Material's partials: Zensical's differ
+        if theme_icons.is_ours(folder, rel, theme or {}):
+            (folder / rel).unlink()
     for rel in SITE_NAME_PARTIALS:
         target = folder / rel
         if target.exists():

@@ -119,8 +119,7 @@ def test_every_case_page_is_linked_from_its_range_index_and_every_range_from_the
     assert {"clinicians-C1.html", "clinicians-C2.html"} <= article_links(cases / "index.html")
 
 
-def test_a_case_page_carries_only_its_own_branch(ranged: tuple[Any, Path],
-                                                request: pytest.FixtureRequest) -> None:
+def test_a_case_page_carries_only_its_own_branch(ranged: tuple[Any, Path]) -> None:
     _, site = ranged
     links = _sidebar_links(site / "dyads" / "C1-P1.html")
     # its own branch: the overview, the range index, its clinician, its dyads
@@ -130,10 +129,9 @@ def test_a_case_page_carries_only_its_own_branch(ranged: tuple[Any, Path],
     other = _sidebar_links(site / "clinicians" / "C2.html")
     assert {"../cases/clinicians-C2.html", "C2.html"} <= other
     assert not {"C1.html", "../dyads/C1-P1.html", "../dyads/C1-P2.html"} & other
-    # MkDocs shows the trail only (nav_trail.py); Zensical keeps the other range as one link
-    trail_only = request.node.callspec.params["ranged"] == "mkdocs"
-    assert ("../cases/clinicians-C2.html" in links) is not trail_only
-    assert ("../cases/clinicians-C1.html" in other) is not trail_only
+    # both engines show the trail only (nav_trail.py): not the other range, not even as a link
+    assert "../cases/clinicians-C2.html" not in links
+    assert "../cases/clinicians-C1.html" not in other
 
 
 def _nav_links(page: Path) -> set[str]:
@@ -143,17 +141,23 @@ def _nav_links(page: Path) -> set[str]:
     return _normal(HREF.findall(text[start:text.index("md-sidebar--secondary", start)]))
 
 
-def test_mkdocs_shows_a_ranged_section_as_the_page_trail_and_the_entries_it_holds(
-        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_each_engine_shows_a_ranged_section_as_the_page_trail_and_the_entries_it_holds(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
     """A case page lists no other range or clinician; the overview lists the ranges and a
     range's index page its clinicians, so each is one click from the trail."""
+    if engine == "zensical":
+        pytest.importorskip("zensical")
     study = tiny
     text = (study / "clinicians" / "C2.md").read_text()
     (study / "clinicians" / "C3.md").write_text(text.replace("C2", "C3"))
     monkeypatch.setattr(case_ranges, "MAX_FLAT_GROUPS", 1)
     monkeypatch.setattr(case_ranges, "RANGE_SIZE", 2)
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
     site = tmp_path / "site"
-    report = build(study, site)
+    report = build(study, site, engine=engine)
     assert [next(iter(item)) for item in _sections(report.nav)] == [
         "Overview", "Clinicians C1\u2013C2", "Clinicians C3"]
     dyad = _nav_links(site / "dyads" / "C1-P1.html")
