@@ -279,13 +279,21 @@ def _pattern_detections(text: str) -> Iterator[Detection]:
 
 
 def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
+    """Capitalised words that are not ordinary English words (likely names or places), known
+    first names written with a capital inside a sentence or in capitals, and cities.
+
+    A word whose first letter is not a capital is passed over before anything else is done
+    with it (most words are): :func:`_base` keeps a word's first letter (a word starts with a
+    letter, and only a possessive or trailing dashes and apostrophes are cut), so such a word
+    fails the ``word[0].isupper()`` test below whatever else holds.
+    """
     from build_site.deidentify.matching import fold
 
-    """Capitalised words that are not ordinary English words (likely names or places), known
-    first names written with a capital inside a sentence or in capitals, and cities."""
     first = first_names()
     cities, areas = _gazetteer()
     for m in _WORD.finditer(text):
+        if not m.group(0)[0].isupper():
+            continue
         word = _base(m.group(0))
         low = fold(word)
         singular = low[:-1] if low.endswith("s") else low
