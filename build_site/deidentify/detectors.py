@@ -36,6 +36,7 @@ from build_site.deidentify.discourse import repeats, with_surnames
 from build_site.deidentify.first_chars import with_first_chars
 from build_site.deidentify.lexicon import is_english
 from build_site.deidentify.prose import APOSTROPHES, CAP, HYPHENS, prose_spans
+from build_site.deidentify.required import required_text
 
 CATEGORIES = (
     "name", "place", "institution", "date", "age-over-89", "phone", "email", "url",
@@ -265,11 +266,29 @@ _DIGIT_PATTERNS = frozenset(id(p) for _, p in (*_PATTERNS, *extra_patterns.PATTE
 _SEARCHED = {id(p): with_first_chars(p) for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)}
 
 
+# The pieces of text every match of a pattern holds (required.py: "@" for an e-mail address),
+# by the id of the pattern, with whether the pattern ignores case (then the piece is
+# lower-case and looked for in the lower-cased text).
+_REQUIRED = {id(p): (piece, bool(p.flags & re.IGNORECASE))
+             for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)
+             if (piece := required_text(p)) is not None}
+
+
 def _pattern_detections(text: str) -> Iterator[Detection]:
     digits = _DIGIT.search(text) is not None
+    lowered: str | None = None
     for category, pattern in (*_PATTERNS, *extra_patterns.PATTERNS):
         if not digits and id(pattern) in _DIGIT_PATTERNS:
             continue  # no match can hold a digit the text lacks
+        required = _REQUIRED.get(id(pattern))
+        if required is not None:
+            piece, any_case = required
+            if any_case:
+                lowered = text.lower() if lowered is None else lowered
+                if piece not in lowered:
+                    continue  # no match can be made without the piece
+            elif piece not in text:
+                continue
         for m in _SEARCHED.get(id(pattern), pattern).finditer(text):
             yield Detection(category, m.group(0).strip(), m.start(), m.end())
     for category, start, end in (*prose_spans(text), *extra_patterns.birth_years(text)):
