@@ -15,7 +15,7 @@ raised it, as without a pool.
 
 from __future__ import annotations
 
-from build_site.deidentify.detectors import Detection, detect
+from build_site.deidentify.detectors import Detection, allowed_words, detect
 from build_site.forked import worker_start
 from build_site.forked_map import map_forked
 
@@ -35,7 +35,10 @@ def detect_many(texts: list[str], allowed: list[str]) -> list[list[Detection]]:
         Whatever :func:`~.detectors.detect` raises for one of the texts, from this process.
     """
     # The first text is scanned in this process: it loads the word lists the workers share.
-    return map_forked(lambda text: detect(text, allowed), texts, POOL_MIN_TEXTS, CHUNK)
+    # The vocabulary's words are read once here, not once per text.
+    words = allowed_words(allowed)
+    return map_forked(lambda text: detect(text, allowed, words=words), texts, POOL_MIN_TEXTS,
+                      CHUNK)
 
 
 _worker_start = worker_start  # the pool's initializer (build_site/forked.py)

@@ -36,6 +36,7 @@ from build_site.deidentify.discourse import repeats, with_surnames
 from build_site.deidentify.first_chars import with_first_chars
 from build_site.deidentify.lexicon import is_english
 from build_site.deidentify.prose import APOSTROPHES, CAP, HYPHENS, prose_spans
+from build_site.deidentify.required import required_text
 
 CATEGORIES = (
     "name", "place", "institution", "date", "age-over-89", "phone", "email", "url",
@@ -265,11 +266,29 @@ _DIGIT_PATTERNS = frozenset(id(p) for _, p in (*_PATTERNS, *extra_patterns.PATTE
 _SEARCHED = {id(p): with_first_chars(p) for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)}
 
 
+# The pieces of text every match of a pattern holds (required.py: "@" for an e-mail address),
+# by the id of the pattern, with whether the pattern ignores case (then the piece is
+# lower-case and looked for in the lower-cased text).
+_REQUIRED = {id(p): (piece, bool(p.flags & re.IGNORECASE))
+             for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)
+             if (piece := required_text(p)) is not None}
+
+
 def _pattern_detections(text: str) -> Iterator[Detection]:
     digits = _DIGIT.search(text) is not None
+    lowered: str | None = None
     for category, pattern in (*_PATTERNS, *extra_patterns.PATTERNS):
         if not digits and id(pattern) in _DIGIT_PATTERNS:
             continue  # no match can hold a digit the text lacks
+        required = _REQUIRED.get(id(pattern))
+        if required is not None:
+            piece, any_case = required
+            if any_case:
+                lowered = text.lower() if lowered is None else lowered
+                if piece not in lowered:
+                    continue  # no match can be made without the piece
+            elif piece not in text:
+                continue
         for m in _SEARCHED.get(id(pattern), pattern).finditer(text):
             yield Detection(category, m.group(0).strip(), m.start(), m.end())
     for category, start, end in (*prose_spans(text), *extra_patterns.birth_years(text)):
@@ -279,13 +298,21 @@ def _pattern_detections(text: str) -> Iterator[Detection]:
 
 
 def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
+    """Capitalised words that are not ordinary English words (likely names or places), known
+    first names written with a capital inside a sentence or in capitals, and cities.
+
+    A word whose first letter is not a capital is passed over before anything else is done
+    with it (most words are): :func:`_base` keeps a word's first letter (a word starts with a
+    letter, and only a possessive or trailing dashes and apostrophes are cut), so such a word
+    fails the ``word[0].isupper()`` test below whatever else holds.
+    """
     from build_site.deidentify.matching import fold
 
-    """Capitalised words that are not ordinary English words (likely names or places), known
-    first names written with a capital inside a sentence or in capitals, and cities."""
     first = first_names()
     cities, areas = _gazetteer()
     for m in _WORD.finditer(text):
+        if not m.group(0)[0].isupper():
+            continue
         word = _base(m.group(0))
         low = fold(word)
         singular = low[:-1] if low.endswith("s") else low
@@ -335,7 +362,15 @@ def _allowed_words(allowed: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.lower() for phrase in allowed for w in _WORD.findall(phrase))
 
 
-def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
+def allowed_words(allowed: Iterable[str]) -> frozenset[str]:
+    """The lower-cased words of the allowed phrases ``allowed``, as :func:`detect` compares
+    them: for a caller that scans many texts with one vocabulary (``words=``), so the
+    vocabulary (2,540 phrases at 1,000 dyads) is not turned into a tuple and hashed per text."""
+    return _allowed_words(tuple(allowed))
+
+
+def detect(text: str, allowed: Iterable[str] = (), *, words: frozenset[str] | None = None
+           ) -> list[Detection]:
     """Every candidate identifier in ``text``, in order; overlapping detections keep the longest
     (the earliest when they start apart), and overlapping ones of one kind are merged.
 
@@ -349,20 +384,21 @@ def detect(text: str, allowed: Iterable[str] = ()) -> list[Detection]:
             skipped).
         allowed: words never flagged (the study's model and codebook vocabulary, pseudonyms,
             its allow-list), compared case-insensitively, word by word.
+        words: ``allowed_words(allowed)``, when the caller has it already (the same result
+            as without it).
     """
     from build_site.deidentify.reading import detector_reading, original_span
 
     read, offsets = detector_reading(text)
-    found = _detect(read, allowed)
+    found = _detect(read, allowed_words(allowed) if words is None else words)
     if offsets is None:
         return found
     return [Detection(d.category, d.text, *original_span(offsets, d.start, d.end))
             for d in found]
 
 
-def _detect(text: str, allowed: Iterable[str]) -> list[Detection]:
+def _detect(text: str, allow: frozenset[str]) -> list[Detection]:
     masked = _masked(text)
-    allow = _allowed_words(tuple(allowed))
     found = list(_pattern_detections(masked)) + list(_proper_nouns(masked, allow))
     found = [d for d in found if not _all_allowed(d.text, allow) and _plausible(d, allow)]
     found = _whole_names(masked, found, allow)

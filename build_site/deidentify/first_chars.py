@@ -9,10 +9,13 @@ nothing and only refuses positions where no match can start), in about half the 
 dyads (issue 25).
 
 The first characters are read from ``re``'s own parse of the expression (``re._parser``, not a
-public interface): anything this reader does not know (a scoped flag the whole expression
-lacks, a first item that may match nothing, a category other than ``\\d``, a negated set, any
-character) gives no look-ahead, and the expression is used as it is. Used by the detectors
-(:mod:`.detectors`, :mod:`.prose`) and the checks of published text
+public interface): anything this reader does not know (a scoped flag other than those of
+:data:`_SCOPED_FLAGS`, a first item that may match nothing, a category other than ``\\d``, a
+negated set, any character) gives no look-ahead, and the expression is used as it is. Where a
+first character is read inside a scoped ``(?i:...)`` that the whole expression lacks (a title
+before a name, "my name is"), the whole set is tested case-insensitively (``(?i:[...])``): that
+takes every character the literal takes there, and more elsewhere, which a look-ahead allows.
+Used by the detectors (:mod:`.detectors`, :mod:`.prose`) and the checks of published text
 (:mod:`build_site.privacy.numbers`, :mod:`build_site.privacy.sensitive`,
 :mod:`build_site.consent.contrastive`). ``tests/deidentify/test_first_chars.py`` checks that
 each of those expressions gives the same matches both ways, that random expressions do, and
@@ -39,25 +42,38 @@ def with_first_chars(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
 def first_char_set(pattern: re.Pattern[str]) -> str | None:
     """A character set (``[...]``) holding every character a match of ``pattern`` can start
-    with, under its flags; None when it cannot be read."""
+    with, under its flags, or that set made case-insensitive (``(?i:[...])``) when one of
+    those characters is matched under a scoped ``(?i:`` the expression lacks as a whole; None
+    when it cannot be read."""
     try:
         from re import _constants, _parser  # type: ignore[attr-defined]
 
-        found = _first(_parser.parse(pattern.pattern, pattern.flags), _Reader(
-            _constants, pattern.flags))
+        reader = _Reader(_constants, pattern.flags)
+        found = _first(_parser.parse(pattern.pattern, pattern.flags), reader)
     except Exception:  # any surprise in a private module: no look-ahead
         return None
     if not found:
         return None
-    return "[" + "".join(sorted(found)) + "]"
+    members = "[" + "".join(sorted(found)) + "]"
+    return f"(?i:{members})" if reader.any_case else members
+
+
+# Scoped flags a first character may be read under: IGNORECASE (the set is then tested
+# case-insensitively), and those that change no literal, set or ``\d`` (MULTILINE and DOTALL
+# change ``^``, ``$`` and ``.``, which this reader passes over or refuses; VERBOSE is read by
+# the parser; ASCII only narrows what ``\d`` and case-insensitive letters take).
+_SCOPED_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII
 
 
 class _Reader:
-    """``re``'s constants (``c.LITERAL``...) and the flags of the whole expression."""
+    """``re``'s constants (``c.LITERAL``...), the flags of the whole expression, and whether a
+    first character was read under a scoped IGNORECASE the whole expression lacks
+    (``any_case``)."""
 
     def __init__(self, constants: Any, flags: int) -> None:
         self.constants = constants
         self.flags = flags
+        self.any_case = False
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.constants, name)
@@ -108,10 +124,17 @@ def _first_of(op: Any, av: Any, c: Any) -> set[str] | None:
         return members
     if op is c.SUBPATTERN:
         _group, add_flags, _del_flags, body = av
-        # A flag the whole expression lacks (IGNORECASE in "(?i:...)") would make the set,
-        # read under the expression's flags, take fewer characters; one taken away ("(?-i:")
-        # only more, which a look-ahead allows.
-        return None if add_flags & ~c.flags else _first(body, c)
+        # A flag the whole expression lacks: IGNORECASE in "(?i:...)" makes the set be tested
+        # case-insensitively (it would take fewer characters under the expression's flags);
+        # any other that could change what a first item takes gives no look-ahead. One taken
+        # away ("(?-i:") only makes the set take more, which a look-ahead allows.
+        added = add_flags & ~c.flags
+        if added & ~_SCOPED_FLAGS:
+            return None
+        found = _first(body, c)
+        if found is not None and added & re.IGNORECASE:
+            c.any_case = True
+        return found
     if op is c.BRANCH:
         union: set[str] = set()
         for branch in av[1]:

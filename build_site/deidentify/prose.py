@@ -120,7 +120,8 @@ _AGE_CUE = re.compile(r"(?<!\d)(?:9\d|1[01]\d)(?!\d)|ninet|hundred", re.I)
 # The patterns run over whole texts, as searched: behind a look-ahead of the characters their
 # matches start with (first_chars.py: the same matches, in less time).
 _SEARCHED = {id(p): with_first_chars(p) for p in (
-    _AGE_CUE, _ZIP, _POSTAL_CA, _LANDMARK, _PLACE_PREFIX, _OLD_LANDMARK, _NICKNAMES)}
+    _AGE_CUE, _ZIP, _POSTAL_CA, _TITLED, _INSTITUTION_OF, _LANDMARK, _PLACE_PREFIX,
+    _OLD_LANDMARK, _NICKNAMES)}
 
 
 def _searched(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -162,7 +163,7 @@ def _titled_names(text: str) -> Iterator[Span]:
     is not an ordinary word; after a title in capitals only a name in capitals counts."""
     from build_site.deidentify.lexicon import is_english
 
-    for m in _TITLED.finditer(text):
+    for m in _searched(_TITLED).finditer(text):
         title = m.group("title")
         abbreviated = title.lower() in _ABBREVIATED
         if not abbreviated and (title.islower() or text[m.end("title")] == "."):
@@ -202,7 +203,7 @@ def _trim(text: str, start: int, end: int) -> int:
 
 
 def _institutions(text: str) -> Iterator[Span]:
-    for m in _INSTITUTION_OF.finditer(text):
+    for m in _searched(_INSTITUTION_OF).finditer(text):
         words = m.group(0).split()
         start = m.start()
         while (words and words[0].lower() in _FUNCTION_WORDS

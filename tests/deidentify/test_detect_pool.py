@@ -82,7 +82,7 @@ def test_no_fork_while_another_thread_runs(texts: list[str], pools: list[int]) -
 @needs_two_cores
 def test_a_detector_error_is_raised_from_this_process(
         texts: list[str], pools: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    def failing(text: str, allowed: list[str]) -> list[Any]:
+    def failing(text: str, allowed: list[str], **_: object) -> list[Any]:
         if "Maple Street" in text:
             raise ValueError(f"bad text, in process {os.getpid()}")
         return detect(text, allowed)
@@ -99,7 +99,7 @@ def test_a_worker_that_dies_falls_back_to_this_process(
         texts: list[str], pools: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     parent = os.getpid()
 
-    def dying(text: str, allowed: list[str]) -> list[Any]:
+    def dying(text: str, allowed: list[str], **_: object) -> list[Any]:
         if os.getpid() != parent:
             os._exit(1)
         return detect(text, allowed)

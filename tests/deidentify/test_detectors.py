@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from build_site.deidentify.bench import DEFAULT_CORPUS, load_corpus, run
-from build_site.deidentify.detectors import detect
+from build_site.deidentify.detectors import allowed_words, detect
 from build_site.errors import PrivacyError
 from build_site.pipeline import build
 
@@ -28,6 +28,17 @@ def test_planted_corpus_meets_the_targets() -> None:
 def test_bracketed_descriptors_and_allowed_words_are_not_flagged() -> None:
     assert detect("Then [her husband] drove to [small town] with Ruth.", ["Ruth"]) == []
     assert [d.text for d in detect("Then Ruth drove.")] == ["Ruth"]
+
+
+def test_the_vocabulary_read_once_gives_the_same_detections() -> None:
+    allowed = ["Ruth", "Kilbride Memorial", "Saint Jude's"]
+    words = allowed_words(allowed)
+    assert words == {"ruth", "kilbride", "memorial", "saint", "jude's"}
+    for text in ["Then Ruth drove to Kilbride Memorial Hospital with Agnes.",
+                 "St. Jude's clinic and Saint Jude's, then Ruth Okafor."]:
+        assert detect(text, allowed, words=words) == detect(text, allowed)
+    assert detect("Then Ruth drove.", allowed, words=words) == []
+    assert detect("Then Ruth drove.") != []
 
 
 def test_detections_carry_offsets() -> None:

@@ -22,7 +22,8 @@ from ..conftest import REPO
 # Every expression searched behind a look-ahead: the detectors', and the checks of published
 # text (numbers, sensitive disclosures, contrastive comments).
 WRAPPED = [*(p for _, p in (*detectors._PATTERNS, *extra_patterns.PATTERNS)),
-           prose._AGE_CUE, prose._ZIP, prose._POSTAL_CA, prose._LANDMARK, prose._PLACE_PREFIX,
+           prose._AGE_CUE, prose._ZIP, prose._POSTAL_CA, prose._TITLED, prose._INSTITUTION_OF,
+           prose._LANDMARK, prose._PLACE_PREFIX,
            prose._OLD_LANDMARK, prose._NICKNAMES, numbers.EXACT_AGE, numbers.EXACT_DATE,
            numbers.APPROX_AGE, numbers.DURATION, sensitive.PATTERN, contrastive._NEGATIVE,
            contrastive._ROLE]
@@ -37,8 +38,11 @@ def _readable(head: str | None) -> str | None:
 @pytest.mark.parametrize("expression, head", [
     (r"a?b", "[ab]"), (r"(?:x[ ]+){0,3}y", "[xy]"), (r"\b(?:jan|feb)\b", "[fj]"),
     (r"(?<!\d)\b[A-C]\w", "[A-C]"), (r"\d+x", r"[\d]"), (r"(?:ab|c)+", "[ac]"),
-    (r"a?", None), (r"x*y?", None), (r"(?:a|)b", None), (r"(?i:a)b", None), (r"[^a]", None),
+    (r"a?", None), (r"x*y?", None), (r"(?:a|)b", None), (r"[^a]", None),
     (r"(?i)(?i:a)b", "[a]"), (r"(?i)(?-i:A)b", "[A]"),
+    # a first character read under a scoped "(?i:" the whole lacks: the set in any case
+    (r"(?i:a)b", "(?i:[a])"), (r"\b(?:(?i:ab|c)|D)", "(?i:[Dac])"), (r"x?(?i:a)", "(?i:[ax])"),
+    (r"(?i:a)?b", "(?i:[ab])"), (r"A(?i:b)", "[A]"), (r"(?i:a?)", None),
     (r"\w", None), (r".", None), (r"\s*a", None), (r"(a)\1", "[a]")])
 def test_the_first_characters_read_from_an_expression(expression: str, head: str | None
                                                       ) -> None:
@@ -55,7 +59,12 @@ def test_the_detectors_get_a_look_ahead_where_it_pays() -> None:
     assert heads[detectors._PATTERNS[3][1].pattern] == "[adfjmnos]"  # month names
     assert heads[prose._LANDMARK.pattern] == "[A-Z]"
     assert heads[sensitive.PATTERN.pattern] is not None  # "(?-i:HIV)" inside "re.I"
-    assert sum(head is not None for head in heads.values()) >= 30
+    assert heads[prose._TITLED.pattern] == "(?i:[dfmnprs])"  # "(?i:dr|mr|...)" (own4)
+    assert heads[detectors._PATTERNS[-1][1].pattern] == "(?i:[Icm])"  # "(?i:my name is|...)"
+    assert heads[prose._INSTITUTION_OF.pattern] is not None
+    assert prose._searched(prose._TITLED) is not prose._TITLED
+    assert prose._searched(prose._INSTITUTION_OF) is not prose._INSTITUTION_OF
+    assert sum(head is not None for head in heads.values()) >= 35
 
 
 @pytest.mark.parametrize("index", range(len(WRAPPED)))
@@ -63,15 +72,18 @@ def test_the_look_ahead_takes_every_character_a_first_literal_matches(index: int
     # Each single character of the set is written as a literal in the expression, and matched
     # there under the expression's flags (letter case, Unicode's special case pairs such as
     # "ſ" and "s"): the set, under the same flags, must take every code point it takes.
+    # A set read under a scoped "(?i:" is tested in any case: so are its literals here.
     pattern = WRAPPED[index]
     head = first_char_set(pattern)
     if head is None:
         return
+    flags = pattern.flags
+    if head.startswith("(?i:"):
+        head, flags = head[4:-1], flags | re.IGNORECASE
     members = _MEMBER.findall(head)
     assert "".join(members) == head[1:-1]
-    literal = re.compile("|".join(m if len(m) == 10 else f"[{m}]" for m in members),
-                         pattern.flags)
-    lookahead = re.compile(head, pattern.flags)
+    literal = re.compile("|".join(m if len(m) == 10 else f"[{m}]" for m in members), flags)
+    lookahead = re.compile(head, flags)
     by_literal = {m.start() for m in literal.finditer(ALL_CHARACTERS)}
     by_set = {m.start() for m in lookahead.finditer(ALL_CHARACTERS)}
     assert by_literal <= by_set
