@@ -7,7 +7,9 @@ of a resource from another host: ``<script src>``, stylesheets, fonts, preconnec
 references, and CSS ``url()`` and ``@import`` in stylesheets, ``<style>`` elements and
 ``style`` attributes, URL literals in inline scripts (Material's analytics snippet), and what
 Material's script fetches because of the page (repository facts for ``repo_url``, Mermaid for
-a diagram). Links a reader follows (``<a href>``, ``rel="canonical"``) are not loads.
+a diagram). Links a reader follows (``<a href>``, ``rel="canonical"``) are not loads. A page
+is read as libxml2's HTML parser reads it (lxml.html's parser, events without a tree:
+:class:`_PageReader`), what follows ``</html>`` included.
 
 The team opts in, in ``mkdocs.yml``, with ``extra: {allow_external_resources: [HOST, ...]}``
 (those hosts) or ``true`` (any host).
@@ -248,11 +250,13 @@ class _PageReader:
     events come in the tree's document order), each element read by :func:`_loads_of`.
 
     A ``script`` or ``style`` element is read once its text before its first child (lxml's
-    ``.text``) is complete: at the next start, end, comment or instruction. An instruction is
-    read once an element has started (libxml2 then puts it inside the root, which every
-    later node is in: the root's end is implied at the end of the document; 2.14 and later
-    parse ``<?`` in HTML as a comment anyway). Building and freeing the tree and a proxy per
-    element cost about a fifth of the check more (``guide/performance.md``, post4).
+    ``.text``) is complete: at the next start, end, comment or instruction. What follows
+    ``</html>`` is read too: libxml2 puts it in a second ``<html>`` beside the root, which the
+    tree walk (``root.iter()``) never visited, while a browser shows it in the body. An
+    instruction is read once an element has started (libxml2 2.14 and later parse ``<?`` in
+    HTML as a comment). Building and freeing the tree and a proxy per element cost about a
+    third of the check more (``guide/performance.md``, post4); ``tests/offline_reference.py``
+    keeps that tree walk, against which ``tests/test_offline_reader.py`` compares this.
     """
 
     def __init__(self, depth: int) -> None:
@@ -334,7 +338,8 @@ def _html_loads(text: str, depth: int = 0) -> list[tuple[str, str]]:
 
 def _file_loads(page: str, data: bytes, decoded: list[str] | None = None
                 ) -> Iterator[tuple[str, str]]:
-    """(what, url) for every load of the HTML, SVG or CSS file ``page`` holding ``data``, its
+    """(what, url) for every load of the HTML (:func:`_html_loads`), SVG (an XML tree,
+    :func:`_element_loads`) or CSS file ``page`` holding ``data``, its
     bytes read as the leak gate reads them (:func:`build_site.privacy.gate_files.decode_text`:
     a byte-order mark, UTF-8, UTF-16 told by its NUL bytes, else the detected encoding), each
     reading in turn; ``decoded`` is that reading when the caller has it already."""
