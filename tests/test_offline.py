@@ -166,3 +166,21 @@ def test_pages_are_parsed_into_lxml_htmls_tree_with_repeated_ids(tmp_path: Path)
     _page(tmp_path, body)
     assert {url for _, url in _loads(tmp_path)} == {
         "//evil20.example/i.png", "//evil21.example/b.png", "https://evil22.example/c.png"}
+
+
+def test_a_handwritten_page_closing_html_cannot_hide_a_load_after_it(
+        tiny: Path, tmp_path: Path) -> None:
+    # Raw HTML closing </html> in a Markdown page: libxml2 puts what follows in a second
+    # <html> beside the root, which the check's tree walk never read (a44b96f published
+    # this site); a browser shows it in the body and fetches the image.
+    docs = tiny / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text(
+        "# About\n\nWelcome.\n\n</body></html>\n\n"
+        '<img src="https://after3.example/pixel.png" alt="">\n', encoding="utf-8")
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "loads https://after3.example/pixel.png from another host" in \
+        result.output.replace("\n", "")
+    assert not out.exists()
