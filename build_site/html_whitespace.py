@@ -63,9 +63,9 @@ _STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
 # "<style" in html.lower(), without lowering the page (a seventh of tidy): no character but
 # the ASCII letters lowers to one of "style"'s.
 _STYLE_OPEN = re.compile(r"<[Ss][Tt][Yy][Ll][Ee]")
-# Pages from which two processes strip them (about 1.7 ms of CPU a page at 1,000 dyads; below
-# this the two forks cost about what they save on a shared 2-core machine: guide/performance.md,
-# tidy2).
+# Pages from which two processes strip them (about 0.8 ms of CPU a page at 1,000 dyads, 1.7
+# before post4; below this the two forks cost about what they save on a shared 2-core machine,
+# at 230 dyads more: guide/performance.md, tidy2 and post4).
 POOL_MIN_PAGES = 600
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
