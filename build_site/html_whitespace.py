@@ -60,9 +60,12 @@ _QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'"""
                         r"""|([^\s"'>]+)))?""")
 _STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
-# Pages from which two processes strip them (about 1.7 ms of CPU a page at 1,000 dyads; below
-# this the two forks cost about what they save on a shared 2-core machine: guide/performance.md,
-# tidy2).
+# "<style" in html.lower(), without lowering the page (a seventh of tidy): no character but
+# the ASCII letters lowers to one of "style"'s.
+_STYLE_OPEN = re.compile(r"<[Ss][Tt][Yy][Ll][Ee]")
+# Pages from which two processes strip them (about 0.8 ms of CPU a page at 1,000 dyads, 1.7
+# before post4; below this the two forks cost about what they save on a shared 2-core machine,
+# at 230 dyads more: guide/performance.md, tidy2 and post4).
 POOL_MIN_PAGES = 600
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
@@ -82,14 +85,12 @@ class KeepRules:
         default=None, repr=False, compare=False)
 
     def patterns(self) -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
-        """Kept tag names after ``<``; the kept classes and ids, and ``white-space`` in any
-        case, each a literal (one literal each is several times faster to find than an
-        alternation). Compiled once."""
+        """Kept tag names after ``<``; the kept classes and ids, each a literal (one literal
+        each is several times faster to find than an alternation; ``white-space`` is found
+        apart, :func:`_white_space_at`). Compiled once."""
         if self._patterns is None:
             names = "|".join(sorted({*_RAW, *self.tags}))
-            words = [re.compile("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c
-                                        for c in "white-space"))]
-            words += [re.compile(re.escape(w)) for w in sorted({*self.classes, *self.ids})]
+            words = [re.compile(re.escape(w)) for w in sorted({*self.classes, *self.ids})]
             self._patterns = (re.compile(r"<(?:" + names + r")(?=[\s/>])", re.I), words)
         return self._patterns
 
@@ -230,12 +231,11 @@ def _end_of(html: str, name: str, start: int) -> int:
     """Where the element opened just before ``start`` ends (after its end tag), counting
     nested elements of the same name and passing over comments; the end of the text when it
     is never closed."""
+    pattern = _end_pattern(name)
     if name in _RAW:
-        found = re.compile(r"</" + re.escape(name) + r"\s*>", re.I).search(html, start)
+        found = pattern.search(html, start)
         return found.end() if found else len(html)
     depth = 1
-    pattern = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)" + re.escape(name)
-                         + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I | re.S)
     while depth:
         found = pattern.search(html, start)
         if not found:
@@ -250,6 +250,17 @@ def _end_of(html: str, name: str, start: int) -> int:
     return start
 
 
+@lru_cache(maxsize=256)
+def _end_pattern(name: str) -> re.Pattern[str]:
+    """What :func:`_end_of` looks for after an element named ``name``: its end tag when its
+    contents are raw text, else a comment, or its start or end tag. Compiled once per name
+    (``re``'s own cache cost a fifth of tidy in flag arithmetic and look-ups)."""
+    if name in _RAW:
+        return re.compile(r"</" + re.escape(name) + r"\s*>", re.I)
+    return re.compile(r"<!--.*?(?:-->|\Z)|<(/?)" + re.escape(name)
+                      + r"\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I | re.S)
+
+
 def _tag(text: str) -> str:
     """A tag with the indentation between its attributes removed, values kept."""
     if "\n" not in text:
@@ -261,14 +272,31 @@ def _tag(text: str) -> str:
 def _candidates(html: str, rules: KeepRules) -> list[int]:
     """Where a start tag that may open a kept element begins: a kept tag name, or a tag
     whose attributes mention a kept class or id or ``white-space`` (:func:`_kept` decides),
-    in order."""
+    in order. Every scan is of the whole page: a page's cost in tidy is mostly these."""
     names, words = rules.patterns()
     found = {m.start() for m in names.finditer(html)}
+    found.update(_tag_around(html, at) for at in _white_space_at(html))
     for word in words:
         for hit in word.finditer(html):
             found.add(_tag_around(html, hit.start()))
     found.discard(-1)
     return sorted(found)
+
+
+# "white-space" with each ASCII letter in either case, found from its "-space" (a pattern
+# that starts with a literal is searched for several times faster: a third of the scans).
+_WHITE_SPACE = re.compile("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c
+                                  for c in "white-space"))
+_DASH_SPACE = re.compile(r"-[Ss][Pp][Aa][Cc][Ee]")
+
+
+def _white_space_at(html: str) -> Iterator[int]:
+    """Where ``white-space`` starts in ``html``, in any case of its letters: the starts of
+    ``_WHITE_SPACE.finditer(html)`` (its matches cannot overlap, nor can "-space"'s)."""
+    for hit in _DASH_SPACE.finditer(html):
+        at = hit.start() - 5
+        if at >= 0 and _WHITE_SPACE.match(html, at):
+            yield at
 
 
 def _tag_around(html: str, at: int) -> int:
@@ -337,7 +365,7 @@ def strip_indentation(html: str, rules: KeepRules | None = None) -> str:
 def with_style_elements(rules: KeepRules, html: str) -> KeepRules:
     """``rules`` with those of the page's own ``<style>`` elements added (a hand-written
     page's raw HTML, a theme override); ``rules`` itself when the page has none."""
-    inline = _STYLE_ELEMENT.findall(html) if "<style" in html.lower() else []
+    inline = _STYLE_ELEMENT.findall(html) if _STYLE_OPEN.search(html) else []
     if not inline:
         return rules
     own = keep_rules(inline)

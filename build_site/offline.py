@@ -7,7 +7,9 @@ of a resource from another host: ``<script src>``, stylesheets, fonts, preconnec
 references, and CSS ``url()`` and ``@import`` in stylesheets, ``<style>`` elements and
 ``style`` attributes, URL literals in inline scripts (Material's analytics snippet), and what
 Material's script fetches because of the page (repository facts for ``repo_url``, Mermaid for
-a diagram). Links a reader follows (``<a href>``, ``rel="canonical"``) are not loads.
+a diagram). Links a reader follows (``<a href>``, ``rel="canonical"``) are not loads. A page
+is read as libxml2's HTML parser reads it (lxml.html's parser, events without a tree:
+:class:`_PageReader`), what follows ``</html>`` included.
 
 The team opts in, in ``mkdocs.yml``, with ``extra: {allow_external_resources: [HOST, ...]}``
 (those hosts) or ``true`` (any host).
@@ -24,7 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -125,15 +127,18 @@ _READ_ATTRIBUTES = frozenset({
     "style", "srcdoc", "http-equiv", "data-md-component"}) - {"href"}
 _HREF_READ = frozenset({"link", *(tag for tag, attrs in _LOADS.items() if "href" in attrs)})
 _TEXT_READ = frozenset({"script", "style", "pre"})
+_READ_ALL = False  # True: every element read, the filter off (a test shows it loses nothing)
 
 
 def _may_load(el: Any, tag: str) -> bool:
-    """Whether :func:`_element_loads` reads anything of the element ``el`` (named ``tag``,
-    local and in lower case); when not, it yields nothing for it."""
+    """Whether :func:`_loads_of` reads anything of the element ``el`` (named ``tag``, local
+    and in lower case; ``el`` an lxml element or a parser target's attribute mapping, both
+    with ``keys()``); when not, it yields nothing for it."""
     if tag in _TEXT_READ:
         return True
     keys = el.keys()
-    return not _READ_ATTRIBUTES.isdisjoint(keys) or (tag in _HREF_READ and "href" in keys)
+    return (not _READ_ATTRIBUTES.isdisjoint(keys) or (tag in _HREF_READ and "href" in keys)
+            or _READ_ALL)
 
 
 def _local_name(tag: str) -> str:
@@ -144,8 +149,8 @@ def _local_name(tag: str) -> str:
 
 
 def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
-    """(what, url) for every load an HTML or SVG tree asks for, an iframe's ``srcdoc`` read
-    as a document of its own (up to :data:`MAX_SRCDOC_DEPTH` deep)."""
+    """(what, url) for every load an lxml tree asks for (an SVG file, read as XML), in
+    document order: each element's as :func:`_loads_of` reads them."""
     local_names: dict[str, str] = {}
     for el in root.iter():
         if isinstance(el, etree._ProcessingInstruction):
@@ -158,32 +163,46 @@ def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
             tag = local_names[el.tag] = _local_name(el.tag)
         if not _may_load(el, tag):
             continue  # most of a page (<a href>, <div class>)
-        if tag == "meta" and (el.get("http-equiv") or "").strip().lower() == "refresh":
-            target = _REFRESH_URL.search(el.get("content") or "")
-            if target:
-                yield "<meta http-equiv=\"refresh\">", target.group(1).strip("'\" ")
-        if tag == "link" and el.get("href"):
-            rels = set((el.get("rel") or "").lower().split())
-            if rels and not rels <= _NOT_LOADED:
-                yield f"<link rel=\"{el.get('rel')}\">", el.get("href")
-        for attr in (*_LOADS.get(tag, ()), *_LOADS_ANYWHERE):
-            value = el.get(attr)
-            if value:
-                name = etree.QName(attr).localname if attr.startswith("{") else attr
-                urls = _srcset_urls(value) if attr in _SRCSETS else [value]
-                yield from ((f"<{tag} {name}>", u) for u in urls)
-        yield from _theme_fetches(el, tag)
-        if tag == "style" and el.text:
-            yield from (("CSS in <style>", u) for u in _css_urls(el.text))
-        if el.get("style"):
-            yield from (("CSS in a style attribute", u) for u in _css_urls(el.get("style")))
-        if tag == "iframe" and (el.get("srcdoc") or "").strip():
-            if depth >= MAX_SRCDOC_DEPTH:
-                yield "<iframe srcdoc> nested too deep to read", "//srcdoc.unread"
-            else:
-                inner = _html_document(el.get("srcdoc"))
-                yield from ((f"{what} in <iframe srcdoc>", url)
-                            for what, url in _element_loads(inner, depth + 1))
+        yield from _loads_of(tag, el, el.text if tag in _TEXT_READ else None, depth)
+
+
+def _loads_of(tag: str, attrs: Any, text: str | None, depth: int) -> Iterator[tuple[str, str]]:
+    """(what, url) for every load one element asks for: the element named ``tag`` (local, in
+    lower case) with the attributes ``attrs`` (anything with ``get``: an lxml element, or
+    the mapping a parser target is handed) and, for ``script`` and ``style``, ``text`` (its
+    text before its first child, lxml's ``.text``); an iframe's ``srcdoc`` is read as a
+    document of its own (:func:`_html_loads`, up to :data:`MAX_SRCDOC_DEPTH` deep).
+
+    Raises:
+        ValueError: an external ``href`` of Material's ``source`` link that
+            :func:`urllib.parse.urlsplit` refuses (as before: the check fails on it).
+        etree.ParserError: an empty ``srcdoc`` document (:func:`_html_loads`).
+    """
+    if tag == "meta" and (attrs.get("http-equiv") or "").strip().lower() == "refresh":
+        target = _REFRESH_URL.search(attrs.get("content") or "")
+        if target:
+            yield "<meta http-equiv=\"refresh\">", target.group(1).strip("'\" ")
+    if tag == "link" and attrs.get("href"):
+        rels = set((attrs.get("rel") or "").lower().split())
+        if rels and not rels <= _NOT_LOADED:
+            yield f"<link rel=\"{attrs.get('rel')}\">", attrs.get("href")
+    for attr in (*_LOADS.get(tag, ()), *_LOADS_ANYWHERE):
+        value = attrs.get(attr)
+        if value:
+            name = etree.QName(attr).localname if attr.startswith("{") else attr
+            urls = _srcset_urls(value) if attr in _SRCSETS else [value]
+            yield from ((f"<{tag} {name}>", u) for u in urls)
+    yield from _theme_fetches(attrs, tag, text)
+    if tag == "style" and text:
+        yield from (("CSS in <style>", u) for u in _css_urls(text))
+    if attrs.get("style"):
+        yield from (("CSS in a style attribute", u) for u in _css_urls(attrs.get("style")))
+    if tag == "iframe" and (attrs.get("srcdoc") or "").strip():
+        if depth >= MAX_SRCDOC_DEPTH:
+            yield "<iframe srcdoc> nested too deep to read", "//srcdoc.unread"
+        else:
+            yield from ((f"{what} in <iframe srcdoc>", url)
+                        for what, url in _html_loads(attrs.get("srcdoc"), depth + 1))
 
 
 # A refresh sends the browser to another address by itself, unasked: "5; url=https://...".
@@ -205,47 +224,123 @@ _JSON_TYPES = ("application/json", "application/ld+json", "importmap")
 _SCRIPT_URL = re.compile(r"""["'`]((?:https?:)?//[^"'`\s]+)""", re.IGNORECASE)
 
 
-def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:
-    """Loads that a script makes because of ``el``: a URL literal in an inline script (the
+def _theme_fetches(attrs: Any, tag: str, text: str | None) -> Iterator[tuple[str, str]]:
+    """Loads that a script makes because of an element (``tag``, its attributes ``attrs``
+    and, for a script, its ``text``, as :func:`_loads_of`): a URL literal in an inline script (the
     analytics snippet adds ``<script src=...>`` so), Material's repository facts for its
     ``source`` link (``repo_url``: GitHub's or GitLab's API) and Mermaid for a ``pre.mermaid``
     diagram (Material's bundle loads it from unpkg.com)."""
-    if tag == "script" and not el.get("src") and el.text and (
-            (el.get("type") or "").lower() not in _JSON_TYPES):
-        yield from (("a URL in an inline script", u) for u in _SCRIPT_URL.findall(el.text))
-    if el.get("data-md-component") == "source" and el.get("href"):
-        parts = urlsplit(el.get("href"))
-        if external_host(el.get("href")):
+    if tag == "script" and not attrs.get("src") and text and (
+            (attrs.get("type") or "").lower() not in _JSON_TYPES):
+        yield from (("a URL in an inline script", u) for u in _SCRIPT_URL.findall(text))
+    if attrs.get("data-md-component") == "source" and attrs.get("href"):
+        parts = urlsplit(attrs.get("href"))
+        if external_host(attrs.get("href")):
             api = ("https://api.github.com/repos" if parts.hostname == "github.com"
                    else f"{parts.scheme}://{parts.netloc}/api/v4/projects")
             yield "Material's repository facts for repo_url, fetched by its script", api
-    if tag == "pre" and "mermaid" in (el.get("class") or "").split():
+    if tag == "pre" and "mermaid" in (attrs.get("class") or "").split():
         yield "Material's script, to draw a Mermaid diagram", MERMAID
 
 
-# lxml.html's parser (libxml2's HTML parser, same options) without lxml.html's element
-# classes: the same tree, and no Python look-up of a class for each element read. Without
-# the table of ``id`` values (``collect_ids``), used only by ``getElementById`` and XPath's
-# ``id()`` (nothing here): a few per cent of the parse (``guide/performance.md``, tidy2).
-_HTML_PARSER = etree.HTMLParser(collect_ids=False)
+class _PageReader:
+    """An lxml parser target (no tree is built) that reads the loads of an HTML document as
+    :func:`_element_loads` reads them from the tree libxml2's HTML parser builds of it: the
+    same parser, so the same elements with the same attributes, in the same order (the start
+    events come in the tree's document order), each element read by :func:`_loads_of`.
+
+    A ``script`` or ``style`` element is read once its text before its first child (lxml's
+    ``.text``) is complete: at the next start, end, comment or instruction. What follows
+    ``</html>`` is read too: libxml2 puts it in a second ``<html>`` beside the root, which the
+    tree walk (``root.iter()``) never visited, while a browser shows it in the body. An
+    instruction is read once an element has started (libxml2 2.14 and later parse ``<?`` in
+    HTML as a comment). Building and freeing the tree and a proxy per element made the check
+    half as costly again (2.47 against 1.67 CPU s at 1,000 dyads: ``guide/performance.md``,
+    post4); ``tests/offline_reference.py``
+    keeps that tree walk, against which ``tests/test_offline_reader.py`` compares this.
+    """
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self.found: list[tuple[str, str]] = []
+        self.names: dict[str, str] = {}
+        self.started = False
+        self.waiting: tuple[str, Any] | None = None  # a script or style awaiting its text
+        self.text: list[str] = []
+
+    def _read_waiting(self) -> None:
+        if self.waiting is not None:
+            tag, attrs = self.waiting
+            self.waiting = None
+            text, self.text = "".join(self.text), []
+            self.found.extend(_loads_of(tag, attrs, text or None, self.depth))
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        """An element starts (lxml's parser target interface): read as
+        :func:`_element_loads` reads it, :func:`_may_load`'s test inlined (a call per
+        element is a tenth of the check)."""
+        self.started = True
+        if self.waiting is not None:
+            self._read_waiting()
+        name = self.names.get(tag)
+        if name is None:
+            name = self.names[tag] = _local_name(tag)
+        if (name in _TEXT_READ or not _READ_ATTRIBUTES.isdisjoint(attrs)
+                or (name in _HREF_READ and "href" in attrs) or _READ_ALL):
+            if name == "script" or name == "style":
+                self.waiting = (name, attrs)
+            else:
+                self.found.extend(_loads_of(name, attrs, None, self.depth))
+
+    def data(self, text: str) -> None:
+        """Text (the parser target interface): kept only as a waiting element's text."""
+        if self.waiting is not None:
+            self.text.append(text)
+
+    def end(self, tag: str) -> None:
+        """An element ends (the parser target interface): a waiting element's text too."""
+        if self.waiting is not None:
+            self._read_waiting()
+
+    def comment(self, text: str) -> None:
+        """A comment (the parser target interface): it ends a waiting element's text."""
+        if self.waiting is not None:
+            self._read_waiting()
+
+    def pi(self, target: str, data: str | None) -> None:
+        """A processing instruction (the parser target interface), read as
+        :func:`_stylesheet_instruction` reads one inside the root."""
+        self._read_waiting()
+        if self.started:
+            self.found.extend(_stylesheet_instruction(etree.ProcessingInstruction(
+                target, data)))
+
+    def close(self) -> list[tuple[str, str]] | None:
+        """The loads read, in order; None when the document held no element."""
+        self._read_waiting()
+        return self.found if self.started else None
 
 
-def _html_document(text: str) -> Any:
-    """The root element of the HTML document ``text``, as ``lxml.html.document_fromstring``
-    parses it (an ``etree`` element rather than an ``HtmlElement``).
+def _html_loads(text: str, depth: int = 0) -> list[tuple[str, str]]:
+    """(what, url) for every load of the HTML document ``text``, read by libxml2's HTML
+    parser as ``lxml.html.document_fromstring`` parses it, through :class:`_PageReader`.
 
     Raises:
-        etree.ParserError: "Document is empty", as lxml.html raises it.
+        etree.ParserError: "Document is empty" (no element), as lxml.html raises it.
+        ValueError: as :func:`_loads_of`.
     """
-    root = etree.fromstring(text, _HTML_PARSER)
-    if root is None:
+    # A new parser each time: an iframe's srcdoc is read while its page's parser runs.
+    found = etree.fromstring(text, etree.HTMLParser(target=_PageReader(depth),
+                                                    collect_ids=False))
+    if found is None:
         raise etree.ParserError("Document is empty")
-    return root
+    return cast(list[tuple[str, str]], found)
 
 
 def _file_loads(page: str, data: bytes, decoded: list[str] | None = None
                 ) -> Iterator[tuple[str, str]]:
-    """(what, url) for every load of the HTML, SVG or CSS file ``page`` holding ``data``, its
+    """(what, url) for every load of the HTML (:func:`_html_loads`), SVG (an XML tree,
+    :func:`_element_loads`) or CSS file ``page`` holding ``data``, its
     bytes read as the leak gate reads them (:func:`build_site.privacy.gate_files.decode_text`:
     a byte-order mark, UTF-8, UTF-16 told by its NUL bytes, else the detected encoding), each
     reading in turn; ``decoded`` is that reading when the caller has it already."""
@@ -268,7 +363,7 @@ def _file_loads(page: str, data: bytes, decoded: list[str] | None = None
         if suffix == ".css":
             yield from (("CSS", u) for u in _css_urls(text))
         elif text.strip():
-            yield from _element_loads(_html_document(text))
+            yield from _html_loads(text)
 
 
 class LoadCollector:

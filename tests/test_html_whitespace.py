@@ -210,3 +210,33 @@ def test_a_stylesheet_read_again_after_an_edit_is_read_anew() -> None:
     assert keep_rules([".poem { white-space: pre }"]).classes == {"poem"}
     assert keep_rules([".poem { white-space: normal }"]).classes == set()
     assert not keep_rules([".poem { white-space: pre }", "@import 'x.css';"]).usable
+
+
+def test_white_space_is_found_in_every_case_as_the_pattern_finds_it() -> None:
+    # _white_space_at finds "white-space" from its "-space" (a literal start, faster to
+    # search for): the same starts as the one pattern, in any case, at the page's start,
+    # beside near misses.
+    import random
+
+    from build_site.html_whitespace import _WHITE_SPACE, _white_space_at
+
+    chosen = random.Random(7)
+    pieces = ["white-space", "WHITE-SPACE", "White-Space", "wHiTe-sPaCe", "-space", "white-",
+              "whit-space", "wwhite-space", "white--space", "white-spac", "ſpace", " ", "<p>",
+              "hite-space", "-SPACE-space"]
+    for _ in range(400):
+        text = "".join(chosen.choice(pieces) for _ in range(chosen.randint(1, 12)))
+        assert list(_white_space_at(text)) == [m.start() for m in _WHITE_SPACE.finditer(text)]
+    assert list(_white_space_at("white-space:pre")) == [0]
+
+
+@pytest.mark.parametrize("opening", ["<style>", "<STYLE>", "<Style media=all>"])
+def test_a_style_element_in_any_case_keeps_its_elements(opening: str) -> None:
+    # The page's own <style> is looked for without lowering the whole page: any case of its
+    # letters is still found (and "<ſtyle>" still is not, as when the page was lowered).
+    html = (f"<html>{opening}.x{{white-space:pre}}</style>\n<div class=x>\n  a\n    b</div>"
+            "\n  <p>c</p>")
+    assert strip_indentation(html) == html.replace("\n  <p>", "\n<p>")
+    odd = html.replace(opening[:6], "<ſtyle")
+    assert strip_indentation(odd) == odd.replace("\n  a\n    b", "\na\nb").replace(
+        "\n  <p>", "\n<p>")
