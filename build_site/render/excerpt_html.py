@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -31,7 +32,22 @@ def _out(value: Any, finalize: Callable[[Any], Any]) -> str:
 
     ``escape`` keeps a ``Markup`` as it is and changes a string without ``&<>'"`` in
     nothing: those two (ids, and text the finalize made safe) skip its call and the copy it
-    makes (called about 475,000 times at 1,000 dyads)."""
+    makes (called about 475,000 times at 1,000 dyads). A plain string is printed once per
+    ``finalize`` and kept (:func:`_printed`: ids, labels and words recur on every row and
+    page)."""
+    if type(value) is str:
+        return _printed(value, finalize)
+    return _shown(value, finalize)
+
+
+@lru_cache(maxsize=1 << 16)
+def _printed(value: str, finalize: Callable[[Any], Any]) -> str:
+    """:func:`_out` of a plain string (``finalize`` is a pure function: the environment's
+    :func:`~build_site.render.context.markdown_safe`, or ``str``)."""
+    return _shown(value, finalize)
+
+
+def _shown(value: Any, finalize: Callable[[Any], Any]) -> str:
     shown = finalize(value)
     if type(shown) is Markup:
         return str(shown)
