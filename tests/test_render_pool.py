@@ -151,3 +151,42 @@ def test_the_work_order_is_every_piece_once_files_early_and_case_pages_last() ->
     assert order[:3] == [0, 8, 9]  # the first page (before the fork), then the files
     assert [pages[i].template for i in order[3:]] == [
         "matrix", "excerpts", "component", "component", "dyad", "dyad", "dyad"]
+
+
+@needs_two_cores
+def test_a_site_between_the_thresholds_takes_two_workers_only_when_a_core_is_free(
+        study: Path, monkeypatch: pytest.MonkeyPatch, pools_started: list[int]) -> None:
+    prepared = prepare(study, "public")
+
+    def rendered() -> Any:
+        ctx = _render_context(prepared, DiagramRenderer(Path("/nonexistent/unused")))
+        pages, assets = declare_pages(prepared, ctx).render(ctx)
+        return pages, assets, list(ctx._blocks.items()), list(ctx.diagrams._wanted)
+
+    free = [False]
+    monkeypatch.setattr(render_pool, "core_free", lambda: free[0])
+    monkeypatch.setattr(render_pool, "POOL_MIN_PAGES_CORE_FREE", 2)
+    busy = rendered()
+    assert len(busy[0]) < render_pool.POOL_MIN_PAGES and pools_started == []
+    free[0] = True
+    assert rendered() == busy
+    assert pools_started == [2]
+
+
+def test_the_load_is_read_only_for_a_site_between_the_thresholds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[bool] = []
+
+    def core_free() -> bool:
+        read.append(True)
+        return True
+
+    monkeypatch.setattr(render_pool, "core_free", core_free)
+    low, high = render_pool.POOL_MIN_PAGES_CORE_FREE, render_pool.POOL_MIN_PAGES
+    assert low < high
+    assert [render_pool.pool_minimum(n) for n in (low - 1, high, 10 * high)] == [high] * 3
+    assert read == []
+    assert render_pool.pool_minimum(low) == render_pool.pool_minimum(high - 1) == low
+    assert len(read) == 2
+    monkeypatch.setattr(render_pool, "core_free", lambda: False)
+    assert render_pool.pool_minimum(low) == high

@@ -12,6 +12,7 @@ template caches.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -101,6 +102,7 @@ _MARKDOWN_SYNTAX = str.maketrans({
     "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
 })
 _WEB = re.compile(r"https?://", re.IGNORECASE)
+CODEBOOK = "data/codebook.md"  # where a code evidencing several components links
 
 
 def markdown_safe(value: Any) -> Any:
@@ -168,6 +170,11 @@ class RenderContext:
         self.codes = {c.id: c for c in study.codebook.codes}
         self._templates: dict[tuple[str, bool], DotTemplate] = {}
         self._blocks: dict[str, str] = {}  # raw HTML blocks lifted out of the Markdown
+        # What every page of a folder shows alike, made at its first page (see _same_links):
+        # diagrams' text alternatives, code chips, excerpts' words.
+        self._alt_parts: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._chips: dict[tuple[str, str, tuple[str, ...], bool], Markup] = {}
+        self._words: dict[str, str] = {}
 
     @cached_property
     def env(self) -> Environment:
@@ -263,7 +270,7 @@ class RenderContext:
         elif target in self.analysis.relations:
             url = page_url(page, RELATIONS, target)
         else:
-            url = page_url(page, "data/codebook.md", f"code-{code_id}")
+            url = page_url(page, CODEBOOK, f"code-{code_id}")
         return code.label, url, code.definition
 
     def diagram(self, page: str, highlight: set[str] | None, prefix: str, label: str,
@@ -336,30 +343,73 @@ class RenderContext:
         self._blocks.update(asked.blocks)
         self.diagrams.ask(asked.diagrams)
 
-    def _alt_text(self, page: str, highlight: set[str] | None) -> Markup:
-        def item(node: Node) -> str:
-            mark = ""
-            if highlight is not None:
-                mark = " (evidenced)" if node.id in highlight else " (not evidenced)"
-            url = page_url(page, component_path(node.id))
-            inner = "".join(item(self.analysis.nodes[c]) for c in node.children)
-            sub = f"<ul>{inner}</ul>" if inner else ""
-            return f'<li><a href="{escape(url)}">{escape(node.label)}</a>{mark}{sub}</li>'
+    @cached_property
+    def _link_targets(self) -> frozenset[str]:
+        """Every page a code chip or a diagram's text alternative links to."""
+        return frozenset({*(component_path(n) for n in self.analysis.nodes), RELATIONS,
+                          CODEBOOK})
 
-        parts = []
+    def _same_links(self, page: str) -> tuple[str, str]:
+        """A key shared by the pages whose links to :attr:`_link_targets` are the same:
+        ``page_url(page, target)`` depends only on the page's folder, but for a link to the
+        page itself (then only its anchor), so a page that is one of the targets has a key of
+        its own."""
+        return posixpath.dirname(page), page if page in self._link_targets else ""
+
+    def _alt_text(self, page: str, highlight: set[str] | None) -> Markup:
+        """A model diagram's text alternative: every component (its elements nested) linked,
+        marked evidenced or not when ``highlight`` is given, then every relation. Made once
+        per folder (:meth:`_same_links`, :meth:`_alt_pieces`); only the marks differ between
+        a folder's pages."""
+        texts, marked = self._alt_pieces(page)
+        if highlight is None:
+            return Markup("".join(texts))
+        parts = [texts[0]]
+        for node_id, text in zip(marked, texts[1:], strict=True):
+            parts.append(" (evidenced)" if node_id in highlight else " (not evidenced)")
+            parts.append(text)
+        return Markup("".join(parts))
+
+    def _alt_pieces(self, page: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The text alternative of ``page``'s diagrams cut where each component's mark goes:
+        ``texts`` (one more than ``marked``) and the ids of the marked components, in order
+        (kept per :meth:`_same_links` key)."""
+        key = self._same_links(page)
+        if key in self._alt_parts:
+            return self._alt_parts[key]
+        texts: list[list[str]] = [[]]
+        marked: list[str] = []
+
+        def item(node: Node) -> None:
+            url = page_url(page, component_path(node.id))
+            texts[-1].append(f'<li><a href="{escape(url)}">{escape(node.label)}</a>')
+            marked.append(node.id)
+            texts.append([])
+            if node.children:
+                texts[-1].append("<ul>")
+                for child in node.children:
+                    item(self.analysis.nodes[child])
+                texts[-1].append("</ul>")
+            texts[-1].append("</li>")
+
+        texts[-1].append("<ul>")
         for kind in Kind:
             tops = self.top_components(kind)
             if tops:
-                inner = "".join(item(n) for n in tops)
-                parts.append(f"<li>{escape(self.kind_title(kind))}<ul>{inner}</ul></li>")
+                texts[-1].append(f"<li>{escape(self.kind_title(kind))}<ul>")
+                for node in tops:
+                    item(node)
+                texts[-1].append("</ul></li>")
         rels = "".join(
             f'<li>{escape(r.from_label)} '
             f'<a href="{escape(page_url(page, RELATIONS, r.id))}">'
             f"{escape(r.kind)}</a> {escape(r.to_label)} ({escape(r.claim.status)})</li>"
             for r in self.relation_views()
         )
-        parts.append(f"<li>Relations<ul>{rels}</ul></li>")
-        return Markup(f"<ul>{''.join(parts)}</ul>")
+        texts[-1].append(f"<li>Relations<ul>{rels}</ul></li></ul>")
+        pieces = (tuple("".join(t) for t in texts), tuple(marked))
+        self._alt_parts[key] = pieces
+        return pieces
 
     def render(self, template: str, page: str, title: str, hide: tuple[str, ...] = (),
                **context: Any) -> Page:
@@ -380,16 +430,17 @@ class RenderContext:
             target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
             return Markup(escape(page_url(page, target, q.excerpt.id)))
 
-        made: dict[tuple[tuple[str, ...], bool], Markup] = {}  # a page repeats its codes
+        folder, itself = self._same_links(page)
 
         def code_chips(codes: list[str], compact: bool = False) -> Markup:
-            key = (tuple(codes), compact)
-            if key not in made:
+            # the same chips on every page of a folder (see _same_links)
+            key = (folder, itself, tuple(codes), compact)
+            if key not in self._chips:
                 links = (self.code_link(page, c) for c in codes)
                 if compact:  # large_pages.py: no chip naming this very page, no tooltips
                     links = ((label, to, "") for label, to, _ in links if to)
-                made[key] = chips(links)
-            return made[key]
+                self._chips[key] = chips(links)
+            return self._chips[key]
 
         def speaker_label(q: Quote) -> str:
             if q.excerpt.speaker.value == "other":
@@ -403,7 +454,7 @@ class RenderContext:
         labels = self.study.meta.labels
         figures = ExcerptWriter(excerpt_url, url, speaker_label, inline_text, code_chips,
                                 withheld, self.review, labels.dyad, labels.clinician,
-                                self.env.finalize or str)
+                                self.env.finalize or str, self._words)
         text = self.env.get_template(template).render(
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
             speaker_label=speaker_label, review=self.review, withheld=withheld,

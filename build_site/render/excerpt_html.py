@@ -15,7 +15,8 @@ every copy elsewhere is left out of the index, so a quote search lands on the ex
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -31,7 +32,22 @@ def _out(value: Any, finalize: Callable[[Any], Any]) -> str:
 
     ``escape`` keeps a ``Markup`` as it is and changes a string without ``&<>'"`` in
     nothing: those two (ids, and text the finalize made safe) skip its call and the copy it
-    makes (called about 475,000 times at 1,000 dyads)."""
+    makes (called about 475,000 times at 1,000 dyads). A plain string is printed once per
+    ``finalize`` and kept (:func:`_printed`: ids, labels and words recur on every row and
+    page)."""
+    if type(value) is str:
+        return _printed(value, finalize)
+    return _shown(value, finalize)
+
+
+@lru_cache(maxsize=1 << 16)
+def _printed(value: str, finalize: Callable[[Any], Any]) -> str:
+    """:func:`_out` of a plain string (``finalize`` is a pure function: the environment's
+    :func:`~build_site.render.context.markdown_safe`, or ``str``)."""
+    return _shown(value, finalize)
+
+
+def _shown(value: Any, finalize: Callable[[Any], Any]) -> str:
     shown = finalize(value)
     if type(shown) is Markup:
         return str(shown)
@@ -44,7 +60,9 @@ def _out(value: Any, finalize: Callable[[Any], Any]) -> str:
 @dataclass(frozen=True)
 class ExcerptWriter:
     """The page-bound helpers an excerpt figure needs (those :meth:`RenderContext.render`
-    gives every template) and the environment's ``finalize``."""
+    gives every template) and the environment's ``finalize``; ``words``, an excerpt's words
+    as a figure prints them by the text, may be shared by every page of a site that gives
+    the same ``text`` and ``finalize`` (an excerpt is shown on about four pages)."""
 
     excerpt_url: Callable[[Quote], Markup]
     url: Callable[[str], Markup]
@@ -56,6 +74,7 @@ class ExcerptWriter:
     dyad_label: str
     clinician_label: str
     finalize: Callable[[Any], Any]
+    words: dict[str, str] = field(default_factory=dict)
 
     def figure(self, q: Quote, show_case: bool = True, heading_level: int = 0,
                compact: bool = False) -> Markup:
@@ -78,7 +97,10 @@ class ExcerptWriter:
         if home:
             parts.append(f'<h3 class="bs-excerpt-title" id="{eid}">Excerpt {eid} · {speaker}'
                          "</h3>\n")
-        parts.append(f"<blockquote><p>{_out(self.text(e.text), out)}</p></blockquote>\n")
+        words = self.words.get(e.text)
+        if words is None:
+            words = self.words[e.text] = _out(self.text(e.text), out)
+        parts.append(f"<blockquote><p>{words}</p></blockquote>\n")
         if e.context_turns:
             parts.append(self._context(e.context_turns) + "\n")
         parts.append(f'<figcaption><a class="bs-cite" href="{_out(link, out)}" '

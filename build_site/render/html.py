@@ -39,9 +39,14 @@ def page_url(from_page: str, to_page: str, anchor: str = "") -> str:
 def _page_url(from_page: str, to_page: str) -> str:
     """:func:`page_url` without an anchor, kept per pair of pages (each excerpt's anchor made
     a pair of its own)."""
-    target = posixpath.splitext(to_page)[0] + ".html"
-    here = posixpath.dirname(from_page)
-    return "" if to_page == from_page else relative_path(target, here or ".")
+    return "" if to_page == from_page else _folder_url(posixpath.dirname(from_page), to_page)
+
+
+@lru_cache(maxsize=1 << 16)
+def _folder_url(here: str, to_page: str) -> str:
+    """The URL of ``to_page`` from any other page in the folder ``here`` (the pairs of pages
+    are many, 53,000 at 1,000 dyads; the pairs of a folder and a page a few thousand)."""
+    return relative_path(posixpath.splitext(to_page)[0] + ".html", here or ".")
 
 
 def relative_path(path: str, start: str) -> str:

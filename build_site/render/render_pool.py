@@ -9,13 +9,15 @@ result instead of being kept), and the results are taken back in the declared or
 depend on nothing another page renders, so where one is rendered does not change it
 (``tests/test_render_pool.py`` builds a site both ways and compares every byte).
 
-With :data:`POOL_MIN_PAGES` pages or more they go to :func:`build_site.forked_map.map_forked`
-(two forked workers; one process where it cannot fork, on one core, beside another thread, or
-when anything fails in the pool, which then does every page again here, so a page's error is
-raised from this process with its own message, file and exit code). The files (the data
-downloads, about a second at 1,000 dyads) are put first in the workers' queue, so one worker
-makes them while the other renders pages, and the pages whose template few pages share (the
-excerpt browser, the meta-matrix) before the many case pages (:func:`_order`).
+With :data:`POOL_MIN_PAGES` pages or more, or :data:`POOL_MIN_PAGES_CORE_FREE` when a core is
+free (:func:`build_site.forked.core_free`, the rule MkDocs' split follows), they go to
+:func:`build_site.forked_map.map_forked` (two forked workers; one process where it cannot fork,
+on one core, beside another thread, or when anything fails in the pool, which then does every
+page again here, so a page's error is raised from this process with its own message, file and
+exit code). The files (the data downloads, about half a second at 1,000 dyads) are put first
+in the workers' queue, so one worker makes them while the other renders pages, and the pages
+whose template few pages share (the excerpt browser, the meta-matrix) before the many case
+pages (:func:`_order`).
 """
 
 from __future__ import annotations
@@ -24,14 +26,20 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from build_site.forked import core_free
 from build_site.forked_map import map_forked, workers_for
 from build_site.render.context import Asset, Page, RenderContext
 
-# Below this many pages, one process. Forking a large process and sending the pages back
-# costs about what two cores save on a few hundred pages (measured in guide/performance.md,
-# "Render on two cores"): the bundled study has about 70 pages, 230 dyads about 320,
-# 1,000 dyads about 1,260.
+# Below this many pages, one process unless a core is free. The workers cost about a fifth
+# more CPU than one process (page copies, each worker's own caches; guide/performance.md,
+# "The render stage (render4)"): on a busy machine, where the second worker gets no core of
+# its own, a few hundred pages are rendered later in two processes than in one. The bundled
+# study has about 70 pages, 230 dyads about 320, 1,000 dyads about 1,260.
 POOL_MIN_PAGES = 600
+POOL_MIN_PAGES_CORE_FREE = 200
+"""From this many pages (and below :data:`POOL_MIN_PAGES`) the pages go to two workers when
+a core is free: the second worker then halves the work for that fifth more CPU. The bundled
+study (about 70 pages) stays in one process."""
 # Pages per task: the pages' costs vary (a component page lists every excerpt of its code):
 # small tasks keep both workers busy to the end.
 CHUNK = 16
@@ -55,12 +63,15 @@ def render_site(ctx: RenderContext, pages: Sequence[Any], makers: Sequence[Maker
     Raises:
         Whatever rendering a page or making a file raises, from this process.
     """
-    if workers_for(len(pages), POOL_MIN_PAGES) > 1:
+    pooled = workers_for(len(pages), pool_minimum(len(pages))) > 1
+    if pooled:
         _load_templates(ctx)
     work: list[Callable[[], Any]] = [_page(render, p) for p in pages]
     work += list(makers)
     order = _order(pages, len(makers))
-    done = map_forked(lambda i: ctx.apart(work[i]), order, POOL_MIN_PAGES, CHUNK)
+    # the pages decide (the files counted in would start a pool just below the threshold)
+    done = map_forked(lambda i: ctx.apart(work[i]), order, 1 if pooled else len(order) + 1,
+                      CHUNK)
     results: list[Any] = [None] * len(work)
     for index, (value, asked) in zip(order, done, strict=True):
         results[index] = (value, asked)
@@ -68,6 +79,16 @@ def render_site(ctx: RenderContext, pages: Sequence[Any], makers: Sequence[Maker
         ctx.take(asked)
     return ([value for value, _ in results[:len(pages)]],
             [asset for made, _ in results[len(pages):] for asset in made])
+
+
+def pool_minimum(pages: int) -> int:
+    """The fewest pages worth two workers for a site of ``pages`` pages now:
+    :data:`POOL_MIN_PAGES`, or :data:`POOL_MIN_PAGES_CORE_FREE` when the site has that many
+    and a core is free (the load average is read only then)."""
+    low = min(POOL_MIN_PAGES, POOL_MIN_PAGES_CORE_FREE)
+    if low <= pages < POOL_MIN_PAGES and core_free():
+        return low
+    return POOL_MIN_PAGES
 
 
 def _order(pages: Sequence[Any], makers: int) -> list[int]:

@@ -119,3 +119,21 @@ def test_python_matrix_rows_equal_the_template_line(study_dir: str, purpose: Pur
             assert new == old
         if purpose == "review" and study_dir == "casestudies":
             assert "held back" in text
+
+
+def test_a_string_printed_before_never_stands_for_markup_or_another_finalize() -> None:
+    # _out keeps what a plain string prints; Markup("<b>") equals "<b>" as a key, so a kept
+    # string must not be printed for it, nor a string kept for one finalize for another.
+    from markupsafe import Markup
+
+    from build_site.render.context import markdown_safe
+    from build_site.render.excerpt_html import _out
+
+    for value in ("<b>x</b>", "a_b & *c*", "D1-P1"):
+        plain = _out(value, markdown_safe)
+        assert _out(value, markdown_safe) == plain
+        assert _out(Markup(value), markdown_safe) == value
+        assert _out(value, str) == str(Markup.escape(value))
+        assert _out(value, markdown_safe) == plain
+    assert _out("<b>x</b>", markdown_safe) == "&lt;b&gt;x&lt;/b&gt;"
+    assert _out("a_b & *c*", markdown_safe) == "a&#95;b &amp; &#42;c&#42;"

@@ -165,3 +165,30 @@ def test_page_urls_with_anchors_are_the_page_url_and_the_anchor() -> None:
         assert page_url(here, there) == expected
         for anchor in ("E1", "dyad-D1-P1"):
             assert page_url(here, there, anchor) == f"{expected}#{anchor}"
+
+
+@pytest.mark.parametrize("purpose", ["public", "review"])
+@pytest.mark.parametrize("study_dir", ["casestudies", "examples/osce"])
+def test_each_page_rendered_alone_equals_it_rendered_after_the_others(
+        study_dir: str, purpose: str, tmp_path: Path) -> None:
+    # What a site keeps for the pages of a folder (text alternatives, code chips, excerpts'
+    # words) must never give a page what another page's links were: every page rendered by
+    # a context that rendered nothing before equals the page rendered after all those
+    # declared before it (a model folder holds both pages that are link targets and pages
+    # that are not).
+    from build_site.pipeline import _render_context, declare_pages, prepare
+
+    prepared = prepare(REPO / study_dir, purpose, scan=False)  # type: ignore[arg-type]
+    ctx = _render_context(prepared, DiagramRenderer(tmp_path / "site"))
+    records = [r for r in declare_pages(prepared, ctx).records if r.generated]
+    together = [ctx.render(r.template, r.path, r.title, r.hide, **r.context()) for r in records]
+    folders = {posixpath.dirname(r.path) for r in records}
+    assert len(records) > 30 and {"model", "dyads"} <= folders
+    for index, record in enumerate(records):
+        alone = _render_context(prepared, DiagramRenderer(tmp_path / "alone"))
+        alone.__dict__["env"] = ctx.env  # the same templates, compiled once
+        again = [r for r in declare_pages(prepared, alone).records if r.generated][index]
+        assert again.path == record.path
+        page = alone.render(again.template, again.path, again.title, again.hide,
+                            **again.context())
+        assert page == together[index], record.path

@@ -229,8 +229,7 @@ def test_one_line_blocks_lifted_build_to_the_same_bytes(tmp_path: Path, which: s
     build(study, new)
     assert any(b.startswith("<p ") for b in lifted)
     assert which == "bundled" or any(b.startswith("<h4 ") for b in lifted)
-    before = re.compile(fragments._BLOCKS.pattern.rsplit("|^<(?P<line>", 1)[0],
-                        re.M)
+    before = re.compile(fragments.BLOCK_ALTERNATIVES.rsplit("|^<(?P<line>", 1)[0], re.M)
     monkeypatch.setattr(fragments, "_BLOCKS", before)
     lifted.clear()
     build(study, old)
