@@ -33,7 +33,7 @@ from build_site.deidentify.reading import (
     bracket_look_alikes,
     distinct_non_ascii,
     glue_characters,
-    reading,
+    reading_utf8,
 )
 from build_site.errors import PrivacyError, Problem
 from build_site.privacy.gate_files import Unreadable, decode_text, kind_of, texts
@@ -299,9 +299,10 @@ class _QuickScan:
 
     def names_any(self, read: str) -> bool:
         """Whether ``matcher.contains(read, markup_variants)`` is not empty."""
-        lower = reading(read, lower=True)
+        data = reading_utf8(read)  # the lower-case reading's UTF-8, which the words search
+        lower = data.decode("utf-8", "surrogatepass")
         # first the words alone (word_filter.py): a text they clear names nobody
-        if self.words.clears(self._first_look(lower)):
+        if self.words.clears(self._first_look(lower, data=data)):
             self._clear_later(lower)
             return False
         new_tags: list[str] = []
@@ -340,10 +341,12 @@ class _QuickScan:
             self._clean_tags.clear()
         self._clean_tags.update(clean)
 
-    def _first_look(self, read: str, new_tags: list[str] | None = None) -> Iterator[str]:
+    def _first_look(self, read: str, new_tags: list[str] | None = None,
+                    data: bytes | None = None) -> Iterator[str | bytes]:
         """What :class:`~build_site.privacy.word_filter.WordFilter` searches in the lower-case
-        reading ``read``: ``read`` as it is (its tags and the text between tags spaced, at
-        once), the text between tags joined without spaces around its hard seams
+        reading ``read`` (``data``: its UTF-8, when the caller has it): ``read`` as it is (its
+        tags and the text between tags spaced, at once; searched as ``data``), the text
+        between tags joined without spaces around its hard seams
         (:meth:`~build_site.privacy.word_filter.WordFilter.seam_windows`), and SVG text
         drawn in another order than stored. When a form holds a bracket, or a word a
         character the seams cannot be found beside in bytes, the texts of :meth:`_variants`
@@ -351,11 +354,11 @@ class _QuickScan:
         searched are then added to ``new_tags``."""
         if self.matcher.forms_hold_brackets or self.words.seam_table is None:
             return self._readings(read, [] if new_tags is None else new_tags, first_look=True)
-        return self._whole(read)
+        return self._whole(read, read.encode("utf-8", "surrogatepass") if data is None else data)
 
-    def _whole(self, read: str) -> Iterator[str]:
-        """:meth:`_first_look` without splitting ``read`` at its tags."""
-        yield read
+    def _whole(self, read: str, data: bytes) -> Iterator[str | bytes]:
+        """:meth:`_first_look` without splitting ``read`` at its tags (``data``: its UTF-8)."""
+        yield data
         if "<" not in read:
             return
         yield self.words.seam_windows(read)

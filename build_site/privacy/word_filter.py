@@ -72,6 +72,11 @@ SEAMS_APART = 1024
 """Seams at most this many characters apart share one window (it holds all between them):
 searching those characters costs less than finding another window's edges."""
 _BRACKET = re.compile(r"[<>]")
+MAX_DFA_WORDS = 20_000
+"""Up to this many words the automaton is a DFA: a table look-up per byte, 2.7 times as
+fast over a site as the library's default (a contiguous NFA) with 1,253 words; it takes more
+memory (47 MB for 20,000 random words of 3 to 20 letters, 181 MB for 100,000), so a longer
+list keeps the default. The matches are the same (every occurrence of every word)."""
 
 
 def filter_words(forms: Iterable[str]) -> set[str]:
@@ -105,7 +110,9 @@ class WordFilter:
         self.automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         if words:
             self.automaton = ahocorasick_rs.BytesAhoCorasick(
-                [word.encode("utf-8", "surrogatepass") for word in sorted(words)])
+                [word.encode("utf-8", "surrogatepass") for word in sorted(words)],
+                implementation=ahocorasick_rs.Implementation.DFA
+                if len(words) <= MAX_DFA_WORDS else None)
         alphabet = set("".join(words))
         self.table: bytes | None = None  # None: seams are not found in bytes
         self.seam_table: bytes | None = None  # None: not in the text as it is either
@@ -120,13 +127,14 @@ class WordFilter:
                 table[ord("<")], table[ord(">")] = ord("<"), ord(">")
                 self.seam_table = bytes(table)
 
-    def clears(self, texts: Iterable[str]) -> bool:
-        """Whether no text of ``texts`` holds a word with no letter or digit beside it (so no
-        collapsed reading of them holds a listed form)."""
+    def clears(self, texts: Iterable[str | bytes]) -> bool:
+        """Whether no text of ``texts`` (a text, or its UTF-8 with surrogates passed through)
+        holds a word with no letter or digit beside it (so no collapsed reading of them holds
+        a listed form)."""
         if self.automaton is None:
             return True
         for text in texts:
-            data = text.encode("utf-8", "surrogatepass")
+            data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
             for _, start, end in self.automaton.find_matches_as_indexes(data, overlapping=True):
                 if not char_before(data, start).isalnum() and not char_after(
                         data, end).isalnum():

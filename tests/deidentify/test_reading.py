@@ -15,6 +15,7 @@ from build_site.deidentify.reading import (
     prototypes,
     read_char,
     reading,
+    reading_utf8,
     reading_with_map,
 )
 
@@ -76,3 +77,24 @@ def test_detectors_read_nfkc_without_ignorables_keeping_case(text: str) -> None:
     if offsets is not None:
         assert len(offsets) == len(read)
     assert detector_reading("Mr. \uff31u\u200bill") == ("Mr. Quill", [0, 1, 2, 3, 4, 5, 7, 8, 9])
+
+
+def test_the_utf8_reading_equals_the_reading_encoded_for_every_code_point() -> None:
+    """reading_utf8 lower-cases in bytes: the same bytes as the text's reading encoded, for
+    every code point (unassigned, private-use and lone surrogates included), beside capital
+    ASCII letters, a capital sigma and the ASCII map's "|" and "`"."""
+    every = "".join(map(chr, range(0x80, 0x110000)))
+    for start in range(0, len(every), 499):
+        text = "A|Z`" + every[start:start + 23] + " \u03a3Q " + every[start:start + 3]
+        assert reading_utf8(text) == reading(text).encode("utf-8", "surrogatepass"), \
+            hex(start + 0x80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.one_of(
+    st.characters(codec=None), st.sampled_from("AZazΣσİıＡ𝐀Ⅻ|`<>\u200b\u0301\ud800ß")),
+    max_size=120))
+def test_the_utf8_reading_equals_the_reading_encoded(text: str) -> None:
+    """Over random text, many distinct characters (past the 64 replaced one by one) and
+    readings that hold a character itself replaced (both fall back to translating runs)."""
+    assert reading_utf8(text) == reading(text).encode("utf-8", "surrogatepass")
