@@ -200,6 +200,15 @@ def test_the_runs_cover_every_file_in_order() -> None:
     assert gate_pool.chunks([], 10) == []
 
 
+def test_the_runs_are_handed_out_largest_first() -> None:
+    """A large file late in path order (the search index) is read first, not last while
+    the other worker waits; runs of equal size keep path order."""
+    sizes = [4, 4, 4, 4, 3, 3, 90, 2]
+    runs = gate_pool.chunks(sizes, 8)  # (0, 2), (2, 4), (4, 7), (7, 8)
+    assert gate_pool.largest_first(sizes, runs) == [2, 0, 1, 3]
+    assert sorted(gate_pool.largest_first(sizes, runs)) == list(range(len(runs)))
+
+
 def test_a_quiet_build_runs_no_other_thread_at_the_gate(
         tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``build --quiet`` shows no spinner, so no thread keeps the gate from forking."""

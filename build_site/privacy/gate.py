@@ -157,6 +157,11 @@ def _css_reading(text: str, stylesheet: bool) -> str | None:
 
 
 def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
+    """:func:`shown_chars` without the characters."""
+    return shown_chars(text, depth, stylesheet)[0]
+
+
+def shown_chars(text: str, depth: int = 0, stylesheet: bool = False) -> tuple[str, set[str]]:
     """``text`` decoded (:func:`decode`), followed by its other readings when they differ:
     its CSS with escapes decoded (:func:`css_unescape`; all of it when ``stylesheet``, else
     its style elements and attributes), the content of base64 ``data:`` URIs of text types
@@ -166,23 +171,33 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
     (:func:`_look_alike_in_tag`: ``title="‹"`` would read as
     markup that is not there and hide "Qu<b title="‹">ill" from the tags' removal), the
     text with its own tags removed, joined and spaced; and around each "|", the text with
-    the pipe (or "¹", "™"...) read as a space (:func:`around_glue`)."""
+    the pipe (or "¹", "™"...) read as a space (:func:`around_glue`).
+
+    Returns the readings, one a line, and the distinct non-ASCII characters they hold, or
+    more (the text's, its CSS's and its data URIs' readings'; the other readings hold none
+    but the text's), for :meth:`_QuickScan.names_any`, which would otherwise find them again
+    (a pass over every byte)."""
     text = decode(text)
     readings = [text]
+    chars = distinct_non_ascii(text)
+    found = set(chars)
     css = _css_reading(text, stylesheet)
     if css is not None:
         readings.append(css)
+        found |= distinct_non_ascii(css)
     if depth < 2 and "base64," in text:
-        readings.extend(shown(inner, depth + 1) for inner in data_uri_texts(text))
+        for inner in data_uri_texts(text):
+            inner_read, inner_chars = shown_chars(inner, depth + 1)
+            readings.append(inner_read)
+            found |= inner_chars
     if "\u202e" in text:
         readings.append(visual_order(text))
-    chars = distinct_non_ascii(text)
     if chars and _look_alike_in_tag(text, chars):  # tags removed before the reading
         readings += [_TAG.sub("", text), _TAG.sub(" ", text)]
     glued = around_glue(text, chars)
     if glued:
         readings.append(glued)
-    return "\n".join(_distinct(readings))
+    return "\n".join(_distinct(readings)), found
 
 
 def _distinct(texts: list[str]) -> list[str]:
@@ -297,9 +312,10 @@ class _QuickScan:
         self._pending_chars = 0
         self.words = WordFilter(matcher.forms)
 
-    def names_any(self, read: str) -> bool:
-        """Whether ``matcher.contains(read, markup_variants)`` is not empty."""
-        data = reading_utf8(read)  # the lower-case reading's UTF-8, which the words search
+    def names_any(self, read: str, chars: set[str] | None = None) -> bool:
+        """Whether ``matcher.contains(read, markup_variants)`` is not empty; ``chars``: the
+        distinct non-ASCII characters of ``read`` or more (:func:`shown_chars`), when known."""
+        data = reading_utf8(read, chars)  # the lower-case reading's UTF-8, which the words search
         lower = data.decode("utf-8", "surrogatepass")
         # first the words alone (word_filter.py): a text they clear names nobody
         if self.words.clears(self._first_look(lower, data=data)):
@@ -361,7 +377,7 @@ class _QuickScan:
         yield data
         if "<" not in read:
             return
-        yield self.words.seam_windows(read)
+        yield self.words.seam_windows(data)
         yield from _drawn_readings(read, reordered_only=True)
 
     def _variants(self, read: str, new_tags: list[str]) -> Iterator[str]:
@@ -511,10 +527,10 @@ class FileScanner:
         if read_here:
             try:
                 for text in texts(rel, data, self.digests, decoded=decoded):
-                    read = shown(text, stylesheet=rel.endswith(".css"))
+                    read, chars = shown_chars(text, stylesheet=rel.endswith(".css"))
                     # a text that names nobody (almost all) is read once, the fast way;
                     # one that does is read again to list its entries in the usual order
-                    if self.quick.names_any(read):
+                    if self.quick.names_any(read, chars):
                         found.update({id(i): i
                                       for i in self.matcher.contains(read, markup_variants)})
             except Unreadable as exc:

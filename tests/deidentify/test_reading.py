@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from build_site.deidentify.reading import (
     detector_reading,
+    distinct_non_ascii,
     is_ignorable,
     original_span,
     prototypes,
@@ -98,3 +99,14 @@ def test_the_utf8_reading_equals_the_reading_encoded(text: str) -> None:
     """Over random text, many distinct characters (past the 64 replaced one by one) and
     readings that hold a character itself replaced (both fall back to translating runs)."""
     assert reading_utf8(text) == reading(text).encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ Σ|`İÅé–›ＡⅫ\u200b\ud800ſ"), max_size=60),
+       st.sets(st.sampled_from("ΣİÅé–›ＡⅫ\u200bſ\U0001d400ｂß"), max_size=8))
+def test_the_utf8_reading_given_more_characters_than_the_text_holds(
+        text: str, extra: set[str]) -> None:
+    """The characters the caller passes may be more than the text holds (the gate passes
+    those of all of a text's readings): the same bytes."""
+    chars = distinct_non_ascii(text) | extra
+    assert reading_utf8(text, chars) == reading(text).encode("utf-8", "surrogatepass")
