@@ -44,6 +44,7 @@ from build_site.study import Identifier
 _TAG = re.compile(r"<[^<>]*>")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})(?:\\u([0-9a-fA-F]{4}))?")
 _SIMPLE_ESCAPES = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\/": "/", "\\\\": "\\"}
+_AFTER_BACKSLASH = re.compile(r"\\(?=(.))", re.S)  # the character after each backslash
 
 
 # what scan_tree(also=...) calls with each file: (path relative to the root, bytes, text)
@@ -72,8 +73,14 @@ def _json_unescape(text: str) -> str:
         return chr(high)
 
     text = _JSON_ESCAPE.sub(pair, text)
+    # Each replace reads the whole text (the search index: 9 MB, five times); one that
+    # cannot match is skipped, told by what follows each backslash now. A pair absent here
+    # is absent at its turn: a replace writes no backslash, and never the second character
+    # of a later pair (a newline, tab, quote or slash, then only "/" and "\\" follow).
+    following = set(_AFTER_BACKSLASH.findall(text))
     for escaped, plain in _SIMPLE_ESCAPES.items():
-        text = text.replace(escaped, plain)
+        if escaped[1] in following:
+            text = text.replace(escaped, plain)
     return text
 
 
