@@ -35,22 +35,25 @@ one ``?``, so offsets are kept), each byte mapped by one table to ``a`` (a chara
 word), NUL, or ``-``; then one bytes expression. That needs the words' characters to be ASCII
 other than ``?``, and no NUL in the text; otherwise the whole joined text is read.
 
-**Without splitting the text at its tags** (:meth:`WordFilter.seam_windows`, what the gate
-uses: the split costs more than the search). The text as it is holds each tag with the same
-characters inside it and a bracket beside it, and the text between tags with a bracket where
-the spaced text has a space: a bracket, like a space, is no letter or digit. So when no word
-holds ``<`` or ``>``, a word found as a whole word in the tags or in the spaced text is found
-as one in the text as it is, which the filter reads instead of both. The hard seams are found
-in the text as it is: a character of a word, one tag or more with nothing between them, a
-character of a word (``_HARD_SEAM`` over the text encoded and mapped as above, ``<`` and ``>``
-kept); a tag is what ``_TAG`` finds, ``<`` with no bracket before the next ``>``, which can be
-told from the ``<`` alone. The window around a seam is a stretch of the text whose edges are
-not inside a tag, with its tags removed: the text between tags there, joined. Seams close
-together share one window from ``L + 1`` characters before the first to ``L + 1`` after the
-last: it holds the text between them whole, so each seam has at least as much on each side.
+**Without splitting the text at its tags** (:meth:`WordFilter.seam_windows`, what the gate uses:
+the split costs more than the search). The text as it is holds each tag with the same characters
+inside it and a bracket beside it, and the text between tags with a bracket where the spaced
+text has a space: a bracket, like a space, is no letter or digit. So when no word holds ``<`` or
+``>``, a word found as a whole word in the tags or in the spaced text is found as one in the
+text as it is, which the filter reads instead of both. The hard seams are found in the text as
+it is: a character of a word, one tag or more with nothing between them, a character of a word
+(``_HARD_SEAM`` over the text's UTF-8 mapped as above, each byte of a character outside ASCII to
+``-``, ``<`` and ``>`` kept); a tag is what ``_TAG`` finds, ``<`` with no bracket before the
+next ``>``, which can be told from the ``<`` alone. The window around a seam is a stretch of the
+text whose edges are not inside a tag, with its tags removed: the text between tags there,
+joined. Seams close together share one window from ``L + 1`` bytes before the first to ``L + 1``
+after the last: it holds the text between them whole, so each seam has at least as much on each
+side. The windows are cut from the UTF-8 at edges of characters: ``L + 1`` bytes on a side hold
+the part of a word there, at most ``L - 1`` ASCII characters, and the character beside it.
 
-Words are searched in the UTF-8 bytes of a text (``ahocorasick_rs``; a word of valid characters
-starts and ends at a character's edge), and the neighbours of a hit decoded.
+Words are searched in the UTF-8 bytes of a text (``ahocorasick_rs``, a DFA up to
+:data:`MAX_DFA_WORDS` words; a word of valid characters starts and ends at a character's edge),
+and the neighbours of a hit decoded.
 """
 
 from __future__ import annotations
