@@ -4,7 +4,8 @@
 :data:`CHUNK_BYTES` and hands them, the largest first (:func:`largest_first`), to forked
 worker processes, one per usable core (this process waits, using no processor time); the
 results are put back in path order. A fork
-inherits the built matcher and the theme's hashes: nothing is pickled but each run's index
+inherits the built matcher and the theme's hashes (made here first,
+:func:`~build_site.privacy.gate.warm_theme_hashes`): nothing is pickled but each run's index
 and its results. Each file's result (the
 entries found, in the order found, and whether the gate could not read it) depends on that
 file alone: what a worker remembers between files (``_QuickScan``'s tags read clean) changes
@@ -150,6 +151,10 @@ def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
         return None
     if also is not None and not isinstance(also, Splittable):
         return None
+    from build_site.privacy.gate import warm_theme_hashes
+
+    if scanner.identifiers:  # the theme's files are looked up only to read a file
+        warm_theme_hashes(sizes)  # once here, inherited by every worker
     runs = chunks(sizes, CHUNK_BYTES)
     splittable = also if isinstance(also, Splittable) else None
     _WORK = (root, paths, runs, scanner, splittable)
