@@ -108,11 +108,14 @@ def worker() -> None:
     readers = [(Matcher(listed), gate._QuickScan(Matcher(listed))) for listed in lists]
     for line in sys.stdin:
         text = json.loads(line)
-        read = gate.shown(text)
+        # as the gate's scan reads: with the readings' characters where the code has them
+        # (gate6's shown_chars), so that path is compared with the base too
+        with_chars = hasattr(gate, "shown_chars")
+        read, chars = gate.shown_chars(text) if with_chars else (gate.shown(text), None)
         out: list[Any] = []
         for matcher, quick in readers:
             # a huge page (the first look's 16 M-character bound) is compared by verdicts
-            out.append([quick.names_any(read),
+            out.append([quick.names_any(read, chars) if with_chars else quick.names_any(read),
                         [i.text for i in matcher.contains(read, gate.markup_variants)],
                         matcher.replace(text) if len(text) < 1 << 20 else None])
         sys.stdout.write(json.dumps(out) + "\n")

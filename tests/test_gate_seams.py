@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from build_site.deidentify import Matcher
@@ -137,3 +137,27 @@ def test_a_site_with_a_name_split_by_markup_fails_the_gate(tmp_path: Path) -> No
 @given(st.lists(st.sampled_from(["", "a", "ab", "b", "a\n"]), max_size=6))
 def test_readings_are_kept_once_in_order(texts: list[str]) -> None:
     assert gate._distinct(texts) == list(dict.fromkeys(texts))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "ab", "é", "王", "\U0001d400", "\ud800", "<b>",
+                                 "</b>", "<i title='王'>", " ", "<", ">", "x"]),
+                max_size=40).map("".join))
+@example("é" * 20 + "a<b></b>b" + "王" * 9)  # both edges 12 bytes out: inside a character
+@example("\U0001d400" * 9 + "a<b></b>b" + "\ud800" * 9)
+def test_windows_in_bytes_end_at_edges_of_characters(read: str) -> None:
+    """Windows are cut from the UTF-8 (short words: their edges fall beside two-, three- and
+    four-byte characters and lone surrogates): each is whole characters, the same as the
+    windows cut from the text, and clears only what the whole joined text clears."""
+    words = WordFilter(["ab"])
+    data = read.encode("utf-8", "surrogatepass")
+    for apart in (0, 2, word_filter.SEAMS_APART):
+        with _seams_apart(apart):
+            windows = words.seam_windows(data)
+            assert isinstance(windows, bytes)
+            assert windows.decode("utf-8", "surrogatepass") == words.seam_windows(read)
+            gaps = gate._TAG_SPLIT.split(read)[0::2]
+            if words.clears([data, windows]):
+                assert words.clears(["".join(gaps), " ".join(gaps)]), read
+            for window in windows.split(b"\n"):
+                assert window.decode("utf-8", "surrogatepass") in "".join(gaps) + "\n", read

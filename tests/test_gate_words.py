@@ -170,3 +170,29 @@ def test_the_article_scan_builds_one_matcher_and_finds_what_one_per_page_finds(
     assert gate.scan_articles(tmp_path, ids) == expected
     assert [leak.where for leak in expected] == ["a.html", "b.html", "b.html"]
     assert built == [1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES + _MORE), disguised("Quill")), max_size=12))
+def test_the_dfa_finds_what_the_default_automaton_finds(
+        pieces: list[str]) -> None:
+    """The word filter's automaton is a DFA up to MAX_DFA_WORDS words and the library's
+    default past them: both report every occurrence of every word, so the same hits and
+    the same verdict."""
+    from build_site.privacy import word_filter
+
+    data = reading("".join(pieces), lower=True).encode("utf-8", "surrogatepass")
+    for listed in LISTS:
+        dfa = WordFilter(Matcher(listed).forms)
+        assert dfa.automaton is not None
+        saved = word_filter.MAX_DFA_WORDS
+        word_filter.MAX_DFA_WORDS = 0
+        try:
+            default = WordFilter(Matcher(listed).forms)
+        finally:
+            word_filter.MAX_DFA_WORDS = saved
+        assert default.automaton is not None
+        assert sorted(dfa.automaton.find_matches_as_indexes(data, overlapping=True)) == \
+            sorted(default.automaton.find_matches_as_indexes(data, overlapping=True))
+        assert dfa.clears([data]) == default.clears([data]) == dfa.clears([data.decode(
+            "utf-8", "surrogatepass")])

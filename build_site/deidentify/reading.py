@@ -202,6 +202,56 @@ def reading(text: str, lower: bool = True) -> str:
     return text
 
 
+_ASCII_MAP_UTF8 = [(char.encode(), read.encode()) for char, read in _ASCII_MAP]
+
+
+def reading_utf8(text: str, chars: set[str] | None = None) -> bytes:
+    """``reading(text).encode("utf-8", "surrogatepass")`` (lower case), made in bytes: the
+    leak gate searches the UTF-8 of a reading, and ``str.lower`` of a text holding any
+    non-ASCII character looks each character up in the Unicode tables, where ``bytes.lower``
+    changes only ASCII letters.
+
+    The same bytes, because: each distinct non-ASCII character is replaced in the UTF-8 as
+    :func:`_read_non_ascii` replaces it in the text (UTF-8 is self-synchronising: a
+    character's bytes occur only where the character does, lone surrogates included); every
+    character a reading holds is its own lower case, and no capital sigma (whose lower case
+    depends on its neighbours) is left (``tests/deidentify/test_reading.py`` checks every
+    code point), so the text's ``lower()`` changes only ASCII letters, which is what
+    ``bytes.lower`` does; the ASCII map is applied after it in both.
+
+    ``chars``: the distinct non-ASCII characters of ``text``, or more, when the caller has
+    them (:func:`build_site.privacy.gate.shown_chars`). A character that is not in the text
+    is replaced nowhere; one whose reading holds another of ``chars`` sends the text the
+    slower way, which reads each character once, as it would with the exact set.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if not text.isascii():
+        data = _read_non_ascii_utf8(text, data, _TABLES[True], chars)
+    data = data.lower()
+    for char, read in _ASCII_MAP_UTF8:
+        if char in data:
+            data = data.replace(char, read)
+    return data
+
+
+def _read_non_ascii_utf8(text: str, data: bytes, table: _Table,
+                         chars: set[str] | None = None) -> bytes:
+    """``_read_non_ascii(text, table)`` as UTF-8, given ``data``, the UTF-8 of ``text``
+    (surrogates passed through), and ``chars``, its distinct non-ASCII characters or more
+    (found here when None)."""
+    if chars is None:
+        chars = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    if len(chars) <= _MAX_DISTINCT:
+        changed = {c: read for c in chars if (read := table[ord(c)]) != c}
+        if not changed.keys() & set("".join(changed.values())):
+            for char, read in changed.items():
+                data = data.replace(char.encode("utf-8", "surrogatepass"),
+                                    read.encode("utf-8", "surrogatepass"))
+            return data
+    return _NON_ASCII.sub(lambda run: run.group(0).translate(table), text).encode(
+        "utf-8", "surrogatepass")
+
+
 def distinct_non_ascii(text: str) -> set[str]:
     """The distinct non-ASCII characters of ``text`` (found in C: its UTF-8 bytes without
     the ASCII ones)."""

@@ -33,7 +33,7 @@ from build_site.deidentify.reading import (
     bracket_look_alikes,
     distinct_non_ascii,
     glue_characters,
-    reading,
+    reading_utf8,
 )
 from build_site.errors import PrivacyError, Problem
 from build_site.privacy.gate_files import Unreadable, decode_text, kind_of, texts
@@ -44,6 +44,7 @@ from build_site.study import Identifier
 _TAG = re.compile(r"<[^<>]*>")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})(?:\\u([0-9a-fA-F]{4}))?")
 _SIMPLE_ESCAPES = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\/": "/", "\\\\": "\\"}
+_AFTER_BACKSLASH = re.compile(r"\\(?=(.))", re.S)  # the character after each backslash
 
 
 # what scan_tree(also=...) calls with each file: (path relative to the root, bytes, text)
@@ -72,8 +73,14 @@ def _json_unescape(text: str) -> str:
         return chr(high)
 
     text = _JSON_ESCAPE.sub(pair, text)
+    # Each replace reads the whole text (the search index: 9 MB, five times); one that
+    # cannot match is skipped, told by what follows each backslash now. A pair absent here
+    # is absent at its turn: a replace writes no backslash, and never the second character
+    # of a later pair (a newline, tab, quote or slash, then only "/" and "\\" follow).
+    following = set(_AFTER_BACKSLASH.findall(text))
     for escaped, plain in _SIMPLE_ESCAPES.items():
-        text = text.replace(escaped, plain)
+        if escaped[1] in following:
+            text = text.replace(escaped, plain)
     return text
 
 
@@ -157,6 +164,11 @@ def _css_reading(text: str, stylesheet: bool) -> str | None:
 
 
 def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
+    """:func:`shown_chars` without the characters."""
+    return shown_chars(text, depth, stylesheet)[0]
+
+
+def shown_chars(text: str, depth: int = 0, stylesheet: bool = False) -> tuple[str, set[str]]:
     """``text`` decoded (:func:`decode`), followed by its other readings when they differ:
     its CSS with escapes decoded (:func:`css_unescape`; all of it when ``stylesheet``, else
     its style elements and attributes), the content of base64 ``data:`` URIs of text types
@@ -166,23 +178,33 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
     (:func:`_look_alike_in_tag`: ``title="‹"`` would read as
     markup that is not there and hide "Qu<b title="‹">ill" from the tags' removal), the
     text with its own tags removed, joined and spaced; and around each "|", the text with
-    the pipe (or "¹", "™"...) read as a space (:func:`around_glue`)."""
+    the pipe (or "¹", "™"...) read as a space (:func:`around_glue`).
+
+    Returns the readings, one a line, and the distinct non-ASCII characters they hold, or
+    more (the text's, its CSS's and its data URIs' readings'; the other readings hold none
+    but the text's), for :meth:`_QuickScan.names_any`, which would otherwise find them again
+    (a pass over every byte)."""
     text = decode(text)
     readings = [text]
+    chars = distinct_non_ascii(text)
+    found = set(chars)
     css = _css_reading(text, stylesheet)
     if css is not None:
         readings.append(css)
+        found |= distinct_non_ascii(css)
     if depth < 2 and "base64," in text:
-        readings.extend(shown(inner, depth + 1) for inner in data_uri_texts(text))
+        for inner in data_uri_texts(text):
+            inner_read, inner_chars = shown_chars(inner, depth + 1)
+            readings.append(inner_read)
+            found |= inner_chars
     if "\u202e" in text:
         readings.append(visual_order(text))
-    chars = distinct_non_ascii(text)
     if chars and _look_alike_in_tag(text, chars):  # tags removed before the reading
         readings += [_TAG.sub("", text), _TAG.sub(" ", text)]
     glued = around_glue(text, chars)
     if glued:
         readings.append(glued)
-    return "\n".join(_distinct(readings))
+    return "\n".join(_distinct(readings)), found
 
 
 def _distinct(texts: list[str]) -> list[str]:
@@ -297,11 +319,13 @@ class _QuickScan:
         self._pending_chars = 0
         self.words = WordFilter(matcher.forms)
 
-    def names_any(self, read: str) -> bool:
-        """Whether ``matcher.contains(read, markup_variants)`` is not empty."""
-        lower = reading(read, lower=True)
+    def names_any(self, read: str, chars: set[str] | None = None) -> bool:
+        """Whether ``matcher.contains(read, markup_variants)`` is not empty; ``chars``: the
+        distinct non-ASCII characters of ``read`` or more (:func:`shown_chars`), when known."""
+        data = reading_utf8(read, chars)  # the lower-case reading's UTF-8, which the words search
+        lower = data.decode("utf-8", "surrogatepass")
         # first the words alone (word_filter.py): a text they clear names nobody
-        if self.words.clears(self._first_look(lower)):
+        if self.words.clears(self._first_look(lower, data=data)):
             self._clear_later(lower)
             return False
         new_tags: list[str] = []
@@ -340,10 +364,12 @@ class _QuickScan:
             self._clean_tags.clear()
         self._clean_tags.update(clean)
 
-    def _first_look(self, read: str, new_tags: list[str] | None = None) -> Iterator[str]:
+    def _first_look(self, read: str, new_tags: list[str] | None = None,
+                    data: bytes | None = None) -> Iterator[str | bytes]:
         """What :class:`~build_site.privacy.word_filter.WordFilter` searches in the lower-case
-        reading ``read``: ``read`` as it is (its tags and the text between tags spaced, at
-        once), the text between tags joined without spaces around its hard seams
+        reading ``read`` (``data``: its UTF-8, when the caller has it): ``read`` as it is (its
+        tags and the text between tags spaced, at once; searched as ``data``), the text
+        between tags joined without spaces around its hard seams
         (:meth:`~build_site.privacy.word_filter.WordFilter.seam_windows`), and SVG text
         drawn in another order than stored. When a form holds a bracket, or a word a
         character the seams cannot be found beside in bytes, the texts of :meth:`_variants`
@@ -351,14 +377,14 @@ class _QuickScan:
         searched are then added to ``new_tags``."""
         if self.matcher.forms_hold_brackets or self.words.seam_table is None:
             return self._readings(read, [] if new_tags is None else new_tags, first_look=True)
-        return self._whole(read)
+        return self._whole(read, read.encode("utf-8", "surrogatepass") if data is None else data)
 
-    def _whole(self, read: str) -> Iterator[str]:
-        """:meth:`_first_look` without splitting ``read`` at its tags."""
-        yield read
+    def _whole(self, read: str, data: bytes) -> Iterator[str | bytes]:
+        """:meth:`_first_look` without splitting ``read`` at its tags (``data``: its UTF-8)."""
+        yield data
         if "<" not in read:
             return
-        yield self.words.seam_windows(read)
+        yield self.words.seam_windows(data)
         yield from _drawn_readings(read, reordered_only=True)
 
     def _variants(self, read: str, new_tags: list[str]) -> Iterator[str]:
@@ -461,6 +487,17 @@ def _theme_digests(size: int) -> frozenset[str]:
     return frozenset(digests)
 
 
+def warm_theme_hashes(sizes: Iterable[int]) -> None:
+    """Fill this process's caches of the theme's files (:func:`_theme_files_by_size`, 0.04
+    CPU s from the user's cache, 0.3 when the list is made again) and of their digests for
+    each of ``sizes`` that a theme file has, so that worker processes forked next inherit
+    them instead of each making them again (:mod:`build_site.privacy.gate_pool`)."""
+    by_size = _theme_files_by_size()
+    for size in set(sizes):
+        if size in by_size:
+            _theme_digests(size)
+
+
 def is_theme_asset(data: bytes) -> bool:
     """Whether ``data`` is byte-identical to a file the MkDocs Material or MkDocs theme ships
     (a file with one of :data:`THEME_SUFFIXES`).
@@ -508,10 +545,10 @@ class FileScanner:
         if read_here:
             try:
                 for text in texts(rel, data, self.digests, decoded=decoded):
-                    read = shown(text, stylesheet=rel.endswith(".css"))
+                    read, chars = shown_chars(text, stylesheet=rel.endswith(".css"))
                     # a text that names nobody (almost all) is read once, the fast way;
                     # one that does is read again to list its entries in the usual order
-                    if self.quick.names_any(read):
+                    if self.quick.names_any(read, chars):
                         found.update({id(i): i
                                       for i in self.matcher.contains(read, markup_variants)})
             except Unreadable as exc:

@@ -1,9 +1,11 @@
 """The leak gate on every core: the files of a large tree read by worker processes.
 
 :func:`scan_pooled` cuts the tree's files (in path order) into runs of about
-:data:`CHUNK_BYTES` and hands them to forked worker processes, one per usable core (this
-process waits, using no processor time); the results are put back in path order. A fork
-inherits the built matcher and the theme's hashes: nothing is pickled but each run's index
+:data:`CHUNK_BYTES` and hands them, the largest first (:func:`largest_first`), to forked
+worker processes, one per usable core (this process waits, using no processor time); the
+results are put back in path order. A fork
+inherits the built matcher and the theme's hashes (made here first,
+:func:`~build_site.privacy.gate.warm_theme_hashes`): nothing is pickled but each run's index
 and its results. Each file's result (the
 entries found, in the order found, and whether the gate could not read it) depends on that
 file alone: what a worker remembers between files (``_QuickScan``'s tags read clean) changes
@@ -91,6 +93,15 @@ def chunks(sizes: list[int], chunk_bytes: int) -> list[tuple[int, int]]:
     return runs
 
 
+def largest_first(sizes: list[int], runs: list[tuple[int, int]]) -> list[int]:
+    """The indices of ``runs`` (of files of ``sizes``) by bytes held, the largest first
+    (ties in path order): handed out in that order, a large file (the search index, 9 MB
+    at 1,000 dyads, sorts near the end of the paths) is not read by one worker while the
+    other has nothing left to do."""
+    held = [sum(sizes[start:end]) for start, end in runs]
+    return sorted(range(len(runs)), key=lambda index: -held[index])
+
+
 def _run(index: int) -> tuple[list[_SentResult], Splittable | None]:
     """Read run ``index`` of the files (in a worker): each file's
     result, as sent back, and the part of ``also`` that visited them."""
@@ -140,6 +151,10 @@ def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
         return None
     if also is not None and not isinstance(also, Splittable):
         return None
+    from build_site.privacy.gate import warm_theme_hashes
+
+    if scanner.identifiers:  # the theme's files are looked up only to read a file
+        warm_theme_hashes(sizes)  # once here, inherited by every worker
     runs = chunks(sizes, CHUNK_BYTES)
     splittable = also if isinstance(also, Splittable) else None
     _WORK = (root, paths, runs, scanner, splittable)
@@ -148,7 +163,9 @@ def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
         with ProcessPoolExecutor(max(2, usable_cores()), mp_context=context,
                                  initializer=worker_start, initargs=(os.getpid(),)) as pool:
             start_workers(pool)
-            outcomes = list(pool.map(_run, range(len(runs))))
+            order = largest_first(sizes, runs)
+            done = dict(zip(order, pool.map(_run, order), strict=True))
+        outcomes = [done[index] for index in range(len(runs))]
     except Exception:  # read again in one process, which raises as it does
         return None
     finally:

@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 from build_site.deidentify.reading import (
     detector_reading,
+    distinct_non_ascii,
     is_ignorable,
     original_span,
     prototypes,
     read_char,
     reading,
+    reading_utf8,
     reading_with_map,
 )
 
@@ -76,3 +78,35 @@ def test_detectors_read_nfkc_without_ignorables_keeping_case(text: str) -> None:
     if offsets is not None:
         assert len(offsets) == len(read)
     assert detector_reading("Mr. \uff31u\u200bill") == ("Mr. Quill", [0, 1, 2, 3, 4, 5, 7, 8, 9])
+
+
+def test_the_utf8_reading_equals_the_reading_encoded_for_every_code_point() -> None:
+    """reading_utf8 lower-cases in bytes: the same bytes as the text's reading encoded, for
+    every code point (unassigned, private-use and lone surrogates included), beside capital
+    ASCII letters, a capital sigma and the ASCII map's "|" and "`"."""
+    every = "".join(map(chr, range(0x80, 0x110000)))
+    for start in range(0, len(every), 499):
+        text = "A|Z`" + every[start:start + 23] + " \u03a3Q " + every[start:start + 3]
+        assert reading_utf8(text) == reading(text).encode("utf-8", "surrogatepass"), \
+            hex(start + 0x80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.one_of(
+    st.characters(codec=None), st.sampled_from("AZazΣσİıＡ𝐀Ⅻ|`<>\u200b\u0301\ud800ß")),
+    max_size=120))
+def test_the_utf8_reading_equals_the_reading_encoded(text: str) -> None:
+    """Over random text, many distinct characters (past the 64 replaced one by one) and
+    readings that hold a character itself replaced (both fall back to translating runs)."""
+    assert reading_utf8(text) == reading(text).encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ Σ|`İÅé–›ＡⅫ\u200b\ud800ſ"), max_size=60),
+       st.sets(st.sampled_from("ΣİÅé–›ＡⅫ\u200bſ\U0001d400ｂß"), max_size=8))
+def test_the_utf8_reading_given_more_characters_than_the_text_holds(
+        text: str, extra: set[str]) -> None:
+    """The characters the caller passes may be more than the text holds (the gate passes
+    those of all of a text's readings): the same bytes."""
+    chars = distinct_non_ascii(text) | extra
+    assert reading_utf8(text, chars) == reading(text).encode("utf-8", "surrogatepass")
