@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_HELD = {signal.SIGINT, signal.SIGTERM}
 
 
 def die_with_parent(parent: int) -> None:
@@ -35,13 +37,42 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received while :func:`terminate_as_interrupt` was in force: raised as Ctrl-C
+    is, so every clean-up path of an interrupted build runs (staging folder deleted, the
+    output's lock released, forked processes stopped, the previous site left as it was)."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While the block runs, SIGTERM (``kill``, ``timeout``, a CI runner or systemd stopping
+    the command) raises :class:`Terminated` in this process instead of ending it at once with
+    nothing cleaned up; the handler before is put back after. Outside the main thread, where
+    Python cannot set a handler, the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def worker_start(parent: int) -> None:
     """In a new pool worker of the build's process ``parent``: Ctrl-C (sent to the whole
     terminal's process group) is the build's own process's to handle, so a worker ignores it
-    and is stopped by the pool's shutdown; and it ends when the build's process does."""
+    and is stopped by the pool's shutdown; SIGTERM ends a worker at once, as the system does
+    by default (the build's process cleans up: :func:`terminate_as_interrupt`); and it ends
+    when the build's process does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):  # forked while held (held_interrupt): now ignored
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # forked while held (held_interrupt): now as set
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     die_with_parent(parent)
 
 
@@ -72,8 +103,9 @@ def core_free() -> bool:
 
 @contextmanager
 def held_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) back in this thread while the block runs, and deliver one pressed
-    meanwhile when it ends (as a KeyboardInterrupt, by Python's handler).
+    """Hold Ctrl-C (SIGINT) and SIGTERM back in this thread while the block runs, and deliver
+    one sent meanwhile when it ends (as a KeyboardInterrupt, by Python's handler, or as
+    :class:`Terminated`).
 
     For the forks of a pool: Python runs its at-fork handlers (logging's) in this process just
     after a fork, and a KeyboardInterrupt raised in one of them is printed and dropped, so the
@@ -83,7 +115,7 @@ def held_interrupt() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     try:
         yield
     finally:

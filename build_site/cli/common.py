@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 
 from build_site.errors import EXIT_INTERNAL, StudyError
+from build_site.forked import Terminated, terminate_as_interrupt
 from build_site.locate import find_study
 from build_site.preflight import operational_errors
 
@@ -62,12 +63,15 @@ def handle_errors(func: F) -> F:
         try:
             if "study" in kwargs and kwargs["study"] is None:
                 kwargs["study"] = find_study(None)
-            with operational_errors():  # a full disk: exit 2 with what to do
+            with operational_errors(), terminate_as_interrupt():  # a full disk: exit 2
                 return func(*args, **kwargs)
         except StudyError as exc:
             for problem in exc.problems:
                 err.print(f"[red]error[/red] {escape(str(problem))}")
             sys.exit(exc.exit_code)
+        except Terminated:  # SIGTERM: 128 + 15, as a shell reports a process it ended
+            err.print("stopped (SIGTERM); the previous output is unchanged")
+            sys.exit(143)
         except KeyboardInterrupt:
             err.print("interrupted; the previous output is unchanged")
             sys.exit(130)
