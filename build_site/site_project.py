@@ -15,8 +15,7 @@ from typing import Any
 
 import yaml
 
-from build_site import theme_icons
-from build_site.engines import nav_trail
+from build_site import nav_trail, theme_icons
 from build_site.errors import Problem, StudyError
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
@@ -400,7 +399,7 @@ HEAD_KEY = "build_site_home_head"  # config.extra key of Notice.head
 def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: Notice) -> Path:
     """A theme ``custom_dir`` in ``work`` holding the banner (and ``noindex``) on top of the
     study's own overrides, the two scripts as files (:mod:`build_site.theme_scripts`) and, for
-    Material, the navigation trail (:mod:`build_site.engines.nav_trail`) and the icons drawn
+    Material, the navigation trail (:mod:`build_site.nav_trail`) and the icons drawn
     once (:mod:`build_site.theme_icons`). A team's own ``main.html`` is kept and extended, not
     replaced: it is renamed :data:`TEAM_MAIN` and ours extends it, so the team's blocks render
     and the notice is added to them (Jinja2 template inheritance, as Material documents for

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_site.engines import nav_trail
+from build_site import nav_trail
 from build_site.pipeline import build
 from build_site.site_theme import material_templates
 

@@ -30,8 +30,7 @@ from typing import Any
 
 import yaml
 
-from build_site import theme_icons, theme_scripts
-from build_site.engines import nav_trail
+from build_site import nav_trail, theme_icons, theme_scripts
 from build_site.engines.job import SiteJob
 from build_site.errors import Problem, StudyError, UsageError
 from build_site.site_project import config_overrides, resolved_config
@@ -86,7 +85,7 @@ def theme_folder(work: Path, own: Path | None, theme: dict[str, Any] | None = No
     """``work/zensical-theme``: a copy of the theme overrides in force (``own``, or none) plus
     Zensical's partials that escape the (already escaped) site name a second time, without
     that escape, where ``own`` does not hold its own copy; the navigation trail the build wrote
-    from Material's ``nav-item.html`` (:mod:`build_site.engines.nav_trail`) is written again
+    from Material's ``nav-item.html`` (:mod:`build_site.nav_trail`) is written again
     from Zensical's own, and the icon partials written from Material's for ``theme`` (the
     theme settings in force; :mod:`build_site.theme_icons`) are left out. Returns the
     folder."""

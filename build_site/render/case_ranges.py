@@ -8,7 +8,7 @@ are gathered into ranges of :data:`RANGE_SIZE` clinicians, in the study's order;
 a navigation section whose first entry is an index page listing its clinicians and their
 dyads, a line each. A case page then carries the range links, its own range's clinicians and
 its own clinician's pages; with the build's theme override, under both engines, only its
-trail (:mod:`build_site.engines.nav_trail`: the overview lists the ranges, a range's index its
+trail (:mod:`build_site.nav_trail`: the overview lists the ranges, a range's index its
 clinicians). A section of at most
 :data:`MAX_FLAT_GROUPS` groups (the bundled study: 5; 230 dyads: 50) keeps its flat
 navigation.
