@@ -21,10 +21,10 @@ Written only when it is safe to: Material's partials hold each include exactly w
 (Material's own icons are), no ``logo`` image is configured, and the team's theme folder holds
 none of these partials, no ``main.html`` and no other template outside ``partials/`` (whose
 blocks could leave the header out: a page's ``template: landing.html`` that empties
-``{% block header %}``) and no ``.icons``. The icons are read at build time from the installed Material, the configured
-``icon.logo`` and ``icon.search`` (Material's defaults otherwise). Zensical's partials differ:
-its engine drops these from its copy of the folder (:func:`is_ours`), so Zensical draws its
-icons as before.
+``{% block header %}``) and no ``.icons``. The icons are read at build time from the
+installed Material, the configured ``icon.logo`` and ``icon.search`` (Material's defaults
+otherwise). Zensical's partials differ: its engine drops these from its copy of the folder
+(:func:`is_ours`), so Zensical draws its icons as before.
 """
 
 from __future__ import annotations
