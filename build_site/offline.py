@@ -22,6 +22,7 @@ polyfill from unpkg.com in browsers without ResizeObserver (none current).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -330,11 +331,55 @@ def _html_loads(text: str, depth: int = 0) -> list[tuple[str, str]]:
         ValueError: as :func:`_loads_of`.
     """
     # A new parser each time: an iframe's srcdoc is read while its page's parser runs.
-    found = etree.fromstring(text, etree.HTMLParser(target=_PageReader(depth),
-                                                    collect_ids=False))
+    parser = etree.HTMLParser(target=_PageReader(depth), collect_ids=False)
+    found = etree.fromstring(text, parser)
     if found is None:
         raise etree.ParserError("Document is empty")
+    if any(error.message.startswith(_MISPLACED) for error in parser.error_log):
+        found = found + _merged_root_loads(text, depth)
     return cast(list[tuple[str, str]], found)
+
+
+# libxml2 drops a second <html> or <body> start tag inside the document (its attributes
+# too); an HTML5 browser adds that tag's attributes to the page's html or body element
+# (WHATWG HTML 13.2.6.4.7, "in body": a start tag "html" or "body"), so a Markdown page's
+# raw <body style="background:url(https://...)"> or <body background=...> loads.
+_MISPLACED = ("htmlParseStartTag: misplaced <html>", "htmlParseStartTag: misplaced <body>")
+_ROOT_TAG = re.compile(r"<(html|body)(?=[\s/>])", re.IGNORECASE)
+
+
+class _StopReading(Exception):
+    """Raised by :class:`_FirstOf` once it has read its element."""
+
+
+class _FirstOf(_PageReader):
+    """A parser target reading only the first element named ``name`` (an ``html`` or
+    ``body`` start tag parsed from where it stands), then stopping the parse."""
+
+    def __init__(self, depth: int, name: str) -> None:
+        super().__init__(depth)
+        self.name = name
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        """Read the element named ``name`` as :func:`_loads_of` reads it, then stop."""
+        if _local_name(tag) == self.name:
+            self.found.extend(_loads_of(self.name, attrs, None, self.depth))
+            raise _StopReading
+
+
+def _merged_root_loads(text: str, depth: int) -> list[tuple[str, str]]:
+    """The loads of every ``<html>`` and ``<body>`` start tag of ``text`` (each parsed by
+    libxml2 from where it stands, as the first tag of a document), for a page where libxml2
+    dropped one as misplaced: a browser adds its attributes to the page's own element. A
+    tag inside a comment or a script is read too (a false alarm, never a miss)."""
+    found: list[tuple[str, str]] = []
+    for tag in _ROOT_TAG.finditer(text):
+        reader = _FirstOf(depth, tag.group(1).lower())
+        with contextlib.suppress(_StopReading):
+            etree.fromstring(text[tag.start():], etree.HTMLParser(target=reader,
+                                                                  collect_ids=False))
+        found += reader.found
+    return found
 
 
 def _file_loads(page: str, data: bytes, decoded: list[str] | None = None

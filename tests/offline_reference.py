@@ -5,11 +5,15 @@ match on every page (``tests/test_offline_reader.py``). The rules (what an eleme
 those of ``build_site/offline.py`` at a44b96f, copied here unchanged; one thing differs,
 :func:`reference_page_loads` with ``after_root``: the walk then also reads what libxml2 puts
 after the root element (what follows ``</html>``: a second ``<html>`` beside the root, which
-``root.iter()`` never visited, while a browser shows it in the body)."""
+``root.iter()`` never visited, while a browser shows it in the body); and ``merged_roots``
+(adv5): the attributes of a misplaced ``<html>`` or ``<body>`` start tag, which libxml2 drops
+and a browser adds to the page's own element."""
 
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,12 +41,27 @@ from build_site.offline import (
 )
 
 
-def reference_page_loads(text: str, after_root: bool = True) -> list[tuple[str, str]]:
+def reference_page_loads(text: str, after_root: bool = True,
+                         merged_roots: bool = True) -> list[tuple[str, str]]:
     """(what, url) of every load of the HTML page ``text``, read from its tree as before;
-    with ``after_root``, also from the elements after the root."""
+    with ``after_root``, also from the elements after the root; with ``merged_roots``, when
+    libxml2 dropped a misplaced ``<html>`` or ``<body>`` start tag, also the attributes of
+    every such tag (adv5: a browser adds them to the page's own element)."""
     root = _html_document(text)
+    misplaced = any(e.message.startswith(("htmlParseStartTag: misplaced <html>",
+                                          "htmlParseStartTag: misplaced <body>"))
+                    for e in _HTML_PARSER.error_log)
     tops = [root, *root.itersiblings()] if after_root else [root]
-    return [load for top in tops for load in _element_loads(top)]
+    found = [load for top in tops for load in _element_loads(top)]
+    if merged_roots and misplaced:
+        for tag in re.finditer(r"<(html|body)(?=[\s/>])", text, re.IGNORECASE):
+            rest = _html_document(text[tag.start():])
+            element = rest if tag.group(1).lower() == "html" else rest.find("body")
+            alone = copy.deepcopy(element)  # its attributes, without its contents
+            alone[:] = []
+            alone.text = None
+            found += _element_loads(alone)
+    return found
 
 
 def _may_load(el: Any, tag: str) -> bool:

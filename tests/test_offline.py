@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from build_site.cli import main
@@ -184,3 +185,29 @@ def test_a_handwritten_page_closing_html_cannot_hide_a_load_after_it(
     assert "loads https://after3.example/pixel.png from another host" in \
         result.output.replace("\n", "")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("tag", [
+    '<body background="https://merged1.example/p.png">',
+    '<BODY style="background-image:url(https://merged1.example/p.png)">',
+    '<html style="background:url(https://merged1.example/p.png)">'])
+def test_a_second_html_or_body_tag_cannot_hide_a_load_in_its_attributes(
+        tiny: Path, tmp_path: Path, tag: str) -> None:
+    # adv5: libxml2 drops a misplaced <body> or <html> start tag with its attributes (the tree
+    # walk and the parser target alike); a browser adds them to the page's own body or html
+    # element (WHATWG HTML, "in body") and fetches the image. Main published this, exit 0.
+    docs = tiny / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text(f"# About\n\nWelcome.\n\n{tag}\n", encoding="utf-8")
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "loads https://merged1.example/p.png from another host" in \
+        result.output.replace("\n", "")
+    assert not out.exists()
+
+
+def test_a_second_body_tag_without_a_load_changes_nothing(tmp_path: Path) -> None:
+    _page(tmp_path, '<p>x</p><body class="late"><html lang="de"><img src="local.png">')
+    _page(tmp_path, '<p>x</p><body background="https://merged2.example/a.png">', "two.html")
+    assert _loads(tmp_path) == {("two.html", "https://merged2.example/a.png")}
