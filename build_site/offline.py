@@ -53,8 +53,8 @@ _LOADS: dict[str, tuple[str, ...]] = {
     "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "iframe": ("src",),
     "frame": ("src",), "embed": ("src",), "object": ("data",), "input": ("src",),
     "link": ("imagesrcset",), "base": ("href",),  # an external <base> moves every load
-    "image": _XLINK, "use": _XLINK, "feimage": _XLINK,
-}
+    "image": (*_XLINK, "src", "srcset"), "use": _XLINK, "feimage": _XLINK,
+}  # an HTML <image> is an <img> to a browser (WHATWG HTML, "in body": "Don't ask.")
 # SVG elements that may reference another document (an SVG <script> by href; gradients,
 # patterns, filters and text paths by URL): external only when the URL names another host.
 _LOADS.update({tag: (*_LOADS.get(tag, ()), *_XLINK) for tag in (
@@ -83,11 +83,17 @@ class ExternalLoad:
     what: str
 
 
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+
+
 def external_host(url: str) -> str | None:
     """The host ``url`` would be fetched from when it is on another host (absolute with a
-    network scheme, or protocol-relative ``//host``), else None. Browsers ignore leading
-    white space and read ``\\`` as ``/``, so this does too."""
-    cleaned = url.strip(" \t\r\n\f\x00").replace("\\", "/")
+    network scheme, or protocol-relative ``//host``), else None. Browsers remove leading and
+    trailing C0 controls and spaces and every tab and newline (WHATWG URL, basic URL parser:
+    ``"\\x01//host"`` and ``"/\\t/host"`` are ``//host``) and read ``\\`` as ``/``, so this
+    does too."""
+    cleaned = _TAB_OR_NEWLINE.sub("", url.strip(_C0_OR_SPACE)).replace("\\", "/")
     parts = urlsplit(cleaned)
     if parts.scheme.lower() in ("http", "https", "ftp", "ws", "wss") or (
             not parts.scheme and cleaned.startswith("//")):

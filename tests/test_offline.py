@@ -211,3 +211,16 @@ def test_a_second_body_tag_without_a_load_changes_nothing(tmp_path: Path) -> Non
     _page(tmp_path, '<p>x</p><body class="late"><html lang="de"><img src="local.png">')
     _page(tmp_path, '<p>x</p><body background="https://merged2.example/a.png">', "two.html")
     assert _loads(tmp_path) == {("two.html", "https://merged2.example/a.png")}
+
+
+def test_urls_a_browser_cleans_and_an_html_image_element_are_loads(tmp_path: Path) -> None:
+    # adv5: a browser removes leading C0 controls and every tab and newline from a URL
+    # (WHATWG URL) and reads an HTML <image> as <img>; the check read these as local, exit 0.
+    _page(tmp_path, '<img src="&#1;//c0.example/a.png"><img src="/&#9;/tab.example/b.png">'
+                    '<img src="/\n/nl.example/c.png"><image src="https://image.example/d.png">'
+                    '<img src="local.png"><img src="/ /not-a-host.example/e.png">')
+    assert {url.strip("\x01") for _, url in _loads(tmp_path)} == {
+        "//c0.example/a.png", "/\t/tab.example/b.png", "/\n/nl.example/c.png",
+        "https://image.example/d.png"}
+    assert {load.host for load in external_loads(tmp_path)} == {
+        "c0.example", "tab.example", "nl.example", "image.example"}
