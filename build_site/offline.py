@@ -22,7 +22,6 @@ polyfill from unpkg.com in browsers without ResizeObserver (none current).
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -354,38 +353,32 @@ _MISPLACED = ("htmlParseStartTag: misplaced <html>", "htmlParseStartTag: misplac
 _ROOT_TAG = re.compile(r"<(html|body)(?=[\s/>])", re.IGNORECASE)
 
 
-class _StopReading(Exception):
-    """Raised by :class:`_FirstOf` once it has read its element."""
+_RENAMED = "build-site-misplaced-"  # an html or body start tag, read as an element so named
 
 
-class _FirstOf(_PageReader):
-    """A parser target reading only the first element named ``name`` (an ``html`` or
-    ``body`` start tag parsed from where it stands), then stopping the parse."""
-
-    def __init__(self, depth: int, name: str) -> None:
-        super().__init__(depth)
-        self.name = name
+class _RootTags(_PageReader):
+    """A parser target reading only the elements named ``build-site-misplaced-html`` or
+    ``-body`` (:func:`_merged_root_loads`), each as the ``html`` or ``body`` it stood for."""
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        """Read the element named ``name`` as :func:`_loads_of` reads it, then stop."""
-        if _local_name(tag) == self.name:
-            self.found.extend(_loads_of(self.name, attrs, None, self.depth))
-            raise _StopReading
+        """Read a renamed element's attributes as :func:`_loads_of` reads the element's."""
+        if tag.startswith(_RENAMED):
+            self.found.extend(_loads_of(tag[len(_RENAMED):], attrs, None, self.depth))
+
+    def close(self) -> list[tuple[str, str]]:
+        """The loads read, in order."""
+        return self.found
 
 
 def _merged_root_loads(text: str, depth: int) -> list[tuple[str, str]]:
-    """The loads of every ``<html>`` and ``<body>`` start tag of ``text`` (each parsed by
-    libxml2 from where it stands, as the first tag of a document), for a page where libxml2
-    dropped one as misplaced: a browser adds its attributes to the page's own element. A
-    tag inside a comment or a script is read too (a false alarm, never a miss)."""
-    found: list[tuple[str, str]] = []
-    for tag in _ROOT_TAG.finditer(text):
-        reader = _FirstOf(depth, tag.group(1).lower())
-        with contextlib.suppress(_StopReading):
-            etree.fromstring(text[tag.start():], etree.HTMLParser(target=reader,
-                                                                  collect_ids=False))
-        found += reader.found
-    return found
+    """The loads of every ``<html>`` and ``<body>`` start tag of ``text``, for a page where
+    libxml2 dropped one as misplaced (a browser adds its attributes to the page's own
+    element): ``text`` parsed once more with each such tag renamed (:data:`_RENAMED`), so
+    libxml2 keeps it, with its attributes, wherever it stands (one in a comment or a script
+    stays text there, as in a browser)."""
+    renamed = _ROOT_TAG.sub(lambda tag: "<" + _RENAMED + tag.group(1).lower(), text)
+    return cast(list[tuple[str, str]], etree.fromstring(
+        renamed, etree.HTMLParser(target=_RootTags(depth), collect_ids=False)))
 
 
 def _file_loads(page: str, data: bytes, decoded: list[str] | None = None

@@ -54,13 +54,16 @@ def reference_page_loads(text: str, after_root: bool = True,
     tops = [root, *root.itersiblings()] if after_root else [root]
     found = [load for top in tops for load in _element_loads(top)]
     if merged_roots and misplaced:
-        for tag in re.finditer(r"<(html|body)(?=[\s/>])", text, re.IGNORECASE):
-            rest = _html_document(text[tag.start():])
-            element = rest if tag.group(1).lower() == "html" else rest.find("body")
-            alone = copy.deepcopy(element)  # its attributes, without its contents
-            alone[:] = []
-            alone.text = None
-            found += _element_loads(alone)
+        renamed = re.sub(r"<(html|body)(?=[\s/>])", lambda m: "<adv5-" + m[1].lower(), text,
+                         flags=re.IGNORECASE)  # kept by libxml2 wherever they stand
+        tree = _html_document(renamed)
+        for element in (e for top in (tree, *tree.itersiblings()) for e in top.iter()):
+            if isinstance(element.tag, str) and element.tag.startswith("adv5-"):
+                alone = copy.deepcopy(element)  # its attributes, without its contents
+                alone[:] = []
+                alone.text = None
+                alone.tag = element.tag[len("adv5-"):]
+                found += _element_loads(alone)
     return found
 
 

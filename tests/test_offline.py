@@ -208,7 +208,9 @@ def test_a_second_html_or_body_tag_cannot_hide_a_load_in_its_attributes(
 
 
 def test_a_second_body_tag_without_a_load_changes_nothing(tmp_path: Path) -> None:
-    _page(tmp_path, '<p>x</p><body class="late"><html lang="de"><img src="local.png">')
+    _page(tmp_path, '<p>x</p><body class="late"><html lang="de"><img src="local.png">'
+                    '<!-- <body background="https://comment.example/a.png"> -->'
+                    '<script>s = "<body background=https://script.example/b.png>"</script>')
     _page(tmp_path, '<p>x</p><body background="https://merged2.example/a.png">', "two.html")
     assert _loads(tmp_path) == {("two.html", "https://merged2.example/a.png")}
 
