@@ -273,6 +273,15 @@ class _PageReader:
         self.started = False
         self.waiting: tuple[str, Any] | None = None  # a script or style awaiting its text
         self.text: list[str] = []
+        self.foreign = 0  # open svg and math elements
+        self.markup: list[str] | None = None  # text libxml2 kept that a browser parses there
+
+    def _read_markup(self) -> None:
+        """Read the text of an element of :data:`_TEXT_IN_LIBXML2` inside SVG or MathML as
+        the HTML it is to a browser (:func:`_foreign_text_loads`)."""
+        if self.markup is not None:
+            text, self.markup = "".join(self.markup), None
+            self.found.extend(_foreign_text_loads(text, self.depth))
 
     def _read_waiting(self) -> None:
         if self.waiting is not None:
@@ -288,9 +297,15 @@ class _PageReader:
         self.started = True
         if self.waiting is not None:
             self._read_waiting()
+        if self.markup is not None:
+            self._read_markup()
         name = self.names.get(tag)
         if name is None:
             name = self.names[tag] = _local_name(tag)
+        if name in _FOREIGN_ROOTS:
+            self.foreign += 1
+        elif self.foreign and name in _TEXT_IN_LIBXML2:
+            self.markup = []
         if (name in _TEXT_READ or not _READ_ATTRIBUTES.isdisjoint(attrs)
                 or (name in _HREF_READ and "href" in attrs) or _READ_ALL):
             if name == "script" or name == "style":
@@ -302,16 +317,24 @@ class _PageReader:
         """Text (the parser target interface): kept only as a waiting element's text."""
         if self.waiting is not None:
             self.text.append(text)
+        if self.markup is not None:
+            self.markup.append(text)
 
     def end(self, tag: str) -> None:
         """An element ends (the parser target interface): a waiting element's text too."""
         if self.waiting is not None:
             self._read_waiting()
+        if self.markup is not None:
+            self._read_markup()
+        if self.foreign and self.names.get(tag) in _FOREIGN_ROOTS:
+            self.foreign -= 1
 
     def comment(self, text: str) -> None:
         """A comment (the parser target interface): it ends a waiting element's text."""
         if self.waiting is not None:
             self._read_waiting()
+        if self.markup is not None:
+            self._read_markup()
 
     def pi(self, target: str, data: str | None) -> None:
         """A processing instruction (the parser target interface), read as
@@ -324,7 +347,30 @@ class _PageReader:
     def close(self) -> list[tuple[str, str]] | None:
         """The loads read, in order; None when the document held no element."""
         self._read_waiting()
+        self._read_markup()
         return self.found if self.started else None
+
+
+# In SVG and MathML (a browser's "foreign content") these are ordinary elements whose
+# content is parsed as markup, or HTML integration points (title); libxml2 keeps their content
+# as text, so "<svg><style><img src=https://...>" hid an image a browser loads: the <img>
+# leaves the SVG (WHATWG HTML 13.2.6.5, the rules for parsing tokens in foreign content).
+_FOREIGN_ROOTS = frozenset({"svg", "math"})
+_TEXT_IN_LIBXML2 = frozenset({"style", "script", "title", "textarea", "xmp", "iframe",
+                              "noembed", "noframes", "noscript", "plaintext"})
+
+
+def _foreign_text_loads(text: str, depth: int) -> list[tuple[str, str]]:
+    """The loads of ``text`` (the content libxml2 kept as text of an element of
+    :data:`_TEXT_IN_LIBXML2` inside SVG or MathML) read as an HTML document, as a browser
+    parses it there; none when it holds no ``<``."""
+    if "<" not in text:
+        return []
+    try:
+        return [(f"{what} inside SVG or MathML text", url)
+                for what, url in _html_loads(text, depth)]
+    except etree.ParserError:  # no element: nothing loads
+        return []
 
 
 def _html_loads(text: str, depth: int = 0) -> list[tuple[str, str]]:

@@ -89,7 +89,9 @@ def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
         tag = local_names.get(el.tag)
         if tag is None:
             tag = local_names[el.tag] = _local_name(el.tag)
+        foreign = _foreign_text_loads(el, tag)
         if not _may_load(el, tag):
+            yield from foreign
             continue  # most of a page (<a href>, <div class>)
         if tag == "meta" and (el.get("http-equiv") or "").strip().lower() == "refresh":
             target = _REFRESH_URL.search(el.get("content") or "")
@@ -117,6 +119,23 @@ def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
                 inner = _html_document(el.get("srcdoc"))
                 yield from ((f"{what} in <iframe srcdoc>", url)
                             for what, url in _element_loads(inner, depth + 1))
+        yield from foreign
+
+
+def _foreign_text_loads(el: Any, tag: str) -> list[tuple[str, str]]:
+    """adv5: the text libxml2 keeps in a style, script, title, textarea... inside SVG or
+    MathML, read as the HTML a browser parses there."""
+    if tag not in {"style", "script", "title", "textarea", "xmp", "iframe", "noembed",
+                   "noframes", "noscript", "plaintext"} or "<" not in (el.text or ""):
+        return []
+    if not any(isinstance(a.tag, str) and _local_name(a.tag) in {"svg", "math"}
+               for a in el.iterancestors()):
+        return []
+    try:
+        inner = reference_page_loads(el.text)
+    except etree.ParserError:
+        return []
+    return [(f"{what} inside SVG or MathML text", url) for what, url in inner]
 
 
 def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:
