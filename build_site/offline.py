@@ -271,24 +271,21 @@ class _PageReader:
         self.found: list[tuple[str, str]] = []
         self.names: dict[str, str] = {}
         self.started = False
-        self.waiting: tuple[str, Any] | None = None  # a script or style awaiting its text
+        # an element awaiting its text: a script or style (its attributes), or one whose
+        # text a browser parses as markup (inside SVG or MathML: _foreign_text_loads)
+        self.waiting: tuple[str, Any, bool] | None = None
         self.text: list[str] = []
         self.foreign = 0  # open svg and math elements
-        self.markup: list[str] | None = None  # text libxml2 kept that a browser parses there
-
-    def _read_markup(self) -> None:
-        """Read the text of an element of :data:`_TEXT_IN_LIBXML2` inside SVG or MathML as
-        the HTML it is to a browser (:func:`_foreign_text_loads`)."""
-        if self.markup is not None:
-            text, self.markup = "".join(self.markup), None
-            self.found.extend(_foreign_text_loads(text, self.depth))
 
     def _read_waiting(self) -> None:
         if self.waiting is not None:
-            tag, attrs = self.waiting
+            tag, attrs, markup = self.waiting
             self.waiting = None
             text, self.text = "".join(self.text), []
-            self.found.extend(_loads_of(tag, attrs, text or None, self.depth))
+            if attrs is not None:
+                self.found.extend(_loads_of(tag, attrs, text or None, self.depth))
+            if markup:
+                self.found.extend(_foreign_text_loads(text, self.depth))
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         """An element starts (lxml's parser target interface): read as
@@ -297,35 +294,29 @@ class _PageReader:
         self.started = True
         if self.waiting is not None:
             self._read_waiting()
-        if self.markup is not None:
-            self._read_markup()
         name = self.names.get(tag)
         if name is None:
             name = self.names[tag] = _local_name(tag)
         if name in _FOREIGN_ROOTS:
             self.foreign += 1
-        elif self.foreign and name in _TEXT_IN_LIBXML2:
-            self.markup = []
         if (name in _TEXT_READ or not _READ_ATTRIBUTES.isdisjoint(attrs)
                 or (name in _HREF_READ and "href" in attrs) or _READ_ALL):
             if name == "script" or name == "style":
-                self.waiting = (name, attrs)
-            else:
-                self.found.extend(_loads_of(name, attrs, None, self.depth))
+                self.waiting = (name, attrs, self.foreign > 0)
+                return
+            self.found.extend(_loads_of(name, attrs, None, self.depth))
+        if self.foreign and name in _TEXT_IN_LIBXML2:
+            self.waiting = (name, None, True)
 
     def data(self, text: str) -> None:
         """Text (the parser target interface): kept only as a waiting element's text."""
         if self.waiting is not None:
             self.text.append(text)
-        if self.markup is not None:
-            self.markup.append(text)
 
     def end(self, tag: str) -> None:
         """An element ends (the parser target interface): a waiting element's text too."""
         if self.waiting is not None:
             self._read_waiting()
-        if self.markup is not None:
-            self._read_markup()
         if self.foreign and self.names.get(tag) in _FOREIGN_ROOTS:
             self.foreign -= 1
 
@@ -333,8 +324,6 @@ class _PageReader:
         """A comment (the parser target interface): it ends a waiting element's text."""
         if self.waiting is not None:
             self._read_waiting()
-        if self.markup is not None:
-            self._read_markup()
 
     def pi(self, target: str, data: str | None) -> None:
         """A processing instruction (the parser target interface), read as
@@ -347,7 +336,6 @@ class _PageReader:
     def close(self) -> list[tuple[str, str]] | None:
         """The loads read, in order; None when the document held no element."""
         self._read_waiting()
-        self._read_markup()
         return self.found if self.started else None
 
 
