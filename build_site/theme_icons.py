@@ -124,12 +124,13 @@ def write_partials(folder: Path, theme: dict[str, Any], own: Path | None) -> boo
 
 
 def _page_templates(own: Path) -> list[Path]:
-    """The templates of the team's theme folder ``own`` outside ``partials/`` (a page's
-    ``template:``, ``404.html``...): each may extend ``main.html`` and empty its ``header``
-    block, leaving the drawer's and the search field's ``<use>`` pointing at nothing
-    (adv5: the drawer's logo blank on such a page)."""
+    """The templates of the team's theme folder ``own`` that may be a page's (``template:``,
+    ``404.html``...): any outside ``partials/``, and one there that extends another. Each may
+    extend ``main.html`` and empty its ``header`` block, leaving the drawer's and the search
+    field's ``<use>`` pointing at nothing (adv5: the drawer's logo blank on such a page)."""
     return [path for path in own.rglob("*.html")
-            if path.relative_to(own).parts[0] != "partials"]
+            if path.relative_to(own).parts[0] != "partials"
+            or "extends" in path.read_text("utf-8", errors="replace")]
 
 
 def is_ours(folder: Path, rel: str, theme: dict[str, Any]) -> bool:

@@ -68,15 +68,22 @@ def test_a_configured_icon_is_the_one_drawn() -> None:
 
 
 @pytest.mark.parametrize("own", ["main.html", "partials/header.html", "partials/logo.html",
-                                 ".icons/custom/x.svg"])
+                                 ".icons/custom/x.svg", "landing.html", "blog/post.html",
+                                 "partials/page.html"])
 def test_a_team_theme_folder_with_its_own_layout_keeps_materials_copies(
         tmp_path: Path, own: str) -> None:
     team = tmp_path / "team"
     (team / own).parent.mkdir(parents=True, exist_ok=True)
-    (team / own).write_text("{# the team's #}", "utf-8")
+    (team / own).write_text('{# the team\'s #}{% extends "main.html" %}', "utf-8")
     assert not theme_icons.write_partials(tmp_path / "folder", {}, team)
     assert not (tmp_path / "folder").exists()
     assert theme_icons.write_partials(tmp_path / "folder", {}, None)
+
+
+def test_a_team_partial_that_extends_nothing_keeps_the_icons_drawn_once(tmp_path: Path) -> None:
+    (tmp_path / "team" / "partials").mkdir(parents=True)
+    (tmp_path / "team" / "partials" / "footer.html").write_text("<footer>ours</footer>", "utf-8")
+    assert theme_icons.write_partials(tmp_path / "folder", {}, tmp_path / "team")
 
 
 def test_zensical_keeps_its_own_partials(tmp_path: Path) -> None:
