@@ -52,8 +52,8 @@ _LOADS: dict[str, tuple[str, ...]] = {
     "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "iframe": ("src",),
     "frame": ("src",), "embed": ("src",), "object": ("data",), "input": ("src",),
     "link": ("imagesrcset",), "base": ("href",),  # an external <base> moves every load
-    "image": _XLINK, "use": _XLINK, "feimage": _XLINK,
-}
+    "image": (*_XLINK, "src", "srcset"), "use": _XLINK, "feimage": _XLINK,
+}  # an HTML <image> is an <img> to a browser (WHATWG HTML, "in body": "Don't ask.")
 # SVG elements that may reference another document (an SVG <script> by href; gradients,
 # patterns, filters and text paths by URL): external only when the URL names another host.
 _LOADS.update({tag: (*_LOADS.get(tag, ()), *_XLINK) for tag in (
@@ -82,11 +82,17 @@ class ExternalLoad:
     what: str
 
 
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+
+
 def external_host(url: str) -> str | None:
     """The host ``url`` would be fetched from when it is on another host (absolute with a
-    network scheme, or protocol-relative ``//host``), else None. Browsers ignore leading
-    white space and read ``\\`` as ``/``, so this does too."""
-    cleaned = url.strip(" \t\r\n\f\x00").replace("\\", "/")
+    network scheme, or protocol-relative ``//host``), else None. Browsers remove leading and
+    trailing C0 controls and spaces and every tab and newline (WHATWG URL, basic URL parser:
+    ``"\\x01//host"`` and ``"/\\t/host"`` are ``//host``) and read ``\\`` as ``/``, so this
+    does too."""
+    cleaned = _TAB_OR_NEWLINE.sub("", url.strip(_C0_OR_SPACE)).replace("\\", "/")
     parts = urlsplit(cleaned)
     if parts.scheme.lower() in ("http", "https", "ftp", "ws", "wss") or (
             not parts.scheme and cleaned.startswith("//")):
@@ -265,15 +271,21 @@ class _PageReader:
         self.found: list[tuple[str, str]] = []
         self.names: dict[str, str] = {}
         self.started = False
-        self.waiting: tuple[str, Any] | None = None  # a script or style awaiting its text
+        # an element awaiting its text: a script or style (its attributes), or one whose
+        # text a browser parses as markup (inside SVG or MathML: _foreign_text_loads)
+        self.waiting: tuple[str, Any, bool] | None = None
         self.text: list[str] = []
+        self.foreign = 0  # open svg and math elements
 
     def _read_waiting(self) -> None:
         if self.waiting is not None:
-            tag, attrs = self.waiting
+            tag, attrs, markup = self.waiting
             self.waiting = None
             text, self.text = "".join(self.text), []
-            self.found.extend(_loads_of(tag, attrs, text or None, self.depth))
+            if attrs is not None:
+                self.found.extend(_loads_of(tag, attrs, text or None, self.depth))
+            if markup:
+                self.found.extend(_foreign_text_loads(text, self.depth))
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         """An element starts (lxml's parser target interface): read as
@@ -285,12 +297,16 @@ class _PageReader:
         name = self.names.get(tag)
         if name is None:
             name = self.names[tag] = _local_name(tag)
+        if name in _FOREIGN_ROOTS:
+            self.foreign += 1
         if (name in _TEXT_READ or not _READ_ATTRIBUTES.isdisjoint(attrs)
                 or (name in _HREF_READ and "href" in attrs) or _READ_ALL):
             if name == "script" or name == "style":
-                self.waiting = (name, attrs)
-            else:
-                self.found.extend(_loads_of(name, attrs, None, self.depth))
+                self.waiting = (name, attrs, self.foreign > 0)
+                return
+            self.found.extend(_loads_of(name, attrs, None, self.depth))
+        if self.foreign and name in _TEXT_IN_LIBXML2:
+            self.waiting = (name, None, True)
 
     def data(self, text: str) -> None:
         """Text (the parser target interface): kept only as a waiting element's text."""
@@ -301,6 +317,8 @@ class _PageReader:
         """An element ends (the parser target interface): a waiting element's text too."""
         if self.waiting is not None:
             self._read_waiting()
+        if self.foreign and self.names.get(tag) in _FOREIGN_ROOTS:
+            self.foreign -= 1
 
     def comment(self, text: str) -> None:
         """A comment (the parser target interface): it ends a waiting element's text."""
@@ -321,6 +339,28 @@ class _PageReader:
         return self.found if self.started else None
 
 
+# In SVG and MathML (a browser's "foreign content") these are ordinary elements whose
+# content is parsed as markup, or HTML integration points (title); libxml2 keeps their content
+# as text, so "<svg><style><img src=https://...>" hid an image a browser loads: the <img>
+# leaves the SVG (WHATWG HTML 13.2.6.5, the rules for parsing tokens in foreign content).
+_FOREIGN_ROOTS = frozenset({"svg", "math"})
+_TEXT_IN_LIBXML2 = frozenset({"style", "script", "title", "textarea", "xmp", "iframe",
+                              "noembed", "noframes", "noscript", "plaintext"})
+
+
+def _foreign_text_loads(text: str, depth: int) -> list[tuple[str, str]]:
+    """The loads of ``text`` (the content libxml2 kept as text of an element of
+    :data:`_TEXT_IN_LIBXML2` inside SVG or MathML) read as an HTML document, as a browser
+    parses it there; none when it holds no ``<``."""
+    if "<" not in text:
+        return []
+    try:
+        return [(f"{what} inside SVG or MathML text", url)
+                for what, url in _html_loads(text, depth)]
+    except etree.ParserError:  # no element: nothing loads
+        return []
+
+
 def _html_loads(text: str, depth: int = 0) -> list[tuple[str, str]]:
     """(what, url) for every load of the HTML document ``text``, read by libxml2's HTML
     parser as ``lxml.html.document_fromstring`` parses it, through :class:`_PageReader`.
@@ -330,11 +370,49 @@ def _html_loads(text: str, depth: int = 0) -> list[tuple[str, str]]:
         ValueError: as :func:`_loads_of`.
     """
     # A new parser each time: an iframe's srcdoc is read while its page's parser runs.
-    found = etree.fromstring(text, etree.HTMLParser(target=_PageReader(depth),
-                                                    collect_ids=False))
+    parser = etree.HTMLParser(target=_PageReader(depth), collect_ids=False)
+    found = etree.fromstring(text, parser)
     if found is None:
         raise etree.ParserError("Document is empty")
+    if any(error.message.startswith(_MISPLACED) for error in parser.error_log):
+        found = found + _merged_root_loads(text, depth)
     return cast(list[tuple[str, str]], found)
+
+
+# libxml2 drops a second <html> or <body> start tag inside the document (its attributes
+# too); an HTML5 browser adds that tag's attributes to the page's html or body element
+# (WHATWG HTML 13.2.6.4.7, "in body": a start tag "html" or "body"), so a Markdown page's
+# raw <body style="background:url(https://...)"> or <body background=...> loads.
+_MISPLACED = ("htmlParseStartTag: misplaced <html>", "htmlParseStartTag: misplaced <body>")
+_ROOT_TAG = re.compile(r"<(html|body)(?=[\s/>])", re.IGNORECASE)
+
+
+_RENAMED = "build-site-misplaced-"  # an html or body start tag, read as an element so named
+
+
+class _RootTags(_PageReader):
+    """A parser target reading only the elements named ``build-site-misplaced-html`` or
+    ``-body`` (:func:`_merged_root_loads`), each as the ``html`` or ``body`` it stood for."""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        """Read a renamed element's attributes as :func:`_loads_of` reads the element's."""
+        if tag.startswith(_RENAMED):
+            self.found.extend(_loads_of(tag[len(_RENAMED):], attrs, None, self.depth))
+
+    def close(self) -> list[tuple[str, str]]:
+        """The loads read, in order."""
+        return self.found
+
+
+def _merged_root_loads(text: str, depth: int) -> list[tuple[str, str]]:
+    """The loads of every ``<html>`` and ``<body>`` start tag of ``text``, for a page where
+    libxml2 dropped one as misplaced (a browser adds its attributes to the page's own
+    element): ``text`` parsed once more with each such tag renamed (:data:`_RENAMED`), so
+    libxml2 keeps it, with its attributes, wherever it stands (one in a comment or a script
+    stays text there, as in a browser)."""
+    renamed = _ROOT_TAG.sub(lambda tag: "<" + _RENAMED + tag.group(1).lower(), text)
+    return cast(list[tuple[str, str]], etree.fromstring(
+        renamed, etree.HTMLParser(target=_RootTags(depth), collect_ids=False)))
 
 
 def _file_loads(page: str, data: bytes, decoded: list[str] | None = None

@@ -19,11 +19,12 @@ beside the search button, under the same conditions).
 Written only when it is safe to: Material's partials hold each include exactly where expected
 (else :func:`partials` gives nothing), the icon is one ``<svg viewBox>`` with one ``<path>``
 (Material's own icons are), no ``logo`` image is configured, and the team's theme folder holds
-none of these partials, no ``main.html`` (whose blocks could leave the header out) and no
-``.icons``. The icons are read at build time from the installed Material, the configured
-``icon.logo`` and ``icon.search`` (Material's defaults otherwise). Zensical's partials differ:
-its engine drops these from its copy of the folder (:func:`is_ours`), so Zensical draws its
-icons as before.
+none of these partials, no ``main.html`` and no other template outside ``partials/`` (whose
+blocks could leave the header out: a page's ``template: landing.html`` that empties
+``{% block header %}``) and no ``.icons``. The icons are read at build time from the
+installed Material, the configured ``icon.logo`` and ``icon.search`` (Material's defaults
+otherwise). Zensical's partials differ: its engine drops these from its copy of the folder
+(:func:`is_ours`), so Zensical draws its icons as before.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def write_partials(folder: Path, theme: dict[str, Any], own: Path | None) -> boo
     Returns:
         Whether the partials were written.
     """
-    if own is not None and any((own / rel).exists() for rel in _TEAM_FILES):
+    if own is not None and (any((own / rel).exists() for rel in _TEAM_FILES)
+                            or _page_templates(own)):
         return False
     texts = partials(theme)
     for rel, text in texts.items():
@@ -119,6 +121,16 @@ def write_partials(folder: Path, theme: dict[str, Any], own: Path | None) -> boo
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     return bool(texts)
+
+
+def _page_templates(own: Path) -> list[Path]:
+    """The templates of the team's theme folder ``own`` that may be a page's (``template:``,
+    ``404.html``...): any outside ``partials/``, and one there that extends another. Each may
+    extend ``main.html`` and empty its ``header`` block, leaving the drawer's and the search
+    field's ``<use>`` pointing at nothing (adv5: the drawer's logo blank on such a page)."""
+    return [path for path in own.rglob("*.html")
+            if path.relative_to(own).parts[0] != "partials"
+            or "extends" in path.read_text("utf-8", errors="replace")]
 
 
 def is_ours(folder: Path, rel: str, theme: dict[str, Any]) -> bool:

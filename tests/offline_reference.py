@@ -5,11 +5,15 @@ match on every page (``tests/test_offline_reader.py``). The rules (what an eleme
 those of ``build_site/offline.py`` at a44b96f, copied here unchanged; one thing differs,
 :func:`reference_page_loads` with ``after_root``: the walk then also reads what libxml2 puts
 after the root element (what follows ``</html>``: a second ``<html>`` beside the root, which
-``root.iter()`` never visited, while a browser shows it in the body)."""
+``root.iter()`` never visited, while a browser shows it in the body); and ``merged_roots``
+(adv5): the attributes of a misplaced ``<html>`` or ``<body>`` start tag, which libxml2 drops
+and a browser adds to the page's own element."""
 
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,12 +41,30 @@ from build_site.offline import (
 )
 
 
-def reference_page_loads(text: str, after_root: bool = True) -> list[tuple[str, str]]:
+def reference_page_loads(text: str, after_root: bool = True,
+                         merged_roots: bool = True) -> list[tuple[str, str]]:
     """(what, url) of every load of the HTML page ``text``, read from its tree as before;
-    with ``after_root``, also from the elements after the root."""
+    with ``after_root``, also from the elements after the root; with ``merged_roots``, when
+    libxml2 dropped a misplaced ``<html>`` or ``<body>`` start tag, also the attributes of
+    every such tag (adv5: a browser adds them to the page's own element)."""
     root = _html_document(text)
+    misplaced = any(e.message.startswith(("htmlParseStartTag: misplaced <html>",
+                                          "htmlParseStartTag: misplaced <body>"))
+                    for e in _HTML_PARSER.error_log)
     tops = [root, *root.itersiblings()] if after_root else [root]
-    return [load for top in tops for load in _element_loads(top)]
+    found = [load for top in tops for load in _element_loads(top)]
+    if merged_roots and misplaced:
+        renamed = re.sub(r"<(html|body)(?=[\s/>])", lambda m: "<adv5-" + m[1].lower(), text,
+                         flags=re.IGNORECASE)  # kept by libxml2 wherever they stand
+        tree = _html_document(renamed)
+        for element in (e for top in (tree, *tree.itersiblings()) for e in top.iter()):
+            if isinstance(element.tag, str) and element.tag.startswith("adv5-"):
+                alone = copy.deepcopy(element)  # its attributes, without its contents
+                alone[:] = []
+                alone.text = None
+                alone.tag = element.tag[len("adv5-"):]
+                found += _element_loads(alone)
+    return found
 
 
 def _may_load(el: Any, tag: str) -> bool:
@@ -67,7 +89,9 @@ def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
         tag = local_names.get(el.tag)
         if tag is None:
             tag = local_names[el.tag] = _local_name(el.tag)
+        foreign = _foreign_text_loads(el, tag)
         if not _may_load(el, tag):
+            yield from foreign
             continue  # most of a page (<a href>, <div class>)
         if tag == "meta" and (el.get("http-equiv") or "").strip().lower() == "refresh":
             target = _REFRESH_URL.search(el.get("content") or "")
@@ -95,6 +119,23 @@ def _element_loads(root: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
                 inner = _html_document(el.get("srcdoc"))
                 yield from ((f"{what} in <iframe srcdoc>", url)
                             for what, url in _element_loads(inner, depth + 1))
+        yield from foreign
+
+
+def _foreign_text_loads(el: Any, tag: str) -> list[tuple[str, str]]:
+    """adv5: the text libxml2 keeps in a style, script, title, textarea... inside SVG or
+    MathML, read as the HTML a browser parses there."""
+    if tag not in {"style", "script", "title", "textarea", "xmp", "iframe", "noembed",
+                   "noframes", "noscript", "plaintext"} or "<" not in (el.text or ""):
+        return []
+    if not any(isinstance(a.tag, str) and _local_name(a.tag) in {"svg", "math"}
+               for a in el.iterancestors()):
+        return []
+    try:
+        inner = reference_page_loads(el.text)
+    except etree.ParserError:
+        return []
+    return [(f"{what} inside SVG or MathML text", url) for what, url in inner]
 
 
 def _theme_fetches(el: Any, tag: str) -> Iterator[tuple[str, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from build_site.cli import main
@@ -184,3 +185,59 @@ def test_a_handwritten_page_closing_html_cannot_hide_a_load_after_it(
     assert "loads https://after3.example/pixel.png from another host" in \
         result.output.replace("\n", "")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("tag", [
+    '<body background="https://merged1.example/p.png">',
+    '<BODY style="background-image:url(https://merged1.example/p.png)">',
+    '<html style="background:url(https://merged1.example/p.png)">'])
+def test_a_second_html_or_body_tag_cannot_hide_a_load_in_its_attributes(
+        tiny: Path, tmp_path: Path, tag: str) -> None:
+    # adv5: libxml2 drops a misplaced <body> or <html> start tag with its attributes (the tree
+    # walk and the parser target alike); a browser adds them to the page's own body or html
+    # element (WHATWG HTML, "in body") and fetches the image. Main published this, exit 0.
+    docs = tiny / "docs"
+    docs.mkdir()
+    (docs / "about.md").write_text(f"# About\n\nWelcome.\n\n{tag}\n", encoding="utf-8")
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "loads https://merged1.example/p.png from another host" in \
+        result.output.replace("\n", "")
+    assert not out.exists()
+
+
+def test_a_second_body_tag_without_a_load_changes_nothing(tmp_path: Path) -> None:
+    _page(tmp_path, '<p>x</p><body class="late"><html lang="de"><img src="local.png">'
+                    '<!-- <body background="https://comment.example/a.png"> -->'
+                    '<script>s = "<body background=https://script.example/b.png>"</script>')
+    _page(tmp_path, '<p>x</p><body background="https://merged2.example/a.png">', "two.html")
+    assert _loads(tmp_path) == {("two.html", "https://merged2.example/a.png")}
+
+
+def test_urls_a_browser_cleans_and_an_html_image_element_are_loads(tmp_path: Path) -> None:
+    # adv5: a browser removes leading C0 controls and every tab and newline from a URL
+    # (WHATWG URL) and reads an HTML <image> as <img>; the check read these as local, exit 0.
+    _page(tmp_path, '<img src="&#1;//c0.example/a.png"><img src="/&#9;/tab.example/b.png">'
+                    '<img src="/\n/nl.example/c.png"><image src="https://image.example/d.png">'
+                    '<img src="local.png"><img src="/ /not-a-host.example/e.png">')
+    assert {url.strip("\x01") for _, url in _loads(tmp_path)} == {
+        "//c0.example/a.png", "/\t/tab.example/b.png", "/\n/nl.example/c.png",
+        "https://image.example/d.png"}
+    assert {load.host for load in external_loads(tmp_path)} == {
+        "c0.example", "tab.example", "nl.example", "image.example"}
+
+
+@pytest.mark.parametrize("holder", ["svg><style", "svg><title", "math><style", "svg><textarea",
+                                    "svg><g><xmp"])
+def test_markup_inside_svg_or_mathml_text_is_read_as_a_browser_reads_it(
+        tmp_path: Path, holder: str) -> None:
+    # adv5: inside SVG and MathML a browser parses the content of <style>, <title>,
+    # <textarea>... as markup, and an <img> there leaves the SVG and loads; libxml2 keeps it
+    # as text of the element, and the check found nothing (exit 0).
+    outer, inner = holder.split("><", 1)
+    _page(tmp_path, f'<{outer}><{inner}><img src="https://foreign.example/a.png"></{inner}>'
+                    f"</{outer}>")
+    _page(tmp_path, f'<{inner}><img src="https://html-text.example/b.png"></{inner}>',
+          "html.html")  # in HTML these stay text: no load, as in a browser
+    assert _loads(tmp_path) == {("page.html", "https://foreign.example/a.png")}

@@ -68,15 +68,22 @@ def test_a_configured_icon_is_the_one_drawn() -> None:
 
 
 @pytest.mark.parametrize("own", ["main.html", "partials/header.html", "partials/logo.html",
-                                 ".icons/custom/x.svg"])
+                                 ".icons/custom/x.svg", "landing.html", "blog/post.html",
+                                 "partials/page.html"])
 def test_a_team_theme_folder_with_its_own_layout_keeps_materials_copies(
         tmp_path: Path, own: str) -> None:
     team = tmp_path / "team"
     (team / own).parent.mkdir(parents=True, exist_ok=True)
-    (team / own).write_text("{# the team's #}", "utf-8")
+    (team / own).write_text('{# the team\'s #}{% extends "main.html" %}', "utf-8")
     assert not theme_icons.write_partials(tmp_path / "folder", {}, team)
     assert not (tmp_path / "folder").exists()
     assert theme_icons.write_partials(tmp_path / "folder", {}, None)
+
+
+def test_a_team_partial_that_extends_nothing_keeps_the_icons_drawn_once(tmp_path: Path) -> None:
+    (tmp_path / "team" / "partials").mkdir(parents=True)
+    (tmp_path / "team" / "partials" / "footer.html").write_text("<footer>ours</footer>", "utf-8")
+    assert theme_icons.write_partials(tmp_path / "folder", {}, tmp_path / "team")
 
 
 def test_zensical_keeps_its_own_partials(tmp_path: Path) -> None:
@@ -90,3 +97,25 @@ def test_zensical_keeps_its_own_partials(tmp_path: Path) -> None:
     for rel in (theme_icons.HEADER, theme_icons.NAV):  # Zensical's, the site name patched
         text = (folder / rel).read_text("utf-8")
         assert theme_icons.LOGO_ID not in text and 'title="{{ config.site_name }}"' in text
+
+
+def test_a_page_template_without_the_header_keeps_materials_copies(
+        tiny: Path, tmp_path: Path) -> None:
+    # adv5: a team's page template that empties the header block (a landing page) left the
+    # drawer's <use href="#__logo_icon"> pointing at nothing: the logo was blank there.
+    (tiny / "mkdocs.yml").write_text(
+        "site_name: Tiny\ntheme: {name: material, custom_dir: overrides}\n", "utf-8")
+    (tiny / "overrides").mkdir()
+    (tiny / "overrides" / "landing.html").write_text(
+        '{% extends "main.html" %}\n{% block header %}{% endblock %}\n', "utf-8")
+    (tiny / "docs").mkdir()
+    (tiny / "docs" / "welcome.md").write_text(
+        "---\ntemplate: landing.html\n---\n# Welcome\n\nA landing page.\n", "utf-8")
+    build(tiny, tmp_path / "site")
+    welcome = (tmp_path / "site" / "welcome.html").read_text("utf-8")
+    assert "md-header" not in welcome and 'class="md-nav__button md-logo"' in welcome
+    for page in sorted((tmp_path / "site").rglob("*.html")):
+        html = page.read_text("utf-8")
+        for ident in re.findall(r'<use href="#([^"]+)"', html):
+            assert f'id="{ident}"' in html, (page.name, ident)
+    assert f'<path d="{_path_data(LIBRARY)}"/>' in welcome  # the drawer draws its own
