@@ -105,7 +105,15 @@ def contrastive_sentences(text: str, own: set[str] | None = None
                           ) -> Iterator[tuple[int, str, str, str]]:
     """The sentences of ``text`` that criticise a clinician outside the study: (line offset,
     sentence, the reference, the negative cue). ``own``: names of the study's own clinicians
-    (default: :func:`own_names` of ``text``)."""
+    (default: :func:`own_names` of ``text``).
+
+    A text with no negative cue anywhere is passed over whole (issue 25, checks3): a sentence
+    is a piece of the text whose neighbours are not word characters (a sentence ends after
+    its punctuation and the next starts there; the spaces stripped off are not word
+    characters either; the masked title period comes back as the same "."), and no cue holds
+    a period or NUL, so a cue found in a sentence is found at the same place in the text."""
+    if not _NEGATIVE_SEARCHED.search(text):  # most texts: no cue, so no sentence has one
+        return
     mine = own_names(text) if own is None else own
     for offset, sentence in sentences(text):
         cue = _NEGATIVE_SEARCHED.search(sentence)
@@ -123,15 +131,33 @@ def case_texts(case: Clinician | Dyad, study_dir: Path | None
     """The free text of a case page: its narrative and (for a dyad) its summaries, each as
     (file relative to the study, 1-based line where the text starts, text). ``study_dir`` lets
     a summary name its own line (else the file's first)."""
-    file = case.source.file if case.source else case.id
+    read: dict[str, list[str]] = {}
+    for key, text in case_fields(case):
+        yield (*text_place(case, key, study_dir, read), text)
+
+
+def case_fields(case: Clinician | Dyad) -> Iterator[tuple[str | None, str]]:
+    """The free text of a case page as :func:`case_texts` lists it, without places: (None,
+    the narrative) and, for a dyad, (key, summary) of each summary."""
     if case.narrative:
-        yield file, case.source.body_line if case.source else 1, case.narrative
+        yield None, case.narrative
     if isinstance(case, Dyad):
-        lines = _file_lines(study_dir / file) if study_dir else []
-        for key, summary in case.summaries.items():
-            line = next((i for i, text in enumerate(lines, 1)
-                         if text.strip().startswith(f"{key}:")), 1)
-            yield file, line, summary
+        yield from case.summaries.items()
+
+
+def text_place(case: Clinician | Dyad, key: str | None, study_dir: Path | None,
+               read: dict[str, list[str]]) -> tuple[str, int]:
+    """(file relative to the study, 1-based line) where the narrative (``key`` None) or the
+    summary ``key`` of ``case`` starts, as :func:`case_texts` gives it. A summary's line is
+    read from its file (kept in ``read`` by file, so each is read once), the file's first
+    when there is no ``study_dir`` or no line starts with ``key:``."""
+    file = case.source.file if case.source else case.id
+    if key is None:
+        return file, case.source.body_line if case.source else 1
+    if file not in read:
+        read[file] = _file_lines(study_dir / file) if study_dir else []
+    return file, next((i for i, text in enumerate(read[file], 1)
+                       if text.strip().startswith(f"{key}:")), 1)
 
 
 def _file_lines(path: Path) -> list[str]:
@@ -153,22 +179,25 @@ def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contra
 
     The own-clinician names are read from every narrative of the case's clinician and dyads
     together, so a name used once in a dyad narrative but throughout the clinician's case still
-    counts as the study's own."""
+    counts as the study's own. A summary's file is read for its line only when the summary
+    holds a finding (:func:`text_place`)."""
     if study.meta.publication.contrastive_comments:
         return []
+    read: dict[str, list[str]] = {}  # a file's lines, read only for a text with a finding
     by_clinician: dict[str, list[str]] = {}
     for case in all_cases(study):
         by_clinician.setdefault(_clinician(case), []).append(case.narrative or "")
     # Read once per clinician, not once per case of theirs (the same text each time).
     own_by_clinician = {key: own_names("\n".join(texts)) for key, texts in by_clinician.items()}
-    texts = [(file, line, text, own_by_clinician[_clinician(case)])
-             for case in all_cases(study) for file, line, text in case_texts(case, study_dir)]
+    texts = [(case, key, text, own_by_clinician[_clinician(case)])
+             for case in all_cases(study) for key, text in case_fields(case)]
     # Each text is read alone, so on both cores when there are many (forked_map.py).
     per_text = map_forked(lambda item: list(contrastive_sentences(item[2], item[3])), texts,
                           POOL_MIN_TEXTS)
     return [Contrastive(file, line + offset, sentence, who, cue)
-            for (file, line, _, _), sentences_found in zip(texts, per_text, strict=True)
-            for offset, sentence, who, cue in sentences_found]
+            for (case, key, _, _), found in zip(texts, per_text, strict=True) if found
+            for file, line in [text_place(case, key, study_dir, read)]
+            for offset, sentence, who, cue in found]
 
 
 def _clinician(case: Clinician | Dyad) -> str:
