@@ -95,7 +95,11 @@ def normalised(text: str) -> list[str]:
     if not text.isascii():
         return [w for w, _, _ in tokens(text)]
     found = _WORD.findall(text.lower())
-    return [w.replace("'", "") for w in found] if "'" in text else found
+    if "'" not in text or not found:
+        return found
+    # A word holds no space and is never all apostrophes: the apostrophes of every word go in
+    # one replace over the words joined by spaces.
+    return " ".join(found).replace("'", "").split(" ")
 
 
 def words(text: str) -> tuple[str, ...]:
