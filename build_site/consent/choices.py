@@ -19,6 +19,7 @@ from build_site.consent.contrastive import all_cases, case_fields, sentences, te
 from build_site.deidentify.first_chars import with_first_chars
 from build_site.errors import PrivacyError, Problem
 from build_site.forked_map import map_forked
+from build_site.privacy.lowered import Lowered
 from build_site.study import Study
 
 _CHOICE = re.compile(
@@ -29,7 +30,7 @@ _CHOICE = re.compile(
     r"asked not to be)\b", re.I)
 # As searched: behind a look-ahead of the characters its matches start with (the same matches
 # in less time, deidentify/first_chars.py).
-_CHOICE_SEARCHED = with_first_chars(_CHOICE)
+_CHOICE_SEARCHED = Lowered(with_first_chars(_CHOICE))  # lower-cased for ASCII: lowered.py
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,10 @@ def _choices(text: str) -> list[tuple[int, str, str]]:
     one line, the words found). A text where the words are not found at all is passed over
     whole, as :func:`~build_site.consent.contrastive.contrastive_sentences` does (and why a
     sentence holds no words the text does not)."""
-    if not _CHOICE_SEARCHED.search(text):
+    if _CHOICE_SEARCHED.search(text) is None:
         return []
-    return [(offset, " ".join(sentence.split()), cue.group(0))
-            for offset, sentence in sentences(text)
-            if (cue := _CHOICE_SEARCHED.search(sentence))]
+    return [(offset, " ".join(sentence.split()), cue) for offset, sentence in sentences(text)
+            if (cue := _CHOICE_SEARCHED.search(sentence)) is not None]
 
 
 def consent_statement_problems(found: list[ConsentStatement]) -> list[Problem]:

@@ -30,6 +30,7 @@ from pathlib import Path
 from build_site.deidentify.first_chars import with_first_chars
 from build_site.errors import PrivacyError, Problem
 from build_site.forked_map import map_forked
+from build_site.privacy.lowered import Lowered
 from build_site.study import Clinician, Dyad, Study
 
 # Below this many case texts (narratives and summaries), one process, here and in
@@ -59,6 +60,9 @@ _NEGATIVE = re.compile(
 # As searched: behind a look-ahead of the characters their matches start with (the same
 # matches in less time, deidentify/first_chars.py).
 _NEGATIVE_SEARCHED, _ROLE_SEARCHED = with_first_chars(_NEGATIVE), with_first_chars(_ROLE)
+# The cue searched in an ASCII text as a case-sensitive expression over the text lower-cased
+# (the same matches: privacy/lowered.py).
+_NEGATIVE_LOWERED = Lowered(_NEGATIVE_SEARCHED)
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’)]*|$)")
 _TITLES_BEFORE_PERIOD = re.compile(r"\b(Dr|St|Mr|Mrs|Ms)\.")
 
@@ -111,19 +115,20 @@ def contrastive_sentences(text: str, own: set[str] | None = None
     is a piece of the text whose neighbours are not word characters (a sentence ends after
     its punctuation and the next starts there; the spaces stripped off are not word
     characters either; the masked title period comes back as the same "."), and no cue holds
-    a period or NUL, so a cue found in a sentence is found at the same place in the text."""
-    if not _NEGATIVE_SEARCHED.search(text):  # most texts: no cue, so no sentence has one
+    a period or NUL, so a cue found in a sentence is found at the same place in the text.
+    The cue is searched lower-cased in an ASCII text (:mod:`build_site.privacy.lowered`)."""
+    if _NEGATIVE_LOWERED.search(text) is None:  # most texts: no cue, so no sentence has one
         return
     mine = own_names(text) if own is None else own
     for offset, sentence in sentences(text):
-        cue = _NEGATIVE_SEARCHED.search(sentence)
-        if not cue:  # most sentences: the reference need not be looked for
+        cue = _NEGATIVE_LOWERED.search(sentence)
+        if cue is None:  # most sentences: the reference need not be looked for
             continue
         others = [m.group(0) for m in _TITLED.finditer(sentence) if m.group(1) not in mine]
         role = None if others else _ROLE_SEARCHED.search(sentence)
         who = others[0] if others else role.group(0) if role else None
         if who:
-            yield offset, " ".join(sentence.split()), who, cue.group(0)
+            yield offset, " ".join(sentence.split()), who, cue
 
 
 def case_texts(case: Clinician | Dyad, study_dir: Path | None
