@@ -41,6 +41,12 @@ class Lowered:
         match = self.pattern.search(text)
         return match.group(0) if match else None
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every match ``pattern.finditer(text)`` gives, in order."""
+        if self.twin is not None and text.isascii():
+            return [m.span() for m in self.twin.finditer(text.lower())]
+        return [m.span() for m in self.pattern.finditer(text)]
+
 
 def lowered_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """``pattern`` without ``re.I``, when it matches an ASCII text's lower-cased reading

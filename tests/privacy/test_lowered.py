@@ -42,6 +42,7 @@ def test_each_check_expression_matches_the_same_lower_cased(index: int) -> None:
         assert _spans(twin, text.lower()) == _spans(pattern, text), text
         match = pattern.search(text)
         assert lowered.search(text) == (match.group(0) if match else None)
+        assert lowered.spans(text) == _spans(pattern, text)
 
 
 def test_a_text_outside_ascii_is_searched_as_it_is() -> None:
