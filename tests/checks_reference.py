@@ -2,7 +2,8 @@
 as the reference the faster checks must match finding for finding, in order, with file and
 line (``tests/test_checks_differential.py``, ``bench/checks_diff.py``). Copied unchanged
 from ``build_site/privacy/texts.py``, ``privacy/withheld.py``, ``privacy/__init__.py``,
-``consent/contrastive.py`` and ``consent/choices.py``; what they share with the new code and
+``privacy/numbers.py``, ``privacy/sensitive.py``, ``consent/contrastive.py`` and
+``consent/choices.py``; what they share with the new code and
 checks3 did not change (the expressions, ``clean``, ``_key_line``, the findings' types) is
 imported."""
 
@@ -26,8 +27,15 @@ from build_site.consent.contrastive import (
 from build_site.deidentify import Matcher
 from build_site.deidentify.findings import finding_key
 from build_site.privacy import BLOCKING, FOR_REVIEW, TextFinding, TextReport
-from build_site.privacy.numbers import number_hits
-from build_site.privacy.sensitive import disclosures
+from build_site.privacy.numbers import (
+    _APPROX_AGE,
+    _DURATION,
+    _EXACT_AGE,
+    _EXACT_DATE,
+    _is_may_modal,
+)
+from build_site.privacy.sensitive import _NAMES
+from build_site.privacy.sensitive import _SEARCHED as _DISCLOSURES
 from build_site.privacy.texts import (
     _WORD,
     Passage,
@@ -49,6 +57,25 @@ from build_site.privacy.withheld import (
     quoted_spans,
 )
 from build_site.study import Clinician, Consent, Dyad, Speaker, Study
+
+
+def number_hits(text: str) -> Iterator[tuple[int, int, str]]:
+    ages = [m.span() for m in _EXACT_AGE.finditer(text)]
+    for start, end in ages:
+        yield start, end, "exact-age"
+    for m in _EXACT_DATE.finditer(text):
+        if not _is_may_modal(text, m):
+            yield m.start(), m.end(), "exact-date"
+    approximate = [m.span() for m in _APPROX_AGE.finditer(text)]
+    every_age = sorted([*ages, *approximate])
+    if every_age and _DURATION.search(text):
+        yield every_age[0][0], every_age[0][1], "age-computable"
+
+
+def disclosures(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _DISCLOSURES.finditer(text):
+        group = m.lastgroup or ""
+        yield m.start(), m.end(), _NAMES[int(group[1:])]
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
