@@ -12,6 +12,9 @@ import pytest
 from build_site.consent import choices, contrastive
 from build_site.privacy import numbers
 from build_site.privacy.lowered import Lowered, lowered_twin
+from build_site.privacy.sensitive import disclosures
+
+from .. import checks_reference as reference
 
 SEARCHED = [contrastive._NEGATIVE_SEARCHED, choices._CHOICE_SEARCHED.pattern,
             numbers._EXACT_AGE, numbers._APPROX_AGE, numbers._DURATION]
@@ -86,3 +89,16 @@ def test_random_expressions_with_a_twin_match_the_same() -> None:
             text = "".join(rng.choice("aAbBcCxX_0 -[@") for _ in range(rng.randint(0, 12)))
             assert _spans(twin, text.lower()) == _spans(pattern, text), (pattern, text)
     assert twins > 300 and refused > 300
+
+
+def test_disclosures_are_those_of_the_one_alternation() -> None:
+    terms = ["abused", "Assaulted", "RAPED", "domestic violence", "Opioids", "alcoholic",
+             "HIV", "Hiv", "hiv", "AIDS", "aids", "Aids", "PrEP", "prep", "PTSD", "ptsd",
+             "Depressed", "self-harming", "Refugees", "prison", "same-sex", "came out",
+             "ſubstance use", "\u212aelvin", "Deport", "xabused", "abusedx", "crack", "gay"]
+    filler = ["she", "said", "the", ",", ".", "\n", "-", "'", "x2"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = " ".join(rng.choice(terms if rng.random() < 0.2 else filler)
+                        for _ in range(rng.randint(0, 25)))
+        assert list(disclosures(text)) == list(reference.disclosures(text)), text
