@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_site.consent import contrastive
-from build_site.consent.contrastive import all_cases, case_texts, sentences
+from build_site.consent.contrastive import all_cases, case_fields, sentences, text_place
+from build_site.deidentify.first_chars import with_first_chars
 from build_site.errors import PrivacyError, Problem
 from build_site.forked_map import map_forked
+from build_site.privacy.lowered import Lowered
 from build_site.study import Study
 
 _CHOICE = re.compile(
@@ -26,6 +28,9 @@ _CHOICE = re.compile(
     r"not (?:be )?quoted|(?:are|is|were|was) not (?:reproduced|quoted|published)|"
     r"(?:are|is|were|was) withheld|did not (?:agree|wish) to|permission to (?:quote|publish)|"
     r"asked not to be)\b", re.I)
+# As searched: behind a look-ahead of the characters its matches start with (the same matches
+# in less time, deidentify/first_chars.py).
+_CHOICE_SEARCHED = Lowered(with_first_chars(_CHOICE))  # lower-cased for ASCII: lowered.py
 
 
 @dataclass(frozen=True)
@@ -42,20 +47,28 @@ class ConsentStatement:
 def find_consent_statements(study: Study, study_dir: Path | None = None
                             ) -> list[ConsentStatement]:
     """Sentences in the narratives and summaries of ``study`` (give it what would be
-    published) that state a participant's consent choice."""
-    texts = [found for case in all_cases(study) for found in case_texts(case, study_dir)]
+    published) that state a participant's consent choice. ``study_dir`` (the study folder)
+    lets a summary's finding name its own line; a file is read for it only when one of its
+    summaries holds a finding (:func:`~build_site.consent.contrastive.text_place`)."""
+    texts = [(case, key, text) for case in all_cases(study) for key, text in case_fields(case)]
     # Each text is read alone, so on both cores when there are many (forked_map.py).
     per_text = map_forked(lambda item: _choices(item[2]), texts, contrastive.POOL_MIN_TEXTS)
+    read: dict[str, list[str]] = {}  # a file's lines, read only for a text with a finding
     return [ConsentStatement(file, line + offset, sentence, cue)
-            for (file, line, _), choices in zip(texts, per_text, strict=True)
+            for (case, key, _), choices in zip(texts, per_text, strict=True) if choices
+            for file, line in [text_place(case, key, study_dir, read)]
             for offset, sentence, cue in choices]
 
 
 def _choices(text: str) -> list[tuple[int, str, str]]:
     """The sentences of ``text`` that state a consent choice: (line offset, the sentence on
-    one line, the words found)."""
-    return [(offset, " ".join(sentence.split()), cue.group(0))
-            for offset, sentence in sentences(text) if (cue := _CHOICE.search(sentence))]
+    one line, the words found). A text where the words are not found at all is passed over
+    whole, as :func:`~build_site.consent.contrastive.contrastive_sentences` does (and why a
+    sentence holds no words the text does not)."""
+    if _CHOICE_SEARCHED.search(text) is None:
+        return []
+    return [(offset, " ".join(sentence.split()), cue) for offset, sentence in sentences(text)
+            if (cue := _CHOICE_SEARCHED.search(sentence)) is not None]
 
 
 def consent_statement_problems(found: list[ConsentStatement]) -> list[Problem]:

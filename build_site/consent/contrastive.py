@@ -30,6 +30,7 @@ from pathlib import Path
 from build_site.deidentify.first_chars import with_first_chars
 from build_site.errors import PrivacyError, Problem
 from build_site.forked_map import map_forked
+from build_site.privacy.lowered import Lowered
 from build_site.study import Clinician, Dyad, Study
 
 # Below this many case texts (narratives and summaries), one process, here and in
@@ -59,6 +60,9 @@ _NEGATIVE = re.compile(
 # As searched: behind a look-ahead of the characters their matches start with (the same
 # matches in less time, deidentify/first_chars.py).
 _NEGATIVE_SEARCHED, _ROLE_SEARCHED = with_first_chars(_NEGATIVE), with_first_chars(_ROLE)
+# The cue searched in an ASCII text as a case-sensitive expression over the text lower-cased
+# (the same matches: privacy/lowered.py).
+_NEGATIVE_LOWERED = Lowered(_NEGATIVE_SEARCHED)
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’)]*|$)")
 _TITLES_BEFORE_PERIOD = re.compile(r"\b(Dr|St|Mr|Mrs|Ms)\.")
 
@@ -105,17 +109,26 @@ def contrastive_sentences(text: str, own: set[str] | None = None
                           ) -> Iterator[tuple[int, str, str, str]]:
     """The sentences of ``text`` that criticise a clinician outside the study: (line offset,
     sentence, the reference, the negative cue). ``own``: names of the study's own clinicians
-    (default: :func:`own_names` of ``text``)."""
+    (default: :func:`own_names` of ``text``).
+
+    A text with no negative cue anywhere is passed over whole (issue 25, checks3): a sentence
+    is a piece of the text whose neighbours are not word characters (a sentence ends after
+    its punctuation and the next starts there; the spaces stripped off are not word
+    characters either; the masked title period comes back as the same "."), and no cue holds
+    a period or NUL, so a cue found in a sentence is found at the same place in the text.
+    The cue is searched lower-cased in an ASCII text (:mod:`build_site.privacy.lowered`)."""
+    if _NEGATIVE_LOWERED.search(text) is None:  # most texts: no cue, so no sentence has one
+        return
     mine = own_names(text) if own is None else own
     for offset, sentence in sentences(text):
-        cue = _NEGATIVE_SEARCHED.search(sentence)
-        if not cue:  # most sentences: the reference need not be looked for
+        cue = _NEGATIVE_LOWERED.search(sentence)
+        if cue is None:  # most sentences: the reference need not be looked for
             continue
         others = [m.group(0) for m in _TITLED.finditer(sentence) if m.group(1) not in mine]
         role = None if others else _ROLE_SEARCHED.search(sentence)
         who = others[0] if others else role.group(0) if role else None
         if who:
-            yield offset, " ".join(sentence.split()), who, cue.group(0)
+            yield offset, " ".join(sentence.split()), who, cue
 
 
 def case_texts(case: Clinician | Dyad, study_dir: Path | None
@@ -123,15 +136,33 @@ def case_texts(case: Clinician | Dyad, study_dir: Path | None
     """The free text of a case page: its narrative and (for a dyad) its summaries, each as
     (file relative to the study, 1-based line where the text starts, text). ``study_dir`` lets
     a summary name its own line (else the file's first)."""
-    file = case.source.file if case.source else case.id
+    read: dict[str, list[str]] = {}
+    for key, text in case_fields(case):
+        yield (*text_place(case, key, study_dir, read), text)
+
+
+def case_fields(case: Clinician | Dyad) -> Iterator[tuple[str | None, str]]:
+    """The free text of a case page as :func:`case_texts` lists it, without places: (None,
+    the narrative) and, for a dyad, (key, summary) of each summary."""
     if case.narrative:
-        yield file, case.source.body_line if case.source else 1, case.narrative
+        yield None, case.narrative
     if isinstance(case, Dyad):
-        lines = _file_lines(study_dir / file) if study_dir else []
-        for key, summary in case.summaries.items():
-            line = next((i for i, text in enumerate(lines, 1)
-                         if text.strip().startswith(f"{key}:")), 1)
-            yield file, line, summary
+        yield from case.summaries.items()
+
+
+def text_place(case: Clinician | Dyad, key: str | None, study_dir: Path | None,
+               read: dict[str, list[str]]) -> tuple[str, int]:
+    """(file relative to the study, 1-based line) where the narrative (``key`` None) or the
+    summary ``key`` of ``case`` starts, as :func:`case_texts` gives it. A summary's line is
+    read from its file (kept in ``read`` by file, so each is read once), the file's first
+    when there is no ``study_dir`` or no line starts with ``key:``."""
+    file = case.source.file if case.source else case.id
+    if key is None:
+        return file, case.source.body_line if case.source else 1
+    if file not in read:
+        read[file] = _file_lines(study_dir / file) if study_dir else []
+    return file, next((i for i, text in enumerate(read[file], 1)
+                       if text.strip().startswith(f"{key}:")), 1)
 
 
 def _file_lines(path: Path) -> list[str]:
@@ -153,22 +184,25 @@ def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contra
 
     The own-clinician names are read from every narrative of the case's clinician and dyads
     together, so a name used once in a dyad narrative but throughout the clinician's case still
-    counts as the study's own."""
+    counts as the study's own. A summary's file is read for its line only when the summary
+    holds a finding (:func:`text_place`)."""
     if study.meta.publication.contrastive_comments:
         return []
+    read: dict[str, list[str]] = {}  # a file's lines, read only for a text with a finding
     by_clinician: dict[str, list[str]] = {}
     for case in all_cases(study):
         by_clinician.setdefault(_clinician(case), []).append(case.narrative or "")
     # Read once per clinician, not once per case of theirs (the same text each time).
     own_by_clinician = {key: own_names("\n".join(texts)) for key, texts in by_clinician.items()}
-    texts = [(file, line, text, own_by_clinician[_clinician(case)])
-             for case in all_cases(study) for file, line, text in case_texts(case, study_dir)]
+    texts = [(case, key, text, own_by_clinician[_clinician(case)])
+             for case in all_cases(study) for key, text in case_fields(case)]
     # Each text is read alone, so on both cores when there are many (forked_map.py).
     per_text = map_forked(lambda item: list(contrastive_sentences(item[2], item[3])), texts,
                           POOL_MIN_TEXTS)
     return [Contrastive(file, line + offset, sentence, who, cue)
-            for (file, line, _, _), sentences_found in zip(texts, per_text, strict=True)
-            for offset, sentence, who, cue in sentences_found]
+            for (case, key, _, _), found in zip(texts, per_text, strict=True) if found
+            for file, line in [text_place(case, key, study_dir, read)]
+            for offset, sentence, who, cue in found]
 
 
 def _clinician(case: Clinician | Dyad) -> str:

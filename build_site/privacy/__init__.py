@@ -113,7 +113,8 @@ def scan_published_text(study: Study, deidentified: Study, public: Study,
 def _passage_findings(passage: Passage, speakers: dict[str, Voice],
                       index: dict[tuple[str, ...], list[str]]) -> list[TextFinding]:
     text = clean(passage.text)
-    spans = [(h.start, h.end, h.rule, h.who) for h in withheld_hits(passage, speakers, index)]
+    spans = [(h.start, h.end, h.rule, h.who)
+             for h in withheld_hits(passage, speakers, index, text)]
     subject = passage.about[0] if passage.about else ""
     spans += [(a, b, rule, subject) for a, b, rule in number_hits(text)]
     spans += [(a, b, category, subject) for a, b, category in disclosures(text)]

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 
 from build_site.deidentify.first_chars import with_first_chars
+from build_site.privacy.lowered import Lowered
 
 UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
          "fifteen sixteen seventeen eighteen nineteen").split()
@@ -54,20 +55,23 @@ DURATION = re.compile(rf"\b{NUMBER}\s+years?\b(?!\s*old)", re.IGNORECASE)
 # matches in less time, deidentify/first_chars.py).
 _EXACT_AGE, _EXACT_DATE, _APPROX_AGE, _DURATION = map(
     with_first_chars, (EXACT_AGE, EXACT_DATE, APPROX_AGE, DURATION))
+# The case-insensitive ones searched in an ASCII text as case-sensitive expressions over the
+# text lower-cased (the same matches: lowered.py).
+_AGES, _APPROX_AGES, _DURATIONS = map(Lowered, (_EXACT_AGE, _APPROX_AGE, _DURATION))
 
 
 def number_hits(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, rule) of every exact age and exact date in ``text``, and one
     ``age-computable`` hit (on the age) when the text also gives a duration in years."""
-    ages = [m.span() for m in _EXACT_AGE.finditer(text)]
+    ages = _AGES.spans(text)
     for start, end in ages:
         yield start, end, "exact-age"
     for m in _EXACT_DATE.finditer(text):
         if not _is_may_modal(text, m):
             yield m.start(), m.end(), "exact-date"
-    approximate = [m.span() for m in _APPROX_AGE.finditer(text)]
+    approximate = _APPROX_AGES.spans(text)
     every_age = sorted([*ages, *approximate])
-    if every_age and _DURATION.search(text):
+    if every_age and _DURATIONS.search(text) is not None:
         yield every_age[0][0], every_age[0][1], "age-computable"
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from build_site.deidentify.first_chars import with_first_chars
+from build_site.privacy.lowered import Lowered
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "abuse": (r"abus(?:e|ed|ive)", r"assault(?:ed)?", r"rape[ds]?", r"molest\w*",
@@ -54,10 +55,20 @@ PATTERN = re.compile(
 # As searched: behind a look-ahead of the characters its matches start with (the same
 # matches in less time, deidentify/first_chars.py).
 _SEARCHED = with_first_chars(PATTERN)
+# Whether a text holds any term at all, asked first (most texts hold none): the terms in any
+# case lower-cased for an ASCII text (lowered.py), the acronyms as written. A match of
+# PATTERN is one term between word boundaries, which one of the two finds at the same place.
+_ANY_WORD = Lowered(with_first_chars(re.compile(
+    r"\b(?:" + "|".join(t for name in _NAMES for t in CATEGORIES[name] if t not in _ACRONYMS)
+    + r")\b", re.IGNORECASE)))
+_ANY_ACRONYM = re.compile(r"\b(?:" + "|".join(sorted(_ACRONYMS)) + r")\b")
 
 
 def disclosures(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, category) of every sensitive term in ``text``."""
+    """(start, end, category) of every sensitive term in ``text``; a text where neither a
+    term (searched lower-cased when ASCII) nor an acronym occurs is passed over whole."""
+    if _ANY_WORD.search(text) is None and _ANY_ACRONYM.search(text) is None:
+        return
     for m in _SEARCHED.finditer(text):
         group = m.lastgroup or ""
         yield m.start(), m.end(), _NAMES[int(group[1:])]

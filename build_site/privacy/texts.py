@@ -83,9 +83,28 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
             for m in _WORD.finditer(text)]
 
 
+def normalised(text: str) -> list[str]:
+    """The normalised words of already :func:`clean` ``text``: those of :func:`tokens`,
+    without their places.
+
+    An ASCII text (most) is lower-cased whole and its words listed by ``findall``, with no
+    match object or tuple per word (issue 25, checks3): in ASCII, ``casefold`` is ``lower``,
+    changes no length and no character's membership of ``\\w``, and "’" cannot occur, so the
+    same words are found at the same places. Any other text goes through :func:`tokens`
+    (``casefold`` may lengthen a character or change whether it is a word character there)."""
+    if not text.isascii():
+        return [w for w, _, _ in tokens(text)]
+    found = _WORD.findall(text.lower())
+    if "'" not in text or not found:
+        return found
+    # A word holds no space and is never all apostrophes: the apostrophes of every word go in
+    # one replace over the words joined by spaces.
+    return " ".join(found).replace("'", "").split(" ")
+
+
 def words(text: str) -> tuple[str, ...]:
     """The normalised words of raw ``text``."""
-    return tuple(w for w, _, _ in tokens(clean(text)))
+    return tuple(normalised(clean(text)))
 
 
 def _case_file(case: Clinician | Dyad) -> tuple[str, int]:
@@ -102,7 +121,7 @@ def published_passages(public: Study, handwritten: dict[str, bytes],
         public: the de-identified public selection.
         handwritten: the hand-written pages, de-identified (docs-relative path -> bytes).
         lines: the lines of a study file as written (relative path -> lines; empty when
-            unreadable), to give summaries their line.
+            unreadable), to give summaries their line; called once per dyad with summaries.
         prose: the published prose of the study's YAML files as (file, line, text), listed
             identifiers replaced (:func:`build_site.deidentify.fields.replaced_prose`, which
             the detectors read too).
@@ -117,8 +136,9 @@ def published_passages(public: Study, handwritten: dict[str, bytes],
         about = (dyad.id, *(f"{dyad.id}/{r}" for r in dyad.consent.others), dyad.clinician)
         if dyad.narrative:
             yield Passage(file, body, dyad.narrative, about)
+        written = lines(file) if dyad.summaries else []  # once per file, not per summary
         for key, summary in dyad.summaries.items():
-            yield Passage(file, _key_line(lines(file), key, summary), summary, about)
+            yield Passage(file, _key_line(written, key, summary), summary, about)
         for episode in dyad.episodes:  # the team's note on a pairing (perspectives)
             if episode.note:
                 yield Passage(file, episode.source.line if episode.source else 0,

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from build_site.privacy.texts import Passage, Voice, clean, tokens
+from build_site.privacy.texts import Passage, Voice, clean, normalised, tokens
 
 RUN = 5
 CONTENT = 3
@@ -80,12 +80,22 @@ def gram_index(sources: dict[str, set[tuple[str, ...]]]) -> dict[tuple[str, ...]
 def withheld_runs(text: str, index: dict[tuple[str, ...], list[str]],
                   run: int = RUN) -> Iterator[Hit]:
     """Spans of cleaned ``text`` made of runs found in ``index`` (:func:`gram_index`);
-    overlapping runs of one participant merge into one span."""
+    overlapping runs of one participant merge into one span.
+
+    The text's runs are looked up as ``zip`` makes them, from its words alone
+    (:func:`~build_site.privacy.texts.normalised`); the words' places are read
+    (:func:`~build_site.privacy.texts.tokens`, the same words) only for a text that holds a
+    run, which most do not (issue 25, checks3)."""
+    norm = normalised(text)
+    # The shortest tail ends the runs: len(norm) - run + 1 of them, as a slice per start.
+    found = [i for i, gram in enumerate(zip(*(norm[k:] for k in range(run)), strict=False))
+             if gram in index]
+    if not found:
+        return
     words = tokens(text)
-    norm = [w for w, _, _ in words]
     covered: dict[str, list[bool]] = {}
-    for i in range(len(words) - run + 1):
-        for who in index.get(tuple(norm[i:i + run]), ()):
+    for i in found:
+        for who in index[tuple(norm[i:i + run])]:
             covered.setdefault(who, [False] * len(words))[i:i + run] = [True] * run
     for who, marks in sorted(covered.items()):
         yield from (Hit(words[a][1], words[b][2], who, "withheld-words")
@@ -113,7 +123,7 @@ def attributed(inner: str, passage: Passage, voices: dict[str, Voice]) -> str | 
     """Whose words quoted ``inner`` presents itself as: the passage's subjects whose words
     contain it (a participant who may not be quoted first), else any participant's, else the
     passage's first subject; None for a passage about no one."""
-    seq = tuple(w for w, _, _ in tokens(inner))
+    seq = tuple(normalised(inner))
     if not seq:
         return None
     holders = [w for w in passage.about if w in voices and _contains(voices[w], seq)]
@@ -130,18 +140,20 @@ def _contains(voice: Voice, seq: tuple[str, ...]) -> bool:
 
 
 def withheld_hits(passage: Passage, voices: dict[str, Voice],
-                  index: dict[tuple[str, ...], list[str]]) -> list[Hit]:
+                  index: dict[tuple[str, ...], list[str]],
+                  cleaned: str | None = None) -> list[Hit]:
     """Both rules over one passage.
 
     Args:
         passage: published free text.
         voices: every participant's words (participant -> :class:`Voice`).
         index: the runs of the participants who may not be quoted (:func:`gram_index`).
+        cleaned: ``clean(passage.text)`` when the caller has it already (else made here).
 
     Returns:
         The hits, in the order of the text.
     """
-    text = clean(passage.text)
+    text = clean(passage.text) if cleaned is None else cleaned
     hits = list(withheld_runs(text, index))
     for start, end, inner in quoted_spans(text):
         who = attributed(inner, passage, voices)

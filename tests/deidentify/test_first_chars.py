@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from build_site.consent import contrastive
+from build_site.consent import choices, contrastive
 from build_site.deidentify import detectors, extra_patterns, prose
 from build_site.deidentify.bench import DEFAULT_CORPUS, load_corpus
 from build_site.deidentify.detectors import detect
@@ -20,13 +20,13 @@ from build_site.synth import default_clinicians, write_synthetic_study
 from ..conftest import REPO
 
 # Every expression searched behind a look-ahead: the detectors', and the checks of published
-# text (numbers, sensitive disclosures, contrastive comments).
+# text (numbers, sensitive disclosures, contrastive comments, consent statements).
 WRAPPED = [*(p for _, p in (*detectors._PATTERNS, *extra_patterns.PATTERNS)),
            prose._AGE_CUE, prose._ZIP, prose._POSTAL_CA, prose._TITLED, prose._INSTITUTION_OF,
            prose._LANDMARK, prose._PLACE_PREFIX,
            prose._OLD_LANDMARK, prose._NICKNAMES, numbers.EXACT_AGE, numbers.EXACT_DATE,
            numbers.APPROX_AGE, numbers.DURATION, sensitive.PATTERN, contrastive._NEGATIVE,
-           contrastive._ROLE]
+           contrastive._ROLE, choices._CHOICE]
 ALL_CHARACTERS = "".join(map(chr, range(0x110000)))
 _MEMBER = re.compile(r"\\U[0-9a-f]{8}-\\U[0-9a-f]{8}|\\U[0-9a-f]{8}|\\d")
 
