@@ -310,6 +310,10 @@ def test_this_process_takes_only_runs_no_worker_started(monkeypatch: pytest.Monk
     assert [i for i in order if futures[i].cancelled] == [1, 4, 2]
     assert not futures[3].cancelled and not futures[0].cancelled
     assert gate_pool._take_from_end([5], {5: _Pending(started=True)}) == {}  # type: ignore[dict-item]
+    read.clear()  # it stops at the first run a worker holds, whatever is before it
+    futures = {index: _Pending(started=index == 1) for index in order}
+    assert sorted(gate_pool._take_from_end(order, futures)) == [2, 4]  # type: ignore[arg-type]
+    assert read == [2, 4] and not futures[0].cancelled and not futures[3].cancelled
 
 
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="Linux only")
