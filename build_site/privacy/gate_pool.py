@@ -158,8 +158,9 @@ def pool_pays(total_bytes: int, also: FileVisitor | None) -> bool:
 def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
                 also: FileVisitor | None, *, force: bool = False) -> list[FileResult] | None:
     """Each of ``paths`` (under ``root``, in path order) read by ``scanner`` with ``also``,
-    by one forked worker process per usable core; None when one process should read them
-    instead (module docstring).
+    by this process and one forked worker per other usable core (with
+    :data:`PARENT_READS`; else one worker per core, at least two); None when one process
+    should read them instead (module docstring).
 
     Args:
         force: use workers whatever the size of the tree and the cores (tests).
