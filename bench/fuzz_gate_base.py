@@ -110,12 +110,20 @@ def worker() -> None:
         text = json.loads(line)
         # as the gate's scan reads: with the readings' characters where the code has them
         # (gate6's shown_chars), so that path is compared with the base too
+        # (gate7's shown_utf8: with the reading's UTF-8 too)
         with_chars = hasattr(gate, "shown_chars")
-        read, chars = gate.shown_chars(text) if with_chars else (gate.shown(text), None)
+        with_utf8 = hasattr(gate, "shown_utf8")
+        encoded = None
+        if with_utf8:
+            read, chars, encoded = gate.shown_utf8(text)
+        else:
+            read, chars = gate.shown_chars(text) if with_chars else (gate.shown(text), None)
         out: list[Any] = []
         for matcher, quick in readers:
             # a huge page (the first look's 16 M-character bound) is compared by verdicts
-            out.append([quick.names_any(read, chars) if with_chars else quick.names_any(read),
+            out.append([quick.names_any(read, chars, encoded) if with_utf8
+                        else quick.names_any(read, chars) if with_chars
+                        else quick.names_any(read),
                         [i.text for i in matcher.contains(read, gate.markup_variants)],
                         matcher.replace(text) if len(text) < 1 << 20 else None])
         sys.stdout.write(json.dumps(out) + "\n")

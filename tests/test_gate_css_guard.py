@@ -27,6 +27,8 @@ def _unguarded(text: str) -> str | None:
     "<StYlE>p::after{content:'\\51 uill'}</sTyLe>",
     '{"t": "no css here \\u0051uill"}',
     '<p data-x="\\51 uill">no style attribute</p>',
+    '<p \u00e9 StYle="content:\\51 uill">\u2013 \ud800</p>',  # not ASCII: read in UTF-8
+    '{"t": "\u2013 sty le \\u0051uill \u00e9"}',
 ])
 def test_the_guard_keeps_every_css_reading(text: str) -> None:
     assert gate._css_reading(text, False) == _unguarded(text)
@@ -36,7 +38,19 @@ def test_the_long_s_spelling_is_read() -> None:
     assert gate._css_reading('<p \u017ftyle="content:\\51 uill">', False) == "content:Quill"
 
 
-PIECES = [*"styleSTYLE", "\u017f", "\u212a", *"<>=\"' \\5a1:p", "style", "<style>", "</style>"]
+def test_only_the_long_s_matches_a_letter_of_style_beside_ascii_letters() -> None:
+    """What the guard (``gate._may_hold_style``) relies on: under ``re.I`` no character but
+    ASCII letters and "ſ" matches a letter of "style"."""
+    import re
+    import sys
+
+    letter = re.compile("s|t|y|l|e", re.I).fullmatch  # each letter as _CSS_IN_MARKUP has it
+    matched = {chr(code) for code in range(sys.maxunicode + 1) if letter(chr(code))}
+    assert matched == set("styleSTYLE\u017f")
+
+
+PIECES = [*"styleSTYLE", "\u017f", "\u212a", "\u00e9", "\u2013", "\ud800", *"<>=\"' \\5a1:p",
+          "style", "<style>", "</style>"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -74,8 +74,11 @@ def test_the_pooled_scan_equals_the_one_process_scan_on_a_planted_site(
             "sitemap-planted.xml.gz"} <= {leak.where for leak in pooled}
 
 
+@pytest.mark.parametrize("parent_reads", [True, False])
 def test_workers_alone_read_every_file_as_one_process_does(
-        planted: Path, many_runs: None) -> None:
+        planted: Path, many_runs: None, parent_reads: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gate_pool, "PARENT_READS", parent_reads)
     listed = _listed()
     paths = sorted(planted.rglob("*"))
     scanner = gate.FileScanner(listed)
@@ -178,6 +181,8 @@ def test_a_worker_that_dies_leaves_the_tree_to_one_process(
         planted: Path, many_runs: None, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
+    monkeypatch.setattr(gate_pool, "PARENT_READS", False)  # the file is read by a worker
+
     parent = os.getpid()
     real = gate.FileScanner.scan
 
@@ -261,7 +266,9 @@ class _DeathSignalScanner:
 
 
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="Linux only")
-def test_a_worker_ends_with_the_build_process(tmp_path: Path, many_runs: None) -> None:
+def test_a_worker_ends_with_the_build_process(tmp_path: Path, many_runs: None,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gate_pool, "PARENT_READS", False)  # every file read by a worker
     # A build killed during the gate (kill -9, the out-of-memory killer) left its workers
     # waiting for tasks for ever, holding the output's lock (outlock.py: flock, inherited)
     import os
@@ -276,3 +283,53 @@ def test_a_worker_ends_with_the_build_process(tmp_path: Path, many_runs: None) -
     kinds = [bad.kind.split(":") for _, bad in results if bad is not None]
     assert len(kinds) == 2 and all(pid != str(os.getpid()) for pid, _ in kinds)
     assert all(sig == str(int(signal.SIGKILL)) for _, sig in kinds)
+
+
+class _Pending:
+    """A future that a worker has not started (``cancel`` succeeds) or has (fails)."""
+
+    def __init__(self, started: bool) -> None:
+        self.started = started
+        self.cancelled = False
+
+    def cancel(self) -> bool:
+        self.cancelled = not self.started
+        return self.cancelled
+
+
+def test_this_process_takes_only_runs_no_worker_started(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """This process reads runs from the smallest back while the pool has not handed them
+    out, and stops at the first a worker holds: no run is read twice or left unread."""
+    read: list[int] = []
+    monkeypatch.setattr(gate_pool, "_run", lambda index: read.append(index) or ([], None))
+    order = [3, 0, 1, 4, 2]  # largest first
+    futures = {index: _Pending(started=index in (3, 0)) for index in order}
+    taken = gate_pool._take_from_end(order, futures)  # type: ignore[arg-type]
+    assert read == [2, 4, 1] and sorted(taken) == [1, 2, 4]
+    assert [i for i in order if futures[i].cancelled] == [1, 4, 2]
+    assert not futures[3].cancelled and not futures[0].cancelled
+    assert gate_pool._take_from_end([5], {5: _Pending(started=True)}) == {}  # type: ignore[dict-item]
+    read.clear()  # it stops at the first run a worker holds, whatever is before it
+    futures = {index: _Pending(started=index == 1) for index in order}
+    assert sorted(gate_pool._take_from_end(order, futures)) == [2, 4]  # type: ignore[arg-type]
+    assert read == [2, 4] and not futures[0].cancelled and not futures[3].cancelled
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="Linux only")
+def test_this_process_and_one_worker_read_the_runs_once_each(
+        tmp_path: Path, many_runs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With this process reading, two cores fork one worker: each file is read once, by
+    this process or by that worker, and the results keep path order."""
+    import os
+
+    monkeypatch.setattr(gate_pool, "usable_cores", lambda: 2)
+    for k in range(12):
+        (tmp_path / f"{k:02}.html").write_text("x" * 30_000, encoding="utf-8")
+    paths = sorted(tmp_path.iterdir())
+    results = gate_pool.scan_pooled(tmp_path, paths, _DeathSignalScanner(),  # type: ignore[arg-type]
+                                    None, force=True)
+    assert results is not None
+    assert [bad.where for _, bad in results if bad is not None] == [p.name for p in paths]
+    readers = {bad.kind.split(":")[0] for _, bad in results if bad is not None}
+    assert len(readers - {str(os.getpid())}) <= 1  # one worker at most besides this one

@@ -205,7 +205,8 @@ def reading(text: str, lower: bool = True) -> str:
 _ASCII_MAP_UTF8 = [(char.encode(), read.encode()) for char, read in _ASCII_MAP]
 
 
-def reading_utf8(text: str, chars: set[str] | None = None) -> bytes:
+def reading_utf8(text: str, chars: set[str] | None = None,
+                 encoded: bytes | None = None) -> bytes:
     """``reading(text).encode("utf-8", "surrogatepass")`` (lower case), made in bytes: the
     leak gate searches the UTF-8 of a reading, and ``str.lower`` of a text holding any
     non-ASCII character looks each character up in the Unicode tables, where ``bytes.lower``
@@ -223,8 +224,12 @@ def reading_utf8(text: str, chars: set[str] | None = None) -> bytes:
     them (:func:`build_site.privacy.gate.shown_chars`). A character that is not in the text
     is replaced nowhere; one whose reading holds another of ``chars`` sends the text the
     slower way, which reads each character once, as it would with the exact set.
+
+    ``encoded``: ``text.encode("utf-8", "surrogatepass")``, when the caller has it
+    (:func:`build_site.privacy.gate.shown_utf8`: encoding a page that holds a non-ASCII
+    character costs about as much as lower-casing it).
     """
-    data = text.encode("utf-8", "surrogatepass")
+    data = text.encode("utf-8", "surrogatepass") if encoded is None else encoded
     if not text.isascii():
         data = _read_non_ascii_utf8(text, data, _TABLES[True], chars)
     data = data.lower()
@@ -257,8 +262,14 @@ def distinct_non_ascii(text: str) -> set[str]:
     the ASCII ones)."""
     if text.isascii():
         return set()
-    return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-               .decode("utf-8", "surrogatepass"))
+    return distinct_in_utf8(text.encode("utf-8", "surrogatepass"))
+
+
+def distinct_in_utf8(data: bytes) -> set[str]:
+    """The distinct non-ASCII characters of the text whose UTF-8 (surrogates passed
+    through) is ``data``: its bytes without the ASCII ones, decoded (no byte of a longer
+    character is ASCII)."""
+    return set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
 
 
 def bracket_look_alikes(chars: set[str]) -> list[str]:

@@ -31,6 +31,7 @@ from urllib.parse import unquote
 from build_site.deidentify import Matcher
 from build_site.deidentify.reading import (
     bracket_look_alikes,
+    distinct_in_utf8,
     distinct_non_ascii,
     glue_characters,
     reading_utf8,
@@ -147,20 +148,34 @@ _CSS_IN_MARKUP = re.compile(
     r"<style\b[^>]*>(.*?)</style\s*>|\bstyle\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.S | re.I)
 
 
-def _css_reading(text: str, stylesheet: bool) -> str | None:
+def _css_reading(text: str, stylesheet: bool, data: bytes | None = None) -> str | None:
     """The CSS of ``text`` with its escapes decoded: the whole of a stylesheet, else its style
     elements and attributes; None when there is no escape to decode. Only CSS reads escapes,
-    so other text (a search index full of JSON backslashes) is not read a second time."""
+    so other text (a search index full of JSON backslashes) is not read a second time.
+    ``data``: the text's UTF-8, when the caller has it."""
     if "\\" not in text:
         return None
     if stylesheet:
         return css_unescape(text)
-    # Both kinds of _CSS_IN_MARKUP hold "style" in any case, where re.I also reads "ſ" as
-    # "s" (and casefold() does too): a text without it (a search index) is not searched.
-    if "style" not in text.casefold():
+    if not _may_hold_style(text, data):  # a search index: not searched
         return None
     parts = [p for m in _CSS_IN_MARKUP.finditer(text) for p in m.groups() if p and "\\" in p]
     return "\n".join(css_unescape(p) for p in parts) if parts else None
+
+
+def _may_hold_style(text: str, data: bytes | None = None) -> bool:
+    """Whether ``text`` may hold "style" as ``_CSS_IN_MARKUP`` (``re.I``) reads it, which
+    both its kinds hold; False only when it does not. Under ``re.I`` the only character
+    besides ASCII letters that matches a letter of "style" is "ſ" (U+017F, read as "s";
+    ``tests/test_gate_css_guard.py`` checks every code point), so without "ſ" it is the
+    ASCII letters' case alone: ``bytes.lower`` of the UTF-8 (0.02 CPU s over the 9 MB search
+    index at 1,000 dyads, against 0.05 for ``str.casefold``, which the text with "ſ" keeps).
+    ``data``: the text's UTF-8 (surrogates passed through), when the caller has it."""
+    if "\u017f" in text:
+        return "style" in text.casefold()
+    if data is None:
+        data = text.encode("utf-8", "surrogatepass")
+    return b"style" in data.lower()
 
 
 def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
@@ -169,6 +184,13 @@ def shown(text: str, depth: int = 0, stylesheet: bool = False) -> str:
 
 
 def shown_chars(text: str, depth: int = 0, stylesheet: bool = False) -> tuple[str, set[str]]:
+    """:func:`shown_utf8` without the UTF-8."""
+    read, chars, _ = shown_utf8(text, depth, stylesheet)
+    return read, chars
+
+
+def shown_utf8(text: str, depth: int = 0, stylesheet: bool = False
+               ) -> tuple[str, set[str], bytes | None]:
     """``text`` decoded (:func:`decode`), followed by its other readings when they differ:
     its CSS with escapes decoded (:func:`css_unescape`; all of it when ``stylesheet``, else
     its style elements and attributes), the content of base64 ``data:`` URIs of text types
@@ -183,28 +205,38 @@ def shown_chars(text: str, depth: int = 0, stylesheet: bool = False) -> tuple[st
     Returns the readings, one a line, and the distinct non-ASCII characters they hold, or
     more (the text's, its CSS's and its data URIs' readings'; the other readings hold none
     but the text's), for :meth:`_QuickScan.names_any`, which would otherwise find them again
-    (a pass over every byte)."""
+    (a pass over every byte); and when the text decoded is the only reading (1,281 of 1,288
+    texts at 1,000 dyads), its UTF-8 (surrogates passed through), else None.
+
+    The decoded text is encoded once and read in bytes where that is the same: an ASCII
+    string ("base64,", "style") occurs in the UTF-8 where it occurs in the text (no byte of
+    a longer character is ASCII), and the right-to-left override is in the text when it is
+    among its distinct non-ASCII characters. ``str.find`` of "base64," over a page that holds
+    a non-ASCII character (two bytes a character) cost 0.08 CPU s over the 1,000-dyad site,
+    ``bytes.find`` of its UTF-8 a fifth of that."""
     text = decode(text)
+    data = text.encode("utf-8", "surrogatepass")
     readings = [text]
-    chars = distinct_non_ascii(text)
+    chars = set() if text.isascii() else distinct_in_utf8(data)
     found = set(chars)
-    css = _css_reading(text, stylesheet)
+    css = _css_reading(text, stylesheet, data)
     if css is not None:
         readings.append(css)
         found |= distinct_non_ascii(css)
-    if depth < 2 and "base64," in text:
+    if depth < 2 and b"base64," in data:
         for inner in data_uri_texts(text):
-            inner_read, inner_chars = shown_chars(inner, depth + 1)
+            inner_read, inner_chars, _ = shown_utf8(inner, depth + 1)
             readings.append(inner_read)
             found |= inner_chars
-    if "\u202e" in text:
+    if "\u202e" in chars:
         readings.append(visual_order(text))
     if chars and _look_alike_in_tag(text, chars):  # tags removed before the reading
         readings += [_TAG.sub("", text), _TAG.sub(" ", text)]
     glued = around_glue(text, chars)
     if glued:
         readings.append(glued)
-    return "\n".join(_distinct(readings)), found
+    kept = _distinct(readings)
+    return "\n".join(kept), found, data if len(kept) == 1 else None
 
 
 def _distinct(texts: list[str]) -> list[str]:
@@ -319,10 +351,14 @@ class _QuickScan:
         self._pending_chars = 0
         self.words = WordFilter(matcher.forms)
 
-    def names_any(self, read: str, chars: set[str] | None = None) -> bool:
+    def names_any(self, read: str, chars: set[str] | None = None,
+                  encoded: bytes | None = None) -> bool:
         """Whether ``matcher.contains(read, markup_variants)`` is not empty; ``chars``: the
-        distinct non-ASCII characters of ``read`` or more (:func:`shown_chars`), when known."""
-        data = reading_utf8(read, chars)  # the lower-case reading's UTF-8, which the words search
+        distinct non-ASCII characters of ``read`` or more (:func:`shown_chars`), when known;
+        ``encoded``: the UTF-8 of ``read`` (surrogates passed through), when known
+        (:func:`shown_utf8`)."""
+        # the lower-case reading's UTF-8, which the words search
+        data = reading_utf8(read, chars, encoded)
         lower = data.decode("utf-8", "surrogatepass")
         # first the words alone (word_filter.py): a text they clear names nobody
         if self.words.clears(self._first_look(lower, data=data)):
@@ -545,10 +581,10 @@ class FileScanner:
         if read_here:
             try:
                 for text in texts(rel, data, self.digests, decoded=decoded):
-                    read, chars = shown_chars(text, stylesheet=rel.endswith(".css"))
+                    read, chars, encoded = shown_utf8(text, stylesheet=rel.endswith(".css"))
                     # a text that names nobody (almost all) is read once, the fast way;
                     # one that does is read again to list its entries in the usual order
-                    if self.quick.names_any(read, chars):
+                    if self.quick.names_any(read, chars, encoded):
                         found.update({id(i): i
                                       for i in self.matcher.contains(read, markup_variants)})
             except Unreadable as exc:

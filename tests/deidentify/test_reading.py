@@ -110,3 +110,6 @@ def test_the_utf8_reading_given_more_characters_than_the_text_holds(
     those of all of a text's readings): the same bytes."""
     chars = distinct_non_ascii(text) | extra
     assert reading_utf8(text, chars) == reading(text).encode("utf-8", "surrogatepass")
+    # given its UTF-8 as well (the gate's shown_utf8), which it then does not encode again
+    encoded = text.encode("utf-8", "surrogatepass")
+    assert reading_utf8(text, chars, encoded) == reading(text).encode("utf-8", "surrogatepass")
