@@ -134,10 +134,10 @@ def _sheet_rules(css: str) -> tuple[frozenset[str], frozenset[str], frozenset[st
     by the sheet's text: ``serve`` reads the same theme stylesheets (about 0.1 CPU s to
     parse) at every rebuild. Also kept in the user's cache (:mod:`build_site.derived_cache`)
     keyed by a digest of the sheet's text and of this code when the sheet is a theme's
-    own file (:func:`~build_site.privacy.gate.is_theme_asset`): Material's stylesheets cost about
-    0.1 s of every cold build."""
+    own file (:func:`~build_site.privacy.theme_files.is_theme_asset`): Material's stylesheets
+    cost about 0.1 s of every cold build."""
     from build_site.derived_cache import cached, code_digest
-    from build_site.privacy.gate import is_theme_asset
+    from build_site.privacy.theme_files import is_theme_asset
 
     if not is_theme_asset(css.encode("utf-8")):  # a team's sheet: nothing of it leaves
         return _parse_sheet_rules(css)

@@ -78,10 +78,10 @@ def test_the_code_digest_follows_the_deriving_modules_source() -> None:
 
 
 def test_the_cached_theme_listing_is_the_listing(cache_home: Path) -> None:
-    from build_site.privacy import gate
+    from build_site.privacy import theme_files
 
-    fresh = gate._theme_files_by_size.__wrapped__()  # type: ignore[attr-defined]
-    read = gate._theme_files_by_size.__wrapped__()  # type: ignore[attr-defined]
+    fresh = theme_files._theme_files_by_size.__wrapped__()  # type: ignore[attr-defined]
+    read = theme_files._theme_files_by_size.__wrapped__()  # type: ignore[attr-defined]
     assert (cache_home / "theme-files.json").is_file()
     assert read == fresh and read
     assert all(os.path.getsize(p) == size for size, paths in list(read.items())[:50]
@@ -90,20 +90,20 @@ def test_the_cached_theme_listing_is_the_listing(cache_home: Path) -> None:
 
 def test_a_stale_listing_exempts_no_file_that_is_gone(monkeypatch: pytest.MonkeyPatch,
                                                       tmp_path: Path) -> None:
-    from build_site.privacy import gate
+    from build_site.privacy import theme_files
 
     kept = tmp_path / "kept.svg"
     kept.write_bytes(b"<svg/>")
-    monkeypatch.setattr(gate, "_theme_files_by_size",
+    monkeypatch.setattr(theme_files, "_theme_files_by_size",
                         lambda: {6: (str(tmp_path / "gone.svg"), str(kept))})
-    gate._theme_digests.cache_clear()
+    theme_files._theme_digests.cache_clear()
     try:
-        assert gate.is_theme_asset(b"<svg/>")
+        assert theme_files.is_theme_asset(b"<svg/>")
         kept.write_bytes(b"<svg >")  # same size, other bytes: the digest is of what is there
-        gate._theme_digests.cache_clear()
-        assert not gate.is_theme_asset(b"<svg/>")
+        theme_files._theme_digests.cache_clear()
+        assert not theme_files.is_theme_asset(b"<svg/>")
     finally:
-        gate._theme_digests.cache_clear()
+        theme_files._theme_digests.cache_clear()
 
 
 def test_cached_first_names_are_gender_guessers(cache_home: Path) -> None:
@@ -129,9 +129,9 @@ def test_a_teams_stylesheet_leaves_nothing_in_the_users_cache(cache_home: Path) 
 
 def test_a_theme_stylesheets_rules_are_kept_and_read_back(cache_home: Path) -> None:
     from build_site import html_whitespace
-    from build_site.privacy import gate
+    from build_site.privacy import theme_files
 
-    sheets = [p for paths in gate._theme_files_by_size().values() for p in paths
+    sheets = [p for paths in theme_files._theme_files_by_size().values() for p in paths
               if p.endswith(".css") and "/material/" in p and "main." in p]
     css = Path(sheets[0]).read_text(encoding="utf-8")
     html_whitespace._sheet_rules.cache_clear()

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from build_site.deidentify.matching import is_ordinary_word
 from build_site.deidentify.reading import reading
 from build_site.errors import PrivacyError
-from build_site.privacy.gate import is_theme_asset, scan_tree
+from build_site.privacy.gate import scan_tree
+from build_site.privacy.theme_files import is_theme_asset
 from build_site.study import Identifier
 
 from .forms import disguised

@@ -12,7 +12,7 @@ import pytest
 
 from build_site import offline
 from build_site.errors import PrivacyError
-from build_site.privacy import gate, gate_pool
+from build_site.privacy import gate, gate_pool, theme_files
 from build_site.study import Identifier
 
 from .test_gate_fast import EXTERNAL, GRIFFIN, JOSE, QUILL, _planted_site
@@ -208,15 +208,15 @@ def test_the_runs_cover_every_file_in_order() -> None:
 def test_the_workers_inherit_the_theme_files_made_here(planted: Path) -> None:
     """The theme's file list (0.04 CPU s from the user's cache, 0.3 made again) and the
     digests of the sizes the tree holds are made once before the fork, not in each worker."""
-    gate._theme_files_by_size.cache_clear()
-    gate._theme_digests.cache_clear()
+    theme_files._theme_files_by_size.cache_clear()
+    theme_files._theme_digests.cache_clear()
     paths = sorted(planted.rglob("*"))
     assert gate_pool.scan_pooled(planted, paths, gate.FileScanner(_listed()), None,
                                  force=True) is not None
-    assert gate._theme_files_by_size.cache_info().currsize == 1
+    assert theme_files._theme_files_by_size.cache_info().currsize == 1
     sizes = {p.stat().st_size for p in paths if p.is_file()}
-    assert gate._theme_digests.cache_info().currsize == len(
-        sizes & gate._theme_files_by_size().keys()) > 0
+    assert theme_files._theme_digests.cache_info().currsize == len(
+        sizes & theme_files._theme_files_by_size().keys()) > 0
 
 
 def test_the_runs_are_handed_out_largest_first() -> None:

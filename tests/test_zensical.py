@@ -84,7 +84,7 @@ def test_zensical_output_carries_no_listed_identifier(zensical_build: tuple[Path
 
 
 def test_the_gate_knows_zensicals_theme_files(zensical_build: tuple[Path, Path]) -> None:
-    from build_site.privacy.gate import is_theme_asset
+    from build_site.privacy.theme_files import is_theme_asset
 
     bundle = next((zensical_build[0] / "assets" / "javascripts").glob("bundle.*.js"))
     assert is_theme_asset(bundle.read_bytes())

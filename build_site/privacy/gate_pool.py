@@ -7,7 +7,7 @@ the smallest back, each one no worker has started yet (:func:`_take_from_end`; i
 fork, its start and its copied memory: about 0.06 CPU s at 1,000 dyads); the results are
 put back in path order. A fork
 inherits the built matcher and the theme's hashes (made here first,
-:func:`~build_site.privacy.gate.warm_theme_hashes`): nothing is pickled but each run's index
+:func:`~build_site.privacy.theme_files.warm_theme_hashes`): nothing is pickled but each run's index
 and its results. Each file's result (the
 entries found, in the order found, and whether the gate could not read it) depends on that
 file alone: what a worker remembers between files (``_QuickScan``'s tags read clean) changes
@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from build_site.forked import start_workers, usable_cores, worker_start
 from build_site.privacy.gate_files import Unreadable
+from build_site.privacy.theme_files import warm_theme_hashes
 
 if TYPE_CHECKING:
     from build_site.privacy.gate import FileScanner, FileVisitor
@@ -175,8 +176,6 @@ def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
         return None
     if also is not None and not isinstance(also, Splittable):
         return None
-    from build_site.privacy.gate import warm_theme_hashes
-
     if scanner.identifiers:  # the theme's files are looked up only to read a file
         warm_theme_hashes(sizes)  # once here, inherited by every worker
     runs = chunks(sizes, CHUNK_BYTES)
