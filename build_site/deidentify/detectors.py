@@ -219,9 +219,6 @@ def _sentence_initial(text: str, start: int) -> bool:
     return bool(_SENTENCE_END.search(text[max(0, start - 12):start]))
 
 
-_DIGIT = re.compile(r"\d")
-
-
 def _needs_digit(pattern: re.Pattern[str]) -> bool:
     """Whether every match of ``pattern`` holds a digit (:func:`.digit_runs.digit_run` is at
     least 1)."""
