@@ -159,3 +159,131 @@ def test_study_demographics_keep_strings_and_typed_flags_still_read_yes(tiny: Pa
     assert found.demographics["code"] == "0x1F"
     assert found.demographics["age"] == 93
     assert found.consent.patient.quote is True
+
+
+# The libyaml path builds values itself (_build); PyYAML's construction is the reference.
+_DOCUMENTS = [
+    "a: 1\nb: [x, 'y', \"z\"]\nc: {d: true, e: null, f: -0.5}\n",
+    "v: !!str 5\nw: !!int '12'\nx: !!bool yes\ny: !!float '1'\nz: !!null x\n",
+    "v: !!int 0x1F\nw: !!int 012\nx: !!float 1_0.5\ny: !!bool off\n",
+    "1: a\n'1': b\n",  # a duplicate once read: refused with both lines
+    "1: a\n1.5: b\n-0: c\n0.0: d\n",
+    "true: a\n",  # a boolean key: refused
+    "~: a\n",
+    "? [a, b]\n: c\n",
+    "? {a: 1}\n: c\n",
+    "a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n",
+    "a: {<<: {b: 1}, c: 2}\n",
+    "a: !!set {x, y}\n",
+    "a: !!omap [x: 1, y: 2]\n",
+    "a: !!binary aGVsbG8=\n",
+    "a: !!timestamp 2026-11-29\n",
+    "a: !!map {b: 1}\nc: !!seq [d]\n",
+    "a: !!map x\n",
+    "a: !!seq x\n",
+    "a: !!str [x]\n",
+    "a: !!float x\n",
+    "a: !!bool maybe\n",
+    "a: !custom 1\n",
+    "!!str a: !!int 1\n",
+    "= : a\n",
+    "!!value = : a\n",
+    "a: '*'\nb: \"x*y\"\nc: 2*3\n",
+    "- a\n- - b\n  - c: [d, {e: f}]\n- ''\n- \n",
+    "[]\n",
+    "{}\n",
+    "plain text\n",
+    "",
+    "# only a comment\n",
+    "a: |\n  block *\n  text\nb: >\n  folded\n",
+    "a:\n  b:\n    c:\n      - 1\n      - 2.5\n      - false\n",
+]
+
+
+def _read_both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    import build_site.yamlsource as ys
+
+    def read() -> object:
+        try:
+            return _shape(load_yaml(text))
+        except YamlProblem as exc:
+            return ("problem", exc.line, exc.message, exc.hint)
+        except Exception as exc:  # compared, whatever it is
+            return ("error", type(exc).__name__, str(exc))
+
+    fast = read()
+    with monkeypatch.context() as m:
+        m.setattr(ys, "_CLoader", None)  # the pure-Python loader alone
+        slow = read()
+    return fast, slow
+
+
+def _random_documents(count: int) -> list[str]:
+    import random
+
+    import yaml
+
+    rng = random.Random(25)
+    scalars = ["1", "012", "-0", "0.5", "1e3", "true", "false", "yes", "NO", "null", "~", "",
+               "*", "a*b", "1:30", "0x1F", "x: y", "- z", "'q'", "#c", "é ſ K", "  sp ", "\n",
+               "long text that wraps " * 5, "2026-11-29"]
+
+    def value(depth: int) -> object:
+        kind = rng.random()
+        if depth > 3 or kind < 0.5:
+            pick = rng.choice(scalars)
+            return rng.choice([pick, int(rng.random() * 100), rng.random(), True, None])
+        if kind < 0.75:
+            return [value(depth + 1) for _ in range(rng.randint(0, 4))]
+        return {rng.choice([rng.choice(scalars), str(rng.randint(0, 9)), rng.randint(0, 9)]):
+                value(depth + 1) for _ in range(rng.randint(0, 4))}
+
+    return [yaml.safe_dump({"k": value(0), "m": value(1)}, allow_unicode=rng.random() < 0.5,
+                           default_flow_style=rng.choice([None, False, True]))
+            for _ in range(count)]
+
+
+@pytest.mark.parametrize("text", _DOCUMENTS)
+def test_libyaml_path_reads_every_document_as_pyyaml_does(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, slow = _read_both(text, monkeypatch)
+    assert fast == slow
+
+
+def test_libyaml_path_reads_random_documents_as_pyyaml_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for text in _random_documents(400):
+        fast, slow = _read_both(text, monkeypatch)
+        assert fast == slow, text
+
+
+def test_libyaml_path_reads_a_synthetic_studys_files_as_pyyaml_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from build_site.synth import default_clinicians, write_synthetic_study
+
+    write_synthetic_study(tmp_path / "s", 12, default_clinicians(12), 3, 25)
+    bundled = Path(__file__).parents[1] / "casestudies"
+    files = [*sorted((tmp_path / "s").rglob("*")), *sorted(bundled.rglob("*"))]
+    texts = [p.read_text(encoding="utf-8").split("\n---\n")[0].removeprefix("---\n")
+             for p in files if p.suffix in (".md", ".yml") and "docs" not in p.parts]
+    texts = [t for t in texts if t.strip()]
+    mappings = 0
+    for text in texts:
+        fast, slow = _read_both(text, monkeypatch)
+        assert fast == slow, text[:80]
+        mappings += isinstance(fast, tuple) and fast[0] == "map"
+    assert mappings > 40
+
+
+def test_a_plain_document_is_built_without_pyyamls_construction(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import build_site.yamlsource as ys
+
+    def refuse(*_args: object) -> object:
+        raise AssertionError("not expected on this document")
+
+    monkeypatch.setattr(ys._FastLoader, "construct_document", refuse)
+    monkeypatch.setattr(ys, "_shares_nodes", refuse)  # no "*": no alias to look for
+    data = load_yaml("id: D1\nage: 93\nok: true\nx: null\nr: 0.5\nl:\n  - a\n  - {b: c}\n")
+    assert _shape(data) == _shape(_Loader(
+        "id: D1\nage: 93\nok: true\nx: null\nr: 0.5\nl:\n  - a\n  - {b: c}\n").get_single_data())

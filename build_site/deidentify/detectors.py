@@ -27,11 +27,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
 
 import phonenumbers
 
 from build_site.deidentify import extra_patterns
+from build_site.deidentify.digit_runs import Runs, digit_run
 from build_site.deidentify.discourse import repeats, with_surnames
 from build_site.deidentify.first_chars import with_first_chars
 from build_site.deidentify.lexicon import is_english
@@ -219,46 +219,19 @@ def _sentence_initial(text: str, start: int) -> bool:
     return bool(_SENTENCE_END.search(text[max(0, start - 12):start]))
 
 
-_DIGIT = re.compile(r"\d")
-
-
 def _needs_digit(pattern: re.Pattern[str]) -> bool:
-    """Whether every match of ``pattern`` holds a digit (an ASCII digit, ``\\d`` or a class of
-    digits only), read from its parsed expression; False whenever that cannot be read (the
-    parser is ``re``'s own, not a public interface), so the pattern is then always searched."""
-    try:
-        from re import _constants, _parser  # type: ignore[attr-defined]
-
-        return _parsed_needs_digit(_parser.parse(pattern.pattern, pattern.flags), _constants)
-    except Exception:  # any surprise in a private module: search as before
-        return False
+    """Whether every match of ``pattern`` holds a digit (:func:`.digit_runs.digit_run` is at
+    least 1)."""
+    return digit_run(pattern) >= 1
 
 
-def _parsed_needs_digit(items: Any, c: Any) -> bool:
-    return any(_item_needs_digit(op, av, c) for op, av in items)
-
-
-def _item_needs_digit(op: Any, av: Any, c: Any) -> bool:
-    if op is c.LITERAL:
-        return chr(av) in "0123456789"
-    if op is c.IN:
-        return all((o is c.LITERAL and chr(a) in "0123456789")
-                   or (o is c.RANGE and ord("0") <= a[0] and a[1] <= ord("9"))
-                   or (o is c.CATEGORY and a is c.CATEGORY_DIGIT) for o, a in av)
-    if op is c.SUBPATTERN:
-        return _parsed_needs_digit(av[-1], c)
-    if op is c.BRANCH:
-        return all(_parsed_needs_digit(branch, c) for branch in av[1])
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-        return bool(av[0] >= 1 and _parsed_needs_digit(av[2], c))
-    if op is c.ATOMIC_GROUP:
-        return _parsed_needs_digit(av, c)
-    return False
-
-
-# The patterns every match of which holds a digit, checked from their own expressions.
-_DIGIT_PATTERNS = frozenset(id(p) for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)
-                            if _needs_digit(p))
+# The patterns every match of which holds a run of digits, with its length, checked from
+# their own expressions, by the id of the pattern: a text without a digit, or without four in
+# a row (no year), is not searched by them.
+_DIGIT_RUNS = {id(p): run for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)
+               if (run := digit_run(p)) >= 1}
+_DIGIT_PATTERNS = frozenset(_DIGIT_RUNS)  # the patterns needing at least one digit
+_BIRTH_YEAR_RUN = digit_run(extra_patterns._BIRTH_YEAR)
 
 
 # Each pattern as searched: behind a look-ahead of the characters its matches start with
@@ -275,11 +248,12 @@ _REQUIRED = {id(p): (piece, bool(p.flags & re.IGNORECASE))
 
 
 def _pattern_detections(text: str) -> Iterator[Detection]:
-    digits = _DIGIT.search(text) is not None
+    runs = Runs(text)
     lowered: str | None = None
     for category, pattern in (*_PATTERNS, *extra_patterns.PATTERNS):
-        if not digits and id(pattern) in _DIGIT_PATTERNS:
-            continue  # no match can hold a digit the text lacks
+        run = _DIGIT_RUNS.get(id(pattern))
+        if run is not None and not runs.holds(run):
+            continue  # no match can hold digits the text lacks
         required = _REQUIRED.get(id(pattern))
         if required is not None:
             piece, any_case = required
@@ -291,7 +265,10 @@ def _pattern_detections(text: str) -> Iterator[Detection]:
                 continue
         for m in _SEARCHED.get(id(pattern), pattern).finditer(text):
             yield Detection(category, m.group(0).strip(), m.start(), m.end())
-    for category, start, end in (*prose_spans(text), *extra_patterns.birth_years(text)):
+    # a birth year is four digits: a text without four in a row holds none
+    years = (extra_patterns.birth_years(text)
+             if _BIRTH_YEAR_RUN == 0 or runs.holds(_BIRTH_YEAR_RUN) else ())
+    for category, start, end in (*prose_spans(text), *years):
         yield Detection(category, text[start:end], start, end)
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID):
         yield Detection("phone", match.raw_string, match.start, match.end)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from build_site.deidentify.digit_runs import digit_run
 from build_site.deidentify.first_chars import with_first_chars
 
 Span = tuple[str, int, int]
@@ -124,6 +125,11 @@ _SEARCHED = {id(p): with_first_chars(p) for p in (
     _OLD_LANDMARK, _NICKNAMES)}
 
 
+# A run of digits every ZIP code holds (digit_runs.py); a text without it is not searched for
+# one. (Were none read, the empty expression: every text searched.)
+_ZIP_RUN = re.compile(rf"\d{{{run}}}" if (run := digit_run(_ZIP)) else "")
+
+
 def _searched(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return _SEARCHED.get(id(pattern), pattern)
 
@@ -148,7 +154,8 @@ def _ages(text: str) -> Iterator[Span]:
 
 
 def _zip_codes(text: str) -> Iterator[Span]:
-    for m in _searched(_ZIP).finditer(text):
+    found = _ZIP_RUN.search(text) is not None  # five digits in a row (digit_runs.py)
+    for m in _searched(_ZIP).finditer(text) if found else ():
         if m.group(2) is None and (m.group(1).endswith("000")
                                    or _QUANTITY_AFTER.match(text, m.end())):
             continue
