@@ -13,9 +13,13 @@ syntax either converter would read:
 - a block is a single heading line (``#`` to ``######``, one space, then words), or lines each
   starting with a letter (never a list, a quote, a table, a rule, a setext underline or an
   ordered list's number);
-- every other character is a letter, a digit, a space or one of ``.,;:'"?!-()/%`` (no
-  ``&<>`` for HTML and entities, no ``\\`*_[]{}|~#`` inside a line for emphasis, code, links,
-  tables or escapes).
+- every other character is a letter, a digit, a space or one of ``.,;:'"?!-()/%[]`` (no
+  ``&<>`` for HTML and entities, no ``\\`*_{}|~#`` inside a line for emphasis, code, tables or
+  escapes);
+- no ``]`` is followed, after any whitespace, by ``(`` or ``[`` (an inline or a reference
+  link). A bracket alone is text: de-identification writes ``[a small town]``, and a
+  reference (``[a small town]``, ``[x][y]``) is a link only when a line defines it, which
+  starts with ``[`` and so is refused above.
 
 Anything else returns ``None`` and takes the whole path. The output holds no tag but ``p`` and
 ``h3``-``h6`` and no attribute, so nothing the allow-list would remove can pass.
@@ -27,20 +31,25 @@ from __future__ import annotations
 
 import re
 
-_PUNCTUATION = frozenset(" .,;:'\"?!-()/%")
+# Letters, digits and safe punctuation, with "_" refused apart (``\w`` is ``str.isalnum`` or
+# "_"): one character class scans a line in C, five times faster than ``[^\W_]|[...]``.
+_SAFE = re.compile(r"[\w .,;:'\"?!()/%\[\]-]*")
 _HEADING = re.compile(r"(#{1,6}) (\S.*)\Z")
+_LINK = re.compile(r"\]\s*[(\[]")  # "[text](url)", "[text][id]", "[text] [id]"
 
 
 def _words(line: str) -> bool:
-    """Whether ``line`` is only letters, digits and the safe punctuation, and starts and
-    ends with neither a space nor anything but a letter at its start."""
+    """Whether ``line`` is only letters, digits and the safe punctuation, starts with a
+    letter and does not end with a space."""
     return (line[:1].isalpha() and line[-1:] != " "
-            and all(c.isalnum() or c in _PUNCTUATION for c in line))
+            and "_" not in line and _SAFE.fullmatch(line) is not None)
 
 
 def plain_html(text: str) -> str | None:
     """The HTML of ``narrative_html(text)`` when ``text`` has no Markdown syntax (the rules
     in the module's docstring), else ``None``. Raises nothing."""
+    if _LINK.search(text):
+        return None
     blocks = text.strip("\n").split("\n\n")
     out: list[str] = []
     for block in blocks:

@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 # Plain words, and pieces at the edge of each rule: syntax of every kind and whitespace.
 WORDS = ["word", "Dr. Yarr", "it's", 'said "no"', "(once)", "a/b", "50%", "yes: no", "x; y",
-         "ok!", "why?", "well-known", "é", "Ünal", "2019", "x:y", "### H", "## H", "# H"]
+         "ok!", "why?", "well-known", "é", "Ünal", "2019", "x:y", "### H", "## H", "# H",
+         "[a small town]", "[x] y", "[x]", "[[x]]", "x]", "[x", "(y)", "![x]"]
 SYNTAX = [
     "1. first", "1) first", "- item", "+ item", "* item", "*em*", "_em_", "**b**", "`code`",
     "[a](b)", "![i](s)", "<b>x</b>", "&amp;", "a & b", "x > y", "|a|b|", "~~s~~", "\\*",
@@ -54,7 +55,8 @@ def test_generated_texts_equal_the_converters_or_take_their_path() -> None:
 @pytest.mark.parametrize("text", [
     "A *b*", "A\n\n- b", "A\n### H", "### H\nA", "A  \nB", " A", "A\n\n\n\nB\n", "1986. A",
     "A & B", "A <b>", "A < B", "A <b", "A <x@y.org", "# A #", "A\u00a0B", "A\n===",
-    "A\n\nB\n  C", "\tA",
+    "A\n\nB\n  C", "\tA", "A [x](y)", "A [x] (y)", "A [x]\n(y)", "A [x][y]", "A [x] [y]",
+    "[a]: http://x.org\n\nSee [a].", "See [a].\n\n[a]: http://x.org", "A ![x](y.png)",
 ])
 def test_syntax_takes_the_converters_path(text: str) -> None:
     direct = plain_html(text)
@@ -76,3 +78,15 @@ def test_every_narrative_of_three_studies(tmp_path: Path) -> None:
                 plain += 1
             total += 1
     assert plain > total // 2  # the synthetic narratives are plain
+
+
+def test_a_line_holds_exactly_letters_digits_and_the_safe_punctuation() -> None:
+    # the regular expression is the rule the module states: str.isalnum or one of the list
+    import sys
+
+    from build_site.render.plain_narrative import _words
+
+    safe = set(" .,;:'\"?!-()/%[]")
+    wrong = [c for c in map(chr, range(sys.maxunicode + 1))
+             if _words(f"a{c}a") != (c.isalnum() or c in safe)]
+    assert wrong == []
