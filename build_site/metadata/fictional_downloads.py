@@ -10,6 +10,10 @@ from build_site.render.downloads import to_csv, to_json
 
 MARK_COLUMN = "demonstration"
 MARK_VALUE = "fictional"
+MARK = (MARK_COLUMN, MARK_VALUE)
+"""The mark as :mod:`build_site.render.downloads` writes it while making the files (a build
+does so: the same bytes as :func:`mark_downloads`, without reading each file back, issue 25;
+``tests/render/test_downloads.py`` compares the two)."""
 
 
 def mark_downloads(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -16,7 +16,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
@@ -26,6 +26,7 @@ from build_site.analyse import Analysis, Evidence, Node, Quote, evidence_dyads_w
 from build_site.naturalorder import natural_key
 from build_site.render.diagram_legend import legend_for
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplate, model_template
+from build_site.render.evidence_html import evidence_groups
 from build_site.render.excerpt_html import ExcerptWriter
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, page_url
@@ -458,7 +459,8 @@ class RenderContext:
         text = self.env.get_template(template).render(
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
             speaker_label=speaker_label, review=self.review, withheld=withheld,
-            excerpt=figures.figure, linked=self.linked, meta=self.study.meta, **context,
+            excerpt=figures.figure, evidence_groups=partial(evidence_groups, figures),
+            linked=self.linked, meta=self.study.meta, **context,
         )
         hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
         front = f"---\ntitle: {_yaml_str(front_matter_title(title))}\n{hidden}---\n\n"

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from build_site.consent.archive import left_out
 from build_site.metadata.datapackage import DATAPACKAGE, datapackage_json
-from build_site.metadata.fictional_downloads import mark_downloads
+from build_site.metadata.fictional_downloads import MARK
 from build_site.metadata.references import REFERENCE_FILES, reference_blocks, reference_files
 from build_site.render import downloads
 from build_site.render.analysis_pages import excerpt_rows
@@ -88,14 +88,14 @@ def _download_files(ctx: RenderContext) -> Callable[[], dict[str, bytes]]:
     def files() -> dict[str, bytes]:
         if not made:
             out = left_out(ctx.study)  # downloads are kept: archive: false stays out
-            made.update(downloads.matrix_files(ctx.analysis, ctx.counts, out))
+            # a demonstration study's files marked as they are written (fictional_downloads)
+            mark = MARK if ctx.study.meta.demonstration else None
+            made.update(downloads.matrix_files(ctx.analysis, ctx.counts, out, mark))
             made.update(downloads.excerpt_files([r for r in excerpt_rows(ctx, DOWNLOADS_PAGE)
-                                               if r["id"] not in out.excerpts]))
+                                               if r["id"] not in out.excerpts], mark))
             made["codebook.qdc"] = downloads.codebook_qdc(ctx.study)
             made["codebook.csv"] = downloads.codebook_csv(
-                ctx.study, ctx.code_counts() if ctx.counts else None)
-            if ctx.study.meta.demonstration:
-                made.update(mark_downloads(made))
+                ctx.study, ctx.code_counts() if ctx.counts else None, mark)
         return made
 
     return files

@@ -38,8 +38,18 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    """CSV (UTF-8 with BOM, so spreadsheets detect the encoding; CRLF as RFC 4180 says)."""
+Mark = tuple[str, str] | None
+"""A demonstration study's mark on its downloads (column or key, value:
+:data:`build_site.metadata.fictional_downloads.MARK`), or ``None``."""
+
+
+def to_csv(header: list[str], rows: list[list[Any]], mark: Mark = None) -> bytes:
+    """CSV (UTF-8 with BOM, so spreadsheets detect the encoding; CRLF as RFC 4180 says).
+    ``mark``: a last column of that name holding that value on every row (written here,
+    not by reading the CSV back and writing it again: the same bytes, issue 25)."""
+    if mark is not None:
+        header = [*header, mark[0]]
+        rows = [[*row, mark[1]] for row in rows]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
@@ -47,13 +57,20 @@ def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_json(data: Any) -> bytes:
+def to_json(data: Any, mark: Mark = None) -> bytes:
     """Stable JSON (sorted keys, UTF-8, trailing newline), one record a line: a list of
     mappings, at the top or as a value of the top mapping, has each mapping on a line of its
     own, written without indentation or spaces after separators; each key of the top mapping
     starts a line. The same data as the indented JSON it replaces (issue 25: a third of the
     matrix and excerpt files was indentation), and a changed record is still one changed line
-    in a diff."""
+    in a diff. ``mark``: that key and value on every mapping of a list at the top, or on the
+    mapping at the top."""
+    if mark is not None:
+        key, value = mark
+        if isinstance(data, list):
+            data = [{**v, key: value} if isinstance(v, dict) else v for v in data]
+        elif isinstance(data, dict):
+            data = {**data, key: value}
     return (_record_lines(data, top=True) + "\n").encode()
 
 
@@ -70,13 +87,13 @@ def _compact_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
 
-def matrix_files(analysis: Analysis, counts: bool, leave_out: LeftOut | None = None
-                 ) -> dict[str, bytes]:
+def matrix_files(analysis: Analysis, counts: bool, leave_out: LeftOut | None = None,
+                 mark: Mark = None) -> dict[str, bytes]:
     """``meta-matrix.csv/json`` and ``clinician-matrix.csv/json``; when the study hides
     clinicians, only the meta-matrix, without clinician and interview-order columns.
     ``leave_out``: the dyads and clinicians whose participants did not agree to be archived
     (:mod:`build_site.consent.archive`): no row of theirs, and the clinician matrix counted
-    without them."""
+    without them. ``mark``: as :func:`to_csv` and :func:`to_json` write it."""
     matrix = analysis.matrix
     assert matrix is not None
     out = leave_out or LeftOut()
@@ -98,8 +115,8 @@ def matrix_files(analysis: Analysis, counts: bool, leave_out: LeftOut | None = N
                       for i, c in zip(ids, cells, strict=True)},
         })
     meta = {
-        "meta-matrix.csv": to_csv(["dyad", *linked, *ids], rows),
-        "meta-matrix.json": to_json({"columns": ids, "rows": records}),
+        "meta-matrix.csv": to_csv(["dyad", *linked, *ids], rows, mark),
+        "meta-matrix.json": to_json({"columns": ids, "rows": records}, mark),
     }
     if not matrix.linked:
         return meta
@@ -108,10 +125,10 @@ def matrix_files(analysis: Analysis, counts: bool, leave_out: LeftOut | None = N
     clinician_rows = [[r.clinician, r.dyads, *(r.cells[i] for i in ids)] for r in recounted]
     return {
         **meta,
-        "clinician-matrix.csv": to_csv(["clinician", "dyads", *ids], clinician_rows),
+        "clinician-matrix.csv": to_csv(["clinician", "dyads", *ids], clinician_rows, mark),
         "clinician-matrix.json": to_json([
             {"clinician": r.clinician, "dyads": r.dyads, "dyads_with_evidence": r.cells}
-            for r in recounted]),
+            for r in recounted], mark),
     }
 
 
@@ -122,15 +139,17 @@ def _recount(clinician: str, mine: list[MatrixRow], ids: list[str]) -> Clinician
         i: sum(r.cells[i].state in ("supporting", "both") for r in mine) for i in ids})
 
 
-def excerpt_files(rows: list[dict[str, Any]]) -> dict[str, bytes]:
-    """``excerpts.csv/json`` from the excerpt browser's rows."""
+def excerpt_files(rows: list[dict[str, Any]], mark: Mark = None) -> dict[str, bytes]:
+    """``excerpts.csv/json`` from the excerpt browser's rows (``mark``: as :func:`to_csv`
+    and :func:`to_json` write it)."""
     header = ["id", "dyad", "clinician", "speaker", "codes", "components", "flags", "text"]
     table = [[r["id"], r["dyad"] or "", r["clinician"], r["speaker_label"],
               ";".join(r["codes"]), ";".join(r["components"]), ";".join(r["flags"]), r["text"]]
              for r in rows]
     records = [{k: r[k] for k in ("id", "dyad", "clinician", "speaker", "codes", "components",
                                   "flags", "text")} for r in rows]
-    return {"excerpts.csv": to_csv(header, table), "excerpts.json": to_json(records)}
+    return {"excerpts.csv": to_csv(header, table, mark),
+            "excerpts.json": to_json(records, mark)}
 
 
 def code_guid(code_id: str) -> str:
@@ -167,8 +186,9 @@ def codebook_qdc(study: Study) -> bytes:
     return data + b"\n"
 
 
-def codebook_csv(study: Study, counts: dict[str, int] | None) -> bytes:
-    """The codebook as CSV: id, label, parent, component, definition (and frequency)."""
+def codebook_csv(study: Study, counts: dict[str, int] | None, mark: Mark = None) -> bytes:
+    """The codebook as CSV: id, label, parent, component, definition (and frequency);
+    ``mark`` as :func:`to_csv` writes it."""
     header = ["id", "label", "parent", "component", "definition"]
     if counts is not None:
         header.append("excerpts")
@@ -179,7 +199,7 @@ def codebook_csv(study: Study, counts: dict[str, int] | None) -> bytes:
         if counts is not None:
             row.append(counts.get(code.id, 0))
         rows.append(row)
-    return to_csv(header, rows)
+    return to_csv(header, rows, mark)
 
 
 _CC = re.compile(r"^CC[ -]BY(?:[ -](SA|NC|ND|NC-SA|NC-ND))?[ -](\d\.\d)\b", re.I)

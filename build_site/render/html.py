@@ -18,6 +18,8 @@ import markdown
 import nh3
 from markupsafe import Markup, escape
 
+from build_site.render.plain_narrative import plain_html
+
 ALLOWED_TAGS = {
     "p", "br", "em", "strong", "b", "i", "a", "ul", "ol", "li", "blockquote", "code", "pre",
     "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
@@ -80,8 +82,16 @@ def narrative_html(text: str) -> Markup:
     """Render team- or participant-written Markdown to sanitised HTML.
 
     Headings are shifted down so a narrative's ``#`` never competes with the page title;
-    relative links are kept, other schemes than http, https and mailto are dropped.
+    relative links are kept, other schemes than http, https and mailto are dropped. A text
+    without Markdown syntax (:func:`~build_site.render.plain_narrative.plain_html`, most of a
+    large study's) is written directly, the same bytes without either converter.
     """
+    plain = plain_html(text)
+    return Markup(plain) if plain is not None else converted_html(text)
+
+
+def converted_html(text: str) -> Markup:
+    """:func:`narrative_html` through Python-Markdown and nh3, whatever the text."""
     html = _markdown().reset().convert(text)
     for level in (2, 1):
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")

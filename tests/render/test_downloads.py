@@ -4,6 +4,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 import yaml
 
 from build_site.analyse import analyse
@@ -70,3 +71,29 @@ def test_json_downloads_hold_the_same_data_one_record_a_line(tiny: Path) -> None
     assert to_json(records).decode() == (
         '[\n{"id":"E1","text":"Naïve \\"quoted\\"\\nline"},\n{"id":"E2","text":""}\n]\n')
     assert json.loads(to_json(records)) == records
+
+
+@pytest.mark.parametrize("study_dir", ["casestudies", "examples/osce"])
+def test_files_marked_as_written_equal_them_marked_after(study_dir: str, tmp_path: Path) -> None:
+    # issue 25: a demonstration study's downloads are marked while written, not read back
+    from build_site.metadata.fictional_downloads import MARK, mark_downloads
+    from build_site.pipeline import _render_context, prepare
+    from build_site.render.analysis_pages import excerpt_rows
+    from build_site.render.diagrams import DiagramRenderer
+    from build_site.render.downloads import codebook_csv, excerpt_files
+
+    prepared = prepare(Path(__file__).resolve().parents[2] / study_dir, "public")
+    ctx = _render_context(prepared, DiagramRenderer(tmp_path / "diagrams"))
+    rows = excerpt_rows(ctx, "data/downloads.md")
+    odd = {**rows[0], "dyad": None, "clinician": "=cmd", "speaker_label": '"q", x',
+           "text": "line\r\nnext \"q\" ,; -1\rlast\n", "codes": ["+a", "b"], "flags": []}
+    rows = [*rows, odd]
+    for counts in (True, False):
+        plain = {**matrix_files(ctx.analysis, counts), **excerpt_files(rows),
+                 "codebook.csv": codebook_csv(ctx.study, ctx.code_counts() if counts else None)}
+        marked = {**matrix_files(ctx.analysis, counts, mark=MARK),
+                  **excerpt_files(rows, mark=MARK),
+                  "codebook.csv": codebook_csv(ctx.study, ctx.code_counts() if counts else None,
+                                               mark=MARK)}
+        assert marked == mark_downloads(plain)
+        assert marked != plain and set(marked) == set(plain)
