@@ -64,7 +64,7 @@ def main() -> None:
         ("gate", lambda: scan_tree(args.site, identifiers))]
     if args.loads:
         timed += [("gate + external loads, one pass",
-                   lambda: scan_tree(args.site, identifiers, also=LoadCollector().visit)),
+                   lambda: scan_tree(args.site, identifiers, also=LoadCollector())),
                   ("external loads alone", lambda: external_loads(args.site))]
     print(f"{size:.1f} MB, {len(identifiers)} identifiers, {len(leaks)} leaks, best of "
           f"{args.runs}:")
