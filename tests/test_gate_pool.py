@@ -324,6 +324,7 @@ def test_this_process_and_one_worker_read_the_runs_once_each(
     import os
 
     monkeypatch.setattr(gate_pool, "usable_cores", lambda: 2)
+    monkeypatch.setattr(gate_pool, "PARENT_READS", True)  # off by default: see its docstring
     for k in range(12):
         (tmp_path / f"{k:02}.html").write_text("x" * 30_000, encoding="utf-8")
     paths = sorted(tmp_path.iterdir())
