@@ -48,7 +48,25 @@ class YamlProblem(Exception):
         self.hint = hint
 
 
-class _Loader(yaml.SafeLoader):
+class _ValueProblems:
+    """Mixed into both loaders: a scalar its tag's constructor cannot read (``!!int abc``,
+    ``!!bool maybe``, ``!!timestamp 2020-13-45``, an integer of more than 4,300 digits, which
+    Python's ``int`` refuses) raises :class:`YamlProblem` with the scalar's line instead of
+    the constructor's ``ValueError``/``KeyError`` (which carried no line and ended the run as
+    an internal error, exit 1)."""
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)  # type: ignore[misc]
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                f"invalid YAML value {str(node.value)[:40]!r} for tag {node.tag}: {exc}"[:200],
+                "write the value without the '!!' tag, or as the tag expects",
+            ) from None
+
+
+class _Loader(_ValueProblems, yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._aliases = 0
@@ -119,7 +137,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 _CLoader: type[Any] | None = getattr(yaml, "CSafeLoader", None)
 if _CLoader is not None:
-    class _FastLoader(_CLoader):  # type: ignore[misc,valid-type]
+    class _FastLoader(_ValueProblems, _CLoader):  # type: ignore[misc,valid-type]
         """libyaml's parser and composer (marks carry lines too), the same resolvers and
         constructors as :class:`_Loader`."""
 
