@@ -50,15 +50,15 @@ class YamlProblem(Exception):
 
 class _ValueProblems:
     """Mixed into both loaders: a scalar its tag's constructor cannot read (``!!int abc``,
-    ``!!bool maybe``, ``!!timestamp 2020-13-45``, an integer of more than 4,300 digits, which
-    Python's ``int`` refuses) raises :class:`YamlProblem` with the scalar's line instead of
-    the constructor's ``ValueError``/``KeyError`` (which carried no line and ended the run as
-    an internal error, exit 1)."""
+    ``!!bool maybe``, ``!!timestamp 2020-13-45``, an empty ``!!int`` or ``!!float``, an integer
+    of more than 4,300 digits, which Python's ``int`` refuses) raises :class:`YamlProblem`
+    with the scalar's line instead of the constructor's ``ValueError``, ``KeyError`` or
+    ``IndexError`` (which carried no line and ended the run as an internal error, exit 1)."""
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)  # type: ignore[misc]
-        except (ValueError, KeyError, TypeError, OverflowError) as exc:
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
             raise YamlProblem(
                 node.start_mark.line + 1,
                 f"invalid YAML value {str(node.value)[:40]!r} for tag {node.tag}: {exc}"[:200],

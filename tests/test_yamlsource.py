@@ -295,7 +295,9 @@ def test_a_plain_document_is_built_without_pyyamls_construction(
     ("x: 1\ny:\n  - 2\n  - !!float lots\n", 4),
     ("!!int abc: 1\n", 1),
     ("when: !!timestamp 2020-13-45\n", 1),
-    ("age: " + "1" * 5000 + "\n", 1),  # more digits than Python's int() reads (4,300)
+    ("age: " + "1" * 5000 + "\n", 1),
+    ("x: 1\nage: !!int\n", 2),  # empty: IndexError
+    ("r: !!float\n", 1),  # more digits than Python's int() reads (4,300)
 ])
 def test_a_value_its_tag_cannot_read_is_a_yaml_problem_with_its_line(text: str,
                                                                      line: int) -> None:
