@@ -327,3 +327,28 @@ def test_a_bad_tagged_value_in_a_study_file_exits_2_naming_file_and_line(
     result = CliRunner().invoke(main, ["check", str(study)])
     assert result.exit_code == 2, result.output
     assert f"dyads/D1-P1.md:{at + 1}:" in result.output
+
+
+@pytest.mark.parametrize("depth", [50, 100, 101, 150, 300, 450, 600, 700, 3000])
+@pytest.mark.parametrize("flow", [False, True])
+def test_deep_nesting_is_read_or_refused_alike_on_both_paths(
+        depth: int, flow: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """adv6: _build, one frame a level, read a 600-level document that PyYAML's construction
+    (the pure-Python path, and the libyaml path before own5) refused as nested too deeply;
+    and the depth at which each path gave up was Python's stack's. Now MAX_DEPTH levels on
+    both, refused with the line of the first node too deep."""
+    from build_site.yamlsource import MAX_DEPTH
+
+    if flow:  # the top mapping is level 1, each "[" one more
+        text = "a: " + "[" * (depth - 1) + "]" * (depth - 1) + "\n"
+    else:
+        # the top mapping, a's, k1's ... k(depth-3)'s, then the scalar 1 at level depth
+        text = "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, depth - 2))
+        text += "  " * (depth - 2) + "v: 1\n"
+    fast, slow = _read_both(text, monkeypatch)
+    assert fast == slow
+    if depth <= MAX_DEPTH:
+        assert fast[0] == "map"
+    else:
+        assert fast[0] == "problem" and fast[1] >= 1
+        assert f"more than {MAX_DEPTH} levels" in str(fast[2])
