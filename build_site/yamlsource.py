@@ -2,8 +2,10 @@
 
 PyYAML's ``SafeLoader`` refuses tags that construct Python objects (``!!python/...``). On top of
 it this loader: records the 1-based line of every mapping key and sequence item, refuses
-duplicate keys (YAML 1.2 forbids them; PyYAML silently keeps the last), and bounds alias use so
-that an alias-expansion ("billion laughs") document cannot exhaust memory downstream.
+duplicate keys (YAML 1.2 forbids them; PyYAML silently keeps the last), bounds alias use so
+that an alias-expansion ("billion laughs") document cannot exhaust memory downstream, bounds
+nesting (:data:`MAX_DEPTH`, the same on both paths below), and reports a value its tag
+cannot read (``!!int abc``) with its line rather than the constructor's exception.
 
 Documents are read with libyaml (``CSafeLoader``, whose nodes carry line numbers as well) when
 it is available; a document it cannot read cleanly, or one that uses aliases, is read again by
