@@ -2,8 +2,10 @@
 
 PyYAML's ``SafeLoader`` refuses tags that construct Python objects (``!!python/...``). On top of
 it this loader: records the 1-based line of every mapping key and sequence item, refuses
-duplicate keys (YAML 1.2 forbids them; PyYAML silently keeps the last), and bounds alias use so
-that an alias-expansion ("billion laughs") document cannot exhaust memory downstream.
+duplicate keys (YAML 1.2 forbids them; PyYAML silently keeps the last), bounds alias use so
+that an alias-expansion ("billion laughs") document cannot exhaust memory downstream, bounds
+nesting (:data:`MAX_DEPTH`, the same on both paths below), and reports a value its tag
+cannot read (``!!int abc``) with its line rather than the constructor's exception.
 
 Documents are read with libyaml (``CSafeLoader``, whose nodes carry line numbers as well) when
 it is available; a document it cannot read cleanly, or one that uses aliases, is read again by
@@ -22,6 +24,11 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 MAX_ALIASES = 50
+MAX_DEPTH = 100
+"""Levels of nesting a document may hold (the top value is level 1): deeper, a
+:class:`YamlProblem` on both paths. Before (adv6) the limit was Python's stack, reached at
+different depths by the pure-Python composer, libyaml with PyYAML's construction and
+:func:`_build`, so a document of 150 to 600 levels was read or refused by where it was read."""
 
 
 class LineDict(dict[str, Any]):
@@ -52,6 +59,7 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._aliases = 0
+        self._depth = 0
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(yaml.AliasEvent):
@@ -63,7 +71,16 @@ class _Loader(yaml.SafeLoader):
                     f"more than {MAX_ALIASES} YAML aliases (*name)",
                     "write the values out; aliases are limited to keep loading safe",
                 )
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise YamlProblem(event.start_mark.line + 1,
+                                  f"YAML nested more than {MAX_DEPTH} levels deep",
+                                  "flatten the structure")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
@@ -117,6 +134,32 @@ for _tag, _pattern, _first in (
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+
+def _value_problems(construct: Any) -> Any:
+    """``construct`` (a scalar tag's constructor), raising :class:`YamlProblem` with the
+    scalar's line for a value it cannot read (``!!int abc``, ``!!bool maybe``, ``!!timestamp
+    2020-13-45``, an empty ``!!int`` or ``!!float``, an integer of more than 4,300 digits,
+    which Python's ``int`` refuses) instead of its ``ValueError``, ``KeyError`` or
+    ``IndexError``, which carried no line and ended the run as an internal error (exit 1).
+    A scalar has no children, so this adds no frame per level of nesting."""
+
+    def checked(loader: Any, node: Node) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                f"invalid YAML value {str(node.value)[:40]!r} for tag {node.tag}: {exc}"[:200],
+                "write the value without the '!!' tag, or as the tag expects",
+            ) from None
+
+    return checked
+
+
+for _scalar in ("null", "bool", "int", "float", "binary", "timestamp"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_scalar}",
+                            _value_problems(_Loader.yaml_constructors[f"tag:yaml.org,2002:{_scalar}"]))
+
 _CLoader: type[Any] | None = getattr(yaml, "CSafeLoader", None)
 if _CLoader is not None:
     class _FastLoader(_CLoader):  # type: ignore[misc,valid-type]
@@ -143,7 +186,11 @@ class _Unusual(Exception):
     """A node :func:`_build` leaves to PyYAML's own construction."""
 
 
-def _build(loader: Any, node: Node) -> Any:
+class _TooDeep(Exception):
+    """A node deeper than :data:`MAX_DEPTH`: the pure-Python path refuses the document."""
+
+
+def _build(loader: Any, node: Node, depth: int = 1) -> Any:
     """The value of a composed document with no shared node, as ``loader.construct_document``
     gives it (:func:`_construct_mapping`, :func:`_construct_sequence`, PyYAML's own
     constructors for null, bool, int and float, a string's text as written), built without
@@ -154,8 +201,13 @@ def _build(loader: Any, node: Node) -> Any:
             ("=") key, a key that is not a string or number, a duplicate key, a mapping or
             sequence under a scalar's tag; the caller then constructs it the usual way, which
             gives the same value or the same error as before.
+        _TooDeep: a node deeper than :data:`MAX_DEPTH` (``depth`` counts from 1, as the
+            pure-Python composer counts); the caller reads the document that way, which
+            refuses it with the line.
     """
     tag = node.tag
+    if depth > MAX_DEPTH:
+        raise _TooDeep
     if isinstance(node, MappingNode):
         if tag != _MAP:
             raise _Unusual
@@ -166,16 +218,16 @@ def _build(loader: Any, node: Node) -> Any:
         for key_node, value_node in node.value:
             if key_node.tag not in _KEY_TAGS or isinstance(key_node, (MappingNode, SequenceNode)):
                 raise _Unusual  # "<<" and "=" (flatten_mapping), booleans, nulls, structures
-            key = str(_build(loader, key_node))
+            key = str(_build(loader, key_node, depth + 1))
             if key in result:
                 raise _Unusual  # refused by _construct_mapping, with both lines
-            result[key] = _build(loader, value_node)
+            result[key] = _build(loader, value_node, depth + 1)
             key_lines[key] = key_node.start_mark.line + 1
         return result
     if isinstance(node, SequenceNode):
         if tag != _SEQ:
             raise _Unusual
-        items = LineList(_build(loader, child) for child in node.value)
+        items = LineList(_build(loader, child, depth + 1) for child in node.value)
         items.line = node.start_mark.line + 1
         items.item_lines = [child.start_mark.line + 1 for child in node.value]
         return items
@@ -219,6 +271,8 @@ def _fast_load(text: str) -> tuple[bool, Any]:
             return False, None
         try:
             return True, _build(loader, node)
+        except _TooDeep:
+            return False, None
         except Exception:  # _Unusual, or any error: PyYAML's construction gives its own
             return True, loader.construct_document(node)
     except (yaml.YAMLError, YamlProblem, RecursionError):
@@ -237,8 +291,9 @@ def load_yaml(text: str) -> Any:
         ``LineDict``/``LineList``/scalars; ``None`` for an empty document.
 
     Raises:
-        YamlProblem: on syntax errors (tabs, unclosed quotes), duplicate keys, unsafe tags or
-            too many aliases, with the 1-based line.
+        YamlProblem: on syntax errors (tabs, unclosed quotes), duplicate keys, unsafe tags,
+            a value its tag cannot read (``!!int abc``), more than :data:`MAX_DEPTH` levels
+            of nesting or too many aliases, with the 1-based line.
     """
     done, data = _fast_load(text)
     if done:

@@ -287,3 +287,68 @@ def test_a_plain_document_is_built_without_pyyamls_construction(
     data = load_yaml("id: D1\nage: 93\nok: true\nx: null\nr: 0.5\nl:\n  - a\n  - {b: c}\n")
     assert _shape(data) == _shape(_Loader(
         "id: D1\nage: 93\nok: true\nx: null\nr: 0.5\nl:\n  - a\n  - {b: c}\n").get_single_data())
+
+
+@pytest.mark.parametrize("text, line", [
+    ("a: !!bool maybe\n", 1),
+    ("x: 1\nage: !!int abc\n", 2),
+    ("x: 1\ny:\n  - 2\n  - !!float lots\n", 4),
+    ("!!int abc: 1\n", 1),
+    ("when: !!timestamp 2020-13-45\n", 1),
+    ("age: " + "1" * 5000 + "\n", 1),
+    ("x: 1\nage: !!int\n", 2),  # empty: IndexError
+    ("r: !!float\n", 1),  # more digits than Python's int() reads (4,300)
+])
+def test_a_value_its_tag_cannot_read_is_a_yaml_problem_with_its_line(text: str,
+                                                                     line: int) -> None:
+    """adv6: the constructors' ValueError and KeyError used to escape load_yaml (no line; the
+    CLI's internal error, exit 1) on both the libyaml and the pure-Python path."""
+    with pytest.raises(YamlProblem) as caught:
+        load_yaml(text)
+    assert caught.value.line == line
+    assert "invalid YAML value" in caught.value.message
+
+
+def test_a_bad_tagged_value_in_a_study_file_exits_2_naming_file_and_line(
+        tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from build_site.cli import main
+
+    study = tmp_path / "study"
+    shutil.copytree(Path(__file__).parents[1] / "casestudies", study)
+    dyad = study / "dyads" / "D1-P1.md"
+    lines = dyad.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, text in enumerate(lines) if text.startswith("  age: "))
+    lines[at] = "  age: !!int abc"
+    dyad.write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(study)])
+    assert result.exit_code == 2, result.output
+    assert f"dyads/D1-P1.md:{at + 1}:" in result.output
+
+
+@pytest.mark.parametrize("depth", [50, 100, 101, 150, 300, 450, 600, 700, 3000])
+@pytest.mark.parametrize("flow", [False, True])
+def test_deep_nesting_is_read_or_refused_alike_on_both_paths(
+        depth: int, flow: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """adv6: _build, one frame a level, read a 600-level document that PyYAML's construction
+    (the pure-Python path, and the libyaml path before own5) refused as nested too deeply;
+    and the depth at which each path gave up was Python's stack's. Now MAX_DEPTH levels on
+    both, refused with the line of the first node too deep."""
+    from build_site.yamlsource import MAX_DEPTH
+
+    if flow:  # the top mapping is level 1, each "[" one more
+        text = "a: " + "[" * (depth - 1) + "]" * (depth - 1) + "\n"
+    else:
+        # the top mapping, a's, k1's ... k(depth-3)'s, then the scalar 1 at level depth
+        text = "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, depth - 2))
+        text += "  " * (depth - 2) + "v: 1\n"
+    fast, slow = _read_both(text, monkeypatch)
+    assert fast == slow
+    if depth <= MAX_DEPTH:
+        assert fast[0] == "map"
+    else:
+        assert fast[0] == "problem" and fast[1] >= 1
+        assert f"more than {MAX_DEPTH} levels" in str(fast[2])
