@@ -8,6 +8,8 @@ import html
 import re
 from pathlib import Path
 
+from build_site.check import check_study
+from build_site.newstudy import write_new_study
 from build_site.pipeline import build
 
 
@@ -35,3 +37,21 @@ def test_methods_page_claims_suppression_only_when_counts_are_suppressed(
     methods = _text(tmp_path / "one/methods/index.html")
     assert "suppressed" not in methods
     assert "every count in tables is shown exactly" in methods
+
+
+def test_the_new_studys_about_page_quotes_no_one(tmp_path: Path) -> None:
+    # A first study with a patient who refused quotation, whose words hold "about", was refused
+    # at the About page that `build-site new` wrote: its quoted section title "About" was read
+    # as her words (docs/about.md:4, a quotation presented as the words of a participant who
+    # did not consent to be quoted). The template now quotes nothing.
+    study = tmp_path / "my-study"
+    write_new_study(study)
+    dyad = study / "dyads" / "C1-P1.md"
+    text = dyad.read_text(encoding="utf-8")
+    text = text.replace("patient: {quote: true,", "patient: {quote: false,")
+    text = text.replace("nobody had done that before.",
+                        "nobody had asked me about it before, not once.")
+    dyad.write_text(text, encoding="utf-8")
+    report = check_study(study)
+    assert report.prepared.text.consent == []
+    assert not report.refused
