@@ -55,3 +55,20 @@ def test_the_new_studys_about_page_quotes_no_one(tmp_path: Path) -> None:
     report = check_study(study)
     assert report.prepared.text.consent == []
     assert not report.refused
+
+
+def test_a_listed_name_in_a_code_definition_is_replaced(tiny: Path, tmp_path: Path) -> None:
+    # The guide says code definitions are replaced like every other text; they were published
+    # as written (Codebook.codes shares its name with an excerpt's kept ``codes``), so a listed
+    # place in a definition refused the build at the leak gate, naming only output files,
+    # while `check` called the study ready.
+    path = tiny / "codebook.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("definition: A small kind act.",
+                                 "definition: A small kind act, as Margery described it."),
+                    encoding="utf-8")
+    assert not check_study(tiny).refused
+    build(tiny, tmp_path / "site")
+    codebook = _text(tmp_path / "site" / "data" / "codebook.html")
+    assert "A small kind act, as Ada described it." in codebook
+    assert "Margery" not in codebook

@@ -161,7 +161,10 @@ def deidentify(study: Study) -> Study:
             "clinicians": _scrub(study.clinicians, replacer),
             "dyads": _scrub(study.dyads, replacer),
             "model": _scrub(study.model, replacer, _VOCABULARY),
-            "codebook": _scrub(study.codebook, replacer, _VOCABULARY),
+            # Its list is scrubbed by itself: ``codes`` is a kept field name (an excerpt's
+            # code ids), and scrubbing the Codebook would leave every definition as written.
+            "codebook": study.codebook.model_copy(
+                update={"codes": _scrub(study.codebook.codes, replacer, _VOCABULARY)}),
             "history": [version.model_copy(update={
                 "entry": _scrub(version.entry, replacer, _HISTORY_ENTRY),
                 "model": _scrub(version.model, replacer, _VOCABULARY)})
@@ -175,7 +178,7 @@ def _shown_parts(study: Study) -> Iterator[tuple[Any, frozenset[str]]]:
     """The parts :func:`deidentify` scrubs, each with the fields it leaves alone (the strings
     they hold are replaced ahead; one missed here is replaced when met)."""
     yield from ((study.meta, _KEEP), (study.clinicians, _KEEP), (study.dyads, _KEEP),
-                (study.model, _VOCABULARY), (study.codebook, _VOCABULARY))
+                (study.model, _VOCABULARY), (study.codebook.codes, _VOCABULARY))
     for version in study.history:
         yield version.entry, _HISTORY_ENTRY
         yield version.model, _VOCABULARY
