@@ -72,3 +72,20 @@ def test_a_listed_name_in_a_code_definition_is_replaced(tiny: Path, tmp_path: Pa
     codebook = _text(tmp_path / "site" / "data" / "codebook.html")
     assert "A small kind act, as Ada described it." in codebook
     assert "Margery" not in codebook
+
+
+def test_the_studys_labels_title_the_home_table_and_the_clinicians_words(
+        tiny: Path, tmp_path: Path) -> None:
+    # A study of pharmacists (labels.clinician: Pharmacist) still read "Clinicians" in the home
+    # page's "At a glance" table and "In the clinician's words" on each pharmacist's page.
+    path = tiny / "study.yml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "labels: {clinician: Pharmacist, clinicians: Pharmacists, dyad: Pair, dyads: Pairs,\n"
+        "         patient: Customer, patients: Customers}\n"), encoding="utf-8")
+    build(tiny, tmp_path / "site")
+    home = _text(tmp_path / "site" / "index.html")
+    assert "Pharmacists 2" in home and "Customers (pairs) " in home
+    assert "Clinicians" not in home and "Patients" not in home
+    clinician = _text(tmp_path / "site" / "clinicians" / "C1.html")
+    assert "In the pharmacist's words" in clinician
+    assert "clinician's words" not in clinician
