@@ -71,11 +71,15 @@ def test_every_page_title_is_in_the_pdf(bundled_site: Path,
         h1 = root.xpath("//article//h1")
         title = (h1[0].text_content() if h1 else root.findtext(".//title")).replace("¶", "")
         titles[page.relative_to(bundled_site).as_posix()] = " ".join(title.split())
-    assert len(titles) == report.pages == 71  # with the results page (issue 23 item 3)
-    missing = {path: title for path, title in titles.items() if title not in text}
+    assert len(titles) == 71  # with the results page (issue 23 item 3)
+    # The dyad whose patient agreed to the website but not to be archived is left out, as
+    # from the supplement (casestudies/dyads/D2-P4.md: archive: false).
+    printed = {path: title for path, title in titles.items() if path != "dyads/D2-P4.html"}
+    assert report.pages == len(printed) == 70
+    missing = {path: title for path, title in printed.items() if title not in text}
     assert not missing
     assert report.document is not None
-    assert set(report.document.titles) == set(titles)  # every page, none twice
+    assert set(report.document.titles) == set(printed)  # every page, none twice
     assert report.pdf_pages == len(PdfReader(io.BytesIO(data)).pages) > report.pages
 
 
@@ -107,6 +111,22 @@ def test_two_runs_give_identical_pdfs(signed_tiny: Path, tmp_path: Path) -> None
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert "Contents" in titles and "Tiny study" in titles
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_material_not_to_be_archived_stays_out_of_the_pdf(tiny: Path, tmp_path: Path) -> None:
+    # A printed copy is copied and kept like the supplement, and its data availability
+    # statement says such material is "on this site only"; the PDF printed it all the same.
+    dyad = tiny / "dyads" / "C1-P1.md"
+    dyad.write_text(dyad.read_text(encoding="utf-8").replace(
+        "public_site: true, archive: true, share", "public_site: true, archive: false, share"),
+        encoding="utf-8")
+    _sign(tiny)
+    report = export_pdf(tiny, tmp_path / "study.pdf")
+    text = " ".join(_text(report.out.read_bytes()))
+    assert "heard me out" not in text and "Dyad C1-P1" not in text
+    assert "Dyad C1-P2" in text  # the rest is printed
+    assert report.document is not None
+    assert "dyads/C1-P1.html" not in report.document.titles
 
 
 def test_refused_until_signed_off(tiny: Path, tmp_path: Path) -> None:

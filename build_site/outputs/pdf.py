@@ -1,8 +1,11 @@
 """``build-site pdf``: the whole public site as one printable PDF, diagrams kept as vectors.
 
-For reviewers who print. The PDF is made from the public build only (the build that
-``build-site package`` zips) and is refused (exit 3) until ``study.yml`` records a sign-off of
-exactly this content (:func:`build_site.outputs.package.require_sign_off`, the same rule).
+For reviewers who print. The PDF is made from the public build only, as ``build-site package``
+builds it for deposit: without the material of participants who agreed to the website but not
+to be archived (a printed copy is copied and kept like the supplement;
+:mod:`build_site.consent.archive`). It is refused (exit 3) until ``study.yml`` records a
+sign-off of exactly this content (:func:`build_site.outputs.package.require_sign_off`, the
+same rule).
 
 The built pages are joined, in navigation order, into one print document (:func:`print_document`):
 each page's article without Material's chrome (navigation, search, permalinks, the
@@ -681,7 +684,7 @@ def export_pdf(study_dir: Path, target: Path, config: Path | None = None,
     epoch = source_date_epoch(public)
     with tempfile.TemporaryDirectory(prefix=".build-site-pdf-") as folder:
         site = Path(folder) / "site"
-        built = build(study_dir, site, config)
+        built = build(study_dir, site, config, archive=True)  # archive: false stays out
         stage("public build")
         assert public.meta.sign_off is not None  # require_sign_off refuses otherwise
         document = print_document(site, built.nav, public, public.meta.sign_off.manifest,
