@@ -264,6 +264,16 @@ class _PageReader:
     half as costly again (2.47 against 1.67 CPU s at 1,000 dyads: ``guide/performance.md``,
     post4); ``tests/offline_reference.py``
     keeps that tree walk, against which ``tests/test_offline_reader.py`` compares this.
+
+    What a page costs beyond libxml2's parse is a Python call per event (1.2 M starts, 1.2 M
+    ends, 1.5 M texts at 1,000 dyads), so the two commonest are cheapened (loads8): a text
+    goes to ``list.append`` (``data``, a C method: no Python frame), and a waiting element's
+    text is what was appended since it started; an element whose name is a key of
+    :data:`_PLAIN` (no special rule applies to it) is read in :meth:`start` by
+    :func:`_loads_of` when it holds one of the attributes that function reads of it
+    (:data:`_PLAIN`'s value), without the general path (:meth:`_start`). The first element of
+    a page always takes the general path (:attr:`plain` starts empty), which marks the page
+    started.
     """
 
     def __init__(self, depth: int) -> None:
@@ -274,26 +284,45 @@ class _PageReader:
         # an element awaiting its text: a script or style (its attributes), or one whose
         # text a browser parses as markup (inside SVG or MathML: _foreign_text_loads)
         self.waiting: tuple[str, Any, bool] | None = None
-        self.text: list[str] = []
+        self.texts: list[str] = []  # every text since the waiting element started (or more)
+        self.data = self.texts.append  # the parser target's text event (lxml reads it once)
         self.foreign = 0  # open svg and math elements
+        self.plain: dict[str, frozenset[str]] = {}  # _PLAIN once started, unless _READ_ALL
 
     def _read_waiting(self) -> None:
         if self.waiting is not None:
             tag, attrs, markup = self.waiting
             self.waiting = None
-            text, self.text = "".join(self.text), []
+            text = "".join(self.texts)
             if attrs is not None:
                 self.found.extend(_loads_of(tag, attrs, text or None, self.depth))
             if markup:
                 self.found.extend(_foreign_text_loads(text, self.depth))
 
+    def _wait(self, tag: str, attrs: Any, markup: bool) -> None:
+        """Let the element ``tag`` await its text (``attrs``: read by :func:`_loads_of`
+        then; ``markup``: the text read as a browser parses it inside SVG or MathML)."""
+        self.texts.clear()
+        self.waiting = (tag, attrs, markup)
+
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         """An element starts (lxml's parser target interface): read as
         :func:`_element_loads` reads it, :func:`_may_load`'s test inlined (a call per
-        element is a tenth of the check)."""
-        self.started = True
+        element is a tenth of the check); one of :data:`_PLAIN` here, any other by
+        :meth:`_start`."""
         if self.waiting is not None:
             self._read_waiting()
+        read = self.plain.get(tag)
+        if read is None:
+            self._start(tag, attrs)
+        elif not read.isdisjoint(attrs):
+            self.found.extend(_loads_of(tag, attrs, None, self.depth))
+
+    def _start(self, tag: str, attrs: dict[str, str]) -> None:
+        """An element :meth:`start` does not read itself (the general path)."""
+        if not self.started:
+            self.started = True
+            self.plain = {} if _READ_ALL else _PLAIN
         name = self.names.get(tag)
         if name is None:
             name = self.names[tag] = _local_name(tag)
@@ -302,16 +331,11 @@ class _PageReader:
         if (name in _TEXT_READ or not _READ_ATTRIBUTES.isdisjoint(attrs)
                 or (name in _HREF_READ and "href" in attrs) or _READ_ALL):
             if name == "script" or name == "style":
-                self.waiting = (name, attrs, self.foreign > 0)
+                self._wait(name, attrs, self.foreign > 0)
                 return
             self.found.extend(_loads_of(name, attrs, None, self.depth))
         if self.foreign and name in _TEXT_IN_LIBXML2:
-            self.waiting = (name, None, True)
-
-    def data(self, text: str) -> None:
-        """Text (the parser target interface): kept only as a waiting element's text."""
-        if self.waiting is not None:
-            self.text.append(text)
+            self._wait(name, None, True)
 
     def end(self, tag: str) -> None:
         """An element ends (the parser target interface): a waiting element's text too."""
@@ -346,6 +370,31 @@ class _PageReader:
 _FOREIGN_ROOTS = frozenset({"svg", "math"})
 _TEXT_IN_LIBXML2 = frozenset({"style", "script", "title", "textarea", "xmp", "iframe",
                               "noembed", "noframes", "noscript", "plaintext"})
+
+# Element names (as libxml2's HTML parser hands them: lower case, no prefix) that no rule
+# but the filter and _loads_of's attribute reading touches: not read for their text
+# (_TEXT_READ), not read for a plain href (_HREF_READ), neither SVG nor MathML roots nor
+# elements whose text a browser parses as markup there. _PageReader reads these without its
+# general path; any other name (a prefixed one, an unknown one) takes that path. Most of a
+# page's elements are these (a, span, td, li, text, path, g, p, div...). Each maps to the
+# attributes _loads_of reads of it (its _LOADS, _LOADS_ANYWHERE, style, Material's
+# data-md-component, and http-equiv for meta): without one of them it yields nothing, so an
+# <a xlink:href> in a diagram (40 k at 1,000 dyads) is passed over.
+_PLAIN_NAMES = frozenset("""
+    a abbr address area article aside b bdi bdo blockquote body br button canvas caption
+    cite code col colgroup data datalist dd del details dfn dialog div dl dt em fieldset
+    figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i input ins
+    kbd label legend li main map mark menu meta meter nav ol optgroup option output p
+    param picture progress q rp rt ruby s samp search section select slot small span strong
+    sub summary sup table tbody td tfoot th thead time tr u ul var wbr img source video
+    audio track embed object iframe frame
+    circle clippath defs desc ellipse g line marker mask path polygon polyline rect stop
+    symbol text tspan foreignobject switch metadata view
+    mi mo mn ms mtext mrow msup msub mfrac msqrt mroot mtable mtr mtd annotation semantics
+    """.split()) - _TEXT_READ - _HREF_READ - _FOREIGN_ROOTS - _TEXT_IN_LIBXML2
+_PLAIN: dict[str, frozenset[str]] = {name: frozenset({
+    *_LOADS.get(name, ()), *_LOADS_ANYWHERE, "style", "data-md-component",
+    *(("http-equiv",) if name == "meta" else ())}) for name in _PLAIN_NAMES}
 
 
 def _foreign_text_loads(text: str, depth: int) -> list[tuple[str, str]]:

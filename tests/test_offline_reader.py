@@ -4,7 +4,9 @@ replaced found (``tests/offline_reference.py``), in the same order, and fail whe
 failed, with the same error; and also what follows ``</html>``, which the tree walk never
 visited (``test_a_load_after_the_end_of_the_html_element_is_found``). Compared on every page
 of the existing offline tests, on pages generated from hostile fragments, and on the bundled
-study's built site; a reader with one rule broken is caught by the same comparison."""
+study's built site; a reader with one rule broken is caught by the same comparison. The
+reader's fast path (loads8: ``offline._PLAIN``, texts kept by ``list.append``) is shown sound
+name by name, and three mutants of it are caught by the comparison."""
 
 from __future__ import annotations
 
@@ -141,3 +143,69 @@ def test_a_load_after_the_end_of_the_html_element_is_found(tmp_path: Path) -> No
     assert [(load.url, load.what) for load in offline.external_loads(tmp_path)] == [
         ("https://after.example/a.png", "<img src>"),
         ("https://after2.example/b", "a URL in an inline script")]
+
+
+# loads8: the reader's fast path for elements of ``offline._PLAIN`` (read only when they hold
+# one of the attributes _loads_of reads of them) and its texts kept by ``list.append``.
+_HOSTILE_VALUES = {
+    "style": "background:url(//v1.example/a);@import '//v2.example/b'",
+    "srcdoc": "<img src=//v3.example/c>", "http-equiv": "refresh",
+    "content": "0; url=//v4.example/d", "data-md-component": "source",
+    "href": "https://github.com/o/r", "rel": "preload stylesheet", "type": "text/javascript",
+    "class": "mermaid",
+}
+
+
+def _every_attribute() -> dict[str, str]:
+    names = {*offline._READ_ATTRIBUTES, *offline._XLINK, *_HOSTILE_VALUES}
+    return {name: _HOSTILE_VALUES.get(name, "//v5.example/e") for name in names}
+
+
+def test_a_plain_element_without_the_attributes_it_is_read_for_yields_nothing() -> None:
+    # The fast path's soundness: for each name of _PLAIN, _loads_of yields nothing unless the
+    # element holds one of the attributes _PLAIN gives it, whatever the others hold; and the
+    # names are ones no other rule of the reader touches.
+    every = _every_attribute()
+    special = (offline._TEXT_READ | offline._HREF_READ | offline._FOREIGN_ROOTS
+               | offline._TEXT_IN_LIBXML2)
+    for name, read in offline._PLAIN.items():
+        assert offline._local_name(name) == name and name not in special
+        others = {attr: value for attr, value in every.items() if attr not in read}
+        assert list(offline._loads_of(name, others, None, 0)) == [], name
+        assert list(offline._loads_of(name, every, None, 0)), name  # the set is not empty
+
+
+def test_plain_elements_are_most_of_a_built_page(bundled_site: Path) -> None:
+    # What the fast path is for: most elements of a page take it (an assertion about the
+    # site's markup, not a timing).
+    from collections import Counter
+    names: Counter[str] = Counter()
+
+    class Count:
+        def start(self, tag: str, attrs: dict[str, str]) -> None:
+            names[tag] += 1
+
+        def close(self) -> None:
+            return None
+
+    from lxml import etree
+    for path in sorted(bundled_site.rglob("*.html")):
+        etree.fromstring(path.read_text(encoding="utf-8"),
+                         etree.HTMLParser(target=Count(), collect_ids=False))
+    plain = sum(count for name, count in names.items() if name in offline._PLAIN)
+    assert plain > 0.8 * sum(names.values())
+
+
+@pytest.mark.parametrize("broken", ["plain style", "plain meta", "texts"])
+def test_a_fast_path_with_one_rule_broken_is_caught(broken: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    if broken == "plain style":  # a plain element's style attribute no longer read
+        monkeypatch.setattr(offline, "_PLAIN", {
+            name: read - {"style"} for name, read in offline._PLAIN.items()})
+    elif broken == "plain meta":  # a refresh no longer read
+        monkeypatch.setattr(offline, "_PLAIN", {
+            **offline._PLAIN, "meta": offline._PLAIN["meta"] - {"http-equiv"}})
+    else:  # a waiting element's text taken from all the texts kept, not from its start on
+        monkeypatch.setattr(offline._PageReader, "_wait", lambda self, tag, attrs, markup:
+                            setattr(self, "waiting", (tag, attrs, markup)))
+    assert _differences(_test_pages() + _generated_pages(1500))
