@@ -36,7 +36,7 @@ from build_site.deidentify.discourse import repeats, with_surnames
 from build_site.deidentify.first_chars import with_first_chars
 from build_site.deidentify.lexicon import is_english
 from build_site.deidentify.prose import APOSTROPHES, CAP, HYPHENS, prose_spans
-from build_site.deidentify.required import required_text
+from build_site.deidentify.required import any_search, required_any, required_text
 
 CATEGORIES = (
     "name", "place", "institution", "date", "age-over-89", "phone", "email", "url",
@@ -246,6 +246,13 @@ _REQUIRED = {id(p): (piece, bool(p.flags & re.IGNORECASE))
              for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)
              if (piece := required_text(p)) is not None}
 
+# For a pattern with no such piece, pieces one of which every match holds (required.py: "://"
+# or "www." for a web address), found with one expression (in the lower-cased text when the
+# pattern ignores case): a text in which it finds none is not searched with the pattern.
+_REQUIRED_ANY = {id(p): (any_search(pieces), bool(p.flags & re.IGNORECASE))
+                 for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)
+                 if id(p) not in _REQUIRED and (pieces := required_any(p)) is not None}
+
 
 def _pattern_detections(text: str) -> Iterator[Detection]:
     runs = Runs(text)
@@ -263,6 +270,12 @@ def _pattern_detections(text: str) -> Iterator[Detection]:
                     continue  # no match can be made without the piece
             elif piece not in text:
                 continue
+        elif (either := _REQUIRED_ANY.get(id(pattern))) is not None:
+            search, any_case = either
+            if any_case:
+                lowered = text.lower() if lowered is None else lowered
+            if search.search(lowered if lowered is not None and any_case else text) is None:
+                continue  # no match can be made without one of the pieces
         for m in _SEARCHED.get(id(pattern), pattern).finditer(text):
             yield Detection(category, m.group(0).strip(), m.start(), m.end())
     # a birth year is four digits: a text without four in a row holds none

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from build_site.deidentify.digit_runs import digit_run
 from build_site.deidentify.first_chars import with_first_chars
+from build_site.deidentify.required import any_search, required_any
 
 Span = tuple[str, int, int]
 
@@ -130,8 +131,26 @@ _SEARCHED = {id(p): with_first_chars(p) for p in (
 _ZIP_RUN = re.compile(rf"\d{{{run}}}" if (run := digit_run(_ZIP)) else "")
 
 
+# Pieces one of which every match holds (required.py: "Fort", "Port", ... for a place named
+# with a prefix; "Motown", "Big Apple", ... for the city nicknames), found with one expression,
+# for the case-sensitive place and institution patterns: a text in which it finds none is not
+# searched with the pattern (the same matches, without walking every text).
+_GATES = {id(p): any_search(pieces) for p in (
+    _INSTITUTION_OF, _PLACE_PREFIX, _OLD_LANDMARK, _NICKNAMES)
+    if not p.flags & re.IGNORECASE and (pieces := required_any(p)) is not None}
+
+
 def _searched(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return _SEARCHED.get(id(pattern), pattern)
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` in ``text``, as searched (:func:`_searched`); none, without
+    a search, where the text lacks every piece of the pattern's gate (:data:`_GATES`)."""
+    gate = _GATES.get(id(pattern))
+    if gate is not None and gate.search(text) is None:
+        return iter(())
+    return _searched(pattern).finditer(text)
 
 
 def _ages(text: str) -> Iterator[Span]:
@@ -210,7 +229,7 @@ def _trim(text: str, start: int, end: int) -> int:
 
 
 def _institutions(text: str) -> Iterator[Span]:
-    for m in _searched(_INSTITUTION_OF).finditer(text):
+    for m in _matches(_INSTITUTION_OF, text):
         words = m.group(0).split()
         start = m.start()
         while (words and words[0].lower() in _FUNCTION_WORDS
@@ -242,7 +261,7 @@ def _places(text: str) -> Iterator[Span]:
         if named or text[m.end(1)].isupper():
             yield "place", m.start(1) + lead[0].start(), m.end()
     for pattern in (_PLACE_PREFIX, _OLD_LANDMARK, _NICKNAMES):
-        for m in _searched(pattern).finditer(text):
+        for m in _matches(pattern, text):
             yield "place", m.start(), m.end()
 
 
