@@ -97,6 +97,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 _BRACKETED = re.compile(r"\[[^\[\]\n]{1,80}\]")
 _WORD = re.compile(rf"[A-Za-zÀ-ÖØ-öø-ÿ][\w{APOSTROPHES}{HYPHENS}]*")
+# _WORD's matches whose first letter is a capital, found without walking every word (see
+# _capitalised_words): the capitals of _WORD's first class (str.isupper: the tests check
+# every one), the rest of the word as _WORD takes it, and the characters it is made of.
+_CAPITALISED = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w{APOSTROPHES}{HYPHENS}]*")
+_WORD_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
+_WORD_CHAR = re.compile(rf"[\w{APOSTROPHES}{HYPHENS}]")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]['\"’”)\]]*\s+|\n\s*(?:[-*#>]+\s*)?|[\"“‘(]\s*)$")
 _COMMON_CAPITALISED = set(
     "i i'm i've i'd i'll ok okay god christmas easter thanksgiving monday tuesday "
@@ -294,15 +300,14 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
     A word whose first letter is not a capital is passed over before anything else is done
     with it (most words are): :func:`_base` keeps a word's first letter (a word starts with a
     letter, and only a possessive or trailing dashes and apostrophes are cut), so such a word
-    fails the ``word[0].isupper()`` test below whatever else holds.
+    fails the ``word[0].isupper()`` test below whatever else holds; the capitalised words are
+    found without walking the others (:func:`_capitalised_words`).
     """
     from build_site.deidentify.matching import fold
 
     first = first_names()
     cities, areas = _gazetteer()
-    for m in _WORD.finditer(text):
-        if not m.group(0)[0].isupper():
-            continue
+    for m in _capitalised_words(text):
         word = _base(m.group(0))
         low = fold(word)
         singular = low[:-1] if low.endswith("s") else low
@@ -330,6 +335,27 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
             yield Detection("name", word, m.start(), m.start() + len(word))
         elif not initial and not all(is_english(p) for p in parts):
             yield Detection("name", word, m.start(), m.start() + len(word))
+
+
+def _capitalised_words(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_WORD` in ``text`` whose first letter is a capital, in order,
+    with the same spans (most words are not capitalised, and this does not walk them).
+
+    A match of :data:`_WORD` takes a run of word characters (:data:`_WORD_CHAR`) from the first
+    letter of its first class in the run to the run's end, so such a letter starts one exactly
+    when no letter of that class is before it in its run: :data:`_CAPITALISED` finds each
+    capital and the rest of its run, and a capital after such a letter ("iPhone") is passed
+    over. (A match of either takes the whole rest of a run, so no start of a word is inside
+    another match.)
+    """
+    for m in _CAPITALISED.finditer(text):
+        at = m.start() - 1
+        while at >= 0 and _WORD_CHAR.match(text, at):
+            if _WORD_LETTER.match(text, at):
+                break  # the run's word starts before this capital
+            at -= 1
+        else:
+            yield m
 
 
 _NEXT_WORD = re.compile(rf"[ \t]+({CAP})")
