@@ -119,10 +119,17 @@ def prose_spans(text: str) -> Iterator[Span]:
 
 
 _AGE_CUE = re.compile(r"(?<!\d)(?:9\d|1[01]\d)(?!\d)|ninet|hundred", re.I)
+# _AGE_CUE's first alternative alone, for a text that holds neither word: then _AGE_CUE finds
+# what this finds (the words' alternatives match nowhere), without trying them at every "n" and
+# "h". The words' matches lower-cased: "i" matches "I", "İ" and "ı" too (re's case folding;
+# "İ" lower-cases to "i" and a combining dot), n, e, t, h, u, d and r only their two cases
+# (tests/deidentify/test_required_any.py checks every code point).
+_AGE_DIGITS = re.compile(r"(?<!\d)(?:9\d|1[01]\d)(?!\d)")
+_AGE_WORDS_LOWERED = ("hundred", "ninet", "ni\u0307net", "n\u0131net")
 # The patterns run over whole texts, as searched: behind a look-ahead of the characters their
 # matches start with (first_chars.py: the same matches, in less time).
 _SEARCHED = {id(p): with_first_chars(p) for p in (
-    _AGE_CUE, _ZIP, _POSTAL_CA, _TITLED, _INSTITUTION_OF, _LANDMARK, _PLACE_PREFIX,
+    _AGE_CUE, _AGE_DIGITS, _ZIP, _POSTAL_CA, _TITLED, _INSTITUTION_OF, _LANDMARK, _PLACE_PREFIX,
     _OLD_LANDMARK, _NICKNAMES)}
 
 
@@ -155,9 +162,12 @@ def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 
 def _ages(text: str) -> Iterator[Span]:
     """Ages over 89; the patterns run only in windows around a number from 90 to 119 or a
-    number word (the texts are long and such numbers rare)."""
+    number word (the texts are long and such numbers rare). The number words are looked for
+    only in a text whose lower-cased form holds one (:data:`_AGE_WORDS_LOWERED`)."""
     windows: list[list[int]] = []
-    for cue in _searched(_AGE_CUE).finditer(text):
+    lowered = text.lower()
+    cues = (_AGE_CUE if any(word in lowered for word in _AGE_WORDS_LOWERED) else _AGE_DIGITS)
+    for cue in _searched(cues).finditer(text):
         start, end = max(0, cue.start() - 80), cue.end() + 80
         if windows and start <= windows[-1][1]:
             windows[-1][1] = end

@@ -99,3 +99,23 @@ def test_random_expressions_hold_one_of_their_pieces_in_every_match() -> None:
                 found = m.group(0).lower() if flags else m.group(0)
                 assert any(piece in found for piece in pieces), (pattern, text)
     assert read > 30
+
+
+def test_the_age_words_lower_case_to_the_forms_looked_for() -> None:
+    for letter in "ninethudr":
+        matched = {chr(c) for c in range(0x110000) if re.fullmatch(letter, chr(c), re.I)}
+        lowered = {c.lower() for c in matched}
+        assert lowered == ({"i", "i\u0307", "\u0131"} if letter == "i" else {letter}), letter
+    assert set(prose._AGE_WORDS_LOWERED) == {"hundred", "ninet", "ni\u0307net", "n\u0131net"}
+
+
+def test_ages_are_found_the_same_with_the_number_words_looked_for_first(
+        texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    words = ["NİNETY-ONE years old", "nınety-two years old", "she turned NINETY",
+             "ONE HUNDRED years old", "my mother is ninety three", "aged 101", "hit 95",
+             "in her nineties", "Hundred-year-old", "he is 93", "a hundredth birthday"]
+    sample = [*texts, *words, " ".join(words)]
+    gated = [list(prose._ages(t)) for t in sample]
+    monkeypatch.setattr(prose, "_AGE_WORDS_LOWERED", ("",))  # every text: the whole cue
+    assert [list(prose._ages(t)) for t in sample] == gated
+    assert sum(map(len, gated[-len(words) - 1:])) >= 10
