@@ -36,7 +36,7 @@ from build_site.deidentify.discourse import repeats, with_surnames
 from build_site.deidentify.first_chars import with_first_chars
 from build_site.deidentify.lexicon import is_english
 from build_site.deidentify.prose import APOSTROPHES, CAP, HYPHENS, prose_spans
-from build_site.deidentify.required import required_text
+from build_site.deidentify.required import any_search, required_any, required_text
 
 CATEGORIES = (
     "name", "place", "institution", "date", "age-over-89", "phone", "email", "url",
@@ -97,6 +97,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 _BRACKETED = re.compile(r"\[[^\[\]\n]{1,80}\]")
 _WORD = re.compile(rf"[A-Za-zÀ-ÖØ-öø-ÿ][\w{APOSTROPHES}{HYPHENS}]*")
+# _WORD's matches whose first letter is a capital, found without walking every word (see
+# _capitalised_words): the capitals of _WORD's first class (str.isupper: the tests check
+# every one), the rest of the word as _WORD takes it, and the characters it is made of.
+_CAPITALISED = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w{APOSTROPHES}{HYPHENS}]*")
+_WORD_LETTER = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
+_WORD_CHAR = re.compile(rf"[\w{APOSTROPHES}{HYPHENS}]")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]['\"’”)\]]*\s+|\n\s*(?:[-*#>]+\s*)?|[\"“‘(]\s*)$")
 _COMMON_CAPITALISED = set(
     "i i'm i've i'd i'll ok okay god christmas easter thanksgiving monday tuesday "
@@ -246,6 +252,13 @@ _REQUIRED = {id(p): (piece, bool(p.flags & re.IGNORECASE))
              for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)
              if (piece := required_text(p)) is not None}
 
+# For a pattern with no such piece, pieces one of which every match holds (required.py: "://"
+# or "www." for a web address), found with one expression (in the lower-cased text when the
+# pattern ignores case): a text in which it finds none is not searched with the pattern.
+_REQUIRED_ANY = {id(p): (any_search(pieces), bool(p.flags & re.IGNORECASE))
+                 for _, p in (*_PATTERNS, *extra_patterns.PATTERNS)
+                 if id(p) not in _REQUIRED and (pieces := required_any(p)) is not None}
+
 
 def _pattern_detections(text: str) -> Iterator[Detection]:
     runs = Runs(text)
@@ -263,6 +276,12 @@ def _pattern_detections(text: str) -> Iterator[Detection]:
                     continue  # no match can be made without the piece
             elif piece not in text:
                 continue
+        elif (either := _REQUIRED_ANY.get(id(pattern))) is not None:
+            search, any_case = either
+            if any_case:
+                lowered = text.lower() if lowered is None else lowered
+            if search.search(lowered if lowered is not None and any_case else text) is None:
+                continue  # no match can be made without one of the pieces
         for m in _SEARCHED.get(id(pattern), pattern).finditer(text):
             yield Detection(category, m.group(0).strip(), m.start(), m.end())
     # a birth year is four digits: a text without four in a row holds none
@@ -281,15 +300,14 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
     A word whose first letter is not a capital is passed over before anything else is done
     with it (most words are): :func:`_base` keeps a word's first letter (a word starts with a
     letter, and only a possessive or trailing dashes and apostrophes are cut), so such a word
-    fails the ``word[0].isupper()`` test below whatever else holds.
+    fails the ``word[0].isupper()`` test below whatever else holds; the capitalised words are
+    found without walking the others (:func:`_capitalised_words`).
     """
     from build_site.deidentify.matching import fold
 
     first = first_names()
     cities, areas = _gazetteer()
-    for m in _WORD.finditer(text):
-        if not m.group(0)[0].isupper():
-            continue
+    for m in _capitalised_words(text):
         word = _base(m.group(0))
         low = fold(word)
         singular = low[:-1] if low.endswith("s") else low
@@ -317,6 +335,27 @@ def _proper_nouns(text: str, allowed: frozenset[str]) -> Iterator[Detection]:
             yield Detection("name", word, m.start(), m.start() + len(word))
         elif not initial and not all(is_english(p) for p in parts):
             yield Detection("name", word, m.start(), m.start() + len(word))
+
+
+def _capitalised_words(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_WORD` in ``text`` whose first letter is a capital, in order,
+    with the same spans (most words are not capitalised, and this does not walk them).
+
+    A match of :data:`_WORD` takes a run of word characters (:data:`_WORD_CHAR`) from the first
+    letter of its first class in the run to the run's end, so such a letter starts one exactly
+    when no letter of that class is before it in its run: :data:`_CAPITALISED` finds each
+    capital and the rest of its run, and a capital after such a letter ("iPhone") is passed
+    over. (A match of either takes the whole rest of a run, so no start of a word is inside
+    another match.)
+    """
+    for m in _CAPITALISED.finditer(text):
+        at = m.start() - 1
+        while at >= 0 and _WORD_CHAR.match(text, at):
+            if _WORD_LETTER.match(text, at):
+                break  # the run's word starts before this capital
+            at -= 1
+        else:
+            yield m
 
 
 _NEXT_WORD = re.compile(rf"[ \t]+({CAP})")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from build_site.deidentify.digit_runs import digit_run
 from build_site.deidentify.first_chars import with_first_chars
+from build_site.deidentify.required import any_search, required_any
 
 Span = tuple[str, int, int]
 
@@ -118,10 +119,17 @@ def prose_spans(text: str) -> Iterator[Span]:
 
 
 _AGE_CUE = re.compile(r"(?<!\d)(?:9\d|1[01]\d)(?!\d)|ninet|hundred", re.I)
+# _AGE_CUE's first alternative alone, for a text that holds neither word: then _AGE_CUE finds
+# what this finds (the words' alternatives match nowhere), without trying them at every "n" and
+# "h". The words' matches lower-cased: "i" matches "I", "İ" and "ı" too (re's case folding;
+# "İ" lower-cases to "i" and a combining dot), n, e, t, h, u, d and r only their two cases
+# (tests/deidentify/test_required_any.py checks every code point).
+_AGE_DIGITS = re.compile(r"(?<!\d)(?:9\d|1[01]\d)(?!\d)")
+_AGE_WORDS_LOWERED = ("hundred", "ninet", "ni\u0307net", "n\u0131net")
 # The patterns run over whole texts, as searched: behind a look-ahead of the characters their
 # matches start with (first_chars.py: the same matches, in less time).
 _SEARCHED = {id(p): with_first_chars(p) for p in (
-    _AGE_CUE, _ZIP, _POSTAL_CA, _TITLED, _INSTITUTION_OF, _LANDMARK, _PLACE_PREFIX,
+    _AGE_CUE, _AGE_DIGITS, _ZIP, _POSTAL_CA, _TITLED, _INSTITUTION_OF, _LANDMARK, _PLACE_PREFIX,
     _OLD_LANDMARK, _NICKNAMES)}
 
 
@@ -130,15 +138,36 @@ _SEARCHED = {id(p): with_first_chars(p) for p in (
 _ZIP_RUN = re.compile(rf"\d{{{run}}}" if (run := digit_run(_ZIP)) else "")
 
 
+# Pieces one of which every match holds (required.py: "Fort", "Port", ... for a place named
+# with a prefix; "Motown", "Big Apple", ... for the city nicknames), found with one expression,
+# for the case-sensitive place and institution patterns: a text in which it finds none is not
+# searched with the pattern (the same matches, without walking every text).
+_GATES = {id(p): any_search(pieces) for p in (
+    _INSTITUTION_OF, _PLACE_PREFIX, _OLD_LANDMARK, _NICKNAMES)
+    if not p.flags & re.IGNORECASE and (pieces := required_any(p)) is not None}
+
+
 def _searched(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return _SEARCHED.get(id(pattern), pattern)
 
 
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` in ``text``, as searched (:func:`_searched`); none, without
+    a search, where the text lacks every piece of the pattern's gate (:data:`_GATES`)."""
+    gate = _GATES.get(id(pattern))
+    if gate is not None and gate.search(text) is None:
+        return iter(())
+    return _searched(pattern).finditer(text)
+
+
 def _ages(text: str) -> Iterator[Span]:
     """Ages over 89; the patterns run only in windows around a number from 90 to 119 or a
-    number word (the texts are long and such numbers rare)."""
+    number word (the texts are long and such numbers rare). The number words are looked for
+    only in a text whose lower-cased form holds one (:data:`_AGE_WORDS_LOWERED`)."""
     windows: list[list[int]] = []
-    for cue in _searched(_AGE_CUE).finditer(text):
+    lowered = text.lower()
+    cues = (_AGE_CUE if any(word in lowered for word in _AGE_WORDS_LOWERED) else _AGE_DIGITS)
+    for cue in _searched(cues).finditer(text):
         start, end = max(0, cue.start() - 80), cue.end() + 80
         if windows and start <= windows[-1][1]:
             windows[-1][1] = end
@@ -210,7 +239,7 @@ def _trim(text: str, start: int, end: int) -> int:
 
 
 def _institutions(text: str) -> Iterator[Span]:
-    for m in _searched(_INSTITUTION_OF).finditer(text):
+    for m in _matches(_INSTITUTION_OF, text):
         words = m.group(0).split()
         start = m.start()
         while (words and words[0].lower() in _FUNCTION_WORDS
@@ -242,7 +271,7 @@ def _places(text: str) -> Iterator[Span]:
         if named or text[m.end(1)].isupper():
             yield "place", m.start(1) + lead[0].start(), m.end()
     for pattern in (_PLACE_PREFIX, _OLD_LANDMARK, _NICKNAMES):
-        for m in _searched(pattern).finditer(text):
+        for m in _matches(pattern, text):
             yield "place", m.start(), m.end()
 
 

@@ -271,3 +271,17 @@ def test_contains_reads_a_character_read_as_a_letter_both_ways() -> None:
     assert m.contains("Alcott|C1") == [ALCOTT]
     assert m.contains("A|cott") == [ALCOTT]
     assert m.contains("so\u2014and|so") == []
+
+
+def test_the_canonical_reading_is_kept_and_the_same_as_read_afresh() -> None:
+    """deid6: ``_canonical`` is kept per process (a pure function of its arguments)."""
+    from build_site.deidentify import matching
+
+    forms = ["Dr.  Ａna_Lee", "ROSE*kjelstad", " o’neil ", "İstanbul", "x\u200by", "a\tb"]
+    for form in forms:
+        for lower in (True, False):
+            assert matching._canonical(form, lower) == matching._canonical.__wrapped__(
+                form, lower)
+    before = matching._canonical.cache_info().hits
+    matching._canonical(forms[0], True)
+    assert matching._canonical.cache_info().hits == before + 1
