@@ -5,6 +5,7 @@ functions read options, print and pick the exit code."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from build_site.cli.common import (
 )
 from build_site.consent.choices import consent_statement_problems
 from build_site.consent.contrastive import contrastive_problems
-from build_site.errors import EXIT_INVALID, EXIT_OK, EXIT_PRIVACY, UsageError
+from build_site.errors import EXIT_INVALID, EXIT_OK, EXIT_PRIVACY, Problem, UsageError
 from build_site.locate import default_output
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
     report = check_study(study, risk=risk, insider=insider)
     result = report.prepared.study
     for problem in report.published_as_written:
-        err.print(f"[red]refused[/red] {escape(str(problem))}")
+        err.print(f"[red]refused[/red] {escape(_as_checked(problem))}")
     excerpts = sum(len(d.excerpts) for d in result.dyads)
     click.echo(
         f"{study}: read and validated ({plural(len(result.clinicians), 'clinician')}, "
@@ -139,7 +140,7 @@ def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
     if report.statements is not None:
         _print_statements(report.statements)
     for problem in report.insider:
-        err.print(f"[red]insider[/red] {escape(str(problem))}")
+        err.print(f"[red]insider[/red] {escape(_as_checked(problem))}")
     if transcripts:
         for finding in report.transcript_notes:
             err.print(f"[cyan]note[/cyan] {escape(describe(finding))} (private transcript: "
@@ -148,11 +149,11 @@ def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
         err.print(f"[cyan]note[/cyan] {plural(len(report.transcript_notes), 'possible identifier')}"
                   " in the private transcripts (never published); --transcripts lists them")
     for problem in report.linkages:
-        err.print(f"[red]linkage[/red] {escape(str(problem))}")
+        err.print(f"[red]linkage[/red] {escape(_as_checked(problem))}")
     for problem in contrastive_problems(report.contrastive):
-        err.print(f"[red]contrastive[/red] {escape(str(problem))}")
+        err.print(f"[red]contrastive[/red] {escape(_as_checked(problem))}")
     for problem in consent_statement_problems(report.consent_statements):
-        err.print(f"[red]consent[/red] {escape(str(problem))}")
+        err.print(f"[red]consent[/red] {escape(_as_checked(problem))}")
     for finding in report.findings:
         err.print(f"[red]finding[/red] {escape(describe(finding))}")
     if report.findings:
@@ -175,6 +176,12 @@ def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
                "`build-site manifest --changes`).")
 
 
+def _as_checked(problem: Problem) -> str:
+    """``problem`` as ``check`` prints it: without the build's "nothing was written", as check
+    writes nothing whatever it finds."""
+    return str(replace(problem, hint=problem.hint.removesuffix("; nothing was written")))
+
+
 def _print_placeholders(report: CheckReport) -> None:
     """List every placeholder, and say how many a public build would refuse."""
     for item in report.placeholders:
@@ -189,7 +196,7 @@ def _print_text(text: TextReport) -> None:
     from build_site.privacy import FOR_REVIEW, consent_problems
 
     for problem in consent_problems(text):
-        err.print(f"[red]consent[/red] {escape(str(problem))}")
+        err.print(f"[red]consent[/red] {escape(_as_checked(problem))}")
     if text.consent:
         err.print(f"{plural(len(text.consent), 'consent finding')}: a public build is refused "
                   "until each is rewritten or resolved (not-a-match or re-consent).")

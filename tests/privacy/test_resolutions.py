@@ -109,3 +109,15 @@ def test_the_dashboard_lists_unresolved_consent_findings_without_their_text(
     page = (tmp_path / "site" / "review" / "dashboard.html").read_text(encoding="utf-8")
     section = page.split('id="consent-in-published-free-text"')[1].split("<h2")[0]
     assert "dyads/C1-P2.md" in section and "a proper place" not in section
+
+
+def test_check_does_not_say_nothing_was_written(tiny: Path, tmp_path: Path) -> None:
+    """check writes nothing whatever it finds, so it does not end a finding with the build's
+    "nothing was written" (found by a new user, who read it as something check might have
+    written); the build's refusal still says it."""
+    narrate(withheld_study(tiny), "C1-P2", QUOTED)
+    checked = CliRunner().invoke(main, ["check", str(tiny)])
+    assert checked.exit_code == 3 and "consent dyads/C1-P2.md" in checked.output
+    assert "nothing was written" not in checked.output
+    built = CliRunner().invoke(main, ["build", str(tiny), "--out", str(tmp_path / "site")])
+    assert built.exit_code == 3 and "nothing was written" in built.output
