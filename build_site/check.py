@@ -78,9 +78,10 @@ class CheckReport:
     @property
     def warnings(self) -> list[str]:
         """Warnings for the team (an empty identifier list, and the like)."""
-        from build_site.pipeline import NO_IDENTIFIERS
+        from build_site.pipeline import no_identifiers
 
-        found = [NO_IDENTIFIERS] if not self.prepared.study.identifiers else []
+        found = ([no_identifiers(self.prepared.study_dir)]
+                 if not self.prepared.study.identifiers else [])
         return found + uncited_warnings(self.prepared.study)
 
 

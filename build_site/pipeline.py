@@ -10,6 +10,7 @@ output directory; on any failure the previous output stays exactly as it was.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -80,6 +81,19 @@ Purpose = Literal["public", "review", "packets", "archive"]
 WITHHELD_CASE = "[a case not published]"
 NO_IDENTIFIERS = ("private/identifiers.yml is missing or empty: no name will be replaced on the "
                   "site; list every identifying name there (see guide/preparing-your-study.md)")
+
+
+def no_identifiers(study_dir: Path) -> str:
+    """:data:`NO_IDENTIFIERS`, naming a file in ``private/`` whose name is close to
+    ``identifiers.yml`` (``identifier.yml``, ``Identifiers.yaml``): the list the team meant,
+    which is not read under another name."""
+    folder = study_dir / "private"
+    names = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    near = difflib.get_close_matches("identifiers.yml",
+                                     [n for n in names if n != "identifiers.yml"], n=1,
+                                     cutoff=0.8)
+    return NO_IDENTIFIERS + (f" (private/{near[0]} is not read: rename it identifiers.yml if it "
+                             "is the list)" if near else "")
 
 
 @dataclass
@@ -230,7 +244,7 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
         shown=shown, public=public, coded=coded, withheld=withheld, held_back=held_back,
         findings=findings, linkages=linkage_problems(deidentified, handwritten),
         analysis=analysis, project=project, handwritten=handwritten,
-        warnings=[*project.notes, *_warnings(study, purpose, withheld, held_back),
+        warnings=[*project.notes, *_warnings(study, study_dir, purpose, withheld, held_back),
                   *unpublished_exemplars(raw.study, study, shown)],
         text=scan_published_text(study, deidentified, public, handwritten,
                                  _study_lines(study_dir), prose) if scan else TextReport())
@@ -246,9 +260,9 @@ def _study_lines(study_dir: Path) -> Callable[[str], list[str]]:
     return lines
 
 
-def _warnings(study: Study, purpose: Purpose, withheld: list[Withheld],
+def _warnings(study: Study, study_dir: Path, purpose: Purpose, withheld: list[Withheld],
               held_back: dict[str, str]) -> list[str]:
-    warnings = [] if study.identifiers else [NO_IDENTIFIERS]
+    warnings = [] if study.identifiers else [no_identifiers(study_dir)]
     warnings += [f"{w.file}: not in this build ({w.reason})" for w in withheld]
     for_consent = {k: v for k, v in held_back.items() if v not in TEAM_CHOICES}
     if purpose == "public" and for_consent:  # the team's own choices need no reminder

@@ -170,3 +170,17 @@ def test_a_configuration_beside_the_study_that_does_not_name_it_is_reported(
     (tiny.parent / "mkdocs.yml").write_text("site_name: Ours\nextra: {study_folder: tiny}\n",
                                             encoding="utf-8")
     assert not [w for w in prepare(tiny, "review", scan=False).warnings if "is not used" in w]
+
+
+def test_a_misnamed_identifier_list_is_named_in_the_warning(tiny: Path) -> None:
+    """A list saved as private/identifier.yml is not read: the warning that no name will be
+    replaced says which file the team probably meant (found by a new user, whose list was
+    silently ignored under that name)."""
+    private = tiny / "private"
+    listed = private / "identifiers.yml"
+    listed.rename(private / "identifier.yml")
+    [warning] = [w for w in prepare(tiny, "review").warnings if "identifiers.yml" in w]
+    assert "missing or empty" in warning and "private/identifier.yml is not read" in warning
+    (private / "identifier.yml").rename(private / "notes.yml")
+    [plain] = [w for w in prepare(tiny, "review").warnings if "identifiers.yml" in w]
+    assert "is not read" not in plain
