@@ -11,6 +11,7 @@ import pytest
 import build_site.pipeline as pipeline
 import build_site.preview as preview_module
 from build_site.errors import PrivacyError
+from build_site.outputs.serve import PreviewStatus
 from build_site.pipeline import build
 
 from .conftest import tree_hash
@@ -118,7 +119,7 @@ def test_a_preview_edited_after_it_was_checked_is_still_gated(
 
 
 def _watch_once(monkeypatch: pytest.MonkeyPatch, study: Path, out: Path, audience: str,
-                edit: Any) -> str:
+                edit: Any, status: Any = None) -> str:
     """Run serve's watch loop for one change (``edit``), then stop it; returns what it
     printed."""
     from io import StringIO
@@ -130,7 +131,8 @@ def _watch_once(monkeypatch: pytest.MonkeyPatch, study: Path, out: Path, audienc
     steps = iter([edit, lambda: (_ for _ in ()).throw(KeyboardInterrupt())])
     monkeypatch.setattr(serve.time, "sleep", lambda _: next(steps)())
     printed = StringIO()
-    serve._watch(study, out, None, audience, Console(file=printed))  # type: ignore[arg-type]
+    serve._watch(study, out, None, audience, Console(file=printed),  # type: ignore[arg-type]
+                 status)
     return printed.getvalue()
 
 
@@ -152,11 +154,16 @@ def test_serve_refuses_an_edit_with_an_identifier_and_keeps_the_preview(
     build(tiny, out, audience="review", incremental=True)
     before = tree_hash(out)
     plans = Plans(monkeypatch)
+    status = PreviewStatus()
     printed = _watch_once(monkeypatch, tiny, out, "review", lambda: _edit(
         tiny / "dyads" / "C1-P1.md", "first met Dr. Alcott",
-        "first met Dr. Alcott near Fennick&#32;Falls"))
+        "first met Dr. Alcott near Fennick&#32;Falls"), status)
     assert "listed identifier" in printed and plans.plans[-1].used
     assert tree_hash(out) == before
+    assert status.refused_at and "last good build" in printed  # the served pages say so
+    _watch_once(monkeypatch, tiny, out, "review", lambda: _edit(
+        tiny / "dyads" / "C1-P1.md", "near Fennick&#32;Falls", "near the river"), status)
+    assert status.refused_at is None
 
 
 def test_an_excerpt_edit_copies_the_changed_downloads_alone_and_matches_the_full_build(

@@ -83,3 +83,39 @@ def test_a_refused_public_preview_points_to_the_review_copy(tiny: Path, tmp_path
     with pytest.raises(PrivacyError) as caught:
         serve_forever(tiny, tmp_path / "site", None, 0, "public", Console(quiet=True))
     assert "build-site serve --review" in str(caught.value)
+
+
+def test_pages_say_the_last_rebuild_was_refused_until_one_succeeds(tmp_path: Path) -> None:
+    """A refused rebuild leaves the last good site being served: every page then says so
+    (a new user reloaded, saw the old page and took the edit to be published)."""
+    from build_site.outputs.serve import PreviewStatus
+
+    (tmp_path / "index.html").write_text("<html><BODY class=x><p>old</p></body></html>")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "index.html").write_text("<html><body><p>sub</p></body></html>")
+    (tmp_path / "style.css").write_text("p{}")
+    status = PreviewStatus()
+    httpd = bind(0, tmp_path, status)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+
+    def get(path: str) -> bytes:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", path, headers={"Host": "localhost"})
+        body = conn.getresponse().read()
+        conn.close()
+        return body
+
+    try:
+        assert b"refused" not in get("/index.html")
+        status.refused_at = "10:31:02"
+        page = get("/index.html")
+        assert page.startswith(b"<html><BODY class=x><div role=\"alert\"")
+        assert b"The rebuild at 10:31:02 was refused" in page and page.endswith(
+            b"<p>old</p></body></html>")
+        assert b"was refused" in get("/sub/") and get("/style.css") == b"p{}"
+        status.refused_at = None
+        assert b"refused" not in get("/sub/")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -10,15 +10,22 @@ The watch polls file modification times (every POLL_SECONDS) of the study folder
 project's configuration and pages; each rebuild goes through the whole pipeline (MkDocs then
 rebuilds only the pages that changed and the leak gate reads only the files that changed, when
 :mod:`build_site.preview` can vouch for it), so a failed rebuild prints its errors and leaves
-the last good site being served.
+the last good site being served. Until a rebuild succeeds again, every page is served with a
+banner saying that the last rebuild was refused and that the page is the last good build
+(:class:`PreviewStatus`): a reader who reloads to see an edit is not left to think it is there.
+The banner names no problem: the terminal does (a refusal's message can quote the very text
+the gate stopped).
 """
 
 from __future__ import annotations
 
 import errno
 import functools
+import io
+import os
 import threading
 import time
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -55,8 +62,51 @@ def allowed_host(header: str, port: int) -> bool:
     return any(host in (name, f"{name}:{port}") for name in LOCAL_NAMES)
 
 
+@dataclass
+class PreviewStatus:
+    """Whether the preview is behind the study: ``refused_at`` is the local time (HH:MM:SS) of
+    the last rebuild, when it failed; None once a rebuild succeeds."""
+
+    refused_at: str | None = None
+
+
+def with_banner(page: bytes, refused_at: str) -> bytes:
+    """``page`` (an HTML page as served) with a notice after its ``<body>`` start tag (at the
+    start when it has none) that the rebuild at ``refused_at`` was refused, so this page is
+    the last good build."""
+    notice = (f'<div role="alert" style="background:#b00020;color:#fff;padding:.6em 1em;'
+              f'font:600 .9rem/1.4 system-ui,sans-serif">The rebuild at {refused_at} was '
+              'refused, so this page is the last good build, without your latest edit. The '
+              "terminal running build-site serve says why; save the fix and reload.</div>"
+              ).encode()
+    body = page.lower().find(b"<body")
+    end = page.find(b">", body) + 1 if body >= 0 else 0
+    return page[:end] + notice + page[end:]
+
+
 class _LocalOnly(SimpleHTTPRequestHandler):
-    """Serves files, but only to requests addressed to a loopback name."""
+    """Serves files, but only to requests addressed to a loopback name; an HTML page with
+    :func:`with_banner`'s notice while ``status`` says the last rebuild was refused."""
+
+    def __init__(self, *args: Any, status: PreviewStatus | None = None, **kwargs: Any) -> None:
+        self.status = status
+        super().__init__(*args, **kwargs)
+
+    def send_head(self) -> Any:
+        refused = self.status.refused_at if self.status else None
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        if refused is None or not path.endswith(".html") or not os.path.isfile(path):
+            return super().send_head()
+        with open(path, "rb") as page:
+            data = with_banner(page.read(), refused)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        return io.BytesIO(data)
 
     def parse_request(self) -> bool:
         if not super().parse_request():
@@ -75,14 +125,15 @@ class _LocalOnly(SimpleHTTPRequestHandler):
         pass
 
 
-def bind(port: int, directory: Path) -> ThreadingHTTPServer:
+def bind(port: int, directory: Path, status: PreviewStatus | None = None
+         ) -> ThreadingHTTPServer:
     """A server for ``directory`` bound to 127.0.0.1:``port`` (0: any free port), not yet
-    serving.
+    serving; its pages carry a notice while ``status`` says the last rebuild was refused.
 
     Raises:
         UsageError: the port is in use or not allowed (exit 2).
     """
-    handler = functools.partial(_LocalOnly, directory=str(directory))
+    handler = functools.partial(_LocalOnly, directory=str(directory), status=status)
     try:
         return ThreadingHTTPServer((HOST, port), handler)
     except OSError as exc:
@@ -104,7 +155,8 @@ def serve_forever(study: Path, out: Path, config: Path | None, port: int,
         UsageError: the port is busy (before any build); StudyError: the first build failed
             (nothing to serve).
     """
-    server = bind(port, out.resolve())
+    status = PreviewStatus()
+    server = bind(port, out.resolve(), status)
     try:
         try:
             report = build(study, out, config, audience, incremental=True)
@@ -118,7 +170,7 @@ def serve_forever(study: Path, out: Path, config: Path | None, port: int,
         try:
             bound = server.server_address[1]
             console.print(f"Serving {report.out} at http://{HOST}:{bound}/ (Ctrl+C to stop)")
-            _watch(study, out, config, audience, console)
+            _watch(study, out, config, audience, console, status)
         finally:
             server.shutdown()
     finally:
@@ -126,7 +178,10 @@ def serve_forever(study: Path, out: Path, config: Path | None, port: int,
 
 
 def _watch(study: Path, out: Path, config: Path | None, audience: Audience,
-           console: Console) -> None:
+           console: Console, status: PreviewStatus | None = None) -> None:
+    """Rebuild ``out`` whenever a watched file changes, until Ctrl-C; ``status`` records
+    whether the last rebuild was refused (the served pages then say so)."""
+    status = status or PreviewStatus()
     watched = [study, *([config] if config else []), study.parent / "mkdocs.yml",
                study.parent / "docs"]
     state = snapshot(watched)
@@ -140,9 +195,13 @@ def _watch(study: Path, out: Path, config: Path | None, audience: Audience,
             started = time.perf_counter()
             try:
                 build(study, out, config, audience, incremental=True)
+                status.refused_at = None
                 console.print(f"Rebuilt in {time.perf_counter() - started:.1f} s")
             except StudyError as exc:
+                status.refused_at = time.strftime("%H:%M:%S")
                 for problem in exc.problems:
                     console.print(f"[red]error[/red] {problem}")
+                console.print("The preview shows the last good build, with a notice on every "
+                              "page, until a rebuild succeeds.")
     except KeyboardInterrupt:
         pass
