@@ -116,7 +116,8 @@ def check(study: Path, transcripts: bool, risk: bool, insider: bool) -> None:
     """Validate STUDY and list possible identifiers the private list missed.
 
     Exit 0 when all is resolved, 2 on invalid input, 3 when a public build would be refused
-    for privacy. Every problem is reported in one run.
+    for privacy. Every problem is reported in one run once the study's files read (a wrong
+    value or a missing field in a file stops the run first, with every such error at once).
     """
     from build_site.check import check_study
     from build_site.deidentify.findings import describe
