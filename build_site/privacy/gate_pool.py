@@ -22,10 +22,11 @@ gets its own empty copy (:class:`Splittable`), joined in path order afterwards.
 
 One process reads the tree, and :func:`scan_pooled` returns None, when:
 
-- the tree holds less than :data:`MIN_POOL_BYTES` (the bundled study, 7 MB, and 230 dyads,
-  37 MB: there the workers cost about 0.3 CPU s more, faulting in their own memory, and
-  saved no wall time on a shared 2-core machine; at 1,000 dyads, 128 MB, they halved it;
-  ``guide/performance.md``);
+- the tree holds less than :data:`MIN_POOL_BYTES`, 8 MB (the bundled study, 3.9 MB, and
+  23 dyads, 3.7 MB: there two workers cost about 0.04 s more than they save; at 80 dyads,
+  11 MB, they took the gate with the external-load check from 0.31 to 0.19 s wall, at 230
+  dyads, 29 MB, from 0.90 to 0.51 s, for 0.05-0.08 CPU s more; ``guide/performance.md``,
+  fuse8: re-measured with the external-load check in the pass, after gate6 and gate7);
 - this process may use only one core, or runs other threads (a fork copies one thread of a
   process: a lock another thread held would never be released in the child), or the system
   cannot fork;
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
     from build_site.privacy.gate import FileScanner, FileVisitor
     from build_site.study import Identifier
 
-MIN_POOL_BYTES = 64_000_000
+MIN_POOL_BYTES = 8_000_000
 CHUNK_BYTES = 1_000_000
 PARENT_READS = False
 """True: this process reads runs too, beside one worker fewer (:func:`_take_from_end`);
