@@ -14,7 +14,8 @@ file alone: what a worker remembers between files (``_QuickScan``'s tags read cl
 how much it reads, never the verdict. So the leaks, their order and the refusals are those
 of one process (``tests/test_gate_pool.py`` compares them).
 
-A worker ignores Ctrl-C (this process handles it and shuts the pool down) and ends when
+A worker ignores Ctrl-C (this process handles it and shuts the pool down, dropping the runs
+no worker has started, so the build stops after at most a run per worker) and ends when
 this process does (:mod:`build_site.forked`: it would otherwise hold the output's lock).
 
 The external-load check read in the gate's pass (``also``) is split the same way: each run
@@ -190,14 +191,17 @@ def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
     try:
         context = multiprocessing.get_context("fork")
         workers = max(1, usable_cores() - 1) if PARENT_READS else max(2, usable_cores())
-        with ProcessPoolExecutor(workers, mp_context=context,
-                                 initializer=worker_start, initargs=(os.getpid(),)) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=context,
+                                   initializer=worker_start, initargs=(os.getpid(),))
+        try:
             start_workers(pool)
             order = largest_first(sizes, runs)
             futures = {index: pool.submit(_run, index) for index in order}
             done = _take_from_end(order, futures) if PARENT_READS else {}
             done.update((index, futures[index].result()) for index in order
                         if index not in done)
+        finally:  # on Ctrl-C or SIGTERM too: the runs no worker has started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
         outcomes = [done[index] for index in range(len(runs))]
     except Exception:  # read again in one process, which raises as it does
         return None
