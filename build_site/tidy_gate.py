@@ -40,7 +40,8 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from build_site.errors import PrivacyError
@@ -48,6 +49,40 @@ from build_site.html_whitespace import KeepRules, site_pages, site_rules, strip_
 from build_site.privacy import gate_pool
 from build_site.privacy.gate import FileVisitor, Leak, scan_tree
 from build_site.study import Identifier
+
+last_tidy_cpu: float | None = None
+"""Processor seconds tidy took inside the last fused pass of this process, summed over the
+processes that read the files the pass kept (None before one): ``bench/bench.py`` splits
+the ``tidy+gate`` stage's clock with it."""
+
+# This process's tidy time not yet taken by a _Clocked visitor.
+_spent = [0.0]
+
+
+class _Clocked:
+    """The gate's ``also`` visitor of the fused pass: hands each file to ``inner`` (the
+    caller's external-load visitor's part, or None) and takes the tidy time spent on it.
+    Splittable as the gate's pool asks (:class:`~build_site.privacy.gate_pool.Splittable`):
+    each worker's part carries the tidy time of its run back with the loads it found."""
+
+    def __init__(self, inner: gate_pool.Splittable | None) -> None:
+        self.inner = inner
+        self.cpu = 0.0
+
+    def __call__(self, rel: str, data: bytes, decoded: list[str] | None) -> None:
+        self.cpu += _spent[0]
+        _spent[0] = 0.0
+        if self.inner is not None:
+            self.inner(rel, data, decoded)
+
+    def part(self) -> _Clocked:
+        return _Clocked(self.inner.part() if self.inner is not None else None)
+
+    def join(self, parts: Sequence[gate_pool.Splittable]) -> None:
+        own = [part for part in parts if isinstance(part, _Clocked)]
+        if self.inner is not None:
+            self.inner.join([part.inner for part in own if part.inner is not None])
+        self.cpu += sum(part.cpu for part in own)
 
 
 class PageTidy:
@@ -63,6 +98,9 @@ class PageTidy:
         scratch: a folder inside the site that does not exist yet: made (by whichever process
             writes first) only once the gate has listed the tree, so the gate never lists it;
             the caller removes it.
+
+    The processor time it takes is added to this process's ``_spent``, which the next
+    :class:`_Clocked` visitor called (the gate calls it with the same file, next) takes.
     """
 
     def __init__(self, rules: KeepRules, pages: Iterable[Path], scratch: Path) -> None:
@@ -80,10 +118,14 @@ class PageTidy:
         """
         if path not in self.pages:
             return data
+        start = time.process_time()
         if os.getpid() == self.parent:  # as strip_site in one process: in place
-            return strip_page(path, data, self.rules, None)[0]
-        self.scratch.mkdir(mode=0o700, exist_ok=True)  # a worker: whole or not at all
-        return strip_page(path, data, self.rules, self.scratch)[0]
+            data = strip_page(path, data, self.rules, None)[0]
+        else:
+            self.scratch.mkdir(mode=0o700, exist_ok=True)  # a worker: whole or not at all
+            data = strip_page(path, data, self.rules, self.scratch)[0]
+        _spent[0] += time.process_time() - start
+        return data
 
 
 def tidy_and_scan(site: Path, identifiers: list[Identifier], reviewed: Iterable[str] = (),
@@ -104,10 +146,14 @@ def tidy_and_scan(site: Path, identifiers: list[Identifier], reviewed: Iterable[
     splittable = also is None or isinstance(also, gate_pool.Splittable)
     if not splittable or not _plain(site, pages):
         return _two_passes(site, identifiers, reviewed, also)
+    global last_tidy_cpu
     part = also.part() if isinstance(also, gate_pool.Splittable) else None
     scratch = _new_scratch(site)
+    clocked = _Clocked(part)
+    _spent[0] = 0.0
     try:
-        leaks = scan_tree(site, identifiers, reviewed, part, PageTidy(rules, pages, scratch))
+        leaks = scan_tree(site, identifiers, reviewed, clocked,
+                          PageTidy(rules, pages, scratch))
     except OSError:
         shutil.rmtree(scratch, ignore_errors=True)
         return _two_passes(site, identifiers, reviewed, also)
@@ -116,6 +162,7 @@ def tidy_and_scan(site: Path, identifiers: list[Identifier], reviewed: Iterable[
         raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        last_tidy_cpu = clocked.cpu
     _join(also, part)
     return leaks
 

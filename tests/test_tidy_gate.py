@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -282,3 +283,30 @@ def test_a_full_build_times_tidy_and_the_gate_as_one_stage(tiny: Path, tmp_path:
     assert not {"tidy", "gate"} & set(report.timings)
     preview = pipeline.build(tiny, tmp_path / "preview", incremental=True)
     assert {"tidy", "gate"} <= set(preview.timings)
+
+
+def test_a_fused_pass_counts_tidy_in_the_own_stages_but_the_gate(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_main", REPO / "bench" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_main", bench)  # dataclasses look it up
+    spec.loader.exec_module(bench)
+    run = bench.Run(cold={"timings": {"render": 1.0, "mkdocs": 5.0, "tidy+gate": 2.0},
+                          "stage_cpu": {"render": 1.0, "mkdocs": 9.0, "tidy+gate": 4.0},
+                          "tidy_cpu_in_gate": 1.0})
+    assert bench._own_stages(run) == 3.0
+    assert bench._own_stages(run, gate=False) == 1.5  # render, and a quarter of the pass
+    assert bench._own_stages(run, "cold", "stage_cpu", gate=False) == 2.0
+    two = bench.Run(cold={"timings": {"render": 1.0, "mkdocs": 5.0, "tidy": 0.4, "gate": 1.6}})
+    assert bench._own_stages(two, gate=False) == 1.4
+
+
+def test_the_fused_pass_reports_the_time_tidy_took_in_it(
+        raw_synth: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(raw_synth, site)
+    tidy_gate.tidy_and_scan(site, [], also=offline.LoadCollector())
+    assert tidy_gate.last_tidy_cpu is not None and tidy_gate.last_tidy_cpu > 0
