@@ -394,7 +394,8 @@ def strip_site(site: Path, done: Collection[str] = ()) -> int:
     The scratch folder is removed before this returns or raises.
 
     Args:
-        site: the engine's output folder, before the leak gate reads it.
+        site: the engine's output folder, before the leak gate reads it (a full build
+            strips its pages in the gate's pass instead: :mod:`build_site.tidy_gate`).
         done: site-relative paths (``/``-separated) of files already passed through this
             removal and left as they were (an incremental preview's unchanged pages,
             :meth:`build_site.preview.Plan.unchanged`): passed over.

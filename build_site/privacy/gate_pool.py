@@ -18,6 +18,10 @@ A worker ignores Ctrl-C (this process handles it and shuts the pool down, droppi
 no worker has started, so the build stops after at most a run per worker) and ends when
 this process does (:mod:`build_site.forked`: it would otherwise hold the output's lock).
 
+A scanner's ``rewrite`` (tidy riding in the gate's pass on a full build,
+:mod:`build_site.tidy_gate`) runs on each file in whichever process reads it, just before
+it is read; the tree's size, for the threshold below, is counted before.
+
 The external-load check read in the gate's pass (``also``) is split the same way: each run
 gets its own empty copy (:class:`Splittable`), joined in path order afterwards.
 
