@@ -394,7 +394,8 @@ def strip_site(site: Path, done: Collection[str] = ()) -> int:
     The scratch folder is removed before this returns or raises.
 
     Args:
-        site: the engine's output folder, before the leak gate reads it.
+        site: the engine's output folder, before the leak gate reads it (a full build
+            strips its pages in the gate's pass instead: :mod:`build_site.tidy_gate`).
         done: site-relative paths (``/``-separated) of files already passed through this
             removal and left as they were (an incremental preview's unchanged pages,
             :meth:`build_site.preview.Plan.unchanged`): passed over.
@@ -410,9 +411,7 @@ def strip_site(site: Path, done: Collection[str] = ()) -> int:
     rules = site_rules(site)
     if not rules.usable:
         return 0
-    pages = [path for path in sorted(site.rglob("*.html"))
-             if not path.is_symlink()
-             and not (done and path.relative_to(site).as_posix() in done)]
+    pages = site_pages(site, done)
     if workers_for(len(pages), POOL_MIN_PAGES) < 2:
         return sum(_strip_file(path, rules, None) for path in pages)
     rules.patterns()  # compiled once, before the fork
@@ -424,25 +423,55 @@ def strip_site(site: Path, done: Collection[str] = ()) -> int:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def site_pages(site: Path, done: Collection[str] = ()) -> list[Path]:
+    """The pages :func:`strip_site` strips: every ``.html`` file under ``site`` (in path
+    order) that is not a symbolic link and not among ``done`` (site-relative paths)."""
+    return [path for path in sorted(site.rglob("*.html"))
+            if not path.is_symlink()
+            and not (done and path.relative_to(site).as_posix() in done)]
+
+
 def _strip_file(path: Path, rules: KeepRules, scratch: Path | None) -> int:
-    """Strips one page in place (:func:`strip_indentation`) and returns the bytes removed;
-    written through a new file in ``scratch`` renamed over the page when given (a pool's
-    worker), else in place. A page that is not UTF-8 (a team's hand-written HTML in
-    Latin-1, copied by the engine as it is) is left as it is: the leak gate and the
-    external-load check read it in its own encoding."""
+    """Strips one page in place (:func:`strip_page`) and returns the bytes removed."""
+    return strip_page(path, path.read_bytes(), rules, scratch)[1]
+
+
+def page_text(data: bytes) -> str | None:
+    """A page's bytes as ``Path.read_text(encoding="utf-8")`` reads them (universal
+    newlines: ``\r\n`` and ``\r`` read as ``\n``; a byte-order mark kept), or None when
+    they are not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")  # newlines read as before: \r\n is \n
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return 0
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def strip_page(path: Path, data: bytes, rules: KeepRules, scratch: Path | None
+               ) -> tuple[bytes, int]:
+    """Strips the page ``path``, which holds ``data`` (:func:`strip_indentation`), and
+    returns the bytes the file holds afterwards and the number of bytes removed. Written
+    through a new file in ``scratch`` renamed over the page when given (a pool's worker, or
+    the gate's pass, :mod:`build_site.tidy_gate`), else in place. A page that is not UTF-8
+    (a team's hand-written HTML in Latin-1, copied by the engine as it is) is left as it is:
+    the leak gate and the external-load check read it in its own encoding; so is a page the
+    removal leaves unchanged (its bytes as they were, ``\r\n`` included).
+
+    Raises:
+        OSError: the page cannot be written.
+    """
+    text = page_text(data)
+    if text is None:
+        return data, 0
     stripped = strip_indentation(text, rules)
     if stripped == text:
-        return 0
-    data = stripped.encode("utf-8")
+        return data, 0
+    new_data = stripped.encode("utf-8")
     if scratch is None:
-        path.write_bytes(data)
+        path.write_bytes(new_data)
     else:
         with tempfile.NamedTemporaryFile(dir=scratch, delete=False) as new:
-            new.write(data)
+            new.write(new_data)
         shutil.copymode(path, new.name)  # the page's own mode, not the temporary's 0600
         os.replace(new.name, path)
-    return len(text.encode("utf-8")) - len(data)
+    return new_data, len(text.encode("utf-8")) - len(new_data)

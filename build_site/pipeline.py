@@ -68,6 +68,7 @@ from build_site.site_project import (
     site_texts,
 )
 from build_site.study import Audience, Identifier, IdentifierKind, Study
+from build_site.tidy_gate import tidy_and_scan
 from build_site.timing import StageClock
 from build_site.validate import validate
 
@@ -398,14 +399,15 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
             run_engine(engine, job)
         fix_not_found(staging)
         stage("mkdocs")
-        strip_site(staging, plan.unchanged() if plan else ())  # indentation no browser shows
-        stage("tidy")
+        if plan:  # a full build strips indentation no browser shows in the gate's pass
+            strip_site(staging, plan.unchanged())
+            stage("tidy")
         loads = load_collector(prepared.project)  # offline.py: read in the gate's pass
         with plan.checked_tree() if plan else nullcontext(staging) as tree:
-            leaks = scan_tree(tree, gate_ids, study.reviewed.file_digests(),
-                              also=loads)
+            leaks = (scan_tree if plan else tidy_and_scan)(  # tidy_gate.py
+                tree, gate_ids, study.reviewed.file_digests(), also=loads)
             leaks += _clinicians_on_dyad_pages(tree, shown)
-            stage("gate")
+            stage("gate" if plan else "tidy+gate")
             if leaks:
                 raise PrivacyError(_leak_problems(out, leaks, study))
             refuse_external_loads(tree, prepared.project, study_dir, loads)  # offline.py

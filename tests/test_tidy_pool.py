@@ -25,16 +25,16 @@ needs_two_cores = pytest.mark.skipif(forked_map.workers_for(10**6, 1) < 2,
 @pytest.fixture(scope="module")
 def raw_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic study's site as MkDocs wrote it, before tidy (copied aside by a
-    stand-in for the build's ``strip_site``), pages with inline scripts, ``pre`` blocks,
+    stand-in for the build's ``tidy_and_scan``), pages with inline scripts, ``pre`` blocks,
     diagrams and Material's navigation."""
     base = tmp_path_factory.mktemp("tidy-pool")
     write_synthetic_study(base / "study", dyads=4, clinicians=2, excerpts_per_dyad=8, seed=1)
     raw = base / "raw"
     with pytest.MonkeyPatch.context() as patch:
-        def keep_then_strip(site: Path, done: tuple[str, ...] = ()) -> int:
+        def keep(site: Path, *args: object, **kwargs: object) -> list[object]:
             shutil.copytree(site, raw, symlinks=True)
-            return 0
-        patch.setattr(pipeline, "strip_site", keep_then_strip)
+            return []
+        patch.setattr(pipeline, "tidy_and_scan", keep)
         pipeline.build(base / "study", base / "site")
     assert len(list(raw.rglob("*.html"))) > 20
     return raw

@@ -46,6 +46,8 @@ _AFTER_BACKSLASH = re.compile(r"\\(?=(.))", re.S)  # the character after each ba
 
 # what scan_tree(also=...) calls with each file: (path relative to the root, bytes, text)
 FileVisitor = Callable[[str, bytes, "list[str] | None"], None]
+# what scan_tree(rewrite=...) calls with each file before it is read: (path, bytes) -> bytes
+Rewrite = Callable[[Path, bytes], bytes]
 
 
 @dataclass(frozen=True)
@@ -461,10 +463,15 @@ class FileScanner:
     Args:
         identifiers: the listed identifiers.
         reviewed: SHA-256 digests (hex) of files the team recorded as reviewed.
+        rewrite: called with each file's path and bytes as read, before anything else reads
+            them; returns the bytes the file holds once it has done its work (the tidy
+            stage riding in the gate's pass, :mod:`build_site.tidy_gate`): those are read.
     """
 
-    def __init__(self, identifiers: list[Identifier], reviewed: Iterable[str] = ()) -> None:
+    def __init__(self, identifiers: list[Identifier], reviewed: Iterable[str] = (),
+                 rewrite: Rewrite | None = None) -> None:
         self.identifiers = identifiers
+        self.rewrite = rewrite
         self.matcher = Matcher(identifiers)
         self.quick = _QuickScan(self.matcher)
         self.digests = frozenset(d.lower() for d in reviewed)
@@ -483,6 +490,8 @@ class FileScanner:
         if not path.is_file():
             return list(found.values()), None
         data = path.read_bytes()
+        if self.rewrite is not None:
+            data = self.rewrite(path, data)
         read_here = bool(self.identifiers) and not is_theme_asset(data)
         decoded = decode_text(data) if read_here and kind_of(rel, data) == "text" else None
         if also is not None:
@@ -502,7 +511,8 @@ class FileScanner:
 
 
 def scan_tree(root: Path, identifiers: list[Identifier],
-              reviewed: Iterable[str] = (), also: FileVisitor | None = None) -> list[Leak]:
+              reviewed: Iterable[str] = (), also: FileVisitor | None = None,
+              rewrite: Rewrite | None = None) -> list[Leak]:
     """Scan every file and folder name under ``root``, and every file's content.
 
     A large tree is read by several processes (:mod:`build_site.privacy.gate_pool`: same
@@ -521,6 +531,8 @@ def scan_tree(root: Path, identifiers: list[Identifier],
             (:class:`build_site.offline.LoadCollector`). The tree is read by several
             processes only when ``also`` is None or can be split
             (:class:`~build_site.privacy.gate_pool.Splittable`).
+        rewrite: called with each file before it is read, in whichever process reads it
+            (:class:`FileScanner`).
 
     Returns:
         One ``Leak`` per (file, identifier) found; empty when the tree is clean.
@@ -532,9 +544,9 @@ def scan_tree(root: Path, identifiers: list[Identifier],
     """
     from build_site.privacy import gate_pool
 
-    if not identifiers and also is None:
+    if not identifiers and also is None and rewrite is None:
         return []
-    scanner = FileScanner(identifiers, reviewed)
+    scanner = FileScanner(identifiers, reviewed, rewrite)
     paths = sorted(root.rglob("*"))
     results = gate_pool.scan_pooled(root, paths, scanner, also)
     if results is None:  # one process

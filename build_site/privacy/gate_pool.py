@@ -14,18 +14,24 @@ file alone: what a worker remembers between files (``_QuickScan``'s tags read cl
 how much it reads, never the verdict. So the leaks, their order and the refusals are those
 of one process (``tests/test_gate_pool.py`` compares them).
 
-A worker ignores Ctrl-C (this process handles it and shuts the pool down) and ends when
+A worker ignores Ctrl-C (this process handles it and shuts the pool down, dropping the runs
+no worker has started, so the build stops after at most a run per worker) and ends when
 this process does (:mod:`build_site.forked`: it would otherwise hold the output's lock).
+
+A scanner's ``rewrite`` (tidy riding in the gate's pass on a full build,
+:mod:`build_site.tidy_gate`) runs on each file in whichever process reads it, just before
+it is read; the tree's size, for the threshold below, is counted before.
 
 The external-load check read in the gate's pass (``also``) is split the same way: each run
 gets its own empty copy (:class:`Splittable`), joined in path order afterwards.
 
 One process reads the tree, and :func:`scan_pooled` returns None, when:
 
-- the tree holds less than :data:`MIN_POOL_BYTES` (the bundled study, 7 MB, and 230 dyads,
-  37 MB: there the workers cost about 0.3 CPU s more, faulting in their own memory, and
-  saved no wall time on a shared 2-core machine; at 1,000 dyads, 128 MB, they halved it;
-  ``guide/performance.md``);
+- the tree holds less than :data:`MIN_POOL_BYTES`, 8 MB (the bundled study, 3.9 MB, and
+  23 dyads, 3.7 MB: there two workers cost about 0.04 s more than they save; at 80 dyads,
+  11 MB, they took the gate with the external-load check from 0.31 to 0.19 s wall, at 230
+  dyads, 29 MB, from 0.90 to 0.51 s, for 0.05-0.08 CPU s more; ``guide/performance.md``,
+  fuse8: re-measured with the external-load check in the pass, after gate6 and gate7);
 - this process may use only one core, or runs other threads (a fork copies one thread of a
   process: a lock another thread held would never be released in the child), or the system
   cannot fork;
@@ -53,7 +59,7 @@ if TYPE_CHECKING:
     from build_site.privacy.gate import FileScanner, FileVisitor
     from build_site.study import Identifier
 
-MIN_POOL_BYTES = 64_000_000
+MIN_POOL_BYTES = 8_000_000
 CHUNK_BYTES = 1_000_000
 PARENT_READS = False
 """True: this process reads runs too, beside one worker fewer (:func:`_take_from_end`);
@@ -189,14 +195,17 @@ def scan_pooled(root: Path, paths: list[Path], scanner: FileScanner,
     try:
         context = multiprocessing.get_context("fork")
         workers = max(1, usable_cores() - 1) if PARENT_READS else max(2, usable_cores())
-        with ProcessPoolExecutor(workers, mp_context=context,
-                                 initializer=worker_start, initargs=(os.getpid(),)) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=context,
+                                   initializer=worker_start, initargs=(os.getpid(),))
+        try:
             start_workers(pool)
             order = largest_first(sizes, runs)
             futures = {index: pool.submit(_run, index) for index in order}
             done = _take_from_end(order, futures) if PARENT_READS else {}
             done.update((index, futures[index].result()) for index in order
                         if index not in done)
+        finally:  # on Ctrl-C or SIGTERM too: the runs no worker has started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
         outcomes = [done[index] for index in range(len(runs))]
     except Exception:  # read again in one process, which raises as it does
         return None
