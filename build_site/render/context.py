@@ -172,10 +172,11 @@ class RenderContext:
         self._templates: dict[tuple[str, bool], DotTemplate] = {}
         self._blocks: dict[str, str] = {}  # raw HTML blocks lifted out of the Markdown
         # What every page of a folder shows alike, made at its first page (see _same_links):
-        # diagrams' text alternatives, code chips, excerpts' words.
+        # diagrams' text alternatives, code chips, excerpts' words and figures' fixed parts.
         self._alt_parts: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._chips: dict[tuple[str, str, tuple[str, ...], bool], Markup] = {}
         self._words: dict[str, str] = {}
+        self._figure_pieces: dict[int, Any] = {}  # excerpt_html.ExcerptWriter.pieces
 
     @cached_property
     def env(self) -> Environment:
@@ -425,11 +426,11 @@ class RenderContext:
             jinja2.UndefinedError: the template uses a name nobody gave it (a bug).
         """
         def url(to: str, anchor: str = "") -> Markup:
-            return Markup(escape(page_url(page, to, anchor)))
+            return escape(page_url(page, to, anchor))  # escape gives Markup: no second copy
 
         def excerpt_url(q: Quote) -> Markup:
             target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
-            return Markup(escape(page_url(page, target, q.excerpt.id)))
+            return escape(page_url(page, target, q.excerpt.id))
 
         folder, itself = self._same_links(page)
 
@@ -455,7 +456,7 @@ class RenderContext:
         labels = self.study.meta.labels
         figures = ExcerptWriter(excerpt_url, url, speaker_label, inline_text, code_chips,
                                 withheld, self.review, labels.dyad, labels.clinician,
-                                self.env.finalize or str, self._words)
+                                self.env.finalize or str, self._words, self._figure_pieces)
         text = self.env.get_template(template).render(
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
             speaker_label=speaker_label, review=self.review, withheld=withheld,
