@@ -177,6 +177,8 @@ class RenderContext:
         self._chips: dict[tuple[str, str, tuple[str, ...], bool], Markup] = {}
         self._words: dict[str, str] = {}
         self._figure_pieces: dict[int, Any] = {}  # excerpt_html.ExcerptWriter.pieces
+        # What page modules make once for the site, by their own name (excerpt rows).
+        self.kept: dict[str, Any] = {}
 
     @cached_property
     def env(self) -> Environment:
