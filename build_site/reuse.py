@@ -5,7 +5,8 @@ of everything the MkDocs build and the gate read, and the SHA-256 of every file 
 published output. A later build skips MkDocs, the gate and the swap only when both hold:
 
 1. its fingerprint is the recorded one. The fingerprint covers the assembled docs folder
-   (every path and byte), the swapped-in diagrams, the navigation, site name, banner and
+   (every path and byte; a build digests the bytes it has just written there, the digest
+   reading the folder back gives), the swapped-in diagrams, the navigation, site name, banner and
    ``SOURCE_DATE_EPOCH``, the site configuration as MkDocs reads it (``INHERIT`` merged) and
    the theme ``custom_dir``, the listed identifiers the gate searches for, the audience, the
    code of this package and the name and version of every installed distribution (MkDocs,
