@@ -27,7 +27,7 @@ from build_site.naturalorder import natural_key
 from build_site.render.diagram_legend import legend_for
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplate, model_template
 from build_site.render.evidence_html import evidence_groups
-from build_site.render.excerpt_html import ExcerptWriter
+from build_site.render.excerpt_html import ExcerptWriter, dyad_links
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, page_url
 from build_site.render.paths import RELATIONS, component_path
@@ -422,7 +422,8 @@ class RenderContext:
 
         Every template gets ``url``, ``excerpt_url``, ``code_chips``, ``text``,
         ``speaker_label``, ``review``, ``withheld``, ``excerpt`` (an excerpt's figure,
-        :mod:`build_site.render.excerpt_html`), ``linked`` and ``meta`` besides ``context``.
+        :mod:`build_site.render.excerpt_html`), ``dyad_links`` (links to dyads, the same
+        module), ``linked`` and ``meta`` besides ``context``.
 
         Raises:
             jinja2.UndefinedError: the template uses a name nobody gave it (a bug).
@@ -463,6 +464,7 @@ class RenderContext:
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
             speaker_label=speaker_label, review=self.review, withheld=withheld,
             excerpt=figures.figure, evidence_groups=partial(evidence_groups, figures),
+            dyad_links=partial(dyad_links, url=url, finalize=figures.finalize),
             linked=self.linked, meta=self.study.meta, **context,
         )
         hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
