@@ -365,22 +365,27 @@ def docs_files(pages: list[Page], assets: list[Asset],
 
 
 def write_docs(docs_dir: Path, wanted: dict[str, bytes]) -> int:
-    """Make ``docs_dir`` hold exactly ``wanted`` (bytes by relative path): unchanged files
-    are left alone, files (or symbolic links) not wanted are removed, and so are the folders
-    left empty; so the folder then holds ``wanted`` and the folders around it, nothing else
-    (what :func:`build_site.reuse.fingerprint` digests from ``wanted`` itself).
+    """Make ``docs_dir`` hold exactly ``wanted`` (bytes by relative path): a symbolic link in
+    it is removed first (the build directory's docs are ours alone: nothing is written through
+    a link, nor read through one by MkDocs), unchanged files are left alone, files not wanted
+    are removed, and so are the folders left empty; so the folder then holds ``wanted`` and the
+    folders around it, nothing else (what :func:`build_site.reuse.fingerprint` digests from
+    ``wanted`` itself).
 
     Returns:
         The number of files written.
     """
+    present = sorted(docs_dir.rglob("*"), reverse=True) if docs_dir.is_dir() else []
+    for path in present:
+        if path.is_symlink():
+            path.unlink()
     written = sum(_write_if_changed(docs_dir / rel, data) for rel, data in wanted.items())
-    if docs_dir.is_dir():
-        for path in sorted(docs_dir.rglob("*"), reverse=True):
-            rel = path.relative_to(docs_dir).as_posix()
-            if (path.is_symlink() or path.is_file()) and rel not in wanted:
-                path.unlink()
-            elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
-                path.rmdir()
+    for path in present:  # children before their folder
+        rel = path.relative_to(docs_dir).as_posix()
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
     return written
 
 

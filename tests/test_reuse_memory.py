@@ -70,14 +70,20 @@ def test_what_the_folder_held_beyond_the_files_is_removed(tmp_path: Path) -> Non
     outside = tmp_path / "outside"
     (outside / "inner").mkdir(parents=True)
     (outside / "inner" / "page.md").write_text("# elsewhere\n", encoding="utf-8")
+    (outside / "other").mkdir()
     docs = tmp_path / "docs"
     (docs / "empty" / "deeper").mkdir(parents=True)
     (docs / "linked").symlink_to(outside / "inner", target_is_directory=True)
     (docs / "file-link.md").symlink_to(outside / "inner" / "page.md")
+    (docs / "index.md").symlink_to(outside / "inner" / "page.md")  # at a wanted path
+    (docs / "sub").symlink_to(outside / "other", target_is_directory=True)  # a wanted folder
     files = {"index.md": b"# Home\n", "sub/page.md": b"# Page\n"}
     write_docs(docs, files)
     assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")) == [
         "index.md", "sub", "sub/page.md"]
-    assert (outside / "inner" / "page.md").is_file()  # a link's target is left alone
+    assert not any(p.is_symlink() for p in docs.rglob("*"))
+    # nothing written through a link; a link's target left alone
+    assert (outside / "inner" / "page.md").read_text(encoding="utf-8") == "# elsewhere\n"
+    assert not any((outside / "other").iterdir())
     read_back, from_memory = _both(config, docs, files)
     assert from_memory == read_back is not None
