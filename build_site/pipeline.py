@@ -63,9 +63,10 @@ from build_site.site_project import (
     BUILD_FILES,
     Notice,
     SiteProject,
-    assemble,
+    docs_files,
     load_site_project,
     site_texts,
+    write_docs,
 )
 from build_site.study import Audience, Identifier, IdentifierKind, Study
 from build_site.tidy_gate import tidy_and_scan
@@ -370,7 +371,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     report.diagrams_cached = ctx.diagrams.cached
     stage("render")
     notice = with_metadata(_notice(prepared, report), shown, audience)
-    report.files_written = assemble(work / "docs", pages, assets, prepared.handwritten)
+    docs = docs_files(pages, assets, prepared.handwritten)
+    report.files_written = write_docs(work / "docs", docs)
     settings = {"nav": report.nav, "site_name": shown.meta.title, "audience": audience,
                 "notice": notice and [notice.text, notice.noindex, notice.head],
                 "epoch": source_date_epoch(shown),
@@ -378,7 +380,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     if engine != "mkdocs":
         settings["engine"] = engine
     inputs = fingerprint(prepared.project.config, work / "docs", settings, fragments,
-                         prepared.study.identifiers)
+                         prepared.study.identifiers, docs)  # digested from memory
     report.reused = already_published(work, out, inputs)  # reuse.py: the gate passed it
     stage("fingerprint")
     if report.reused:

@@ -5,7 +5,8 @@ of everything the MkDocs build and the gate read, and the SHA-256 of every file 
 published output. A later build skips MkDocs, the gate and the swap only when both hold:
 
 1. its fingerprint is the recorded one. The fingerprint covers the assembled docs folder
-   (every path and byte), the swapped-in diagrams, the navigation, site name, banner and
+   (every path and byte; a build digests the bytes it has just written there, the digest
+   reading the folder back gives), the swapped-in diagrams, the navigation, site name, banner and
    ``SOURCE_DATE_EPOCH``, the site configuration as MkDocs reads it (``INHERIT`` merged) and
    the theme ``custom_dir``, the listed identifiers the gate searches for, the audience, the
    code of this package and the name and version of every installed distribution (MkDocs,
@@ -29,7 +30,7 @@ from collections.abc import Mapping
 from email.parser import HeaderParser
 from functools import cache
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from build_site.site_project import _raw_config, default_config
@@ -46,6 +47,24 @@ def _digest_tree(root: Path, digest: Any, skip: str = "") -> None:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         if path.is_file():
             digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _digest_files(files: Mapping[str, bytes], digest: Any) -> None:
+    """What :func:`_digest_tree` adds for a folder that holds exactly ``files`` (bytes by
+    relative path) and the folders around them: every path, files and folders, in the order
+    ``sorted`` gives their ``Path`` objects (by their parts), each file's SHA-256 after its
+    path. It spares reading back the docs folder just written (:func:`fingerprint`)."""
+    paths = {PurePosixPath(rel): data for rel, data in files.items()}
+    entries: dict[tuple[str, ...], bytes | None] = {}
+    for path, data in paths.items():
+        entries[path.parts] = data
+        for up in range(1, len(path.parts)):
+            entries.setdefault(path.parts[:up], None)
+    for parts in sorted(entries):
+        digest.update("/".join(parts).encode() + b"\0")
+        held = entries[parts]
+        if held is not None:
+            digest.update(hashlib.sha256(held).digest())
 
 
 @cache
@@ -77,12 +96,16 @@ def _plugin_names(raw: Mapping[str, Any]) -> set[str]:
 
 
 def fingerprint(config: Path, docs_dir: Path, settings: Mapping[str, Any],
-                fragments: Mapping[str, str], identifiers: list[Identifier]) -> str | None:
+                fragments: Mapping[str, str], identifiers: list[Identifier],
+                docs: Mapping[str, bytes] | None = None) -> str | None:
     """The fingerprint of a MkDocs build and gate (see the module docstring).
 
     Args:
         config: the ``mkdocs.yml`` in force.
         docs_dir: the assembled docs folder.
+        docs: what ``docs_dir`` holds, when the caller has just made it hold exactly that
+            (:func:`build_site.site_project.write_docs`): digested from memory, the same
+            digest as reading the folder back.
         settings: the other arguments of the MkDocs build (navigation, site name, banner,
             epoch, audience), JSON-serialisable.
         fragments: the diagrams swapped in, by marker key.
@@ -106,7 +129,10 @@ def fingerprint(config: Path, docs_dir: Path, settings: Mapping[str, Any],
     theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
     if isinstance(theme, dict) and theme.get("custom_dir"):
         _digest_tree(config.parent / str(theme["custom_dir"]), digest)
-    _digest_tree(docs_dir, digest)
+    if docs is None:
+        _digest_tree(docs_dir, digest)
+    else:
+        _digest_files(docs, digest)
     for key in sorted(fragments):
         digest.update(key.encode() + hashlib.sha256(fragments[key].encode()).digest())
     for ident in identifiers:

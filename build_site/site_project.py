@@ -339,13 +339,18 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
 def assemble(docs_dir: Path, pages: list[Page], assets: list[Asset],
              handwritten: dict[str, bytes]) -> int:
     """Write the generated and hand-written pages, generated files, the stylesheet and the
-    script into ``docs_dir``.
-
-    Unchanged files are left alone; files no longer produced are removed.
+    script into ``docs_dir`` (:func:`docs_files`, then :func:`write_docs`).
 
     Returns:
         The number of files written.
     """
+    return write_docs(docs_dir, docs_files(pages, assets, handwritten))
+
+
+def docs_files(pages: list[Page], assets: list[Asset],
+               handwritten: dict[str, bytes]) -> dict[str, bytes]:
+    """Every file of the docs folder by its relative path: the hand-written files, the
+    generated pages and files, the stylesheet and the scripts (a later one wins a path)."""
     wanted: dict[str, bytes] = dict(handwritten)
     for page in pages:
         wanted[page.path] = page.markdown.encode("utf-8")
@@ -356,14 +361,31 @@ def assemble(docs_dir: Path, pages: list[Page], assets: list[Asset],
     wanted[SCRIPT] = (defaults / "build-site.js").read_bytes()
     wanted[IFRAME_WORKER] = (defaults / "vendor" / "iframe-worker-shim.js").read_bytes()
     wanted.update(script_assets())
+    return wanted
+
+
+def write_docs(docs_dir: Path, wanted: dict[str, bytes]) -> int:
+    """Make ``docs_dir`` hold exactly ``wanted`` (bytes by relative path): a symbolic link in
+    it is removed first (the build directory's docs are ours alone: nothing is written through
+    a link, nor read through one by MkDocs), unchanged files are left alone, files not wanted
+    are removed, and so are the folders left empty; so the folder then holds ``wanted`` and the
+    folders around it, nothing else (what :func:`build_site.reuse.fingerprint` digests from
+    ``wanted`` itself).
+
+    Returns:
+        The number of files written.
+    """
+    present = sorted(docs_dir.rglob("*"), reverse=True) if docs_dir.is_dir() else []
+    for path in present:
+        if path.is_symlink():
+            path.unlink()
     written = sum(_write_if_changed(docs_dir / rel, data) for rel, data in wanted.items())
-    if docs_dir.is_dir():
-        for path in sorted(docs_dir.rglob("*"), reverse=True):
-            rel = path.relative_to(docs_dir).as_posix()
-            if path.is_file() and rel not in wanted:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+    for path in present:  # children before their folder
+        rel = path.relative_to(docs_dir).as_posix()
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
     return written
 
 

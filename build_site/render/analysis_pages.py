@@ -68,23 +68,36 @@ def _quotes(r: RenderContext) -> list[Quote]:
 
 
 def excerpt_rows(r: RenderContext, page: str) -> list[dict[str, Any]]:
-    """One row per excerpt shown on the site, as the browser and the downloads use it."""
+    """One row per excerpt shown on the site, as the browser and the downloads use it: what
+    :func:`_rows` keeps for the site, and each row's ``url`` from ``page`` (a new mapping a
+    row; the lists in it are the kept rows', which nobody changes)."""
+    return [{**row, "url": escape(page_url(page, target, row["id"]))}
+            for row, target in _rows(r)]
+
+
+def _rows(r: RenderContext) -> list[tuple[dict[str, Any], str]]:
+    """The rows of :func:`excerpt_rows` without their ``url``, each with the page it links
+    to, made once per render context (the browser and the downloads both ask; one process
+    or one worker of the pool makes them once)."""
+    kept: list[tuple[dict[str, Any], str]] | None = r.kept.get("excerpt_rows")
+    if kept is not None:
+        return kept
     rows = []
+    withheld = r.review_data.get("withheld", {})
     for q in _quotes(r):
         e = q.excerpt
         components = sorted({t for c in e.codes for t in r.analysis.code_targets.get(c, ())})
         flags = [f for f, on in (("contrastive", e.contrast), ("disconfirming", e.disconfirming),
-                                 ("not for publication",
-                                  e.id in r.review_data.get("withheld", {}))) if on]
+                                 ("not for publication", e.id in withheld)) if on]
         target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
         speaker = ((e.role or "other") if e.speaker.value == "other" else
                    in_sentence(getattr(r.study.meta.labels, e.speaker.value)))
-        rows.append({
+        rows.append(({
             "id": e.id, "text": e.text, "dyad": q.dyad, "clinician": q.clinician,
             "speaker": e.speaker.value, "speaker_label": speaker, "codes": list(e.codes),
             "components": components, "flags": flags,
-            "url": Markup(escape(page_url(page, target, e.id))),
-        })
+        }, target))
+    r.kept["excerpt_rows"] = rows
     return rows
 
 

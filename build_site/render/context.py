@@ -27,7 +27,7 @@ from build_site.naturalorder import natural_key
 from build_site.render.diagram_legend import legend_for
 from build_site.render.diagrams import DiagramLinks, DiagramRenderer, DotTemplate, model_template
 from build_site.render.evidence_html import evidence_groups
-from build_site.render.excerpt_html import ExcerptWriter
+from build_site.render.excerpt_html import ExcerptWriter, dyad_links
 from build_site.render.fragments import lift_blocks, template_bytecode_cache
 from build_site.render.html import chips, inline_text, page_url
 from build_site.render.paths import RELATIONS, component_path
@@ -172,10 +172,13 @@ class RenderContext:
         self._templates: dict[tuple[str, bool], DotTemplate] = {}
         self._blocks: dict[str, str] = {}  # raw HTML blocks lifted out of the Markdown
         # What every page of a folder shows alike, made at its first page (see _same_links):
-        # diagrams' text alternatives, code chips, excerpts' words.
+        # diagrams' text alternatives, code chips, excerpts' words and figures' fixed parts.
         self._alt_parts: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._chips: dict[tuple[str, str, tuple[str, ...], bool], Markup] = {}
         self._words: dict[str, str] = {}
+        self._figure_pieces: dict[int, Any] = {}  # excerpt_html.ExcerptWriter.pieces
+        # What page modules make once for the site, by their own name (excerpt rows).
+        self.kept: dict[str, Any] = {}
 
     @cached_property
     def env(self) -> Environment:
@@ -419,17 +422,18 @@ class RenderContext:
 
         Every template gets ``url``, ``excerpt_url``, ``code_chips``, ``text``,
         ``speaker_label``, ``review``, ``withheld``, ``excerpt`` (an excerpt's figure,
-        :mod:`build_site.render.excerpt_html`), ``linked`` and ``meta`` besides ``context``.
+        :mod:`build_site.render.excerpt_html`), ``dyad_links`` (links to dyads, the same
+        module), ``linked`` and ``meta`` besides ``context``.
 
         Raises:
             jinja2.UndefinedError: the template uses a name nobody gave it (a bug).
         """
         def url(to: str, anchor: str = "") -> Markup:
-            return Markup(escape(page_url(page, to, anchor)))
+            return escape(page_url(page, to, anchor))  # escape gives Markup: no second copy
 
         def excerpt_url(q: Quote) -> Markup:
             target = f"dyads/{q.dyad}.md" if q.dyad else f"clinicians/{q.clinician}.md"
-            return Markup(escape(page_url(page, target, q.excerpt.id)))
+            return escape(page_url(page, target, q.excerpt.id))
 
         folder, itself = self._same_links(page)
 
@@ -455,11 +459,12 @@ class RenderContext:
         labels = self.study.meta.labels
         figures = ExcerptWriter(excerpt_url, url, speaker_label, inline_text, code_chips,
                                 withheld, self.review, labels.dyad, labels.clinician,
-                                self.env.finalize or str, self._words)
+                                self.env.finalize or str, self._words, self._figure_pieces)
         text = self.env.get_template(template).render(
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
             speaker_label=speaker_label, review=self.review, withheld=withheld,
             excerpt=figures.figure, evidence_groups=partial(evidence_groups, figures),
+            dyad_links=partial(dyad_links, url=url, finalize=figures.finalize),
             linked=self.linked, meta=self.study.meta, **context,
         )
         hidden = f"hide: [{', '.join(hide)}]\n" if hide else ""
@@ -473,15 +478,30 @@ def _yaml_str(value: str) -> str:
 
 def tidy(text: str) -> str:
     """Collapse runs of blank lines, and make sure a table or a heading is never glued to
-    the line before it (templates' block tags swallow newlines)."""
+    the line before it (templates' block tags swallow newlines).
+
+    Each line is stripped at its end; a blank line is kept only after a line that is not
+    blank (none at the start); a blank line is put before a line that ends a table (the line
+    before starts with "|", this one does not) and before a table or heading line that
+    follows text (the line before is not blank and starts with neither "|" nor "#"). Written
+    on the first character of each line, the one thing the rules look at (about 350,000
+    lines at 1,000 dyads); ``tests/render/test_tidy.py`` compares it with the rules written
+    one by one."""
     out: list[str] = []
-    for line in (raw.rstrip() for raw in text.splitlines()):
-        previous = out[-1] if out else ""
-        if not line and not previous:
+    append = out.append
+    before = ""  # the first character of the last line kept ("" when blank or none)
+    for line in [raw.rstrip() for raw in text.splitlines()]:
+        if not line:
+            if before:
+                append(line)
+                before = ""
             continue
-        ends_table = previous.startswith("|") and line and not line.startswith("|")
-        starts_block = line.startswith(("#", "|")) and previous and not previous.startswith("|")
-        if ends_table or (starts_block and not previous.startswith("#")):
-            out.append("")
-        out.append(line)
+        first = line[0]
+        if before == "|":
+            if first != "|":
+                append("")
+        elif before and before != "#" and (first == "#" or first == "|"):
+            append("")
+        append(line)
+        before = first
     return "\n".join(out).strip() + "\n"

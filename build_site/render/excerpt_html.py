@@ -14,7 +14,7 @@ every copy elsewhere is left out of the index, so a quote search lands on the ex
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -58,11 +58,27 @@ def _shown(value: Any, finalize: Callable[[Any], Any]) -> str:
 
 
 @dataclass(frozen=True)
+class _Pieces:
+    """What :meth:`ExcerptWriter.figure` prints of an excerpt on every page alike, kept by
+    the excerpt object's ``id`` (``excerpt`` holds it, so the id is not reused while kept, and
+    another object with that id, or an equal excerpt that is another object, is made anew)."""
+
+    excerpt: Any
+    eid: str
+    classes: str
+    speaker: str
+    body: str
+    flags: str
+
+
+@dataclass(frozen=True)
 class ExcerptWriter:
     """The page-bound helpers an excerpt figure needs (those :meth:`RenderContext.render`
     gives every template) and the environment's ``finalize``; ``words``, an excerpt's words
     as a figure prints them by the text, may be shared by every page of a site that gives
-    the same ``text`` and ``finalize`` (an excerpt is shown on about four pages)."""
+    the same ``text`` and ``finalize`` (an excerpt is shown on about four pages); so may
+    ``pieces``, what a figure prints alike on every page (:meth:`figure`), by every page of a
+    site that gives the same ``speaker_label``, ``withheld``, ``review`` and ``finalize``."""
 
     excerpt_url: Callable[[Quote], Markup]
     url: Callable[[str], Markup]
@@ -75,34 +91,30 @@ class ExcerptWriter:
     clinician_label: str
     finalize: Callable[[Any], Any]
     words: dict[str, str] = field(default_factory=dict)
+    pieces: dict[int, _Pieces] = field(default_factory=dict)
 
     def figure(self, q: Quote, show_case: bool = True, heading_level: int = 0,
                compact: bool = False) -> Markup:
         """The excerpt's ``<figure>``; ``show_case`` adds links to its dyad and clinician;
         ``compact`` leaves out the chip naming this very page and the chips' tooltips (a large
         study's component pages, :mod:`build_site.render.large_pages`). ``heading_level`` is
-        accepted, as the macro accepted it, and unused."""
+        accepted, as the macro accepted it, and unused.
+
+        What does not depend on the page (:meth:`_pieces`) is made once per excerpt object
+        and kept in ``pieces``; the links and chips are the page's."""
         out = self.finalize
         e = q.excerpt
-        eid = _out(e.id, out)
+        kept = self.pieces.get(id(e))
+        if kept is None or kept.excerpt is not e:
+            kept = self.pieces[id(e)] = self._pieces(q)
+        eid, speaker = kept.eid, kept.speaker
         link = self.excerpt_url(q)
-        home = link.startswith("#")
-        classes = (f"bs-excerpt speaker-{_out(e.speaker.value, out)}"
-                   + (" disconfirming" if e.disconfirming else "")
-                   + (" exemplar" if e.exemplar else "")
-                   + (" contrast" if e.contrast else ""))
-        where = f' data-excerpt="{eid}"' if home else f' id="{eid}" data-search-exclude="true"'
-        speaker = _out(self.speaker_label(q), out)
-        parts = [f'<figure class="{classes}"{where}>\n']
-        if home:
-            parts.append(f'<h3 class="bs-excerpt-title" id="{eid}">Excerpt {eid} · {speaker}'
-                         "</h3>\n")
-        words = self.words.get(e.text)
-        if words is None:
-            words = self.words[e.text] = _out(self.text(e.text), out)
-        parts.append(f"<blockquote><p>{words}</p></blockquote>\n")
-        if e.context_turns:
-            parts.append(self._context(e.context_turns) + "\n")
+        if link.startswith("#"):  # its home: its own search entry
+            parts = [f'<figure class="{kept.classes}" data-excerpt="{eid}">\n'
+                     f'<h3 class="bs-excerpt-title" id="{eid}">Excerpt {eid} · {speaker}</h3>\n']
+        else:
+            parts = [f'<figure class="{kept.classes}" id="{eid}" data-search-exclude="true">\n']
+        parts.append(kept.body)
         parts.append(f'<figcaption><a class="bs-cite" href="{_out(link, out)}" '
                      f'title="Link to this excerpt">{eid}</a> · '
                      f'<span class="bs-speaker">{speaker}</span>')
@@ -119,18 +131,38 @@ class ExcerptWriter:
                     f'<a href="{_out(self.url("clinicians/" + str(q.clinician) + ".md"), out)}">'
                     f"{_out(in_sentence(self.clinician_label), out)} {_out(q.clinician, out)}"
                     "</a>")
-        if e.exemplar:
-            parts.append(' · <span class="bs-flag">Exemplar</span>')
-        if e.disconfirming:
-            parts.append(' · <span class="bs-flag">Disconfirming</span>')
-        if e.contrast:
-            parts.append(' · <span class="bs-flag">Contrastive comment</span>')
-        if self.review and self.withheld(q):
-            parts.append(' · <span class="bs-flag">Not for publication: '
-                         f"{_out(self.withheld(q), out)}</span>")
         chips = _out(self.code_chips(e.codes, compact), out)
-        parts.append(f'<br><span class="bs-chips">{chips}</span></figcaption>\n</figure>')
+        parts.append(f'{kept.flags}<br><span class="bs-chips">{chips}</span></figcaption>\n'
+                     "</figure>")
         return Markup("".join(parts))
+
+    def _pieces(self, q: Quote) -> _Pieces:
+        """The parts of ``q``'s figure that are the same on every page: its id, classes and
+        speaker as printed, its words and context turns, and its flags."""
+        out = self.finalize
+        e = q.excerpt
+        classes = (f"bs-excerpt speaker-{_out(e.speaker.value, out)}"
+                   + (" disconfirming" if e.disconfirming else "")
+                   + (" exemplar" if e.exemplar else "")
+                   + (" contrast" if e.contrast else ""))
+        words = self.words.get(e.text)
+        if words is None:
+            words = self.words[e.text] = _out(self.text(e.text), out)
+        body = f"<blockquote><p>{words}</p></blockquote>\n"
+        if e.context_turns:
+            body += self._context(e.context_turns) + "\n"
+        flags = []
+        if e.exemplar:
+            flags.append(' · <span class="bs-flag">Exemplar</span>')
+        if e.disconfirming:
+            flags.append(' · <span class="bs-flag">Disconfirming</span>')
+        if e.contrast:
+            flags.append(' · <span class="bs-flag">Contrastive comment</span>')
+        if self.review and self.withheld(q):
+            flags.append(' · <span class="bs-flag">Not for publication: '
+                         f"{_out(self.withheld(q), out)}</span>")
+        return _Pieces(e, _out(e.id, out), classes, _out(self.speaker_label(q), out), body,
+                       "".join(flags))
 
     def _context(self, turns: list[ContextTurn]) -> str:
         """Issue 21.1: the turns of the transcript the team chose to show around an excerpt,
@@ -155,3 +187,16 @@ class ExcerptWriter:
                 + "".join(items)
                 + '</ol><p class="bs-context-note">Numbers are lines of the transcript.</p>'
                 "</details>")
+
+
+def dyad_links(ids: Iterable[Any], url: Callable[[str], Markup],
+               finalize: Callable[[Any], Any]) -> Markup:
+    """Links to the dyads ``ids`` from a page (``url``: its helper), ", " between them, or
+    "none on this site": what the ``dyad_links`` macro of ``_macros.j2`` printed (each value
+    through ``finalize`` and the escape, :func:`_out`; ``'dyads/' ~ d ~ '.md'`` as ``~``
+    joins a plain id). 4,566 calls at 1,000 dyads (the clinician matrix, the model's index,
+    the component pages); ``tests/render/test_excerpt_html.py`` compares it with the macro."""
+    links = [f'<a href="{_out(url("dyads/" + str(d) + ".md"), finalize)}">{_out(d, finalize)}</a>'
+             for d in ids]
+    return Markup(", ".join(links) if links else "none on this site")
+

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import ChoiceLoader, FileSystemLoader
+from markupsafe import Markup
 
 from build_site.analyse import Quote
 from build_site.pipeline import Purpose, _render_context, prepare
@@ -137,3 +139,25 @@ def test_a_string_printed_before_never_stands_for_markup_or_another_finalize() -
         assert _out(value, markdown_safe) == plain
     assert _out("<b>x</b>", markdown_safe) == "&lt;b&gt;x&lt;/b&gt;"
     assert _out("a_b & *c*", markdown_safe) == "a&#95;b &amp; &#42;c&#42;"
+
+
+@pytest.mark.parametrize("study_dir", ["casestudies", "examples/osce"])
+def test_python_dyad_links_equal_the_macro(study_dir: str, tmp_path: Path) -> None:
+    """``excerpt_html.dyad_links`` (render6) prints what the ``dyad_links`` macro printed,
+    from pages in every folder, for every case's dyads, none, and ids that need escaping or
+    would be Markdown."""
+    prepared = prepare(REPO / study_dir, "public")
+    ctx = _render_context(prepared, DiagramRenderer(tmp_path / "diagrams"))
+    env = ctx.env.overlay(loader=ChoiceLoader([FileSystemLoader(TEMPLATES), ctx.env.loader]))
+    ctx.__dict__["env"] = env
+    ids = [d.id for d in ctx.study.dyads]
+    lists: list[Any] = [[], ids, ids[:1], tuple(reversed(ids)), {ids[0]},
+                        ["a_b", "x*y", "<i>", "A & B", "d'1", 'q"2', "[l](u)", "é-1"],
+                        [Markup("<b>m</b>"), "p|q"]]
+    compared = 0
+    for page in ["index.md", "model/index.md", "dyads/x.md", "analysis/matrix.md", "a/b/c.md"]:
+        text = ctx.render("dyad_links_probe.j2", page, "probe", lists=lists).markdown
+        for old, new in PAIR.findall(text):
+            assert new == old, page
+            compared += 1
+    assert compared == 5 * len(lists)
