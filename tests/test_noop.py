@@ -177,8 +177,8 @@ def test_an_output_edited_by_hand_is_built_and_gated_again(
     page = out / "dyads" / "C1-P1.html"
     page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>Margery Quill</p></body>"))
     gates: list[int] = []
-    real = pipeline.scan_tree
-    monkeypatch.setattr(pipeline, "scan_tree",
+    real = pipeline.tidy_and_scan  # a full build's gate (tidy in its pass)
+    monkeypatch.setattr(pipeline, "tidy_and_scan",
                         lambda *a, **k: gates.append(1) or real(*a, **k))
     assert not build(tiny, out).reused and gates == [1]
     assert tree_hash(out) == before

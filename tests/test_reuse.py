@@ -20,18 +20,22 @@ class Calls:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.mkdocs = 0
         self.gate = 0
-        real_mkdocs, real_gate = pipeline.run_engine, pipeline.scan_tree
+        real_mkdocs = pipeline.run_engine
 
         def mkdocs(*args: Any, **kwargs: Any) -> None:
             self.mkdocs += 1
             real_mkdocs(*args, **kwargs)
 
-        def gate(*args: Any, **kwargs: Any) -> Any:
-            self.gate += 1
-            return real_gate(*args, **kwargs)
+        def counted(real: Any) -> Any:
+            def gate(*args: Any, **kwargs: Any) -> Any:
+                self.gate += 1
+                return real(*args, **kwargs)
+            return gate
 
         monkeypatch.setattr(pipeline, "run_engine", mkdocs)
-        monkeypatch.setattr(pipeline, "scan_tree", gate)
+        # the gate: alone in a preview, with tidy in its pass in a full build (tidy_gate.py)
+        monkeypatch.setattr(pipeline, "scan_tree", counted(pipeline.scan_tree))
+        monkeypatch.setattr(pipeline, "tidy_and_scan", counted(pipeline.tidy_and_scan))
 
 
 def test_noop_rebuild_draws_nothing_and_skips_mkdocs_and_gate(
