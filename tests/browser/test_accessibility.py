@@ -126,7 +126,7 @@ def test_diagrams_carry_text_alternatives(open_page: OpenPage, bundled_site: Pat
             alternative = block.locator("xpath=following-sibling::details[1]")
             expect(alternative.locator("summary")).to_have_text(re.compile("as text"))
             drawn = set(svg.locator("a").evaluate_all(
-                "links => links.map(a => a.getAttribute('xlink:href').split('#')[0])"))
+                "links => links.map(a => a.getAttribute('href').split('#')[0])"))
             listed = set(alternative.locator("a").evaluate_all(
                 "links => links.map(a => a.getAttribute('href').split('#')[0])"))
             assert drawn <= listed, (kind, sorted(drawn - listed))
