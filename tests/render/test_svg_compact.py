@@ -26,7 +26,9 @@ XLINK = "{http://www.w3.org/1999/xlink}"
 def _both(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     """The highlight diagram of the tiny study cleaned as before (no compaction) and now,
     both with their path data as written now (``tests/render/test_svg_paths.py`` compares
-    the shapes that data draws)."""
+    the shapes that data draws), neither with its links named
+    (``tests/render/test_svg_access.py`` tests that)."""
+    monkeypatch.setattr(diagrams, "name_links", lambda svg: svg)
     analysis = analyse(load_and_validate(tiny))
     raw = DiagramRenderer(tmp_path / "cache").svg(
         model_dot(analysis, LINKS, highlight={"caring", "small-acts"}, prefix="d-x"))
@@ -72,7 +74,7 @@ def test_compact_diagram_keeps_texts_links_and_drawing(
     assert _drawn(lean) == _drawn(full)
     root_full, root_lean = ET.fromstring(full), ET.fromstring(lean)
     assert root_lean.attrib == root_full.attrib  # role, aria-label, size, min-width
-    assert root_lean.get("role") == "img" and root_lean.get("aria-label") == "Diagram"
+    assert root_lean.get("role") == "group" and root_lean.get("aria-label") == "Diagram"
     kept_ids = [e.get("id") for e in root_full.iter()
                 if e.get("id") and not e.get("id", "").startswith("a_")]
     assert [e.get("id") for e in root_lean.iter() if e.get("id")] == kept_ids
