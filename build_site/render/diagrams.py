@@ -5,6 +5,9 @@ competencies, processes with their elements, outcomes, and the relations between
 and edges are links to their evidence pages; CSS classes (``kind-*``, ``evidenced``, ``dim``,
 ``tentative``) let the site's stylesheet colour them for Material's light and dark palettes.
 
+A keyboard meets the links in the model's order: component groups, boxes, then relations
+(``outputorder``); :mod:`build_site.render.svg_access` names them.
+
 Rendered SVG is cached on disk by a hash of the DOT source and the Graphviz version (after
 Sphinx's graphviz extension), so an unchanged diagram is never rendered twice; the uncached
 diagrams of a build go through a few ``dot`` processes together rather than one each.
@@ -132,7 +135,10 @@ class _Builder:
 
     def build(self) -> graphviz.Digraph:
         g = graphviz.Digraph(name=self.prefix)
+        # outputorder: the SVG lists the boxes in the order they were added (the model's),
+        # then the edges: the keyboard's order through the links (the layout is the same)
         g.attr(rankdir="TB", compound="true", bgcolor="transparent", fontname=FONT,
+               outputorder="nodesfirst",
                fontsize=str(FONT_SIZE + 1), nodesep="0.15", ranksep="0.6",
                id=f"{self.prefix}-graph")
         g.attr("node", shape="box", style="rounded,filled", fontname=FONT,

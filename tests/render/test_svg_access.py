@@ -90,3 +90,16 @@ def test_a_diagram_without_links_stays_an_image(tiny: Path, tmp_path: Path) -> N
     svg = clean_svg(renderer.svg(model_dot(analysis, NO_LINKS, prefix="p")), "Diagram")
     assert svg.startswith('<svg role="img" aria-label="Diagram"')
     assert "aria-label" not in svg.split(">", 1)[1]  # nothing inside to name
+
+
+def test_a_keyboard_meets_the_components_in_model_order_then_the_relations(
+        tiny: Path, tmp_path: Path) -> None:
+    analysis = analyse(load_and_validate(tiny))
+    svg = clean_svg(DiagramRenderer(tmp_path / "cache").svg(model_dot(analysis, LINKS)), "D")
+    order = [a.get("href") for a in ET.fromstring(svg).iter(f"{SVG}a")]  # the tab order
+    groups = [f"../model/{n.id}.html" for n in analysis.nodes.values() if n.children]
+    boxes = [f"../model/{n.id}.html" for n in analysis.nodes.values() if not n.children]
+    relations = [f"../model/relations.html#{r}" for r in analysis.relations]
+    # Graphviz draws the groups (components with elements) under everything else, so first;
+    # then the boxes as model.yml lists them, then the relations as it lists them
+    assert order == groups + boxes + relations
