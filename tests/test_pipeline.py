@@ -39,7 +39,7 @@ def test_bundled_site_has_no_broken_link(bundled_site: Path) -> None:
 
 
 NODE = re.compile(r'<g id="[^"]+" class="(node|cluster)[^"]*">\s*'
-                  r'(?:<g id="a_[^"]+">)?(<a xlink:href="([^"]+)")?')
+                  r'(?:<g id="a_[^"]+">)?(<a href="([^"]+)")?')
 
 
 def test_every_diagram_node_links_to_an_existing_page(bundled_site: Path) -> None:

@@ -55,7 +55,7 @@ def test_zensical_builds_the_main_page_types(zensical_build: tuple[Path, Path], 
 def test_zensical_keeps_the_diagrams_and_excerpts(zensical_build: tuple[Path, Path]) -> None:
     site = zensical_build[0]
     home = _text(site / "index.html")
-    assert "<svg" in home and 'xlink:href="model/valuing.html"' in home
+    assert "<svg" in home and '<a href="model/valuing.html"' in home
     dyad = _text(site / "dyads" / "D1-P2.html")
     assert 'class="bs-excerpt' in dyad and "<svg" in dyad
     assert not re.search(r"<!--bs-(?:diagram|block):", dyad + home)

@@ -5,6 +5,9 @@ competencies, processes with their elements, outcomes, and the relations between
 and edges are links to their evidence pages; CSS classes (``kind-*``, ``evidenced``, ``dim``,
 ``tentative``) let the site's stylesheet colour them for Material's light and dark palettes.
 
+A keyboard meets the links in the model's order: component groups, boxes, then relations
+(``outputorder``); :mod:`build_site.render.svg_access` names them.
+
 Rendered SVG is cached on disk by a hash of the DOT source and the Graphviz version (after
 Sphinx's graphviz extension), so an unchanged diagram is never rendered twice; the uncached
 diagrams of a build go through a few ``dot`` processes together rather than one each.
@@ -28,9 +31,10 @@ import graphviz
 from build_site.analyse import Analysis, Evidence, Node, relation_end_ids
 from build_site.errors import Problem, StudyError
 from build_site.relation_claims import ASSERTED, TENTATIVE, status
+from build_site.render.svg_access import name_links, root_role
 from build_site.render.svg_compact import compact_svg
 from build_site.render.svg_labels import place_kind_labels
-from build_site.study import Kind, KindRef
+from build_site.study import Kind, KindRef, in_sentence
 from build_site.verbs import verb_for
 
 FONT = "DejaVu Sans"
@@ -131,7 +135,10 @@ class _Builder:
 
     def build(self) -> graphviz.Digraph:
         g = graphviz.Digraph(name=self.prefix)
+        # outputorder: the SVG lists the boxes in the order they were added (the model's),
+        # then the edges: the keyboard's order through the links (the layout is the same)
         g.attr(rankdir="TB", compound="true", bgcolor="transparent", fontname=FONT,
+               outputorder="nodesfirst",
                fontsize=str(FONT_SIZE + 1), nodesep="0.15", ranksep="0.6",
                id=f"{self.prefix}-graph")
         g.attr("node", shape="box", style="rounded,filled", fontname=FONT,
@@ -166,6 +173,15 @@ class _Builder:
         node = self._last[key] if tail else self.anchor[key]
         return node, self.cluster_name.get(key)
 
+    def _end_label(self, end: str | KindRef, first: bool = False) -> str:
+        """A relation's end as its sentence reads it: a node's label, or a whole kind's title,
+        in sentence case unless ``first`` (the sentence's first words; otherwise as the text
+        alternative words it, ``RenderContext._end_label``)."""
+        if isinstance(end, KindRef):
+            title = self.analysis.kind_titles[end.kind]
+            return title if first else in_sentence(title)
+        return self.analysis.nodes[end].label
+
     def _edge(self, g: graphviz.Digraph, rel_id: str, src: str | KindRef, dst: str | KindRef,
               label: str, shown: str) -> None:
         if not relation_end_ids(self.analysis.nodes, src) or not relation_end_ids(
@@ -185,7 +201,10 @@ class _Builder:
         kinds = " kind-edge" if where == "headlabel" else ""
         attrs = {where: _text(f"{label} (asserted)" if asserted else label),
                  "URL": self.links.relation(rel_id) or "",
-                 "tooltip": _text(f"What the relation rests on: {label} ({shown})"),
+                 # the relation's sentence, as the text alternative words it: the tooltip
+                 # and, by svg_access.name_links, the edge link's accessible name
+                 "tooltip": _text(f"{self._end_label(src, first=True)} {label} "
+                                  f"{self._end_label(dst)} ({shown})"),
                  "id": f"{self.prefix}-rel-{rel_id}",
                  "class": ("relation tentative" if tentative else
                            "relation asserted" if asserted else "relation") + kinds}
@@ -333,10 +352,11 @@ def min_width_style(svg: str) -> str:
 def clean_svg(svg: str, label: str) -> str:
     """Make ``dot -Tsvg`` output fit for inlining: drop the XML prolog, DOCTYPE and comments,
     drop Graphviz's ``<title>`` elements (internal DOT names), undo its escaping of hyphens
-    (``&#45;``) so ids read as written, label the root for screen readers (``role="img"``
-    plus ``aria-label``), give it its smallest legible width (:func:`min_width_style`) and move
-    the labels of edges to a whole kind beside their drawn line (:func:`place_kind_labels`),
-    then drop the bytes that draw nothing (:func:`~build_site.render.svg_compact.compact_svg`)."""
+    (``&#45;``) so ids read as written, move the labels of edges to a whole kind beside their
+    drawn line (:func:`place_kind_labels`), drop the bytes that draw nothing
+    (:func:`~build_site.render.svg_compact.compact_svg`), name every link
+    (:func:`~build_site.render.svg_access.name_links`), and give the root its role and label
+    for assistive technology and its smallest legible width (:func:`labelled_svg`)."""
     return labelled_svg(clean_drawn(svg), label)
 
 
@@ -347,15 +367,16 @@ def clean_drawn(svg: str) -> str:
     ``&#45;`` every one of them loses (``tests/render/test_diagrams.py`` compares both ways
     for every diagram of a study)."""
     svg = _COMMENT.sub("", _PROLOG.sub("", place_kind_labels(svg), count=1)).replace("&#45;", "-")
-    return compact_svg(_TITLE.sub("", svg).strip())
+    return name_links(compact_svg(_TITLE.sub("", svg).strip()))
 
 
 def labelled_svg(svg: str, label: str) -> str:
-    """A cleaned SVG (:func:`clean_drawn`) labelled ``label`` for screen readers
-    (``role="img"`` plus ``aria-label``) with its smallest legible width."""
+    """A cleaned SVG (:func:`clean_drawn`) labelled ``label`` for assistive technology
+    (``aria-label``; ``role="group"`` when it holds links, else ``role="img"``:
+    :func:`~build_site.render.svg_access.root_role`) with its smallest legible width."""
     safe = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     style = min_width_style(svg)
-    attrs = f'role="img" aria-label="{safe}"' + (f' style="{style}"' if style else "")
+    attrs = f'role="{root_role(svg)}" aria-label="{safe}"' + (f' style="{style}"' if style else "")
     return svg.replace("<svg ", f"<svg {attrs} ", 1)
 
 

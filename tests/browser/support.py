@@ -28,7 +28,8 @@ FIXED_PAGES = {
 def page_types(site: Path) -> dict[str, str]:
     """Every page type of the site in ``site`` -> one page of that type."""
     home = (site / "index.html").read_text(encoding="utf-8")
-    component = re.search(r'xlink:href="(model/[^"#/]+\.html)"', home)
+    component = re.search(
+        r'<a (?:xlink:)?href="(model/[^"#/]+\.html)" (?:aria-label|xlink:title)=', home)
     assert component, "the home diagram links to no component page"
     first = {kind: sorted(p.name for p in (site / folder).glob("*.html"))[0]
              for kind, folder in (("clinician", "clinicians"), ("dyad", "dyads"))}

@@ -121,12 +121,70 @@ def test_diagrams_carry_text_alternatives(open_page: OpenPage, bundled_site: Pat
         page = open_page(page_types(bundled_site)[kind])
         for block in page.locator(".bs-diagram").all():
             svg = block.locator("svg")
-            assert svg.get_attribute("role") == "img"
+            # a group, whose links assistive technology sees, when it holds links; else an image
+            assert svg.get_attribute("role") == ("group" if svg.locator("a[href]").count()
+                                                 else "img")
             assert (svg.get_attribute("aria-label") or "").strip()
             alternative = block.locator("xpath=following-sibling::details[1]")
             expect(alternative.locator("summary")).to_have_text(re.compile("as text"))
             drawn = set(svg.locator("a").evaluate_all(
-                "links => links.map(a => a.getAttribute('xlink:href').split('#')[0])"))
+                "links => links.map(a => a.getAttribute('href').split('#')[0])"))
             listed = set(alternative.locator("a").evaluate_all(
                 "links => links.map(a => a.getAttribute('href').split('#')[0])"))
             assert drawn <= listed, (kind, sorted(drawn - listed))
+
+
+def _chromium_name(page: Page) -> tuple[str, str]:
+    """The accessible name and description Chromium gives the focused element (its own
+    accessibility tree, read through the DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    focused = cdp.send("Runtime.evaluate", {"expression": "document.activeElement"})
+    node = cdp.send("Accessibility.getPartialAXTree", {
+        "objectId": focused["result"]["objectId"], "fetchRelatives": False})["nodes"][0]
+    return (node.get("name", {}).get("value", ""),
+            node.get("description", {}).get("value", ""))
+
+
+def test_axe_reads_every_diagram_link_and_finds_each_named(
+    open_page: OpenPage, bundled_site: Path
+) -> None:
+    for kind in ("home", "model", "dyad"):
+        page = open_page(page_types(bundled_site)[kind])
+        links = page.locator(".bs-diagram svg a[href]").count()
+        assert links > 10, kind
+        result = AXE.run(page, context=".bs-diagram", options={
+            "resultTypes": ["violations", "passes"],
+            "runOnly": {"type": "rule", "values": ["link-name", "nested-interactive"]},
+        }).response
+        assert not result["violations"], f"{kind}:\n{_report(result['violations'])}"
+        passed = {p["id"]: len(p["nodes"]) for p in result["passes"]}
+        # axe's link-name reads a[href]: it saw none of the diagrams' <a xlink:href> links
+        assert passed.get("link-name") == links, (kind, passed, links)
+
+
+def test_a_relation_is_one_tab_stop_named_by_its_sentence(
+    open_page: OpenPage, bundled_site: Path
+) -> None:
+    page = open_page(page_types(bundled_site)["model"])
+    svg = page.locator(".bs-diagram svg").first
+    links = svg.locator("a[href]")
+    hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    at = next(i for i, h in enumerate(hrefs) if "#" in h)  # the first relation's link
+    assert at > 0 and hrefs.count(hrefs[at]) == 1  # one link for the line and its label
+    links.nth(at - 1).focus()
+    node_text = " ".join(links.nth(at - 1).locator("text").all_text_contents())
+    assert _chromium_name(page)[0] == node_text  # a component: its visible text
+    page.keyboard.press("Tab")
+    edge = links.nth(at)
+    expect(edge).to_be_focused()
+    # named as the diagram's text alternative words that relation
+    item = page.locator(f'details.bs-alt li:has(> a[href="{hrefs[at]}"])').first
+    sentence = " ".join(str(item.text_content()).split())
+    assert _chromium_name(page)[0] == sentence, sentence
+    expect(edge).to_have_accessible_name(sentence)  # as the accname spec reads it
+    # its focus is seen: the line drawn thicker, the label underlined
+    assert edge.locator("path").first.evaluate("p => getComputedStyle(p).strokeWidth") == "3px"
+    assert "underline" in edge.locator("text").first.evaluate(
+        "t => getComputedStyle(t).textDecorationLine")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") != hrefs[at]

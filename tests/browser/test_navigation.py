@@ -35,7 +35,7 @@ def test_clicking_a_diagram_node_opens_its_component(open_page: OpenPage, site_u
     page = open_page("index.html")
     node = page.locator(".bs-diagram g.node a").first
     label = str(node.locator("text").text_content())
-    href = node.get_attribute("xlink:href")
+    href = node.get_attribute("href")
     assert href and href.startswith("model/")
     node.click()
     page.wait_for_url(site_url + href)
@@ -45,7 +45,7 @@ def test_clicking_a_diagram_node_opens_its_component(open_page: OpenPage, site_u
     page.go_back()
     group = page.locator(".bs-diagram g.cluster.group a").first
     label = str(group.locator("text").text_content())
-    href = group.get_attribute("xlink:href")
+    href = group.get_attribute("href")
     group.locator("text").click()
     page.wait_for_url(site_url + str(href))
     expect(page.locator("article h1")).to_have_text(heading(label))
@@ -54,7 +54,7 @@ def test_clicking_a_diagram_node_opens_its_component(open_page: OpenPage, site_u
 def test_diagram_links_work_from_the_keyboard(open_page: OpenPage, site_url: str) -> None:
     page = open_page("index.html")
     node = page.locator(".bs-diagram g.node a").first
-    href = node.get_attribute("xlink:href")
+    href = node.get_attribute("href")
     node.focus()
     assert node.evaluate("a => document.activeElement === a"), "diagram links take no focus"
     page.keyboard.press("Enter")

@@ -39,7 +39,7 @@ def test_svg_is_cleaned_and_ids_prefixed(tiny: Path, tmp_path: Path) -> None:
     renderer = DiagramRenderer(tmp_path / "cache")
     raw = renderer.svg(model_dot(analysis, LINKS, prefix="home"))
     svg = clean_svg(raw, "Diagram of the model")
-    assert svg.startswith('<svg role="img" aria-label="Diagram of the model"')
+    assert svg.startswith('<svg role="group" aria-label="Diagram of the model"')  # links
     assert "<!DOCTYPE" not in svg and "<?xml" not in svg and "<!--" not in svg
     assert "<title>" not in svg and "cluster_" not in svg.split("<svg", 1)[1].split(">", 1)[1]
     assert 'xlink:title="Caring: Showing care."' in svg  # the tooltip people see

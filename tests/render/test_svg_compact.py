@@ -26,7 +26,9 @@ XLINK = "{http://www.w3.org/1999/xlink}"
 def _both(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     """The highlight diagram of the tiny study cleaned as before (no compaction) and now,
     both with their path data as written now (``tests/render/test_svg_paths.py`` compares
-    the shapes that data draws)."""
+    the shapes that data draws), neither with its links named
+    (``tests/render/test_svg_access.py`` tests that)."""
+    monkeypatch.setattr(diagrams, "name_links", lambda svg: svg)
     analysis = analyse(load_and_validate(tiny))
     raw = DiagramRenderer(tmp_path / "cache").svg(
         model_dot(analysis, LINKS, highlight={"caring", "small-acts"}, prefix="d-x"))
@@ -51,7 +53,7 @@ def _texts(svg: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 def _links(svg: str) -> list[tuple[str | None, str | None]]:
-    return [(a.get(f"{XLINK}href"), a.get(f"{XLINK}title"))
+    return [(a.get("href") or a.get(f"{XLINK}href"), a.get(f"{XLINK}title"))
             for a in ET.fromstring(svg).iter(f"{SVG}a")]
 
 
@@ -72,13 +74,17 @@ def test_compact_diagram_keeps_texts_links_and_drawing(
     assert _drawn(lean) == _drawn(full)
     root_full, root_lean = ET.fromstring(full), ET.fromstring(lean)
     assert root_lean.attrib == root_full.attrib  # role, aria-label, size, min-width
-    assert root_lean.get("role") == "img" and root_lean.get("aria-label") == "Diagram"
+    assert root_lean.get("role") == "group" and root_lean.get("aria-label") == "Diagram"
     kept_ids = [e.get("id") for e in root_full.iter()
                 if e.get("id") and not e.get("id", "").startswith("a_")]
     assert [e.get("id") for e in root_lean.iter() if e.get("id")] == kept_ids
     classes = [e.get("class") for e in root_full.iter() if e.get("class")]
     assert [e.get("class") for e in root_lean.iter() if e.get("class")] == classes
     assert '<g id="a_' in full and '<g id="a_' not in lean
+    # SVG 2's plain href instead of xlink:href on every link; the tooltip as it was
+    assert "<a xlink:href=" in full and "xlink:href" not in lean
+    assert lean.count("<a href=") == full.count("<a xlink:href=")
+    assert lean.count("xlink:title=") == full.count("xlink:title=")
     assert "font-family" not in lean.split('class="graph"', 1)[1].split(">", 1)[1]
     # What Material's search indexer reads: the same words, still apart.
     assert stand_in(lean) == stand_in(full)
