@@ -89,3 +89,6 @@ def test_the_studys_labels_title_the_home_table_and_the_clinicians_words(
     clinician = _text(tmp_path / "site" / "clinicians" / "C1.html")
     assert "In the pharmacist's words" in clinician
     assert "clinician's words" not in clinician
+    components = "".join(_text(p) for p in (tmp_path / "site" / "model").rglob("*.html"))
+    assert "From the pharmacist's interview" in components  # a component's evidence
+    assert "clinician's interview" not in components

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from build_site.render.excerpt_html import _out
+from build_site.study import in_sentence
 
 if TYPE_CHECKING:
     from build_site.render.excerpt_html import ExcerptWriter
@@ -46,6 +47,7 @@ def evidence_groups(writer: ExcerptWriter, groups: Sequence[dict[str, Any]],
     out = writer.finalize
     clinician_label = _out(writer.clinician_label, out)
     dyad_label = _out(writer.dyad_label, out)
+    own_label = _out(in_sentence(writer.clinician_label), out)
     show_case = not compact
     parts: list[str] = []
     for group in groups:
@@ -63,7 +65,8 @@ def evidence_groups(writer: ExcerptWriter, groups: Sequence[dict[str, Any]],
         else:
             parts.append('### Dyads { #dyads data-search-exclude="true" }\n\n')
         for case in group["cases"]:
-            parts.append(_case_heading(writer, case["dyad"], shown, dyad_label, compact))
+            parts.append(_case_heading(writer, case["dyad"], shown, dyad_label, compact,
+                                       own_label))
             for q in case["supporting"]:
                 parts.append(writer.figure(q, show_case=show_case, compact=compact))
                 parts.append("\n\n")
@@ -76,9 +79,10 @@ def evidence_groups(writer: ExcerptWriter, groups: Sequence[dict[str, Any]],
 
 
 def _case_heading(writer: ExcerptWriter, dyad: Any, clinician: str, dyad_label: str,
-                  compact: bool) -> str:
+                  compact: bool, own_label: str = "clinician") -> str:
     """A case's heading and the blank line after it: its dyad's, or the clinician's own
-    interview's (``clinician`` as printed)."""
+    interview's (``clinician`` as printed; ``own_label``: the study's clinician label as
+    written in a sentence, "From the pharmacist's interview")."""
     out = writer.finalize
     if compact and dyad:
         shown = _out(dyad, out)
@@ -87,10 +91,10 @@ def _case_heading(writer: ExcerptWriter, dyad: Any, clinician: str, dyad_label: 
                 f'<a href="{link}">{shown}</a></h4>\n\n')
     if compact:
         return (f'<h4 id="clinician-{clinician}-general" data-search-exclude="true">'
-                "From the clinician's interview</h4>\n\n")
+                f"From the {own_label}'s interview</h4>\n\n")
     if dyad:
         shown = _out(dyad, out)
         return (f"#### {dyad_label} {shown} "
                 f'{{ #dyad-{shown} data-search-exclude="true" }}\n\n')
-    return ("#### From the clinician's interview "
+    return (f"#### From the {own_label}'s interview "
             f'{{ #clinician-{clinician}-general data-search-exclude="true" }}\n\n')
