@@ -127,8 +127,8 @@ def _rows(analysis: Analysis, cols: list[Column], ordered: list[Dyad]) -> list[M
     :func:`cell_for` walked the model and two dictionaries for each (issue 25)."""
     by_dyad: dict[str, dict[str, tuple[list[Quote], list[Quote]]]] = {}
     for target, dyads in quotes_by_dyad(analysis).items():
-        for dyad_id, found in dyads.items():
-            by_dyad.setdefault(dyad_id, {})[target] = found
+        for dyad_id, pair in dyads.items():
+            by_dyad.setdefault(dyad_id, {})[target] = pair
     targets = [(c.node.id, [c.node.id, *descendants(analysis, c.node.id)]) for c in cols]
     rows: list[MatrixRow] = []
     for dyad in ordered:
