@@ -210,6 +210,9 @@ if _CLoader is not None:
 _SCALARS = {_TAG + "null": "construct_yaml_null", _TAG + "bool": "construct_yaml_bool",
             _TAG + "int": "construct_yaml_int", _TAG + "float": "construct_yaml_float"}
 _KEY_TAGS = (_STR, _TAG + "int", _TAG + "float")
+_BOOL, _NULL, _INT = _TAG + "bool", _TAG + "null", _TAG + "int"
+_BOOLS = {"true": True, "false": False}
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 
 
 class _Unusual(Exception):
@@ -275,6 +278,15 @@ def _build(loader: Any, node: Node, depth: int = 1) -> Any:
         return items
     if tag == _STR:
         return node.value
+    value = node.value
+    # What PyYAML's constructors give the plain scalars the resolvers above tag (a tagged
+    # "!!bool yes" or "!!int 012" is left to them).
+    if tag == _BOOL and value in _BOOLS:
+        return _BOOLS[value]
+    if tag == _NULL:
+        return None
+    if tag == _INT and _PLAIN_INT.match(value):
+        return int(value)
     method = _SCALARS.get(tag)
     if method is None:
         raise _Unusual

@@ -46,3 +46,16 @@ def test_the_fast_loader_uses_it_and_no_path_resolvers() -> None:
     assert not fast.yaml_path_resolvers and None not in fast.yaml_implicit_resolvers
     assert yamlsource.load_yaml("a: [true, '1', 2, -0.5, null, <<x, x]\nb: ''\n") == {
         "a": [True, "1", 2, -0.5, None, "<<x", "x"], "b": ""}
+
+
+@pytest.mark.parametrize("written", [
+    "true", "false", "True", "!!bool yes", "!!bool true", "!!bool off", "null", "", "~",
+    "!!null x", "!!null", "0", "-0", "12", "-12", "012", "!!int 012", "!!int 0x1F",
+    "!!int 1_000", "!!int -0", "1.5", "!!float 1", "9" * 50, "'true'", "'12'"])
+def test_tagged_scalars_are_read_as_pyyamls_constructors_read_them(written: str) -> None:
+    text = f"a: {written}\nb:\n  - {written}\n"
+    done, fast = yamlsource._fast_load(text)
+    slow = _Loader(text).get_single_data()
+    assert done and fast == slow and [type(v) for v in fast.values()] == [
+        type(v) for v in slow.values()]
+    assert type(fast["a"]) is type(slow["a"]) and type(fast["b"][0]) is type(slow["b"][0])
