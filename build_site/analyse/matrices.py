@@ -147,6 +147,10 @@ def _rows(analysis: Analysis, cols: list[Column], ordered: list[Dyad]) -> list[M
 def _fill(cell: Cell, found: list[tuple[list[Quote], list[Quote]]]) -> None:
     """Put into ``cell`` the quotes of ``found`` (supporting, disconfirming pairs, in target
     order), each excerpt once, each bucket in natural order of excerpt id: as :func:`cell_for`."""
+    if len(found) == 1 and len(found[0][0]) + len(found[0][1]) == 1:  # most filled cells
+        cell.supporting.extend(found[0][0])
+        cell.disconfirming.extend(found[0][1])
+        return
     seen: set[str] = set()
     for pair in found:
         for bucket, quotes in zip((cell.supporting, cell.disconfirming), pair, strict=True):
@@ -155,7 +159,8 @@ def _fill(cell: Cell, found: list[tuple[list[Quote], list[Quote]]]) -> None:
                     seen.add(quote.excerpt.id)
                     bucket.append(quote)
     for bucket in (cell.supporting, cell.disconfirming):
-        bucket.sort(key=lambda q: natural_key(q.excerpt.id))
+        if len(bucket) > 1:
+            bucket.sort(key=lambda q: natural_key(q.excerpt.id))
 
 
 def meta_matrix(study: Study, analysis: Analysis) -> MetaMatrix:
