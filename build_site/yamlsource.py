@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_ALIASES = 50
 MAX_DEPTH = 100
@@ -177,9 +177,42 @@ _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
+# What PyYAML's ``BaseResolver.resolve`` does with these resolvers, called by libyaml's
+# composer for each of the 230,000 nodes of a 1,000-dyad study (about a tenth of loading):
+# no resolver is keyed by None (a wildcard) and no path resolver is added, so a plain scalar
+# is tried against the resolvers of its first character ("" for an empty one) and anything
+# else takes its kind's default tag; ``descend_resolver`` and ``ascend_resolver`` do nothing
+# without path resolvers. tests/test_yaml_resolve.py compares it with PyYAML's own.
+assert None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = _Loader.yaml_implicit_resolvers
+
+
+def _resolve(_loader: Any, kind: type[Node], value: Any, implicit: Any) -> str:
+    """The tag PyYAML's resolver gives a node of ``kind`` (``value`` its text for a scalar;
+    ``implicit``, for a scalar, whether it was written plain and whether quoted, untagged)."""
+    if kind is ScalarNode:
+        if implicit[0]:
+            for tag, pattern in _RESOLVERS.get(value[:1], ()):
+                if pattern.match(value):
+                    return tag
+        return _STR
+    return _SEQ if kind is SequenceNode else _MAP
+
+
+def _no_path(*_args: Any) -> None:
+    """``descend_resolver`` and ``ascend_resolver`` with no path resolver: nothing to do."""
+
+
+if _CLoader is not None:
+    _FastLoader.resolve = _resolve
+    _FastLoader.descend_resolver = _no_path
+    _FastLoader.ascend_resolver = _no_path
 _SCALARS = {_TAG + "null": "construct_yaml_null", _TAG + "bool": "construct_yaml_bool",
             _TAG + "int": "construct_yaml_int", _TAG + "float": "construct_yaml_float"}
 _KEY_TAGS = (_STR, _TAG + "int", _TAG + "float")
+_BOOL, _NULL, _INT = _TAG + "bool", _TAG + "null", _TAG + "int"
+_BOOLS = {"true": True, "false": False}
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 
 
 class _Unusual(Exception):
@@ -215,24 +248,45 @@ def _build(loader: Any, node: Node, depth: int = 1) -> Any:
         result.line = node.start_mark.line + 1
         key_lines: dict[str, int] = {}
         result.key_lines = key_lines
+        # A string below is its text, read here rather than by a call (half the nodes).
+        inline = depth < MAX_DEPTH
         for key_node, value_node in node.value:
-            if key_node.tag not in _KEY_TAGS or isinstance(key_node, (MappingNode, SequenceNode)):
+            if inline and key_node.tag == _STR and type(key_node) is ScalarNode:
+                key = key_node.value
+            elif key_node.tag not in _KEY_TAGS or isinstance(key_node, (MappingNode,
+                                                                        SequenceNode)):
                 raise _Unusual  # "<<" and "=" (flatten_mapping), booleans, nulls, structures
-            key = str(_build(loader, key_node, depth + 1))
+            else:
+                key = str(_build(loader, key_node, depth + 1))
             if key in result:
                 raise _Unusual  # refused by _construct_mapping, with both lines
-            result[key] = _build(loader, value_node, depth + 1)
+            if inline and value_node.tag == _STR and type(value_node) is ScalarNode:
+                result[key] = value_node.value
+            else:
+                result[key] = _build(loader, value_node, depth + 1)
             key_lines[key] = key_node.start_mark.line + 1
         return result
     if isinstance(node, SequenceNode):
         if tag != _SEQ:
             raise _Unusual
-        items = LineList(_build(loader, child, depth + 1) for child in node.value)
+        inline = depth < MAX_DEPTH
+        items = LineList([child.value
+                          if inline and child.tag == _STR and type(child) is ScalarNode
+                          else _build(loader, child, depth + 1) for child in node.value])
         items.line = node.start_mark.line + 1
         items.item_lines = [child.start_mark.line + 1 for child in node.value]
         return items
     if tag == _STR:
         return node.value
+    value = node.value
+    # What PyYAML's constructors give the plain scalars the resolvers above tag (a tagged
+    # "!!bool yes" or "!!int 012" is left to them).
+    if tag == _BOOL and value in _BOOLS:
+        return _BOOLS[value]
+    if tag == _NULL:
+        return None
+    if tag == _INT and _PLAIN_INT.match(value):
+        return int(value)
     method = _SCALARS.get(tag)
     if method is None:
         raise _Unusual

@@ -329,10 +329,11 @@ def test_a_bad_tagged_value_in_a_study_file_exits_2_naming_file_and_line(
     assert f"dyads/D1-P1.md:{at + 1}:" in result.output
 
 
-@pytest.mark.parametrize("depth", [50, 100, 101, 150, 300, 450, 600, 700, 3000])
+@pytest.mark.parametrize("depth", [50, 99, 100, 101, 102, 150, 300, 450, 600, 700, 3000])
 @pytest.mark.parametrize("flow", [False, True])
+@pytest.mark.parametrize("last", ["1", "x"])  # own6: a string is read without a call
 def test_deep_nesting_is_read_or_refused_alike_on_both_paths(
-        depth: int, flow: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+        depth: int, flow: bool, last: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """adv6: _build, one frame a level, read a 600-level document that PyYAML's construction
     (the pure-Python path, and the libyaml path before own5) refused as nested too deeply;
     and the depth at which each path gave up was Python's stack's. Now MAX_DEPTH levels on
@@ -341,10 +342,12 @@ def test_deep_nesting_is_read_or_refused_alike_on_both_paths(
 
     if flow:  # the top mapping is level 1, each "[" one more
         text = "a: " + "[" * (depth - 1) + "]" * (depth - 1) + "\n"
+        if last == "x":  # the scalar x at level depth
+            text = "a: " + "[" * (depth - 2) + "x" + "]" * (depth - 2) + "\n"
     else:
         # the top mapping, a's, k1's ... k(depth-3)'s, then the scalar 1 at level depth
         text = "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, depth - 2))
-        text += "  " * (depth - 2) + "v: 1\n"
+        text += "  " * (depth - 2) + f"v: {last}\n"
     fast, slow = _read_both(text, monkeypatch)
     assert fast == slow
     if depth <= MAX_DEPTH:

@@ -114,19 +114,53 @@ def cell_for(analysis: Analysis, dyad: Dyad, node_id: str,
     ``index``: :func:`quotes_by_dyad` of ``analysis``, when the caller made it already."""
     index = quotes_by_dyad(analysis) if index is None else index
     cell = Cell(summary=dyad.summaries.get(node_id, ""))
+    found = [index.get(target, {}).get(dyad.id)
+             for target in [node_id, *descendants(analysis, node_id)]]
+    _fill(cell, [pair for pair in found if pair is not None])
+    return cell
+
+
+def _rows(analysis: Analysis, cols: list[Column], ordered: list[Dyad]) -> list[MatrixRow]:
+    """Each dyad's row, every cell what :func:`cell_for` gives (the same quotes, order and
+    summary), read from the index turned round (dyad -> target -> quotes) with each column's
+    targets listed once: at 1,000 dyads and 21 columns most of the 21,000 cells are empty, and
+    :func:`cell_for` walked the model and two dictionaries for each (issue 25)."""
+    by_dyad: dict[str, dict[str, tuple[list[Quote], list[Quote]]]] = {}
+    for target, dyads in quotes_by_dyad(analysis).items():
+        for dyad_id, pair in dyads.items():
+            by_dyad.setdefault(dyad_id, {})[target] = pair
+    targets = [(c.node.id, [c.node.id, *descendants(analysis, c.node.id)]) for c in cols]
+    rows: list[MatrixRow] = []
+    for dyad in ordered:
+        mine = by_dyad.get(dyad.id, {})
+        cells: dict[str, Cell] = {}
+        for node_id, node_targets in targets:
+            cell = Cell(summary=dyad.summaries.get(node_id, ""))
+            found = [mine[t] for t in node_targets if t in mine]
+            if found:
+                _fill(cell, found)
+            cells[node_id] = cell
+        rows.append(MatrixRow(dyad, cells))
+    return rows
+
+
+def _fill(cell: Cell, found: list[tuple[list[Quote], list[Quote]]]) -> None:
+    """Put into ``cell`` the quotes of ``found`` (supporting, disconfirming pairs, in target
+    order), each excerpt once, each bucket in natural order of excerpt id: as :func:`cell_for`."""
+    if len(found) == 1 and len(found[0][0]) + len(found[0][1]) == 1:  # most filled cells
+        cell.supporting.extend(found[0][0])
+        cell.disconfirming.extend(found[0][1])
+        return
     seen: set[str] = set()
-    for target in [node_id, *descendants(analysis, node_id)]:
-        found = index.get(target, {}).get(dyad.id)
-        if found is None:
-            continue
-        for bucket, quotes in zip((cell.supporting, cell.disconfirming), found, strict=True):
+    for pair in found:
+        for bucket, quotes in zip((cell.supporting, cell.disconfirming), pair, strict=True):
             for quote in quotes:
                 if quote.excerpt.id not in seen:
                     seen.add(quote.excerpt.id)
                     bucket.append(quote)
     for bucket in (cell.supporting, cell.disconfirming):
-        bucket.sort(key=lambda q: natural_key(q.excerpt.id))
-    return cell
+        if len(bucket) > 1:
+            bucket.sort(key=lambda q: natural_key(q.excerpt.id))
 
 
 def meta_matrix(study: Study, analysis: Analysis) -> MetaMatrix:
@@ -139,10 +173,7 @@ def meta_matrix(study: Study, analysis: Analysis) -> MetaMatrix:
     ordered = [d for c in study.clinicians for d in analysis.dyads_by_clinician.get(c.id, [])]
     if not study.clinician_links:
         ordered = sorted(study.dyads, key=lambda d: natural_key(d.id))
-    index = quotes_by_dyad(analysis)
-    rows = [MatrixRow(dyad, {c.node.id: cell_for(analysis, dyad, c.node.id, index)
-                             for c in cols})
-            for dyad in ordered]
+    rows = _rows(analysis, cols, ordered)
     clinician_rows: list[ClinicianRow] = []
     if not study.clinician_links:
         return MetaMatrix(cols, rows, clinician_rows, linked=False)
