@@ -51,7 +51,7 @@ def test_a_full_disk_exits_2_and_keeps_the_site(tiny: Path, tmp_path: Path,
     def full(*_: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.md"))
 
-    monkeypatch.setattr("build_site.pipeline.assemble", full)
+    monkeypatch.setattr("build_site.pipeline.write_docs", full)
     study = tiny / "study.yml"
     study.write_text(study.read_text().replace("fixture", "changed fixture"))
     result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(out)])
