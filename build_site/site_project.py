@@ -366,8 +366,9 @@ def docs_files(pages: list[Page], assets: list[Asset],
 
 def write_docs(docs_dir: Path, wanted: dict[str, bytes]) -> int:
     """Make ``docs_dir`` hold exactly ``wanted`` (bytes by relative path): a symbolic link in
-    it is removed first (the build directory's docs are ours alone: nothing is written through
-    a link, nor read through one by MkDocs), unchanged files are left alone, files not wanted
+    it, or ``docs_dir`` itself when it is one, is removed first (the build directory's docs are
+    ours alone: nothing is written, removed or read through a link, which could lead into the
+    study folder), unchanged files are left alone, files not wanted
     are removed, and so are the folders left empty; so the folder then holds ``wanted`` and the
     folders around it, nothing else (what :func:`build_site.reuse.fingerprint` digests from
     ``wanted`` itself).
@@ -375,6 +376,8 @@ def write_docs(docs_dir: Path, wanted: dict[str, bytes]) -> int:
     Returns:
         The number of files written.
     """
+    if docs_dir.is_symlink():  # rglob and the writes below would go through it
+        docs_dir.unlink()
     present = sorted(docs_dir.rglob("*"), reverse=True) if docs_dir.is_dir() else []
     for path in present:
         if path.is_symlink():

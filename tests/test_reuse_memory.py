@@ -87,3 +87,24 @@ def test_what_the_folder_held_beyond_the_files_is_removed(tmp_path: Path) -> Non
     assert not any((outside / "other").iterdir())
     read_back, from_memory = _both(config, docs, files)
     assert from_memory == read_back is not None
+
+
+def test_a_docs_folder_that_is_a_link_is_replaced_not_written_through(tmp_path: Path) -> None:
+    """The docs folder itself a symbolic link (to the study folder, say): ``write_docs``
+    removes the link and makes a folder of its own; nothing in the link's target is written,
+    removed or emptied (adv7: the study's private/identifiers.yml was deleted and index.md
+    written beside it)."""
+    study = tmp_path / "study"
+    (study / "private").mkdir(parents=True)
+    (study / "private" / "identifiers.yml").write_text("- Ada\n", encoding="utf-8")
+    (study / "study.yml").write_text("title: x\n", encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "docs").symlink_to(study, target_is_directory=True)
+    files = {"index.md": b"# Home\n"}
+    write_docs(work / "docs", files)
+    assert sorted(p.relative_to(study).as_posix() for p in study.rglob("*")) == [
+        "private", "private/identifiers.yml", "study.yml"]
+    assert (study / "private" / "identifiers.yml").read_text(encoding="utf-8") == "- Ada\n"
+    assert not (work / "docs").is_symlink()
+    assert sorted(p.name for p in (work / "docs").iterdir()) == ["index.md"]
