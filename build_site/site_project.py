@@ -17,6 +17,7 @@ import yaml
 
 from build_site import nav_trail, theme_icons
 from build_site.errors import Problem, StudyError
+from build_site.project_links import linked_files
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
@@ -278,7 +279,9 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     Raises:
         StudyError: unreadable configuration, a ``nav`` in it (:func:`refuse_nav`), a
             setting of the wrong type (:mod:`build_site.site_config_shape`), a file that leads
-            outside the docs folder, or a Markdown page that is not UTF-8.
+            outside the docs folder, a link in the theme overrides that leads out of them or a
+            hard link to a file under ``private/`` (:mod:`build_site.project_links`), or a
+            Markdown page that is not UTF-8.
     """
     config = find_config(study_dir, explicit)
     refuse_nav(config)
@@ -296,10 +299,12 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     else:
         raw = _raw_config(config)
         docs = (config.parent / str(raw.get("docs_dir", "docs"))).resolve()
+    problems = linked_files(study_dir / "private", custom_dir(config), docs)
     if not docs.is_dir():
+        if problems:
+            raise StudyError(problems)
         return project
     project.docs = docs
-    problems = []
     for path in sorted(docs.rglob("*")):
         if path.name == OUTPUT_MARKER:  # the mark of a folder build-site wrote
             problems.append(Problem(
