@@ -108,3 +108,23 @@ def test_a_docs_folder_that_is_a_link_is_replaced_not_written_through(tmp_path: 
     assert (study / "private" / "identifiers.yml").read_text(encoding="utf-8") == "- Ada\n"
     assert not (work / "docs").is_symlink()
     assert sorted(p.name for p in (work / "docs").iterdir()) == ["index.md"]
+
+
+def test_a_build_directory_that_is_a_link_is_replaced_not_written_through(
+        tiny: Path, tmp_path: Path) -> None:
+    """``.site.build`` a symbolic link (to a team's folder, say): the build makes a folder
+    of its own there and leaves the link's target as it was (adv7: its docs/keep.md was
+    removed, its overrides/main.html replaced and the build's files written beside them)."""
+    from build_site.pipeline import build
+
+    victim = tmp_path / "victim"
+    (victim / "docs").mkdir(parents=True)
+    (victim / "overrides").mkdir()
+    (victim / "docs" / "keep.md").write_text("# Ours\n", encoding="utf-8")
+    (victim / "overrides" / "main.html").write_text("ours\n", encoding="utf-8")
+    (tmp_path / ".site.build").symlink_to(victim, target_is_directory=True)
+    build(tiny, tmp_path / "site")
+    assert sorted(p.relative_to(victim).as_posix() for p in victim.rglob("*")) == [
+        "docs", "docs/keep.md", "overrides", "overrides/main.html"]
+    assert (victim / "overrides" / "main.html").read_text(encoding="utf-8") == "ours\n"
+    assert (tmp_path / ".site.build").is_dir() and not (tmp_path / ".site.build").is_symlink()
