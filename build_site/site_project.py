@@ -433,12 +433,15 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
     once (:mod:`build_site.theme_icons`). A team's own ``main.html`` is kept and extended, not
     replaced: it is renamed :data:`TEAM_MAIN` and ours extends it, so the team's blocks render
     and the notice is added to them (Jinja2 template inheritance, as Material documents for
-    overrides)."""
+    overrides). The folder is made anew each build (a symbolic link in its place removed, never
+    emptied)."""
     import html
     import shutil
 
     folder = work / "overrides"
-    if folder.exists():
+    if folder.is_symlink():  # not ours to empty; rmtree refuses a link (an internal error)
+        folder.unlink()
+    elif folder.exists():
         shutil.rmtree(folder)
     own = theme.get("custom_dir")
     if own:

@@ -4,6 +4,7 @@ previous site is reused) is unchanged."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,27 @@ def test_a_build_directory_that_is_a_link_is_replaced_not_written_through(
         "docs", "docs/keep.md", "overrides", "overrides/main.html"]
     assert (victim / "overrides" / "main.html").read_text(encoding="utf-8") == "ours\n"
     assert (tmp_path / ".site.build").is_dir() and not (tmp_path / ".site.build").is_symlink()
+
+
+def test_a_linked_overrides_folder_in_the_build_directory_is_replaced(
+        tiny: Path, tmp_path: Path) -> None:
+    """The build directory's ``overrides`` a symbolic link: the next build replaces it with a
+    folder of its own (adv7: every build stopped with an internal error, rmtree refusing the
+    link) and leaves the link's target alone."""
+    from build_site.pipeline import build, build_directory
+
+    out = tmp_path / "site"
+    build(tiny, out)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("ours\n", encoding="utf-8")
+    overrides = build_directory(out) / "overrides"
+    shutil.rmtree(overrides)
+    overrides.symlink_to(victim, target_is_directory=True)
+    model = tiny / "model.yml"  # a change: not a no-op
+    model.write_text(model.read_text(encoding="utf-8").replace(
+        "Hearing the patient out.", "Hearing the patient out fully."), encoding="utf-8")
+    build(tiny, out)
+    assert [p.name for p in victim.iterdir()] == ["keep.txt"]
+    assert overrides.is_dir() and not overrides.is_symlink()
+    assert "fully" in (out / "model" / "listening.html").read_text(encoding="utf-8")
