@@ -9,6 +9,10 @@ already refused a symbolic link that leads out of it (``load_site_project``); th
 now do too (:func:`linked_files`), and both refuse a hard link to a file under ``private/``,
 which no path test sees: it is the same file under another name (the same device and inode).
 
+A ``docs_dir`` or ``custom_dir`` that holds the study's ``private/`` folder (the study folder
+itself, say) is refused too: ``vet_config`` refused one inside a ``private/`` folder, not one
+around it, and MkDocs publishes every file of both folders.
+
 Nothing under ``private/`` is ever published (``helper-brief.md``, privacy first); a link
 inside a folder to a file in the same folder is allowed.
 """
@@ -25,11 +29,22 @@ _HINT = "copy the file in instead (nothing under private/ may be published)"
 
 
 def linked_files(private: Path, overrides: Path | None, docs: Path) -> list[Problem]:
-    """The problems of a site project's files: a symbolic link under ``overrides`` (the theme
-    ``custom_dir``, resolved; None when there is none) that leads out of it, and a file under
-    ``overrides`` or ``docs`` that is a hard link to a file under ``private`` (the study's
-    ``private/`` folder). Each names the file; empty when there is none."""
-    problems: list[Problem] = []
+    """The problems of a site project's files: ``docs`` (the hand-written pages' folder) or
+    ``overrides`` (the theme ``custom_dir``, resolved; None when there is none) holding
+    ``private`` (the study's ``private/`` folder: a ``docs_dir`` naming the study folder, say),
+    a symbolic link under ``overrides`` that leads out of it, and a file under ``overrides``
+    or ``docs`` that is a hard link to a file under ``private``. Each names the folder or
+    file; empty when there is none."""
+    problems: list[Problem] = [
+        Problem(str(root), 0, f"{what} holds the study's private/ folder, which would be "
+                "published with it", f"point {key} at a folder that holds only the pages "
+                "and files to publish")
+        for root, what, key in ((docs, "the hand-written pages' folder", "docs_dir"),
+                                (overrides, "the theme overrides folder", "custom_dir"))
+        if root is not None and private.is_dir()
+        and private.resolve().is_relative_to(root.resolve())]
+    if problems:  # every file under private/ would be named again below
+        return problems
     if overrides is not None and overrides.is_dir():
         base = overrides.resolve()
         problems += [Problem(str(path), 0, "leads outside the theme overrides folder "

@@ -79,3 +79,22 @@ def test_a_link_inside_the_overrides_and_a_copied_private_file_still_build(
     assert (out / "assets" / "same-logo.svg").read_text(encoding="utf-8") == "<svg/>\n"
     assert not any(WORDS in p.read_text(encoding="utf-8", errors="replace")
                    for p in out.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("key", ["docs_dir", "custom_dir"])
+def test_a_folder_holding_the_private_folder_is_refused(tiny: Path, key: str) -> None:
+    """``docs_dir: tiny`` (the study folder) made every file of ``private/`` a hand-written
+    file of the site (adv7: ``private/notes.txt`` among the pages to publish, only the gate's
+    listed names in its way); a ``custom_dir`` there, theme files MkDocs copies."""
+    from build_site.site_project import load_site_project
+
+    _project(tiny)
+    theme = f"  custom_dir: {tiny.name}\n" if key == "custom_dir" else ""
+    docs = f"docs_dir: {tiny.name}\n" if key == "docs_dir" else ""
+    (tiny.parent / "mkdocs.yml").write_text(
+        f"site_name: Tiny\n{docs}theme:\n  name: material\n{theme}"
+        f"extra: {{study_folder: {tiny.name}}}\n", encoding="utf-8")
+    with pytest.raises(StudyError) as exc:
+        load_site_project(tiny, None)
+    [problem] = exc.value.problems
+    assert problem.file == str(tiny.resolve()) and "holds the study's private/" in problem.message
