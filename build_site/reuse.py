@@ -8,8 +8,9 @@ published output. A later build skips MkDocs, the gate and the swap only when bo
    (every path and byte; a build digests the bytes it has just written there, the digest
    reading the folder back gives), the swapped-in diagrams, the navigation, site name, banner and
    ``SOURCE_DATE_EPOCH``, the site configuration as MkDocs reads it (``INHERIT`` merged) and
-   the theme ``custom_dir``, the listed identifiers the gate searches for, the audience, the
-   code of this package and the name and version of every installed distribution (MkDocs,
+   the theme ``custom_dir`` (a full build when it holds a symbolic link, which MkDocs reads
+   through), the listed identifiers the gate searches for, the audience, the code of this
+   package and the name and version of every installed distribution (MkDocs,
    Material, Markdown, Graphviz's Python binding...) and Graphviz itself (in the diagrams'
    cache keys). Builds are byte-reproducible, so equal inputs give an equal tree;
 2. the output directory is, file for file and byte for byte, the tree recorded when it passed
@@ -47,6 +48,13 @@ def _digest_tree(root: Path, digest: Any, skip: str = "") -> None:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         if path.is_file():
             digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _holds_link(root: Path) -> bool:
+    """Whether anything under ``root`` is a symbolic link (:func:`_digest_tree` does not walk
+    into a linked folder, which MkDocs and the build directory's copy of the theme overrides
+    read through: an edit there would leave the fingerprint as it was)."""
+    return any(path.is_symlink() for path in root.rglob("*"))
 
 
 def _digest_files(files: Mapping[str, bytes], digest: Any) -> None:
@@ -112,7 +120,9 @@ def fingerprint(config: Path, docs_dir: Path, settings: Mapping[str, Any],
         identifiers: the listed identifiers the gate searches for.
 
     Returns:
-        A hex digest, or None when this build cannot be vouched for and must run in full.
+        A hex digest, or None when this build cannot be vouched for and must run in full
+        (the configuration reads the environment, names another plugin, or its theme
+        ``custom_dir`` holds a symbolic link).
     """
     texts = [config.read_text(encoding="utf-8"), default_config().read_text(encoding="utf-8")]
     if any("!ENV" in text for text in texts):
@@ -128,7 +138,10 @@ def fingerprint(config: Path, docs_dir: Path, settings: Mapping[str, Any],
         return None  # a Python object in the configuration: not comparable
     theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
     if isinstance(theme, dict) and theme.get("custom_dir"):
-        _digest_tree(config.parent / str(theme["custom_dir"]), digest)
+        overrides = config.parent / str(theme["custom_dir"])
+        if _holds_link(overrides):  # MkDocs reads through it; the digest below would not
+            return None
+        _digest_tree(overrides, digest)
     if docs is None:
         _digest_tree(docs_dir, digest)
     else:

@@ -17,6 +17,7 @@ import yaml
 
 from build_site import nav_trail, theme_icons
 from build_site.errors import Problem, StudyError
+from build_site.project_links import linked_files
 from build_site.publish import MARKER as OUTPUT_MARKER
 from build_site.render.context import Asset, Page
 from build_site.render.theme_text import without_html_tooltips
@@ -278,7 +279,9 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     Raises:
         StudyError: unreadable configuration, a ``nav`` in it (:func:`refuse_nav`), a
             setting of the wrong type (:mod:`build_site.site_config_shape`), a file that leads
-            outside the docs folder, or a Markdown page that is not UTF-8.
+            outside the docs folder, a link in the theme overrides that leads out of them or a
+            hard link to a file under ``private/`` (:mod:`build_site.project_links`), or a
+            Markdown page that is not UTF-8.
     """
     config = find_config(study_dir, explicit)
     refuse_nav(config)
@@ -296,10 +299,12 @@ def load_site_project(study_dir: Path, explicit: Path | None) -> SiteProject:
     else:
         raw = _raw_config(config)
         docs = (config.parent / str(raw.get("docs_dir", "docs"))).resolve()
+    problems = linked_files(study_dir / "private", custom_dir(config), docs)
     if not docs.is_dir():
+        if problems:
+            raise StudyError(problems)
         return project
     project.docs = docs
-    problems = []
     for path in sorted(docs.rglob("*")):
         if path.name == OUTPUT_MARKER:  # the mark of a folder build-site wrote
             problems.append(Problem(
@@ -366,8 +371,9 @@ def docs_files(pages: list[Page], assets: list[Asset],
 
 def write_docs(docs_dir: Path, wanted: dict[str, bytes]) -> int:
     """Make ``docs_dir`` hold exactly ``wanted`` (bytes by relative path): a symbolic link in
-    it is removed first (the build directory's docs are ours alone: nothing is written through
-    a link, nor read through one by MkDocs), unchanged files are left alone, files not wanted
+    it, or ``docs_dir`` itself when it is one, is removed first (the build directory's docs are
+    ours alone: nothing is written, removed or read through a link, which could lead into the
+    study folder), unchanged files are left alone, files not wanted
     are removed, and so are the folders left empty; so the folder then holds ``wanted`` and the
     folders around it, nothing else (what :func:`build_site.reuse.fingerprint` digests from
     ``wanted`` itself).
@@ -375,6 +381,8 @@ def write_docs(docs_dir: Path, wanted: dict[str, bytes]) -> int:
     Returns:
         The number of files written.
     """
+    if docs_dir.is_symlink():  # rglob and the writes below would go through it
+        docs_dir.unlink()
     present = sorted(docs_dir.rglob("*"), reverse=True) if docs_dir.is_dir() else []
     for path in present:
         if path.is_symlink():
@@ -425,12 +433,15 @@ def _theme_overrides(work: Path, config: Path, theme: dict[str, Any], notice: No
     once (:mod:`build_site.theme_icons`). A team's own ``main.html`` is kept and extended, not
     replaced: it is renamed :data:`TEAM_MAIN` and ours extends it, so the team's blocks render
     and the notice is added to them (Jinja2 template inheritance, as Material documents for
-    overrides)."""
+    overrides). The folder is made anew each build (a symbolic link in its place removed, never
+    emptied)."""
     import html
     import shutil
 
     folder = work / "overrides"
-    if folder.exists():
+    if folder.is_symlink():  # not ours to empty; rmtree refuses a link (an internal error)
+        folder.unlink()
+    elif folder.exists():
         shutil.rmtree(folder)
     own = theme.get("custom_dir")
     if own:

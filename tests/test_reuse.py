@@ -112,3 +112,24 @@ def test_configuration_reading_the_environment_is_never_vouched_for(tmp_path: Pa
     assert first is not None
     (docs / "page.md").write_text("# Page\n", encoding="utf-8")
     assert fingerprint(config, docs, {}, {}, []) not in (None, first)
+
+
+
+def test_theme_overrides_holding_a_link_are_never_vouched_for(tmp_path: Path) -> None:
+    """A symbolic link in the team's ``custom_dir``: MkDocs and the build directory's copy of
+    the overrides read through it, the digest's walk does not enter a linked folder, so an
+    edit there left the fingerprint as it was and the previous site was reused (adv7). A
+    build refuses a link that leads out of the overrides (``tests/test_project_links.py``);
+    the fingerprint vouches for none."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\ntheme:\n  name: material\n  custom_dir: overrides\n",
+                      encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shared = tmp_path / "shared-partials"
+    shared.mkdir()
+    (shared / "copyright.html").write_text("<p>First words</p>\n", encoding="utf-8")
+    (tmp_path / "overrides").mkdir()
+    assert fingerprint(config, docs, {}, {}, []) is not None
+    (tmp_path / "overrides" / "partials").symlink_to(shared, target_is_directory=True)
+    assert fingerprint(config, docs, {}, {}, []) is None

@@ -4,6 +4,7 @@ previous site is reused) is unchanged."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,68 @@ def test_what_the_folder_held_beyond_the_files_is_removed(tmp_path: Path) -> Non
     assert not any((outside / "other").iterdir())
     read_back, from_memory = _both(config, docs, files)
     assert from_memory == read_back is not None
+
+
+def test_a_docs_folder_that_is_a_link_is_replaced_not_written_through(tmp_path: Path) -> None:
+    """The docs folder itself a symbolic link (to the study folder, say): ``write_docs``
+    removes the link and makes a folder of its own; nothing in the link's target is written,
+    removed or emptied (adv7: the study's private/identifiers.yml was deleted and index.md
+    written beside it)."""
+    study = tmp_path / "study"
+    (study / "private").mkdir(parents=True)
+    (study / "private" / "identifiers.yml").write_text("- Ada\n", encoding="utf-8")
+    (study / "study.yml").write_text("title: x\n", encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "docs").symlink_to(study, target_is_directory=True)
+    files = {"index.md": b"# Home\n"}
+    write_docs(work / "docs", files)
+    assert sorted(p.relative_to(study).as_posix() for p in study.rglob("*")) == [
+        "private", "private/identifiers.yml", "study.yml"]
+    assert (study / "private" / "identifiers.yml").read_text(encoding="utf-8") == "- Ada\n"
+    assert not (work / "docs").is_symlink()
+    assert sorted(p.name for p in (work / "docs").iterdir()) == ["index.md"]
+
+
+def test_a_build_directory_that_is_a_link_is_replaced_not_written_through(
+        tiny: Path, tmp_path: Path) -> None:
+    """``.site.build`` a symbolic link (to a team's folder, say): the build makes a folder
+    of its own there and leaves the link's target as it was (adv7: its docs/keep.md was
+    removed, its overrides/main.html replaced and the build's files written beside them)."""
+    from build_site.pipeline import build
+
+    victim = tmp_path / "victim"
+    (victim / "docs").mkdir(parents=True)
+    (victim / "overrides").mkdir()
+    (victim / "docs" / "keep.md").write_text("# Ours\n", encoding="utf-8")
+    (victim / "overrides" / "main.html").write_text("ours\n", encoding="utf-8")
+    (tmp_path / ".site.build").symlink_to(victim, target_is_directory=True)
+    build(tiny, tmp_path / "site")
+    assert sorted(p.relative_to(victim).as_posix() for p in victim.rglob("*")) == [
+        "docs", "docs/keep.md", "overrides", "overrides/main.html"]
+    assert (victim / "overrides" / "main.html").read_text(encoding="utf-8") == "ours\n"
+    assert (tmp_path / ".site.build").is_dir() and not (tmp_path / ".site.build").is_symlink()
+
+
+def test_a_linked_overrides_folder_in_the_build_directory_is_replaced(
+        tiny: Path, tmp_path: Path) -> None:
+    """The build directory's ``overrides`` a symbolic link: the next build replaces it with a
+    folder of its own (adv7: every build stopped with an internal error, rmtree refusing the
+    link) and leaves the link's target alone."""
+    from build_site.pipeline import build, build_directory
+
+    out = tmp_path / "site"
+    build(tiny, out)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("ours\n", encoding="utf-8")
+    overrides = build_directory(out) / "overrides"
+    shutil.rmtree(overrides)
+    overrides.symlink_to(victim, target_is_directory=True)
+    model = tiny / "model.yml"  # a change: not a no-op
+    model.write_text(model.read_text(encoding="utf-8").replace(
+        "Hearing the patient out.", "Hearing the patient out fully."), encoding="utf-8")
+    build(tiny, out)
+    assert [p.name for p in victim.iterdir()] == ["keep.txt"]
+    assert overrides.is_dir() and not overrides.is_symlink()
+    assert "fully" in (out / "model" / "listening.html").read_text(encoding="utf-8")
