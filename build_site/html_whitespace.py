@@ -85,9 +85,10 @@ class KeepRules:
         default=None, repr=False, compare=False)
 
     def patterns(self) -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
-        """Kept tag names after ``<``; the kept classes and ids, each a literal (one literal
-        each is several times faster to find than an alternation; ``white-space`` is found
-        apart, :func:`_white_space_at`). Compiled once."""
+        """Kept tag names after ``<`` (their first letters looked ahead for first); the kept
+        classes and ids, each a literal (one literal each is several times faster to find
+        than an alternation; ``white-space`` is found apart, :func:`_white_space_at`).
+        Compiled once."""
         if self._patterns is None:
             tags = sorted({*_RAW, *self.tags})
             # The first letters, looked ahead for before the alternation: half the cost of
@@ -344,7 +345,9 @@ def strip_indentation(html: str, rules: KeepRules | None = None) -> str:
             default only the elements HTML itself keeps.
 
     Returns:
-        The page, unchanged when ``rules`` is not usable.
+        The page, unchanged when ``rules`` is not usable. The stretches between kept
+        elements are substituted together where that gives the same text (a page without
+        a multi-line attribute value, a kept element without a newline: tidy9).
     """
     rules = with_style_elements(rules or KeepRules(), html)
     if not rules.usable:
