@@ -6,7 +6,8 @@ published output. A later build skips MkDocs, the gate and the swap only when bo
 
 1. its fingerprint is the recorded one. The fingerprint covers the assembled docs folder
    (every path and byte; a build digests the bytes it has just written there, the digest
-   reading the folder back gives), the swapped-in diagrams, the navigation, site name, banner and
+   reading the folder back gives), the swapped-in diagrams and lifted HTML blocks (a block's
+   SHA-256 taken from its key, which is that digest), the navigation, site name, banner and
    ``SOURCE_DATE_EPOCH``, the site configuration as MkDocs reads it (``INHERIT`` merged) and
    the theme ``custom_dir`` (a full build when it holds a symbolic link, which MkDocs reads
    through), the listed identifiers the gate searches for, the audience, the code of this
