@@ -384,7 +384,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     if engine != "mkdocs":
         settings["engine"] = engine
     inputs = fingerprint(prepared.project.config, work / "docs", settings, fragments,
-                         prepared.study.identifiers, docs)  # digested from memory
+                         prepared.study.identifiers, docs,  # digested from memory
+                         ctx.lifted)  # lifted blocks: their keys are their digests
     report.reused = already_published(work, out, inputs)  # reuse.py: the gate passed it
     stage("fingerprint")
     if report.reused:

@@ -22,6 +22,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -103,21 +104,25 @@ def study_items(shown: Study) -> list[Item]:
     return items
 
 
-def _kind(model: BaseModel) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", type(model).__name__).lower()
+@cache
+def _kind(model: type[BaseModel]) -> str:
+    """The item kind of a model class: its name in words, lower case ("case study")."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
 
 
 def _walk(model: BaseModel, prefix: str, owner: Item, items: list[Item], width: int) -> None:
     """Add ``model``'s published fields to ``owner`` (under ``prefix``) and its listed models
     to ``items``."""
-    for name, info in type(model).model_fields.items():
-        if (type(model), name) in NEVER_PUBLISHED:
-            continue
+    for name, label, default, info in _fields(type(model)):
         value = getattr(model, name)
-        if value == _default(type(model), name, info) or isinstance(value, SourceRef):
+        if info is not None:  # a default made afresh by its factory: asked each time
+            default = info.get_default(call_default_factory=True)
+        if value == default or isinstance(value, SourceRef):
             continue  # unset, or a source position (file and line: never published)
-        path = f"{prefix}{info.alias or name}"
-        if name == DEMOGRAPHICS and isinstance(value, dict):
+        path = prefix + label
+        if type(value) is str:  # most fields: what _set below does with it
+            owner.fields[path] = value
+        elif name == DEMOGRAPHICS and isinstance(value, dict):
             for key, raw in sorted(value.items()):
                 owner.fields[f"{path}.{key}"] = shown_value(key, raw, width)
         elif isinstance(value, BaseModel):
@@ -129,23 +134,29 @@ def _walk(model: BaseModel, prefix: str, owner: Item, items: list[Item], width: 
             _set(owner.fields, path, value)
 
 
-# Each field's default, by model and field name: pydantic's ``get_default`` copies it at every
-# call (117,000 calls at 1,000 dyads). Only compared, never changed; a field whose default is
-# made by a factory other than an empty container's is asked each time.
-_DEFAULTS: dict[tuple[type[BaseModel], str], Any] = {}
+# What _walk reads of each model class, worked out once per class (at 1,000 dyads it walks
+# 10,000 models): pydantic's ``get_default`` copies the default at every call (117,000 calls),
+# so a default is kept, only compared and never changed; a field whose default is made by a
+# factory other than an empty container's is asked each time.
 _PURE_FACTORIES: tuple[Any, ...] = (list, dict, set, frozenset, tuple)
+Field = tuple[str, str, Any, FieldInfo | None]
 
 
-def _default(model: type[BaseModel], name: str, info: FieldInfo) -> Any:
-    """The default of field ``name`` of ``model`` (``info``), as
-    ``info.get_default(call_default_factory=True)`` gives it."""
-    key = (model, name)
-    if key in _DEFAULTS:
-        return _DEFAULTS[key]
-    default = info.get_default(call_default_factory=True)
-    if info.default_factory is None or info.default_factory in _PURE_FACTORIES:
-        _DEFAULTS[key] = default
-    return default
+@cache
+def _fields(model: type[BaseModel]) -> tuple[Field, ...]:
+    """The published fields of ``model``, in declaration order, each as (name, name in the
+    manifest: its alias or name, default, None or the ``FieldInfo`` to ask for the default
+    at each use); the fields of :data:`NEVER_PUBLISHED` are left out."""
+    fields: list[Field] = []
+    for name, info in model.model_fields.items():
+        if (model, name) in NEVER_PUBLISHED:
+            continue
+        if info.default_factory is None or info.default_factory in _PURE_FACTORIES:
+            fields.append((name, info.alias or name,
+                           info.get_default(call_default_factory=True), None))
+        else:
+            fields.append((name, info.alias or name, None, info))
+    return tuple(fields)
 
 
 def _add_item(model: BaseModel, position: int, base: str, owner: Item, items: list[Item],
@@ -153,7 +164,7 @@ def _add_item(model: BaseModel, position: int, base: str, owner: Item, items: li
     ident = getattr(model, "id", None)
     name = str(ident) if isinstance(ident, str) else str(position)
     within = "" if owner.key == "study" else owner.label
-    item = Item(_kind(model), name, f"{base}[{name}]", within)
+    item = Item(_kind(type(model)), name, f"{base}[{name}]", within)
     items.append(item)
     _walk(model, "", item, items, width)
 

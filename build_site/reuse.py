@@ -6,7 +6,8 @@ published output. A later build skips MkDocs, the gate and the swap only when bo
 
 1. its fingerprint is the recorded one. The fingerprint covers the assembled docs folder
    (every path and byte; a build digests the bytes it has just written there, the digest
-   reading the folder back gives), the swapped-in diagrams, the navigation, site name, banner and
+   reading the folder back gives), the swapped-in diagrams and lifted HTML blocks (a block's
+   SHA-256 taken from its key, which is that digest), the navigation, site name, banner and
    ``SOURCE_DATE_EPOCH``, the site configuration as MkDocs reads it (``INHERIT`` merged) and
    the theme ``custom_dir`` (a full build when it holds a symbolic link, which MkDocs reads
    through), the listed identifiers the gate searches for, the audience, the code of this
@@ -27,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from email.parser import HeaderParser
 from functools import cache
 from importlib import metadata
@@ -105,7 +106,8 @@ def _plugin_names(raw: Mapping[str, Any]) -> set[str]:
 
 def fingerprint(config: Path, docs_dir: Path, settings: Mapping[str, Any],
                 fragments: Mapping[str, str], identifiers: list[Identifier],
-                docs: Mapping[str, bytes] | None = None) -> str | None:
+                docs: Mapping[str, bytes] | None = None,
+                lifted: Collection[str] = ()) -> str | None:
     """The fingerprint of a MkDocs build and gate (see the module docstring).
 
     Args:
@@ -116,8 +118,12 @@ def fingerprint(config: Path, docs_dir: Path, settings: Mapping[str, Any],
             digest as reading the folder back.
         settings: the other arguments of the MkDocs build (navigation, site name, banner,
             epoch, audience), JSON-serialisable.
-        fragments: the diagrams swapped in, by marker key.
+        fragments: the diagrams and lifted HTML blocks swapped in, by marker key.
         identifiers: the listed identifiers the gate searches for.
+        lifted: the keys of ``fragments`` that are lifted blocks, each the hex SHA-256 of its
+            fragment's UTF-8 bytes (:func:`build_site.render.fragments.lift_blocks` keys them
+            so): the key stands for that digest, not hashed again; the same value as
+            hashing. Diagrams are keyed by what they are drawn from, so they are hashed.
 
     Returns:
         A hex digest, or None when this build cannot be vouched for and must run in full
@@ -146,11 +152,20 @@ def fingerprint(config: Path, docs_dir: Path, settings: Mapping[str, Any],
         _digest_tree(docs_dir, digest)
     else:
         _digest_files(docs, digest)
-    for key in sorted(fragments):
-        digest.update(key.encode() + hashlib.sha256(fragments[key].encode()).digest())
+    _digest_fragments(fragments, lifted, digest)
     for ident in identifiers:
         digest.update(ident.model_dump_json().encode() + b"\0")
     return digest.hexdigest()
+
+
+def _digest_fragments(fragments: Mapping[str, str], lifted: Collection[str],
+                      digest: Any) -> None:
+    """Add each fragment's key and the SHA-256 of its UTF-8 bytes to ``digest``, in key order;
+    for a key in ``lifted`` the key itself is that digest (see :func:`fingerprint`)."""
+    for key in sorted(fragments):
+        own = bytes.fromhex(key) if key in lifted else hashlib.sha256(
+            fragments[key].encode()).digest()
+        digest.update(key.encode() + own)
 
 
 def _manifest(out: Path) -> dict[str, str] | None:

@@ -171,6 +171,7 @@ class RenderContext:
         self.codes = {c.id: c for c in study.codebook.codes}
         self._templates: dict[tuple[str, bool], DotTemplate] = {}
         self._blocks: dict[str, str] = {}  # raw HTML blocks lifted out of the Markdown
+        self.lifted: frozenset[str] = frozenset()  # their keys, set by diagram_fragments()
         # What every page of a folder shows alike, made at its first page (see _same_links):
         # diagrams' text alternatives, code chips, excerpts' words and figures' fixed parts.
         self._alt_parts: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -311,12 +312,14 @@ class RenderContext:
     def diagram_fragments(self) -> dict[str, str]:
         """Draw the diagrams the pages asked for; returns the SVG by marker key, laid out as
         the page's own lines are (:func:`tidy`), with every lifted HTML block, to be swapped
-        in after Markdown.
+        in after Markdown. Sets :attr:`lifted` to the keys that are lifted blocks, each the
+        hex SHA-256 of its block (:func:`lift_blocks`), not diagrams (keyed by their source).
 
         Raises:
             StudyError: Graphviz is not installed or rejected a diagram.
         """
         svgs = {key: tidy(svg).rstrip("\n") for key, svg in self.diagrams.render().items()}
+        self.lifted = frozenset(self._blocks.keys() - svgs.keys())
         return {**self._blocks, **svgs}
 
     def apart(self, work: Callable[[], Value]) -> tuple[Value, Asked]:
