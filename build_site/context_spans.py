@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from build_site.errors import Problem
 from build_site.load import RawDocument, RawStudy
-from build_site.modelcopy import copied
 from build_site.study import Consent, ContextTurn, Dyad, Excerpt, Study
 from build_site.transcripts import Turn, locate, parse_turns, undeclared_labels
 from build_site.yamlsource import line_at
@@ -91,8 +90,8 @@ def _dyad_context(study: Study, dyad: Dyad, doc: RawDocument | None, file: str,
         if excerpt.context:
             where = line_at(doc.data, ("excerpts", j, "context")) if doc else 0
             found = _span(dyad, excerpt, turns, transcript is not None, file, where, problems)
-        excerpts.append(copied(excerpt, {"context_turns": found}))
-    return copied(dyad, {"excerpts": excerpts})
+        excerpts.append(excerpt.model_copy(update={"context_turns": found}))
+    return dyad.model_copy(update={"excerpts": excerpts})
 
 
 def _span(dyad: Dyad, excerpt: Excerpt, turns: list[Turn], has_transcript: bool, file: str,

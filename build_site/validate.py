@@ -24,7 +24,6 @@ from build_site.errors import Problem, StudyError
 from build_site.insider import decision_problems
 from build_site.load import RawDocument, RawStudy
 from build_site.metadata.demonstration import demonstration_problems
-from build_site.modelcopy import copied
 from build_site.perspectives import episode_problems, with_episode_sources
 from build_site.relation_claims import relation_problems
 from build_site.render.paths import RESERVED_COMPONENT_IDS
@@ -99,7 +98,9 @@ def _typed(doc: RawDocument, model: type[M], problems: list[Problem]) -> M | Non
 
 def _with_sources(excerpts: list[Excerpt], doc: RawDocument) -> list[Excerpt]:
     return [
-        copied(e, {"source": SourceRef(file=doc.path, line=line_at(doc.data, ("excerpts", i)))})
+        e.model_copy(
+            update={"source": SourceRef(file=doc.path, line=line_at(doc.data, ("excerpts", i)))}
+        )
         for i, e in enumerate(excerpts)
     ]
 
@@ -120,11 +121,13 @@ def _case_study(doc: RawDocument, model: type[C], problems: list[Problem]) -> C 
                     f"rename the file to {item_id}.md or change the id")
         )
     item = with_episode_sources(item, doc.path, doc.data)
-    return copied(item, {
-        "narrative": doc.body,
-        "source": SourceRef(file=doc.path, line=1, body_line=doc.body_line),
-        "excerpts": _with_sources(item.excerpts, doc),
-    })
+    return item.model_copy(
+        update={
+            "narrative": doc.body,
+            "source": SourceRef(file=doc.path, line=1, body_line=doc.body_line),
+            "excerpts": _with_sources(item.excerpts, doc),
+        }
+    )
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
