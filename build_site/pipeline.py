@@ -21,14 +21,19 @@ from build_site.analyse import Analysis, analyse
 from build_site.analyse.risk import exposures
 from build_site.article import unpublished_exemplars
 from build_site.consent.archive import for_archive
-from build_site.consent.choices import refuse_consent_statements
-from build_site.consent.contrastive import refuse_contrastive
+from build_site.consent.choices import (
+    ConsentStatement,
+    consent_statement_problems,
+    consent_statement_steps,
+)
+from build_site.consent.contrastive import Contrastive, contrastive_problems, contrastive_steps
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.fields import replaced_prose
-from build_site.deidentify.findings import Finding, FindingCache, find_all, unresolved
+from build_site.deidentify.findings import Finding, FindingCache, find_all_steps, unresolved
 from build_site.deidentify.linkage import THE_CLINICIAN, linkages
 from build_site.engines import EngineName, SiteJob, run_engine
 from build_site.errors import PrivacyError, Problem
+from build_site.forked_map import alone, run_together, value_of
 from build_site.gc_stages import settled
 from build_site.html_whitespace import strip_site
 from build_site.insider import refusals
@@ -42,7 +47,7 @@ from build_site.outlock import guarded_output
 from build_site.placeholders import find_placeholders, refuse_placeholders
 from build_site.preflight import require_graphviz
 from build_site.preview import Plan
-from build_site.privacy import TextReport, consent_problems, scan_published_text
+from build_site.privacy import TextReport, consent_problems, published_text_steps
 from build_site.privacy.gate import Leak, scan_articles, scan_tree
 from build_site.privacy.selection import (
     TEAM_CHOICES,
@@ -117,6 +122,18 @@ class BuildReport:
 
 
 @dataclass(frozen=True)
+class Refusals:
+    """What refuses a public build of what it shows, found while the study is prepared (each
+    empty for another purpose): contrastive comments about clinicians outside the study
+    (:mod:`build_site.consent.contrastive`), case pages stating a consent choice
+    (:mod:`build_site.consent.choices`), insiders (:func:`build_site.insider.refusals`)."""
+
+    contrastive: list[Contrastive] = field(default_factory=list)
+    statements: list[ConsentStatement] = field(default_factory=list)
+    insider: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Prepared:
     """A study made ready for one purpose: every stage before rendering, done once.
 
@@ -144,6 +161,8 @@ class Prepared:
         text: what the free text a public build publishes gives away (:mod:`build_site.
             privacy`): consent findings (a public build is refused while any is unresolved),
             computable ages and sensitive disclosures for review.
+        refused: what refuses a public build besides findings and ``text`` (:class:`Refusals`;
+            empty for a review or packets purpose, and when the study was not scanned).
     """
 
     study_dir: Path
@@ -162,6 +181,7 @@ class Prepared:
     handwritten: dict[str, bytes]
     warnings: list[str]
     text: TextReport = field(default_factory=TextReport)
+    refused: Refusals = field(default_factory=Refusals)
 
     @property
     def audience(self) -> Audience:
@@ -233,12 +253,22 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
     scanned = public if audience == "public" else deidentified
     # The prose of the study's YAML files, read once for the detectors and the consent checks.
     prose = replaced_prose(raw, Matcher(study.identifiers)) if scan else []
-    findings = unresolved(find_all(scanned, _page_texts(project, handwritten),
-                                   FindingCache(cache) if cache else None, prose),
-                          study) if scan else []
-    clock("de-identify")
     shown, withheld = select_with_report(deidentified, audience)
     shown = for_archive(shown) if purpose == "archive" else shown
+    # Every check of the text, on one pool (forked_map.run_together): the detectors, the
+    # consent checks of published text and, for a public build, what refuses it.
+    refuse = audience == "public"
+    found, text, contrastive, statements, insider = run_together(
+        find_all_steps(scanned, _page_texts(project, handwritten),
+                       FindingCache(cache) if cache else None, prose),
+        published_text_steps(study, deidentified, public, handwritten,
+                             _study_lines(study_dir), prose),
+        contrastive_steps(shown, study_dir) if refuse else value_of([]),
+        consent_statement_steps(shown, study_dir) if refuse else value_of([]),
+        alone(lambda: refusals(study_dir, deidentified, public)) if refuse else value_of([]),
+    ) if scan else ([], TextReport(), [], [], [])
+    findings = unresolved(found, study)
+    clock("de-identify")
     held_back = withheld_excerpts(deidentified)
     coded = select(deidentified, "review")
     analysis = analyse(shown, coded=coded, counts=shown.meta.publication.counts)
@@ -250,8 +280,7 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
         analysis=analysis, project=project, handwritten=handwritten,
         warnings=[*project.notes, *_warnings(study, study_dir, purpose, withheld, held_back),
                   *unpublished_exemplars(raw.study, study, shown)],
-        text=scan_published_text(study, deidentified, public, handwritten,
-                                 _study_lines(study_dir), prose) if scan else TextReport())
+        text=text, refused=Refusals(contrastive, statements, insider))
 
 
 def _study_lines(study_dir: Path) -> Callable[[str], list[str]]:
@@ -356,12 +385,15 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         refuse_findings(prepared)
         if prepared.text.consent:
             raise PrivacyError(consent_problems(prepared.text))
-        refuse_contrastive(prepared.shown, study_dir)
-        refuse_consent_statements(prepared.shown, study_dir)
+        refused = prepared.refused  # found in prepare(), refused here in this order
+        if refused.contrastive:
+            raise PrivacyError(contrastive_problems(refused.contrastive))
+        if refused.statements:
+            raise PrivacyError(consent_statement_problems(refused.statements))
         if prepared.linkages:
             raise PrivacyError(prepared.linkages)
-        if insider := refusals(study_dir, prepared.deidentified, prepared.public):
-            raise PrivacyError(insider)
+        if refused.insider:
+            raise PrivacyError(refused.insider)
         report.warnings += _unlinked_warning(prepared)
     shown = prepared.shown
     ctx = _render_context(prepared, DiagramRenderer(work / "cache" / "diagrams"))

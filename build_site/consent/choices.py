@@ -18,7 +18,7 @@ from build_site.consent import contrastive
 from build_site.consent.contrastive import all_cases, case_fields, sentences, text_place
 from build_site.deidentify.first_chars import with_first_chars
 from build_site.errors import PrivacyError, Problem
-from build_site.forked_map import map_forked
+from build_site.forked_map import Batch, Steps, run_steps
 from build_site.privacy.lowered import Lowered
 from build_site.study import Study
 
@@ -50,9 +50,17 @@ def find_consent_statements(study: Study, study_dir: Path | None = None
     published) that state a participant's consent choice. ``study_dir`` (the study folder)
     lets a summary's finding name its own line; a file is read for it only when one of its
     summaries holds a finding (:func:`~build_site.consent.contrastive.text_place`)."""
+    return run_steps(consent_statement_steps(study, study_dir))
+
+
+def consent_statement_steps(study: Study, study_dir: Path | None = None
+                            ) -> Steps[list[ConsentStatement]]:
+    """:func:`find_consent_statements` as a step function, to share a pool with other
+    checks (:func:`~build_site.forked_map.run_together`)."""
     texts = [(case, key, text) for case in all_cases(study) for key, text in case_fields(case)]
     # Each text is read alone, so on both cores when there are many (forked_map.py).
-    per_text = map_forked(lambda item: _choices(item[2]), texts, contrastive.POOL_MIN_TEXTS)
+    per_text: list[list[tuple[int, str, str]]] = yield Batch(
+        lambda item: _choices(item[2]), texts, contrastive.POOL_MIN_TEXTS)
     read: dict[str, list[str]] = {}  # a file's lines, read only for a text with a finding
     return [ConsentStatement(file, line + offset, sentence, cue)
             for (case, key, _), choices in zip(texts, per_text, strict=True) if choices

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from build_site.deidentify.first_chars import with_first_chars
 from build_site.errors import PrivacyError, Problem
-from build_site.forked_map import map_forked
+from build_site.forked_map import Batch, Steps, run_steps
 from build_site.privacy.lowered import Lowered
 from build_site.study import Clinician, Dyad, Study
 
@@ -186,6 +186,13 @@ def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contra
     together, so a name used once in a dyad narrative but throughout the clinician's case still
     counts as the study's own. A summary's file is read for its line only when the summary
     holds a finding (:func:`text_place`)."""
+    return run_steps(contrastive_steps(study, study_dir))
+
+
+def contrastive_steps(study: Study, study_dir: Path | None = None
+                      ) -> Steps[list[Contrastive]]:
+    """:func:`find_contrastive` as a step function, to share a pool with other checks
+    (:func:`~build_site.forked_map.run_together`)."""
     if study.meta.publication.contrastive_comments:
         return []
     read: dict[str, list[str]] = {}  # a file's lines, read only for a text with a finding
@@ -197,8 +204,8 @@ def find_contrastive(study: Study, study_dir: Path | None = None) -> list[Contra
     texts = [(case, key, text, own_by_clinician[_clinician(case)])
              for case in all_cases(study) for key, text in case_fields(case)]
     # Each text is read alone, so on both cores when there are many (forked_map.py).
-    per_text = map_forked(lambda item: list(contrastive_sentences(item[2], item[3])), texts,
-                          POOL_MIN_TEXTS)
+    per_text: list[list[tuple[int, str, str, str]]] = yield Batch(
+        lambda item: list(contrastive_sentences(item[2], item[3])), texts, POOL_MIN_TEXTS)
     return [Contrastive(file, line + offset, sentence, who, cue)
             for (case, key, _, _), found in zip(texts, per_text, strict=True) if found
             for file, line in [text_place(case, key, study_dir, read)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from build_site.deidentify.detectors import Detection, allowed_words, detect
 from build_site.forked import worker_start
-from build_site.forked_map import map_forked
+from build_site.forked_map import Batch, map_forked
 
 # Below this many texts to scan, one process: starting a worker costs more than it saves.
 # (A cold build of 23 dyads scans about 150 texts, of 230 about 1,500, of 1,000 about 6,200.)
@@ -34,11 +34,17 @@ def detect_many(texts: list[str], allowed: list[str]) -> list[list[Detection]]:
     Raises:
         Whatever :func:`~.detectors.detect` raises for one of the texts, from this process.
     """
+    batch = detect_batch(texts, allowed)
+    return map_forked(batch.job, batch.items, batch.minimum, batch.chunk)
+
+
+def detect_batch(texts: list[str], allowed: list[str]) -> Batch[str, list[Detection]]:
+    """:func:`detect_many` as a :class:`~build_site.forked_map.Batch`, to share a pool with
+    other checks (:func:`~build_site.forked_map.run_together`)."""
     # The first text is scanned in this process: it loads the word lists the workers share.
     # The vocabulary's words are read once here, not once per text.
     words = allowed_words(allowed)
-    return map_forked(lambda text: detect(text, allowed, words=words), texts, POOL_MIN_TEXTS,
-                      CHUNK)
+    return Batch(lambda text: detect(text, allowed, words=words), texts, POOL_MIN_TEXTS, CHUNK)
 
 
 _worker_start = worker_start  # the pool's initializer (build_site/forked.py)

@@ -21,9 +21,10 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from build_site.deidentify.detect_pool import detect_many
+from build_site.deidentify.detect_pool import detect_batch
 from build_site.deidentify.detectors import Detection, detect
 from build_site.deidentify.matching import Matcher
+from build_site.forked_map import Steps, run_steps
 from build_site.study import Clinician, Component, Dyad, Element, Study
 
 DETECTOR_VERSION = "2"  # bump when a rule changes: cached detections are then rescanned
@@ -233,6 +234,12 @@ class FindingCache:
         (:func:`~.detect_pool.detect_many`: both cores for many texts), so the
         :meth:`detections` that follow find every one in memory; counted as
         :meth:`detections` would count them."""
+        run_steps(self.prefetch_steps(texts, allowed, allow_key))
+
+    def prefetch_steps(self, texts: Iterable[str], allowed: list[str], allow_key: str
+                       ) -> Steps[None]:
+        """:meth:`prefetch` as a step function (:mod:`build_site.forked_map`): one batch, the
+        texts to scan, when there is one."""
         missing: dict[str, str] = {}
         for text in texts:
             key = self.key(text, allow_key)
@@ -243,8 +250,10 @@ class FindingCache:
                 missing[key] = text
             else:
                 self.memory[key] = found
-        for key, found in zip(missing, detect_many(list(missing.values()), allowed),
-                              strict=True):
+        if not missing:
+            return
+        detected = yield detect_batch(list(missing.values()), allowed)
+        for key, found in zip(missing, detected, strict=True):
             self.memory[key] = found
         self.scanned += len(missing)
         self.hits -= len(missing)  # the first look-up of each of these was a scan, not a hit
@@ -292,12 +301,21 @@ def find_all(study: Study, pages: dict[str, str] | None = None,
     """Every finding in the de-identified ``study`` (and hand-written ``pages``; with
     ``prose``, every free-text field of the study's YAML files, see :func:`shown_texts`),
     resolved ones included, in file order."""
+    return run_steps(find_all_steps(study, pages, cache, prose))
+
+
+def find_all_steps(study: Study, pages: dict[str, str] | None = None,
+                   cache: FindingCache | None = None,
+                   prose: Iterable[tuple[str, int, str]] | None = None
+                   ) -> Steps[list[Finding]]:
+    """:func:`find_all` as a step function, to share a pool with other checks
+    (:func:`~build_site.forked_map.run_together`)."""
     cache = cache or FindingCache(None)
     allowed = vocabulary(study)
     allow_key = hashlib.sha256("\0".join(sorted(allowed)).encode()).hexdigest()
     findings: list[Finding] = []
     items = list(shown_texts(study, pages, prose))
-    cache.prefetch((item.text for item in items), allowed, allow_key)
+    yield from cache.prefetch_steps((item.text for item in items), allowed, allow_key)
     for item in items:
         for d in cache.detections(item.text, allowed, allow_key):
             if item.team_page and d.category in TEAM_PAGE_LINKS:

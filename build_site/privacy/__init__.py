@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from build_site.deidentify.findings import finding_key
 from build_site.errors import Problem
-from build_site.forked_map import map_forked
+from build_site.forked_map import Batch, Steps, run_steps
 from build_site.privacy.numbers import number_hits
 from build_site.privacy.sensitive import disclosures
 from build_site.privacy.texts import Passage, Voice, clean, published_passages, voices
@@ -90,13 +90,25 @@ def scan_published_text(study: Study, deidentified: Study, public: Study,
     Returns:
         The :class:`TextReport`.
     """
+    return run_steps(published_text_steps(study, deidentified, public, handwritten, lines,
+                                          prose))
+
+
+def published_text_steps(study: Study, deidentified: Study, public: Study,
+                         handwritten: dict[str, bytes],
+                         lines: Callable[[str], list[str]],
+                         prose: Iterable[tuple[str, int, str]] = ()) -> Steps[TextReport]:
+    """:func:`scan_published_text` as a step function, to share a pool with other checks
+    (:func:`~build_site.forked_map.run_together`)."""
     speakers = {v.who: v for v in voices(deidentified, study)}
     index = gram_index({who: grams(v.texts) for who, v in speakers.items() if not v.quotable})
     found: dict[tuple[str, str, str], TextFinding] = {}
     passages = list(published_passages(public, handwritten, lines, prose))
     # Each passage is read alone, so on both cores when there are many (forked_map.py).
-    for items in map_forked(lambda passage: _passage_findings(passage, speakers, index),
-                            passages, POOL_MIN_PASSAGES):
+    per_passage: list[list[TextFinding]] = yield Batch(
+        lambda passage: _passage_findings(passage, speakers, index), passages,
+        POOL_MIN_PASSAGES)
+    for items in per_passage:
         for item in items:
             found.setdefault((item.file, item.rule, item.key), item)
     closed = {(r.file, r.hash) for r in study.reviewed.consent}
