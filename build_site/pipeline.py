@@ -200,8 +200,9 @@ def load_and_validate(study_dir: Path) -> Study:
 
 def build_directory(out: Path) -> Path:
     """The persistent build directory for output ``out``: ``.<name>.build`` beside it (a
-    build replaces a symbolic link there with a folder of its own: it writes and removes
-    files in it, which must not happen in whatever folder a link leads to)."""
+    build replaces a symbolic link there, or at its ``cache`` and the caches in it, with a
+    folder of its own: it writes and removes files in them, which must not happen in
+    whatever folder a link leads to)."""
     return out.parent / f".{out.name}.build"
 
 
@@ -368,8 +369,10 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     out = check_output(out, study_dir)
     report.out = out
     work = build_directory(out)
-    if work.is_symlink():  # ours alone: written and cleaned, so never through a link (adv7)
-        work.unlink()
+    # ours alone: written and cleaned, so never through a link (adv7), caches included
+    for folder in (work, work / "cache", work / "cache" / "findings", work / "cache" / "diagrams"):
+        if folder.is_symlink():
+            folder.unlink()
     work.mkdir(parents=True, exist_ok=True, mode=0o700)
     (work / MARKER).touch()
     purpose: Purpose = "archive" if archive and audience == "public" else audience
