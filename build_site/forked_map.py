@@ -29,7 +29,6 @@ published text, the contrastive-comment and consent-statement refusals, issue 25
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import threading
@@ -39,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from build_site.forked import start_workers, usable_cores, worker_start
+from build_site.gc_stages import frozen_for_fork
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -215,20 +215,20 @@ def _in_pool(job: Callable[[Item], Result], items: Sequence[Item],
     caller then does them in this process)."""
     global _job, _items
     _job, _items = job, items
-    gc.freeze()  # objects made so far are not touched by the workers' collector (copy on write)
     pool = None
-    try:
-        pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=worker_start, initargs=(os.getpid(),))
-        start_workers(pool)
-        return [result for part in pool.map(_run_chunk, bounds) for result in part]
-    except Exception:  # done again here, where any error is raised as it is
-        return None
-    finally:
-        if pool is not None:  # on Ctrl-C too: the tasks not started are dropped
-            pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
-        _job, _items = None, ()
+    # objects made so far are not touched by the workers' collector (copy on write)
+    with frozen_for_fork():
+        try:
+            pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=worker_start, initargs=(os.getpid(),))
+            start_workers(pool)
+            return [result for part in pool.map(_run_chunk, bounds) for result in part]
+        except Exception:  # done again here, where any error is raised as it is
+            return None
+        finally:
+            if pool is not None:  # on Ctrl-C too: the tasks not started are dropped
+                pool.shutdown(wait=True, cancel_futures=True)
+            _job, _items = None, ()
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import build_site.forked_map as forked_map
 import build_site.gc_stages as gc_stages
 from build_site.errors import StudyError
 from build_site.pipeline import build
@@ -55,3 +56,41 @@ def test_the_site_is_the_one_built_without_settling(tmp_path: Path,
         if rel.name != ".build-site":  # names its output folder's path
             assert (tmp_path / "settled" / rel).read_bytes() == \
                 (tmp_path / "plain" / rel).read_bytes(), rel
+
+
+needs_two_cores = pytest.mark.skipif(forked_map.workers_for(10**6, 1) < 2,
+                                     reason="one core or no fork here: no pool to test")
+
+
+@needs_two_cores
+def test_a_pool_inside_a_build_leaves_what_the_stages_settled_frozen(
+        pools_started: list[int]) -> None:
+    """A pool's fork used to unfreeze everything: every stage's settled objects went back to
+    the collector, whose next full pass walked the whole build (0.2-0.6 s at 1,000 dyads)."""
+    with gc_stages.settled():
+        gc_stages.settle()
+        before = gc.get_freeze_count()
+        assert forked_map.map_forked(abs, list(range(-50, 50)), 2, chunk=9) == [
+            abs(i) for i in range(-50, 50)]
+        assert pools_started == [2] and gc.get_freeze_count() >= before > 0
+    assert gc.get_freeze_count() == 0
+
+
+@needs_two_cores
+def test_a_pool_outside_a_build_gives_everything_back(pools_started: list[int]) -> None:
+    assert gc.get_freeze_count() == 0
+    forked_map.map_forked(abs, list(range(100)), 2, chunk=9)
+    assert pools_started == [2] and gc.get_freeze_count() == 0
+
+
+def test_the_mkdocs_split_leaves_a_build_frozen_and_thaws_outside_one(
+        tmp_path: Path) -> None:
+    """MkDocs' second process is forked the same way (engines/mkdocs_split.py)."""
+    frozen: dict[str, int] = {}
+    build(REPO / "casestudies", tmp_path / "site",
+          progress=lambda name: frozen.setdefault(name, gc.get_freeze_count()))
+    assert frozen["mkdocs"] >= frozen["fingerprint"] > 0
+    assert gc.get_freeze_count() == 0
+    before = gc_stages.freeze_for_fork()
+    gc_stages.thaw_after_fork(before)
+    assert gc.get_freeze_count() == 0

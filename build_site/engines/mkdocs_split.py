@@ -38,7 +38,6 @@ anchor links are validated as warnings (each process would only see its own page
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import pickle
@@ -52,6 +51,7 @@ from typing import Any
 import build_site.engines.mkdocs_dirty as mkdocs_dirty
 from build_site.engines.mkdocs_dirty import Fallback, OnlyThesePages
 from build_site.forked import core_free, die_with_parent, held_interrupt, usable_cores
+from build_site.gc_stages import freeze_for_fork, thaw_after_fork
 from build_site.render.fragments import PLUGIN_NAME as DIAGRAMS
 from build_site.render.theme_text import PLUGIN_NAME as THEME_TEXT
 
@@ -170,19 +170,20 @@ def _fork(cfg: Any, half: Path, plugin: OnlyThesePages,
     sys.stderr.flush()
     read_end, write_end = os.pipe()
     parent = os.getpid()
-    gc.freeze()  # the child's collections then leave the parent's objects (and pages) alone
+    # the child's collections then leave the parent's objects (and pages) alone
+    frozen = freeze_for_fork()
     try:
         with held_interrupt():  # a Ctrl-C meanwhile is not dropped (forked.held_interrupt)
             pid = os.fork()
     except OSError as exc:
-        gc.unfreeze()
+        thaw_after_fork(frozen)
         os.close(read_end)
         os.close(write_end)
         raise Fallback("no second process") from exc
     if pid == 0:  # the child: never returns
         os.close(read_end)
         _child(cfg, half, plugin, messages, write_end, parent)
-    gc.unfreeze()
+    thaw_after_fork(frozen)  # inside a build, left frozen until it ends (gc_stages.py)
     os.close(write_end)
     return pid, read_end
 
