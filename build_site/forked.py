@@ -68,11 +68,14 @@ def worker_start(parent: int) -> None:
     terminal's process group) is the build's own process's to handle, so a worker ignores it
     and is stopped by the pool's shutdown; SIGTERM ends a worker at once, as the system does
     by default (the build's process cleans up: :func:`terminate_as_interrupt`); and it ends
-    when the build's process does."""
+    when the build's process does; its cyclic collector is on."""
+    from build_site.gc_stages import worker_collector
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # forked while held (held_interrupt): now as set
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+    worker_collector()  # the build's process may have paused it (gc_stages.py)
     die_with_parent(parent)
 
 

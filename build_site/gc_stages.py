@@ -57,11 +57,46 @@ def thaw_after_fork(before: int) -> None:
         gc.unfreeze()
 
 
+# Whether pause_collector() turned the collector off (a worker forked meanwhile turns it on).
+_paused = False
+
+
+def pause_collector() -> None:
+    """Turn the cyclic collector off until :func:`resume_collector` (or the end of
+    :func:`settled`): for the stages before the site engine, whose passes find almost nothing.
+
+    At 1,000 dyads the collector's passes in this process from load to the fingerprint
+    found 177 objects in cycles while taking about 0.3-0.5 CPU s (young passes included); the
+    stages keep what they make until the build ends anyway, so nothing waits longer to be
+    freed but those few cycles. The site engine's stage (MkDocs makes about 270,000 objects in
+    cycles at 1,000 dyads) runs with it on again. Pool workers turn it back on
+    (:func:`worker_collector`), as they ran before."""
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+
+
+def resume_collector() -> None:
+    """Turn the collector back on when :func:`pause_collector` turned it off."""
+    global _paused
+    if _paused:
+        _paused = False
+        gc.enable()
+
+
+def worker_collector() -> None:
+    """In a process forked while the collector was paused: turn it on (a worker's own passes
+    are as they were; the parent's objects are frozen for it, :func:`frozen_for_fork`)."""
+    resume_collector()
+
+
 @contextmanager
 def settled() -> Iterator[None]:
     """A build, after which (returned or raised) nothing it settled stays out of the
-    collector's reach."""
+    collector's reach, and a collector it paused is on again."""
     try:
         yield
     finally:
+        resume_collector()
         gc.unfreeze()

@@ -34,7 +34,7 @@ from build_site.deidentify.linkage import THE_CLINICIAN, linkages
 from build_site.engines import EngineName, SiteJob, run_engine
 from build_site.errors import PrivacyError, Problem
 from build_site.forked_map import alone, run_together, value_of
-from build_site.gc_stages import settled
+from build_site.gc_stages import pause_collector, resume_collector, settled
 from build_site.html_whitespace import strip_site
 from build_site.insider import refusals
 from build_site.load import load_study_folder
@@ -366,6 +366,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     """
     report = BuildReport(out)
     stage = StageClock(report.timings, progress, settling=True)
+    pause_collector()  # until the site engine's stage (gc_stages.py); build() turns it back on
     out = check_output(out, study_dir)
     report.out = out
     work = build_directory(out)
@@ -429,6 +430,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         return report
     study = prepared.study
     gate_ids = [*study.identifiers, *_unlinked_ids(study, shown), *_withheld_ids(prepared)]
+    resume_collector()  # the site engine makes garbage in cycles
     staging = staging_dir(out)
     try:
         job = SiteJob(prepared.project.config, work / "docs", staging, report.nav,
