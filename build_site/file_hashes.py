@@ -3,10 +3,11 @@
 
 A build hashes whole trees in this process, alone, while the machine's second core idles:
 after the publish, every file of the output (``reuse._manifest``: 1,292 files, 97 MB at
-1,000 dyads) for the publish record, and at its start and end every file of the study folder
-(:mod:`build_site.noop`). Reading a file and hashing it both let go of Python's
-global lock (``hashlib`` drops it for data of 2 KB and more, ``read`` for the system call), so
-two threads hash about twice as fast as one, with nothing to fork or copy.
+1,000 dyads) for the publish record; and at its start and end every file of the study folder
+(:mod:`build_site.noop`: small files, listed here but hashed on one thread, see
+:func:`sha256_files`). Reading a file and hashing it both let go of Python's global lock
+(``hashlib`` drops it for data of 2 KB and more, ``read`` for the system call), so two threads
+hash large files about twice as fast as one, with nothing to fork or copy.
 :func:`sha256_files` reads the files on two threads when there are enough of them and a
 second core; each digest comes back in its file's place, so the result does not depend on
 which thread read what, and an error is the one a loop in order would have raised first.
