@@ -20,6 +20,7 @@ inside a folder to a file in the same folder is allowed.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,9 +75,23 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def _file_stats(private: Path) -> Iterator[os.stat_result]:
-    """The status of every regular file under ``private`` (none when it is missing)."""
+    """The status of every regular file under ``private`` (none when it is missing),
+    following symbolic links: a link in ``private/`` to a file or folder elsewhere makes those
+    files private too, so a hard link to one of them is refused as well. Each folder is
+    entered once (a link back to a folder above does not loop)."""
     if not private.is_dir():
         return
-    for path in _walk(private):
-        if not path.is_symlink() and path.is_file():
-            yield path.stat()
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(private, followlinks=True):
+        info = os.stat(folder)
+        if (info.st_dev, info.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        for name in files:
+            try:
+                found = os.stat(os.path.join(folder, name))
+            except OSError:  # a broken link: no file to guard
+                continue
+            if stat.S_ISREG(found.st_mode):
+                yield found

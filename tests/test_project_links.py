@@ -98,3 +98,24 @@ def test_a_folder_holding_the_private_folder_is_refused(tiny: Path, key: str) ->
         load_site_project(tiny, None)
     [problem] = exc.value.problems
     assert problem.file == str(tiny.resolve()) and "holds the study's private/" in problem.message
+
+
+@pytest.mark.parametrize("linked", ["folder", "file"])
+def test_a_hard_link_to_a_file_private_through_a_link_is_refused(
+        tiny: Path, tmp_path: Path, linked: str) -> None:
+    """``private/`` holding a symbolic link to a folder (or file) kept elsewhere makes those
+    files private too: a hard link to one in the overrides was published (the check walked
+    ``private/`` without entering links)."""
+    overrides = _project(tiny)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    secret = elsewhere / "transcript.txt"
+    secret.write_text(WORDS + "\n", encoding="utf-8")
+    if linked == "folder":
+        (tiny / "private" / "more").symlink_to(elsewhere, target_is_directory=True)
+        (elsewhere / "loop").symlink_to(tiny / "private", target_is_directory=True)
+    else:
+        (tiny / "private" / "transcript.txt").symlink_to(secret)
+    twin = overrides / "assets" / "transcript.txt"
+    os.link(secret, twin)
+    _refused(tiny, tmp_path / "site", twin, "a file under private/ under another name")
