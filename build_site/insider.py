@@ -197,9 +197,9 @@ def clinician_page_problems(full: Study, public: Study) -> list[Problem]:
         names = _names(own, lower) - {n for d in others for n in _names(_case_text(d), lower)}
         runs = _runs(own) - {r for d in others if d.clinician == dyad.clinician
                              for r in _runs(_case_text(d))}
-        why = (f"which this build leaves out ({left_out})" if left_out else
+        why = (f"which is left out here ({left_out})" if left_out else
                "whose patient did not agree to share her interview with this clinician")
-        hint = ("remove it: a case left out of the site is told on no page of it "
+        hint = ("remove it: a case left out is told on no page of what leaves it out "
                 "(guide/preparing-your-study.md, what gets published)" if left_out else
                 "remove it: she contributes to cross-case text only "
                 "(guide/preparing-your-study.md, insiders)")
