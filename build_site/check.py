@@ -82,7 +82,7 @@ class CheckReport:
 
         found = ([no_identifiers(self.prepared.study_dir)]
                  if not self.prepared.study.identifiers else [])
-        return found + uncited_warnings(self.prepared.study)
+        return found + uncited_warnings(self.prepared.study, self.prepared.study_dir)
 
 
 def check_study(study_dir: Path, risk: bool = False, insider: bool = False) -> CheckReport:
