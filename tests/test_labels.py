@@ -133,6 +133,18 @@ def test_case_and_model_headings_use_the_study_labels(labelled_site: Path) -> No
         assert not re.search(r"this dyad|these dyads|(\(|&#40;)dyads|: dyads <a|>Dyads by", page)
 
 
+def test_the_sample_sentence_and_cases_overview_use_the_study_labels(labelled_site: Path
+                                                                     ) -> None:
+    """newuser10: a study of carers and families read "7 patients (7 clinician-patient
+    dyads)" on its methods page."""
+    methods = re.sub(r"<[^>]+>", "", _read(labelled_site, "methods/index.html"))
+    assert re.search(r"\d teachers? and \d pupils? \(\d teacher-pupil pairs?\)", methods)
+    cases = re.sub(r"<[^>]+>", "", _read(labelled_site, "cases/index.html"))
+    assert ("One case study per teacher, drawing their pupils together, and one per "
+            "teacher-pupil pair.") in cases
+    assert "clinician-patient" not in methods + cases
+
+
 def test_without_labels_the_kinds_have_neutral_titles(tiny: Path, tmp_path: Path) -> None:
     model = _read(build(tiny, tmp_path / "site").out, "model/index.html")
     assert re.search(r">Competencies<", model) and re.search(r">Outcomes<", model)
