@@ -200,7 +200,9 @@ def clinician_page_problems(full: Study, public: Study) -> list[Problem]:
         why = (f"which is left out here ({left_out})" if left_out else
                "whose patient did not agree to share her interview with this clinician")
         hint = ("remove it: a case left out is told on no page of what leaves it out "
-                "(guide/preparing-your-study.md, what gets published)" if left_out else
+                "(guide/preparing-your-study.md, what gets published); a word that is not "
+                "that case's (a month, a holiday) can be reworded in its case file instead"
+                if left_out else
                 "remove it: she contributes to cross-case text only "
                 "(guide/preparing-your-study.md, insiders)")
         for line, text in _clinician_lines(clinician):
