@@ -20,6 +20,7 @@ from build_site.analyse.risk import Exposure, exposures
 from build_site.consent.choices import ConsentStatement, find_consent_statements
 from build_site.consent.contrastive import Contrastive, find_contrastive
 from build_site.deidentify import collisions
+from build_site.deidentify.echo import echo_warnings
 from build_site.deidentify.findings import Finding, transcript_findings, unresolved
 from build_site.errors import Problem
 from build_site.insider import Statement, insider_statements, refusals
@@ -82,7 +83,8 @@ class CheckReport:
 
         found = ([no_identifiers(self.prepared.study_dir)]
                  if not self.prepared.study.identifiers else [])
-        return found + uncited_warnings(self.prepared.study)
+        return (found + uncited_warnings(self.prepared.study, self.prepared.study_dir)
+                + echo_warnings(self.prepared.study))
 
 
 def check_study(study_dir: Path, risk: bool = False, insider: bool = False) -> CheckReport:

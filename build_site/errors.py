@@ -30,8 +30,10 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
+        """``FILE:LINE: message - hint``; without a line ``FILE: ...``; a problem of no file
+        (a missing engine) is the message alone, not ``: message``."""
         where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.message}"
+        text = f"{where}: {self.message}" if where else self.message
         return f"{text} - {self.hint}" if self.hint else text
 
 

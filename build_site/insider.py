@@ -13,6 +13,11 @@ recorded ``share_with_clinician: false`` is protected from that reader (issue 17
 - her clinician's page may carry nothing from her case: no run of six words from her case file,
   no name found only in her case, not her case id (:func:`clinician_page_problems`).
 
+The same search keeps a case that the selection leaves out for its participant's consent
+(withdrawn, no ``public_site``; no ``archive`` in a selection made for deposit) off its
+clinician's page: "a participant with ``withdrawn: true`` disappears from every build"
+(guide/preparing-your-study.md, "What gets published") holds for the clinician's case study too.
+
 :func:`insider_statements` lists, per clinician and per other person present, every public
 statement that comes from a patient's side, with that patient's consent (``check --risk
 --insider``).
@@ -158,45 +163,81 @@ def _line_of(path: Path) -> int:
 
 
 def clinician_page_problems(full: Study, public: Study) -> list[Problem]:
-    """Content from a protected patient's case on her clinician's public page.
+    """Content from a protected case on its clinician's public page.
 
-    A protected patient (:func:`summary_only`) contributes to cross-case text only. Her
-    clinician's public narrative and excerpts are searched for her case id, for a name that
-    occurs only in her case file (the written names of the study: a capitalised word never
-    written in lower case), and for a run of :data:`RUN` words with :data:`CONTENT_WORDS`
-    content words taken from her case file that no other case of the clinician shares. What
-    it cannot find: a paraphrase without her name.
+    A case is protected when its patient is protected from her clinician (:func:`summary_only`:
+    she contributes to cross-case text only) or when ``public`` leaves the case out for its
+    participant's consent (:func:`left_out_for_consent`: withdrawn, no public site, or no
+    archive in a selection for deposit). The clinician's narrative and excerpts in ``public``
+    are searched for the case id, for a name that occurs only in that case file (the written
+    names of the study: a capitalised word never written in lower case), and for a run of
+    :data:`RUN` words with :data:`CONTENT_WORDS` content words taken from that case file that
+    no other case of the clinician shares. What it cannot find: a paraphrase without a name.
 
     Args:
-        full: the de-identified study (her whole case file, excerpts the public never sees).
-        public: the public selection (the clinician page as published).
+        full: the de-identified study (every case file, excerpts the public never sees).
+        public: the selection being published (the clinician page as published): the public
+            selection, or its archive subset for a deposit.
+
+    Returns:
+        One problem per paragraph or excerpt of a clinician page that carries such content,
+        at its file and line.
     """
     problems: list[Problem] = []
     clinicians = {c.id: c for c in public.clinicians}
+    shown = {d.id for d in public.dyads}
     lower = _lower_words(full)
     for dyad in full.dyads:
         clinician = clinicians.get(dyad.clinician)
-        if clinician is None or not summary_only(dyad):
+        left_out = left_out_for_consent(dyad, shown)
+        if clinician is None or not (left_out or summary_only(dyad)):
             continue
         others = [d for d in full.dyads if d.id != dyad.id]
         own = clean(_case_text(dyad))
         names = _names(own, lower) - {n for d in others for n in _names(_case_text(d), lower)}
         runs = _runs(own) - {r for d in others if d.clinician == dyad.clinician
                              for r in _runs(_case_text(d))}
-        for line, shown in _clinician_lines(clinician):
-            text = clean(shown)  # entities, look-alikes and markup read as a reader reads them
+        why = (f"which is left out here ({left_out})" if left_out else
+               "whose patient did not agree to share her interview with this clinician")
+        hint = ("remove it: a case left out is told on no page of what leaves it out "
+                "(guide/preparing-your-study.md, what gets published); a word that is not "
+                "that case's (a month, a holiday) can be reworded in its case file instead"
+                if left_out else
+                "remove it: she contributes to cross-case text only "
+                "(guide/preparing-your-study.md, insiders)")
+        for line, text in _clinician_lines(clinician):
+            text = clean(text)  # entities, look-alikes and markup read as a reader reads them
             hits = sorted({dyad.id} & set(re.findall(r"[\w.-]+", text))
                           | names & set(_CAPITAL.findall(text)))
             if hits or _runs(text) & runs:
-                what = ", ".join(f"'{h}'" for h in hits) or "words taken from her case file"
+                what = ", ".join(f"'{h}'" for h in hits) or "words taken from its case file"
                 file = clinician.source.file if clinician.source else clinician.id
                 problems.append(Problem(
                     file, line,
                     f"the clinician page carries content from the case of {dyad.id} ({what}), "
-                    "whose patient did not agree to share her interview with this clinician",
-                    "remove it: she contributes to cross-case text only "
-                    "(guide/preparing-your-study.md, insiders)"))
+                    f"{why}", hint))
     return problems
+
+
+def left_out_for_consent(dyad: Dyad, shown: set[str]) -> str:
+    """Why ``dyad`` is not among the ``shown`` dyad ids for its participant's consent, in
+    words for the terminal ("" when it is shown, or left out for another reason such as its
+    status).
+
+    Rules (guide/preparing-your-study.md, "What gets published"): a withdrawn participant
+    disappears from every build; ``public_site: false`` leaves the case out; ``archive:
+    false`` leaves it out of the downloads, the supplement and the PDF.
+    """
+    if dyad.id in shown:
+        return ""
+    consent = dyad.consent.patient
+    if consent.withdrawn:
+        return "the participant withdrew"
+    if not consent.public_site:
+        return "the participant did not agree to a public site"
+    if not consent.archive:
+        return "the participant did not agree to be archived"
+    return ""
 
 
 def _case_text(dyad: Dyad) -> str:

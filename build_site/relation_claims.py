@@ -9,7 +9,9 @@ case and no linking excerpt is *asserted; evidence not shown*, never *establishe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from build_site.deidentify import Replacer, scrub
@@ -61,13 +63,32 @@ def uncited_established(study: Study) -> list[str]:
             if not r.tentative and not (r.illustrative_cases or r.negative_cases)]
 
 
-def uncited_warnings(study: Study) -> list[str]:
-    """``check``'s warning for each relation of :func:`uncited_established`."""
-    return [f"model.yml: relation '{i}' is not marked tentative but cites no case: name two "
-            "to five illustrative_cases (dyads, or clinicians for competencies) or mark it "
-            "tentative; with no case and no excerpt coded to it, the site shows it as "
+def uncited_warnings(study: Study, study_dir: Path | None = None) -> list[str]:
+    """``check``'s warning for each relation of :func:`uncited_established`, at the line of
+    its ``id`` in ``study_dir/model.yml`` (the file alone when there is no folder or the line
+    is not found)."""
+    try:
+        lines = (study_dir / "model.yml").read_text(encoding="utf-8-sig").splitlines() \
+            if study_dir else []
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    return [f"{_where(i, lines)}: relation '{i}' is not marked tentative but cites no case: "
+            "name two to five illustrative_cases (dyads, or clinicians for competencies) or "
+            "mark it tentative; with no case and no excerpt coded to it, the site shows it as "
             "'asserted; evidence not shown'"
             for i in uncited_established(study)]
+
+
+def _where(relation_id: str, lines: list[str]) -> str:
+    """``model.yml:LINE`` of the relation's ``id:`` line after ``relations:``, else
+    ``model.yml``."""
+    after = next((n for n, line in enumerate(lines) if line.startswith("relations:")), None)
+    if after is None:
+        return "model.yml"
+    pattern = re.compile(rf"^\s*(?:-\s+)?id:\s*['\"]?{re.escape(relation_id)}['\"]?\s*(?:#.*)?$")
+    found = next((n for n, line in enumerate(lines[after:], after + 1)
+                  if pattern.match(line)), 0)
+    return f"model.yml:{found}" if found else "model.yml"
 
 
 def relation_problems(study: Study, add: Add) -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from build_site.cli import main
@@ -38,3 +40,17 @@ def test_build_succeeds_and_reports(tiny: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(tiny), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Built" in result.output and (out / "index.html").is_file()
+
+
+def test_a_problem_of_no_file_prints_without_a_stray_colon(tiny: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """newuser10: without Zensical, 'build --engine zensical' printed 'error : the Zensical
+    engine is not installed'."""
+    monkeypatch.setitem(sys.modules, "zensical", None)  # the import fails as if not installed
+    result = CliRunner().invoke(main, ["build", str(tiny), "--engine", "zensical",
+                                       "--out", str(tmp_path / "site")],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "error the Zensical engine is not installed - pip install" in result.output
+    assert "error :" not in result.output

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from build_site.check import check_study
 from build_site.cli import main
+from build_site.consent.archive import for_archive
 from build_site.errors import PrivacyError, StudyError
-from build_site.insider import SUMMARY_REASON, insider_statements
+from build_site.insider import SUMMARY_REASON, clinician_page_problems, insider_statements
 from build_site.pipeline import build, load_and_validate, prepare
 from build_site.privacy.selection import select, withheld_excerpts
 
@@ -192,3 +193,52 @@ def test_bundled_study_honours_d2_p4(bundled_site: Path) -> None:
     assert len(runs) > 200 and leaked == [], leaked
     assert "did not consent" not in dyad and "did not consent" not in clinician
     assert "Analytic summary" in dyad
+
+
+# A case left out for its participant's consent is told on no page of the site, its
+# clinician's included (newuser10: a withdrawn carer's pseudonym and story on the social
+# worker's page reached the public site, the supplement and the PDF).
+ADA_ON_C1 = "Ada, whose husband farmed, spoke about her at length."
+
+
+@pytest.mark.parametrize(("old", "new", "why"), [
+    ("share_with_clinician: true}", "share_with_clinician: true, withdrawn: true}",
+     "the participant withdrew"),
+    ("{quote: true, public_site: true, archive: true, share_with_clinician: true}",
+     "{quote: true, public_site: false, archive: true, share_with_clinician: true}",
+     "did not agree to a public site"),
+])
+def test_a_left_out_case_on_the_clinician_page_refuses(tiny: Path, tmp_path: Path, old: str,
+                                                        new: str, why: str) -> None:
+    _edit(tiny, "dyads/C1-P1.md", old, new)
+    _edit(tiny, "clinicians/C1.md", "Dr. Wren Alcott listens before she speaks.",
+          f"Dr. Wren Alcott listens before she speaks.\n\n{ADA_ON_C1}")
+    problems = check_study(tiny).insider
+    assert [(p.file, p.line) for p in problems] == [("clinicians/C1.md", 15)]
+    assert "C1-P1" in problems[0].message and "'Ada'" in problems[0].message
+    assert why in problems[0].message
+    out = tmp_path / "site"
+    with pytest.raises(PrivacyError):
+        build(tiny, out)
+    assert not out.exists()
+
+
+def test_a_left_out_case_not_on_the_clinician_page_passes(tiny: Path) -> None:
+    _edit(tiny, "dyads/C1-P1.md", "share_with_clinician: true}",
+          "share_with_clinician: true, withdrawn: true}")
+    assert check_study(tiny).insider == []
+
+
+def test_an_unarchived_case_on_the_clinician_page_refuses_a_deposit(tiny: Path) -> None:
+    """The supplement's selection (consent.archive) leaves the case out: its clinician's page
+    there may not tell it either; the live site may (it shows the case)."""
+    _edit(tiny, "dyads/C1-P1.md", "archive: true, share_with_clinician: true}",
+          "archive: false, share_with_clinician: true}")
+    _edit(tiny, "clinicians/C1.md", "Dr. Wren Alcott listens before she speaks.",
+          f"Dr. Wren Alcott listens before she speaks.\n\n{ADA_ON_C1}")
+    prepared = prepare(tiny, "public", scan=False)
+    assert clinician_page_problems(prepared.deidentified, prepared.public) == []
+    deposit = for_archive(prepared.public)
+    problems = clinician_page_problems(prepared.deidentified, deposit)
+    assert [(p.file, p.line) for p in problems] == [("clinicians/C1.md", 15)]
+    assert "did not agree to be archived" in problems[0].message

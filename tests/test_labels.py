@@ -114,6 +114,37 @@ def test_study_labels_title_cases_and_kinds_as_text(labelled_site: Path) -> None
                              r"|>Dyad C1|>Clinician C1", html), page
 
 
+def test_case_and_model_headings_use_the_study_labels(labelled_site: Path) -> None:
+    """newuser10: with ``dyad: Family`` the dyad page still said "Components evidenced in this
+    dyad", and the model pages "Where this appears (dyads)" (the guide: headings and table
+    columns use the labels)."""
+    dyad = _read(labelled_site, "dyads/C1-P1.html")
+    assert ">Components evidenced in this pair<" in dyad
+    clinician = _read(labelled_site, "clinicians/C1.html")
+    assert ">Components evidenced across these pairs<" in clinician
+    model = _read(labelled_site, "model/index.html")
+    assert re.search(r"Where this appears (\(|&#40;)pairs(\)|&#41;)", model)
+    component = _read(labelled_site, "model/listening.html")
+    assert "Where this appears: pairs <a" in component
+    matrix = _read(labelled_site, "analysis/matrix.html")
+    assert "<caption>Pairs by model components and elements</caption>" in matrix
+    assert 'aria-label="Meta-matrix: pairs by model components"' in matrix
+    for page in (dyad, clinician, model, component, matrix):
+        assert not re.search(r"this dyad|these dyads|(\(|&#40;)dyads|: dyads <a|>Dyads by", page)
+
+
+def test_the_sample_sentence_and_cases_overview_use_the_study_labels(labelled_site: Path
+                                                                     ) -> None:
+    """newuser10: a study of carers and families read "7 patients (7 clinician-patient
+    dyads)" on its methods page."""
+    methods = re.sub(r"<[^>]+>", "", _read(labelled_site, "methods/index.html"))
+    assert re.search(r"\d teachers? and \d pupils? \(\d teacher-pupil pairs?\)", methods)
+    cases = re.sub(r"<[^>]+>", "", _read(labelled_site, "cases/index.html"))
+    assert ("One case study per teacher, drawing their pupils together, and one per "
+            "teacher-pupil pair.") in cases
+    assert "clinician-patient" not in methods + cases
+
+
 def test_without_labels_the_kinds_have_neutral_titles(tiny: Path, tmp_path: Path) -> None:
     model = _read(build(tiny, tmp_path / "site").out, "model/index.html")
     assert re.search(r">Competencies<", model) and re.search(r">Outcomes<", model)

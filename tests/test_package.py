@@ -65,3 +65,23 @@ def test_two_builds_are_byte_identical(tiny: Path, tmp_path: Path) -> None:
     digest = hashlib.sha256((tmp_path / "one" / "analysis" / "saturation.html").read_bytes())
     assert digest.hexdigest() == hashlib.sha256(
         (tmp_path / "two" / "analysis" / "saturation.html").read_bytes()).hexdigest()
+
+
+def test_a_clinician_page_telling_an_unarchived_case_is_refused(tiny: Path,
+                                                                tmp_path: Path) -> None:
+    """newuser10: a carer who did not agree to be archived was left out of the supplement's
+    dyads, but her clinician's page in it still said what she thought of him."""
+    dyad = tiny / "dyads" / "C1-P1.md"
+    dyad.write_text(dyad.read_text().replace("archive: true, share_with_clinician: true}",
+                                             "archive: false, share_with_clinician: true}"))
+    clinician = tiny / "clinicians" / "C1.md"
+    clinician.write_text(clinician.read_text().replace(
+        "listens before she speaks.", "listens before she speaks.\n\nAda finds her blunt."))
+    build(tiny, tmp_path / "site")  # the live site shows the case, so it may tell it
+    _sign(tiny)
+    with pytest.raises(PrivacyError) as exc:
+        package(tiny, tmp_path / "s.zip")
+    assert not (tmp_path / "s.zip").exists()
+    problem = exc.value.problems[0]
+    assert (problem.file, problem.line) == ("clinicians/C1.md", 15)
+    assert "C1-P1" in problem.message and "did not agree to be archived" in problem.message

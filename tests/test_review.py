@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from build_site.deidentify import deidentify
+from build_site.errors import PrivacyError
 from build_site.outputs.packets import packet_quotes, write_packets
 from build_site.pipeline import build, load_and_validate, prepare
 from build_site.privacy.selection import select, speaker_consent
@@ -120,6 +121,17 @@ def test_withdrawing_a_participant_removes_them_everywhere(tmp_path: Path) -> No
     dyad.write_text(text.replace("  patient: {quote: true,", "  patient: {withdrawn: true, "
                                  "quote: true,", 1), encoding="utf-8")
     after = tmp_path / "after"
+    # Her clinician's case study tells her story (newuser10): refused until the team takes
+    # that paragraph out, as a withdrawal asks of them.
+    with pytest.raises(PrivacyError) as refused:
+        build(study, after)
+    assert [(p.file, p.line) for p in refused.value.problems] == [("clinicians/D3.md", 58)]
+    assert "D3-P2" in refused.value.problems[0].message
+    assert not after.exists()
+    clinician = study / "clinicians" / "D3.md"
+    lines = clinician.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[57].startswith("The same teacher's case")
+    clinician.write_text("".join(lines[:57] + lines[59:]), encoding="utf-8")
     build(study, after)
     everything = _all_text(after)
     assert not (after / "dyads" / "D3-P2.html").exists()

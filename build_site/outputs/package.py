@@ -19,8 +19,9 @@ import time
 import zipfile
 from pathlib import Path
 
-from build_site.consent.archive import left_out
+from build_site.consent.archive import for_archive, left_out
 from build_site.errors import PrivacyError, Problem, UsageError
+from build_site.insider import clinician_page_problems
 from build_site.manifest import build_manifest, signed_off, source_date_epoch
 from build_site.metadata.deposit import datacite_metadata, title, zenodo_metadata
 from build_site.metadata.rocrate import METADATA_FILE, rocrate_json
@@ -51,16 +52,23 @@ def require_sign_off(study_dir: Path, config: Path | None = None) -> tuple[Study
     would publish (the rule of :func:`build_site.manifest.signed_off`); every export of the
     public site (the supplement zip, the PDF) starts here.
 
+    An export is a deposit: a clinician's page in it may not tell a case that the deposit
+    leaves out for consent (``archive: false``, :func:`build_site.insider.
+    clinician_page_problems` on the selection of :func:`build_site.consent.archive.
+    for_archive`); the public build refuses the same for withdrawn and unpublished cases.
+
     Returns:
         The validated study (its identifier list is what the leak gate searches for) and its
         de-identified public selection.
 
     Raises:
-        PrivacyError: the content is not signed off (exit 3); StudyError: invalid input
-            (exit 2).
+        PrivacyError: a clinician page tells a case the deposit leaves out, or the content is
+            not signed off (exit 3); StudyError: invalid input (exit 2).
     """
     prepared = prepare(study_dir, "public", config, scan=False)  # the build scans
     study, public = prepared.study, prepared.shown
+    if told := clinician_page_problems(prepared.deidentified, for_archive(public)):
+        raise PrivacyError(told)
     manifest = build_manifest(prepared)
     if not signed_off(public, manifest):
         raise PrivacyError([Problem("study.yml", 0, "publishing refused: the content is not "

@@ -1,0 +1,110 @@
+"""Replacements that repeat the words before them ("her husband her husband").
+
+Only the listed name is replaced (guide/preparing-your-study.md, private/identifiers.yml), so a
+descriptive replacement written after a description of the same person doubles it: "cared for
+her husband Sean" with ``Sean -> her husband`` publishes "cared for her husband her husband".
+Nothing leaks; the sentence reads wrong on every page that shows it. ``check`` warns, with the
+file and line, so the team can drop the words before the name in the case file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from build_site.study import Clinician, Dyad, Identifier, Study
+
+_WORD = re.compile(r"[^\W\d_]+")  # letters: "Karin's" is Karin, then s
+
+
+def echo_warnings(study: Study) -> list[str]:
+    """One warning per listed name, in a narrative or excerpt as written, whose replacement
+    ends with the word written just before the name.
+
+    Args:
+        study: the validated study, not yet de-identified (names as written).
+
+    Returns:
+        ``FILE:LINE: ...`` warnings in file and line order (nothing is refused).
+    """
+    starts = _forms_by_first_word(study.identifiers)
+    lasts = _last_words(starts)
+    found = {(file, line + offset, before, name, replacement)
+             for file, line, text in _texts(study)
+             for before, name, offset, replacement in _echoes(text, starts, lasts)}
+    return [f"{file}:{line}: '{before} {name}' is published as '{before} {replacement}': the "
+            "replacement repeats the word before the name - drop that word from the case file "
+            "(the replacement says it), or choose a replacement that reads in this sentence"
+            for file, line, before, name, replacement in sorted(found)]
+
+
+Form = tuple[str, Identifier]  # a form as listed, and its entry
+Starts = dict[tuple[str, str], list[Form]]
+
+
+def _forms_by_first_word(entries: list[Identifier]) -> Starts:
+    """Every form of every entry whose replacement ends in a word, keyed by the form's first
+    word and the replacement's last word (both case folded), longest form first."""
+    starts: Starts = {}
+    for entry in entries:
+        last = _WORD.findall(entry.replacement)[-1:]
+        for form in entry.forms() if last else []:
+            first = _WORD.match(form)
+            if first:
+                key = (first.group().casefold(), last[0].casefold())
+                starts.setdefault(key, []).append((form, entry))
+    for forms in starts.values():
+        forms.sort(key=lambda f: -len(f[0]))
+    return starts
+
+
+def _echoes(text: str, starts: Starts, lasts: Lasts) -> Iterator[tuple[str, str, int, str]]:
+    """(the word before, the name as written, line offset, replacement) for each listed form
+    in ``text`` whose preceding word is the last word of its replacement. ``lasts`` finds a
+    replacement's last word followed by white space and a word (one scan in C, on the text
+    in lower case when that keeps every position); a form is compared only there."""
+    lowered = text.lower()
+    same_length = len(lowered) == len(text)
+    pattern = lasts.lower if same_length else lasts.any_case
+    for pair in pattern.finditer(lowered if same_length else text):
+        before = text[pair.start(1):pair.end(1)]
+        start = pair.start(2)
+        word = text[start:pair.end(2)]
+        for form, entry in starts.get((word.casefold(), before.casefold()), []):
+            end = start + len(form)
+            written = text[start:end]
+            same = written == form if entry.case_sensitive else \
+                written.casefold() == form.casefold()
+            if same and not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+                yield before, written, text[:start].count("\n"), entry.replacement
+                break
+
+
+@dataclass(frozen=True)
+class Lasts:
+    """A replacement's last word, white space, then a word (groups 1 and 2): ``lower`` for
+    text in lower case, ``any_case`` for text as written."""
+
+    lower: re.Pattern[str]
+    any_case: re.Pattern[str]
+
+
+def _last_words(starts: Starts) -> Lasts:
+    """The :class:`Lasts` patterns of every replacement's last word in ``starts``."""
+    lasts = sorted({last for _, last in starts}, key=lambda w: (-len(w), w))
+    alternatives = "|".join(map(re.escape, lasts)) or "(?!)"
+    source = rf"\b({alternatives})\s+([^\W\d_]+)"
+    return Lasts(re.compile(source), re.compile(source, re.IGNORECASE))
+
+
+def _texts(study: Study) -> Iterator[tuple[str, int, str]]:
+    """(file, first line, text) of every narrative and excerpt of the study's cases."""
+    cases: list[Clinician | Dyad] = [*study.clinicians, *study.dyads]
+    for case in cases:
+        source = case.source
+        if source is None:
+            continue
+        yield source.file, source.body_line, case.narrative
+        for excerpt in case.excerpts:
+            yield source.file, excerpt.source.line if excerpt.source else 0, excerpt.text
