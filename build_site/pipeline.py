@@ -266,7 +266,7 @@ def prepare(study_dir: Path, purpose: Purpose = "public", config: Path | None = 
                              _study_lines(study_dir), prose),
         contrastive_steps(shown, study_dir) if refuse else value_of([]),
         consent_statement_steps(shown, study_dir) if refuse else value_of([]),
-        alone(lambda: refusals(study_dir, deidentified, public)) if refuse else value_of([]),
+        alone(lambda: refusals(study_dir, deidentified, shown)) if refuse else value_of([]),
     ) if scan else ([], TextReport(), [], [], [])
     findings = unresolved(found, study)
     clock("de-identify")

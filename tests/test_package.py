@@ -85,3 +85,7 @@ def test_a_clinician_page_telling_an_unarchived_case_is_refused(tiny: Path,
     problem = exc.value.problems[0]
     assert (problem.file, problem.line) == ("clinicians/C1.md", 15)
     assert "C1-P1" in problem.message and "did not agree to be archived" in problem.message
+    with pytest.raises(PrivacyError) as built:  # the deposit's own build refuses it too
+        build(tiny, tmp_path / "deposit", archive=True)
+    assert [(p.file, p.line) for p in built.value.problems] == [("clinicians/C1.md", 15)]
+    assert not (tmp_path / "deposit").exists()
