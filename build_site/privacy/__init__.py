@@ -25,8 +25,15 @@ from build_site.errors import Problem
 from build_site.forked_map import Batch, Steps, run_steps
 from build_site.privacy.numbers import number_hits
 from build_site.privacy.sensitive import disclosures
-from build_site.privacy.texts import Passage, Voice, clean, published_passages, voices
-from build_site.privacy.withheld import gram_index, grams, withheld_hits
+from build_site.privacy.texts import (
+    Passage,
+    Voice,
+    clean,
+    published_excerpts,
+    published_passages,
+    voices,
+)
+from build_site.privacy.withheld import gram_index, grams, withheld_hits, withheld_runs
 from build_site.study import Study
 
 BLOCKING = {
@@ -77,7 +84,11 @@ def scan_published_text(study: Study, deidentified: Study, public: Study,
                         handwritten: dict[str, bytes],
                         lines: Callable[[str], list[str]],
                         prose: Iterable[tuple[str, int, str]] = ()) -> TextReport:
-    """Check every piece of free text the public build publishes.
+    """Check every piece of free text the public build publishes, and every published
+    excerpt (and transcript turn shown around one) for another participant's words: a
+    clinician's excerpt repeating what a patient who may not be quoted said is her words
+    published (the ``withheld-words`` rule alone reads excerpts: their dates and disclosures
+    are the detectors' and the review's).
 
     Args:
         study: the study as written (transcripts, the recorded resolutions).
@@ -104,6 +115,8 @@ def published_text_steps(study: Study, deidentified: Study, public: Study,
     index = gram_index({who: grams(v.texts) for who, v in speakers.items() if not v.quotable})
     found: dict[tuple[str, str, str], TextFinding] = {}
     passages = list(published_passages(public, handwritten, lines, prose))
+    if index:  # someone may not be quoted: their words in another's excerpt are theirs
+        passages += published_excerpts(public)
     # Each passage is read alone, so on both cores when there are many (forked_map.py).
     per_passage: list[list[TextFinding]] = yield Batch(
         lambda passage: _passage_findings(passage, speakers, index), passages,
@@ -125,6 +138,10 @@ def published_text_steps(study: Study, deidentified: Study, public: Study,
 def _passage_findings(passage: Passage, speakers: dict[str, Voice],
                       index: dict[tuple[str, ...], list[str]]) -> list[TextFinding]:
     text = clean(passage.text)
+    if passage.speaker:  # a participant's own words: only another's words in them count
+        return [TextFinding(passage.file, passage.line, h.rule, text[h.start:h.end], h.who,
+                            finding_key(passage.file, text[h.start:h.end]))
+                for h in withheld_runs(text, index) if h.who != passage.speaker]
     spans = [(h.start, h.end, h.rule, h.who)
              for h in withheld_hits(passage, speakers, index, text)]
     subject = passage.about[0] if passage.about else ""

@@ -27,12 +27,14 @@ class Passage:
     """A piece of published free text: file (relative to the study folder, or ``docs/...``),
     the 1-based line it starts on (0 when unknown), the text, and the participants it is about
     (participant keys, see :func:`voices`; the first is the one a quotation is attributed to
-    when it matches no one)."""
+    when it matches no one). A passage with a ``speaker`` is a participant's own words
+    (:func:`published_excerpts`)."""
 
     file: str
     line: int
     text: str
     about: tuple[str, ...] = ()
+    speaker: str = ""  # an excerpt's (or a shown transcript turn's): see published_excerpts
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,40 @@ def published_passages(public: Study, handwritten: dict[str, bytes],
         if path.endswith(".md"):
             yield Passage(f"docs/{path}", 1, data.decode("utf-8", "replace"))
     yield from (Passage(file, line, text) for file, line, text in prose)
+
+
+def published_excerpts(public: Study) -> Iterator[Passage]:
+    """Every excerpt a public build publishes, and the transcript turns shown around each,
+    as passages whose ``speaker`` is the participant who spoke it (a turn's, the speaker
+    key of :func:`voices` when the turn is a participant's, else its role).
+
+    They are a participant's own words, quoted with that participant's consent; what they may
+    still carry is another participant's words (a clinician repeating what a patient who may
+    not be quoted told her): only the ``withheld-words`` rule reads them
+    (:func:`build_site.privacy.scan_published_text`).
+    """
+    for clinician in public.clinicians:
+        file, _ = _case_file(clinician)
+        for excerpt in clinician.excerpts:
+            yield from _excerpt_passages(file, excerpt, clinician.id,
+                                         {"clinician": clinician.id})
+    by_id = {c.id: c for c in public.clinicians}
+    for dyad in public.dyads:
+        file, _ = _case_file(dyad)
+        keys = {"patient": dyad.id, "clinician": dyad.clinician,
+                **{role: f"{dyad.id}/{role}" for role in dyad.consent.others}}
+        for excerpt in dyad.excerpts:
+            who, _ = _speaker(dyad, excerpt, by_id.get(dyad.clinician))
+            yield from _excerpt_passages(file, excerpt, who, keys)
+
+
+def _excerpt_passages(file: str, excerpt: Excerpt, who: str, keys: dict[str, str]
+                      ) -> Iterator[Passage]:
+    line = excerpt.source.line if excerpt.source else 0
+    yield Passage(file, line, excerpt.text, speaker=who)
+    for turn in excerpt.context_turns:
+        if turn.text:
+            yield Passage(file, line, turn.text, speaker=keys.get(turn.speaker, turn.speaker))
 
 
 def _key_line(lines: list[str], key: str, value: str) -> int:

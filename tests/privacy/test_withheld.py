@@ -135,3 +135,30 @@ def test_quotations_in_other_languages_marks_are_quotations(tiny: Path,
     opening, closing = marks
     narrate(tiny, "C1-P2", f"She calls it {opening}a proper place to be{closing} and means it.")
     assert ("dyads/C1-P2.md", "quoted-withheld", "C1-P2") in rules(tiny)
+
+
+def _say(study: Path, case: str, old: str, new: str) -> None:
+    path = study / ("clinicians" if "-" not in case else "dyads") / f"{case}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def test_her_words_in_another_participant_s_excerpt_are_found(tiny: Path) -> None:
+    """newuser10: a clinician's excerpt repeating what a carer who refused quotation said
+    ("he never knew a night could be that long") was published: excerpts were not read."""
+    withheld_study(tiny)
+    _say(tiny, "C1", "text: I let them talk first.",
+         "text: \"She told me she still remembers my daughter's name, every visit.\"")
+    _say(tiny, "C1-P1", "text: Dr. Alcott heard me out, and Bertram Quill came with me.",
+         "text: Dr. Alcott heard me out; she still remembers my daughter's name.")
+    found = sorted((f.file, f.rule, f.who) for f in prepared(tiny).text.consent)
+    assert found == [("clinicians/C1.md", "withheld-words", "C1-P2"),
+                     ("dyads/C1-P1.md", "withheld-words", "C1-P2")]
+    line = next(f.line for f in prepared(tiny).text.consent if f.file == "clinicians/C1.md")
+    assert line == prepared(tiny).study.clinicians[0].excerpts[0].source.line
+
+
+def test_an_excerpt_s_own_words_and_ordinary_overlap_are_no_finding(tiny: Path) -> None:
+    withheld_study(tiny)
+    _say(tiny, "C1", "text: I let them talk first.",
+         "text: I let them talk first, and I still remember names.")
+    assert rules(tiny) == []
