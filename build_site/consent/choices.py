@@ -27,7 +27,18 @@ _CHOICE = re.compile(
     r"(?:not|declined|refused|unwilling) to be (?:quoted|recorded|archived|named|published)|"
     r"not (?:be )?quoted|(?:are|is|were|was) not (?:reproduced|quoted|published)|"
     r"(?:are|is|were|was) withheld|did not (?:agree|wish) to|permission to (?:quote|publish)|"
-    r"asked not to be)\b", re.I)
+    r"asked not to be|"
+    # newuser10: a request, a withdrawal, a choice told as a wish
+    r"asked (?:(?:us|me|them|the (?:team|researchers?|interviewers?)) )?not to "
+    r"(?:use|quote|publish|record|include|share|archive|name)|"
+    r"(?:withdrew|withdrawn|pulled out|dropped out) (?:from|of) the study|"
+    r"(?:later )?left the study(?=[.,;:!?)]|\s*$|\s+(?:in|at|on|after|before|when|because|"
+    r"early|later|and|but|for|altogether)\b)|no longer (?:takes?|took|taking) part|"
+    r"(?:happy|willing|glad|content|unhappy|unwilling) for (?:her|his|their|my) "
+    r"(?:own )?(?:interview|words|transcript|recording|story|account|name) to be|"
+    r"(?:did not|didn't|does not|doesn't) want (?:her|his|their|my) (?:own )?"
+    r"(?:interview|words|transcript|recording|story|account|name) (?:to be )?"
+    r"(?:used|quoted|published|shared|recorded|archived|kept))\b", re.I)
 # As searched: behind a look-ahead of the characters its matches start with (the same matches
 # in less time, deidentify/first_chars.py).
 _CHOICE_SEARCHED = Lowered(with_first_chars(_CHOICE))  # lower-cased for ASCII: lowered.py

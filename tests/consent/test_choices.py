@@ -26,6 +26,12 @@ def _narrate(tiny: Path, sentence: str) -> None:
     "A fourth patient did not consent to her interview being published.",
     "His words are not reproduced here.",
     "Her excerpts are withheld at her request.",
+    # newuser10: passed check before
+    "Kieran asked us not to use his own words.",
+    "One of the carers she supported later left the study.",
+    "She was happy for her interview to be kept in the archive.",
+    "He did not want his words quoted.",
+    "His sister withdrew from the study in May.",
 ])
 def test_consent_choice_on_a_case_page_is_found(tiny: Path, sentence: str) -> None:
     _narrate(tiny, sentence)
@@ -36,7 +42,8 @@ def test_consent_choice_on_a_case_page_is_found(tiny: Path, sentence: str) -> No
 
 
 def test_ordinary_narrative_is_not_found(tiny: Path) -> None:
-    _narrate(tiny, "A long-withheld disclosure met a steady response. She agreed to try it.")
+    _narrate(tiny, "A long-withheld disclosure met a steady response. She agreed to try it. "
+             "He left the study room smiling; she was happy for her son to be there.")
     assert find_consent_statements(prepare(tiny, "review", scan=False).public, tiny) == []
 
 
