@@ -141,7 +141,8 @@ def _passage_findings(passage: Passage, speakers: dict[str, Voice],
     if passage.speaker:  # a participant's own words: only another's words in them count
         return [TextFinding(passage.file, passage.line, h.rule, text[h.start:h.end], h.who,
                             finding_key(passage.file, text[h.start:h.end]))
-                for h in withheld_runs(text, index) if h.who != passage.speaker]
+                for h in withheld_runs(text, index)
+                if h.who != passage.speaker and h.who in passage.about]
     spans = [(h.start, h.end, h.rule, h.who)
              for h in withheld_hits(passage, speakers, index, text)]
     subject = passage.about[0] if passage.about else ""

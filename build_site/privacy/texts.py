@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+from typing import overload
 
 from build_site.context_spans import turn_consent
 from build_site.deidentify import Matcher
@@ -37,15 +38,56 @@ class Passage:
     speaker: str = ""  # an excerpt's (or a shown transcript turn's): see published_excerpts
 
 
+class LazyTexts(Sequence[tuple[str, ...]]):
+    """A voice's token sequences, read (:func:`words`) when first asked for, not before.
+
+    :func:`voices` lists every participant's words, but a check reads only some: the runs of
+    those who may not be quoted, and a quotation's possible speakers. At 1,000 dyads reading
+    all 8,651 texts took 0.13 CPU s in the build's process before its pool forked (issue 25);
+    read lazily, each process reads only what it asks for. ``pieces`` each give some of the
+    sequences, in order."""
+
+    def __init__(self, pieces: list[Callable[[], list[tuple[str, ...]]]]) -> None:
+        self._pieces = pieces
+        self._texts: tuple[tuple[str, ...], ...] | None = None
+
+    def _all(self) -> tuple[tuple[str, ...], ...]:
+        if self._texts is None:
+            self._texts = tuple(seq for piece in self._pieces for seq in piece())
+            self._pieces = []
+        return self._texts
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[str, ...]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, ...] | Sequence[tuple[str, ...]]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == (tuple(other) if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyTexts({self._all()!r})"
+
+
 @dataclass(frozen=True)
 class Voice:
     """One participant's own words: ``who`` (the clinician id, the dyad id for its patient, or
     ``DYAD/ROLE`` for another person present), whether consent lets them be quoted in public,
-    and the token sequences of each transcript or excerpt (runs never span two of them)."""
+    and the token sequences of each transcript or excerpt (runs never span two of them; from
+    :func:`voices`, read when first asked for: :class:`LazyTexts`)."""
 
     who: str
     quotable: bool
-    texts: tuple[tuple[str, ...], ...]
+    texts: Sequence[tuple[str, ...]]
 
     @cached_property
     def joined(self) -> str:
@@ -157,32 +199,47 @@ def published_excerpts(public: Study) -> Iterator[Passage]:
     key of :func:`voices` when the turn is a participant's, else its role).
 
     They are a participant's own words, quoted with that participant's consent; what they may
-    still carry is another participant's words (a clinician repeating what a patient who may
-    not be quoted told her): only the ``withheld-words`` rule reads them
-    (:func:`build_site.privacy.scan_published_text`).
+    still carry is the words of someone in the same case who may not be quoted (a clinician
+    repeating what her patient told her, a patient what her husband said): only the
+    ``withheld-words`` rule reads them (:func:`build_site.privacy.scan_published_text`), for
+    the participants a passage is ``about``: a clinician's excerpt for the clinician, her
+    dyads' patients and the others present in them; a dyad's for its patient, the others
+    present and its clinician. (The same words said by a participant of another case are
+    theirs: two patients may say the same thing.)
     """
+    dyads_of: dict[str, list[Dyad]] = {}
+    for dyad in public.dyads:
+        dyads_of.setdefault(dyad.clinician, []).append(dyad)
     for clinician in public.clinicians:
         file, _ = _case_file(clinician)
+        about = (clinician.id, *(key for d in dyads_of.get(clinician.id, [])
+                                 for key in _dyad_keys(d).values()))
         for excerpt in clinician.excerpts:
             yield from _excerpt_passages(file, excerpt, clinician.id,
-                                         {"clinician": clinician.id})
+                                         {"clinician": clinician.id}, about)
     by_id = {c.id: c for c in public.clinicians}
     for dyad in public.dyads:
         file, _ = _case_file(dyad)
-        keys = {"patient": dyad.id, "clinician": dyad.clinician,
-                **{role: f"{dyad.id}/{role}" for role in dyad.consent.others}}
+        keys = _dyad_keys(dyad)
         for excerpt in dyad.excerpts:
             who, _ = _speaker(dyad, excerpt, by_id.get(dyad.clinician))
-            yield from _excerpt_passages(file, excerpt, who, keys)
+            yield from _excerpt_passages(file, excerpt, who, keys, tuple(keys.values()))
 
 
-def _excerpt_passages(file: str, excerpt: Excerpt, who: str, keys: dict[str, str]
-                      ) -> Iterator[Passage]:
+def _dyad_keys(dyad: Dyad) -> dict[str, str]:
+    """Who speaks in a dyad's transcript -> their participant key (:func:`voices`)."""
+    return {"patient": dyad.id, "clinician": dyad.clinician,
+            **{role: f"{dyad.id}/{role}" for role in dyad.consent.others}}
+
+
+def _excerpt_passages(file: str, excerpt: Excerpt, who: str, keys: dict[str, str],
+                      about: tuple[str, ...]) -> Iterator[Passage]:
     line = excerpt.source.line if excerpt.source else 0
-    yield Passage(file, line, excerpt.text, speaker=who)
+    yield Passage(file, line, excerpt.text, about, speaker=who)
     for turn in excerpt.context_turns:
         if turn.text:
-            yield Passage(file, line, turn.text, speaker=keys.get(turn.speaker, turn.speaker))
+            yield Passage(file, line, turn.text, about,
+                          speaker=keys.get(turn.speaker, turn.speaker))
 
 
 def _key_line(lines: list[str], key: str, value: str) -> int:
@@ -208,10 +265,11 @@ def voices(deidentified: Study, study: Study) -> list[Voice]:
         One :class:`Voice` per clinician, patient and other person present who has words.
     """
     matcher = Matcher(study.identifiers)
-    found: dict[str, tuple[bool, list[tuple[str, ...]]]] = {}
+    found: dict[str, tuple[bool, list[Callable[[], list[tuple[str, ...]]]]]] = {}
 
     def add(who: str, consent: Consent, text: str) -> None:
-        found.setdefault(who, (consent.allows_public_quote(), []))[1].append(words(text))
+        found.setdefault(who, (consent.allows_public_quote(), []))[1].append(
+            partial(_words_of, text))
 
     by_id = {c.id: c for c in deidentified.clinicians}
     for clinician in deidentified.clinicians:  # everyone has a voice, words or not
@@ -231,15 +289,25 @@ def voices(deidentified: Study, study: Study) -> list[Voice]:
         # are the patient's, cut where other speakers' excerpts occur.
         covered = _turn_voices(dyad, transcript, own, matcher, add) if transcript else set()
         if transcript and not covered:
-            others = [words(e.text) for e in dyad.excerpts if e.speaker != Speaker.patient]
-            found[dyad.id][1].extend(
-                _without(words(matcher.replace(transcript)), others))
+            others = [e.text for e in dyad.excerpts if e.speaker != Speaker.patient]
+            found[dyad.id][1].append(partial(_transcript_words, matcher, transcript, others))
             covered = {dyad.id}
         for excerpt in dyad.excerpts:
             who, consent = _speaker(dyad, excerpt, own)
             if who not in covered:
                 add(who, consent, excerpt.text)
-    return [Voice(who, quotable, tuple(texts)) for who, (quotable, texts) in found.items()]
+    return [Voice(who, quotable, LazyTexts(pieces)) for who, (quotable, pieces) in found.items()]
+
+
+def _words_of(text: str) -> list[tuple[str, ...]]:
+    return [words(text)]
+
+
+def _transcript_words(matcher: Matcher, transcript: str, others: list[str]
+                      ) -> list[tuple[str, ...]]:
+    """A transcript without speaker labels as the patient's words: listed identifiers
+    replaced, cut where the excerpts of other speakers (``others``) occur."""
+    return _without(words(matcher.replace(transcript)), [words(text) for text in others])
 
 
 def _turn_voices(dyad: Dyad, transcript: str, clinician: Clinician | None, matcher: Matcher,

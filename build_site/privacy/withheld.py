@@ -18,7 +18,7 @@ Two rules over published free text:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from build_site.privacy.texts import Passage, Voice, clean, normalised, tokens
@@ -60,7 +60,7 @@ def content_words(gram: tuple[str, ...]) -> int:
     return sum(w not in STOPWORDS for w in gram)
 
 
-def grams(texts: tuple[tuple[str, ...], ...], run: int = RUN,
+def grams(texts: Sequence[tuple[str, ...]], run: int = RUN,
           content: int = CONTENT) -> set[tuple[str, ...]]:
     """Every run of ``run`` words in ``texts`` with at least ``content`` content words."""
     return {g for t in texts for i in range(len(t) - run + 1)

@@ -144,15 +144,17 @@ def _say(study: Path, case: str, old: str, new: str) -> None:
 
 def test_her_words_in_another_participant_s_excerpt_are_found(tiny: Path) -> None:
     """newuser10: a clinician's excerpt repeating what a carer who refused quotation said
-    ("he never knew a night could be that long") was published: excerpts were not read."""
+    ("he never knew a night could be that long") was published: excerpts were not read. The
+    same words in a patient of another case are that patient's (synthetic studies reuse
+    sentences across patients; two patients may say the same thing)."""
     withheld_study(tiny)
     _say(tiny, "C1", "text: I let them talk first.",
          "text: \"She told me she still remembers my daughter's name, every visit.\"")
     _say(tiny, "C1-P1", "text: Dr. Alcott heard me out, and Bertram Quill came with me.",
          "text: Dr. Alcott heard me out; she still remembers my daughter's name.")
     found = sorted((f.file, f.rule, f.who) for f in prepared(tiny).text.consent)
-    assert found == [("clinicians/C1.md", "withheld-words", "C1-P2"),
-                     ("dyads/C1-P1.md", "withheld-words", "C1-P2")]
+    # her clinician repeating her: found; another patient saying the same: that patient's own
+    assert found == [("clinicians/C1.md", "withheld-words", "C1-P2")]
     line = next(f.line for f in prepared(tiny).text.consent if f.file == "clinicians/C1.md")
     assert line == prepared(tiny).study.clinicians[0].excerpts[0].source.line
 
@@ -162,3 +164,9 @@ def test_an_excerpt_s_own_words_and_ordinary_overlap_are_no_finding(tiny: Path) 
     _say(tiny, "C1", "text: I let them talk first.",
          "text: I let them talk first, and I still remember names.")
     assert rules(tiny) == []
+
+
+def test_words_of_someone_present_in_the_patient_s_excerpt_are_found(tiny: Path) -> None:
+    _say(tiny, "C1-P1", "text: Dr. Alcott heard me out, and Bertram Quill came with me.",
+         "text: Dr. Alcott heard me out. SPOUSE-WORDS she phoned us at home.")
+    assert rules(tiny) == [("dyads/C1-P1.md", "withheld-words", "C1-P1/spouse")]
