@@ -35,7 +35,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tinycss2  # type: ignore[import-untyped]
 
@@ -405,10 +405,11 @@ def strip_site(site: Path, done: Collection[str] = ()) -> int:
     each page's bytes depend on that page and the site's stylesheets alone, so the site is
     byte for byte the one a single process writes).
 
-    A worker writes each page whole (a new file in a scratch folder inside ``site``, then
-    renamed over the page), so a worker that dies leaves every page either as the engine
-    wrote it or stripped; the pool's fallback then strips the pages again in this process,
-    which leaves a stripped page as it is (:func:`strip_indentation` is idempotent, tested).
+    A worker writes each page whole (through its scratch file in a scratch folder inside
+    ``site``, :func:`~build_site.whole_write.replace_whole`), so a worker that dies leaves
+    every page either as the engine wrote it or stripped; the pool's fallback then strips
+    the pages again in this process, which leaves a stripped page as it is
+    (:func:`strip_indentation` is idempotent, tested).
     The scratch folder is removed before this returns or raises.
 
     Args:
@@ -485,16 +486,39 @@ def strip_page(path: Path, data: bytes, rules: KeepRules, scratch: Path | None
     Raises:
         OSError: the page cannot be written.
     """
+    tidied = tidy_page(path, data, rules, scratch)
+    return tidied.data, tidied.removed
+
+
+class Tidied(NamedTuple):
+    """What :func:`tidy_page` did to a page."""
+
+    data: bytes
+    """The bytes the file holds afterwards."""
+    removed: int
+    """The bytes removed, counted in the text as read (:func:`page_text`)."""
+    text: str | None
+    """The text written, whose UTF-8 is ``data`` (a valid string: no lone surrogate), when
+    the page was rewritten; None when it was left as it is."""
+
+
+def tidy_page(path: Path, data: bytes, rules: KeepRules, scratch: Path | None) -> Tidied:
+    """:func:`strip_page`, with the text written (the leak gate reads it in the same pass,
+    :mod:`build_site.tidy_gate`, without decoding the page again).
+
+    Raises:
+        OSError: the page cannot be written.
+    """
     text = page_text(data)
     if text is None:
-        return data, 0
+        return Tidied(data, 0, None)
     stripped = strip_indentation(text, rules)
     if stripped == text:
-        return data, 0
+        return Tidied(data, 0, None)
     new_data = stripped.encode("utf-8")
     if scratch is None:
         path.write_bytes(new_data)
     else:
         replace_whole(path, new_data, scratch)  # whole_write.py
     read = len(data) - data.count(b"\r\n") if b"\r" in data else len(data)
-    return new_data, read - len(new_data)
+    return Tidied(new_data, read - len(new_data), stripped)
