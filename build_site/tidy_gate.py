@@ -143,7 +143,9 @@ def tidy_and_scan(site: Path, identifiers: list[Identifier], reviewed: Iterable[
     Raises:
         PrivacyError: as :func:`~build_site.privacy.gate.scan_tree`.
         OSError: a page cannot be read or written, as ``strip_site`` raises it; a file cannot
-            be read, as ``scan_tree`` does.
+            be read, as ``scan_tree`` does; the scratch folder cannot be removed (each
+            worker's scratch file holds a page's bytes as the engine wrote them, which the
+            gate did not read: :mod:`build_site.whole_write`).
     """
     rules = site_rules(site)
     if not rules.usable:  # strip_site strips nothing
@@ -169,6 +171,8 @@ def tidy_and_scan(site: Path, identifiers: list[Identifier], reviewed: Iterable[
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         last_tidy_cpu = clocked.cpu
+    if os.path.lexists(scratch):  # it holds the workers' scratch files, which the gate
+        shutil.rmtree(scratch)  # never read: never published (raises, naming what stays)
     _join(also, part)
     return leaks
 

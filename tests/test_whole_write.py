@@ -165,3 +165,37 @@ def test_processes_sharing_a_scratch_folder_each_use_their_own_file(tmp_path: Pa
     for page in pages[1:]:
         assert page.read_bytes() == page.name.encode() * 3
     assert len(list(scratch.iterdir())) == 3
+
+
+def test_a_scratch_folder_that_cannot_be_removed_is_never_left_in_the_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers' scratch files hold pages as the engine wrote them, which the gate never
+    read: when the folder cannot be removed the pass raises (the build publishes nothing)."""
+    import build_site.tidy_gate as tidy_gate
+    from build_site.privacy import gate_pool
+    from build_site.synth import write_synthetic_study
+
+    write_synthetic_study(tmp_path / "study", dyads=3, clinicians=2, excerpts_per_dyad=4,
+                          seed=2)
+    raw = tmp_path / "raw"
+    with monkeypatch.context() as patch:
+        def keep(site: Path, *args: object, **kwargs: object) -> list[object]:
+            shutil.copytree(site, raw, symlinks=True)
+            return []
+        patch.setattr(pipeline, "tidy_and_scan", keep)
+        pipeline.build(tmp_path / "study", tmp_path / "site")
+    monkeypatch.setattr(gate_pool, "MIN_POOL_BYTES", 0)
+    if gate_pool.usable_cores() < 2:
+        monkeypatch.setattr(gate_pool, "usable_cores", lambda: 2)
+    real = shutil.rmtree
+
+    def stuck(path: Path, ignore_errors: bool = False) -> None:
+        if Path(path).name.startswith(".tidy-"):
+            if ignore_errors:
+                return
+            raise PermissionError(13, "Permission denied", str(path))
+        real(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(tidy_gate.shutil, "rmtree", stuck)
+    with pytest.raises(PermissionError):
+        tidy_gate.tidy_and_scan(raw, [])
