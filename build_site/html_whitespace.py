@@ -28,6 +28,7 @@ turns the removal off for the whole site: the output then stays as the engine wr
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -425,7 +426,7 @@ def strip_site(site: Path, done: Collection[str] = ()) -> int:
 
     Raises:
         OSError: a page cannot be read or written (raised from this process, with the
-            page's path, as without a pool).
+            page's path, as without a pool); the scratch folder cannot be removed.
     """
     rules = site_rules(site)
     if not rules.usable:
@@ -436,10 +437,13 @@ def strip_site(site: Path, done: Collection[str] = ()) -> int:
     rules.patterns()  # compiled once, before the fork
     scratch = Path(tempfile.mkdtemp(prefix=".tidy-", dir=site))
     try:
-        return sum(map_forked(partial(_strip_file, rules=rules, scratch=scratch), pages,
-                              POOL_MIN_PAGES, chunk=16))
+        removed = sum(map_forked(partial(_strip_file, rules=rules, scratch=scratch), pages,
+                                 POOL_MIN_PAGES, chunk=16))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    if os.path.lexists(scratch):  # the workers' scratch files: pages as the engine wrote
+        shutil.rmtree(scratch)  # them, never left in the site (raises, naming what stays)
+    return removed
 
 
 def site_pages(site: Path, done: Collection[str] = ()) -> list[Path]:
