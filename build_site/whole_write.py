@@ -18,8 +18,9 @@ given the page's permission bits, and the two names are exchanged in one step
 (``renameat2(..., RENAME_EXCHANGE)``, Linux 3.15): the page's name then holds the new bytes,
 and the scratch name the old ones, which the next page's bytes overwrite. The page holds its
 old bytes or its new ones at every moment, as with a rename; no inode is made or freed. Where
-the exchange is not supported (another system, an old kernel, a file system without it) the
-scratch file is renamed over the page, as before, and a new one made for the next page.
+the exchange fails (another system, an old kernel, a file system without it, or any other error)
+the scratch file is renamed over the page, as before (which raises where the rename fails),
+and a new one made for the next page.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2  # linux/fs.h
-_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP}
+_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV}
 _FLAGS = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 _exchange_works: list[bool] = []  # [] untried, [False] once the exchange was refused
@@ -55,12 +56,9 @@ def _renameat2() -> Any:
 
 
 def exchange(a: str, b: str) -> bool:
-    """Swaps the files named ``a`` and ``b`` in one step; False (nothing done) where the
-    system or the file system cannot.
-
-    Raises:
-        OSError: the exchange failed for another reason (a name missing...).
-    """
+    """Swaps the files named ``a`` and ``b`` in one step; False, with nothing done, when it
+    could not (the caller then renames as before, which raises its own error if there is
+    one). Where the system or file system cannot exchange at all, no later call tries."""
     if _exchange_works == [False]:
         return False
     call = _renameat2()
@@ -69,11 +67,9 @@ def exchange(a: str, b: str) -> bool:
         return False
     if call(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
-    code = ctypes.get_errno()
-    if code in _UNSUPPORTED:
+    if ctypes.get_errno() in _UNSUPPORTED:
         _exchange_works[:] = [False]
-        return False
-    raise OSError(code, os.strerror(code), a, None, b)
+    return False
 
 
 def _open_scratch(scratch: Path) -> tuple[str, int]:
@@ -101,22 +97,25 @@ def replace_whole(path: Path, data: bytes, scratch: Path) -> None:
     """Puts ``data`` in the file ``path`` whole or not at all, with ``path``'s permission
     bits (module docstring). ``scratch``: an existing folder on the same file system as
     ``path``, the caller's to remove afterwards with what it holds (a scratch file per
-    process that wrote, holding the bytes of a page as they were).
+    process that wrote, holding the bytes of a page as they were). A page with another
+    name (a hard link) is replaced by a rename, as before: the other name keeps the old
+    bytes, and its inode is not taken as a scratch file.
 
     Raises:
         OSError: ``path`` cannot be read for its mode, or the scratch file cannot be made,
-            written or exchanged (or renamed): ``path`` is then as it was.
+            written, or exchanged and then renamed: ``path`` is then as it was.
     """
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+    info = os.stat(path)
     name, handle = _open_scratch(scratch)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view):]
         os.ftruncate(handle, len(data))
-        os.fchmod(handle, mode)  # the page's own mode
+        os.fchmod(handle, stat.S_IMODE(info.st_mode))  # the page's own mode
     finally:
         os.close(handle)
-    if not exchange(name, str(path)):
+    # a page with another name keeps its old bytes there: its inode is not reused
+    if info.st_nlink > 1 or not exchange(name, str(path)):
         del _scratch_file[(os.getpid(), str(scratch))]
         os.replace(name, path)

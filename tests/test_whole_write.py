@@ -116,19 +116,35 @@ def test_no_new_file_is_made_per_page(raw: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("fresh")
-def test_the_page_is_as_it_was_when_the_exchange_fails(
+def test_the_page_is_as_it_was_when_the_write_fails(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     page, scratch = tmp_path / "p.html", tmp_path / "scratch"
     page.write_bytes(b"old bytes, longer than the new ones")
     scratch.mkdir()
+    whole_write.replace_whole(page, b"first", scratch)  # the scratch file now holds old bytes
 
-    def fails(a: str, b: str) -> bool:
-        raise OSError(errno.EIO, "input/output error")
+    def fails(handle: int, length: int) -> None:
+        raise OSError(errno.ENOSPC, "no space left on device")
 
-    monkeypatch.setattr(whole_write, "exchange", fails)
+    monkeypatch.setattr(whole_write.os, "ftruncate", fails)
     with pytest.raises(OSError):
         whole_write.replace_whole(page, b"new", scratch)
-    assert page.read_bytes() == b"old bytes, longer than the new ones"
+    assert page.read_bytes() == b"first"
+
+
+@pytest.mark.usefixtures("fresh")
+def test_an_exchange_that_fails_is_a_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    """Any error of the exchange (EXDEV from an overlay file system, say): renamed as before,
+    which raises its own error if it fails too."""
+    page, scratch = tmp_path / "p.html", tmp_path / "scratch"
+    page.write_bytes(b"old")
+    os.chmod(page, 0o640)
+    scratch.mkdir()
+    monkeypatch.setattr(whole_write, "exchange", lambda a, b: False)
+    whole_write.replace_whole(page, b"new", scratch)
+    assert page.read_bytes() == b"new" and stat.S_IMODE(page.stat().st_mode) == 0o640
+    assert list(scratch.iterdir()) == []
 
 
 @pytest.mark.usefixtures("fresh")
@@ -199,3 +215,20 @@ def test_a_scratch_folder_that_cannot_be_removed_is_never_left_in_the_site(
     monkeypatch.setattr(tidy_gate.shutil, "rmtree", stuck)
     with pytest.raises(PermissionError):
         tidy_gate.tidy_and_scan(raw, [])
+
+
+@pytest.mark.usefixtures("fresh")
+def test_a_page_with_another_name_leaves_that_name_its_bytes(tmp_path: Path) -> None:
+    """Exchanged, a hard-linked page's old inode would become the scratch file, and the next
+    page's bytes would be written into the other name."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    page, other, next_page = tmp_path / "a.html", tmp_path / "copy.html", tmp_path / "b.html"
+    page.write_bytes(b"page a as the engine wrote it")
+    os.link(page, other)
+    next_page.write_bytes(b"page b")
+    whole_write.replace_whole(page, b"a stripped", scratch)
+    whole_write.replace_whole(next_page, b"b stripped", scratch)
+    assert page.read_bytes() == b"a stripped"
+    assert next_page.read_bytes() == b"b stripped"
+    assert other.read_bytes() == b"page a as the engine wrote it"
