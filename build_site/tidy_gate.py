@@ -7,9 +7,10 @@ check's :class:`~build_site.offline.LoadCollector` in its pass), each pass start
 worker processes. :func:`tidy_and_scan` does both in the gate's pass: whichever process reads
 a file first hands it to :class:`PageTidy`, which strips a page that ``strip_site`` would strip
 (:func:`~build_site.html_whitespace.site_pages`, with the site's keep rules computed here,
-before any fork) and writes it as ``strip_site``'s workers do (whole: a new file renamed over
-the page, :func:`~build_site.html_whitespace.strip_page`), and gives back the bytes the page
-now holds; the gate and the load collector read those bytes.
+before any fork) and writes it as ``strip_site``'s workers do (whole: a scratch file exchanged
+with the page, :func:`~build_site.whole_write.replace_whole`), and gives back the bytes the
+page now holds; the gate and the load collector read those bytes (and the text written, which
+the gate then does not decode again).
 
 Why the gate reads exactly what is published: each page is written once, by the process that
 then reads it, before it reads it, and nothing writes a page after the gate (the build then
@@ -45,9 +46,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from build_site.errors import PrivacyError
-from build_site.html_whitespace import KeepRules, site_pages, site_rules, strip_page, strip_site
+from build_site.html_whitespace import KeepRules, site_pages, site_rules, strip_site, tidy_page
 from build_site.privacy import gate_pool
 from build_site.privacy.gate import FileVisitor, Leak, scan_tree
+from build_site.privacy.gate_files import decode_utf8_text
 from build_site.study import Identifier
 
 last_tidy_cpu: float | None = None
@@ -87,9 +89,10 @@ class _Clocked:
 
 class PageTidy:
     """The tidy stage as the gate's ``rewrite`` (:class:`~build_site.privacy.gate.FileScanner`):
-    called with a file's path and bytes, returns the bytes it holds afterwards. A page is
+    called with a file's path and bytes, returns the bytes it holds afterwards (and the text
+    written, as the gate reads it). A page is
     written as :func:`~build_site.html_whitespace.strip_site` writes it: in place in this
-    process, through a new file renamed over it in a worker (a worker that dies leaves each
+    process, whole through a scratch file in a worker (a worker that dies leaves each
     page as the engine wrote it or stripped, never half written).
 
     Args:
@@ -110,22 +113,25 @@ class PageTidy:
         self.parent = os.getpid()
         rules.patterns()  # compiled once, before any fork
 
-    def __call__(self, path: Path, data: bytes) -> bytes:
-        """The bytes of ``path`` once stripped (``data`` when it is not a page to strip).
+    def __call__(self, path: Path, data: bytes) -> tuple[bytes, list[str] | None]:
+        """The bytes of ``path`` once stripped (``data`` when it is not a page to strip),
+        and, for a page rewritten, its text as the gate decodes those bytes
+        (:func:`~build_site.privacy.gate_files.decode_utf8_text` of the text written: the
+        page is not decoded a second time; else None).
 
         Raises:
             OSError: the page cannot be written.
         """
         if path not in self.pages:
-            return data
+            return data, None
         start = time.process_time()
         if os.getpid() == self.parent:  # as strip_site in one process: in place
-            data = strip_page(path, data, self.rules, None)[0]
+            tidied = tidy_page(path, data, self.rules, None)
         else:
             self.scratch.mkdir(mode=0o700, exist_ok=True)  # a worker: whole or not at all
-            data = strip_page(path, data, self.rules, self.scratch)[0]
+            tidied = tidy_page(path, data, self.rules, self.scratch)
         _spent[0] += time.process_time() - start
-        return data
+        return tidied.data, None if tidied.text is None else decode_utf8_text(tidied.text)
 
 
 def tidy_and_scan(site: Path, identifiers: list[Identifier], reviewed: Iterable[str] = (),
@@ -137,7 +143,9 @@ def tidy_and_scan(site: Path, identifiers: list[Identifier], reviewed: Iterable[
     Raises:
         PrivacyError: as :func:`~build_site.privacy.gate.scan_tree`.
         OSError: a page cannot be read or written, as ``strip_site`` raises it; a file cannot
-            be read, as ``scan_tree`` does.
+            be read, as ``scan_tree`` does; the scratch folder cannot be removed (each
+            worker's scratch file holds a page's bytes as the engine wrote them, which the
+            gate did not read: :mod:`build_site.whole_write`).
     """
     rules = site_rules(site)
     if not rules.usable:  # strip_site strips nothing
@@ -163,6 +171,8 @@ def tidy_and_scan(site: Path, identifiers: list[Identifier], reviewed: Iterable[
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         last_tidy_cpu = clocked.cpu
+    if os.path.lexists(scratch):  # it holds the workers' scratch files, which the gate
+        shutil.rmtree(scratch)  # never read: never published (raises, naming what stays)
     _join(also, part)
     return leaks
 

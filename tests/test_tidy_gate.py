@@ -17,7 +17,7 @@ import build_site.pipeline as pipeline
 from build_site import offline, tidy_gate
 from build_site.errors import PrivacyError
 from build_site.html_whitespace import strip_site
-from build_site.privacy import gate, gate_pool
+from build_site.privacy import gate, gate_files, gate_pool, theme_files
 from build_site.study import Identifier
 from build_site.synth import write_synthetic_study
 from tests.conftest import REPO, tree_hash
@@ -166,13 +166,15 @@ def test_a_file_the_gate_cannot_read_is_refused_as_in_two_passes(
 
 
 class _Recorder:
-    """A splittable visitor keeping the bytes each file was read as."""
+    """A splittable visitor keeping the bytes each file was read as, and its text."""
 
     def __init__(self) -> None:
         self.read: dict[str, bytes] = {}
+        self.decoded: dict[str, list[str] | None] = {}
 
     def __call__(self, rel: str, data: bytes, decoded: list[str] | None) -> None:
         self.read[rel] = data
+        self.decoded[rel] = decoded
 
     def part(self) -> _Recorder:
         return _Recorder()
@@ -180,6 +182,7 @@ class _Recorder:
     def join(self, parts: Any) -> None:
         for part in parts:
             self.read.update(part.read)
+            self.decoded.update(part.decoded)
 
 
 @pytest.mark.parametrize("pooled", [False, True])
@@ -197,6 +200,37 @@ def test_the_gate_reads_the_bytes_it_publishes(
              for p in site.rglob("*") if p.is_file()}
     assert recorder.read == files
     assert files["h/split.html"] != (raw_bundled / "h" / "split.html").read_bytes()
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_the_gate_reads_the_text_of_the_bytes_it_publishes(
+        raw_bundled: Path, tmp_path: Path, pooled: bool, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """gate10: a page tidy rewrote is handed to the gate with the text it wrote, not decoded
+    again; that text is what ``decode_text`` reads in the published bytes (a byte-order mark
+    dropped, CRLF read as written)."""
+    site = tmp_path / "site"
+    shutil.copytree(raw_bundled, site)
+    (site / "h" / "bom.html").write_bytes(
+        b"\xef\xbb\xbf<ul>\n      <li>Margery Quill caf\xc3\xa9</li>\n  </ul>")
+    monkeypatch.setattr(gate_pool, "MIN_POOL_BYTES", 0 if pooled else 1 << 62)
+    if pooled and gate_pool.usable_cores() < 2:
+        monkeypatch.setattr(gate_pool, "usable_cores", lambda: 2)
+    recorder = _Recorder()
+    leaks = tidy_gate.tidy_and_scan(site, _listed(), also=recorder)
+    assert "h/bom.html" in {leak.where for leak in leaks}
+    checked = 0
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        rel, data = path.relative_to(site).as_posix(), path.read_bytes()
+        read = not theme_files.is_theme_asset(data) and gate_files.kind_of(rel, data) == "text"
+        assert recorder.decoded[rel] == (gate_files.decode_text(data) if read else None), rel
+        checked += read and rel.endswith(".html")
+    assert checked > 20
+    assert recorder.decoded["h/bom.html"] == [
+        "<ul>\n<li>Margery Quill caf\u00e9</li>\n</ul>"]
+
 
 
 def test_a_page_that_cannot_be_read_raises_as_tidy_does(
@@ -268,7 +302,8 @@ def test_a_worker_that_dies_leaves_the_result_of_one_process(
     real = tidy_gate.PageTidy.__call__
     victim = sorted(raw_bundled.rglob("*.html"))[-1].name
 
-    def dies_in_a_worker(self: tidy_gate.PageTidy, path: Path, data: bytes) -> bytes:
+    def dies_in_a_worker(self: tidy_gate.PageTidy, path: Path, data: bytes
+                         ) -> tuple[bytes, list[str] | None]:
         if os.getpid() != parent and path.name == victim:
             os._exit(9)  # as if killed
         return real(self, path, data)

@@ -46,8 +46,9 @@ _AFTER_BACKSLASH = re.compile(r"\\(?=(.))", re.S)  # the character after each ba
 
 # what scan_tree(also=...) calls with each file: (path relative to the root, bytes, text)
 FileVisitor = Callable[[str, bytes, "list[str] | None"], None]
-# what scan_tree(rewrite=...) calls with each file before it is read: (path, bytes) -> bytes
-Rewrite = Callable[[Path, bytes], bytes]
+# what scan_tree(rewrite=...) calls with each file before it is read: (path, bytes) ->
+# (bytes, decode_text of those bytes when known, else None)
+Rewrite = Callable[[Path, bytes], "tuple[bytes, list[str] | None]"]
 
 
 @dataclass(frozen=True)
@@ -465,7 +466,10 @@ class FileScanner:
         reviewed: SHA-256 digests (hex) of files the team recorded as reviewed.
         rewrite: called with each file's path and bytes as read, before anything else reads
             them; returns the bytes the file holds once it has done its work (the tidy
-            stage riding in the gate's pass, :mod:`build_site.tidy_gate`): those are read.
+            stage riding in the gate's pass, :mod:`build_site.tidy_gate`): those are read;
+            and, when it knows it, their text as
+            :func:`~build_site.privacy.gate_files.decode_text` reads it (else None), which is
+            then not decoded again (gate10).
     """
 
     def __init__(self, identifiers: list[Identifier], reviewed: Iterable[str] = (),
@@ -490,10 +494,13 @@ class FileScanner:
         if not path.is_file():
             return list(found.values()), None
         data = path.read_bytes()
+        known = None
         if self.rewrite is not None:
-            data = self.rewrite(path, data)
+            data, known = self.rewrite(path, data)
         read_here = bool(self.identifiers) and not is_theme_asset(data)
-        decoded = decode_text(data) if read_here and kind_of(rel, data) == "text" else None
+        decoded = None
+        if read_here and kind_of(rel, data) == "text":
+            decoded = known if known is not None else decode_text(data)
         if also is not None:
             also(rel, data, decoded)
         if read_here:

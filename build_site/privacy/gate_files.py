@@ -191,6 +191,14 @@ def decode_text(data: bytes) -> list[str] | None:
     return [str(best), data.decode("cp1252", "replace")]
 
 
+def decode_utf8_text(text: str) -> list[str]:
+    """``decode_text(text.encode("utf-8"))`` without encoding and decoding again, for a
+    ``text`` with no lone surrogate (one decoded from UTF-8 or made from such): its UTF-8
+    starts with a byte-order mark only when it starts with U+FEFF, which that reading drops,
+    and no other mark (UTF-8 holds no byte 0xFE or 0xFF); else it is read as UTF-8, whole."""
+    return [text[1:]] if text.startswith("\ufeff") else [text]
+
+
 def _utf16_by_nuls(data: bytes) -> str | None:
     """``utf-16-le`` or ``utf-16-be`` when NUL bytes fill one byte of each pair (text in a
     Latin script written as UTF-16 without a byte-order mark), else None."""
