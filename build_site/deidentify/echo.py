@@ -33,7 +33,7 @@ def echo_warnings(study: Study) -> list[str]:
     found = {(file, line + offset, before, name, replacement)
              for file, line, text in _texts(study)
              for before, name, offset, replacement in _echoes(text, starts, lasts)}
-    return [f"{file}:{line}: '{before} {name}' is published as '{before} {replacement}': the "
+    return [f"{file}:{line}: '{before}{name}' is published as '{before}{replacement}': the "
             "replacement repeats the word before the name - drop that word from the case file "
             "(the replacement says it), or choose a replacement that reads in this sentence"
             for file, line, before, name, replacement in sorted(found)]
@@ -60,30 +60,42 @@ def _forms_by_first_word(entries: list[Identifier]) -> Starts:
 
 
 def _echoes(text: str, starts: Starts, lasts: Lasts) -> Iterator[tuple[str, str, int, str]]:
-    """(the word before, the name as written, line offset, replacement) for each listed form
-    in ``text`` whose preceding word is the last word of its replacement. ``lasts`` finds a
-    replacement's last word followed by white space and a word (one scan in C, on the text
-    in lower case when that keeps every position); a form is compared only there."""
+    """(the word before and what separates it from the name, the name as written, line
+    offset, replacement) for each listed form in ``text`` whose preceding word is the last
+    word of its replacement, next to it or in apposition ("his mother, Roberta, arrived"
+    published as "his mother, [his mother], arrived"). ``lasts`` finds a replacement's last
+    word followed by an optional comma, white space and a word (one scan in C, on the text in
+    lower case when that keeps every position); a form is compared only there."""
     lowered = text.lower()
     same_length = len(lowered) == len(text)
     pattern = lasts.lower if same_length else lasts.any_case
     for pair in pattern.finditer(lowered if same_length else text):
-        before = text[pair.start(1):pair.end(1)]
+        before = text[pair.start(1):pair.start(2)]  # the word and the space (and comma)
         start = pair.start(2)
         word = text[start:pair.end(2)]
-        for form, entry in starts.get((word.casefold(), before.casefold()), []):
+        last = text[pair.start(1):pair.end(1)]
+        for form, entry in starts.get((word.casefold(), last.casefold()), []):
             end = start + len(form)
             written = text[start:end]
             same = written == form if entry.case_sensitive else \
                 written.casefold() == form.casefold()
-            if same and not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+            if same and not (end < len(text) and (text[end].isalnum() or text[end] == "_")) \
+                    and ("," not in before or _closes_apposition(text, end)):
                 yield before, written, text[:start].count("\n"), entry.replacement
                 break
 
 
+def _closes_apposition(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` closes an apposition ("his mother, Edna, came";
+    "...his mother, Edna."): punctuation or the end of the text follows, not "'s" ("her
+    husband, Bertram's brother" names someone else)."""
+    return end == len(text) or text[end] in ",.;:!?)\n"
+
+
 @dataclass(frozen=True)
 class Lasts:
-    """A replacement's last word, white space, then a word (groups 1 and 2): ``lower`` for
+    """A replacement's last word, maybe a comma, white space, then a word (groups 1 and 2):
+    ``lower`` for
     text in lower case, ``any_case`` for text as written."""
 
     lower: re.Pattern[str]
@@ -94,7 +106,7 @@ def _last_words(starts: Starts) -> Lasts:
     """The :class:`Lasts` patterns of every replacement's last word in ``starts``."""
     lasts = sorted({last for _, last in starts}, key=lambda w: (-len(w), w))
     alternatives = "|".join(map(re.escape, lasts)) or "(?!)"
-    source = rf"\b({alternatives})\s+([^\W\d_]+)"
+    source = rf"\b({alternatives}),?\s+([^\W\d_]+)"
     return Lasts(re.compile(source), re.compile(source, re.IGNORECASE))
 
 
