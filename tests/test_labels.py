@@ -156,3 +156,22 @@ def test_without_labels_the_kinds_have_neutral_titles(tiny: Path, tmp_path: Path
     ("Ways of working", "ways of working")])
 def test_in_sentence(label: str, expected: str) -> None:
     assert in_sentence(label) == expected
+
+
+def test_the_transcript_turns_around_an_excerpt_name_speakers_by_the_labels(
+        tmp_path: Path) -> None:
+    """newuser10: a carers' study showed "Patient:" in the turns shown around an excerpt."""
+    import shutil
+
+    from .conftest import REPO
+
+    study = tmp_path / "study"
+    shutil.copytree(REPO / "casestudies", study)
+    meta = study / "study.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace(
+        "labels:                   #", "labels:\n  patient: Carer\n  clinician: Nurse\n #", 1),
+        encoding="utf-8")
+    build(study, tmp_path / "site")
+    speakers = set(re.findall(r'bs-turn-speaker">(\w+):', "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html"))))
+    assert "Carer" in speakers and "Patient" not in speakers and "Clinician" not in speakers

@@ -462,7 +462,8 @@ class RenderContext:
         labels = self.study.meta.labels
         figures = ExcerptWriter(excerpt_url, url, speaker_label, inline_text, code_chips,
                                 withheld, self.review, labels.dyad, labels.clinician,
-                                self.env.finalize or str, self._words, self._figure_pieces)
+                                self.env.finalize or str, self._words, self._figure_pieces,
+                                labels.patient)
         text = self.env.get_template(template).render(
             url=url, excerpt_url=excerpt_url, code_chips=code_chips, text=inline_text,
             speaker_label=speaker_label, review=self.review, withheld=withheld,

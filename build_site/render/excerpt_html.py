@@ -92,6 +92,7 @@ class ExcerptWriter:
     finalize: Callable[[Any], Any]
     words: dict[str, str] = field(default_factory=dict)
     pieces: dict[int, _Pieces] = field(default_factory=dict)
+    patient_label: str = "Patient"  # who speaks a context turn: the study's labels
 
     def figure(self, q: Quote, show_case: bool = True, heading_level: int = 0,
                compact: bool = False) -> Markup:
@@ -180,7 +181,7 @@ class ExcerptWriter:
                 if t.withheld:
                     words += f' <span class="bs-flag">Not for publication: {WITHHELD_TURN}</span>'
             items.append(f'<li value="{_out(t.line, out)}" class="bs-turn-{_out(t.position, out)}">'
-                         f'<span class="bs-turn-speaker">{_out(t.speaker.capitalize(), out)}:'
+                         f'<span class="bs-turn-speaker">{_out(self._turn_speaker(t), out)}:'
                          f"</span> {words}</li>")
         return ('<details class="bs-context" data-search-exclude="true"><summary>In context: '
                 'the transcript around this excerpt</summary><ol class="bs-turns">'
@@ -188,6 +189,13 @@ class ExcerptWriter:
                 + '</ol><p class="bs-context-note">Numbers are lines of the transcript.</p>'
                 "</details>")
 
+
+    def _turn_speaker(self, turn: ContextTurn) -> str:
+        """Who speaks a context turn, as the study labels them ("Carer" for the patient of a
+        study whose ``labels.patient`` says so); an interviewer or another person present by
+        their role."""
+        return {"patient": self.patient_label, "clinician": self.clinician_label}.get(
+            turn.speaker, turn.speaker.capitalize())
 
 def dyad_links(ids: Iterable[Any], url: Callable[[str], Markup],
                finalize: Callable[[Any], Any]) -> Markup:
