@@ -47,3 +47,19 @@ def test_a_linked_file_in_the_build_directory_is_replaced(tiny: Path, tmp_path: 
     assert victim.read_bytes() == before
     assert victim.stat().st_mtime == 1_000_000_000
     assert not target.is_symlink()
+
+
+def test_a_linked_zensical_configuration_is_replaced(tiny: Path, tmp_path: Path) -> None:
+    """Zensical's configuration (``zensical.yml`` in the build directory) a link to a
+    study file: the build writes its own file, not the study's."""
+    pytest.importorskip("zensical")
+    from build_site.pipeline import build, build_directory
+
+    victim = next(tiny.glob("*.yml"))
+    before = victim.read_bytes()
+    target = build_directory(tmp_path / "site") / "zensical.yml"
+    target.parent.mkdir(parents=True)
+    target.symlink_to(victim)
+    build(tiny, tmp_path / "site", engine="zensical")
+    assert victim.read_bytes() == before
+    assert not target.is_symlink()
