@@ -169,3 +169,28 @@ def test_the_source_digest_refuses_a_link_as_before(tmp_path: Path) -> None:
     for walk in (noop._digest_folder, reference_digest_folder):
         with pytest.raises(noop._Unvouched):
             walk(tree, hashlib.sha256(), hashlib.sha256())
+
+
+@pytest.mark.parametrize("change", ["removed", "made a folder"])
+def test_a_file_gone_between_listing_and_hashing_gives_none_as_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    """adv8: the output listed first and hashed after widens the window in which a file can
+    go (another program, a sync tool). Reading each path of ``rglob`` in turn found it
+    neither file nor folder (None: nothing vouched for, the record forgotten; a folder now
+    gives None too, vouching for less); the listing's digest raised FileNotFoundError or
+    IsADirectoryError, an internal error after the site was published."""
+    import build_site.reuse as reuse
+
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    for name in ("a.html", "sub/b.html"):
+        (out / name).write_text(name, encoding="utf-8")
+
+    def changing(paths: Any, threaded: bool = True) -> list[bytes]:
+        (out / "sub" / "b.html").unlink()
+        if change == "made a folder":
+            (out / "sub" / "b.html").mkdir()
+        return sha256_files(paths, threaded)
+
+    monkeypatch.setattr(reuse, "sha256_files", changing)
+    assert _manifest(out) is None
