@@ -198,7 +198,8 @@ def source_fingerprint(study_dir: Path, out: Path, explicit: Path | None, purpos
         graphviz: Graphviz's version.
 
     Returns:
-        A hex digest, or None when something cannot be vouched for (then build in full).
+        A hex digest, or None when something cannot be vouched for (then build in full): a
+        symbolic link or special file, a file that cannot be read, a name that is not UTF-8.
     """
     both = source_state(study_dir, out, explicit, purpose, engine, graphviz)
     return both[0] if both else None
@@ -223,7 +224,7 @@ def source_state(study_dir: Path, out: Path, explicit: Path | None, purpose: str
         _digest_folder(study_dir.resolve(), digest, state)
         for root in site_inputs(study_dir, explicit):
             _digest_folder(root, digest, state)
-    except (_Unvouched, OSError):
+    except (_Unvouched, OSError, UnicodeEncodeError):  # the last: a name not UTF-8 (adv8)
         return None
     return digest.hexdigest(), state.hexdigest()
 

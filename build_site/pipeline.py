@@ -20,6 +20,7 @@ from typing import Any, Literal
 from build_site.analyse import Analysis, analyse
 from build_site.analyse.risk import exposures
 from build_site.article import unpublished_exemplars
+from build_site.build_folder import own_build_folder
 from build_site.consent.archive import for_archive
 from build_site.consent.choices import (
     ConsentStatement,
@@ -200,9 +201,9 @@ def load_and_validate(study_dir: Path) -> Study:
 
 def build_directory(out: Path) -> Path:
     """The persistent build directory for output ``out``: ``.<name>.build`` beside it (a
-    build replaces a symbolic link there, or at its ``cache`` and the caches in it, with a
-    folder of its own: it writes and removes files in them, which must not happen in
-    whatever folder a link leads to)."""
+    build removes every symbolic link there, in it and in its ``cache``, and makes its own
+    files and folders in their place: it writes and removes files in them, which must not
+    happen wherever a link leads, :mod:`build_site.build_folder`)."""
     return out.parent / f".{out.name}.build"
 
 
@@ -370,11 +371,7 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
     out = check_output(out, study_dir)
     report.out = out
     work = build_directory(out)
-    # ours alone: written and cleaned, so never through a link (adv7), caches included
-    for folder in (work, work / "cache", work / "cache" / "findings", work / "cache" / "diagrams"):
-        if folder.is_symlink():
-            folder.unlink()
-    work.mkdir(parents=True, exist_ok=True, mode=0o700)
+    own_build_folder(work)  # ours alone: nothing written through a link (build_folder.py)
     (work / MARKER).touch()
     purpose: Purpose = "archive" if archive and audience == "public" else audience
     early = EarlyCheck(study_dir, out, config, purpose, engine, graphviz)  # noop.py

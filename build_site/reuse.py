@@ -176,6 +176,10 @@ def _manifest(out: Path) -> dict[str, str] | None:
     hashed on two threads (:mod:`build_site.file_hashes`, serial9): the same value as reading
     each path of ``rglob`` in turn.
 
+    None too when a listed file is gone or no longer a file when it is read (another program
+    changed the output meanwhile): reading each path in turn found it neither file nor
+    folder then, and nothing is vouched for.
+
     Raises:
         OSError: a file before the first symlink (in that order) cannot be read, or a folder
             cannot be listed, as reading them in turn raised it.
@@ -184,7 +188,10 @@ def _manifest(out: Path) -> dict[str, str] | None:
     bad = next((i for i, entry in enumerate(entries) if entry.kind in ("link", "other")),
                len(entries))
     listed = entries[:bad]
-    digests = iter(sha256_files([entry.path for entry in listed if entry.kind == "file"]))
+    try:
+        digests = iter(sha256_files([entry.path for entry in listed if entry.kind == "file"]))
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None  # gone or replaced since it was listed: nothing vouched for (adv8)
     if bad < len(entries):
         return None
     return {entry.rel: next(digests).hex() if entry.kind == "file" else ""

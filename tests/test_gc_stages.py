@@ -132,3 +132,34 @@ def test_pool_workers_collect_while_the_build_is_paused(pools_started: list[int]
         seen = forked_map.map_forked(lambda _: gc.isenabled(), list(range(40)), 2, chunk=5)
         assert not gc.isenabled()
     assert pools_started == [2] and seen[0] is False and all(seen[1:]) and gc.isenabled()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_builds_garbage_in_cycles_is_collected_before_the_next_build_freezes_it(
+        tmp_path: Path) -> None:
+    """adv8: ``serve`` rebuilds in one process. A build's garbage in cycles, unfrozen when
+    it ended, was frozen again at the next build's first stage (the collector paused, the
+    process idle between builds) and so never collected: 11 MB more for each rebuild of the
+    bundled study, 361 MB after 24."""
+    import weakref
+
+    refs: list[weakref.ref[_Cycle]] = []
+
+    def garbage(name: str) -> None:
+        if name == "load":
+            refs.append(weakref.ref(_Cycle()))  # garbage at once: only the collector frees it
+
+    study = tmp_path / "study"
+    shutil.copytree(REPO / "casestudies", study)
+    build(study, tmp_path / "site", progress=garbage)
+    assert refs and refs[0]() is not None  # frozen by the build, given back at its end
+    dyad = study / "dyads" / "D1-P1.md"
+    dyad.write_text(dyad.read_text(encoding="utf-8") + "\nA line.\n", encoding="utf-8")
+    seen: dict[str, bool] = {}
+    build(study, tmp_path / "site",
+          progress=lambda name: seen.setdefault(name, refs[0]() is None))
+    assert seen["load"]  # collected before this build's first stage froze it again
