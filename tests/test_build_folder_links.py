@@ -63,3 +63,24 @@ def test_a_linked_zensical_configuration_is_replaced(tiny: Path, tmp_path: Path)
     build(tiny, tmp_path / "site", engine="zensical")
     assert victim.read_bytes() == before
     assert not target.is_symlink()
+
+
+def test_packets_replace_a_linked_diagram_cache(tiny: Path, tmp_path: Path) -> None:
+    """``build-site packets`` draws its diagrams into the build directory's cache too: a
+    link there to a team's folder is replaced, nothing written through it (adv8)."""
+    from click.testing import CliRunner
+
+    from build_site.cli import main
+    from build_site.pipeline import build_directory
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("ours\n", encoding="utf-8")
+    out = tmp_path / "packets"
+    folder = build_directory(out) / "cache" / "diagrams"
+    folder.parent.mkdir(parents=True)
+    folder.symlink_to(victim, target_is_directory=True)
+    result = CliRunner().invoke(main, ["packets", str(tiny), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in victim.iterdir()] == ["keep.txt"]
+    assert folder.is_dir() and not folder.is_symlink()

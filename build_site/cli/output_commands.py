@@ -22,12 +22,15 @@ from build_site.locate import default_output
 @handle_errors
 def packets(study: Path, out: Path | None) -> None:
     """Write member-checking packets for each clinician of STUDY (consent-checked)."""
+    from build_site.build_folder import own_build_folder
     from build_site.outputs.packets import write_packets
     from build_site.pipeline import build_directory, prepare
 
     out = out or default_output(study, "packets")
-    written = write_packets(prepare(study, "packets", scan=False), out,
-                            build_directory(out.resolve()) / "cache" / "diagrams")
+    prepared = prepare(study, "packets", scan=False)
+    work = build_directory(out.resolve())
+    own_build_folder(work)  # its diagram cache is written: never through a link (adv8)
+    written = write_packets(prepared, out, work / "cache" / "diagrams")
     for path in written:
         click.echo(path)
 
