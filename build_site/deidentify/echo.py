@@ -20,7 +20,9 @@ _WORD = re.compile(r"[^\W\d_]+")  # letters: "Karin's" is Karin, then s
 
 def echo_warnings(study: Study) -> list[str]:
     """One warning per listed name, in a narrative or excerpt as written, whose replacement
-    ends with the word written just before the name.
+    ends with the word written just before the name (or before a comma: an apposition), or
+    whose bracketed replacement's words follow it after a comma ("Yvette Carmody, a nurse at
+    the centre" with ``[a nurse]``).
 
     Args:
         study: the validated study, not yet de-identified (names as written).
@@ -33,10 +35,56 @@ def echo_warnings(study: Study) -> list[str]:
     found = {(file, line + offset, before, name, replacement)
              for file, line, text in _texts(study)
              for before, name, offset, replacement in _echoes(text, starts, lasts)}
-    return [f"{file}:{line}: '{before}{name}' is published as '{before}{replacement}': the "
-            "replacement repeats the word before the name - drop that word from the case file "
-            "(the replacement says it), or choose a replacement that reads in this sentence"
-            for file, line, before, name, replacement in sorted(found)]
+    warnings = [f"{file}:{line}: '{before}{name}' is published as '{before}{replacement}': "
+                "the replacement repeats the word before the name - drop that word from the "
+                "case file (the replacement says it), or choose a replacement that reads in "
+                "this sentence" for file, line, before, name, replacement in sorted(found)]
+    inners = _inners(study.identifiers)
+    after = {(file, line + offset, name, said, replacement)
+             for file, line, text in _texts(study)
+             for name, said, offset, replacement in _echoes_after(text, inners)}
+    return sorted(warnings + [
+        f"{file}:{line}: '{name}, {said}' is published as '{replacement}, {said}': the "
+        "replacement says what the words after the name say - drop those words from the case "
+        "file, or choose a replacement that reads in this sentence"
+        for file, line, name, said, replacement in sorted(after)])
+
+
+Inners = tuple[re.Pattern[str], dict[str, list[tuple[str, Identifier]]]]
+
+
+def _inners(entries: list[Identifier]) -> Inners:
+    """A pattern finding a comma, white space and the words inside a bracketed replacement
+    ("[a nurse]": "a nurse"); and, by those words case folded, the forms replaced by it."""
+    by_inner: dict[str, list[tuple[str, Identifier]]] = {}
+    for entry in entries:
+        text = entry.replacement.strip()
+        inner = text[1:-1].strip() if text.startswith("[") and text.endswith("]") else ""
+        if _WORD.search(inner):
+            by_inner.setdefault(inner.casefold(), []).extend(
+                (form, entry) for form in entry.forms())
+    words = sorted(by_inner, key=lambda w: (-len(w), w))
+    alternatives = "|".join(re.escape(w) for w in words) or "(?!)"
+    return re.compile(rf",\s+({alternatives})\b", re.IGNORECASE), by_inner
+
+
+def _echoes_after(text: str, inners: Inners) -> Iterator[tuple[str, str, int, str]]:
+    """(the name as written, the words after it, line offset, replacement) for each listed
+    form followed by a comma and the words its bracketed replacement holds: "Yvette Carmody,
+    a nurse at the centre" with ``[a nurse]`` is published "[a nurse], a nurse at the
+    centre"."""
+    pattern, by_inner = inners
+    for match in pattern.finditer(text):
+        said = match.group(1)
+        for form, entry in by_inner.get(said.casefold(), []):
+            start = match.start() - len(form)
+            written = text[max(start, 0):match.start()]
+            same = written == form if entry.case_sensitive else \
+                written.casefold() == form.casefold()
+            if start >= 0 and same and not (start > 0 and (text[start - 1].isalnum()
+                                                           or text[start - 1] == "_")):
+                yield written, said, text[:start].count("\n"), entry.replacement
+                break
 
 
 Form = tuple[str, Identifier]  # a form as listed, and its entry

@@ -41,7 +41,7 @@ def test_text_whose_lower_case_is_longer_is_read_as_written(tiny: Path) -> None:
 
 def test_a_name_with_other_words_before_it_is_not_warned(tiny: Path) -> None:
     _narrative(tiny, "Margery Quill first met Dr. Alcott in Fennick Falls.",
-               "Margery Quill first met Dr. Alcott in Fennick Falls with Bertram, her "
+               "Margery Quill first met Dr. Alcott in Fennick Falls with Bertram, then her "
                "husband, Bertram's brother and a husbandly Bertram.")
     assert echo_warnings(load_and_validate(tiny)) == []
 
@@ -66,7 +66,19 @@ def test_a_name_in_apposition_after_the_same_words_is_warned(tiny: Path) -> None
     assert "is published as 'husband, [her husband]'" in warned[0]
 
 
+def test_the_replacement_s_words_after_the_name_are_warned(tiny: Path) -> None:
+    """showcase9: "Yvette Carmody, a nurse at the centre" with ``[a nurse]`` was published
+    "[a nurse], a nurse at the centre"."""
+    _narrative(tiny, "Margery Quill first met Dr. Alcott in Fennick Falls.",
+               "Margery Quill first met Dr. Alcott in Fennick Falls. Bertram, her husband "
+               "of forty years, came too; so did Bertram, who is her husband.")
+    warned = echo_warnings(load_and_validate(tiny))
+    assert [w.split(": the")[0] for w in warned] == [
+        "dyads/C1-P1.md:29: 'Bertram, her husband' is published as '[her husband], her "
+        "husband'"]
+
+
 def test_the_bundled_study_has_none() -> None:
     """The bundled narratives were rewritten where a replacement repeated the words before a
-    name (five directly, 34 in apposition)."""
+    name (five directly, 34 in apposition) or after it (one)."""
     assert echo_warnings(load_and_validate(REPO / "casestudies")) == []
