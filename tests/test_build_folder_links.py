@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 
-@pytest.mark.parametrize("linked", ["cache/theme"])
+@pytest.mark.parametrize("linked", ["cache/theme", "cache", "cache/findings",
+                                    "cache/diagrams"])
 def test_a_linked_template_cache_folder_is_replaced(tiny: Path, tmp_path: Path,
                                                     linked: str) -> None:
-    """``cache/theme`` (Jinja's compiled templates) a link to a team's folder: the build
-    replaces it with a folder of its own, writes nothing into the link's target and loads
-    no compiled code from it."""
+    """``cache/theme`` (Jinja's compiled templates), ``cache`` itself or the detectors' or
+    diagrams' cache a link to a team's folder: the build replaces it with a folder of its
+    own, writes nothing into the link's target and loads no compiled code from it."""
     from build_site.pipeline import build, build_directory
 
     victim = tmp_path / "victim"

@@ -154,21 +154,3 @@ def test_a_linked_overrides_folder_in_the_build_directory_is_replaced(
     assert overrides.is_dir() and not overrides.is_symlink()
     assert "fully" in (out / "model" / "listening.html").read_text(encoding="utf-8")
 
-
-@pytest.mark.parametrize("linked", ["cache", "cache/findings", "cache/diagrams"])
-def test_a_linked_cache_folder_in_the_build_directory_is_replaced(
-        tiny: Path, tmp_path: Path, linked: str) -> None:
-    """The build directory's ``cache`` (or a cache in it) a symbolic link to a team's
-    folder: the build replaces it with a folder of its own and writes nothing into the
-    link's target (the detectors' and the diagrams' caches were written through it)."""
-    from build_site.pipeline import build, build_directory
-
-    victim = tmp_path / "victim"
-    victim.mkdir()
-    (victim / "keep.txt").write_text("ours\n", encoding="utf-8")
-    folder = build_directory(tmp_path / "site") / linked
-    folder.parent.mkdir(parents=True)
-    folder.symlink_to(victim, target_is_directory=True)
-    build(tiny, tmp_path / "site")
-    assert [p.name for p in victim.iterdir()] == ["keep.txt"]
-    assert folder.is_dir() and not folder.is_symlink()
