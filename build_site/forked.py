@@ -69,13 +69,13 @@ def worker_start(parent: int) -> None:
     and is stopped by the pool's shutdown; SIGTERM ends a worker at once, as the system does
     by default (the build's process cleans up: :func:`terminate_as_interrupt`); and it ends
     when the build's process does; its cyclic collector is on."""
-    from build_site.gc_stages import worker_collector
+    from build_site.gc_stages import resume_collector
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # forked while held (held_interrupt): now as set
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
-    worker_collector()  # the build's process may have paused it (gc_stages.py)
+    resume_collector()  # the build's process may have paused it (gc_stages.py)
     die_with_parent(parent)
 
 

@@ -45,7 +45,7 @@ Result = TypeVar("Result")
 Value = TypeVar("Value")
 
 # A pool is never started for a batch of this many items or fewer on its own account
-# (:meth:`Batch.alone`): one item run beside a larger batch's chunks.
+# (:func:`alone`): one item run beside a larger batch's chunks.
 NEVER = 2**62
 
 # The job under way and its items, inherited by the forked workers (set before the fork,
@@ -85,7 +85,7 @@ class Batch(Generic[Item, Result]):
     """A request for ``[job(item) for item in items]`` (the arguments of :func:`map_forked`).
 
     ``minimum`` is the fewest items worth starting workers for this batch alone; a batch
-    with ``minimum`` :data:`NEVER` (:meth:`alone`) never starts a pool but is done by one when
+    with ``minimum`` :data:`NEVER` (:func:`alone`) never starts a pool but is done by one when
     run with a batch that does.
     """
 
@@ -94,11 +94,6 @@ class Batch(Generic[Item, Result]):
     minimum: int
     chunk: int = 64
     warm: int = 1
-
-    @classmethod
-    def alone(cls, work: Callable[[], Result]) -> Batch[None, Result]:
-        """A batch of one item: ``work()``, run by a worker when run with others."""
-        return Batch(lambda _: work(), [None], NEVER, 1, 0)
 
 
 # A check written to share a pool: yields the batches it needs one at a time, receives each
@@ -113,9 +108,9 @@ def value_of(value: Value) -> Steps[Value]:
 
 
 def alone(work: Callable[[], Value]) -> Steps[Value]:
-    """A step function of one batch of one item (:meth:`Batch.alone`): ``work()``, run by a
-    worker when a pool runs the other checks' batches, in this process otherwise."""
-    (value,) = yield Batch.alone(work)
+    """A step function of one batch of one item: ``work()``, run by a worker when a pool
+    runs the other checks' batches, in this process otherwise (never a pool of its own)."""
+    (value,) = yield Batch(lambda _: work(), [None], NEVER, 1, 0)
     return value  # type: ignore[no-any-return]
 
 
@@ -179,9 +174,9 @@ def _map_batches(batches: list[Batch[Any, Any]]) -> list[list[Any]]:
     pairs: list[tuple[int, Any]] = []
     bounds: list[tuple[int, int]] = []
     for k in order:
-        items, chunk = batches[k].items[batches[k].warm:], batches[k].chunk
-        bounds += [(len(pairs) + i, len(pairs) + min(i + chunk, len(items)))
-                   for i in range(0, len(items), chunk)]
+        items = batches[k].items[batches[k].warm:]
+        bounds += [(len(pairs) + a, len(pairs) + b)
+                   for a, b in _bounds(len(items), batches[k].chunk)]
         pairs += [(k, item) for item in items]
     jobs = [b.job for b in batches]
     rest = _in_pool(lambda pair: jobs[pair[0]](pair[1]), pairs, bounds)

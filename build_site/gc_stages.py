@@ -73,7 +73,7 @@ def pause_collector() -> None:
     a page, Jinja's macros and contexts: 32,355 at 230 dyads, kept until the build ends;
     peak memory is MkDocs' and moved 474.6 -> 480.5 MB at 1,000 dyads.) The site engine's
     stage (MkDocs makes about 270,000 objects in cycles at 1,000 dyads) runs with it on
-    again. Pool workers turn it back on (:func:`worker_collector`), as they ran before."""
+    again. Pool workers turn it back on (:func:`resume_collector`), as they ran before."""
     global _paused
     if gc.isenabled():
         gc.disable()
@@ -81,17 +81,12 @@ def pause_collector() -> None:
 
 
 def resume_collector() -> None:
-    """Turn the collector back on when :func:`pause_collector` turned it off."""
+    """Turn the collector back on when :func:`pause_collector` turned it off (in this
+    process, or in the process a pool worker was forked from)."""
     global _paused
     if _paused:
         _paused = False
         gc.enable()
-
-
-def worker_collector() -> None:
-    """In a process forked while the collector was paused: turn it on (a worker's own passes
-    are as they were; the parent's objects are frozen for it, :func:`frozen_for_fork`)."""
-    resume_collector()
 
 
 # Whether a build has ended in this process (serve rebuilds in one process).

@@ -24,10 +24,10 @@ from build_site.build_folder import own_build_folder
 from build_site.consent.archive import for_archive
 from build_site.consent.choices import (
     ConsentStatement,
-    consent_statement_problems,
     consent_statement_steps,
+    refuse_consent_statements,
 )
-from build_site.consent.contrastive import Contrastive, contrastive_problems, contrastive_steps
+from build_site.consent.contrastive import Contrastive, contrastive_steps, refuse_contrastive
 from build_site.deidentify import Matcher, deidentify, unreplaced_sources
 from build_site.deidentify.fields import replaced_prose
 from build_site.deidentify.findings import Finding, FindingCache, find_all_steps, unresolved
@@ -387,10 +387,8 @@ def _build(study_dir: Path, out: Path, config: Path | None = None,
         if prepared.text.consent:
             raise PrivacyError(consent_problems(prepared.text))
         refused = prepared.refused  # found in prepare(), refused here in this order
-        if refused.contrastive:
-            raise PrivacyError(contrastive_problems(refused.contrastive))
-        if refused.statements:
-            raise PrivacyError(consent_statement_problems(refused.statements))
+        refuse_contrastive(refused.contrastive)
+        refuse_consent_statements(refused.statements)
         if prepared.linkages:
             raise PrivacyError(prepared.linkages)
         if refused.insider:

@@ -81,9 +81,10 @@ def test_a_refusal_only_a_worker_sees_names_file_and_line_and_exits_3(
         planted: tuple[Path, Prepared, int], pools: list[int]) -> None:
     folder, p, line = planted
     last = sorted((folder / "dyads").glob("*.md"))[-1].relative_to(folder).as_posix()
-    for refuse in (refuse_contrastive, refuse_consent_statements):
+    for refuse in (lambda: refuse_contrastive(find_contrastive(p.shown, folder)),
+                   lambda: refuse_consent_statements(find_consent_statements(p.shown, folder))):
         with pytest.raises(PrivacyError) as raised:
-            refuse(p.shown, folder)
+            refuse()
         assert raised.value.exit_code == 3
         assert [(q.file, q.line) for q in raised.value.problems] == [(last, line)]
     assert pools == [2, 2]

@@ -99,12 +99,13 @@ def consent_statement_problems(found: list[ConsentStatement]) -> list[Problem]:
             for f in found]
 
 
-def refuse_consent_statements(study: Study, study_dir: Path) -> None:
-    """Refuse a public build of ``study`` while a case page states a consent choice.
+def refuse_consent_statements(found: list[ConsentStatement]) -> None:
+    """Refuse a public build while a case page of what it would publish states a consent
+    choice (``found``: :func:`find_consent_statements` of it, found while the study is
+    prepared).
 
     Raises:
         PrivacyError: one problem per statement (exit 3).
     """
-    found = find_consent_statements(study, study_dir)
     if found:
         raise PrivacyError(consent_statement_problems(found))

@@ -225,13 +225,13 @@ def contrastive_problems(found: list[Contrastive]) -> list[Problem]:
                     "nothing was written") for f in found]
 
 
-def refuse_contrastive(study: Study, study_dir: Path) -> None:
-    """Refuse a public build of ``study`` (what it would publish) while a narrative or summary
-    criticises a clinician outside the study and ``contrastive_comments`` is false.
+def refuse_contrastive(found: list[Contrastive]) -> None:
+    """Refuse a public build while a narrative or summary of what it would publish
+    criticises a clinician outside the study (``found``: :func:`find_contrastive` of it, found
+    while the study is prepared, ``build_site.pipeline.Prepared.refused``).
 
     Raises:
         PrivacyError: one problem per statement (exit 3).
     """
-    found = find_contrastive(study, study_dir)
     if found:
         raise PrivacyError(contrastive_problems(found))

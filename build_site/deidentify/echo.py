@@ -32,22 +32,20 @@ def echo_warnings(study: Study) -> list[str]:
     """
     starts = _forms_by_first_word(study.identifiers)
     lasts = _last_words(starts)
-    found = {(file, line + offset, before, name, replacement)
-             for file, line, text in _texts(study)
-             for before, name, offset, replacement in _echoes(text, starts, lasts)}
-    warnings = [f"{file}:{line}: '{before}{name}' is published as '{before}{replacement}': "
-                "the replacement repeats the word before the name - drop that word from the "
-                "case file (the replacement says it), or choose a replacement that reads in "
-                "this sentence" for file, line, before, name, replacement in sorted(found)]
     inners = _inners(study.identifiers)
-    after = {(file, line + offset, name, said, replacement)
-             for file, line, text in _texts(study)
-             for name, said, offset, replacement in _echoes_after(text, inners)}
-    return sorted(warnings + [
-        f"{file}:{line}: '{name}, {said}' is published as '{replacement}, {said}': the "
-        "replacement says what the words after the name say - drop those words from the case "
-        "file, or choose a replacement that reads in this sentence"
-        for file, line, name, said, replacement in sorted(after)])
+    found: set[tuple[str, int, str]] = set()
+    for file, line, text in _texts(study):
+        found |= {(file, line + offset, f"'{before}{name}' is published as '{before}"
+                   f"{replacement}': the replacement repeats the word before the name - drop "
+                   "that word from the case file (the replacement says it), or choose a "
+                   "replacement that reads in this sentence")
+                  for before, name, offset, replacement in _echoes(text, starts, lasts)}
+        found |= {(file, line + offset, f"'{name}, {said}' is published as '{replacement}, "
+                   f"{said}': the replacement says what the words after the name say - drop "
+                   "those words from the case file, or choose a replacement that reads in "
+                   "this sentence")
+                  for name, said, offset, replacement in _echoes_after(text, inners)}
+    return [f"{file}:{line}: {message}" for file, line, message in sorted(found)]
 
 
 Inners = tuple[re.Pattern[str], dict[str, list[tuple[str, Identifier]]]]
@@ -78,12 +76,9 @@ def _echoes_after(text: str, inners: Inners) -> Iterator[tuple[str, str, int, st
         said = match.group(1)
         for form, entry in by_inner.get(said.casefold(), []):
             start = match.start() - len(form)
-            written = text[max(start, 0):match.start()]
-            same = written == form if entry.case_sensitive else \
-                written.casefold() == form.casefold()
-            if start >= 0 and same and not (start > 0 and (text[start - 1].isalnum()
-                                                           or text[start - 1] == "_")):
-                yield written, said, text[:start].count("\n"), entry.replacement
+            if start >= 0 and _written_as(text, start, form, entry):
+                yield text[start:match.start()], said, text[:start].count("\n"), \
+                    entry.replacement
                 break
 
 
@@ -124,13 +119,20 @@ def _echoes(text: str, starts: Starts, lasts: Lasts) -> Iterator[tuple[str, str,
         last = text[pair.start(1):pair.end(1)]
         for form, entry in starts.get((word.casefold(), last.casefold()), []):
             end = start + len(form)
-            written = text[start:end]
-            same = written == form if entry.case_sensitive else \
-                written.casefold() == form.casefold()
-            if same and not (end < len(text) and (text[end].isalnum() or text[end] == "_")) \
+            if _written_as(text, start, form, entry) \
                     and ("," not in before or _closes_apposition(text, end)):
-                yield before, written, text[:start].count("\n"), entry.replacement
+                yield before, text[start:end], text[:start].count("\n"), entry.replacement
                 break
+
+
+def _written_as(text: str, start: int, form: str, entry: Identifier) -> bool:
+    """Whether ``form`` is written at ``start`` in ``text`` as a whole word (case as the
+    entry says: exact when ``case_sensitive``, else case folded)."""
+    end = start + len(form)
+    written = text[start:end]
+    same = written == form if entry.case_sensitive else written.casefold() == form.casefold()
+    return same and not any(0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+                            for i in (start - 1, end))
 
 
 def _closes_apposition(text: str, end: int) -> bool:
@@ -143,8 +145,7 @@ def _closes_apposition(text: str, end: int) -> bool:
 @dataclass(frozen=True)
 class Lasts:
     """A replacement's last word, maybe a comma, white space, then a word (groups 1 and 2):
-    ``lower`` for
-    text in lower case, ``any_case`` for text as written."""
+    ``lower`` for text in lower case, ``any_case`` for text as written."""
 
     lower: re.Pattern[str]
     any_case: re.Pattern[str]

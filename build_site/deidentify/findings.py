@@ -229,17 +229,13 @@ class FindingCache:
         self.memory[key] = found
         return found
 
-    def prefetch(self, texts: Iterable[str], allowed: list[str], allow_key: str) -> None:
-        """Scan, all at once, those of ``texts`` that neither memory nor the file holds
-        (:func:`~.detect_pool.detect_many`: both cores for many texts), so the
-        :meth:`detections` that follow find every one in memory; counted as
-        :meth:`detections` would count them."""
-        run_steps(self.prefetch_steps(texts, allowed, allow_key))
-
     def prefetch_steps(self, texts: Iterable[str], allowed: list[str], allow_key: str
                        ) -> Steps[None]:
-        """:meth:`prefetch` as a step function (:mod:`build_site.forked_map`): one batch, the
-        texts to scan, when there is one."""
+        """Scan, all at once, those of ``texts`` that neither memory nor the file holds, so
+        the :meth:`detections` that follow find every one in memory; counted as
+        :meth:`detections` would count them. A step function (:mod:`build_site.forked_map`):
+        one batch, the texts to scan (:func:`~.detect_pool.detect_batch`: both cores for many
+        texts), when there is one."""
         missing: dict[str, str] = {}
         for text in texts:
             key = self.key(text, allow_key)

@@ -69,14 +69,6 @@ class LazyTexts(Sequence[tuple[str, ...]]):
     def __len__(self) -> int:
         return len(self._all())
 
-    def __eq__(self, other: object) -> bool:
-        return tuple(self) == (tuple(other) if isinstance(other, Sequence) else other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"LazyTexts({self._all()!r})"
-
 
 @dataclass(frozen=True)
 class Voice:
